@@ -1,0 +1,22 @@
+import { defineConfig, globalIgnores } from "eslint/config";
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+export default defineConfig([
+  ...nextVitals,
+  ...nextTs,
+  globalIgnores([".next/**", ".data/**", "node_modules/**", "test-results/**", "playwright-report/**", "next-env.d.ts"]),
+  {
+    // Keep the layers apart: the browser never imports the database or the Apicbase client.
+    files: ["components/**/*.{ts,tsx}", "app/**/*.tsx"],
+    ignores: ["app/api/**"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        patterns: [
+          { group: ["@/lib/db", "@/lib/db/*"], message: "Only server modules under lib/ talk to the database." },
+          { group: ["@/emulator/*"], message: "The portal never imports the emulator." },
+        ],
+      }],
+    },
+  },
+]);
