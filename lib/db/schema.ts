@@ -1,0 +1,378 @@
+import { relations, sql } from "drizzle-orm";
+import {
+  type AnyPgColumn,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+/** Every timestamp is `timestamp with time zone`, read and written as a JS Date (an instant, UTC). */
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const createdAt = () => timestamptz("created_at").notNull().defaultNow();
+const updatedAt = () =>
+  timestamptz("updated_at")
+    .notNull()
+    .defaultNow()
+    .$onUpdate(() => new Date());
+
+/** `column IN ('a', 'b')` for CHECK constraints over a closed list of values. */
+const oneOf = (column: AnyPgColumn, values: readonly string[]) =>
+  sql`${column} in (${sql.raw(values.map((v) => `'${v}'`).join(", "))})`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Auth.js (next-auth v5) tables. The JS property names are the ones @auth/drizzle-adapter reads
+// (DefaultPostgresSchema); the SQL names are snake_case like the rest of the schema.
+
+export const users = pgTable("users", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name"),
+  /** Apicbase username (an e-mail address). Not the identity: that is `apicbaseUserId`. */
+  email: text("email").unique(),
+  emailVerified: timestamptz("email_verified"),
+  image: text("image"),
+  /** Portal users are keyed on Apicbase's user id; the provider's profile() must return it. */
+  apicbaseUserId: integer("apicbase_user_id").notNull().unique(),
+  isAdmin: boolean("is_admin").notNull().default(false),
+  createdAt: createdAt(),
+});
+
+/**
+ * The adapter's account links. Sign-in tokens are never kept here (DESIGN: tokens live only, encrypted, in
+ * `connections`): the CHECK rejects a row carrying one, so the auth module must strip them in linkAccount.
+ */
+export const accounts = pgTable(
+  "accounts",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    provider: text("provider").notNull(),
+    providerAccountId: text("provider_account_id").notNull(),
+    refresh_token: text("refresh_token"),
+    access_token: text("access_token"),
+    expires_at: integer("expires_at"),
+    token_type: text("token_type"),
+    scope: text("scope"),
+    id_token: text("id_token"),
+    session_state: text("session_state"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.provider, t.providerAccountId] }),
+    index("accounts_user_id_idx").on(t.userId),
+    check(
+      "accounts_no_tokens_at_rest",
+      sql`${t.access_token} is null and ${t.refresh_token} is null and ${t.id_token} is null`,
+    ),
+  ],
+);
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    sessionToken: text("session_token").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expires: timestamptz("expires").notNull(),
+  },
+  (t) => [index("sessions_user_id_idx").on(t.userId)],
+);
+
+export const verificationTokens = pgTable(
+  "verification_tokens",
+  {
+    identifier: text("identifier").notNull(),
+    token: text("token").notNull(),
+    expires: timestamptz("expires").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.identifier, t.token] })],
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Organizations and their members.
+
+export const organizations = pgTable("organizations", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull().unique(),
+  createdAt: createdAt(),
+});
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    role: text("role").notNull().default("member"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.organizationId] }),
+    index("memberships_organization_id_idx").on(t.organizationId),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Applications: client credentials a connection is issued to (only the issuing application can refresh it).
+
+export const APPLICATION_REDIRECT_MODES = ["redirect", "oob"] as const;
+export type ApplicationRedirectMode = (typeof APPLICATION_REDIRECT_MODES)[number];
+export const APPLICATION_SOURCES = ["environment", "registered"] as const;
+export type ApplicationSource = (typeof APPLICATION_SOURCES)[number];
+
+export const applications = pgTable(
+  "applications",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    clientId: text("client_id").notNull().unique(),
+    /** Encrypted with the row id as associated data; null for the application from the environment. */
+    clientSecretCiphertext: text("client_secret_ciphertext"),
+    redirectMode: text("redirect_mode").$type<ApplicationRedirectMode>().notNull().default("redirect"),
+    scopes: text("scopes").array().notNull().default(sql`'{}'::text[]`),
+    source: text("source").$type<ApplicationSource>().notNull(),
+    disabledAt: timestamptz("disabled_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check("applications_redirect_mode_check", oneOf(t.redirectMode, APPLICATION_REDIRECT_MODES)),
+    check("applications_source_check", oneOf(t.source, APPLICATION_SOURCES)),
+    // The environment's secret stays in the environment; a registered application always has one at rest.
+    check(
+      "applications_secret_matches_source",
+      sql`(${t.source} = 'environment') = (${t.clientSecretCiphertext} is null)`,
+    ),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Connections: one library connected to an organization through an application, with its (encrypted) tokens.
+
+/** Stored states only; "expiring soon" and "expired but refreshable" are derived from the expiry. */
+export const CONNECTION_STATUSES = [
+  "active",
+  "refresh_failing",
+  "needs_reauthorization",
+  "revoking",
+  "revoked",
+] as const;
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+
+/** The outcome of the last introspection; never the token itself. */
+export type ConnectionVerification = {
+  active: boolean;
+  scope?: string | null;
+  /** Expiry as reported by introspection, seconds since the epoch. */
+  exp?: number | null;
+};
+
+export const connections = pgTable(
+  "connections",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    applicationId: uuid("application_id")
+      .notNull()
+      .references(() => applications.id),
+    libraryId: integer("library_id").notNull(),
+    libraryName: text("library_name").notNull(),
+    approvedByApicbaseUserId: integer("approved_by_apicbase_user_id"),
+    approvedByEmail: text("approved_by_email"),
+    approvedByName: text("approved_by_name"),
+    status: text("status").$type<ConnectionStatus>().notNull().default("active"),
+    scopes: text("scopes").array().notNull().default(sql`'{}'::text[]`),
+    /** Encrypted with the connection id as associated data (see lib/crypto/secrets.ts). */
+    accessTokenCiphertext: text("access_token_ciphertext"),
+    refreshTokenCiphertext: text("refresh_token_ciphertext"),
+    /** Bumped on every token write; writers compare-and-swap on it so a stale refresh cannot overwrite a newer pair. */
+    tokenVersion: integer("token_version").notNull().default(0),
+    accessTokenExpiresAt: timestamptz("access_token_expires_at"),
+    lastRefreshedAt: timestamptz("last_refreshed_at"),
+    /** An Apicbase error code (e.g. `invalid_grant`), never a token or response body. */
+    lastRefreshError: text("last_refresh_error"),
+    refreshFailureCount: integer("refresh_failure_count").notNull().default(0),
+    nextRefreshAt: timestamptz("next_refresh_at"),
+    /** Cross-process refresh lease: who holds it and until when. */
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: timestamptz("lease_expires_at"),
+    lastVerifiedAt: timestamptz("last_verified_at"),
+    lastVerification: jsonb("last_verification").$type<ConnectionVerification>(),
+    /** The library the token follows now, when it drifted away from `libraryId`. */
+    observedLibraryId: integer("observed_library_id"),
+    revokedAt: timestamptz("revoked_at"),
+    revokedByUserId: uuid("revoked_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    revokeReason: text("revoke_reason"),
+    createdByUserId: uuid("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("connections_organization_library_key").on(t.organizationId, t.libraryId),
+    index("connections_organization_status_idx").on(t.organizationId, t.status),
+    index("connections_organization_library_name_idx").on(t.organizationId, t.libraryName),
+    index("connections_organization_created_at_idx").on(t.organizationId, t.createdAt),
+    index("connections_next_refresh_at_idx").on(t.nextRefreshAt),
+    index("connections_application_id_idx").on(t.applicationId),
+    check("connections_status_check", oneOf(t.status, CONNECTION_STATUSES)),
+    check("connections_token_version_check", sql`${t.tokenVersion} >= 0`),
+    check("connections_refresh_failure_count_check", sql`${t.refreshFailureCount} >= 0`),
+    // Revoking deletes the tokens on the portal side in every case.
+    check(
+      "connections_revoked_without_tokens",
+      sql`${t.status} <> 'revoked' or (${t.accessTokenCiphertext} is null and ${t.refreshTokenCiphertext} is null)`,
+    ),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Audit log. No foreign keys: the log outlives the users, organizations and connections it mentions.
+
+export const AUDIT_OUTCOMES = ["success", "failure"] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    occurredAt: timestamptz("occurred_at").notNull().defaultNow(),
+    actorUserId: uuid("actor_user_id"),
+    /** Who acted, readable after the user is gone: an e-mail, "system:refresher", "api-key:<prefix>". */
+    actorLabel: text("actor_label").notNull(),
+    organizationId: uuid("organization_id"),
+    connectionId: uuid("connection_id"),
+    event: text("event").notNull(),
+    outcome: text("outcome").$type<AuditOutcome>().notNull(),
+    apicbaseError: text("apicbase_error"),
+    /** Never a token, secret or API key. */
+    detail: jsonb("detail").$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    index("audit_events_connection_occurred_at_idx").on(t.connectionId, t.occurredAt),
+    index("audit_events_organization_occurred_at_idx").on(t.organizationId, t.occurredAt),
+    index("audit_events_occurred_at_idx").on(t.occurredAt),
+    check("audit_events_outcome_check", oneOf(t.outcome, AUDIT_OUTCOMES)),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// API keys for partner backends (the token API). Only a hash of the secret is stored.
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** The first characters of the key, shown so a user can tell keys apart. */
+    prefix: text("prefix").notNull(),
+    secretHash: text("secret_hash").notNull().unique(),
+    createdByUserId: uuid("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    lastUsedAt: timestamptz("last_used_at"),
+    revokedAt: timestamptz("revoked_at"),
+  },
+  (t) => [index("api_keys_organization_id_idx").on(t.organizationId)],
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Relations (for db.query.*).
+
+export const usersRelations = relations(users, ({ many }) => ({
+  accounts: many(accounts),
+  sessions: many(sessions),
+  memberships: many(memberships),
+  connectionsCreated: many(connections, { relationName: "connection_created_by" }),
+  connectionsRevoked: many(connections, { relationName: "connection_revoked_by" }),
+  apiKeysCreated: many(apiKeys),
+}));
+
+export const accountsRelations = relations(accounts, ({ one }) => ({
+  user: one(users, { fields: [accounts.userId], references: [users.id] }),
+}));
+
+export const sessionsRelations = relations(sessions, ({ one }) => ({
+  user: one(users, { fields: [sessions.userId], references: [users.id] }),
+}));
+
+export const organizationsRelations = relations(organizations, ({ many }) => ({
+  memberships: many(memberships),
+  connections: many(connections),
+  apiKeys: many(apiKeys),
+}));
+
+export const membershipsRelations = relations(memberships, ({ one }) => ({
+  user: one(users, { fields: [memberships.userId], references: [users.id] }),
+  organization: one(organizations, { fields: [memberships.organizationId], references: [organizations.id] }),
+}));
+
+export const applicationsRelations = relations(applications, ({ many }) => ({
+  connections: many(connections),
+}));
+
+export const connectionsRelations = relations(connections, ({ one }) => ({
+  organization: one(organizations, { fields: [connections.organizationId], references: [organizations.id] }),
+  application: one(applications, { fields: [connections.applicationId], references: [applications.id] }),
+  createdBy: one(users, {
+    fields: [connections.createdByUserId],
+    references: [users.id],
+    relationName: "connection_created_by",
+  }),
+  revokedBy: one(users, {
+    fields: [connections.revokedByUserId],
+    references: [users.id],
+    relationName: "connection_revoked_by",
+  }),
+}));
+
+export const auditEventsRelations = relations(auditEvents, ({ one }) => ({
+  actor: one(users, { fields: [auditEvents.actorUserId], references: [users.id] }),
+  organization: one(organizations, { fields: [auditEvents.organizationId], references: [organizations.id] }),
+  connection: one(connections, { fields: [auditEvents.connectionId], references: [connections.id] }),
+}));
+
+export const apiKeysRelations = relations(apiKeys, ({ one }) => ({
+  organization: one(organizations, { fields: [apiKeys.organizationId], references: [organizations.id] }),
+  createdBy: one(users, { fields: [apiKeys.createdByUserId], references: [users.id] }),
+}));
+
+// ---------------------------------------------------------------------------------------------------------------
+// Row types.
+
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+export type Account = typeof accounts.$inferSelect;
+export type NewAccount = typeof accounts.$inferInsert;
+export type Session = typeof sessions.$inferSelect;
+export type NewSession = typeof sessions.$inferInsert;
+export type VerificationToken = typeof verificationTokens.$inferSelect;
+export type NewVerificationToken = typeof verificationTokens.$inferInsert;
+export type Organization = typeof organizations.$inferSelect;
+export type NewOrganization = typeof organizations.$inferInsert;
+export type Membership = typeof memberships.$inferSelect;
+export type NewMembership = typeof memberships.$inferInsert;
+export type Application = typeof applications.$inferSelect;
+export type NewApplication = typeof applications.$inferInsert;
+export type Connection = typeof connections.$inferSelect;
+export type NewConnection = typeof connections.$inferInsert;
+export type AuditEvent = typeof auditEvents.$inferSelect;
+export type NewAuditEvent = typeof auditEvents.$inferInsert;
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type NewApiKey = typeof apiKeys.$inferInsert;
