@@ -1,3 +1,108 @@
+import { ApicbaseTargetBanner } from "@/components/apicbase-target-banner";
+import { EndpointList } from "@/components/endpoint-list";
+import { resolveApicbaseSettings } from "@/lib/apicbase/config";
+import { env } from "@/lib/env";
+import { SANDBOX_LIBRARIES, SANDBOX_USERS } from "@/lib/sandbox";
+
+// The Apicbase target is runtime configuration, not something to freeze into the build.
+export const dynamic = "force-dynamic";
+
+function libraryNames(ids: readonly number[]): string {
+  return ids.map((id) => SANDBOX_LIBRARIES.find((library) => library.id === id)?.name ?? `#${id}`).join(", ");
+}
+
 export default function Home() {
-  return <main className="p-8"><h1 className="text-2xl font-semibold">Apicbase partner portal</h1></main>;
+  const config = env();
+  const settings = resolveApicbaseSettings(config);
+  const base = (
+    config.APICBASE_BASE_URL ??
+    (settings.target === "sandbox" ? `http://127.0.0.1:${config.EMULATOR_PORT}` : new URL(settings.endpoints.authorize).origin)
+  ).replace(/\/$/, "");
+
+  return (
+    <div className="flex min-h-screen flex-col">
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-3xl items-center gap-3 px-6 py-4">
+          <span aria-hidden="true" className="grid size-8 place-items-center rounded-lg bg-slate-900 text-sm font-bold text-white">
+            A
+          </span>
+          <span className="font-semibold text-slate-900">Partner portal</span>
+        </div>
+      </header>
+
+      <main className="mx-auto w-full max-w-3xl flex-1 space-y-8 px-6 py-10">
+        <div className="space-y-3">
+          <h1 className="text-3xl font-bold tracking-tight text-slate-900">Apicbase partner portal</h1>
+          <p className="text-lg leading-7 text-slate-700">
+            Connect your customers&apos; Apicbase libraries, keep every connection&apos;s tokens alive and repair the
+            ones that break, before a sync fails.
+          </p>
+        </div>
+
+        <ApicbaseTargetBanner target={settings.target} base={base} />
+
+        <section aria-labelledby="status-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+          <h2 id="status-title" className="text-lg font-semibold text-slate-900">What works today</h2>
+          <p className="mt-2 leading-7 text-slate-700">
+            At this stage the portal shows its configuration: which Apicbase it talks to, its endpoints and the
+            application it uses. There is no sign-in yet.
+          </p>
+          <p className="mt-2 leading-7 text-slate-700">
+            <strong className="font-semibold text-slate-900">Next:</strong> &ldquo;Sign in with Apicbase&rdquo;, then
+            connecting libraries, the connections dashboard and the token API for partner backends.
+          </p>
+        </section>
+
+        <section aria-labelledby="endpoints-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+          <h2 id="endpoints-title" className="text-lg font-semibold text-slate-900">Apicbase endpoints</h2>
+          <p className="mt-1 text-sm text-slate-600">The client secret is configured but never shown.</p>
+          <div className="mt-4">
+            <EndpointList endpoints={settings.endpoints} clientId={settings.clientId} />
+          </div>
+        </section>
+
+        {settings.target === "sandbox" && (
+          <section aria-labelledby="demo-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+            <h2 id="demo-title" className="text-lg font-semibold text-slate-900">Demo logins</h2>
+            <p className="mt-1 text-sm leading-6 text-slate-600">
+              Accounts of the emulator; they work at its{" "}
+              <a className="font-medium text-sky-800 underline underline-offset-2 hover:text-sky-950" href={`${base}/accounts/login/`}>
+                login page
+              </a>
+              .
+            </p>
+            {/* Focusable so keyboard users can scroll it on narrow screens. */}
+            <div className="mt-4 overflow-x-auto" tabIndex={0} aria-labelledby="demo-title" role="group">
+              <table className="w-full text-left text-sm whitespace-nowrap">
+                <thead className="border-b border-slate-200 text-slate-600">
+                  <tr>
+                    <th scope="col" className="py-2 pr-4 font-medium">User name</th>
+                    <th scope="col" className="py-2 pr-4 font-medium">Password</th>
+                    <th scope="col" className="py-2 pr-4 font-medium">Role</th>
+                    <th scope="col" className="py-2 font-medium">Libraries</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {SANDBOX_USERS.map((user) => (
+                    <tr key={user.email}>
+                      <td className="py-2 pr-4 font-mono text-slate-900">{user.email}</td>
+                      <td className="py-2 pr-4 font-mono text-slate-900">{user.password}</td>
+                      <td className="py-2 pr-4 text-slate-700">{user.role}</td>
+                      <td className="py-2 text-slate-700">{libraryNames(user.libraries)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+        )}
+      </main>
+
+      <footer className="border-t border-slate-200 bg-white">
+        <p className="mx-auto max-w-3xl px-6 py-4 text-sm text-slate-600">
+          Configuration comes from the environment; README.md lists every setting.
+        </p>
+      </footer>
+    </div>
+  );
 }
