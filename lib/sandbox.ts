@@ -41,3 +41,14 @@ export const SANDBOX_USERS: readonly SandboxUser[] = [
 
 export const ALL_SCOPES = ["accounts", "library", "inventory", "procurement", "sales", "media"] as const;
 export type Scope = (typeof ALL_SCOPES)[number];
+
+/** The portal's demo organization: its members are invited by e-mail and become members at their first sign-in. */
+export const SANDBOX_ORGANIZATION = {
+  name: "Sandbox partner",
+  memberEmails: SANDBOX_USERS.filter((user) => user.role === "partner member").map((user) => user.email),
+} as const;
+
+/** The portal admins of the local sandbox when PORTAL_ADMIN_EMAILS is unset. */
+export const SANDBOX_ADMIN_EMAILS: readonly string[] = SANDBOX_USERS.filter((user) => user.role === "portal admin").map(
+  (user) => user.email,
+);

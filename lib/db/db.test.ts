@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { and, asc, eq, isNull, lte, or, sql } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SANDBOX_ORGANIZATION } from "../sandbox";
 import { openDatabase, type Database, type Db, type DbExecutor } from "./client";
 import {
   applications,
@@ -27,6 +28,7 @@ const TABLES = [
   "applications",
   "audit_events",
   "connections",
+  "invitations",
   "memberships",
   "organizations",
   "sessions",
@@ -482,8 +484,9 @@ describe("PGlite specifics", () => {
 
   it("getDb() opens nothing at import, then one shared instance per process from the environment", async () => {
     const dataDir = path.join(dir, "from-env");
-    const saved = { DATABASE_URL: process.env.DATABASE_URL, DATA_DIR: process.env.DATA_DIR };
+    const saved = { DATABASE_URL: process.env.DATABASE_URL, DATA_DIR: process.env.DATA_DIR, AUTH_APICBASE_ID: process.env.AUTH_APICBASE_ID };
     process.env.DATABASE_URL = "";
+    process.env.AUTH_APICBASE_ID = "";
     process.env.DATA_DIR = dataDir;
     try {
       const { getDb, closeDb } = await import("./index");
@@ -492,7 +495,8 @@ describe("PGlite specifics", () => {
       expect(first).toBe(second);
       expect(first.kind).toBe("pglite");
       expect(existsSync(path.join(dataDir, "pglite", "PG_VERSION"))).toBe(true);
-      expect(await first.db.select().from(organizations)).toEqual([]);
+      // The local sandbox (no Apicbase configured) gets its demo organization on first use.
+      expect((await first.db.select().from(organizations)).map((row) => row.name)).toEqual([SANDBOX_ORGANIZATION.name]);
       await closeDb();
       expect(existsSync(path.join(dataDir, "pglite.lock"))).toBe(false);
     } finally {

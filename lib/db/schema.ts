@@ -101,11 +101,16 @@ export const verificationTokens = pgTable(
 // ---------------------------------------------------------------------------------------------------------------
 // Organizations and their members.
 
-export const organizations = pgTable("organizations", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  name: text("name").notNull().unique(),
-  createdAt: createdAt(),
-});
+export const organizations = pgTable(
+  "organizations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull().unique(),
+    createdAt: createdAt(),
+  },
+  // "Acme" and "ACME" are the same organization to the people choosing names.
+  (t) => [uniqueIndex("organizations_name_lower_key").on(sql`lower(${t.name})`)],
+);
 
 export const memberships = pgTable(
   "memberships",
@@ -122,6 +127,29 @@ export const memberships = pgTable(
   (t) => [
     primaryKey({ columns: [t.userId, t.organizationId] }),
     index("memberships_organization_id_idx").on(t.organizationId),
+  ],
+);
+
+/**
+ * Pending members: an admin adds someone by Apicbase e-mail before that person ever signed in. At sign-in the
+ * invitation becomes a membership and is deleted.
+ */
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    /** Lower case, so that matching an Apicbase username is a plain equality. */
+    email: text("email").notNull(),
+    invitedByUserId: uuid("invited_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("invitations_organization_email_key").on(t.organizationId, t.email),
+    index("invitations_email_idx").on(t.email),
+    check("invitations_email_lower_case", sql`${t.email} = lower(${t.email})`),
   ],
 );
 
@@ -178,6 +206,8 @@ export type ConnectionVerification = {
   scope?: string | null;
   /** Expiry as reported by introspection, seconds since the epoch. */
   exp?: number | null;
+  /** The library the token reached (Get Active Library), when the scopes allowed asking. */
+  library?: { id: number; name: string } | null;
 };
 
 export const connections = pgTable(
@@ -299,6 +329,7 @@ export const usersRelations = relations(users, ({ many }) => ({
   accounts: many(accounts),
   sessions: many(sessions),
   memberships: many(memberships),
+  invitationsSent: many(invitations),
   connectionsCreated: many(connections, { relationName: "connection_created_by" }),
   connectionsRevoked: many(connections, { relationName: "connection_revoked_by" }),
   apiKeysCreated: many(apiKeys),
@@ -314,6 +345,7 @@ export const sessionsRelations = relations(sessions, ({ one }) => ({
 
 export const organizationsRelations = relations(organizations, ({ many }) => ({
   memberships: many(memberships),
+  invitations: many(invitations),
   connections: many(connections),
   apiKeys: many(apiKeys),
 }));
@@ -321,6 +353,11 @@ export const organizationsRelations = relations(organizations, ({ many }) => ({
 export const membershipsRelations = relations(memberships, ({ one }) => ({
   user: one(users, { fields: [memberships.userId], references: [users.id] }),
   organization: one(organizations, { fields: [memberships.organizationId], references: [organizations.id] }),
+}));
+
+export const invitationsRelations = relations(invitations, ({ one }) => ({
+  organization: one(organizations, { fields: [invitations.organizationId], references: [organizations.id] }),
+  invitedBy: one(users, { fields: [invitations.invitedByUserId], references: [users.id] }),
 }));
 
 export const applicationsRelations = relations(applications, ({ many }) => ({
@@ -368,6 +405,8 @@ export type Organization = typeof organizations.$inferSelect;
 export type NewOrganization = typeof organizations.$inferInsert;
 export type Membership = typeof memberships.$inferSelect;
 export type NewMembership = typeof memberships.$inferInsert;
+export type Invitation = typeof invitations.$inferSelect;
+export type NewInvitation = typeof invitations.$inferInsert;
 export type Application = typeof applications.$inferSelect;
 export type NewApplication = typeof applications.$inferInsert;
 export type Connection = typeof connections.$inferSelect;

@@ -1,0 +1,51 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { SignOutButton } from "@/components/sign-out-button";
+import { buttonClasses } from "@/components/ui/button";
+import { displayableErrorCode, failureFromQuery, SIGN_IN_FAILURE_MESSAGES } from "@/lib/auth/sign-in-failures";
+import { firstParam, type SearchParams } from "@/lib/search-params";
+import { formatAbsolute } from "@/lib/time";
+
+export const metadata: Metadata = { title: "Sign-in failed" };
+
+/** Where every failed sign-in ends (Auth.js's `pages.error`): what happened, in words, and what to do. */
+export default async function SignInErrorPage({ searchParams }: { searchParams: SearchParams }) {
+  const query = await searchParams;
+  const failure = failureFromQuery({ reason: firstParam(query.reason), error: firstParam(query.error) });
+  const { title, explanation, action } = SIGN_IN_FAILURE_MESSAGES[failure];
+  const code = displayableErrorCode(firstParam(query.code));
+
+  return (
+    <div className="space-y-6">
+      <div className="space-y-3">
+        <h1 className="text-3xl font-bold tracking-tight text-slate-900">{title}</h1>
+        <p className="leading-7 text-slate-700">{explanation}</p>
+        <p className="leading-7 font-medium text-slate-900">{action}</p>
+      </div>
+
+      <div className="flex flex-wrap items-center gap-3">
+        {failure === "account_conflict" ? (
+          <SignOutButton />
+        ) : (
+          <Link href="/signin" className={buttonClasses("primary")}>
+            Sign in again
+          </Link>
+        )}
+        <Link href="/" className={buttonClasses("secondary")}>
+          Portal home
+        </Link>
+      </div>
+
+      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 rounded-lg border border-slate-200 bg-white px-4 py-3 text-sm">
+        {code && (
+          <>
+            <dt className="text-slate-600">Apicbase&apos;s error code</dt>
+            <dd className="font-mono text-slate-900">{code}</dd>
+          </>
+        )}
+        <dt className="text-slate-600">When</dt>
+        <dd className="text-slate-900">{formatAbsolute(new Date())}</dd>
+      </dl>
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+import type { Metadata } from "next";
+import { CreateOrganizationForm } from "@/components/admin/create-organization-form";
+import { OrganizationCard } from "@/components/admin/organization-card";
+import { PromoteAdminForm } from "@/components/admin/promote-admin-form";
+import { RemoveForm } from "@/components/admin/remove-form";
+import { Card } from "@/components/ui/card";
+import { listAdmins } from "@/lib/dal/admins";
+import { listOrganizations } from "@/lib/dal/organizations";
+import { requireAdmin } from "@/lib/dal/session";
+import {
+  addMemberAction,
+  createOrganizationAction,
+  demoteAdminAction,
+  promoteAdminAction,
+  removeInvitationAction,
+  removeMemberAction,
+} from "./actions";
+
+export const metadata: Metadata = { title: "Organizations" };
+
+const ADMIN_SOURCES = {
+  configured: "From PORTAL_ADMIN_EMAILS",
+  sandbox: "The local sandbox's demo admin (PORTAL_ADMIN_EMAILS is not set)",
+  promoted: "Made admin in the portal",
+} as const;
+
+export default async function AdminOrganizationsPage() {
+  const admin = await requireAdmin();
+  const [organizations, admins] = await Promise.all([listOrganizations(admin), listAdmins(admin)]);
+  const now = new Date();
+  const memberActions = { addMember: addMemberAction, removeMember: removeMemberAction, removeInvitation: removeInvitationAction };
+
+  return (
+    <div className="space-y-10">
+      <div className="space-y-2">
+        <p className="text-sm font-medium text-slate-600">Admin</p>
+        <h1 className="text-3xl font-bold tracking-tight text-slate-900">Organizations</h1>
+        <p className="max-w-prose leading-7 text-slate-700">
+          Every partner organization and its members. Members see their own organization&apos;s connections; admins
+          see all of them.
+        </p>
+      </div>
+
+      <Card id="create-organization" title="Create organization">
+        <CreateOrganizationForm action={createOrganizationAction} />
+      </Card>
+
+      <section aria-labelledby="organizations-title" className="space-y-4">
+        <h2 id="organizations-title" className="text-xl font-semibold text-slate-900">
+          All organizations <span className="font-normal text-slate-600">({organizations.length})</span>
+        </h2>
+        {organizations.length === 0 ? (
+          <p className="text-slate-700">No organizations yet: create the first one above.</p>
+        ) : (
+          <ul className="space-y-4">
+            {organizations.map((organization) => (
+              <li key={organization.id}>
+                <OrganizationCard organization={organization} now={now} actions={memberActions} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <Card
+        id="admins"
+        title="Portal admins"
+        description="Admins manage organizations and see every connection. Admins from PORTAL_ADMIN_EMAILS change in the configuration."
+      >
+        <ul className="divide-y divide-slate-100 text-sm">
+          {admins.map((entry) => (
+            <li key={entry.email} className="flex flex-wrap items-center justify-between gap-3 py-2">
+              <span>
+                <span className="font-medium text-slate-900">{entry.name ?? entry.email}</span>
+                {entry.name && <span className="text-slate-600"> · {entry.email}</span>}
+                <span className="block text-slate-600">{ADMIN_SOURCES[entry.source]}</span>
+              </span>
+              {entry.promotedUserId && entry.promotedUserId !== admin.id && (
+                <RemoveForm
+                  action={demoteAdminAction}
+                  fields={{ userId: entry.promotedUserId }}
+                  label={`Remove the admin rights of ${entry.email}`}
+                  text="Remove admin rights"
+                />
+              )}
+            </li>
+          ))}
+        </ul>
+        <div className="mt-6">
+          <PromoteAdminForm action={promoteAdminAction} />
+        </div>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+import { DateTime } from "@/components/date-time";
+import { Card } from "@/components/ui/card";
+import type { OrganizationView } from "@/lib/dal/organizations";
+import { AddMemberForm } from "./add-member-form";
+import type { FormAction } from "./form-action";
+import { RemoveForm } from "./remove-form";
+
+function plural(count: number, one: string, many: string) {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** One organization on the admin page: its members, its pending invitations, and a form to add someone. */
+export function OrganizationCard({
+  organization,
+  now,
+  actions,
+}: {
+  organization: OrganizationView;
+  now: Date;
+  actions: {
+    addMember: FormAction<"organizationId" | "email">;
+    removeMember: FormAction<"organizationId" | "userId">;
+    removeInvitation: FormAction<"organizationId" | "invitationId">;
+  };
+}) {
+  const { id, name, members, invitations } = organization;
+  return (
+    <Card
+      id={`organization-${id}`}
+      title={name}
+      headingLevel={3}
+      description={
+        <>
+          {plural(members.length, "member", "members")}
+          {invitations.length > 0 && ` · ${plural(invitations.length, "pending invitation", "pending invitations")}`} ·
+          created <DateTime date={organization.createdAt} now={now} />
+        </>
+      }
+    >
+      <div className="space-y-6">
+        {members.length + invitations.length > 0 ? (
+          <table className="w-full text-left text-sm">
+            <caption className="sr-only">Members of {name}</caption>
+            <thead className="border-b border-slate-200 text-slate-600">
+              <tr>
+                <th scope="col" className="py-2 pr-4 font-medium">Member</th>
+                <th scope="col" className="py-2 pr-4 font-medium">Since</th>
+                <th scope="col" className="py-2 font-medium"><span className="sr-only">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {members.map((member) => (
+                <tr key={member.userId}>
+                  <td className="py-2 pr-4">
+                    <span className="font-medium text-slate-900">{member.name ?? member.email}</span>
+                    {member.name && member.email && <span className="block text-slate-600">{member.email}</span>}
+                  </td>
+                  <td className="py-2 pr-4 text-slate-700">
+                    <DateTime date={member.joinedAt} now={now} />
+                  </td>
+                  <td className="py-2 text-right">
+                    <RemoveForm
+                      action={actions.removeMember}
+                      fields={{ organizationId: id, userId: member.userId }}
+                      label={`Remove ${member.email ?? member.name ?? "this member"} from ${name}`}
+                    />
+                  </td>
+                </tr>
+              ))}
+              {invitations.map((invitation) => (
+                <tr key={invitation.id}>
+                  <td className="py-2 pr-4">
+                    <span className="font-medium text-slate-900">{invitation.email}</span>
+                    <span className="block text-slate-600">Pending: joins at first sign-in</span>
+                  </td>
+                  <td className="py-2 pr-4 text-slate-700">
+                    Invited <DateTime date={invitation.invitedAt} now={now} />
+                  </td>
+                  <td className="py-2 text-right">
+                    <RemoveForm
+                      action={actions.removeInvitation}
+                      fields={{ organizationId: id, invitationId: invitation.id }}
+                      label={`Withdraw the invitation of ${invitation.email} to ${name}`}
+                      text="Withdraw"
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className="text-sm text-slate-600">No members yet.</p>
+        )}
+        <AddMemberForm action={actions.addMember} organizationId={id} organizationName={name} />
+      </div>
+    </Card>
+  );
+}

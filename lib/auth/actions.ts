@@ -1,0 +1,25 @@
+"use server";
+
+import { redirect, unstable_rethrow } from "next/navigation";
+import { signIn, signInErrorPath, signOut } from "./index";
+import { APICBASE_PROVIDER_ID } from "./provider";
+import { safeReturnPath } from "./return-path";
+import { classifySignInFailure, describeForLog } from "./sign-in-failures";
+
+/** "Sign in with Apicbase": off to Apicbase's approval page, back to where the user was headed. */
+export async function signInWithApicbase(formData: FormData): Promise<void> {
+  const redirectTo = safeReturnPath(formData.get("returnTo"));
+  try {
+    await signIn(APICBASE_PROVIDER_ID, { redirectTo });
+  } catch (error) {
+    // signIn() leaves by redirecting, which Next.js implements as a throw.
+    unstable_rethrow(error);
+    console.error(`[auth] starting a sign-in failed: ${describeForLog(error)}`);
+    redirect(signInErrorPath(classifySignInFailure(error).failure));
+  }
+}
+
+/** Ends the session in the database too, so the cookie is worthless even if it was copied. */
+export async function signOutOfPortal(): Promise<void> {
+  await signOut({ redirectTo: "/signin?signedOut=1" });
+}

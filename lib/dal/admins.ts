@@ -1,0 +1,91 @@
+import "server-only";
+import { and, asc, eq, inArray, ne } from "drizzle-orm";
+import { recordAudit } from "@/lib/audit";
+import { adminEmailsFromEnv, parseAdminEmails } from "@/lib/auth/admins";
+import { getDb, users } from "@/lib/db";
+import { env } from "@/lib/env";
+import type { Admin, PortalUser } from "./session";
+
+export type AdminView = {
+  email: string;
+  /** Known once they signed in. */
+  name: string | null;
+  /** Promoted admins can be demoted in the portal; the others change with the configuration. */
+  source: "configured" | "sandbox" | "promoted";
+  promotedUserId: string | null;
+};
+
+async function promotedAdmins() {
+  const { db } = await getDb();
+  return db
+    .select({ id: users.id, email: users.email, name: users.name })
+    .from(users)
+    .where(eq(users.isAdmin, true))
+    .orderBy(asc(users.email));
+}
+
+/** Everyone who is an admin: the configured e-mails (or the sandbox's demo admin) and the promoted users. */
+export async function listAdmins(_admin: Admin): Promise<AdminView[]> {
+  const config = env();
+  const configured = adminEmailsFromEnv(config);
+  const source = parseAdminEmails(config.PORTAL_ADMIN_EMAILS).size > 0 ? "configured" : "sandbox";
+  const { db } = await getDb();
+  const [promoted, known] = await Promise.all([
+    promotedAdmins(),
+    configured.size > 0
+      ? db.select({ email: users.email, name: users.name }).from(users).where(inArray(users.email, [...configured]))
+      : [],
+  ]);
+  const views: AdminView[] = [...configured].sort().map((email) => ({
+    email,
+    name: known.find((user) => user.email === email)?.name ?? null,
+    source,
+    promotedUserId: null,
+  }));
+  for (const user of promoted) {
+    if (!user.email || configured.has(user.email)) continue;
+    views.push({ email: user.email, name: user.name, source: "promoted", promotedUserId: user.id });
+  }
+  return views;
+}
+
+/** Whom a signed-in user without an organization can ask: the admins' e-mail addresses. */
+export async function adminContacts(_user: PortalUser): Promise<string[]> {
+  const emails = new Set(adminEmailsFromEnv(env()));
+  for (const user of await promotedAdmins()) if (user.email) emails.add(user.email);
+  return [...emails].sort();
+}
+
+export type PromoteOutcome = "promoted" | "already_admin" | "unknown_user";
+
+/** Makes a portal user (someone who signed in at least once) an admin. */
+export async function promoteAdmin(admin: Admin, email: string): Promise<PromoteOutcome> {
+  if (adminEmailsFromEnv(env()).has(email)) return "already_admin";
+  const { db } = await getDb();
+  return db.transaction(async (tx) => {
+    const [user] = await tx.select({ id: users.id, isAdmin: users.isAdmin }).from(users).where(eq(users.email, email));
+    if (!user) return "unknown_user";
+    if (user.isAdmin) return "already_admin";
+    await tx.update(users).set({ isAdmin: true }).where(eq(users.id, user.id));
+    await recordAudit(tx, { actor: { id: admin.id, email: admin.email }, event: "admin_promoted", outcome: "success", detail: { userId: user.id, email } });
+    return "promoted";
+  });
+}
+
+export type DemoteOutcome = "demoted" | "not_promoted" | "self";
+
+/** Takes a promoted admin's rights away; admins cannot demote themselves (someone must stay). */
+export async function demoteAdmin(admin: Admin, userId: string): Promise<DemoteOutcome> {
+  if (userId === admin.id) return "self";
+  const { db } = await getDb();
+  return db.transaction(async (tx) => {
+    const [demoted] = await tx
+      .update(users)
+      .set({ isAdmin: false })
+      .where(and(eq(users.id, userId), eq(users.isAdmin, true), ne(users.id, admin.id)))
+      .returning({ email: users.email });
+    if (!demoted) return "not_promoted";
+    await recordAudit(tx, { actor: { id: admin.id, email: admin.email }, event: "admin_demoted", outcome: "success", detail: { userId, email: demoted.email } });
+    return "demoted";
+  });
+}

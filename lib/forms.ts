@@ -1,0 +1,67 @@
+import { z } from "zod";
+
+/**
+ * What every server action answers. A failure names the field that caused it and gives back what was typed, so the
+ * form can show it again (forms hold names and e-mail addresses only, never a secret).
+ */
+export type ActionResult<Field extends string = string> =
+  | { ok: true; message: string }
+  | { ok: false; message: string; fieldErrors: Partial<Record<Field, string>>; values?: Partial<Record<Field, string>> };
+
+const NAME_MIN = 2;
+const NAME_MAX = 80;
+
+/** An organization's name: white space collapsed, no control or invisible formatting characters. */
+export const organizationName = z
+  .string({ error: "Enter the organization's name." })
+  .transform((value) => value.replace(/\s+/g, " ").trim())
+  .pipe(
+    z
+      .string()
+      .min(1, "Enter the organization's name.")
+      .min(NAME_MIN, `Use at least ${NAME_MIN} characters.`)
+      .max(NAME_MAX, `Use at most ${NAME_MAX} characters.`)
+      .regex(/^\P{C}*$/u, "Use letters, digits, spaces and punctuation only.")
+      .regex(/[\p{L}\p{N}]/u, "Include at least one letter or digit."),
+  );
+
+/** An Apicbase username: the e-mail address the person signs in to Apicbase with, compared in lower case. */
+export const apicbaseEmail = z
+  .string({ error: "Enter the person's Apicbase e-mail address." })
+  .transform((value) => value.trim().toLowerCase())
+  .pipe(
+    z
+      .string()
+      .min(1, "Enter the person's Apicbase e-mail address.")
+      .max(254, "An e-mail address has at most 254 characters.")
+      .pipe(z.email("Enter an e-mail address like name@company.com.")),
+  );
+
+export const recordId = z.uuid("This item no longer exists. Reload the page.");
+
+export const createOrganizationForm = z.object({ name: organizationName });
+export const addMemberForm = z.object({ organizationId: recordId, email: apicbaseEmail });
+export const removeMemberForm = z.object({ organizationId: recordId, userId: recordId });
+export const removeInvitationForm = z.object({ organizationId: recordId, invitationId: recordId });
+export const promoteAdminForm = z.object({ email: apicbaseEmail });
+export const demoteAdminForm = z.object({ userId: recordId });
+
+/** The first message per field, as the forms show one message under each field. */
+export function fieldErrorsOf<Field extends string>(error: z.ZodError): Partial<Record<Field, string>> {
+  const errors: Partial<Record<Field, string>> = {};
+  for (const issue of error.issues) {
+    const field = issue.path[0];
+    if (typeof field === "string" && !(field in errors)) errors[field as Field] = issue.message;
+  }
+  return errors;
+}
+
+/** Only the fields a form declares, as strings: extra or file entries never reach a schema. */
+export function readFields(formData: FormData, fields: readonly string[]): Record<string, string | undefined> {
+  return Object.fromEntries(
+    fields.map((field) => {
+      const value = formData.get(field);
+      return [field, typeof value === "string" ? value : undefined];
+    }),
+  );
+}
