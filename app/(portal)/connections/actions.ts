@@ -1,0 +1,151 @@
+"use server";
+
+import { eq } from "drizzle-orm";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { recordAudit } from "@/lib/audit";
+import { getKeyring } from "@/lib/connections/keyring";
+import { CONNECT_COOKIE, CONNECT_INTENT_TTL_MS, sealIntent } from "@/lib/connections/intent";
+import { connectErrorKey } from "@/lib/connections/notices";
+import { disconnectConnection, refreshConnection, verifyConnection } from "@/lib/connections/service";
+import {
+  CONNECT_CALLBACK_PATH,
+  canActFor,
+  connectionContext,
+  connectionOwner,
+  environmentApplication,
+  portalOrigin,
+} from "@/lib/dal/connections";
+import { getCurrentUser, type PortalUser } from "@/lib/dal/session";
+import { applications, connections, getDb } from "@/lib/db";
+import { recordId, type ActionResult } from "@/lib/forms";
+
+export type ConnectionActionResult = ActionResult<"connectionId"> & {
+  /** For "Verify": what Apicbase said next to what the portal holds. */
+  verification?: {
+    active: boolean;
+    scopes: string[] | null;
+    serverExpiresAt: string | null;
+    portalExpiresAt: string | null;
+    activeLibrary: { id: number; name: string } | null;
+  };
+};
+
+const refused = (message: string): ConnectionActionResult => ({ ok: false, message, fieldErrors: {} });
+const NOT_YOURS = "This connection does not exist or belongs to another organization.";
+
+/** Every action re-checks who calls and whether the connection is theirs: an action is a public POST endpoint. */
+async function authorizeConnection(formData: FormData): Promise<{ user: PortalUser; organizationId: string; connectionId: string } | ConnectionActionResult> {
+  const user = await getCurrentUser();
+  if (!user) return refused("Your session has ended. Sign in again.");
+  const connectionId = String(formData.get("connectionId") ?? "");
+  const organizationId = await connectionOwner(user, connectionId);
+  if (!organizationId) {
+    if (recordId.safeParse(connectionId).success) {
+      const { db } = await getDb();
+      await recordAudit(db, { actor: { id: user.id, email: user.email }, event: "access_refused", outcome: "failure", connectionId, detail: { action: "connection" } });
+    }
+    return { ok: false, message: NOT_YOURS, fieldErrors: { connectionId: NOT_YOURS } };
+  }
+  return { user, organizationId, connectionId };
+}
+
+export async function refreshConnectionAction(_previous: ConnectionActionResult | null, formData: FormData): Promise<ConnectionActionResult> {
+  const access = await authorizeConnection(formData);
+  if ("ok" in access) return access;
+  const result = await refreshConnection(await connectionContext(access.user), access);
+  if (!result.ok) return refused(result.message);
+  return { ok: true, message: `Refreshed: a new token pair is stored, valid until ${result.expiresAt.toISOString().replace("T", " ").slice(0, 16)} UTC.` };
+}
+
+export async function verifyConnectionAction(_previous: ConnectionActionResult | null, formData: FormData): Promise<ConnectionActionResult> {
+  const access = await authorizeConnection(formData);
+  if ("ok" in access) return access;
+  const result = await verifyConnection(await connectionContext(access.user), access);
+  if (!result.ok) return refused(result.message);
+  const verification = {
+    active: result.active,
+    scopes: result.scopes,
+    serverExpiresAt: result.serverExpiresAt?.toISOString() ?? null,
+    portalExpiresAt: result.portalExpiresAt?.toISOString() ?? null,
+    activeLibrary: result.activeLibrary,
+  };
+  return result.active
+    ? { ok: true, message: result.message, verification }
+    : { ok: false, message: result.message, fieldErrors: {}, verification };
+}
+
+export async function disconnectConnectionAction(_previous: ConnectionActionResult | null, formData: FormData): Promise<ConnectionActionResult> {
+  const access = await authorizeConnection(formData);
+  if ("ok" in access) return access;
+  const result = await disconnectConnection(await connectionContext(access.user), {
+    ...access,
+    reason: `Disconnected by ${access.user.email ?? access.user.name ?? "a partner member"}`,
+  });
+  if (!result.ok) return refused(result.message);
+  return { ok: true, message: result.message };
+}
+
+async function beginAuthorization(user: PortalUser, args: { organizationId: string; applicationId: string; scopes: string[]; reauthorizeConnectionId?: string }) {
+  const ctx = await connectionContext(user);
+  const client = await ctx.clientFor(args.applicationId);
+  const redirectUri = `${await portalOrigin()}${CONNECT_CALLBACK_PATH}`;
+  const request = await client.createAuthorizationRequest({ redirectUri, scopes: args.scopes });
+  (await cookies()).set(
+    CONNECT_COOKIE,
+    sealIntent(getKeyring(), {
+      state: request.state,
+      codeVerifier: request.codeVerifier,
+      userId: user.id,
+      organizationId: args.organizationId,
+      applicationId: args.applicationId,
+      redirectUri,
+      scopes: args.scopes,
+      reauthorizeConnectionId: args.reauthorizeConnectionId,
+      createdAt: Date.now(),
+    }),
+    { httpOnly: true, sameSite: "lax", secure: redirectUri.startsWith("https:"), path: "/api/connect", maxAge: CONNECT_INTENT_TTL_MS / 1000 },
+  );
+  return request.url;
+}
+
+/** "Connect a library": off to Apicbase's consent page for the organization's new connection. */
+export async function startConnectAction(formData: FormData): Promise<void> {
+  const user = await getCurrentUser();
+  if (!user) redirect("/signin");
+  const organizationId = String(formData.get("organizationId") ?? "");
+  if (!recordId.safeParse(organizationId).success || !canActFor(user, organizationId)) {
+    redirect(`/connections?connect_error=not_allowed`);
+  }
+  let url: string;
+  try {
+    const app = await environmentApplication();
+    url = await beginAuthorization(user, { organizationId, applicationId: app.id, scopes: app.scopes });
+  } catch (error) {
+    redirect(`/connections?organization=${organizationId}&connect_error=${connectErrorKey(error)}`);
+  }
+  redirect(url);
+}
+
+/** "Re-authorize": the flow again for an existing connection, with the application that holds its tokens. */
+export async function reauthorizeConnectionAction(formData: FormData): Promise<void> {
+  const user = await getCurrentUser();
+  if (!user) redirect("/signin");
+  const connectionId = String(formData.get("connectionId") ?? "");
+  const organizationId = await connectionOwner(user, connectionId);
+  if (!organizationId) redirect(`/connections?connect_error=not_found`);
+  const { db } = await getDb();
+  const [row] = await db
+    .select({ applicationId: connections.applicationId, scopes: applications.scopes })
+    .from(connections)
+    .innerJoin(applications, eq(applications.id, connections.applicationId))
+    .where(eq(connections.id, connectionId));
+  if (!row) redirect(`/connections?connect_error=not_found`);
+  let url: string;
+  try {
+    url = await beginAuthorization(user, { organizationId, applicationId: row.applicationId, scopes: row.scopes, reauthorizeConnectionId: connectionId });
+  } catch (error) {
+    redirect(`/connections/${connectionId}?connect_error=${connectErrorKey(error)}`);
+  }
+  redirect(url);
+}

@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { decryptSecret, encryptSecret, type Keyring } from "@/lib/crypto/secrets";
+
+/**
+ * A connect attempt between "Connect a library" and Apicbase's redirect back: kept in an encrypted, HttpOnly
+ * cookie (the PKCE verifier never reaches the browser in the clear), bound to the user who started it.
+ */
+export const connectIntent = z.object({
+  state: z.string().min(16),
+  codeVerifier: z.string().min(43).optional(),
+  userId: z.string(),
+  organizationId: z.uuid(),
+  applicationId: z.uuid(),
+  redirectUri: z.string(),
+  scopes: z.array(z.string()),
+  reauthorizeConnectionId: z.uuid().optional(),
+  createdAt: z.number(),
+});
+export type ConnectIntent = z.infer<typeof connectIntent>;
+
+export const CONNECT_COOKIE = "portal_connect_intent";
+/** Longer than a person needs at Apicbase's login and consent pages; the code itself lives 60 s after that. */
+export const CONNECT_INTENT_TTL_MS = 15 * 60 * 1000;
+const AAD = "connect-intent";
+
+export function sealIntent(keyring: Keyring, intent: ConnectIntent): string {
+  return encryptSecret(keyring, JSON.stringify(intent), AAD);
+}
+
+export function openIntent(keyring: Keyring, sealed: string | undefined, now: number): ConnectIntent | null {
+  if (!sealed) return null;
+  try {
+    const intent = connectIntent.parse(JSON.parse(decryptSecret(keyring, sealed, AAD)));
+    return now - intent.createdAt <= CONNECT_INTENT_TTL_MS ? intent : null;
+  } catch {
+    return null;
+  }
+}

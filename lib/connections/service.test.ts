@@ -1,0 +1,255 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startEmulator, type EmulatorControl } from "@/emulator/testing";
+import { ApicbaseClient, type TokenSet } from "@/lib/apicbase/client";
+import { endpointsFromBase, type ApicbaseSettings } from "@/lib/apicbase/config";
+import { generateKey, parseKeyring } from "@/lib/crypto/secrets";
+import { MEMORY, openDatabase, type Database } from "@/lib/db/client";
+import { auditEvents, connections, organizations } from "@/lib/db/schema";
+import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
+import { clientForApplication, ensureEnvironmentApplication } from "./applications";
+import { completeAuthorization, disconnectConnection, refreshConnection, verifyConnection, type ConnectionContext } from "./service";
+import { openTokens } from "./tokens";
+
+let emulator: Awaited<ReturnType<typeof startEmulator>>;
+let control: EmulatorControl;
+let database: Database;
+let settings: ApicbaseSettings;
+let applicationId: string;
+let organizationId: string;
+const keyring = parseKeyring(generateKey());
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  control = emulator.control;
+  database = await openDatabase({ dataDir: MEMORY });
+  settings = {
+    target: "sandbox",
+    endpoints: endpointsFromBase(emulator.url),
+    clientId: SANDBOX_PARTNER_APP.clientId,
+    clientSecret: SANDBOX_PARTNER_APP.clientSecret,
+    scopes: ["accounts", "library"],
+    timeoutMs: 2000,
+  };
+  applicationId = (await ensureEnvironmentApplication(database.db, settings)).id;
+}, 60_000);
+afterAll(async () => {
+  await database?.close();
+  await emulator?.close();
+});
+
+beforeEach(async () => {
+  await control.reset();
+  const [org] = await database.db.insert(organizations).values({ name: `Org ${crypto.randomUUID()}` }).returning();
+  organizationId = org!.id;
+});
+
+function context(overrides: Partial<ConnectionContext> = {}): ConnectionContext {
+  return {
+    db: database.db,
+    keyring,
+    clientFor: (id) => clientForApplication(database.db, keyring, settings, id),
+    now: () => new Date(),
+    actor: { system: "test" },
+    leaseOwner: "test-process",
+    ...overrides,
+  };
+}
+
+const client = () => new ApicbaseClient({ endpoints: settings.endpoints, clientId: settings.clientId, clientSecret: settings.clientSecret });
+
+async function approval(email: string) {
+  const minted = await control.mintTokens({ email, client_id: SANDBOX_PARTNER_APP.clientId, scope: "accounts library" });
+  const tokens: TokenSet = {
+    accessToken: minted.access_token,
+    refreshToken: minted.refresh_token,
+    tokenType: "bearer",
+    expiresIn: minted.expires_in,
+    expiresAt: new Date(Date.now() + minted.expires_in * 1000),
+    scopes: minted.scope.split(" "),
+  };
+  return { tokens, library: await client().getActiveLibrary(tokens.accessToken) };
+}
+
+async function connect(email = "nora@sandbox.test") {
+  const { tokens, library } = await approval(email);
+  const result = await completeAuthorization(context(), { organizationId, applicationId, tokens, library });
+  if (!result.ok) throw new Error(result.message);
+  return { ...result, tokens };
+}
+
+async function row(id: string) {
+  const [r] = await database.db.select().from(connections).where(eq(connections.id, id));
+  return r!;
+}
+
+describe("completing an approval", () => {
+  it("stores an encrypted connection labelled with the library and the approving user", async () => {
+    const { connectionId, tokens, outcome } = await connect();
+    expect(outcome).toBe("connected");
+    const r = await row(connectionId);
+    expect(r).toMatchObject({ libraryId: 101, libraryName: "Bistro Nord", approvedByEmail: "nora@sandbox.test", approvedByName: "Nora Nord", status: "active", scopes: ["accounts", "library"] });
+    expect(r.accessTokenCiphertext).not.toContain(tokens.accessToken);
+    expect(JSON.stringify(r)).not.toContain(tokens.refreshToken);
+    expect(openTokens(keyring, r)).toEqual({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken });
+  });
+
+  it("updates the existing connection when the organization connects the same library again", async () => {
+    const first = await connect();
+    const second = await connect();
+    expect(second).toMatchObject({ outcome: "updated", connectionId: first.connectionId });
+    expect(openTokens(keyring, await row(first.connectionId))?.accessToken).toBe(second.tokens.accessToken);
+  });
+
+  it("re-authorizes in place, and refuses (revoking the stray grant) when the user's active library is another one", async () => {
+    const { connectionId } = await connect();
+    await control.setActiveLibrary("nora@sandbox.test", 102);
+    const stray = await approval("nora@sandbox.test");
+    const refused = await completeAuthorization(context(), { organizationId, applicationId, ...stray, reauthorizeConnectionId: connectionId });
+    expect(refused).toMatchObject({ ok: false, reason: "library_mismatch" });
+    expect(await client().introspect(stray.tokens.accessToken)).toEqual({ active: false });
+    await control.setActiveLibrary("nora@sandbox.test", 101);
+    const fresh = await approval("nora@sandbox.test");
+    expect(await completeAuthorization(context(), { organizationId, applicationId, ...fresh, reauthorizeConnectionId: connectionId })).toMatchObject({ ok: true, outcome: "reauthorized", connectionId });
+  });
+
+  it("does not let one organization re-authorize another's connection", async () => {
+    const { connectionId } = await connect();
+    const [other] = await database.db.insert(organizations).values({ name: `Other ${crypto.randomUUID()}` }).returning();
+    const fresh = await approval("nora@sandbox.test");
+    expect(await completeAuthorization(context(), { organizationId: other!.id, applicationId, ...fresh, reauthorizeConnectionId: connectionId })).toMatchObject({ ok: false, reason: "not_found" });
+  });
+});
+
+describe("refresh", () => {
+  it("rotates the pair atomically: new expiry stored, old tokens dead at Apicbase", async () => {
+    const { connectionId, tokens } = await connect();
+    const before = await row(connectionId);
+    const result = await refreshConnection(context(), { organizationId, connectionId });
+    expect(result.ok).toBe(true);
+    const after = await row(connectionId);
+    expect(after.tokenVersion).toBe(before.tokenVersion + 1);
+    expect(after.lastRefreshedAt).not.toBeNull();
+    expect(after.leaseOwner).toBeNull();
+    expect(await client().introspect(tokens.accessToken)).toEqual({ active: false });
+    expect(await client().introspect(openTokens(keyring, after)!.accessToken)).toMatchObject({ active: true });
+  });
+
+  it("lets only one of many concurrent refreshes through (one refresh grant, no invalid_grant)", async () => {
+    const { connectionId } = await connect();
+    await control.resetStats();
+    const results = await Promise.all(Array.from({ length: 10 }, () => refreshConnection(context(), { organizationId, connectionId })));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === "busy")).toBe(true);
+    const stats = await control.stats();
+    expect(stats.token_grants.refresh_token).toEqual({ ok: 1, error: 0 });
+  });
+
+  it("marks invalid_grant as needing re-authorization", async () => {
+    const { connectionId } = await connect();
+    await control.revokeGrant({ email: "nora@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId });
+    const result = await refreshConnection(context(), { organizationId, connectionId });
+    expect(result).toMatchObject({ ok: false, apicbaseError: "invalid_grant" });
+    expect(!result.ok && result.message).toMatch(/re-authorize/);
+    expect(await row(connectionId)).toMatchObject({ status: "needs_reauthorization", lastRefreshError: "invalid_grant" });
+  });
+
+  it("detects a rotation whose answer was lost, and says so", async () => {
+    const { connectionId } = await connect();
+    await control.fault({ endpoint: "token", mode: "drop_after_commit" });
+    const result = await refreshConnection(context(), { organizationId, connectionId });
+    expect(!result.ok && result.message).toMatch(/answer was lost/);
+    expect((await row(connectionId)).status).toBe("needs_reauthorization");
+  });
+
+  it("keeps a connection whose refresh timed out before reaching Apicbase usable, and a retry succeeds", async () => {
+    const { connectionId } = await connect();
+    settings = { ...settings, timeoutMs: 300 };
+    await control.fault({ endpoint: "token", mode: "slow", delay_ms: 800 });
+    const result = await refreshConnection(context(), { organizationId, connectionId });
+    settings = { ...settings, timeoutMs: 2000 };
+    expect(result).toMatchObject({ ok: false, apicbaseError: "timeout" });
+    expect((await row(connectionId)).status).toBe("refresh_failing");
+    await new Promise((r) => setTimeout(r, 900));
+    expect((await refreshConnection(context(), { organizationId, connectionId })).ok).toBe(true);
+    expect((await row(connectionId)).status).toBe("active");
+  });
+
+  it("does not blame the connection for wrong application credentials", async () => {
+    const { connectionId } = await connect();
+    const saved = settings;
+    settings = { ...settings, clientSecret: "wrong" };
+    const result = await refreshConnection(context(), { organizationId, connectionId });
+    settings = saved;
+    expect(result).toMatchObject({ ok: false, apicbaseError: "invalid_client" });
+    expect((await row(connectionId)).status).toBe("active");
+  });
+
+  it("never lets a stale writer overwrite newer tokens", async () => {
+    const { connectionId } = await connect();
+    // A re-approval lands while a refresh is in flight: the refresh's compare-and-swap must lose.
+    let reapproved = false;
+    const slowContext = context({
+      clientFor: async (id) => {
+        const real = await clientForApplication(database.db, keyring, settings, id);
+        return Object.assign(Object.create(real), {
+          refresh: async (args: Parameters<ApicbaseClient["refresh"]>[0]) => {
+            const tokens = await real.refresh(args);
+            if (!reapproved) {
+              reapproved = true;
+              const fresh = await approval("nora@sandbox.test");
+              await completeAuthorization(context(), { organizationId, applicationId, ...fresh });
+            }
+            return tokens;
+          },
+        }) as ApicbaseClient;
+      },
+    });
+    const result = await refreshConnection(slowContext, { organizationId, connectionId });
+    expect(result).toMatchObject({ ok: false, reason: "busy" });
+    const pair = openTokens(keyring, await row(connectionId))!;
+    expect(await client().introspect(pair.accessToken)).toMatchObject({ active: true });
+  });
+});
+
+describe("verify", () => {
+  it("reports an active token with its server-side expiry, and library drift", async () => {
+    const { connectionId } = await connect();
+    const ok = await verifyConnection(context(), { organizationId, connectionId });
+    expect(ok).toMatchObject({ ok: true, active: true, scopes: ["accounts", "library"], activeLibrary: { id: 101 } });
+    await control.setActiveLibrary("nora@sandbox.test", 102);
+    const drift = await verifyConnection(context(), { organizationId, connectionId });
+    expect(drift).toMatchObject({ ok: true, active: true, activeLibrary: { id: 102, name: "Café Zuid" } });
+    expect((await row(connectionId)).observedLibraryId).toBe(102);
+  });
+
+  it("marks a grant revoked at Apicbase as needing re-authorization", async () => {
+    const { connectionId } = await connect();
+    await control.revokeGrant({ email: "nora@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId });
+    const result = await verifyConnection(context(), { organizationId, connectionId });
+    expect(result).toMatchObject({ ok: true, active: false });
+    expect((await row(connectionId)).status).toBe("needs_reauthorization");
+  });
+});
+
+describe("disconnect", () => {
+  it("revokes at Apicbase, deletes the tokens, keeps the row as revoked with why", async () => {
+    const { connectionId, tokens } = await connect();
+    const result = await disconnectConnection(context(), { organizationId, connectionId, reason: "customer left" });
+    expect(result).toMatchObject({ ok: true, revocation: "revoked" });
+    expect(await row(connectionId)).toMatchObject({ status: "revoked", accessTokenCiphertext: null, refreshTokenCiphertext: null, revokeReason: "customer left" });
+    expect(await client().introspect(tokens.accessToken)).toEqual({ active: false });
+    const events = await database.db.select().from(auditEvents).where(eq(auditEvents.connectionId, connectionId));
+    expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(["connection_connected", "connection_disconnected"]));
+    expect(JSON.stringify(events)).not.toContain(tokens.accessToken);
+  });
+
+  it("still deletes the tokens where Apicbase has no revocation endpoint, and says what the owner can do", async () => {
+    const { connectionId } = await connect();
+    await control.settings({ revocation_endpoint: false });
+    const result = await disconnectConnection(context(), { organizationId, connectionId, reason: "test" });
+    expect(result).toMatchObject({ ok: true, revocation: "unsupported" });
+    expect(result.ok && result.message).toMatch(/remove the application in Apicbase/);
+    expect((await row(connectionId)).refreshTokenCiphertext).toBeNull();
+  });
+});

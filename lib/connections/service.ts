@@ -1,0 +1,410 @@
+import { randomUUID } from "node:crypto";
+import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import type { ActiveLibrary, ApicbaseClient, TokenSet } from "@/lib/apicbase/client";
+import { ApicbaseError } from "@/lib/apicbase/errors";
+import { recordAudit, type AuditActor } from "@/lib/audit";
+import type { Keyring } from "@/lib/crypto/secrets";
+import { connections, type Db, type DbExecutor } from "@/lib/db";
+import { apicbaseErrorMessage } from "./messages";
+import { openTokens, sealTokens } from "./tokens";
+
+/** Everything a connection operation needs, injected so tests and the worker can supply their own. */
+export type ConnectionContext = {
+  db: Db;
+  keyring: Keyring;
+  clientFor(applicationId: string): Promise<ApicbaseClient>;
+  now(): Date;
+  actor: AuditActor;
+  /** Identifies this process in refresh leases. */
+  leaseOwner: string;
+};
+
+/** Longer than the client's own timeout, so a lease never lapses while its refresh call is still running. */
+export const REFRESH_LEASE_MS = 60_000;
+
+export type Failure = { ok: false; reason: "not_found" | "busy" | "not_refreshable" | "apicbase"; message: string; apicbaseError?: string };
+
+const notFound: Failure = { ok: false, reason: "not_found", message: "This connection does not exist or belongs to another organization." };
+
+function approver(library: ActiveLibrary) {
+  const name = `${library.user.firstName} ${library.user.lastName}`.trim();
+  return {
+    approvedByApicbaseUserId: library.user.id,
+    approvedByEmail: library.user.email,
+    approvedByName: name || null,
+  };
+}
+
+function freshTokenColumns(ctx: ConnectionContext, connectionId: string, tokens: TokenSet) {
+  return {
+    ...sealTokens(ctx.keyring, connectionId, tokens),
+    scopes: tokens.scopes,
+    accessTokenExpiresAt: tokens.expiresAt,
+    status: "active" as const,
+    lastRefreshError: null,
+    refreshFailureCount: 0,
+    leaseOwner: null,
+    leaseExpiresAt: null,
+    observedLibraryId: null,
+    revokedAt: null,
+    revokedByUserId: null,
+    revokeReason: null,
+    updatedAt: ctx.now(),
+  };
+}
+
+export type CompletionResult =
+  | { ok: true; outcome: "connected" | "updated" | "reauthorized"; connectionId: string; libraryName: string }
+  | { ok: false; reason: "library_mismatch"; message: string; connectionId: string }
+  | Failure;
+
+/**
+ * Stores the tokens of an approval. A new library becomes a connection of the organization; a library it already
+ * connected is updated in place (same id, history kept); a re-authorization must come back for the same library.
+ */
+export async function completeAuthorization(
+  ctx: ConnectionContext,
+  args: {
+    organizationId: string;
+    applicationId: string;
+    tokens: TokenSet;
+    library: ActiveLibrary;
+    reauthorizeConnectionId?: string;
+  },
+): Promise<CompletionResult> {
+  const { organizationId, applicationId, tokens, library } = args;
+  const result = await ctx.db.transaction(async (tx): Promise<CompletionResult> => {
+    if (args.reauthorizeConnectionId) {
+      const [existing] = await tx
+        .select({ id: connections.id, libraryId: connections.libraryId, libraryName: connections.libraryName })
+        .from(connections)
+        .where(and(eq(connections.id, args.reauthorizeConnectionId), eq(connections.organizationId, organizationId)))
+        .for("update");
+      if (!existing) return notFound;
+      if (existing.libraryId !== library.id) {
+        await recordAudit(tx, {
+          actor: ctx.actor,
+          event: "connection_reauthorization_refused",
+          outcome: "failure",
+          organizationId,
+          connectionId: existing.id,
+          detail: { expectedLibraryId: existing.libraryId, approvedLibraryId: library.id, approvedBy: library.user.email },
+        });
+        return {
+          ok: false,
+          reason: "library_mismatch",
+          connectionId: existing.id,
+          message: `${library.user.email} approved with "${library.name}" (${library.id}) as active library in Apicbase, but this connection is for "${existing.libraryName}" (${existing.libraryId}). Ask them to switch their active library to "${existing.libraryName}" in Apicbase, then re-authorize again. The stray approval was revoked.`,
+        };
+      }
+      await tx
+        .update(connections)
+        .set({ ...freshTokenColumns(ctx, existing.id, tokens), ...approver(library), applicationId, libraryName: library.name, tokenVersion: sql`${connections.tokenVersion} + 1`, lastRefreshedAt: null })
+        .where(and(eq(connections.id, existing.id), eq(connections.organizationId, organizationId)));
+      await recordAudit(tx, { actor: ctx.actor, event: "connection_reauthorized", outcome: "success", organizationId, connectionId: existing.id, detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes } });
+      return { ok: true, outcome: "reauthorized", connectionId: existing.id, libraryName: library.name };
+    }
+
+    const [existing] = await tx
+      .select({ id: connections.id })
+      .from(connections)
+      .where(and(eq(connections.organizationId, organizationId), eq(connections.libraryId, library.id)))
+      .for("update");
+    if (existing) {
+      await tx
+        .update(connections)
+        .set({ ...freshTokenColumns(ctx, existing.id, tokens), ...approver(library), applicationId, libraryName: library.name, tokenVersion: sql`${connections.tokenVersion} + 1`, lastRefreshedAt: null })
+        .where(and(eq(connections.id, existing.id), eq(connections.organizationId, organizationId)));
+      await recordAudit(tx, { actor: ctx.actor, event: "connection_updated", outcome: "success", organizationId, connectionId: existing.id, detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes } });
+      return { ok: true, outcome: "updated", connectionId: existing.id, libraryName: library.name };
+    }
+
+    const id = randomUUID();
+    await tx.insert(connections).values({
+      id,
+      organizationId,
+      applicationId,
+      libraryId: library.id,
+      libraryName: library.name,
+      ...approver(library),
+      ...freshTokenColumns(ctx, id, tokens),
+      tokenVersion: 1,
+      createdByUserId: "id" in ctx.actor ? ctx.actor.id : null,
+    });
+    await recordAudit(tx, { actor: ctx.actor, event: "connection_connected", outcome: "success", organizationId, connectionId: id, detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes } });
+    return { ok: true, outcome: "connected", connectionId: id, libraryName: library.name };
+  });
+
+  if (!result.ok && result.reason === "library_mismatch") {
+    // The approval is for a library this connection must not reach: give it back to Apicbase.
+    const client = await ctx.clientFor(applicationId);
+    await client.revoke(tokens.refreshToken, "refresh_token").catch(() => undefined);
+  }
+  return result;
+}
+
+async function loadForUpdate(db: DbExecutor, organizationId: string, connectionId: string) {
+  const [row] = await db
+    .select()
+    .from(connections)
+    .where(and(eq(connections.id, connectionId), eq(connections.organizationId, organizationId)));
+  return row;
+}
+
+export type RefreshResult = { ok: true; expiresAt: Date; scopes: string[] } | Failure;
+
+/**
+ * Rotates a connection's token pair: a lease keeps every other caller (any process) out, the HTTP call runs
+ * outside any transaction, and the new pair is written with compare-and-swap on the token version.
+ */
+export async function refreshConnection(ctx: ConnectionContext, args: { organizationId: string; connectionId: string }): Promise<RefreshResult> {
+  const { organizationId, connectionId } = args;
+  const now = ctx.now();
+  const [leased] = await ctx.db
+    .update(connections)
+    .set({ leaseOwner: ctx.leaseOwner, leaseExpiresAt: new Date(now.getTime() + REFRESH_LEASE_MS) })
+    .where(
+      and(
+        eq(connections.id, connectionId),
+        eq(connections.organizationId, organizationId),
+        inArray(connections.status, ["active", "refresh_failing"]),
+        or(isNull(connections.leaseExpiresAt), lt(connections.leaseExpiresAt, now)),
+      ),
+    )
+    .returning();
+  if (!leased) {
+    const row = await loadForUpdate(ctx.db, organizationId, connectionId);
+    if (!row) return notFound;
+    if (row.status === "needs_reauthorization") return { ok: false, reason: "not_refreshable", message: "This connection needs re-authorization before it can be refreshed." };
+    if (row.status === "revoked" || row.status === "revoking") return { ok: false, reason: "not_refreshable", message: "This connection was revoked; re-authorize it to use it again." };
+    return { ok: false, reason: "busy", message: "A refresh of this connection is already in progress. Its result will show here in a moment." };
+  }
+
+  const release = () =>
+    ctx.db
+      .update(connections)
+      .set({ leaseOwner: null, leaseExpiresAt: null })
+      .where(and(eq(connections.id, connectionId), eq(connections.leaseOwner, ctx.leaseOwner)));
+
+  const pair = openTokens(ctx.keyring, leased);
+  if (!pair) {
+    await release();
+    return { ok: false, reason: "not_refreshable", message: "This connection holds no tokens; re-authorize it." };
+  }
+  const client = await ctx.clientFor(leased.applicationId);
+  try {
+    const tokens = await client.refresh({ refreshToken: pair.refreshToken, currentScopes: leased.scopes });
+    const written = await ctx.db.transaction(async (tx) => {
+      const rows = await tx
+        .update(connections)
+        .set({
+          ...sealTokens(ctx.keyring, connectionId, tokens),
+          tokenVersion: leased.tokenVersion + 1,
+          scopes: tokens.scopes,
+          accessTokenExpiresAt: tokens.expiresAt,
+          lastRefreshedAt: ctx.now(),
+          lastRefreshError: null,
+          refreshFailureCount: 0,
+          status: "active",
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          updatedAt: ctx.now(),
+        })
+        .where(and(eq(connections.id, connectionId), eq(connections.tokenVersion, leased.tokenVersion)))
+        .returning({ id: connections.id });
+      if (rows.length === 0) return false;
+      await recordAudit(tx, { actor: ctx.actor, event: "connection_refreshed", outcome: "success", organizationId, connectionId, detail: { expiresAt: tokens.expiresAt.toISOString() } });
+      return true;
+    });
+    if (!written) {
+      return { ok: false, reason: "busy", message: "Newer tokens were stored by another refresh or re-authorization meanwhile; this refresh was discarded." };
+    }
+    return { ok: true, expiresAt: tokens.expiresAt, scopes: tokens.scopes };
+  } catch (error) {
+    return recordRefreshFailure(ctx, leased, pair.accessToken, client, error);
+  }
+}
+
+async function recordRefreshFailure(
+  ctx: ConnectionContext,
+  row: typeof connections.$inferSelect,
+  accessToken: string,
+  client: ApicbaseClient,
+  error: unknown,
+): Promise<Failure> {
+  let status: "needs_reauthorization" | "refresh_failing" | null = null;
+  let message = apicbaseErrorMessage(error);
+  const code = error instanceof ApicbaseError ? (error.oauthError ?? error.code) : "portal_error";
+  if (error instanceof ApicbaseError) {
+    if (error.needsReauthorization) status = "needs_reauthorization";
+    else if (error.isClientCredentialsError) status = null; // the application's problem, not the library's
+    else if (error.ambiguous) {
+      // Did the rotation happen and its answer get lost? The stored access token tells.
+      const probe = await client.introspect(accessToken).catch(() => null);
+      const stillValid = row.accessTokenExpiresAt && row.accessTokenExpiresAt.getTime() > ctx.now().getTime();
+      if (probe && !probe.active && stillValid) {
+        status = "needs_reauthorization";
+        message = "Apicbase rotated this connection's tokens but its answer was lost on the way, so the new tokens never arrived. Only a re-authorization brings the connection back.";
+      } else {
+        status = "refresh_failing";
+        if (probe?.active) message = `${message} The refresh did not happen at Apicbase; the current tokens still work.`;
+      }
+    } else status = "refresh_failing";
+  }
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .update(connections)
+      .set({
+        ...(status ? { status } : {}),
+        lastRefreshError: code,
+        refreshFailureCount: sql`${connections.refreshFailureCount} + 1`,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        updatedAt: ctx.now(),
+      })
+      .where(and(eq(connections.id, row.id), eq(connections.tokenVersion, row.tokenVersion)));
+    await recordAudit(tx, { actor: ctx.actor, event: "connection_refresh_failed", outcome: "failure", organizationId: row.organizationId, connectionId: row.id, apicbaseError: code });
+  });
+  return { ok: false, reason: "apicbase", message, apicbaseError: code };
+}
+
+export type VerifyResult =
+  | {
+      ok: true;
+      active: boolean;
+      scopes: string[] | null;
+      serverExpiresAt: Date | null;
+      portalExpiresAt: Date | null;
+      activeLibrary: { id: number; name: string } | null;
+      message: string;
+    }
+  | Failure;
+
+/** Asks Apicbase about the stored access token (introspection) and which library it reaches now. */
+export async function verifyConnection(ctx: ConnectionContext, args: { organizationId: string; connectionId: string }): Promise<VerifyResult> {
+  const row = await loadForUpdate(ctx.db, args.organizationId, args.connectionId);
+  if (!row) return notFound;
+  const pair = openTokens(ctx.keyring, row);
+  if (!pair) return { ok: false, reason: "not_refreshable", message: "This connection holds no tokens; re-authorize it." };
+  const client = await ctx.clientFor(row.applicationId);
+  const now = ctx.now();
+  try {
+    const info = await client.introspect(pair.accessToken);
+    let activeLibrary: { id: number; name: string } | null = null;
+    if (info.active && (info.scopes ?? row.scopes).includes("accounts")) {
+      const library = await client.getActiveLibrary(pair.accessToken).catch(() => null);
+      if (library) activeLibrary = { id: library.id, name: library.name };
+    }
+    const expired = !row.accessTokenExpiresAt || row.accessTokenExpiresAt.getTime() <= now.getTime();
+    // Inactive before its expiry: revoked at Apicbase (or rotated away), so the refresh token is gone too.
+    const revoked = !info.active && !expired && row.status !== "needs_reauthorization";
+    const message = info.active
+      ? activeLibrary && activeLibrary.id !== row.libraryId
+        ? `The token works, but its user's active library is now "${activeLibrary.name}" (${activeLibrary.id}), not "${row.libraryName}" (${row.libraryId}).`
+        : "Apicbase confirms the access token is active."
+      : expired
+        ? "The access token has expired; a refresh will renew it."
+        : "Apicbase no longer accepts this connection's access token: it was revoked. Re-authorize the connection.";
+    await ctx.db.transaction(async (tx) => {
+      await tx
+        .update(connections)
+        .set({
+          lastVerifiedAt: now,
+          lastVerification: {
+            active: info.active,
+            scope: info.active && info.scopes ? info.scopes.join(" ") : null,
+            exp: info.active && info.expiresAt ? Math.floor(info.expiresAt.getTime() / 1000) : null,
+            library: activeLibrary,
+          },
+          ...(activeLibrary ? { observedLibraryId: activeLibrary.id === row.libraryId ? null : activeLibrary.id } : {}),
+          ...(revoked ? { status: "needs_reauthorization" as const, lastRefreshError: "inactive_token" } : {}),
+          updatedAt: now,
+        })
+        .where(and(eq(connections.id, row.id), eq(connections.organizationId, args.organizationId)));
+      await recordAudit(tx, {
+        actor: ctx.actor,
+        event: "connection_verified",
+        outcome: info.active ? "success" : "failure",
+        organizationId: row.organizationId,
+        connectionId: row.id,
+        apicbaseError: info.active ? null : "inactive_token",
+        detail: { active: info.active, ...(activeLibrary ? { activeLibraryId: activeLibrary.id } : {}) },
+      });
+    });
+    return {
+      ok: true,
+      active: info.active,
+      scopes: info.active ? (info.scopes ?? null) : null,
+      serverExpiresAt: info.active ? (info.expiresAt ?? null) : null,
+      portalExpiresAt: row.accessTokenExpiresAt,
+      activeLibrary,
+      message,
+    };
+  } catch (error) {
+    const code = error instanceof ApicbaseError ? (error.oauthError ?? error.code) : "portal_error";
+    await recordAudit(ctx.db, { actor: ctx.actor, event: "connection_verified", outcome: "failure", organizationId: row.organizationId, connectionId: row.id, apicbaseError: code });
+    return { ok: false, reason: "apicbase", message: apicbaseErrorMessage(error), apicbaseError: code };
+  }
+}
+
+export type DisconnectResult = { ok: true; revocation: "revoked" | "unsupported" | "failed"; message: string } | Failure;
+
+/**
+ * Ends a connection: revokes the grant at Apicbase where it offers revocation, and deletes the tokens on the
+ * portal's side in every case. The row stays, as revoked, with who, when and why.
+ */
+export async function disconnectConnection(
+  ctx: ConnectionContext,
+  args: { organizationId: string; connectionId: string; reason: string },
+): Promise<DisconnectResult> {
+  const { organizationId, connectionId } = args;
+  const [row] = await ctx.db
+    .update(connections)
+    .set({ status: "revoking", updatedAt: ctx.now() })
+    .where(and(eq(connections.id, connectionId), eq(connections.organizationId, organizationId)))
+    .returning();
+  if (!row) return notFound;
+  let revocation: "revoked" | "unsupported" | "failed" = "revoked";
+  const pair = (() => {
+    try {
+      return openTokens(ctx.keyring, row);
+    } catch {
+      return null;
+    }
+  })();
+  if (pair) {
+    const client = await ctx.clientFor(row.applicationId);
+    try {
+      const result = await client.revoke(pair.refreshToken, "refresh_token");
+      if (result.outcome === "unsupported") revocation = "unsupported";
+      else await client.revoke(pair.accessToken, "access_token").catch(() => undefined);
+    } catch {
+      revocation = "failed";
+    }
+  }
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .update(connections)
+      .set({
+        status: "revoked",
+        accessTokenCiphertext: null,
+        refreshTokenCiphertext: null,
+        tokenVersion: row.tokenVersion + 1,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        revokedAt: ctx.now(),
+        revokedByUserId: "id" in ctx.actor ? ctx.actor.id : null,
+        revokeReason: args.reason,
+        updatedAt: ctx.now(),
+      })
+      .where(and(eq(connections.id, connectionId), eq(connections.organizationId, organizationId)));
+    await recordAudit(tx, { actor: ctx.actor, event: "connection_disconnected", outcome: "success", organizationId, connectionId, detail: { revocation, reason: args.reason } });
+  });
+  const message =
+    revocation === "revoked"
+      ? `"${row.libraryName}" is disconnected: Apicbase revoked the grant and the portal deleted its tokens.`
+      : revocation === "unsupported"
+        ? `"${row.libraryName}" is disconnected on the portal's side and its tokens are deleted. This Apicbase offers no revocation endpoint: the library owner can remove the application in Apicbase under their account's connected applications.`
+        : `"${row.libraryName}" is disconnected on the portal's side and its tokens are deleted, but Apicbase could not be reached to revoke the grant. The library owner can remove the application in Apicbase.`;
+  return { ok: true, revocation, message };
+}

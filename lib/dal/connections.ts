@@ -1,0 +1,67 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { headers } from "next/headers";
+import { resolveApicbaseSettings } from "@/lib/apicbase/config";
+import { clientForApplication, ensureEnvironmentApplication } from "@/lib/connections/applications";
+import { getKeyring } from "@/lib/connections/keyring";
+import type { ConnectionContext } from "@/lib/connections/service";
+import { connections, getDb } from "@/lib/db";
+import { env } from "@/lib/env";
+import { recordId } from "@/lib/forms";
+import type { PortalUser } from "./session";
+
+/** This process in refresh leases: readable in the database when debugging, unique per process. */
+const LEASE_OWNER = `web:${process.pid}:${randomBytes(4).toString("hex")}`;
+
+export async function connectionContext(user: PortalUser): Promise<ConnectionContext> {
+  const { db } = await getDb();
+  const keyring = getKeyring();
+  const settings = resolveApicbaseSettings(env());
+  return {
+    db,
+    keyring,
+    clientFor: (applicationId) => clientForApplication(db, keyring, settings, applicationId),
+    now: () => new Date(),
+    actor: { id: user.id, email: user.email },
+    leaseOwner: LEASE_OWNER,
+  };
+}
+
+export async function environmentApplication() {
+  const { db } = await getDb();
+  return ensureEnvironmentApplication(db, resolveApicbaseSettings(env()));
+}
+
+/** The organizations whose connections this user may act on: their own, or any for an admin. */
+export function canActFor(user: PortalUser, organizationId: string): boolean {
+  return user.isAdmin || user.memberships.some((m) => m.organizationId === organizationId);
+}
+
+/**
+ * The organization owning a connection, if this user may act on it; null otherwise (also for ids that are not
+ * connections), so the answer never tells whether another organization's connection exists.
+ */
+export async function connectionOwner(user: PortalUser, connectionId: string): Promise<string | null> {
+  if (!recordId.safeParse(connectionId).success) return null;
+  const { db } = await getDb();
+  const [row] = await db
+    .select({ organizationId: connections.organizationId })
+    .from(connections)
+    .where(eq(connections.id, connectionId));
+  if (!row || !canActFor(user, row.organizationId)) return null;
+  return row.organizationId;
+}
+
+/** The portal's own origin, for the redirect URI Apicbase sends the browser back to. */
+export async function portalOrigin(): Promise<string> {
+  const configured = env().PORTAL_URL;
+  if (configured) return new URL(configured).origin;
+  const h = await headers();
+  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost:3000";
+  const proto = h.get("x-forwarded-proto") ?? (host.startsWith("localhost") || host.startsWith("127.") ? "http" : "https");
+  return `${proto}://${host}`;
+}
+
+export const CONNECT_CALLBACK_PATH = "/api/connect/callback";
+
