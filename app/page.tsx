@@ -1,6 +1,9 @@
+import Link from "next/link";
+import { redirect } from "next/navigation";
 import { ApicbaseTargetBanner } from "@/components/apicbase-target-banner";
 import { EndpointList } from "@/components/endpoint-list";
 import { resolveApicbaseSettings } from "@/lib/apicbase/config";
+import { getCurrentUser } from "@/lib/dal/session";
 import { env } from "@/lib/env";
 import { SANDBOX_LIBRARIES, SANDBOX_USERS } from "@/lib/sandbox";
 
@@ -11,7 +14,9 @@ function libraryNames(ids: readonly number[]): string {
   return ids.map((id) => SANDBOX_LIBRARIES.find((library) => library.id === id)?.name ?? `#${id}`).join(", ");
 }
 
-export default function Home() {
+export default async function Home() {
+  // Signed-in users have nothing to do here: straight to their work.
+  if (await getCurrentUser()) redirect("/connections");
   const config = env();
   const settings = resolveApicbaseSettings(config);
   const base = (
@@ -41,16 +46,18 @@ export default function Home() {
 
         <ApicbaseTargetBanner target={settings.target} base={base} />
 
-        <section aria-labelledby="status-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
-          <h2 id="status-title" className="text-lg font-semibold text-slate-900">What works today</h2>
+        <section aria-labelledby="start-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+          <h2 id="start-title" className="text-lg font-semibold text-slate-900">Get started</h2>
           <p className="mt-2 leading-7 text-slate-700">
-            At this stage the portal shows its configuration: which Apicbase it talks to, its endpoints and the
-            application it uses. There is no sign-in yet.
+            Sign in with your Apicbase account. Partner members then see their organization&apos;s connections,
+            connect libraries and repair broken ones; admins manage organizations and their members.
           </p>
-          <p className="mt-2 leading-7 text-slate-700">
-            <strong className="font-semibold text-slate-900">Next:</strong> &ldquo;Sign in with Apicbase&rdquo;, then
-            connecting libraries, the connections dashboard and the token API for partner backends.
-          </p>
+          <Link
+            href="/signin"
+            className="mt-4 inline-flex items-center rounded-lg bg-slate-900 px-4 py-2 text-sm font-semibold text-white hover:bg-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+          >
+            Sign in
+          </Link>
         </section>
 
         <section aria-labelledby="endpoints-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
