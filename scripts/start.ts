@@ -85,7 +85,7 @@ function newestMtime(entry: string): number {
 }
 
 function buildReason(): string | undefined {
-  const buildId = path.join(root, ".next", "BUILD_ID");
+  const buildId = path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
   if (!existsSync(buildId)) return "no production build yet";
   const builtAt = statSync(buildId).mtimeMs;
   const changed = [...BUILD_INPUTS, ...BUILD_FILES].find((entry) => newestMtime(path.join(root, entry)) > builtAt);

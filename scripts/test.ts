@@ -126,7 +126,7 @@ async function main() {
   outcomes.push(await unit());
   const build = await check("build", "production build (next build)", bin("next"), ["build"]);
   outcomes.push(build);
-  if (build.ok && existsSync(path.join(root, ".next", "BUILD_ID"))) {
+  if (build.ok && existsSync(path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) {
     outcomes.push(await e2e());
   } else {
     outcomes.push({ name: "e2e", ok: false, summary: "not run: the production build failed", counts: { passed: 0, failed: 0, skipped: 0 } });
