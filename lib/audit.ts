@@ -10,6 +10,15 @@ export type AuditEventName =
   | "admin_promoted"
   | "admin_demoted"
   | "access_refused"
+  | "application_registered"
+  | "application_secret_replaced"
+  | "application_credentials_tested"
+  | "application_disabled"
+  | "application_enabled"
+  | "application_deleted"
+  | "session_ended"
+  | "user_sessions_ended"
+  | "audit_log_exported"
   | "connection_connected"
   | "connection_updated"
   | "connection_reauthorized"
@@ -18,7 +27,8 @@ export type AuditEventName =
   | "connection_refreshed"
   | "connection_refresh_failed"
   | "connection_verified"
-  | "connection_disconnected";
+  | "connection_disconnected"
+  | "authorization_link_created";
 
 export type AuditActor = { id: string; email: string | null } | { system: string };
 

@@ -323,6 +323,39 @@ export const apiKeys = pgTable(
 );
 
 // ---------------------------------------------------------------------------------------------------------------
+// Authorization links: a single-use, expiring link someone without a portal account (the library owner) opens to
+// approve at Apicbase; it connects a new library for a named customer, or re-authorizes an existing connection.
+// Only a hash of the link's secret is stored; the PKCE verifier of the attempt under way is encrypted.
+
+export const authorizationLinks = pgTable(
+  "authorization_links",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tokenHash: text("token_hash").notNull().unique(),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    applicationId: uuid("application_id")
+      .notNull()
+      .references(() => applications.id),
+    /** Set for a re-authorization link; null for a link that connects a new library. */
+    connectionId: uuid("connection_id").references(() => connections.id, { onDelete: "cascade" }),
+    /** Whom the link is for, as the partner named them (connect links). */
+    customerLabel: text("customer_label"),
+    /** The authorization attempt under way: its `state`, and the PKCE verifier (encrypted, the row id as AAD). */
+    state: text("state").unique(),
+    codeVerifierCiphertext: text("code_verifier_ciphertext"),
+    createdByUserId: uuid("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    expiresAt: timestamptz("expires_at").notNull(),
+    usedAt: timestamptz("used_at"),
+    /** The connection the approval created or restored. */
+    resultConnectionId: uuid("result_connection_id"),
+  },
+  (t) => [index("authorization_links_organization_id_idx").on(t.organizationId, t.createdAt)],
+);
+
+// ---------------------------------------------------------------------------------------------------------------
 // Relations (for db.query.*).
 
 export const usersRelations = relations(users, ({ many }) => ({
@@ -393,6 +426,7 @@ export const apiKeysRelations = relations(apiKeys, ({ one }) => ({
 // ---------------------------------------------------------------------------------------------------------------
 // Row types.
 
+export type AuthorizationLink = typeof authorizationLinks.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type Account = typeof accounts.$inferSelect;

@@ -4,14 +4,21 @@ import { getKeyring } from "@/lib/connections/keyring";
 import { CONNECT_COOKIE, openIntent } from "@/lib/connections/intent";
 import { connectErrorKey, type ConnectErrorKey } from "@/lib/connections/notices";
 import { completeAuthorization } from "@/lib/connections/service";
-import { canActFor, connectionContext, portalOrigin } from "@/lib/dal/connections";
+import { CONNECT_CALLBACK_PATH, canActFor, connectionContext, portalOrigin } from "@/lib/dal/connections";
 import { getCurrentUser } from "@/lib/dal/session";
+import { resolveApicbaseSettings } from "@/lib/apicbase/config";
+import { clientForApplication } from "@/lib/connections/applications";
+import { claimLinkByState, finishLink, isLinkState } from "@/lib/connections/links";
+import { getDb } from "@/lib/db";
+import { env } from "@/lib/env";
 
 export const dynamic = "force-dynamic";
 
-/** Where Apicbase sends the browser back after "Connect a library" or "Re-authorize". */
+/** Where Apicbase sends the browser back after "Connect a library", "Re-authorize" or an authorization link. */
 export async function GET(request: NextRequest) {
   const origin = await portalOrigin();
+  const { db } = await getDb();
+  if (await isLinkState(db, request.nextUrl.searchParams.get("state"))) return linkCallback(request, origin);
   const user = await getCurrentUser();
   const back = (path: string) => {
     const response = NextResponse.redirect(new URL(path, origin), 303);
@@ -66,4 +73,56 @@ export async function GET(request: NextRequest) {
     return list(intent.organizationId, "not_found");
   }
   return back(`/connections/${result.connectionId}?notice=${result.outcome}`);
+}
+
+/**
+ * The approval of someone holding an authorization link (typically the library owner, with no portal account):
+ * the link, not a session, says which organization and connection the approval is for. Single use.
+ */
+async function linkCallback(request: NextRequest, origin: string) {
+  const { db } = await getDb();
+  const keyring = getKeyring();
+  const params = request.nextUrl.searchParams;
+  const result = (linkId: string, outcome: string) =>
+    NextResponse.redirect(new URL(`/authorize/result?${new URLSearchParams({ link: linkId, outcome })}`, origin), 303);
+  const link = await claimLinkByState(db, keyring, params.get("state") ?? "", new Date());
+  if (!link) return NextResponse.redirect(new URL("/authorize/result?outcome=expired_attempt", origin), 303);
+
+  const client = await clientForApplication(db, keyring, resolveApicbaseSettings(env()), link.applicationId);
+  const actor = { system: `authorization link${link.customerLabel ? ` for ${link.customerLabel}` : ""}` };
+  try {
+    const { code } = client.parseAuthorizationResponse(params, params.get("state") ?? "");
+    const redirectUri = `${origin}${CONNECT_CALLBACK_PATH}`;
+    const tokens = await client.exchangeCode({ code, redirectUri, codeVerifier: link.codeVerifier });
+    let library;
+    try {
+      library = await client.getActiveLibrary(tokens.accessToken);
+    } catch (error) {
+      await client.revoke(tokens.refreshToken, "refresh_token").catch(() => undefined);
+      throw error;
+    }
+    const completed = await completeAuthorization(
+      {
+        db,
+        keyring,
+        clientFor: async () => client,
+        now: () => new Date(),
+        actor,
+        leaseOwner: "authorization-link",
+      },
+      { organizationId: link.organizationId, applicationId: link.applicationId, tokens, library, reauthorizeConnectionId: link.connectionId ?? undefined },
+    );
+    if (!completed.ok) {
+      await finishLink(db, link.id, { release: true });
+      return result(link.id, completed.reason === "library_mismatch" ? "library_mismatch" : "not_found");
+    }
+    await finishLink(db, link.id, { connectionId: completed.connectionId });
+    return result(link.id, completed.outcome);
+  } catch (error) {
+    // Nothing was stored: the link may be used again (e.g. after cancelling by mistake).
+    await finishLink(db, link.id, { release: true });
+    const key = connectErrorKey(error);
+    await recordAudit(db, { actor, event: "connection_connect_failed", outcome: "failure", organizationId: link.organizationId, connectionId: link.connectionId, apicbaseError: key });
+    return result(link.id, key);
+  }
 }

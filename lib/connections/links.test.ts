@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApicbaseClient } from "@/lib/apicbase/client";
+import { endpointsFromBase } from "@/lib/apicbase/config";
+import { generateKey, parseKeyring } from "@/lib/crypto/secrets";
+import { MEMORY, openDatabase, type Database } from "@/lib/db/client";
+import { applications, authorizationLinks, organizations } from "@/lib/db/schema";
+import { beginLinkAuthorization, claimLinkByState, createAuthorizationLink, finishLink, findLink, hashLinkToken, isLinkState } from "./links";
+
+let database: Database;
+let organizationId: string;
+let applicationId: string;
+const keyring = parseKeyring(generateKey());
+const client = new ApicbaseClient({ endpoints: endpointsFromBase("http://127.0.0.1:9"), clientId: "app", clientSecret: "secret" });
+
+beforeAll(async () => {
+  database = await openDatabase({ dataDir: MEMORY });
+  const [org] = await database.db.insert(organizations).values({ name: "Links org" }).returning();
+  const [app] = await database.db.insert(applications).values({ name: "Env app", clientId: "app", source: "environment", scopes: ["accounts", "library"] }).returning();
+  organizationId = org!.id;
+  applicationId = app!.id;
+}, 60_000);
+afterAll(async () => database?.close());
+
+describe("authorization links", () => {
+  it("stores only a hash of the link's secret and shows whom the link is for", async () => {
+    const now = new Date();
+    const { token, id } = await createAuthorizationLink(database.db, { organizationId, applicationId, customerLabel: "Bistro Nord", createdByUserId: null, now });
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const rows = await database.db.select().from(authorizationLinks);
+    expect(JSON.stringify(rows)).not.toContain(token);
+    expect(rows.find((r) => r.id === id)?.tokenHash).toBe(hashLinkToken(token));
+    expect(await findLink(database.db, token, now)).toMatchObject({ organizationName: "Links org", customerLabel: "Bistro Nord", kind: "connect", state: "open" });
+    expect(await findLink(database.db, `${token.slice(0, -1)}A`, now)).toBeNull();
+    expect(await findLink(database.db, "not a token", now)).toBeNull();
+  });
+
+  it("expires", async () => {
+    const now = new Date();
+    const { token } = await createAuthorizationLink(database.db, { organizationId, applicationId, createdByUserId: null, now, ttlMs: 1000 });
+    expect((await findLink(database.db, token, new Date(now.getTime() + 2000)))?.state).toBe("expired");
+  });
+
+  it("is claimed once per approval: a replayed callback finds nothing, a failed one gives the link back", async () => {
+    const now = new Date();
+    const { token } = await createAuthorizationLink(database.db, { organizationId, applicationId, createdByUserId: null, now });
+    const url = await beginLinkAuthorization(database.db, keyring, client, { token, redirectUri: "http://localhost/api/connect/callback", scopes: ["accounts"], now });
+    const state = new URL(url!).searchParams.get("state")!;
+    expect(await isLinkState(database.db, state)).toBe(true);
+    const [first, second] = await Promise.all([claimLinkByState(database.db, keyring, state, now), claimLinkByState(database.db, keyring, state, now)]);
+    expect([first, second].filter(Boolean)).toHaveLength(1);
+    const claimed = (first ?? second)!;
+    expect(claimed.codeVerifier).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
+    expect((await findLink(database.db, token, now))?.state).toBe("used");
+    await finishLink(database.db, claimed.id, { release: true });
+    expect((await findLink(database.db, token, now))?.state).toBe("open");
+    expect(await claimLinkByState(database.db, keyring, state, now)).toBeNull();
+  });
+});

@@ -1,0 +1,164 @@
+import { createHash, randomBytes } from "node:crypto";
+import { and, eq, gt, isNull } from "drizzle-orm";
+import type { ApicbaseClient } from "@/lib/apicbase/client";
+import { decryptSecret, encryptSecret, type Keyring } from "@/lib/crypto/secrets";
+import { authorizationLinks, connections, organizations, type Db } from "@/lib/db";
+
+/** A link is a bearer secret: long enough to be unguessable, stored only as a hash. */
+export function hashLinkToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export const LINK_TTL_MS = 7 * 24 * 3600 * 1000;
+const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const verifierAad = (linkId: string) => `authorization-link:${linkId}:code_verifier`;
+
+export async function createAuthorizationLink(
+  db: Db,
+  args: {
+    organizationId: string;
+    applicationId: string;
+    connectionId?: string;
+    customerLabel?: string;
+    createdByUserId: string | null;
+    now: Date;
+    ttlMs?: number;
+  },
+): Promise<{ id: string; token: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString("base64url");
+  const expiresAt = new Date(args.now.getTime() + (args.ttlMs ?? LINK_TTL_MS));
+  const [row] = await db.transaction(async (tx) => {
+    // One live link per connection: a new one replaces the previous, which stops working.
+    if (args.connectionId) {
+      await tx
+        .update(authorizationLinks)
+        .set({ expiresAt: args.now })
+        .where(and(eq(authorizationLinks.connectionId, args.connectionId), isNull(authorizationLinks.usedAt), gt(authorizationLinks.expiresAt, args.now)));
+    }
+    return tx
+      .insert(authorizationLinks)
+      .values({
+        tokenHash: hashLinkToken(token),
+        organizationId: args.organizationId,
+        applicationId: args.applicationId,
+        connectionId: args.connectionId ?? null,
+        customerLabel: args.customerLabel ?? null,
+        createdByUserId: args.createdByUserId,
+        expiresAt,
+      })
+      .returning({ id: authorizationLinks.id });
+  });
+  return { id: row!.id, token, expiresAt };
+}
+
+export type LinkView = {
+  id: string;
+  organizationName: string;
+  libraryName: string | null;
+  libraryId: number | null;
+  customerLabel: string | null;
+  kind: "connect" | "reauthorize";
+  state: "open" | "used" | "expired";
+  expiresAt: Date;
+  resultConnectionId: string | null;
+};
+
+/** What the person holding the link may see: whom it is for and whether it still works. Null when unknown. */
+export async function findLink(db: Db, token: string, now: Date): Promise<(LinkView & { applicationId: string }) | null> {
+  if (!LINK_TOKEN.test(token)) return null;
+  const [row] = await db
+    .select({
+      id: authorizationLinks.id,
+      applicationId: authorizationLinks.applicationId,
+      organizationName: organizations.name,
+      libraryName: connections.libraryName,
+      libraryId: connections.libraryId,
+      connectionId: authorizationLinks.connectionId,
+      customerLabel: authorizationLinks.customerLabel,
+      expiresAt: authorizationLinks.expiresAt,
+      usedAt: authorizationLinks.usedAt,
+      resultConnectionId: authorizationLinks.resultConnectionId,
+    })
+    .from(authorizationLinks)
+    .innerJoin(organizations, eq(organizations.id, authorizationLinks.organizationId))
+    .leftJoin(connections, eq(connections.id, authorizationLinks.connectionId))
+    .where(eq(authorizationLinks.tokenHash, hashLinkToken(token)));
+  if (!row) return null;
+  return {
+    id: row.id,
+    applicationId: row.applicationId,
+    organizationName: row.organizationName,
+    libraryName: row.libraryName,
+    libraryId: row.libraryId,
+    customerLabel: row.customerLabel,
+    kind: row.connectionId ? "reauthorize" : "connect",
+    state: row.usedAt ? "used" : row.expiresAt.getTime() <= now.getTime() ? "expired" : "open",
+    expiresAt: row.expiresAt,
+    resultConnectionId: row.resultConnectionId,
+  };
+}
+
+/** Starts (or restarts) the approval of an open link: a fresh state and PKCE verifier, kept on the link's row. */
+export async function beginLinkAuthorization(
+  db: Db,
+  keyring: Keyring,
+  client: ApicbaseClient,
+  args: { token: string; redirectUri: string; scopes: string[]; now: Date },
+): Promise<string | null> {
+  const link = await findLink(db, args.token, args.now);
+  if (!link || link.state !== "open") return null;
+  const request = await client.createAuthorizationRequest({ redirectUri: args.redirectUri, scopes: args.scopes });
+  const [updated] = await db
+    .update(authorizationLinks)
+    .set({
+      state: request.state,
+      codeVerifierCiphertext: request.codeVerifier ? encryptSecret(keyring, request.codeVerifier, verifierAad(link.id)) : null,
+    })
+    .where(and(eq(authorizationLinks.id, link.id), isNull(authorizationLinks.usedAt)))
+    .returning({ id: authorizationLinks.id });
+  return updated ? request.url : null;
+}
+
+export type ClaimedLink = {
+  id: string;
+  organizationId: string;
+  applicationId: string;
+  connectionId: string | null;
+  customerLabel: string | null;
+  codeVerifier: string | undefined;
+};
+
+/**
+ * The callback's side: takes the open link whose attempt carries this `state`, marking it used at once so a
+ * replayed callback finds nothing. `release` gives it back when the approval failed and may be tried again.
+ */
+export async function claimLinkByState(db: Db, keyring: Keyring, state: string, now: Date): Promise<ClaimedLink | null> {
+  if (!state) return null;
+  const [row] = await db
+    .update(authorizationLinks)
+    .set({ usedAt: now })
+    .where(and(eq(authorizationLinks.state, state), isNull(authorizationLinks.usedAt), gt(authorizationLinks.expiresAt, now)))
+    .returning();
+  if (!row) return null;
+  return {
+    id: row.id,
+    organizationId: row.organizationId,
+    applicationId: row.applicationId,
+    connectionId: row.connectionId,
+    customerLabel: row.customerLabel,
+    codeVerifier: row.codeVerifierCiphertext ? decryptSecret(keyring, row.codeVerifierCiphertext, verifierAad(row.id)) : undefined,
+  };
+}
+
+export async function isLinkState(db: Db, state: string | null): Promise<boolean> {
+  if (!state) return false;
+  const [row] = await db.select({ id: authorizationLinks.id }).from(authorizationLinks).where(eq(authorizationLinks.state, state));
+  return Boolean(row);
+}
+
+export async function finishLink(db: Db, linkId: string, result: { connectionId: string } | { release: true }) {
+  await db
+    .update(authorizationLinks)
+    .set("release" in result ? { usedAt: null, state: null, codeVerifierCiphertext: null } : { resultConnectionId: result.connectionId, codeVerifierCiphertext: null })
+    .where(eq(authorizationLinks.id, linkId));
+}
