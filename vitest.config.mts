@@ -13,7 +13,8 @@ export default defineConfig({
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", ".next/**", ".next-*/**", "e2e/**", ".data/**"],
     environment: "node",
-    testTimeout: 20_000,
-    hookTimeout: 60_000,
+    // Generous: opening a fresh PGlite takes seconds, and more on a loaded 2-core machine. Timeouts here catch hangs.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });
