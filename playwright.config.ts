@@ -38,6 +38,9 @@ export default defineConfig({
   projects: [
     {
       name: "chromium",
+      // The journeys share the sandbox organization and one emulator (whose grants, clock and active libraries they
+      // change), so they run one file at a time, in name order: auth.spec.ts sees the organization still empty.
+      workers: 1,
       use: {
         ...devices["Desktop Chrome"],
         launchOptions: {
@@ -69,6 +72,8 @@ export default defineConfig({
         AUTH_SECRET: authSecret,
         TOKEN_ENCRYPTION_KEY: encryptionKey,
         PORTAL_URL,
+        // Journeys move the emulator's clock and queue its faults: no background refresh may race them.
+        REFRESHER: "off",
       },
       url: `${PORTAL_URL}/`,
       reuseExistingServer: !process.env.CI,

@@ -18,6 +18,11 @@ export function PortalHeader({ user }: { user: PortalUser }) {
           <Link href="/connections" className={navLink}>
             Connections
           </Link>
+          {organizations.length > 0 && (
+            <Link href="/api-keys" className={navLink}>
+              API keys
+            </Link>
+          )}
           {user.isAdmin && (
             <Link href="/admin/organizations" className={navLink}>
               Admin

@@ -1,5 +1,7 @@
-import "server-only";
-import { auditEvents, type AuditOutcome, type DbExecutor } from "@/lib/db";
+// Not "server-only": the background refresher (instrumentation, `npm run worker`) audits too. Nothing here can
+// reach a browser: only server modules under lib/ may import the database (eslint).
+import type { DbExecutor } from "@/lib/db/client";
+import { auditEvents, type AuditOutcome } from "@/lib/db/schema";
 
 /** Every event the audit log knows; token events join this list with the connections. */
 export type AuditEventName =
@@ -28,6 +30,10 @@ export type AuditEventName =
   | "connection_refresh_failed"
   | "connection_verified"
   | "connection_disconnected"
+  | "application_refresh_paused"
+  | "api_key_created"
+  | "api_key_revoked"
+  | "access_token_issued"
   | "authorization_link_created";
 
 export type AuditActor = { id: string; email: string | null } | { system: string };
@@ -43,10 +49,10 @@ export type AuditEntry = {
   detail?: Record<string, string | number | boolean | null | string[]>;
 };
 
-/** Appends to the audit log, inside the caller's transaction when it passes one. */
-export async function recordAudit(db: DbExecutor, entry: AuditEntry): Promise<void> {
+function auditRow(entry: AuditEntry & { occurredAt?: Date }) {
   const { actor } = entry;
-  await db.insert(auditEvents).values({
+  return {
+    ...(entry.occurredAt ? { occurredAt: entry.occurredAt } : {}),
     actorUserId: "id" in actor ? actor.id : null,
     actorLabel: "id" in actor ? (actor.email ?? `user:${actor.id}`) : actor.system,
     organizationId: entry.organizationId ?? null,
@@ -55,5 +61,15 @@ export async function recordAudit(db: DbExecutor, entry: AuditEntry): Promise<vo
     outcome: entry.outcome,
     apicbaseError: entry.apicbaseError ?? null,
     detail: entry.detail ?? null,
-  });
+  };
+}
+
+/** Appends to the audit log, inside the caller's transaction when it passes one. */
+export async function recordAudit(db: DbExecutor, entry: AuditEntry): Promise<void> {
+  await db.insert(auditEvents).values(auditRow(entry));
+}
+
+/** Appends many entries in one statement (buffered writers), each with the moment it happened. */
+export async function recordAudits(db: DbExecutor, entries: (AuditEntry & { occurredAt: Date })[]): Promise<void> {
+  if (entries.length > 0) await db.insert(auditEvents).values(entries.map(auditRow));
 }

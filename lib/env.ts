@@ -28,6 +28,16 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env) {
       PORTAL_ADMIN_EMAILS: z.string().default(""),
       PORTAL_URL: url.optional(),
       EMULATOR_PORT: z.coerce.number().int().min(1).max(65535).default(4010),
+      /** The background refresher inside the web server: "off" when `npm run worker` does it, or in journeys. */
+      REFRESHER: z.enum(["on", "off"]).default("on"),
+      /** Background refreshes per minute, shared by every process; Apicbase allows 100 requests a minute in all. */
+      REFRESH_BUDGET_PER_MINUTE: z.coerce.number().int().min(1).max(90).default(20),
+      /** Refreshes one process runs at once. */
+      REFRESH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+      /** Token API requests per minute per API key (per process). */
+      TOKEN_API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(600),
+      /** Port of `npm run token-api`, the token API without Next.js. */
+      TOKEN_API_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
     },
     client: {},
     runtimeEnv: source as Record<string, string | undefined>,

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /**
  * What every server action answers. A failure names the field that caused it and gives back what was typed, so the
- * form can show it again (forms hold names and e-mail addresses only, never a secret).
+ * form can show it again (never a secret: adminAction leaves the fields it is told are secret out).
  */
 export type ActionResult<Field extends string = string> =
   | { ok: true; message: string }
@@ -56,10 +56,21 @@ export function fieldErrorsOf<Field extends string>(error: z.ZodError): Partial<
   return errors;
 }
 
-/** Only the fields a form declares, as strings: extra or file entries never reach a schema. */
-export function readFields(formData: FormData, fields: readonly string[]): Record<string, string | undefined> {
+/**
+ * Only the fields a form declares, as strings: extra or file entries never reach a schema. A list field (a group of
+ * checkboxes sharing one name) arrives as its checked values joined by single spaces, the way OAuth writes scopes.
+ */
+export function readFields(
+  formData: FormData,
+  fields: readonly string[],
+  listFields: readonly string[] = [],
+): Record<string, string | undefined> {
   return Object.fromEntries(
     fields.map((field) => {
+      if (listFields.includes(field)) {
+        const values = formData.getAll(field).filter((value): value is string => typeof value === "string");
+        return [field, values.join(" ")];
+      }
       const value = formData.get(field);
       return [field, typeof value === "string" ? value : undefined];
     }),

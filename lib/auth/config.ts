@@ -40,9 +40,9 @@ declare module "@auth/core/adapters" {
 
 export const AUTH_PAGES = { signIn: "/signin", error: "/signin/error" } as const;
 
-/** Idle limit: a session unused for this long ends. Activity extends it at most every SESSION_UPDATE_AGE. */
-const SESSION_MAX_AGE = 8 * 3600;
-const SESSION_UPDATE_AGE = 15 * 60;
+/** Idle limit (seconds): a session unused for this long ends. Activity extends it at most every SESSION_UPDATE_AGE. */
+export const SESSION_MAX_AGE = 8 * 3600;
+export const SESSION_UPDATE_AGE = 15 * 60;
 
 /** Errors Auth.js logs while handling one request, so the route handler can tell the error page what happened. */
 export const loggedAuthErrors = new AsyncLocalStorage<unknown[]>();

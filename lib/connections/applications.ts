@@ -2,7 +2,8 @@ import { eq } from "drizzle-orm";
 import { ApicbaseClient } from "@/lib/apicbase/client";
 import type { ApicbaseSettings } from "@/lib/apicbase/config";
 import type { Keyring } from "@/lib/crypto/secrets";
-import { applications, type Db } from "@/lib/db";
+import type { Db } from "@/lib/db/client";
+import { applications } from "@/lib/db/schema";
 import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { openClientSecret } from "./tokens";
 
@@ -26,11 +27,26 @@ export async function ensureEnvironmentApplication(db: Db, settings: ApicbaseSet
   return row;
 }
 
-/** An Apicbase client speaking as the given application (only the issuing application can refresh a token). */
-export async function clientForApplication(db: Db, keyring: Keyring, settings: ApicbaseSettings, applicationId: string): Promise<ApicbaseClient> {
+/**
+ * An Apicbase client speaking as the given application (only the issuing application can refresh a token).
+ * `clock` is the caller's (tests and the refresher move it): token expiries are computed against it.
+ */
+export async function clientForApplication(
+  db: Db,
+  keyring: Keyring,
+  settings: ApicbaseSettings,
+  applicationId: string,
+  clock?: () => Date,
+): Promise<ApicbaseClient> {
   const [app] = await db.select().from(applications).where(eq(applications.id, applicationId));
   if (!app) throw new Error("unknown application");
   const clientSecret =
     app.source === "environment" ? settings.clientSecret : openClientSecret(keyring, app.id, app.clientSecretCiphertext ?? "");
-  return new ApicbaseClient({ endpoints: settings.endpoints, clientId: app.clientId, clientSecret, timeoutMs: settings.timeoutMs });
+  return new ApicbaseClient({
+    endpoints: settings.endpoints,
+    clientId: app.clientId,
+    clientSecret,
+    timeoutMs: settings.timeoutMs,
+    now: clock ? () => clock().getTime() : undefined,
+  });
 }

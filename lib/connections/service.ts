@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { ActiveLibrary, ApicbaseClient, TokenSet } from "@/lib/apicbase/client";
 import { ApicbaseError } from "@/lib/apicbase/errors";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import type { Keyring } from "@/lib/crypto/secrets";
-import { connections, type Db, type DbExecutor } from "@/lib/db";
+import type { Db, DbExecutor } from "@/lib/db/client";
+import { connections } from "@/lib/db/schema";
+import { planNextRefresh } from "@/lib/lifecycle/schedule";
 import { apicbaseErrorMessage } from "./messages";
 import { openTokens, sealTokens } from "./tokens";
 
@@ -19,8 +21,7 @@ export type ConnectionContext = {
   leaseOwner: string;
 };
 
-/** Longer than the client's own timeout, so a lease never lapses while its refresh call is still running. */
-export const REFRESH_LEASE_MS = 60_000;
+export { REFRESH_LEASE_MS } from "@/lib/lifecycle/refresh";
 
 export type Failure = { ok: false; reason: "not_found" | "busy" | "not_refreshable" | "apicbase"; message: string; apicbaseError?: string };
 
@@ -43,14 +44,39 @@ function freshTokenColumns(ctx: ConnectionContext, connectionId: string, tokens:
     status: "active" as const,
     lastRefreshError: null,
     refreshFailureCount: 0,
+    refreshFailureDays: 0,
+    refreshFailureCountedAt: null,
+    nextRefreshAt: planNextRefresh(tokens.expiresAt, ctx.now()),
     leaseOwner: null,
     leaseExpiresAt: null,
+    leaseTakenOverFrom: null,
     observedLibraryId: null,
     revokedAt: null,
     revokedByUserId: null,
     revokeReason: null,
     updatedAt: ctx.now(),
   };
+}
+
+const replacedColumns = {
+  id: connections.id,
+  applicationId: connections.applicationId,
+  accessTokenCiphertext: connections.accessTokenCiphertext,
+  refreshTokenCiphertext: connections.refreshTokenCiphertext,
+};
+type ReplacedPair = { id: string; applicationId: string; accessTokenCiphertext: string | null; refreshTokenCiphertext: string | null };
+
+/** Best effort: the new pair is stored already, and a replaced grant Apicbase no longer knows is fine too. */
+async function revokeReplacedPair(ctx: ConnectionContext, replaced: ReplacedPair): Promise<void> {
+  try {
+    const pair = openTokens(ctx.keyring, replaced);
+    if (!pair) return;
+    const client = await ctx.clientFor(replaced.applicationId);
+    const revoked = await client.revoke(pair.refreshToken, "refresh_token");
+    if (revoked.outcome !== "unsupported") await client.revoke(pair.accessToken, "access_token");
+  } catch {
+    // Unreadable with the current keys, or Apicbase unreachable: nothing more the portal can do about that pair.
+  }
 }
 
 export type CompletionResult =
@@ -73,10 +99,13 @@ export async function completeAuthorization(
   },
 ): Promise<CompletionResult> {
   const { organizationId, applicationId, tokens, library } = args;
+  // The pair a new approval replaces: handed back to Apicbase once the new one is stored, so no live grant is left
+  // behind that the portal can no longer use or revoke.
+  let replaced: ReplacedPair | undefined;
   const result = await ctx.db.transaction(async (tx): Promise<CompletionResult> => {
     if (args.reauthorizeConnectionId) {
       const [existing] = await tx
-        .select({ id: connections.id, libraryId: connections.libraryId, libraryName: connections.libraryName })
+        .select({ ...replacedColumns, libraryId: connections.libraryId, libraryName: connections.libraryName })
         .from(connections)
         .where(and(eq(connections.id, args.reauthorizeConnectionId), eq(connections.organizationId, organizationId)))
         .for("update");
@@ -97,6 +126,7 @@ export async function completeAuthorization(
           message: `${library.user.email} approved with "${library.name}" (${library.id}) as active library in Apicbase, but this connection is for "${existing.libraryName}" (${existing.libraryId}). Ask them to switch their active library to "${existing.libraryName}" in Apicbase, then re-authorize again. The stray approval was revoked.`,
         };
       }
+      replaced = existing;
       await tx
         .update(connections)
         .set({ ...freshTokenColumns(ctx, existing.id, tokens), ...approver(library), applicationId, libraryName: library.name, tokenVersion: sql`${connections.tokenVersion} + 1`, lastRefreshedAt: null })
@@ -106,11 +136,12 @@ export async function completeAuthorization(
     }
 
     const [existing] = await tx
-      .select({ id: connections.id })
+      .select(replacedColumns)
       .from(connections)
       .where(and(eq(connections.organizationId, organizationId), eq(connections.libraryId, library.id)))
       .for("update");
     if (existing) {
+      replaced = existing;
       await tx
         .update(connections)
         .set({ ...freshTokenColumns(ctx, existing.id, tokens), ...approver(library), applicationId, libraryName: library.name, tokenVersion: sql`${connections.tokenVersion} + 1`, lastRefreshedAt: null })
@@ -140,6 +171,7 @@ export async function completeAuthorization(
     const client = await ctx.clientFor(applicationId);
     await client.revoke(tokens.refreshToken, "refresh_token").catch(() => undefined);
   }
+  if (result.ok && replaced) await revokeReplacedPair(ctx, replaced);
   return result;
 }
 
@@ -151,122 +183,8 @@ async function loadForUpdate(db: DbExecutor, organizationId: string, connectionI
   return row;
 }
 
-export type RefreshResult = { ok: true; expiresAt: Date; scopes: string[] } | Failure;
-
-/**
- * Rotates a connection's token pair: a lease keeps every other caller (any process) out, the HTTP call runs
- * outside any transaction, and the new pair is written with compare-and-swap on the token version.
- */
-export async function refreshConnection(ctx: ConnectionContext, args: { organizationId: string; connectionId: string }): Promise<RefreshResult> {
-  const { organizationId, connectionId } = args;
-  const now = ctx.now();
-  const [leased] = await ctx.db
-    .update(connections)
-    .set({ leaseOwner: ctx.leaseOwner, leaseExpiresAt: new Date(now.getTime() + REFRESH_LEASE_MS) })
-    .where(
-      and(
-        eq(connections.id, connectionId),
-        eq(connections.organizationId, organizationId),
-        inArray(connections.status, ["active", "refresh_failing"]),
-        or(isNull(connections.leaseExpiresAt), lt(connections.leaseExpiresAt, now)),
-      ),
-    )
-    .returning();
-  if (!leased) {
-    const row = await loadForUpdate(ctx.db, organizationId, connectionId);
-    if (!row) return notFound;
-    if (row.status === "needs_reauthorization") return { ok: false, reason: "not_refreshable", message: "This connection needs re-authorization before it can be refreshed." };
-    if (row.status === "revoked" || row.status === "revoking") return { ok: false, reason: "not_refreshable", message: "This connection was revoked; re-authorize it to use it again." };
-    return { ok: false, reason: "busy", message: "A refresh of this connection is already in progress. Its result will show here in a moment." };
-  }
-
-  const release = () =>
-    ctx.db
-      .update(connections)
-      .set({ leaseOwner: null, leaseExpiresAt: null })
-      .where(and(eq(connections.id, connectionId), eq(connections.leaseOwner, ctx.leaseOwner)));
-
-  const pair = openTokens(ctx.keyring, leased);
-  if (!pair) {
-    await release();
-    return { ok: false, reason: "not_refreshable", message: "This connection holds no tokens; re-authorize it." };
-  }
-  const client = await ctx.clientFor(leased.applicationId);
-  try {
-    const tokens = await client.refresh({ refreshToken: pair.refreshToken, currentScopes: leased.scopes });
-    const written = await ctx.db.transaction(async (tx) => {
-      const rows = await tx
-        .update(connections)
-        .set({
-          ...sealTokens(ctx.keyring, connectionId, tokens),
-          tokenVersion: leased.tokenVersion + 1,
-          scopes: tokens.scopes,
-          accessTokenExpiresAt: tokens.expiresAt,
-          lastRefreshedAt: ctx.now(),
-          lastRefreshError: null,
-          refreshFailureCount: 0,
-          status: "active",
-          leaseOwner: null,
-          leaseExpiresAt: null,
-          updatedAt: ctx.now(),
-        })
-        .where(and(eq(connections.id, connectionId), eq(connections.tokenVersion, leased.tokenVersion)))
-        .returning({ id: connections.id });
-      if (rows.length === 0) return false;
-      await recordAudit(tx, { actor: ctx.actor, event: "connection_refreshed", outcome: "success", organizationId, connectionId, detail: { expiresAt: tokens.expiresAt.toISOString() } });
-      return true;
-    });
-    if (!written) {
-      return { ok: false, reason: "busy", message: "Newer tokens were stored by another refresh or re-authorization meanwhile; this refresh was discarded." };
-    }
-    return { ok: true, expiresAt: tokens.expiresAt, scopes: tokens.scopes };
-  } catch (error) {
-    return recordRefreshFailure(ctx, leased, pair.accessToken, client, error);
-  }
-}
-
-async function recordRefreshFailure(
-  ctx: ConnectionContext,
-  row: typeof connections.$inferSelect,
-  accessToken: string,
-  client: ApicbaseClient,
-  error: unknown,
-): Promise<Failure> {
-  let status: "needs_reauthorization" | "refresh_failing" | null = null;
-  let message = apicbaseErrorMessage(error);
-  const code = error instanceof ApicbaseError ? (error.oauthError ?? error.code) : "portal_error";
-  if (error instanceof ApicbaseError) {
-    if (error.needsReauthorization) status = "needs_reauthorization";
-    else if (error.isClientCredentialsError) status = null; // the application's problem, not the library's
-    else if (error.ambiguous) {
-      // Did the rotation happen and its answer get lost? The stored access token tells.
-      const probe = await client.introspect(accessToken).catch(() => null);
-      const stillValid = row.accessTokenExpiresAt && row.accessTokenExpiresAt.getTime() > ctx.now().getTime();
-      if (probe && !probe.active && stillValid) {
-        status = "needs_reauthorization";
-        message = "Apicbase rotated this connection's tokens but its answer was lost on the way, so the new tokens never arrived. Only a re-authorization brings the connection back.";
-      } else {
-        status = "refresh_failing";
-        if (probe?.active) message = `${message} The refresh did not happen at Apicbase; the current tokens still work.`;
-      }
-    } else status = "refresh_failing";
-  }
-  await ctx.db.transaction(async (tx) => {
-    await tx
-      .update(connections)
-      .set({
-        ...(status ? { status } : {}),
-        lastRefreshError: code,
-        refreshFailureCount: sql`${connections.refreshFailureCount} + 1`,
-        leaseOwner: null,
-        leaseExpiresAt: null,
-        updatedAt: ctx.now(),
-      })
-      .where(and(eq(connections.id, row.id), eq(connections.tokenVersion, row.tokenVersion)));
-    await recordAudit(tx, { actor: ctx.actor, event: "connection_refresh_failed", outcome: "failure", organizationId: row.organizationId, connectionId: row.id, apicbaseError: code });
-  });
-  return { ok: false, reason: "apicbase", message, apicbaseError: code };
-}
+// Refreshing lives with the token lifecycle engine: one refresh per connection in flight on every path.
+export { refreshConnection, type RefreshResult, type RefreshTrigger } from "@/lib/lifecycle/refresh";
 
 export type VerifyResult =
   | {

@@ -10,6 +10,13 @@ export type FieldsOf<Schema extends z.ZodObject> = keyof z.input<Schema> & strin
 
 export type AdminActionState<Schema extends z.ZodObject> = ActionResult<FieldsOf<Schema>> | null;
 
+export type AdminActionOptions<Field extends string> = {
+  /** Checkbox groups: their checked values arrive joined by spaces (see readFields). */
+  lists?: readonly Field[];
+  /** Never echoed back to the form, whatever happens (client secrets). */
+  secrets?: readonly Field[];
+};
+
 /**
  * A server action for admins, usable with useActionState: re-checks the caller on every call (an action is a
  * public POST endpoint, whatever page showed its form), reads only the schema's fields, validates them, and
@@ -19,6 +26,7 @@ export function adminAction<Schema extends z.ZodObject>(
   name: string,
   schema: Schema,
   run: (admin: Admin, input: z.output<Schema>) => Promise<ActionResult<FieldsOf<Schema>>>,
+  options: AdminActionOptions<FieldsOf<Schema>> = {},
 ) {
   return async (_previous: AdminActionState<Schema>, formData: FormData): Promise<ActionResult<FieldsOf<Schema>>> => {
     const access = await authorizeAdmin();
@@ -34,8 +42,12 @@ export function adminAction<Schema extends z.ZodObject>(
       }
       return { ok: false, message: access.message, fieldErrors: {} };
     }
-    const values = readFields(formData, Object.keys(schema.shape)) as Partial<Record<FieldsOf<Schema>, string>>;
-    const parsed = schema.safeParse(values);
+    const input = readFields(formData, Object.keys(schema.shape), options.lists) as Partial<Record<FieldsOf<Schema>, string>>;
+    // What the form shows again after a failure: everything typed except secrets.
+    const values = Object.fromEntries(
+      Object.entries(input).filter(([field]) => !options.secrets?.includes(field as FieldsOf<Schema>)),
+    ) as Partial<Record<FieldsOf<Schema>, string>>;
+    const parsed = schema.safeParse(input);
     if (!parsed.success) {
       return {
         ok: false,

@@ -1,5 +1,4 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { headers } from "next/headers";
 import { resolveApicbaseSettings } from "@/lib/apicbase/config";
@@ -8,11 +7,12 @@ import { getKeyring } from "@/lib/connections/keyring";
 import type { ConnectionContext } from "@/lib/connections/service";
 import { connections, getDb } from "@/lib/db";
 import { env } from "@/lib/env";
+import { processId } from "@/lib/lifecycle/process-id";
 import { recordId } from "@/lib/forms";
 import type { PortalUser } from "./session";
 
-/** This process in refresh leases: readable in the database when debugging, unique per process. */
-const LEASE_OWNER = `web:${process.pid}:${randomBytes(4).toString("hex")}`;
+/** This process's web requests in refresh leases: readable when debugging, one per process (shared by bundles). */
+const LEASE_OWNER = `web:${processId()}`;
 
 export async function connectionContext(user: PortalUser): Promise<ConnectionContext> {
   const { db } = await getDb();

@@ -1,7 +1,7 @@
-import { eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApicbaseUser } from "@/lib/auth/users";
-import { auditEvents, closeDb, getDb, invitations, memberships, organizations, type Db } from "@/lib/db";
+import { auditEvents, closeDb, getDb, invitations, memberships, organizations, sessions, type Db } from "@/lib/db";
 import { SANDBOX_ORGANIZATION } from "@/lib/sandbox";
 import { adminContacts, demoteAdmin, listAdmins, promoteAdmin } from "./admins";
 import { addMember, createOrganization, listOrganizations, removeInvitation, removeMember } from "./organizations";
@@ -91,6 +91,34 @@ describe("organizations", () => {
       expect.objectContaining({ email: "later@sandbox.test", pending: true }),
     ]);
     expect(removed.every((event) => event.organizationId === acme.id)).toBe(true);
+  });
+
+  it("ends every portal session of a removed member at once, and only theirs", async () => {
+    const team = await createOrganization(admin, "Session Test");
+    if (team.outcome !== "created") throw new Error("not created");
+    const { user: leaver } = await createApicbaseUser(db, { apicbaseUserId: 20, email: "leaver@sandbox.test", name: "Leaver" });
+    const { user: stayer } = await createApicbaseUser(db, { apicbaseUserId: 21, email: "stayer@sandbox.test", name: "Stayer" });
+    await addMember(admin, team.id, "leaver@sandbox.test");
+    await addMember(admin, team.id, "stayer@sandbox.test");
+    await addMember(admin, team.id, "admin@sandbox.test");
+    const expires = new Date(Date.now() + 3600_000);
+    await db.insert(sessions).values([
+      { sessionToken: "leaver-laptop", userId: leaver.id, expires },
+      { sessionToken: "leaver-phone", userId: leaver.id, expires },
+      { sessionToken: "stayer-laptop", userId: stayer.id, expires },
+      { sessionToken: "admin-laptop", userId: admin.id, expires },
+    ]);
+    const tokensLeft = async () => (await db.select({ token: sessions.sessionToken }).from(sessions)).map((s) => s.token).sort();
+
+    expect(await removeMember(admin, team.id, leaver.id)).toBe(true);
+    expect(await tokensLeft()).toEqual(["admin-laptop", "stayer-laptop"]);
+    const [removed] = await db.select().from(auditEvents).where(eq(auditEvents.organizationId, team.id)).orderBy(desc(auditEvents.id)).limit(1);
+    expect(removed).toMatchObject({ event: "member_removed", detail: expect.objectContaining({ userId: leaver.id, sessionsEnded: 2 }) });
+    expect(JSON.stringify(removed)).not.toContain("leaver-laptop");
+
+    // An admin leaving an organization stays signed in: their access does not come from the membership.
+    expect(await removeMember(admin, team.id, admin.id)).toBe(true);
+    expect(await tokensLeft()).toEqual(["admin-laptop", "stayer-laptop"]);
   });
 
   it("cascades an organization's invitations when it is deleted", async () => {

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit";
-import { getDb, invitations, memberships, organizations, users } from "@/lib/db";
+import { getDb, invitations, memberships, organizations, sessions, users } from "@/lib/db";
 import type { Admin } from "./session";
 
 export type MemberView = { userId: string; name: string | null; email: string | null; joinedAt: Date };
@@ -116,7 +116,11 @@ export async function addMember(admin: Admin, organizationId: string, email: str
   });
 }
 
-/** Ends a membership; false when it had already ended. */
+/**
+ * Ends a membership and, at once, every portal session of that person: whatever page they have open, their next
+ * request signs them out. The acting admin keeps their own session (their access does not come from membership).
+ * False when the membership had already ended.
+ */
 export async function removeMember(admin: Admin, organizationId: string, userId: string): Promise<boolean> {
   const { db } = await getDb();
   return db.transaction(async (tx) => {
@@ -125,13 +129,14 @@ export async function removeMember(admin: Admin, organizationId: string, userId:
       .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
       .returning({ userId: memberships.userId });
     if (!removed) return false;
+    const ended = userId === admin.id ? [] : await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ userId: sessions.userId });
     const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, userId));
     await recordAudit(tx, {
       actor: actorOf(admin),
       event: "member_removed",
       outcome: "success",
       organizationId,
-      detail: { userId, email: user?.email ?? null, pending: false },
+      detail: { userId, email: user?.email ?? null, pending: false, sessionsEnded: ended.length },
     });
     return true;
   });

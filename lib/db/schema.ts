@@ -4,6 +4,7 @@ import {
   bigserial,
   boolean,
   check,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -84,6 +85,8 @@ export const sessions = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     expires: timestamptz("expires").notNull(),
+    /** When the session began (sign-in); Auth.js does not set it, the default does. */
+    createdAt: createdAt(),
   },
   (t) => [index("sessions_user_id_idx").on(t.userId)],
 );
@@ -161,6 +164,18 @@ export type ApplicationRedirectMode = (typeof APPLICATION_REDIRECT_MODES)[number
 export const APPLICATION_SOURCES = ["environment", "registered"] as const;
 export type ApplicationSource = (typeof APPLICATION_SOURCES)[number];
 
+/**
+ * The last "Test credentials": what the token endpoint answered to a deliberately invalid code. Never the code or
+ * the secret. Cleared when the secret is replaced.
+ */
+export type ApplicationCredentialsCheck = {
+  result: "accepted" | "rejected" | "unreachable" | "timeout" | "rate_limited" | "server_error" | "unexpected";
+  /** Apicbase's `error` value (e.g. `invalid_grant`), or null when it sent none. */
+  apicbaseError: string | null;
+  httpStatus: number | null;
+  checkedAt: string;
+};
+
 export const applications = pgTable(
   "applications",
   {
@@ -173,6 +188,11 @@ export const applications = pgTable(
     scopes: text("scopes").array().notNull().default(sql`'{}'::text[]`),
     source: text("source").$type<ApplicationSource>().notNull(),
     disabledAt: timestamptz("disabled_at"),
+    /** Background refreshes of this application's connections wait until then: Apicbase refused its credentials. */
+    refreshPausedUntil: timestamptz("refresh_paused_until"),
+    /** Why they wait (an Apicbase error code such as `invalid_client`), never a secret. */
+    refreshPausedReason: text("refresh_paused_reason"),
+    credentialsCheck: jsonb("credentials_check").$type<ApplicationCredentialsCheck>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -237,10 +257,15 @@ export const connections = pgTable(
     /** An Apicbase error code (e.g. `invalid_grant`), never a token or response body. */
     lastRefreshError: text("last_refresh_error"),
     refreshFailureCount: integer("refresh_failure_count").notNull().default(0),
+    /** Days with failed refreshes since the last success: a failure counts at most once a day. */
+    refreshFailureDays: integer("refresh_failure_days").notNull().default(0),
+    refreshFailureCountedAt: timestamptz("refresh_failure_counted_at"),
     nextRefreshAt: timestamptz("next_refresh_at"),
     /** Cross-process refresh lease: who holds it and until when. */
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: timestamptz("lease_expires_at"),
+    /** The owner of an expired lease this one replaced: that refresh was interrupted and its outcome is unknown. */
+    leaseTakenOverFrom: text("lease_taken_over_from"),
     lastVerifiedAt: timestamptz("last_verified_at"),
     lastVerification: jsonb("last_verification").$type<ConnectionVerification>(),
     /** The library the token follows now, when it drifted away from `libraryId`. */
@@ -256,12 +281,15 @@ export const connections = pgTable(
     uniqueIndex("connections_organization_library_key").on(t.organizationId, t.libraryId),
     index("connections_organization_status_idx").on(t.organizationId, t.status),
     index("connections_organization_library_name_idx").on(t.organizationId, t.libraryName),
+    // The dashboard's order (case-insensitive name, then id): its pages come straight from this index.
+    index("connections_organization_lower_library_name_idx").on(t.organizationId, sql`lower(${t.libraryName})`, t.libraryId),
     index("connections_organization_created_at_idx").on(t.organizationId, t.createdAt),
     index("connections_next_refresh_at_idx").on(t.nextRefreshAt),
     index("connections_application_id_idx").on(t.applicationId),
     check("connections_status_check", oneOf(t.status, CONNECTION_STATUSES)),
     check("connections_token_version_check", sql`${t.tokenVersion} >= 0`),
     check("connections_refresh_failure_count_check", sql`${t.refreshFailureCount} >= 0`),
+    check("connections_refresh_failure_days_check", sql`${t.refreshFailureDays} >= 0`),
     // Revoking deletes the tokens on the portal side in every case.
     check(
       "connections_revoked_without_tokens",
@@ -353,6 +381,37 @@ export const authorizationLinks = pgTable(
     resultConnectionId: uuid("result_connection_id"),
   },
   (t) => [index("authorization_links_organization_id_idx").on(t.organizationId, t.createdAt)],
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// The token lifecycle engine's state shared by every process: the refresh budget under Apicbase's rate limit, a
+// pause Apicbase asked for (Retry-After), and the circuit breaker of background refreshes. One row per Apicbase.
+
+export const BREAKER_STATES = ["closed", "open", "half_open"] as const;
+export type BreakerState = (typeof BREAKER_STATES)[number];
+
+export const refreshControl = pgTable(
+  "refresh_control",
+  {
+    id: text("id").primaryKey(),
+    /** Token bucket of background refreshes, refilled at the configured rate up to its burst. */
+    budgetTokens: doublePrecision("budget_tokens").notNull().default(0),
+    budgetRefilledAt: timestamptz("budget_refilled_at").notNull().defaultNow(),
+    /** No refresh before this moment: Apicbase answered 429 or 503 with Retry-After. */
+    pausedUntil: timestamptz("paused_until"),
+    breakerState: text("breaker_state").$type<BreakerState>().notNull().default("closed"),
+    /** Background refreshes in a row that failed because Apicbase was down (5xx, timeout, network). */
+    breakerFailures: integer("breaker_failures").notNull().default(0),
+    breakerOpenUntil: timestamptz("breaker_open_until"),
+    breakerCooldownSeconds: integer("breaker_cooldown_seconds").notNull().default(60),
+    /** When the single trial refresh of a half-open breaker started. */
+    breakerProbeStartedAt: timestamptz("breaker_probe_started_at"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check("refresh_control_breaker_state_check", oneOf(t.breakerState, BREAKER_STATES)),
+    check("refresh_control_breaker_failures_check", sql`${t.breakerFailures} >= 0`),
+  ],
 );
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -448,4 +507,5 @@ export type NewConnection = typeof connections.$inferInsert;
 export type AuditEvent = typeof auditEvents.$inferSelect;
 export type NewAuditEvent = typeof auditEvents.$inferInsert;
 export type ApiKey = typeof apiKeys.$inferSelect;
+export type RefreshControl = typeof refreshControl.$inferSelect;
 export type NewApiKey = typeof apiKeys.$inferInsert;

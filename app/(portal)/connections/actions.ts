@@ -19,6 +19,7 @@ import {
 import { getCurrentUser, type PortalUser } from "@/lib/dal/session";
 import { applications, connections, getDb } from "@/lib/db";
 import { recordId, type ActionResult } from "@/lib/forms";
+import { formatAbsolute } from "@/lib/time";
 
 export type ConnectionActionResult = ActionResult<"connectionId"> & {
   /** For "Verify": what Apicbase said next to what the portal holds. */
@@ -55,7 +56,12 @@ export async function refreshConnectionAction(_previous: ConnectionActionResult 
   if ("ok" in access) return access;
   const result = await refreshConnection(await connectionContext(access.user), access);
   if (!result.ok) return refused(result.message);
-  return { ok: true, message: `Refreshed: a new token pair is stored, valid until ${result.expiresAt.toISOString().replace("T", " ").slice(0, 16)} UTC.` };
+  const until = formatAbsolute(result.expiresAt);
+  if (!result.refreshed) {
+    // Another refresh (a click, the background refresher) stored a pair moments ago: nothing to gain from another.
+    return { ok: true, message: `Not refreshed again: this connection got a new token pair less than a minute ago, valid until ${until}.` };
+  }
+  return { ok: true, message: `Refreshed: a new token pair is stored, valid until ${until}.` };
 }
 
 export async function verifyConnectionAction(_previous: ConnectionActionResult | null, formData: FormData): Promise<ConnectionActionResult> {

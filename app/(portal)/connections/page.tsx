@@ -1,26 +1,58 @@
+import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { redirect } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
+import { Banner } from "@/components/connections/banner";
+import { ConnectionFiltersForm } from "@/components/connections/connection-filters";
+import { ConnectionsList } from "@/components/connections/connections-list";
+import { NowProvider } from "@/components/connections/now";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { CONNECT_ERRORS, isConnectErrorKey } from "@/lib/connections/notices";
+import { connectionsHref, parseConnectionFilters } from "@/lib/connections/view";
+import { listConnections } from "@/lib/dal/connection-queries";
 import { requireMembership, requireUser } from "@/lib/dal/session";
+import { makeQueryClient } from "@/lib/query-client";
+import { queryKeys } from "@/lib/query-keys";
 import { firstParam, type SearchParams } from "@/lib/search-params";
+import { startConnectAction } from "./actions";
 
 export const metadata: Metadata = { title: "Connections" };
 
 export default async function ConnectionsPage({ searchParams }: { searchParams: SearchParams }) {
+  const params = await searchParams;
   const user = await requireUser();
-  const organizationId = firstParam((await searchParams).organization) ?? user.memberships[0]?.organizationId;
+  const organizationId = firstParam(params.organization) || user.memberships[0]?.organizationId;
   if (!organizationId) redirect(user.isAdmin ? "/admin/organizations" : "/no-organization");
   const { organization } = await requireMembership(organizationId);
+  const filters = parseConnectionFilters(params);
+  const connectError = firstParam(params.connect_error);
+
+  // A query client for this request only; the browser picks the data up from the HydrationBoundary.
+  const queryClient = makeQueryClient();
+  const now = new Date();
+  const list = await listConnections(user, organization.id, filters, now);
+  if (!list) notFound();
+  queryClient.setQueryData(queryKeys.connections.list(organization.id, filters), list);
 
   return (
-    <div className="space-y-8">
-      <div className="space-y-2">
-        <p className="text-sm font-medium text-slate-600">{organization.name}</p>
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">Connections</h1>
-        <p className="leading-7 text-slate-700">
-          The Apicbase libraries connected to {organization.name}, with the state of each connection&apos;s tokens.
-        </p>
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div className="space-y-2">
+          <p className="text-sm font-medium text-slate-600">{organization.name}</p>
+          <h1 className="text-3xl font-bold tracking-tight text-slate-900">Connections</h1>
+          <p className="max-w-prose leading-7 text-slate-700">
+            The Apicbase libraries connected to {organization.name}, with the state of each connection&apos;s tokens.
+          </p>
+        </div>
+        <form action={startConnectAction}>
+          <input type="hidden" name="organizationId" value={organization.id} />
+          <SubmitButton pendingLabel="Opening Apicbase…">Connect a library</SubmitButton>
+        </form>
       </div>
+
+      {isConnectErrorKey(connectError) && (
+        <Banner tone="error" message={CONNECT_ERRORS[connectError]} dismissHref={connectionsHref(organization.id, filters)} />
+      )}
 
       {user.memberships.length > 1 && (
         <nav aria-label="Your organizations" className="flex flex-wrap items-center gap-2 text-sm">
@@ -38,18 +70,13 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
         </nav>
       )}
 
-      <section
-        aria-labelledby="empty-title"
-        className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-12 text-center"
-      >
-        <h2 id="empty-title" className="text-lg font-semibold text-slate-900">
-          No library is connected yet
-        </h2>
-        <p className="mx-auto mt-2 max-w-prose leading-7 text-slate-700">
-          When a customer&apos;s Apicbase library is connected to {organization.name}, it appears here with its
-          status, scopes and token expiry.
-        </p>
-      </section>
+      <ConnectionFiltersForm organizationId={organization.id} filters={filters} />
+
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <NowProvider renderedAt={now.toISOString()}>
+          <ConnectionsList organizationId={organization.id} filters={filters} />
+        </NowProvider>
+      </HydrationBoundary>
     </div>
   );
 }

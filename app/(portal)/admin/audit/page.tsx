@@ -1,0 +1,53 @@
+import type { Metadata } from "next";
+import { AuditFilters } from "@/components/admin/audit-filters";
+import { AuditTable } from "@/components/admin/audit-table";
+import { Pagination } from "@/components/admin/pagination";
+import { auditQuery, parseAuditFilters } from "@/lib/audit-log/filters";
+import { auditLog } from "@/lib/dal/audit-log";
+import { requireAdmin } from "@/lib/dal/session";
+import type { SearchParams } from "@/lib/search-params";
+
+export const metadata: Metadata = { title: "Audit log" };
+
+export default async function AdminAuditPage({ searchParams }: { searchParams: SearchParams }) {
+  const admin = await requireAdmin();
+  const parsed = parseAuditFilters(await searchParams);
+  const invalid = Object.keys(parsed.errors).length > 0;
+  const log = invalid ? null : await auditLog(admin, parsed.filters);
+  const now = new Date();
+
+  return (
+    <div className="space-y-6">
+      <div className="space-y-2">
+        <p className="text-sm font-medium text-slate-600">Admin</p>
+        <h1 className="text-3xl font-bold tracking-tight text-slate-900">Audit log</h1>
+        <p className="max-w-prose leading-7 text-slate-700">
+          Every token and admin event, newest first, with who did it and what Apicbase answered. Entries never hold a
+          token, a secret or a code. Times are in UTC.
+        </p>
+      </div>
+
+      <AuditFilters parsed={parsed} />
+
+      {invalid || !log ? (
+        <p role="alert" className="font-medium text-red-700">
+          Nothing is listed until the filter marked above is corrected.
+        </p>
+      ) : log.entries.length === 0 ? (
+        <p className="text-slate-700">No entries match these filters.</p>
+      ) : (
+        <div className="space-y-4">
+          <Pagination
+            label="Pages of the audit log"
+            page={log.page}
+            pageCount={log.pageCount}
+            total={log.total}
+            noun={["entry", "entries"]}
+            href={(page) => `/admin/audit${auditQuery(parsed.values, page)}`}
+          />
+          <AuditTable entries={log.entries} now={now} />
+        </div>
+      )}
+    </div>
+  );
+}

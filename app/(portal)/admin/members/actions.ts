@@ -1,0 +1,45 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { adminAction } from "@/lib/dal/actions";
+import { demoteAdmin, promoteAdmin } from "@/lib/dal/admins";
+import { removeMember } from "@/lib/dal/organizations";
+import { demoteAdminForm, promoteAdminForm, removeMemberForm } from "@/lib/forms";
+
+function revalidateMemberPages() {
+  revalidatePath("/admin/members");
+  revalidatePath("/admin/organizations");
+  revalidatePath("/admin/sessions");
+}
+
+export const promoteMemberAction = adminAction("promote_admin", promoteAdminForm, async (admin, { email }) => {
+  const outcome = await promoteAdmin(admin, email);
+  if (outcome === "unknown_user") return { ok: false, message: "This person no longer has a portal account. Reload the page.", fieldErrors: {} };
+  if (outcome === "already_admin") return { ok: false, message: `${email} is already an admin.`, fieldErrors: {} };
+  revalidateMemberPages();
+  return { ok: true, message: `${email} is now a portal admin.` };
+});
+
+export const demoteMemberAction = adminAction("demote_admin", demoteAdminForm, async (admin, { userId }) => {
+  const outcome = await demoteAdmin(admin, userId);
+  if (outcome === "self") return { ok: false, message: "You cannot take away your own admin rights: ask another admin.", fieldErrors: {} };
+  if (outcome === "not_promoted") {
+    return { ok: false, message: "This person was no longer a promoted admin (admins from the configuration change there).", fieldErrors: {} };
+  }
+  revalidateMemberPages();
+  return { ok: true, message: "Admin rights removed." };
+});
+
+export const removeMembershipAction = adminAction("remove_member", removeMemberForm, async (admin, { organizationId, userId }) => {
+  if (!(await removeMember(admin, organizationId, userId))) {
+    return { ok: false, message: "This person was no longer a member. Reload the page.", fieldErrors: {} };
+  }
+  revalidateMemberPages();
+  return {
+    ok: true,
+    message:
+      userId === admin.id
+        ? "Removed. You stay signed in: your admin rights do not depend on a membership."
+        : "Removed, and signed out of the portal everywhere.",
+  };
+});

@@ -1,0 +1,113 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound, redirect } from "next/navigation";
+import { CreateApiKeyForm } from "@/components/api-keys/create-api-key-form";
+import { RevokeApiKeyForm } from "@/components/api-keys/revoke-api-key-form";
+import { DateTime } from "@/components/date-time";
+import { Card } from "@/components/ui/card";
+import { apiKeysOf } from "@/lib/dal/api-keys";
+import { portalOrigin } from "@/lib/dal/connections";
+import { requireMembership, requireUser } from "@/lib/dal/session";
+import { firstParam, type SearchParams } from "@/lib/search-params";
+import { createApiKeyAction, revokeApiKeyAction } from "./actions";
+
+export const metadata: Metadata = { title: "API keys" };
+
+/** The organization's keys for the token API: create (shown once), see when each was last used, revoke. */
+export default async function ApiKeysPage({ searchParams }: { searchParams: SearchParams }) {
+  const params = await searchParams;
+  const user = await requireUser();
+  const organizationId = firstParam(params.organization) || user.memberships[0]?.organizationId;
+  if (!organizationId) redirect(user.isAdmin ? "/admin/organizations" : "/no-organization");
+  const { organization } = await requireMembership(organizationId);
+  const keys = await apiKeysOf(user, organization.id);
+  if (!keys) notFound();
+  const origin = await portalOrigin();
+  const now = new Date();
+  const active = keys.filter((key) => !key.revokedAt);
+
+  return (
+    <div className="space-y-8">
+      <div className="space-y-2">
+        <p className="text-sm font-medium text-slate-600">{organization.name}</p>
+        <h1 className="text-3xl font-bold tracking-tight text-slate-900">API keys</h1>
+        <p className="max-w-prose leading-7 text-slate-700">
+          Your backends fetch a valid access token for any of {organization.name}&apos;s{" "}
+          <Link href={`/connections?organization=${organization.id}`} className="font-medium text-sky-800 underline underline-offset-2">
+            connections
+          </Link>{" "}
+          with one of these keys. The portal refreshes tokens before they expire, so your jobs never handle refresh tokens.
+        </p>
+      </div>
+
+      {user.memberships.length > 1 && (
+        <nav aria-label="Your organizations" className="flex flex-wrap items-center gap-2 text-sm">
+          <span className="text-slate-600">Your organizations:</span>
+          {user.memberships.map((membership) => (
+            <Link
+              key={membership.organizationId}
+              href={`/api-keys?organization=${membership.organizationId}`}
+              aria-current={membership.organizationId === organization.id ? "page" : undefined}
+              className="rounded-full border border-slate-300 px-3 py-1 font-medium text-slate-800 hover:bg-slate-100 aria-[current=page]:border-slate-900 aria-[current=page]:bg-slate-900 aria-[current=page]:text-white"
+            >
+              {membership.organizationName}
+            </Link>
+          ))}
+        </nav>
+      )}
+
+      <Card id="create-api-key" title="Create an API key">
+        <CreateApiKeyForm action={createApiKeyAction} organizationId={organization.id} />
+      </Card>
+
+      <Card id="api-keys" title={`Keys (${active.length} active)`}>
+        {keys.length === 0 ? (
+          <p className="text-slate-700">No keys yet: create the first one above.</p>
+        ) : (
+          <ul className="divide-y divide-slate-100">
+            {keys.map((key) => (
+              <li key={key.id} className="flex flex-wrap items-start justify-between gap-3 py-3 text-sm">
+                <div className="space-y-1">
+                  <p className="font-medium text-slate-900">
+                    {key.name} <code className="ml-1 rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">{key.prefix}…</code>
+                    {key.revokedAt && <span className="ml-2 rounded-full bg-slate-200 px-2 py-0.5 text-xs font-medium text-slate-700">Revoked</span>}
+                  </p>
+                  <p className="text-slate-600">
+                    Created <DateTime date={key.createdAt} now={now} />
+                    {key.createdBy && <> by {key.createdBy}</>}
+                  </p>
+                  <p className="text-slate-600">
+                    {key.revokedAt ? (
+                      <>
+                        Revoked <DateTime date={key.revokedAt} now={now} />
+                      </>
+                    ) : key.lastUsedAt ? (
+                      <>
+                        Last used <DateTime date={key.lastUsedAt} now={now} />
+                      </>
+                    ) : (
+                      "Not used yet"
+                    )}
+                  </p>
+                </div>
+                {!key.revokedAt && <RevokeApiKeyForm action={revokeApiKeyAction} organizationId={organization.id} apiKeyId={key.id} name={key.name} />}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+
+      <Card id="token-api-usage" title="Using a key">
+        <div className="space-y-3 text-sm leading-6 text-slate-700">
+          <p>List the connections, then ask for a connection&apos;s access token. The answer is valid for at least <code>min_valid_seconds</code> (default 600): the portal refreshes it first when needed.</p>
+          <pre className="overflow-x-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-5 text-slate-100">
+            {`curl -H "Authorization: Bearer $PORTAL_API_KEY" ${origin}/api/v1/connections
+curl -H "Authorization: Bearer $PORTAL_API_KEY" \\
+  "${origin}/api/v1/connections/<connection id>/access-token?min_valid_seconds=600"`}
+          </pre>
+          <p>Errors come as JSON with a stable <code>error</code> code: 401 <code>invalid_api_key</code>, 403 <code>forbidden</code>, 404 <code>not_found</code>, 409 <code>needs_reauthorization</code> or <code>connection_revoked</code>, 429 <code>rate_limited</code> (see <code>Retry-After</code>), 503 <code>refresh_failed</code>.</p>
+        </div>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Banner } from "@/components/connections/banner";
+import { AuthorizationLinkForm } from "@/components/links/authorization-link-form";
+import { ConnectionDetail } from "@/components/connections/connection-detail";
+import { NowProvider } from "@/components/connections/now";
+import { CONNECT_ERRORS, CONNECT_NOTICES, isConnectErrorKey, isConnectNoticeKey } from "@/lib/connections/notices";
+import { connectionsHref, parseHistoryPage } from "@/lib/connections/view";
+import { getConnectionWithHistory } from "@/lib/dal/connection-queries";
+import { requireUser } from "@/lib/dal/session";
+import { makeQueryClient } from "@/lib/query-client";
+import { queryKeys } from "@/lib/query-keys";
+import { firstParam, type SearchParams } from "@/lib/search-params";
+import {
+  disconnectConnectionAction,
+  reauthorizeConnectionAction,
+  refreshConnectionAction,
+  verifyConnectionAction,
+} from "../actions";
+import { createReauthorizationLinkAction } from "../link-actions";
+
+export const metadata: Metadata = { title: "Connection" };
+
+const actions = {
+  refresh: refreshConnectionAction,
+  verify: verifyConnectionAction,
+  disconnect: disconnectConnectionAction,
+  reauthorize: reauthorizeConnectionAction,
+};
+
+/** One connection: its state, the four actions and its history. Another organization's id is "not found". */
+export default async function ConnectionPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: SearchParams }) {
+  const [{ id }, query] = await Promise.all([params, searchParams]);
+  const user = await requireUser();
+  const historyPage = parseHistoryPage(query.history);
+  const now = new Date();
+  const detail = await getConnectionWithHistory(user, id, historyPage, now);
+  if (!detail) notFound();
+  const { connection } = detail;
+
+  const queryClient = makeQueryClient();
+  queryClient.setQueryData(queryKeys.connections.detail(connection.id, historyPage), detail);
+
+  const notice = firstParam(query.notice);
+  const connectError = firstParam(query.connect_error);
+  const here = `/connections/${connection.id}`;
+
+  return (
+    <div className="space-y-6">
+      <nav aria-label="Breadcrumb" className="text-sm">
+        <Link
+          href={connectionsHref(connection.organizationId, {})}
+          className="rounded font-medium text-sky-800 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+        >
+          ← Connections of {connection.organizationName}
+        </Link>
+      </nav>
+
+      {isConnectNoticeKey(notice) && (
+        <Banner tone="success" message={CONNECT_NOTICES[notice](connection.libraryName)} dismissHref={here} />
+      )}
+      {isConnectErrorKey(connectError) && <Banner tone="error" message={CONNECT_ERRORS[connectError]} dismissHref={here} />}
+
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <NowProvider renderedAt={now.toISOString()}>
+          <ConnectionDetail connectionId={connection.id} historyPage={historyPage} actions={actions} />
+        </NowProvider>
+      </HydrationBoundary>
+
+      <section aria-labelledby="link-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+        <h2 id="link-title" className="text-lg font-semibold text-slate-900">
+          Send a re-authorization link
+        </h2>
+        <p className="mt-1 text-sm leading-6 text-slate-600">
+          When the library owner has to approve again and has no portal account: they open the link, log in at
+          Apicbase with {connection.libraryName} as active library and approve. The tokens are replaced in place.
+        </p>
+        <div className="mt-4">
+          <AuthorizationLinkForm kind="reauthorize" action={createReauthorizationLinkAction} hidden={{ connectionId: connection.id }} />
+        </div>
+      </section>
+    </div>
+  );
+}

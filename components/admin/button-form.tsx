@@ -1,0 +1,51 @@
+"use client";
+
+import { useActionState } from "react";
+import type { ButtonVariant } from "@/components/ui/button";
+import { FormMessage } from "@/components/ui/form-message";
+import { SubmitButton } from "@/components/ui/submit-button";
+import type { ActionResult } from "@/lib/forms";
+import { useAnnounce } from "./announcer";
+import type { FormAction } from "./form-action";
+
+/**
+ * One button posting the ids it acts on. A failure is shown next to the button; a success is announced in the
+ * page's live region (see Announcer), since the button may be gone once the page shows the change. `label` names
+ * the button for screen readers when its visible text ("Disable") does not say what it acts on.
+ */
+export function ButtonForm<Field extends string>({
+  action,
+  fields,
+  text,
+  pendingLabel,
+  label,
+  variant = "secondary",
+  announceSuccess = true,
+}: {
+  action: FormAction<Field>;
+  fields: Record<Field, string>;
+  text: string;
+  pendingLabel: string;
+  label?: string;
+  variant?: ButtonVariant;
+  /** Off where the page itself shows the new state in a live region (e.g. a credentials test result). */
+  announceSuccess?: boolean;
+}) {
+  const announce = useAnnounce();
+  const [state, formAction] = useActionState(async (previous: ActionResult<Field> | null, formData: FormData) => {
+    const result = await action(previous, formData);
+    if (result.ok && announceSuccess) announce(result.message);
+    return result;
+  }, null);
+  return (
+    <form action={formAction} className="flex flex-col items-start gap-1">
+      {(Object.entries(fields) as [string, string][]).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <SubmitButton variant={variant} size="sm" pendingLabel={pendingLabel} aria-label={label}>
+        {text}
+      </SubmitButton>
+      {state && !state.ok && <FormMessage state={state} />}
+    </form>
+  );
+}

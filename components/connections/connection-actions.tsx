@@ -1,0 +1,184 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useActionState, useEffect, useRef } from "react";
+import { Button } from "@/components/ui/button";
+import { SubmitButton } from "@/components/ui/submit-button";
+import type { ConnectionActionResult } from "@/app/(portal)/connections/actions";
+import { STATUS_LABELS } from "@/lib/connections/status";
+import type { ConnectionDetailView } from "@/lib/connections/view";
+import { queryKeys } from "@/lib/query-keys";
+import { formatAbsolute } from "@/lib/time";
+import { ScopeChips } from "./scope-chips";
+
+type Verification = NonNullable<ConnectionActionResult["verification"]>;
+type StateAction = (previous: ConnectionActionResult | null, formData: FormData) => Promise<ConnectionActionResult>;
+
+export type ConnectionActionFunctions = {
+  refresh: StateAction;
+  verify: StateAction;
+  disconnect: StateAction;
+  /** Redirects to Apicbase: a plain form action. */
+  reauthorize: (formData: FormData) => Promise<void>;
+};
+
+type Intent = "refresh" | "verify" | "disconnect";
+type Outcome = { intent: Intent; result: ConnectionActionResult } | null;
+
+/**
+ * "Refresh", "Verify", "Re-authorize" and "Disconnect". Each server action checks the caller again; the result shows
+ * here in a live region, and the connection's data is fetched again so the page shows the new state.
+ */
+export function ConnectionActions({ connection, actions }: { connection: ConnectionDetailView; actions: ConnectionActionFunctions }) {
+  const queryClient = useQueryClient();
+  const [outcome, dispatch] = useActionState(async (_previous: Outcome, formData: FormData): Promise<Outcome> => {
+    const intent = String(formData.get("intent")) as Intent;
+    const action = intent === "verify" ? actions.verify : intent === "disconnect" ? actions.disconnect : actions.refresh;
+    const result = await action(null, formData);
+    await queryClient.invalidateQueries({ queryKey: queryKeys.connections.all });
+    return { intent, result };
+  }, null);
+  const dialog = useRef<HTMLDialogElement>(null);
+
+  useEffect(() => {
+    if (outcome?.intent === "disconnect") dialog.current?.close();
+  }, [outcome]);
+
+  const revoked = connection.status === "revoked";
+  const revoking = connection.status === "revoking";
+  const hidden = (intent: Intent) => (
+    <>
+      <input type="hidden" name="connectionId" value={connection.id} />
+      <input type="hidden" name="intent" value={intent} />
+    </>
+  );
+
+  return (
+    <section aria-labelledby="actions-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+      <h2 id="actions-title" className="text-lg font-semibold text-slate-900">
+        Actions
+      </h2>
+      <p className="mt-1 text-sm leading-6 text-slate-600">
+        {revoked
+          ? "This connection is disconnected and holds no tokens. Re-authorize it to connect the library again under the same connection, with its history."
+          : `Refresh gets a new token pair now. Verify asks Apicbase whether the access token is still active and which library it reaches. Re-authorize runs the approval again at Apicbase: ${
+              connection.approvedBy?.email ?? "the approving user"
+            } logs in with ${connection.libraryName} as active library.`}
+      </p>
+
+      <div className="mt-4 flex flex-wrap items-center gap-3">
+        {!revoked && !revoking && (
+          <>
+            <form action={dispatch}>
+              {hidden("refresh")}
+              <SubmitButton pendingLabel="Refreshing…">Refresh</SubmitButton>
+            </form>
+            <form action={dispatch}>
+              {hidden("verify")}
+              <SubmitButton variant="secondary" pendingLabel="Verifying…">
+                Verify
+              </SubmitButton>
+            </form>
+          </>
+        )}
+        <form action={actions.reauthorize}>
+          <input type="hidden" name="connectionId" value={connection.id} />
+          <SubmitButton variant="secondary" pendingLabel="Opening Apicbase…">
+            Re-authorize
+          </SubmitButton>
+        </form>
+        {!revoked && (
+          <Button variant="danger" onClick={() => dialog.current?.showModal()} aria-haspopup="dialog">
+            Disconnect
+          </Button>
+        )}
+      </div>
+
+      <div role="status" aria-live="polite" aria-atomic="true" aria-label="Result of the last action" className="mt-4 empty:hidden">
+        {outcome && <ActionOutcome outcome={outcome} connection={connection} />}
+      </div>
+
+      <dialog
+        ref={dialog}
+        aria-labelledby="disconnect-title"
+        aria-describedby="disconnect-description"
+        className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-slate-900/40"
+      >
+        <form action={dispatch} className="space-y-4">
+          {hidden("disconnect")}
+          <h2 id="disconnect-title" className="text-lg font-semibold">
+            Disconnect {connection.libraryName}?
+          </h2>
+          <p id="disconnect-description" className="text-sm leading-6 text-slate-700">
+            The portal asks Apicbase to revoke this connection&apos;s grant and deletes its tokens. Backends that fetch
+            tokens for library {connection.libraryId} stop working until someone re-authorizes it. The connection and
+            its history stay, marked as revoked.
+          </p>
+          <div className="flex flex-wrap justify-end gap-3">
+            <Button variant="secondary" onClick={() => dialog.current?.close()} autoFocus>
+              Cancel
+            </Button>
+            <SubmitButton variant="danger" pendingLabel="Disconnecting…">
+              Yes, disconnect
+            </SubmitButton>
+          </div>
+        </form>
+      </dialog>
+    </section>
+  );
+}
+
+function ActionOutcome({ outcome, connection }: { outcome: NonNullable<Outcome>; connection: ConnectionDetailView }) {
+  const { intent, result } = outcome;
+  return (
+    <div
+      className={`rounded-lg border px-4 py-3 text-sm leading-6 ${
+        result.ok ? "border-emerald-300 bg-emerald-50 text-emerald-950" : "border-red-300 bg-red-50 text-red-900"
+      }`}
+    >
+      <p className="font-medium">{result.message}</p>
+      {intent === "verify" && result.verification && <VerificationTable verification={result.verification} connection={connection} />}
+    </div>
+  );
+}
+
+function VerificationTable({ verification, connection }: { verification: Verification; connection: ConnectionDetailView }) {
+  const when = (value: string | null) => (value ? formatAbsolute(new Date(value)) : "Unknown");
+  const cell = "px-3 py-2 align-top";
+  return (
+    <table className="mt-3 w-full border-collapse overflow-hidden rounded-lg bg-white text-left text-sm text-slate-900 ring-1 ring-slate-200">
+      <caption className="sr-only">What Apicbase says about the access token, next to what the portal holds</caption>
+      <thead className="bg-slate-50 text-xs tracking-wide text-slate-600 uppercase">
+        <tr>
+          <th scope="col" className={cell}><span className="sr-only">Property</span></th>
+          <th scope="col" className={cell}>Apicbase (introspection)</th>
+          <th scope="col" className={cell}>Portal</th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        <tr>
+          <th scope="row" className={`${cell} font-medium`}>Active</th>
+          <td className={cell}>{verification.active ? "Yes" : "No"}</td>
+          <td className={cell}>{STATUS_LABELS[connection.status]}</td>
+        </tr>
+        <tr>
+          <th scope="row" className={`${cell} font-medium`}>Scopes</th>
+          <td className={cell}>{verification.scopes ? <ScopeChips scopes={verification.scopes} label="Scopes at Apicbase" /> : "Not reported"}</td>
+          <td className={cell}><ScopeChips scopes={connection.scopes} label="Scopes the portal holds" /></td>
+        </tr>
+        <tr>
+          <th scope="row" className={`${cell} font-medium`}>Access token expires</th>
+          <td className={cell}>{verification.active ? when(verification.serverExpiresAt) : "Not reported"}</td>
+          <td className={cell}>{when(verification.portalExpiresAt)}</td>
+        </tr>
+        <tr>
+          <th scope="row" className={`${cell} font-medium`}>Library reached</th>
+          <td className={cell}>
+            {verification.activeLibrary ? `${verification.activeLibrary.name} (${verification.activeLibrary.id})` : "Not reported"}
+          </td>
+          <td className={cell}>{`${connection.libraryName} (${connection.libraryId})`}</td>
+        </tr>
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,1 @@
+CREATE INDEX "connections_organization_lower_library_name_idx" ON "connections" USING btree ("organization_id",lower("library_name"),"library_id");

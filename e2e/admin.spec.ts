@@ -1,0 +1,377 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page, type Request } from "@playwright/test";
+import { SANDBOX_DESK_APP, SANDBOX_USERS } from "../lib/sandbox";
+import { EMULATOR_URL, PORTAL_URL, SCREENSHOTS_DIR } from "./urls";
+
+/**
+ * The admin area: applications (register, test credentials, replace the secret), members (removal ends sessions),
+ * sessions (end one, end all), the audit log and its CSV export, and what happens to anyone else who calls the
+ * admin actions and routes directly. One journey, in order: each step builds on the one before.
+ */
+test.describe.configure({ mode: "serial" });
+
+type SandboxLogin = "admin" | "partner" | "sam";
+
+const APPLICATION = "Desk app (e2e)";
+const WRONG_SECRET = "definitely-not-the-desk-secret";
+const ORGANIZATION = `Session Kitchen ${Date.now().toString(36)}`;
+
+async function screenshot(page: Page, name: string) {
+  await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
+}
+
+async function signIn(page: Page, name: SandboxLogin) {
+  const user = SANDBOX_USERS.find((candidate) => candidate.email === `${name}@sandbox.test`);
+  if (!user) throw new Error(`no sandbox user ${name}`);
+  await page.goto("/signin");
+  await page.getByRole("button", { name: "Sign in with Apicbase" }).click();
+  await expect(page).toHaveURL(new RegExp(`^${EMULATOR_URL}/accounts/login/`));
+  await page.getByLabel("Username").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByRole("button", { name: "Authorize" }).click();
+  await expect(page).not.toHaveURL(/\/signin|accounts\/login|oauth\/authorize/);
+}
+
+async function signedIn(browser: Browser, name: SandboxLogin): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, name);
+  return page;
+}
+
+/** What /admin/sessions shows of a browser's session: the first 8 hex characters of its token's SHA-256. */
+async function sessionFingerprint(context: BrowserContext): Promise<string> {
+  const cookie = (await context.cookies()).find((c) => c.name.endsWith("authjs.session-token"));
+  if (!cookie) throw new Error("no session cookie");
+  return createHash("sha256").update(cookie.value).digest("hex").slice(0, 8);
+}
+
+/** Clicks a button of a server-action form and captures the POST it sends, without letting it through. */
+async function captureAction(page: Page, click: () => Promise<void>): Promise<Request> {
+  let captured: Request | undefined;
+  const pattern = `**${new URL(page.url()).pathname}`;
+  await page.route(pattern, async (route) => {
+    if (route.request().method() !== "POST") return route.continue();
+    captured = route.request();
+    await route.abort();
+  });
+  await click();
+  await expect.poll(() => captured).toBeDefined();
+  await page.unroute(pattern);
+  return captured!;
+}
+
+/** Sends a captured action request again, with another session (the request context's cookies) and Origin. */
+async function replay(request: APIRequestContext, captured: Request, headers: Record<string, string> = {}) {
+  const original = captured.headers();
+  return request.post(captured.url(), {
+    headers: {
+      "next-action": original["next-action"] ?? "",
+      "next-router-state-tree": original["next-router-state-tree"] ?? "",
+      "content-type": original["content-type"] ?? "",
+      accept: "text/x-component",
+      origin: PORTAL_URL,
+      ...headers,
+    },
+    data: captured.postDataBuffer() ?? "",
+  });
+}
+
+let admin: Page;
+
+test.beforeAll(async ({ browser }) => {
+  admin = await signedIn(browser, "admin");
+});
+
+test("an admin registers an application with a wrong secret; Test credentials says so, and says fine after Replace secret", async () => {
+  await admin.goto("/admin/applications");
+  await expect(admin.getByRole("heading", { level: 1, name: "Applications" })).toBeVisible();
+  await expect(admin.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Applications" })).toHaveAttribute("aria-current", "page");
+  const environment = admin.getByRole("region", { name: "Partner app (sandbox)" });
+  await expect(environment).toContainText("Set in the environment (AUTH_APICBASE_SECRET)");
+  await expect(environment.getByRole("button", { name: /Replace secret|Disable|Delete/ })).toHaveCount(0);
+
+  // A leftover from an earlier attempt of this journey would hold the client id.
+  const leftover = admin.getByRole("button", { name: `Delete ${APPLICATION}` });
+  if (await leftover.count()) {
+    await leftover.click();
+    await expect(admin.getByRole("region", { name: APPLICATION })).toHaveCount(0);
+  }
+
+  const form = admin.getByRole("region", { name: "Register an application" });
+  const name = form.getByLabel("Name", { exact: true });
+  const clientId = form.getByLabel("Client id", { exact: true });
+  const secret = form.getByLabel("Client secret", { exact: true });
+  const register = form.getByRole("button", { name: "Register application" });
+
+  await register.click();
+  await expect(name).toHaveAccessibleDescription(/Enter a name for the application\./);
+  await expect(clientId).toHaveAttribute("aria-invalid", "true");
+  await expect(secret).toHaveAccessibleDescription(/Enter the client secret\./);
+
+  await name.fill(APPLICATION);
+  await clientId.fill(`${SANDBOX_DESK_APP.clientId} `);
+  await secret.fill("short");
+  await form.getByRole("radio", { name: /No redirect URL \(manual code entry\)/ }).check();
+  await form.getByRole("checkbox", { name: "accounts" }).uncheck();
+  await register.click();
+  await expect(clientId).toHaveAccessibleDescription(/Remove the spaces or line breaks around the client id/);
+  await expect(secret).toHaveAccessibleDescription(/at least 8 characters/);
+  await expect(form.getByText(/Keep “accounts”: the portal reads the approving user's active library/)).toBeVisible();
+  // What was typed comes back, except the secret.
+  await expect(name).toHaveValue(APPLICATION);
+  await expect(secret).toHaveValue("");
+  await expect(form.getByRole("radio", { name: /No redirect URL/ })).toBeChecked();
+
+  await clientId.fill(SANDBOX_DESK_APP.clientId);
+  await secret.fill(WRONG_SECRET);
+  await form.getByRole("checkbox", { name: "accounts" }).check();
+  await register.click();
+  await expect(form.getByRole("status")).toHaveText(`Registered “${APPLICATION}”. Its secret is stored encrypted; test the credentials next.`);
+  await expect(secret).toHaveValue("");
+
+  const card = admin.getByRole("region", { name: APPLICATION });
+  await expect(card).toContainText("Stored encrypted; never shown again");
+  await expect(card).toContainText("No redirect URL (manual code entry)");
+  await expect(card.getByRole("list", { name: `Scopes of ${APPLICATION}` })).toHaveText(/accounts\s*library/);
+  await expect(card).toContainText("Credentials not tested yet");
+
+  await card.getByRole("button", { name: `Test the credentials of ${APPLICATION}` }).click();
+  await expect(card).toContainText("Wrong credentials. Apicbase answered invalid_client");
+  await screenshot(admin, "admin-applications");
+
+  await card.getByText("Replace secret").click();
+  await card.getByLabel(`New client secret for ${APPLICATION}`).fill(SANDBOX_DESK_APP.clientSecret);
+  await card.getByRole("button", { name: "Save new secret" }).click();
+  await expect(card.getByRole("status")).toHaveText("Secret replaced. Every call from now on uses it; test the credentials again.");
+  await expect(card).toContainText("Credentials not tested yet");
+  await card.getByRole("button", { name: `Test the credentials of ${APPLICATION}` }).click();
+  await expect(card).toContainText("Credentials fine. Apicbase accepted the client id and secret");
+
+  // The same client id twice is refused at its field.
+  await name.fill("Desk app again");
+  await clientId.fill(SANDBOX_DESK_APP.clientId);
+  await secret.fill("another-secret-value");
+  await register.click();
+  await expect(clientId).toHaveAccessibleDescription(new RegExp(`This client id is already registered, as “${APPLICATION.replace(/[()]/g, "\\$&")}”\\.`));
+  await expect(secret).toHaveAccessibleDescription(/Enter the secret again: the portal never sends a secret back to the browser\./);
+
+  // No secret reaches the browser: not in the page, not in its RSC payload.
+  const rsc = await (await admin.request.get("/admin/applications", { headers: { RSC: "1" } })).text();
+  for (const body of [await admin.content(), rsc]) {
+    expect(body).not.toContain(WRONG_SECRET);
+    expect(body).not.toContain(SANDBOX_DESK_APP.clientSecret);
+    expect(body).not.toContain("another-secret-value");
+  }
+});
+
+test("removing a member from an organization ends their session at once", async ({ browser }) => {
+  await admin.goto("/admin/organizations");
+  const create = admin.getByRole("region", { name: "Create organization" });
+  await create.getByLabel("Organization name").fill(ORGANIZATION);
+  await create.getByRole("button", { name: "Create organization" }).click();
+  const card = admin.getByRole("region", { name: ORGANIZATION });
+  await card.getByLabel(`Add a member to ${ORGANIZATION}`).fill("sam@sandbox.test");
+  await card.getByRole("button", { name: "Add member" }).click();
+  await expect(card.getByRole("status")).toHaveText(/^(Invited|Added) sam@sandbox\.test/);
+
+  const sam = await signedIn(browser, "sam");
+  await expect(sam).toHaveURL(`${PORTAL_URL}/connections`);
+  await expect(sam.getByRole("banner")).toContainText(ORGANIZATION);
+
+  await admin.goto("/admin/members");
+  const row = admin.getByRole("row", { name: /Sam Staff/ });
+  await expect(row).toContainText(ORGANIZATION);
+  await expect(row).toContainText("1 active session");
+  await screenshot(admin, "admin-members");
+  await row.getByRole("button", { name: `Remove sam@sandbox.test from ${ORGANIZATION}` }).click();
+  await expect(admin.getByRole("status").filter({ hasText: "Removed" })).toHaveText(/Removed, and signed out of the portal everywhere\./);
+  await expect(row).not.toContainText(ORGANIZATION);
+  await expect(row).toContainText("Not signed in");
+
+  // Sam's browser still holds its cookie; the next navigation finds no session.
+  await sam.goto("/connections");
+  await expect(sam).toHaveURL(/\/signin(\?|$)/);
+  await expect(sam.getByRole("button", { name: "Sign in with Apicbase" })).toBeVisible();
+  await sam.context().close();
+});
+
+test("an admin ends one session, then all sessions of a user, from /admin/sessions", async ({ browser }) => {
+  const laptop = await signedIn(browser, "sam");
+  const phone = await signedIn(browser, "sam");
+  await expect(laptop).toHaveURL(`${PORTAL_URL}/no-organization`);
+  const laptopPrint = await sessionFingerprint(laptop.context());
+  const phonePrint = await sessionFingerprint(phone.context());
+
+  await admin.goto("/admin/sessions");
+  await expect(admin.getByRole("heading", { level: 1, name: "Sessions" })).toBeVisible();
+  const mine = admin.getByRole("region", { name: "Ada Admin" });
+  await expect(mine.getByRole("row", { name: new RegExp(`${await sessionFingerprint(admin.context())}\\s*This browser`) })).toBeVisible();
+  const sams = admin.getByRole("region", { name: "Sam Staff" });
+  await expect(sams).toContainText("2 active sessions");
+  await expect(sams.getByRole("row", { name: new RegExp(laptopPrint) })).toContainText(/just now|minute/);
+  await expect(sams.getByRole("row", { name: new RegExp(phonePrint) })).toBeVisible();
+  // Never the token itself.
+  const token = (await laptop.context().cookies()).find((c) => c.name.endsWith("authjs.session-token"))!.value;
+  expect(await admin.content()).not.toContain(token);
+  await screenshot(admin, "admin-sessions");
+
+  await sams.getByRole("button", { name: `End session ${laptopPrint} of sam@sandbox.test` }).click();
+  await expect(admin.getByRole("status").filter({ hasText: laptopPrint })).toHaveText(
+    `Ended session ${laptopPrint} of sam@sandbox.test: their next click lands on the sign-in page.`,
+  );
+  await laptop.goto("/no-organization");
+  await expect(laptop).toHaveURL(/\/signin(\?|$)/);
+  await phone.goto("/no-organization");
+  await expect(phone.getByRole("heading", { level: 1, name: "You're not in an organization yet" })).toBeVisible();
+
+  await sams.getByRole("button", { name: "End all sessions of sam@sandbox.test" }).click();
+  await expect(admin.getByRole("status").filter({ hasText: "Ended 1 session" })).toHaveText("Ended 1 session of sam@sandbox.test.");
+  await expect(sams).toHaveCount(0);
+  await phone.goto("/no-organization");
+  await expect(phone).toHaveURL(/\/signin(\?|$)/);
+  await laptop.context().close();
+  await phone.context().close();
+});
+
+test("a partner calling the admin actions and routes directly is refused, and nothing changes", async ({ browser }) => {
+  const forged: { what: string; request: Request }[] = [];
+  await admin.goto("/admin/applications");
+  forged.push({
+    what: "disable an application",
+    request: await captureAction(admin, () => admin.getByRole("button", { name: `Disable ${APPLICATION}` }).click()),
+  });
+  await admin.goto("/admin/sessions");
+  forged.push({
+    what: "end the admin's sessions",
+    request: await captureAction(admin, () => admin.getByRole("button", { name: "End all sessions of admin@sandbox.test" }).click()),
+  });
+  await admin.goto("/admin/members");
+  forged.push({
+    what: "make Sam an admin",
+    request: await captureAction(admin, () => admin.getByRole("button", { name: "Make sam@sandbox.test a portal admin" }).click()),
+  });
+
+  const partner = await signedIn(browser, "partner");
+  for (const { what, request } of forged) {
+    const response = await replay(partner.request, request);
+    expect(await response.text(), what).toContain("Only portal admins can do this.");
+  }
+
+  for (const page of ["/admin/applications", "/admin/members", "/admin/sessions", "/admin/audit"]) {
+    const response = await partner.goto(page);
+    expect(response?.status(), page).toBe(404);
+    await expect(partner.getByRole("heading", { level: 1, name: "Admins only" })).toBeVisible();
+    await expect(partner.getByRole("navigation", { name: "Admin" })).toHaveCount(0);
+    await expect(partner.locator("body")).not.toContainText(APPLICATION);
+  }
+  await partner.goto("/admin/applications");
+  await screenshot(partner, "admin-partner-refused");
+  const exported = await partner.request.get("/admin/audit/export");
+  expect(exported.status()).toBe(404);
+  expect(exported.headers()["content-disposition"]).toBeUndefined();
+  expect(await exported.text()).not.toContain("time_utc");
+
+  // Without a real session: a made-up cookie gets past the proxy's cheap check, not past the route.
+  const stranger = await browser.newContext();
+  await stranger.addCookies([{ name: "authjs.session-token", value: "made-up", url: PORTAL_URL }]);
+  const anonymous = await stranger.request.get(`${PORTAL_URL}/admin/audit/export`);
+  expect(anonymous.status()).toBe(401);
+  await stranger.close();
+
+  // Nothing changed: the application is enabled, the admin still signed in, Sam no admin.
+  await admin.goto("/admin/applications");
+  await expect(admin.getByRole("region", { name: APPLICATION })).toContainText("Enabled");
+  await admin.goto("/admin/members");
+  await expect(admin.getByRole("button", { name: "Make sam@sandbox.test a portal admin" })).toBeVisible();
+  await partner.context().close();
+});
+
+test("a forged server-action request with a foreign Origin changes nothing", async () => {
+  await admin.goto("/admin/applications");
+  const card = admin.getByRole("region", { name: APPLICATION });
+  const disable = await captureAction(admin, () => card.getByRole("button", { name: `Disable ${APPLICATION}` }).click());
+
+  for (const origin of ["https://evil.example", "null"]) {
+    const response = await replay(admin.request, disable, { origin });
+    expect(response.ok(), `Origin: ${origin}`).toBe(false);
+    await admin.goto("/admin/applications");
+    await expect(card, `Origin: ${origin}`).toContainText("Enabled");
+  }
+
+  // The very same request from the portal's own origin goes through: the refusals above were about the Origin.
+  const genuine = await replay(admin.request, disable);
+  expect(genuine.ok()).toBe(true);
+  await admin.goto("/admin/applications");
+  await expect(card).toContainText("Disabled");
+  await expect(card).toContainText("not offered for new connections; its connections keep refreshing");
+
+  await card.getByRole("button", { name: `Enable ${APPLICATION}` }).click();
+  await expect(admin.getByRole("status").filter({ hasText: "enabled again" })).toHaveText(`“${APPLICATION}” is enabled again.`);
+  await card.getByRole("button", { name: `Delete ${APPLICATION}` }).click();
+  await expect(admin.getByRole("status").filter({ hasText: "Deleted" })).toHaveText(`Deleted “${APPLICATION}”.`);
+  await expect(card).toHaveCount(0);
+});
+
+test("the audit log lists each of these events, filters them in the URL, and exports them as CSV", async () => {
+  await admin.goto("/admin/audit");
+  await expect(admin.getByRole("heading", { level: 1, name: "Audit log" })).toBeVisible();
+  const filters = admin.getByRole("search", { name: "Filter the audit log" });
+  const table = admin.getByRole("region", { name: "Audit entries" });
+
+  await filters.getByLabel("Actor").fill("admin@sandbox.test");
+  await filters.getByLabel("Event").selectOption({ label: "Member removed" });
+  await filters.getByRole("button", { name: "Filter" }).click();
+  // The filters are in the URL, so the view can be shared and reloaded.
+  await expect(admin).toHaveURL(/[?&]actor=admin%40sandbox\.test(&|$)/);
+  await expect(admin).toHaveURL(/[?&]event=member_removed(&|$)/);
+  await expect(table.getByRole("row", { name: /Member removed/ }).filter({ hasText: "sam@sandbox.test" }).first()).toContainText(
+    `sam@sandbox.test · 1 session ended`,
+  );
+  await expect(table.getByRole("row").filter({ hasText: "sam@sandbox.test" }).first()).toContainText(ORGANIZATION);
+
+  await admin.goto("/admin/audit?event=application_credentials_tested");
+  await expect(table.getByRole("row", { name: /wrong credentials/ }).first()).toContainText("invalid_client");
+  await expect(table.getByRole("row", { name: /wrong credentials/ }).first()).toContainText("Failure");
+  await expect(table.getByRole("row", { name: /credentials fine/ }).first()).toContainText("Success");
+
+  await admin.goto("/admin/audit?actor=admin%40sandbox.test");
+  for (const event of ["Application registered", "Application secret replaced", "Application disabled", "Application enabled", "Application deleted", "Session ended", "All sessions of a user ended"]) {
+    await expect(table.getByRole("row", { name: new RegExp(event) }).first(), event).toBeVisible();
+  }
+  await admin.goto("/admin/audit?event=access_refused&actor=partner%40sandbox.test");
+  await expect(table.getByRole("row", { name: /tried: disable application/ }).first()).toBeVisible();
+  await expect(table.getByRole("row", { name: /tried: export audit log/ }).first()).toBeVisible();
+
+  // A nonsense filter is reported at its field; nothing is listed.
+  await admin.goto("/admin/audit?connection=nope&from=2026-02-31T10:00");
+  await expect(filters.getByLabel("Connection id")).toHaveAccessibleDescription(/Enter a connection id/);
+  await expect(filters.getByLabel("From (UTC)")).toHaveAttribute("aria-invalid", "true");
+  await expect(admin.getByRole("main").getByRole("alert")).toHaveText("Nothing is listed until the filter marked above is corrected.");
+
+  await admin.goto("/admin/audit");
+  await expect(table).toBeVisible();
+  await admin.setViewportSize({ width: 1280, height: 900 });
+  await screenshot(admin, "admin-audit");
+
+  const download = admin.waitForEvent("download");
+  await filters.getByRole("link", { name: "Export CSV" }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^audit-log-\d{8}-\d{4}\.csv$/);
+  const csv = await readFile((await file.path())!, "utf8");
+  expect(csv.startsWith("\uFEFFtime_utc,actor,actor_user_id,organization,")).toBe(true);
+  for (const event of ["application_registered", "application_credentials_tested", "application_secret_replaced", "member_removed", "session_ended", "user_sessions_ended", "access_refused"]) {
+    expect(csv, event).toContain(`,${event},`);
+  }
+  expect(csv).toContain(",invalid_client,");
+  for (const secret of [WRONG_SECRET, SANDBOX_DESK_APP.clientSecret, "another-secret-value"]) expect(csv).not.toContain(secret);
+
+  const filtered = await admin.request.get("/admin/audit/export?event=member_removed&actor=admin%40sandbox.test");
+  expect(filtered.headers()["content-type"]).toBe("text/csv; charset=utf-8");
+  expect(filtered.headers()["content-disposition"]).toMatch(/^attachment; filename="audit-log-\d{8}-\d{4}\.csv"$/);
+  const lines = (await filtered.text()).split("\r\n").filter(Boolean);
+  expect(lines.slice(1).every((line) => line.includes(",member_removed,"))).toBe(true);
+  expect(lines.some((line) => line.includes("sam@sandbox.test"))).toBe(true);
+});

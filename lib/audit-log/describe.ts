@@ -1,0 +1,185 @@
+import type { AuditEventName } from "@/lib/audit";
+
+/**
+ * The audit log in words: what each event is called, and a one-line summary of its detail. Only fields known to be
+ * harmless are read by name; the generic fallback skips anything whose name suggests a credential.
+ */
+
+const EVENT_LABELS: Partial<Record<AuditEventName, string>> = {
+  signed_in: "Signed in",
+  organization_created: "Organization created",
+  member_added: "Member added",
+  member_removed: "Member removed",
+  admin_promoted: "Made admin",
+  admin_demoted: "Admin rights removed",
+  access_refused: "Access refused",
+  application_registered: "Application registered",
+  application_secret_replaced: "Application secret replaced",
+  application_credentials_tested: "Application credentials tested",
+  application_disabled: "Application disabled",
+  application_enabled: "Application enabled",
+  application_deleted: "Application deleted",
+  session_ended: "Session ended",
+  user_sessions_ended: "All sessions of a user ended",
+  audit_log_exported: "Audit log exported",
+  connection_connected: "Library connected",
+  connection_updated: "Connection updated by a new approval",
+  connection_reauthorized: "Connection re-authorized",
+  connection_reauthorization_refused: "Re-authorization refused",
+  connection_connect_failed: "Connecting failed",
+  connection_refreshed: "Tokens refreshed",
+  connection_refresh_failed: "Refresh failed",
+  connection_verified: "Connection verified",
+  connection_disconnected: "Connection disconnected",
+  authorization_link_created: "Authorization link created",
+};
+
+/** Every event the log knows by name, for the event filter. */
+export const KNOWN_EVENTS = Object.keys(EVENT_LABELS) as AuditEventName[];
+
+export function eventLabel(event: string): string {
+  const known = EVENT_LABELS[event as AuditEventName];
+  if (known) return known;
+  const words = event.replaceAll("_", " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+type Detail = Record<string, unknown> | null | undefined;
+
+const text = (value: unknown): string | null =>
+  typeof value === "string" && value !== "" ? value : typeof value === "number" ? String(value) : null;
+
+const list = (value: unknown): string | null =>
+  Array.isArray(value) && value.every((item) => typeof item === "string") ? (value.length > 0 ? value.join(" ") : "none") : null;
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+const CREDENTIAL_RESULTS: Record<string, string> = {
+  accepted: "credentials fine",
+  rejected: "wrong credentials",
+  unreachable: "Apicbase unreachable",
+  timeout: "no answer in time",
+  rate_limited: "rate limited",
+  server_error: "Apicbase failed",
+  unexpected: "inconclusive",
+};
+
+/** Field names that must never be shown, whatever an event put there by mistake. */
+const UNSAFE_KEY = /token|secret|code|password|key|authorization|cookie/i;
+
+function generic(detail: Detail): string {
+  if (!detail) return "";
+  return Object.entries(detail)
+    .filter(([key]) => !UNSAFE_KEY.test(key))
+    .map(([key, value]) => {
+      const shown = text(value) ?? list(value) ?? (typeof value === "boolean" ? (value ? "yes" : "no") : null);
+      return shown === null ? null : `${key.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}: ${shown}`;
+    })
+    .filter((part): part is string => part !== null)
+    .slice(0, 5)
+    .join(" · ");
+}
+
+function connectionSummary(event: string, d: Record<string, unknown>): string[] {
+  const parts: string[] = [];
+  switch (event) {
+    case "connection_connected":
+    case "connection_updated":
+    case "connection_reauthorized": {
+      const by = text(d.approvedBy);
+      if (by) parts.push(`approved by ${by}`);
+      const scopes = list(d.scopes);
+      if (scopes) parts.push(`scopes ${scopes}`);
+      break;
+    }
+    case "connection_reauthorization_refused":
+      parts.push(
+        `${text(d.approvedBy) ?? "The approving user"} had library ${text(d.approvedLibraryId) ?? "?"} active, not library ${text(d.expectedLibraryId) ?? "?"}`,
+      );
+      break;
+    case "connection_refreshed": {
+      const expires = text(d.expiresAt);
+      if (expires) parts.push(`new access token valid until ${expires.replace("T", " ").slice(0, 16)} UTC`);
+      break;
+    }
+    case "connection_verified":
+      if (typeof d.active === "boolean") parts.push(d.active ? "Apicbase: active" : "Apicbase: not active");
+      if (text(d.activeLibraryId)) parts.push(`reaches library ${text(d.activeLibraryId)}`);
+      break;
+    case "connection_disconnected": {
+      const revocation = text(d.revocation);
+      if (revocation === "revoked") parts.push("grant revoked at Apicbase");
+      else if (revocation === "unsupported") parts.push("Apicbase offers no revocation: tokens deleted in the portal");
+      else if (revocation === "failed") parts.push("Apicbase unreachable: tokens deleted in the portal");
+      const reason = text(d.reason);
+      if (reason) parts.push(`reason: ${reason}`);
+      break;
+    }
+    default: {
+      const fallback = generic(d);
+      if (fallback) parts.push(fallback);
+    }
+  }
+  return parts;
+}
+
+/** One line saying what happened beyond the event's name, e.g. "nora@sandbox.test · 2 sessions ended". */
+export function summarizeDetail(event: string, detail: Detail): string {
+  const d = detail ?? {};
+  const who = text(d.email);
+  const app = text(d.name) && text(d.clientId) ? `${text(d.name)} (client id ${text(d.clientId)})` : text(d.name);
+  const parts: string[] = [];
+  switch (event) {
+    case "signed_in":
+      if (text(d.reason)) parts.push(`failed: ${text(d.reason)!.replaceAll("_", " ")}`);
+      else if (d.newUser === true) parts.push("first sign-in");
+      break;
+    case "organization_created":
+      if (text(d.name)) parts.push(text(d.name)!);
+      break;
+    case "member_added":
+      if (who) parts.push(d.pending === true ? `${who} invited (joins at first sign-in)` : who);
+      break;
+    case "member_removed":
+      if (who) parts.push(d.pending === true ? `invitation of ${who} withdrawn` : who);
+      if (typeof d.sessionsEnded === "number" && d.sessionsEnded > 0) parts.push(`${plural(d.sessionsEnded, "session", "sessions")} ended`);
+      break;
+    case "admin_promoted":
+    case "admin_demoted":
+      if (who) parts.push(who);
+      break;
+    case "access_refused":
+      if (text(d.action)) parts.push(`tried: ${text(d.action)!.replaceAll("_", " ")}`);
+      break;
+    case "application_registered":
+      if (app) parts.push(app);
+      if (d.redirectMode === "oob") parts.push("no redirect URL");
+      if (list(d.scopes)) parts.push(`scopes ${list(d.scopes)}`);
+      break;
+    case "application_credentials_tested":
+      if (app) parts.push(app);
+      if (text(d.result)) parts.push(CREDENTIAL_RESULTS[text(d.result)!] ?? text(d.result)!);
+      break;
+    case "application_secret_replaced":
+    case "application_disabled":
+    case "application_enabled":
+    case "application_deleted":
+      if (app) parts.push(app);
+      break;
+    case "session_ended":
+      if (who) parts.push(who);
+      if (text(d.session)) parts.push(`session ${text(d.session)}`);
+      break;
+    case "user_sessions_ended":
+      if (who) parts.push(who);
+      if (typeof d.sessionsEnded === "number") parts.push(`${plural(d.sessionsEnded, "session", "sessions")} ended`);
+      break;
+    case "audit_log_exported":
+      parts.push(text(d.filters) ? `filtered: ${text(d.filters)}` : "everything");
+      break;
+    default:
+      if (event.startsWith("connection_")) parts.push(...connectionSummary(event, d));
+      else if (generic(d)) parts.push(generic(d));
+  }
+  return parts.join(" · ");
+}

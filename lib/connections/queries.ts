@@ -1,0 +1,289 @@
+import { and, count, desc, eq, gt, inArray, isNotNull, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { DbExecutor } from "@/lib/db/client";
+import { applications, auditEvents, connections, organizations, users } from "@/lib/db/schema";
+import { EXPIRING_SOON_MS, type DisplayStatus } from "./status";
+import {
+  CONNECTIONS_PAGE_SIZE,
+  HISTORY_PAGE_SIZE,
+  type ConnectionDetailView,
+  type ConnectionFilters,
+  type ConnectionHistoryView,
+  type ConnectionListView,
+  type ConnectionView,
+} from "./view";
+
+/**
+ * The dashboard's reads, scoped to one organization in every statement. No access checks here: the data-access
+ * layer (lib/dal/connection-queries.ts) decides who may ask; this module only builds the SQL, so that the
+ * benchmark and the tests run the very queries the pages run.
+ *
+ * Only safe columns are selected: never a token ciphertext, lease or token version.
+ */
+
+const c = connections;
+
+/** The derived display states as conditions on the stored status and the access token's expiry. */
+export function statusCondition(status: DisplayStatus, now: Date): SQL {
+  const soon = new Date(now.getTime() + EXPIRING_SOON_MS);
+  switch (status) {
+    case "active":
+      return and(eq(c.status, "active"), gt(c.accessTokenExpiresAt, soon))!;
+    case "expiring_soon":
+      return and(eq(c.status, "active"), gt(c.accessTokenExpiresAt, now), lte(c.accessTokenExpiresAt, soon))!;
+    case "expired_refreshable":
+      return and(eq(c.status, "active"), or(isNull(c.accessTokenExpiresAt), lte(c.accessTokenExpiresAt, now)))!;
+    default:
+      return eq(c.status, status);
+  }
+}
+
+/** LIKE's wildcards and escape character taken literally. */
+function likeContains(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+}
+
+/** A library name containing the text (case-insensitive), or, for a number, that library id. */
+export function searchCondition(q: string): SQL | undefined {
+  if (!q) return undefined;
+  const byName = sql`lower(${c.libraryName}) like ${likeContains(q)}`;
+  const id = /^\d{1,9}$/.test(q) ? Number(q) : null;
+  return id === null ? byName : or(eq(c.libraryId, id), byName);
+}
+
+const safeColumns = {
+  id: c.id,
+  organizationId: c.organizationId,
+  libraryId: c.libraryId,
+  libraryName: c.libraryName,
+  approvedByEmail: c.approvedByEmail,
+  approvedByName: c.approvedByName,
+  applicationId: c.applicationId,
+  applicationName: applications.name,
+  applicationClientId: applications.clientId,
+  status: c.status,
+  scopes: c.scopes,
+  accessTokenExpiresAt: c.accessTokenExpiresAt,
+  lastRefreshedAt: c.lastRefreshedAt,
+  lastRefreshError: c.lastRefreshError,
+  refreshFailureCount: c.refreshFailureCount,
+  lastVerifiedAt: c.lastVerifiedAt,
+  lastVerification: c.lastVerification,
+  observedLibraryId: c.observedLibraryId,
+  createdAt: c.createdAt,
+  updatedAt: c.updatedAt,
+};
+
+type SafeRow = {
+  [K in keyof typeof safeColumns]: (typeof safeColumns)[K]["_"]["notNull"] extends true
+    ? (typeof safeColumns)[K]["_"]["data"]
+    : (typeof safeColumns)[K]["_"]["data"] | null;
+};
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+function toView(row: SafeRow): ConnectionView {
+  const verification = row.lastVerification;
+  const reached = verification?.library ?? null;
+  return {
+    id: row.id,
+    organizationId: row.organizationId,
+    libraryId: row.libraryId,
+    libraryName: row.libraryName,
+    approvedBy: row.approvedByEmail || row.approvedByName ? { email: row.approvedByEmail, name: row.approvedByName } : null,
+    application: { id: row.applicationId, name: row.applicationName, clientId: row.applicationClientId },
+    status: row.status,
+    scopes: row.scopes,
+    accessTokenExpiresAt: iso(row.accessTokenExpiresAt),
+    lastRefreshedAt: iso(row.lastRefreshedAt),
+    lastRefreshError: row.lastRefreshError,
+    refreshFailureCount: row.refreshFailureCount,
+    lastVerifiedAt: iso(row.lastVerifiedAt),
+    lastVerification: verification
+      ? {
+          active: verification.active,
+          scopes: verification.scope ? verification.scope.split(" ").filter(Boolean) : null,
+          expiresAt: verification.exp ? new Date(verification.exp * 1000).toISOString() : null,
+          library: reached,
+        }
+      : null,
+    drift:
+      row.observedLibraryId !== null && row.observedLibraryId !== row.libraryId
+        ? { libraryId: row.observedLibraryId, libraryName: reached?.id === row.observedLibraryId ? reached.name : null }
+        : null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function whereForList(organizationId: string, filters: Pick<ConnectionFilters, "q" | "status">, now: Date): SQL {
+  return and(
+    eq(c.organizationId, organizationId),
+    searchCondition(filters.q),
+    filters.status ? statusCondition(filters.status, now) : undefined,
+  )!;
+}
+
+const listOrder = () => [sql`lower(${c.libraryName})`, c.libraryId];
+
+/**
+ * One page of an organization's connections, in a stable order (library name case-insensitively, then id), with
+ * the totals the pagination needs. A page past the end answers the last page.
+ *
+ * Fast at 10,000 connections per organization: without filters the page comes from the index on
+ * (organization_id, lower(library_name), library_id) and the count is a separate scan; with a filter (which scans
+ * the organization's rows anyway) one statement returns the page and `count(*) over ()`.
+ */
+export async function queryConnectionList(
+  db: DbExecutor,
+  organizationId: string,
+  filters: ConnectionFilters,
+  now: Date,
+): Promise<ConnectionListView> {
+  const where = whereForList(organizationId, filters, now);
+  const filtered = Boolean(filters.q || filters.status);
+  const page = (target: number) =>
+    db
+      .select({ ...safeColumns, total: sql<number>`(count(*) over ())::int` })
+      .from(c)
+      .innerJoin(applications, eq(applications.id, c.applicationId))
+      .where(where)
+      .orderBy(...listOrder())
+      .limit(CONNECTIONS_PAGE_SIZE)
+      .offset((target - 1) * CONNECTIONS_PAGE_SIZE);
+  const countWhere = async (condition: SQL) => (await db.select({ n: count() }).from(c).where(condition))[0]?.n ?? 0;
+
+  let total: number;
+  let rows: SafeRow[];
+  let current = filters.page;
+  if (filtered) {
+    let found = await page(current);
+    if (found.length === 0 && current > 1) {
+      // Past the end: the last page, if there is any.
+      current = Math.max(1, Math.ceil((await countWhere(where)) / CONNECTIONS_PAGE_SIZE));
+      found = await page(current);
+    }
+    total = found[0]?.total ?? 0;
+    rows = found;
+  } else {
+    total = await countWhere(where);
+    current = Math.min(current, Math.max(1, Math.ceil(total / CONNECTIONS_PAGE_SIZE)));
+    // The page's ids first (walking the narrow index), then the 25 rows in full: deep pages stay cheap.
+    const pageIds = db
+      .select({ id: c.id })
+      .from(c)
+      .where(where)
+      .orderBy(...listOrder())
+      .limit(CONNECTIONS_PAGE_SIZE)
+      .offset((current - 1) * CONNECTIONS_PAGE_SIZE);
+    rows =
+      total === 0
+        ? []
+        : await db
+            .select(safeColumns)
+            .from(c)
+            .innerJoin(applications, eq(applications.id, c.applicationId))
+            .where(and(eq(c.organizationId, organizationId), inArray(c.id, pageIds)))
+            .orderBy(...listOrder());
+  }
+  // "None match" needs the organization's own total, to tell it from "none connected yet".
+  const organizationTotal = !filtered ? total : total > 0 ? null : await countWhere(eq(c.organizationId, organizationId));
+  return {
+    organizationId,
+    filters: { ...filters, page: current },
+    connections: rows.map(toView),
+    total,
+    organizationTotal,
+    page: current,
+    pageCount: Math.max(1, Math.ceil(total / CONNECTIONS_PAGE_SIZE)),
+    pageSize: CONNECTIONS_PAGE_SIZE,
+    generatedAt: now.toISOString(),
+  };
+}
+
+const revoker = alias(users, "revoker");
+const creator = alias(users, "creator");
+
+/** One connection of one organization, with who created and who revoked it; null when it is not that organization's. */
+export async function queryConnectionDetail(
+  db: DbExecutor,
+  organizationId: string,
+  connectionId: string,
+): Promise<ConnectionDetailView | null> {
+  const [row] = await db
+    .select({
+      ...safeColumns,
+      organizationName: organizations.name,
+      createdByEmail: creator.email,
+      revokedAt: c.revokedAt,
+      revokedByEmail: revoker.email,
+      revokedByName: revoker.name,
+      revokedByUserId: c.revokedByUserId,
+      revokeReason: c.revokeReason,
+    })
+    .from(c)
+    .innerJoin(organizations, eq(organizations.id, c.organizationId))
+    .innerJoin(applications, eq(applications.id, c.applicationId))
+    .leftJoin(creator, eq(creator.id, c.createdByUserId))
+    .leftJoin(revoker, eq(revoker.id, c.revokedByUserId))
+    .where(and(eq(c.id, connectionId), eq(c.organizationId, organizationId)));
+  if (!row) return null;
+  return {
+    ...toView(row),
+    organizationName: row.organizationName,
+    createdBy: row.createdByEmail,
+    revoked: row.revokedAt
+      ? {
+          at: row.revokedAt.toISOString(),
+          by: row.revokedByEmail ?? row.revokedByName ?? (row.revokedByUserId ? "a former user" : null),
+          reason: row.revokeReason,
+        }
+      : null,
+  };
+}
+
+/**
+ * A connection's audit events, newest first. Only those filed under its organization: a refused attempt by someone
+ * of another organization is an admin's business, not this partner's.
+ */
+export async function queryConnectionHistory(
+  db: DbExecutor,
+  organizationId: string,
+  connectionId: string,
+  requestedPage: number,
+): Promise<ConnectionHistoryView> {
+  const where = and(
+    eq(auditEvents.connectionId, connectionId),
+    eq(auditEvents.organizationId, organizationId),
+    isNotNull(auditEvents.organizationId),
+  );
+  const [counted] = await db.select({ n: count() }).from(auditEvents).where(where);
+  const total = counted?.n ?? 0;
+  const pageCount = Math.max(1, Math.ceil(total / HISTORY_PAGE_SIZE));
+  const page = Math.min(requestedPage, pageCount);
+  const rows =
+    total === 0
+      ? []
+      : await db
+          .select({
+            id: auditEvents.id,
+            occurredAt: auditEvents.occurredAt,
+            actor: auditEvents.actorLabel,
+            event: auditEvents.event,
+            outcome: auditEvents.outcome,
+            apicbaseError: auditEvents.apicbaseError,
+            detail: auditEvents.detail,
+          })
+          .from(auditEvents)
+          .where(where)
+          .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.id))
+          .limit(HISTORY_PAGE_SIZE)
+          .offset((page - 1) * HISTORY_PAGE_SIZE);
+  return {
+    events: rows.map((row) => ({ ...row, occurredAt: row.occurredAt.toISOString() })),
+    total,
+    page,
+    pageCount,
+    pageSize: HISTORY_PAGE_SIZE,
+  };
+}

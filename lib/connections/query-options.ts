@@ -1,0 +1,49 @@
+import { keepPreviousData, queryOptions } from "@tanstack/react-query";
+import { CONNECTIONS_REFETCH_MS } from "@/lib/query-client";
+import { queryKeys } from "@/lib/query-keys";
+import type { ConnectionDetailResponse, ConnectionFilters, ConnectionListView } from "./view";
+
+/**
+ * The browser's side of the connection queries: the same keys the server prefetches under, fetched from the
+ * portal's JSON routes (which check the session and organization again on every call).
+ */
+
+export class PortalRequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function getJson<T>(url: string, signal: AbortSignal): Promise<T> {
+  const response = await fetch(url, { signal, headers: { accept: "application/json" }, cache: "no-store" });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as { error?: string } | null;
+    throw new PortalRequestError(response.status, body?.error ?? `The portal answered ${response.status}.`);
+  }
+  return (await response.json()) as T;
+}
+
+export function connectionListQuery(organizationId: string, filters: ConnectionFilters) {
+  const query = new URLSearchParams({ organization: organizationId, page: String(filters.page) });
+  if (filters.q) query.set("q", filters.q);
+  if (filters.status) query.set("status", filters.status);
+  return queryOptions({
+    queryKey: queryKeys.connections.list(organizationId, filters),
+    queryFn: ({ signal }) => getJson<ConnectionListView>(`/api/portal/connections?${query}`, signal),
+    refetchInterval: CONNECTIONS_REFETCH_MS,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function connectionDetailQuery(connectionId: string, historyPage: number) {
+  return queryOptions({
+    queryKey: queryKeys.connections.detail(connectionId, historyPage),
+    queryFn: ({ signal }) =>
+      getJson<ConnectionDetailResponse>(`/api/portal/connections/${encodeURIComponent(connectionId)}?history=${historyPage}`, signal),
+    refetchInterval: CONNECTIONS_REFETCH_MS,
+    placeholderData: keepPreviousData,
+  });
+}

@@ -1,0 +1,124 @@
+import { z } from "zod";
+import type { ConnectionStatus } from "@/lib/db/schema";
+import { DISPLAY_STATUSES, type DisplayStatus } from "./status";
+
+/**
+ * What the browser receives about connections: JSON-safe (times as ISO strings), shared by the pages' server
+ * prefetch and the route handlers React Query polls, so both fill the cache with the same shape. Never a token.
+ */
+
+export const CONNECTIONS_PAGE_SIZE = 25;
+export const HISTORY_PAGE_SIZE = 20;
+export const SEARCH_MAX_LENGTH = 100;
+
+export type ConnectionView = {
+  id: string;
+  organizationId: string;
+  libraryId: number;
+  libraryName: string;
+  approvedBy: { email: string | null; name: string | null } | null;
+  application: { id: string; name: string; clientId: string };
+  status: ConnectionStatus;
+  scopes: string[];
+  accessTokenExpiresAt: string | null;
+  lastRefreshedAt: string | null;
+  lastRefreshError: string | null;
+  refreshFailureCount: number;
+  lastVerifiedAt: string | null;
+  lastVerification: {
+    active: boolean;
+    scopes: string[] | null;
+    expiresAt: string | null;
+    library: { id: number; name: string } | null;
+  } | null;
+  /** Set when the token now reaches another library than the connected one. */
+  drift: { libraryId: number; libraryName: string | null } | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type ConnectionDetailView = ConnectionView & {
+  organizationName: string;
+  createdBy: string | null;
+  revoked: { at: string; by: string | null; reason: string | null } | null;
+};
+
+export type ConnectionListView = {
+  organizationId: string;
+  filters: ConnectionFilters;
+  connections: ConnectionView[];
+  /** Matching the filters, over every page. */
+  total: number;
+  /**
+   * Every connection of the organization, whatever the filters: tells "none yet" from "none match". Counted only
+   * when it matters (no filter, or nothing matches); null otherwise.
+   */
+  organizationTotal: number | null;
+  page: number;
+  pageCount: number;
+  pageSize: number;
+  /** When the server answered; the first render's clock, so server and browser render the same countdown. */
+  generatedAt: string;
+};
+
+export type HistoryEventView = {
+  id: number;
+  occurredAt: string;
+  actor: string;
+  event: string;
+  outcome: "success" | "failure";
+  apicbaseError: string | null;
+  detail: Record<string, unknown> | null;
+};
+
+export type ConnectionHistoryView = {
+  events: HistoryEventView[];
+  total: number;
+  page: number;
+  pageCount: number;
+  pageSize: number;
+};
+
+export type ConnectionDetailResponse = {
+  connection: ConnectionDetailView;
+  history: ConnectionHistoryView;
+  generatedAt: string;
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Filters, as they travel in the URL (?q=&status=&page=).
+
+export type ConnectionFilters = { q: string; status: DisplayStatus | null; page: number };
+
+const pageNumber = z.coerce.number().int().min(1).max(1_000_000).catch(1);
+
+/** Anything unusable in the URL falls back to "no filter" instead of an error page: the URL is user-editable. */
+export const connectionFiltersSchema = z.object({
+  q: z
+    .string()
+    .transform((value) => value.replace(/\s+/g, " ").trim().slice(0, SEARCH_MAX_LENGTH))
+    .catch(""),
+  status: z.enum(DISPLAY_STATUSES as [DisplayStatus, ...DisplayStatus[]]).nullable().catch(null),
+  page: pageNumber,
+});
+
+type Param = string | string[] | undefined;
+const first = (value: Param) => (Array.isArray(value) ? value[0] : value);
+
+export function parseConnectionFilters(params: Record<string, Param> | URLSearchParams): ConnectionFilters {
+  const get = (name: string) => (params instanceof URLSearchParams ? (params.get(name) ?? undefined) : first(params[name]));
+  return connectionFiltersSchema.parse({ q: get("q") ?? "", status: get("status") || null, page: get("page") ?? 1 });
+}
+
+export function parseHistoryPage(value: Param | null): number {
+  return pageNumber.parse(first(value ?? undefined) ?? 1);
+}
+
+/** The dashboard's URL for these filters (empty ones left out, so URLs stay short and shareable). */
+export function connectionsHref(organizationId: string, filters: Partial<ConnectionFilters>): string {
+  const query = new URLSearchParams({ organization: organizationId });
+  if (filters.q) query.set("q", filters.q);
+  if (filters.status) query.set("status", filters.status);
+  if (filters.page && filters.page > 1) query.set("page", String(filters.page));
+  return `/connections?${query}`;
+}

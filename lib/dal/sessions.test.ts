@@ -1,0 +1,74 @@
+import { createHash } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createApicbaseUser } from "@/lib/auth/users";
+import { SESSION_MAX_AGE } from "@/lib/auth/config";
+import { auditEvents, closeDb, getDb, sessions, type Db } from "@/lib/db";
+import { endSession, endUserSessions, listActiveSessions, sessionIdOf } from "./sessions";
+import type { Admin } from "./session";
+
+let db: Db;
+let admin: Admin;
+let nora: { id: string };
+const now = new Date("2026-11-27T12:00:00Z");
+const hours = (n: number) => new Date(now.getTime() + n * 3600_000);
+
+beforeAll(async () => {
+  for (const name of ["DATABASE_URL", "AUTH_APICBASE_ID", "AUTH_APICBASE_SECRET", "APICBASE_BASE_URL", "PORTAL_ADMIN_EMAILS"]) vi.stubEnv(name, "");
+  vi.stubEnv("DATA_DIR", ":memory:");
+  db = (await getDb()).db;
+  const { user } = await createApicbaseUser(db, { apicbaseUserId: 1, email: "admin@sandbox.test", name: "Ada Admin" });
+  admin = { id: user.id, name: user.name, email: user.email, isAdmin: true, memberships: [] } as unknown as Admin;
+  nora = (await createApicbaseUser(db, { apicbaseUserId: 3, email: "nora@sandbox.test", name: "Nora Nord" })).user;
+  await db.insert(sessions).values([
+    { sessionToken: "admin-token", userId: admin.id, expires: hours(8), createdAt: hours(-1) },
+    // Last extended two hours ago (8 h idle limit, 6 h left).
+    { sessionToken: "nora-laptop-token", userId: nora.id, expires: hours(6), createdAt: hours(-3) },
+    { sessionToken: "nora-phone-token", userId: nora.id, expires: hours(7), createdAt: hours(-1) },
+    { sessionToken: "nora-expired-token", userId: nora.id, expires: hours(-1), createdAt: hours(-10) },
+  ]);
+});
+
+afterAll(async () => {
+  await closeDb();
+  vi.unstubAllEnvs();
+});
+
+describe("listing sessions", () => {
+  it("lists live sessions with a fingerprint of the token, never the token, and marks the current one", async () => {
+    const listed = await listActiveSessions(admin, { now, currentId: sessionIdOf("admin-token") });
+    expect(listed.map((s) => [s.user.email, s.current])).toEqual([
+      ["admin@sandbox.test", true],
+      ["nora@sandbox.test", false],
+      ["nora@sandbox.test", false],
+    ]);
+    const laptop = listed[1]!;
+    expect(laptop.id).toBe(createHash("sha256").update("nora-laptop-token").digest("hex"));
+    expect(laptop.fingerprint).toBe(laptop.id.slice(0, 8));
+    expect(laptop.startedAt).toEqual(hours(-3));
+    expect(laptop.lastActiveAt).toEqual(new Date(hours(6).getTime() - SESSION_MAX_AGE * 1000));
+    expect(laptop.expiresAt).toEqual(hours(6));
+    expect(JSON.stringify(listed)).not.toContain("-token");
+
+    expect((await listActiveSessions(admin, { now, userId: admin.id })).map((s) => s.user.email)).toEqual(["admin@sandbox.test"]);
+  });
+});
+
+describe("ending sessions", () => {
+  it("ends one session by its id, and says when it was already gone", async () => {
+    const id = sessionIdOf("nora-phone-token");
+    expect(await endSession(admin, id)).toEqual({ outcome: "ended", email: "nora@sandbox.test", fingerprint: id.slice(0, 8) });
+    expect(await endSession(admin, id)).toEqual({ outcome: "not_found" });
+    expect(await db.select().from(sessions).where(eq(sessions.sessionToken, "nora-laptop-token"))).toHaveLength(1);
+    const [audit] = await db.select().from(auditEvents).where(eq(auditEvents.event, "session_ended"));
+    expect(audit?.detail).toEqual({ userId: nora.id, email: "nora@sandbox.test", session: id.slice(0, 8) });
+  });
+
+  it("ends every session of a user, expired ones included, and nobody else's", async () => {
+    expect(await endUserSessions(admin, nora.id)).toEqual({ outcome: "ended", email: "nora@sandbox.test", count: 2 });
+    expect((await db.select().from(sessions)).map((s) => s.sessionToken)).toEqual(["admin-token"]);
+    expect(await endUserSessions(admin, crypto.randomUUID())).toEqual({ outcome: "not_found" });
+    const all = JSON.stringify(await db.select().from(auditEvents));
+    expect(all).not.toContain("-token");
+  });
+});

@@ -1,0 +1,192 @@
+/**
+ * What a failed refresh means for the connection, decided before anything is written (reliability checklist B3,
+ * E1, E2 and the probe of §2.4):
+ * - `invalid_grant`: Apicbase no longer accepts the grant; re-authorization, no retry.
+ * - `invalid_client`: the application's credentials are wrong; no connection is at fault, the application's
+ *   background refreshes pause.
+ * - 429, or 503 with Retry-After: everyone waits that long.
+ * - a timeout, a broken connection, a 5xx or a malformed answer are ambiguous: the rotation may have happened.
+ *   Introspecting the stored access token settles it: still active, the refresh did not happen (retry with
+ *   backoff); inactive before its expiry, the rotation happened and its answer was lost (re-authorization).
+ */
+import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
+import type { ApicbaseClient } from "@/lib/apicbase/client";
+import { ApicbaseError } from "@/lib/apicbase/errors";
+import { recordAudit } from "@/lib/audit";
+import { apicbaseErrorMessage } from "@/lib/connections/messages";
+import type { TokenPair } from "@/lib/connections/tokens";
+import type { ConnectionContext } from "@/lib/connections/service";
+import type { DbTransaction } from "@/lib/db/client";
+import { applications, connections, type Connection } from "@/lib/db/schema";
+import { pauseRefreshes } from "./control";
+import type { RefreshFailure, RefreshTrigger } from "./refresh";
+import { isNewFailureDay, retryDelayMs } from "./schedule";
+
+/** How long an application's background refreshes pause after Apicbase refused its credentials. */
+export const APPLICATION_PAUSE_MS = 60 * 60_000;
+
+export type Verdict = {
+  /** An Apicbase error code, or the portal's own (`lost_rotation`, `introspection_failed`): never a token. */
+  code: string;
+  message: string;
+  /** Whether Apicbase may have rotated the tokens without the portal knowing: the next attempt checks first. */
+  outcomeUnknown?: boolean;
+} & (
+  | { kind: "reauthorize" }
+  | { kind: "application_refused" }
+  | { kind: "wait"; retryAfterSeconds: number }
+  | { kind: "retry"; apicbaseDown: boolean }
+);
+
+const LOST_ROTATION =
+  "Apicbase rotated this connection's tokens but its answer was lost on the way, so the new tokens never arrived. Only a re-authorization brings the connection back.";
+
+const OUTAGE_CODES = new Set(["server_error", "timeout", "network", "invalid_response"]);
+
+function isExpired(row: Connection, now: Date): boolean {
+  return !row.accessTokenExpiresAt || row.accessTokenExpiresAt <= now;
+}
+
+/**
+ * Before redeeming the refresh token of a connection whose last refresh was interrupted (its process stopped, or
+ * stalled past its lease): did that refresh rotate the tokens? Null when it did not, or when introspection cannot
+ * tell because the access token expired anyway (a refresh attempt then tells).
+ */
+export async function interruptedAttemptVerdict(client: ApicbaseClient, row: Connection, pair: TokenPair, now: Date): Promise<Verdict | null> {
+  if (isExpired(row, now)) return null;
+  const probe = await client.introspect(pair.accessToken).catch(() => null);
+  if (!probe) {
+    return {
+      kind: "retry",
+      apicbaseDown: true,
+      outcomeUnknown: true,
+      code: "introspection_failed",
+      message: "An earlier refresh of this connection was interrupted, and Apicbase could not be asked whether it went through. The portal asks again before refreshing; the current tokens may still work.",
+    };
+  }
+  if (probe.active) return null;
+  return {
+    kind: "reauthorize",
+    code: "lost_rotation",
+    message:
+      "An earlier refresh of this connection was interrupted after Apicbase had rotated its tokens, so the new tokens never reached the portal, and Apicbase no longer accepts the old ones (unless the library owner removed the application meanwhile). Only a re-authorization brings the connection back.",
+  };
+}
+
+/** Classifies a failed refresh call; probes Apicbase with the stored access token when the outcome is ambiguous. */
+export async function failureVerdict(client: ApicbaseClient, row: Connection, pair: TokenPair, error: unknown, now: Date): Promise<Verdict> {
+  const message = apicbaseErrorMessage(error);
+  if (error instanceof ApicbaseError) {
+    const code = error.oauthError ?? error.code;
+    if (error.needsReauthorization) return { kind: "reauthorize", code, message };
+    if (error.isClientCredentialsError) return { kind: "application_refused", code, message };
+    if (error.code === "rate_limited") return { kind: "wait", code, message, retryAfterSeconds: error.retryAfterSeconds ?? 60 };
+    if (!error.ambiguous) return { kind: "retry", code, message, apicbaseDown: OUTAGE_CODES.has(error.code) };
+  }
+  const code = error instanceof ApicbaseError ? (error.oauthError ?? error.code) : "portal_error";
+  const retryAfterSeconds = error instanceof ApicbaseError ? error.retryAfterSeconds : undefined;
+  // Ambiguous: settle it with the stored access token before anything else.
+  const expired = isExpired(row, now);
+  const probe = expired ? null : await client.introspect(pair.accessToken).catch(() => null);
+  if (probe && !probe.active) return { kind: "reauthorize", code: "lost_rotation", message: LOST_ROTATION };
+  const outcomeUnknown = !expired && !probe;
+  const detail = probe?.active
+    ? " The refresh did not happen at Apicbase; the current tokens still work."
+    : outcomeUnknown
+      ? " Whether Apicbase rotated the tokens is unknown; the portal asks Apicbase before trying again."
+      : "";
+  if (retryAfterSeconds) return { kind: "wait", code, message: message + detail, retryAfterSeconds, outcomeUnknown };
+  return { kind: "retry", code, message: message + detail, apicbaseDown: code !== "portal_error", outcomeUnknown };
+}
+
+async function pauseApplication(tx: DbTransaction, ctx: ConnectionContext, row: Connection, code: string, now: Date) {
+  const until = new Date(now.getTime() + APPLICATION_PAUSE_MS);
+  const paused = await tx
+    .update(applications)
+    .set({ refreshPausedUntil: until, refreshPausedReason: code })
+    .where(and(eq(applications.id, row.applicationId), or(isNull(applications.refreshPausedUntil), lt(applications.refreshPausedUntil, now))))
+    .returning({ id: applications.id });
+  if (paused.length > 0) {
+    await recordAudit(tx, {
+      actor: ctx.actor,
+      event: "application_refresh_paused",
+      outcome: "failure",
+      apicbaseError: code,
+      detail: { applicationId: row.applicationId, until: until.toISOString() },
+    });
+  }
+}
+
+/**
+ * Writes what a failure means, fenced by the token version the refresh started from (a newer pair stored meanwhile
+ * wins, and the failure changes nothing), gives the lease back, and audits it. Never a token in any of it.
+ */
+export async function recordVerdict(ctx: ConnectionContext, row: Connection, verdict: Verdict, trigger: RefreshTrigger): Promise<RefreshFailure> {
+  const now = ctx.now();
+  const counted = {
+    refreshFailureCount: sql`${connections.refreshFailureCount} + 1`,
+    ...(isNewFailureDay(row.refreshFailureCountedAt, now)
+      ? { refreshFailureDays: sql`${connections.refreshFailureDays} + 1`, refreshFailureCountedAt: now }
+      : {}),
+  };
+  const after = (ms: number) => new Date(now.getTime() + ms);
+  const changes =
+    verdict.kind === "reauthorize"
+      ? { ...counted, status: "needs_reauthorization" as const, nextRefreshAt: null }
+      : verdict.kind === "application_refused"
+        ? { nextRefreshAt: after(APPLICATION_PAUSE_MS) }
+        : verdict.kind === "wait"
+          ? { nextRefreshAt: after(verdict.retryAfterSeconds * 1000 + Math.random() * 5000) }
+          : { ...counted, status: "refresh_failing" as const, nextRefreshAt: after(retryDelayMs(row.refreshFailureCount + 1, row.accessTokenExpiresAt, now)) };
+
+  const superseded = await ctx.db.transaction(async (tx) => {
+    const updated = await tx
+      .update(connections)
+      .set({
+        ...changes,
+        lastRefreshError: verdict.code,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        leaseTakenOverFrom: verdict.outcomeUnknown ? (row.leaseTakenOverFrom ?? ctx.leaseOwner) : null,
+        updatedAt: now,
+      })
+      .where(and(eq(connections.id, row.id), eq(connections.tokenVersion, row.tokenVersion)))
+      .returning({ id: connections.id });
+    if (updated.length === 0) {
+      await tx
+        .update(connections)
+        .set({ leaseOwner: null, leaseExpiresAt: null })
+        .where(and(eq(connections.id, row.id), eq(connections.leaseOwner, ctx.leaseOwner)));
+    }
+    if (verdict.kind === "application_refused") await pauseApplication(tx, ctx, row, verdict.code, now);
+    if (verdict.kind === "wait") await pauseRefreshes(tx, after(verdict.retryAfterSeconds * 1000));
+    await recordAudit(tx, {
+      actor: ctx.actor,
+      event: "connection_refresh_failed",
+      outcome: "failure",
+      organizationId: row.organizationId,
+      connectionId: row.id,
+      apicbaseError: verdict.code,
+      detail: {
+        trigger: trigger.kind,
+        outcome: verdict.kind,
+        ...(row.leaseTakenOverFrom ? { interruptedRefreshBy: row.leaseTakenOverFrom } : {}),
+        ...(updated.length === 0 ? { superseded: true } : {}),
+      },
+    });
+    return updated.length === 0;
+  });
+
+  if (superseded) {
+    return { ok: false, reason: "busy", apicbaseError: verdict.code, message: "Newer tokens were stored by another refresh or re-authorization meanwhile; this attempt changed nothing." };
+  }
+  return {
+    ok: false,
+    reason: "apicbase",
+    apicbaseError: verdict.code,
+    message: verdict.message,
+    ...(verdict.kind === "wait" ? { retryAfterSeconds: verdict.retryAfterSeconds } : {}),
+    ...(verdict.kind === "retry" ? { apicbaseDown: verdict.apicbaseDown } : {}),
+    ...(verdict.kind === "reauthorize" ? { needsReauthorization: true } : {}),
+  };
+}

@@ -1,0 +1,289 @@
+/**
+ * One refresh per connection at a time, on every path (a "Refresh" click, the token API, the background refresher):
+ * coalesced in the process, a lease in the database across processes, the row re-read under the lease (skip when
+ * someone else just refreshed), the HTTP call outside any transaction, and the rotated pair written with
+ * compare-and-swap on the token version before anything else happens.
+ */
+import { and, eq, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import type { TokenSet } from "@/lib/apicbase/client";
+import { recordAudit, type AuditActor } from "@/lib/audit";
+import { openTokens, sealTokens, type TokenPair } from "@/lib/connections/tokens";
+import type { ConnectionContext, Failure } from "@/lib/connections/service";
+import { applications, connections, type Connection, type ConnectionStatus } from "@/lib/db/schema";
+import { spendInteractiveRefresh } from "./control";
+import { failureVerdict, interruptedAttemptVerdict, recordVerdict } from "./failures";
+import { planNextRefresh } from "./schedule";
+import { coalesce } from "./single-flight";
+
+/** Longer than the client's own timeout plus the write's retries: a lease never lapses while its refresh runs. */
+export const REFRESH_LEASE_MS = 60_000;
+/** Another refresh this recent satisfies any caller: its tokens are as fresh as ours would be. */
+export const RECENTLY_REFRESHED_MS = 60_000;
+/** How long a click or a token API call waits for another process's refresh of the same connection. */
+const LEASE_WAIT_MS = 15_000;
+/** Writing the rotated pair is retried this often (a database restart, a failover) before giving up. */
+const STORE_ATTEMPTS = 5;
+const STORE_RETRY_MS = 250;
+
+export const REFRESHABLE_STATUSES: ConnectionStatus[] = ["active", "refresh_failing"];
+
+/** Why a refresh is asked for, which decides when the stored token is already good enough. */
+export type RefreshTrigger =
+  /** "Refresh" on the dashboard: refresh now, unless another refresh just did. */
+  | { kind: "manual" }
+  /** The token API: only when the token expires within `minValidMs`. */
+  | { kind: "api"; minValidMs: number }
+  /** The background refresher, for a connection it claimed as due. */
+  | { kind: "background" };
+
+export type RefreshFailure = Failure & {
+  /** Apicbase asked to wait this long (429 or 503 with Retry-After). */
+  retryAfterSeconds?: number;
+  /** Apicbase looked down (5xx, timeout, broken connection): feeds the circuit breaker. */
+  apicbaseDown?: boolean;
+  needsReauthorization?: boolean;
+};
+export type RefreshResult = { ok: true; expiresAt: Date; scopes: string[]; refreshed: boolean } | RefreshFailure;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function triggerKey(trigger: RefreshTrigger): string {
+  return trigger.kind === "api" ? `api:${trigger.minValidMs}` : trigger.kind;
+}
+
+/**
+ * Refreshes a connection of this organization unless its stored token already satisfies the trigger. Concurrent
+ * callers in this process share one attempt; callers in other processes wait for the lease and then find the
+ * token fresh.
+ */
+export function refreshConnection(
+  ctx: ConnectionContext,
+  args: { organizationId: string; connectionId: string },
+  trigger: RefreshTrigger = { kind: "manual" },
+): Promise<RefreshResult> {
+  const key = [ctx.leaseOwner, args.organizationId, args.connectionId, triggerKey(trigger)].join("|");
+  return coalesce(key, () => leaseAndRefresh(ctx, args, trigger));
+}
+
+/** The background refresher's entry: a connection it already leased (claimed as due). */
+export function refreshClaimed(ctx: ConnectionContext, row: Connection): Promise<RefreshResult> {
+  const key = [ctx.leaseOwner, row.organizationId, row.id, "background"].join("|");
+  return coalesce(key, () => refreshLeased(ctx, row, { kind: "background" }));
+}
+
+const notFound: RefreshFailure = { ok: false, reason: "not_found", message: "This connection does not exist or belongs to another organization." };
+
+function refusal(status: ConnectionStatus): RefreshFailure | null {
+  if (status === "needs_reauthorization") {
+    return { ok: false, reason: "not_refreshable", needsReauthorization: true, message: "This connection needs re-authorization before it can be refreshed." };
+  }
+  if (status === "revoked" || status === "revoking") {
+    return { ok: false, reason: "not_refreshable", message: "This connection was revoked; re-authorize it to use it again." };
+  }
+  return null;
+}
+
+async function leaseAndRefresh(ctx: ConnectionContext, args: { organizationId: string; connectionId: string }, trigger: RefreshTrigger): Promise<RefreshResult> {
+  const waitUntil = Date.now() + (trigger.kind === "background" ? 0 : LEASE_WAIT_MS);
+  for (let pause = 50; ; pause = Math.min(pause * 2, 500)) {
+    const leased = await takeLease(ctx, args.organizationId, args.connectionId);
+    if (leased) return refreshLeased(ctx, leased, trigger);
+    const [row] = await ctx.db
+      .select({ status: connections.status })
+      .from(connections)
+      .where(and(eq(connections.id, args.connectionId), eq(connections.organizationId, args.organizationId)));
+    if (!row) return notFound;
+    const refused = refusal(row.status);
+    if (refused) return refused;
+    // Another process is refreshing it: wait for its lease, then look again (its tokens will be fresh).
+    if (Date.now() + pause > waitUntil) {
+      return { ok: false, reason: "busy", message: "A refresh of this connection is already in progress. Its result will show here in a moment." };
+    }
+    await sleep(pause);
+  }
+}
+
+/**
+ * Takes the connection's lease if nobody holds it (or its holder's lease ran out). Remembers an expired holder:
+ * that refresh was interrupted, and whether Apicbase rotated the tokens is unknown until someone checks.
+ */
+async function takeLease(ctx: ConnectionContext, organizationId: string, connectionId: string): Promise<Connection | undefined> {
+  const now = ctx.now();
+  const [leased] = await ctx.db
+    .update(connections)
+    .set({
+      leaseOwner: ctx.leaseOwner,
+      leaseExpiresAt: new Date(now.getTime() + REFRESH_LEASE_MS),
+      leaseTakenOverFrom: sql`coalesce(${connections.leaseOwner}, ${connections.leaseTakenOverFrom})`,
+    })
+    .where(
+      and(
+        eq(connections.id, connectionId),
+        eq(connections.organizationId, organizationId),
+        inArray(connections.status, REFRESHABLE_STATUSES),
+        or(isNull(connections.leaseExpiresAt), lt(connections.leaseExpiresAt, now)),
+      ),
+    )
+    .returning();
+  return leased;
+}
+
+/** Gives the lease back untouched: an interrupted predecessor stays on record until someone settles it. */
+export async function releaseLease(ctx: ConnectionContext, connectionId: string): Promise<void> {
+  await ctx.db
+    .update(connections)
+    .set({ leaseOwner: null, leaseExpiresAt: null })
+    .where(and(eq(connections.id, connectionId), eq(connections.leaseOwner, ctx.leaseOwner)));
+}
+
+function freshEnough(row: Connection, trigger: RefreshTrigger, now: Date): boolean {
+  if (!row.accessTokenExpiresAt || row.accessTokenExpiresAt <= now) return false;
+  if (row.lastRefreshedAt && now.getTime() - row.lastRefreshedAt.getTime() < RECENTLY_REFRESHED_MS) return true;
+  if (trigger.kind === "api") return row.accessTokenExpiresAt.getTime() - now.getTime() > trigger.minValidMs;
+  if (trigger.kind === "background") return row.nextRefreshAt !== null && row.nextRefreshAt > now;
+  return false;
+}
+
+function openPair(ctx: ConnectionContext, row: Connection): TokenPair | null | "unreadable" {
+  try {
+    return openTokens(ctx.keyring, row);
+  } catch {
+    return "unreadable";
+  }
+}
+
+/** The refresh itself, under a lease this process holds on `row` (as read when the lease was taken). */
+async function refreshLeased(ctx: ConnectionContext, row: Connection, trigger: RefreshTrigger): Promise<RefreshResult> {
+  let leaseHeld = true;
+  try {
+    const now = ctx.now();
+    if (freshEnough(row, trigger, now)) {
+      return { ok: true, expiresAt: row.accessTokenExpiresAt!, scopes: row.scopes, refreshed: false };
+    }
+    const pair = openPair(ctx, row);
+    if (pair === "unreadable") {
+      return { ok: false, reason: "not_refreshable", message: "This connection's tokens cannot be decrypted with the configured TOKEN_ENCRYPTION_KEY; re-authorize it, or restore the key." };
+    }
+    if (!pair) return { ok: false, reason: "not_refreshable", message: "This connection holds no tokens; re-authorize it." };
+    const client = await ctx.clientFor(row.applicationId);
+
+    if (row.leaseTakenOverFrom) {
+      // An earlier refresh stopped half way: it may have rotated the tokens. Never redeem the refresh token again
+      // before Apicbase says the stored access token still works.
+      const verdict = await interruptedAttemptVerdict(client, row, pair, now);
+      if (verdict) {
+        leaseHeld = false;
+        return await recordVerdict(ctx, row, verdict, trigger);
+      }
+    }
+
+    if (trigger.kind !== "background") {
+      const { waitSeconds } = await spendInteractiveRefresh(ctx.db, now);
+      if (waitSeconds) {
+        return { ok: false, reason: "apicbase", apicbaseError: "rate_limited", retryAfterSeconds: waitSeconds, message: `Apicbase asked the portal to slow down. Try again in ${waitSeconds} seconds; the current tokens keep working.` };
+      }
+    }
+
+    let tokens: TokenSet;
+    try {
+      tokens = await client.refresh({ refreshToken: pair.refreshToken, currentScopes: row.scopes });
+    } catch (error) {
+      const verdict = await failureVerdict(client, row, pair, error, ctx.now());
+      leaseHeld = false;
+      return await recordVerdict(ctx, row, verdict, trigger);
+    }
+
+    let stored: boolean;
+    try {
+      stored = await storeRotatedPair(ctx, row, tokens, trigger);
+    } catch (error) {
+      // The lease stays as it is: whoever takes it over knows this refresh was interrupted and checks first.
+      leaseHeld = false;
+      throw new Error(`The rotated tokens of connection ${row.id} could not be stored`, { cause: error });
+    }
+    leaseHeld = !stored;
+    if (!stored) {
+      // A re-authorization or disconnect wrote a newer pair meanwhile: ours is an orphan nobody will ever use.
+      await client.revoke(tokens.refreshToken, "refresh_token").catch(() => undefined);
+      return { ok: false, reason: "busy", message: "Newer tokens were stored by another refresh or re-authorization meanwhile; this refresh was discarded." };
+    }
+    return { ok: true, expiresAt: tokens.expiresAt, scopes: tokens.scopes, refreshed: true };
+  } finally {
+    if (leaseHeld) await releaseLease(ctx, row.id);
+  }
+}
+
+function actorDetail(actor: AuditActor) {
+  return "system" in actor ? actor.system : "user";
+}
+
+/**
+ * The rotated pair goes to the database first, fenced by the token version it was read with. A failed write (a
+ * database restart) is retried while the lease lasts: the old refresh token is dead, so these tokens are the
+ * connection's only way forward. Returns false when a newer pair was stored meanwhile.
+ */
+async function storeRotatedPair(ctx: ConnectionContext, row: Connection, tokens: TokenSet, trigger: RefreshTrigger): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const written = await ctx.db.transaction(async (tx) => {
+        const now = ctx.now();
+        const rows = await tx
+          .update(connections)
+          .set({
+            ...sealTokens(ctx.keyring, row.id, tokens),
+            tokenVersion: row.tokenVersion + 1,
+            scopes: tokens.scopes,
+            accessTokenExpiresAt: tokens.expiresAt,
+            lastRefreshedAt: now,
+            lastRefreshError: null,
+            refreshFailureCount: 0,
+            refreshFailureDays: 0,
+            refreshFailureCountedAt: null,
+            nextRefreshAt: planNextRefresh(tokens.expiresAt, now),
+            status: "active",
+            leaseOwner: null,
+            leaseExpiresAt: null,
+            leaseTakenOverFrom: null,
+            updatedAt: now,
+          })
+          .where(and(eq(connections.id, row.id), eq(connections.tokenVersion, row.tokenVersion)))
+          .returning({ id: connections.id });
+        if (rows.length === 0) return false;
+        // Apicbase accepts the application's credentials again. (The refresher never claims a paused application's
+        // connections, and a pause that ran out is over anyway.)
+        if (trigger.kind !== "background") {
+          await tx
+            .update(applications)
+            .set({ refreshPausedUntil: null, refreshPausedReason: null })
+            .where(and(eq(applications.id, row.applicationId), isNotNull(applications.refreshPausedUntil)));
+        }
+        await recordAudit(tx, {
+          actor: ctx.actor,
+          event: "connection_refreshed",
+          outcome: "success",
+          organizationId: row.organizationId,
+          connectionId: row.id,
+          detail: { expiresAt: tokens.expiresAt.toISOString(), trigger: trigger.kind, by: actorDetail(ctx.actor) },
+        });
+        return true;
+      });
+      if (written || attempt === 1) return written;
+      // A retry that finds the version moved may be looking at its own earlier commit whose answer got lost.
+      return await holdsPair(ctx, row, tokens);
+    } catch (error) {
+      if (attempt >= STORE_ATTEMPTS) throw error;
+      await sleep(STORE_RETRY_MS * 2 ** (attempt - 1));
+    }
+  }
+}
+
+async function holdsPair(ctx: ConnectionContext, row: Connection, tokens: TokenSet): Promise<boolean> {
+  const [current] = await ctx.db.select().from(connections).where(eq(connections.id, row.id));
+  if (!current || current.tokenVersion !== row.tokenVersion + 1) return false;
+  try {
+    return openTokens(ctx.keyring, current)?.refreshToken === tokens.refreshToken;
+  } catch {
+    return false;
+  }
+}
+

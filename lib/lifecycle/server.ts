@@ -1,0 +1,50 @@
+/**
+ * The refresher inside the Next.js server (started by instrumentation.ts): the single-machine default. Off with
+ * REFRESHER=off, e.g. where `npm run worker` processes refresh instead, or in end-to-end journeys.
+ */
+import { resolveApicbaseSettings } from "@/lib/apicbase/config";
+import { parseKeyring } from "@/lib/crypto/secrets";
+import { getSharedDatabase } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import type { Refresher } from "./refresher";
+import { describeError } from "./refresher";
+import { refresherFromEnvironment } from "./runtime";
+
+const shared = globalThis as typeof globalThis & { __portalRefresher?: Refresher | "starting" };
+const log = (line: string) => console.log(`[refresher] ${line}`);
+const START_DELAY_MS = 3_000;
+const RETRY_OPEN_MS = 30_000;
+
+export function startRefresherInServer(): void {
+  if (process.env.NEXT_PHASE === "phase-production-build" || shared.__portalRefresher) return;
+  const config = env();
+  if (config.REFRESHER === "off") {
+    log("off (REFRESHER=off): tokens are refreshed when used, by a worker, or by hand");
+    return;
+  }
+  if (!config.TOKEN_ENCRYPTION_KEY) {
+    log("not started: TOKEN_ENCRYPTION_KEY is not set");
+    return;
+  }
+  shared.__portalRefresher = "starting";
+  const open = async () => {
+    try {
+      const { db } = await getSharedDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+      const refresher = refresherFromEnvironment({
+        db,
+        keyring: parseKeyring(config.TOKEN_ENCRYPTION_KEY!),
+        settings: resolveApicbaseSettings(config),
+        env: config,
+        role: "refresher",
+        log,
+      });
+      shared.__portalRefresher = refresher;
+      refresher.start({ unref: true });
+      log(`running: up to ${config.REFRESH_BUDGET_PER_MINUTE} background refreshes a minute across all processes`);
+    } catch (error) {
+      log(`could not start (${describeError(error)}); trying again in ${RETRY_OPEN_MS / 1000} s`);
+      setTimeout(open, RETRY_OPEN_MS).unref();
+    }
+  };
+  setTimeout(open, START_DELAY_MS).unref();
+}

@@ -1,0 +1,230 @@
+/**
+ * For tests of the lifecycle engine and the token API: an emulator, a database (in-memory PGlite, or a fresh
+ * PostgreSQL database), the environment's application, an organization, connections holding real emulator tokens,
+ * and one clock that moves the portal and the emulator together.
+ */
+import { randomUUID } from "node:crypto";
+import { eq, isNotNull } from "drizzle-orm";
+import pg from "pg";
+import { startEmulator, type EmulatorControl } from "@/emulator/testing";
+import { ApicbaseClient, type TokenSet } from "@/lib/apicbase/client";
+import { endpointsFromBase, type ApicbaseSettings } from "@/lib/apicbase/config";
+import { clientForApplication, ensureEnvironmentApplication } from "@/lib/connections/applications";
+import type { ConnectionContext } from "@/lib/connections/service";
+import { sealTokens } from "@/lib/connections/tokens";
+import { generateKey, parseKeyring } from "@/lib/crypto/secrets";
+import { MEMORY, openDatabase, type Database } from "@/lib/db/client";
+import { applications, connections, organizations, refreshControl, type Connection, type NewConnection } from "@/lib/db/schema";
+import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
+import { planNextRefresh } from "./schedule";
+
+/** The portal's clock in tests: real time plus an offset, moved together with the emulator's. */
+export class TestClock {
+  private offsetMs = 0;
+  private emulatorOffsetMs = 0;
+  constructor(private readonly control: EmulatorControl) {}
+
+  readonly now = (): Date => new Date(Date.now() + this.offsetMs);
+
+  /** Moves the portal's clock; the emulator's follows at the next sync(). */
+  advanceLocal(ms: number): void {
+    this.offsetMs += ms;
+  }
+
+  async sync(): Promise<void> {
+    const behind = this.offsetMs - this.emulatorOffsetMs;
+    if (behind <= 0) return;
+    await this.control.advanceClock(behind / 1000);
+    this.emulatorOffsetMs = this.offsetMs;
+  }
+
+  async advance(ms: number): Promise<void> {
+    this.advanceLocal(ms);
+    await this.sync();
+  }
+
+  /** After the emulator was reset (its clock too). */
+  resetTo(): void {
+    this.offsetMs = 0;
+    this.emulatorOffsetMs = 0;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// PostgreSQL, where one is reachable (as lib/db/db.test.ts finds it): a fresh database per suite.
+
+const postgresCandidates = process.env.TEST_DATABASE_URL
+  ? [process.env.TEST_DATABASE_URL]
+  : ["postgres://postgres@127.0.0.1:5432/postgres", "postgres://root@127.0.0.1:5432/postgres"];
+
+async function reachable(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    await client.query("select 1");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export async function findPostgres(): Promise<string | undefined> {
+  for (const url of postgresCandidates) if (await reachable(url)) return url;
+  return undefined;
+}
+
+/** A new, empty database on the server at `adminUrl`; `drop()` removes it. */
+export async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `portal_test_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+export type LifecycleFixture = Awaited<ReturnType<typeof lifecycleFixture>>;
+
+export async function lifecycleFixture(opts: { databaseUrl?: string } = {}) {
+  const emulator = await startEmulator();
+  const control = emulator.control;
+  const database: Database = await openDatabase(opts.databaseUrl ? { url: opts.databaseUrl } : { dataDir: MEMORY });
+  const keyring = parseKeyring(generateKey());
+  const clock = new TestClock(control);
+  const settings: ApicbaseSettings = {
+    target: "sandbox",
+    endpoints: endpointsFromBase(emulator.url),
+    clientId: SANDBOX_PARTNER_APP.clientId,
+    clientSecret: SANDBOX_PARTNER_APP.clientSecret,
+    scopes: ["accounts", "library"],
+    timeoutMs: 2000,
+  };
+  const applicationId = (await ensureEnvironmentApplication(database.db, settings)).id;
+  let organizationId = "";
+  let nextLibraryId = 10_000;
+
+  const fixture = {
+    emulator,
+    control,
+    database,
+    db: database.db,
+    keyring,
+    clock,
+    /** Mutable: tests change the timeout or the secret. */
+    settings,
+    applicationId,
+    get organizationId() {
+      return organizationId;
+    },
+
+    /** Back to a clean emulator (clock included) and a new organization. */
+    async reset() {
+      await control.reset();
+      clock.resetTo();
+      // Connections, the shared refresh state (budget, pause, breaker) and application pauses of the previous test
+      // go: its tokens died with the emulator's reset, and refreshers look at every organization.
+      await database.db.delete(connections);
+      await database.db.delete(refreshControl);
+      await database.db.update(applications).set({ refreshPausedUntil: null, refreshPausedReason: null }).where(isNotNull(applications.refreshPausedUntil));
+      const [org] = await database.db.insert(organizations).values({ name: `Org ${randomUUID()}` }).returning();
+      organizationId = org!.id;
+      return organizationId;
+    },
+
+    /** A context as one process would have it: its own lease owner, the shared clock. */
+    context(overrides: Partial<ConnectionContext> = {}): ConnectionContext {
+      return {
+        db: database.db,
+        keyring,
+        clientFor: (id) => clientForApplication(database.db, keyring, fixture.settings, id, clock.now),
+        now: clock.now,
+        actor: { system: "test" },
+        leaseOwner: "test-process",
+        ...overrides,
+      };
+    },
+
+    client() {
+      return new ApicbaseClient({ endpoints: settings.endpoints, clientId: settings.clientId, clientSecret: settings.clientSecret, now: () => clock.now().getTime() });
+    },
+
+    async mint(email = "nora@sandbox.test"): Promise<TokenSet> {
+      const minted = await control.mintTokens({ email, client_id: SANDBOX_PARTNER_APP.clientId, scope: "accounts library" });
+      return {
+        accessToken: minted.access_token,
+        refreshToken: minted.refresh_token,
+        tokenType: "bearer",
+        expiresIn: minted.expires_in,
+        expiresAt: new Date(clock.now().getTime() + minted.expires_in * 1000),
+        scopes: minted.scope.split(" "),
+      };
+    },
+
+    /**
+     * `count` connections of the organization holding freshly minted emulator tokens (one library each), planned
+     * like a connect would plan them unless `values` says otherwise.
+     */
+    async insertConnections(count: number, values: Partial<NewConnection> = {}): Promise<string[]> {
+      const rows: NewConnection[] = [];
+      const minting = 25;
+      for (let start = 0; start < count; start += minting) {
+        const pairs = await Promise.all(Array.from({ length: Math.min(minting, count - start) }, () => fixture.mint()));
+        for (const tokens of pairs) {
+          const id = randomUUID();
+          const now = clock.now();
+          rows.push({
+            id,
+            organizationId,
+            applicationId,
+            libraryId: nextLibraryId++,
+            libraryName: `Library ${nextLibraryId}`,
+            status: "active",
+            scopes: tokens.scopes,
+            ...sealTokens(keyring, id, tokens),
+            tokenVersion: 1,
+            accessTokenExpiresAt: tokens.expiresAt,
+            nextRefreshAt: planNextRefresh(tokens.expiresAt, now),
+            ...values,
+          });
+        }
+      }
+      for (let start = 0; start < rows.length; start += 500) {
+        await database.db.insert(connections).values(rows.slice(start, start + 500));
+      }
+      return rows.map((row) => row.id!);
+    },
+
+    async connection(): Promise<string> {
+      const [id] = await fixture.insertConnections(1);
+      return id!;
+    },
+
+    async row(id: string): Promise<Connection> {
+      const [row] = await database.db.select().from(connections).where(eq(connections.id, id));
+      return row!;
+    },
+
+    /** Makes connections due now (as if their planned refresh had come). */
+    async makeDue(ids: string[]) {
+      for (const id of ids) await database.db.update(connections).set({ nextRefreshAt: clock.now() }).where(eq(connections.id, id));
+    },
+
+    async close() {
+      await database.close();
+      await emulator.close();
+    },
+  };
+  return fixture;
+}

@@ -1,0 +1,237 @@
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { hashApiKey } from "@/lib/api-keys/keys";
+import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/api-keys/store";
+import { clientForApplication } from "@/lib/connections/applications";
+import { openTokens } from "@/lib/connections/tokens";
+import { apiKeys, auditEvents, connections, organizations } from "@/lib/db/schema";
+import { DAY_MS } from "@/lib/lifecycle/schedule";
+import { lifecycleFixture, type LifecycleFixture } from "@/lib/lifecycle/test-fixtures";
+import { accessTokenResponse, connectionListResponse, type TokenApiContext } from "./api";
+import { HandoutLog } from "./handouts";
+import { KeyRateLimiter } from "./rate-limit";
+
+const BASE = "http://portal.test/api/v1/connections";
+
+describe("token API", () => {
+  let fixture: LifecycleFixture;
+  let apiKey: string;
+  let ctx: TokenApiContext;
+
+  beforeAll(async () => {
+    fixture = await lifecycleFixture();
+  }, 60_000);
+  afterAll(() => fixture?.close());
+  beforeEach(async () => {
+    await fixture.reset();
+    apiKey = (await createApiKey(fixture.db, { organizationId: fixture.organizationId, name: "Sync job", actor: { system: "test" } })).key;
+    ctx = context();
+  });
+
+  function context(perMinute = 600): TokenApiContext {
+    return {
+      db: fixture.db,
+      keyring: fixture.keyring,
+      clientFor: (id) => clientForApplication(fixture.db, fixture.keyring, fixture.settings, id, fixture.clock.now),
+      now: fixture.clock.now,
+      leaseOwner: "api-test",
+      limiter: new KeyRateLimiter(perMinute, () => fixture.clock.now().getTime()),
+      handouts: new HandoutLog(fixture.db),
+    };
+  }
+
+  const get = (path: string, key: string | null = apiKey) =>
+    new Request(`${BASE}${path}`, { headers: key === null ? {} : { Authorization: `Bearer ${key}` } });
+  const accessToken = (id: string, query = "", key: string | null = apiKey) => accessTokenResponse(ctx, get(`/${id}/access-token${query}`, key), id);
+  const body = async (response: Response) => (await response.json()) as Record<string, unknown>;
+
+  async function otherOrganization() {
+    const [org] = await fixture.db.insert(organizations).values({ name: `Other ${randomUUID()}` }).returning();
+    return org!.id;
+  }
+
+  describe("authentication", () => {
+    it("answers 401 invalid_api_key without a key, with a malformed, unknown or revoked one", async () => {
+      const id = await fixture.connection();
+      const created = await createApiKey(fixture.db, { organizationId: fixture.organizationId, name: "Old job", actor: { system: "test" } });
+      await revokeApiKey(fixture.db, { organizationId: fixture.organizationId, apiKeyId: created.id, actor: { system: "test" }, now: new Date() });
+      for (const key of [null, "not-a-key", `apb_${"x".repeat(43)}`, created.key]) {
+        const response = await accessToken(id, "", key);
+        expect(response.status).toBe(401);
+        expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
+        expect(await body(response)).toMatchObject({ error: "invalid_api_key" });
+        expect((await connectionListResponse(ctx, get("", key))).status).toBe(401);
+      }
+    });
+
+    it("answers 403 for another organization's connection and 404 for no connection", async () => {
+      const otherKey = (await createApiKey(fixture.db, { organizationId: await otherOrganization(), name: "Theirs", actor: { system: "test" } })).key;
+      const id = await fixture.connection();
+      const forbidden = await accessToken(id, "", otherKey);
+      expect(forbidden.status).toBe(403);
+      expect(await body(forbidden)).toMatchObject({ error: "forbidden" });
+      for (const missing of [randomUUID(), "not-a-uuid"]) {
+        const response = await accessToken(missing);
+        expect(response.status).toBe(404);
+        expect(await body(response)).toMatchObject({ error: "not_found" });
+      }
+    });
+
+    it("rate limits per key with 429 and Retry-After", async () => {
+      ctx = context(4);
+      const id = await fixture.connection();
+      expect((await accessToken(id)).status).toBe(200);
+      const limited = await accessToken(id);
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      expect(await body(limited)).toMatchObject({ error: "rate_limited" });
+      // Another key of the organization has its own budget.
+      const second = (await createApiKey(fixture.db, { organizationId: fixture.organizationId, name: "Second", actor: { system: "test" } })).key;
+      expect((await accessToken(id, "", second)).status).toBe(200);
+      fixture.clock.advanceLocal(15_000);
+      expect((await accessToken(id)).status).toBe(200);
+    });
+  });
+
+  describe("access token", () => {
+    it("hands out the stored token while it stays valid long enough: no refresh, no-store, audited without the token", async () => {
+      const id = await fixture.connection();
+      const stored = openTokens(fixture.keyring, await fixture.row(id))!;
+      const response = await accessToken(id);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      const answer = await body(response);
+      expect(answer).toMatchObject({ connection_id: id, access_token: stored.accessToken, token_type: "Bearer", refreshed: false, scopes: ["accounts", "library"] });
+      expect(answer.expires_in).toBeGreaterThan(6 * 86_400);
+      expect((await fixture.control.stats()).token_grants.refresh_token.ok).toBe(0);
+
+      await ctx.handouts.flush();
+      const audit = await fixture.db.select().from(auditEvents).where(eq(auditEvents.event, "access_token_issued"));
+      expect(audit).toHaveLength(1);
+      expect(audit[0]).toMatchObject({ connectionId: id, organizationId: fixture.organizationId, actorLabel: expect.stringMatching(/^api-key:apb_/) });
+      expect(JSON.stringify(audit)).not.toContain(stored.accessToken);
+      expect(JSON.stringify(await fixture.db.select().from(auditEvents))).not.toContain(apiKey);
+      const [key] = await fixture.db.select().from(apiKeys).where(eq(apiKeys.secretHash, hashApiKey(apiKey)));
+      expect(key?.lastUsedAt).not.toBeNull();
+    });
+
+    it("refreshes first when the token expires within min_valid_seconds, once for many concurrent callers", async () => {
+      const id = await fixture.connection();
+      const before = openTokens(fixture.keyring, await fixture.row(id))!;
+      await fixture.clock.advance(6.5 * DAY_MS);
+      await fixture.control.resetStats();
+      const responses = await Promise.all(Array.from({ length: 20 }, () => accessToken(id, "?min_valid_seconds=86400")));
+      const answers = await Promise.all(responses.map(body));
+      expect(responses.every((r) => r.status === 200)).toBe(true);
+      const tokens = new Set(answers.map((a) => a.access_token));
+      expect(tokens.size).toBe(1);
+      expect(tokens.has(before.accessToken)).toBe(false);
+      expect(answers[0]!.expires_in).toBeGreaterThan(6 * 86_400);
+      expect((await fixture.control.stats()).token_grants.refresh_token).toEqual({ ok: 1, error: 0 });
+      expect(await fixture.client().introspect(answers[0]!.access_token as string)).toMatchObject({ active: true });
+    });
+
+    it("answers 409 for a connection that needs re-authorization or was disconnected", async () => {
+      const [broken, revoked] = await fixture.insertConnections(2);
+      await fixture.db.update(connections).set({ status: "needs_reauthorization" }).where(eq(connections.id, broken!));
+      await fixture.db.update(connections).set({ status: "revoked", accessTokenCiphertext: null, refreshTokenCiphertext: null }).where(eq(connections.id, revoked!));
+      expect(await body(await accessToken(broken!))).toMatchObject({ error: "needs_reauthorization" });
+      const gone = await accessToken(revoked!);
+      expect(gone.status).toBe(409);
+      expect(await body(gone)).toMatchObject({ error: "connection_revoked" });
+    });
+
+    it("answers 409 when the refresh it needed finds the grant revoked at Apicbase", async () => {
+      const id = await fixture.connection();
+      await fixture.control.revokeGrant({ email: "nora@sandbox.test", client_id: "sandbox-partner-app" });
+      // A token valid long enough is handed out without asking Apicbase (the refresher finds such grants early).
+      expect((await accessToken(id, "?min_valid_seconds=86400")).status).toBe(200);
+      await fixture.clock.advance(6.5 * DAY_MS);
+      const refused = await accessToken(id, "?min_valid_seconds=86400");
+      expect(refused.status).toBe(409);
+      expect(await body(refused)).toMatchObject({ error: "needs_reauthorization" });
+      expect((await fixture.row(id)).status).toBe("needs_reauthorization");
+    });
+
+    it("answers 503 with Retry-After when the refresh it needed failed at Apicbase, and keeps the connection", async () => {
+      const id = await fixture.connection();
+      await fixture.clock.advance(6.5 * DAY_MS);
+      await fixture.control.fault({ endpoint: "token", mode: "error_500" });
+      const response = await accessToken(id, "?min_valid_seconds=86400");
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBeTruthy();
+      const answer = await body(response);
+      expect(answer).toMatchObject({ error: "refresh_failed" });
+      expect(JSON.stringify(answer)).not.toContain(openTokens(fixture.keyring, await fixture.row(id))!.accessToken);
+      expect((await fixture.row(id)).status).toBe("refresh_failing");
+    });
+
+    it("refuses a min_valid_seconds that is not a whole number of seconds up to a day", async () => {
+      const id = await fixture.connection();
+      for (const query of ["?min_valid_seconds=-1", "?min_valid_seconds=1.5", "?min_valid_seconds=abc", "?min_valid_seconds=86401"]) {
+        const response = await accessToken(id, query);
+        expect(response.status).toBe(400);
+        expect(await body(response)).toMatchObject({ error: "invalid_request" });
+      }
+    });
+  });
+
+  describe("connection list", () => {
+    it("pages through the organization's connections with status and expiry, never a token", async () => {
+      const ids = await fixture.insertConnections(3);
+      await fixture.db.update(connections).set({ status: "needs_reauthorization" }).where(eq(connections.id, ids[0]!));
+      const otherOrg = await otherOrganization();
+      await fixture.db.update(connections).set({ organizationId: otherOrg }).where(eq(connections.id, ids[2]!));
+      await fixture.insertConnections(1);
+
+      const first = await connectionListResponse(ctx, get("?limit=2"));
+      expect(first.headers.get("cache-control")).toBe("no-store");
+      const page1 = (await first.json()) as { data: { id: string; status: string; access_token_expires_at: string }[]; next_cursor: string | null };
+      expect(page1.data).toHaveLength(2);
+      expect(page1.next_cursor).toBeTruthy();
+      const page2 = (await (await connectionListResponse(ctx, get(`?limit=2&cursor=${page1.next_cursor}`))).json()) as typeof page1;
+      expect(page2.data).toHaveLength(1);
+      expect(page2.next_cursor).toBeNull();
+      const listed = [...page1.data, ...page2.data];
+      expect(listed.map((c) => c.id)).not.toContain(ids[2]);
+      expect(listed.find((c) => c.id === ids[0])).toMatchObject({ status: "needs_reauthorization" });
+      expect(listed.every((c) => c.access_token_expires_at)).toBe(true);
+      const text = JSON.stringify(listed);
+      for (const id of ids) {
+        const pair = openTokens(fixture.keyring, await fixture.row(id))!;
+        expect(text).not.toContain(pair.accessToken);
+      }
+    });
+
+    it("refuses a bad limit or cursor", async () => {
+      for (const query of ["?limit=0", "?limit=201", "?limit=x", "?cursor=bogus"]) {
+        const response = await connectionListResponse(ctx, get(query));
+        expect(response.status).toBe(400);
+        expect(await body(response)).toMatchObject({ error: "invalid_request" });
+      }
+    });
+  });
+
+  describe("API keys", () => {
+    it("stores only a hash, lists without secrets, and revokes only within the organization", async () => {
+      const created = await createApiKey(fixture.db, { organizationId: fixture.organizationId, name: "Backend", actor: { system: "test" } });
+      expect(created.key).toMatch(/^apb_[A-Za-z0-9_-]{43}$/);
+      expect(created.key.startsWith(created.prefix)).toBe(true);
+      const [row] = await fixture.db.select().from(apiKeys).where(eq(apiKeys.id, created.id));
+      expect(row!.secretHash).toBe(hashApiKey(created.key));
+      expect(JSON.stringify(row)).not.toContain(created.key);
+      const listed = await listApiKeys(fixture.db, fixture.organizationId);
+      expect(JSON.stringify(listed)).not.toContain(created.key);
+      expect(JSON.stringify(listed)).not.toContain(row!.secretHash);
+
+      const other = await otherOrganization();
+      expect(await revokeApiKey(fixture.db, { organizationId: other, apiKeyId: created.id, actor: { system: "test" }, now: new Date() })).toBe(false);
+      expect(await revokeApiKey(fixture.db, { organizationId: fixture.organizationId, apiKeyId: created.id, actor: { system: "test" }, now: new Date() })).toBe(true);
+      expect(await revokeApiKey(fixture.db, { organizationId: fixture.organizationId, apiKeyId: created.id, actor: { system: "test" }, now: new Date() })).toBe(false);
+      const audit = await fixture.db.select().from(auditEvents).where(eq(auditEvents.organizationId, fixture.organizationId));
+      expect(audit.map((e) => e.event)).toEqual(expect.arrayContaining(["api_key_created", "api_key_revoked"]));
+      expect(JSON.stringify(audit)).not.toContain(created.key);
+    });
+  });
+});
