@@ -36,6 +36,14 @@ const concurrency = Number(args.concurrency);
 
 async function main() {
   const emulator = await spawnEmulator();
+  try {
+    await run(emulator);
+  } finally {
+    await emulator.stop();
+  }
+}
+
+async function run(emulator: Awaited<ReturnType<typeof spawnEmulator>>) {
   const peakRss = peakMemory();
   const database = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, poolMax: concurrency + 2 } : { dataDir: MEMORY });
   const { db } = database;
@@ -55,9 +63,16 @@ async function main() {
   const now = new Date();
   for (let start = 0; start < count; start += 500) {
     const size = Math.min(500, count - start);
-    const minted = await Promise.all(
-      Array.from({ length: size }, () => emulator.control.mintTokens({ email: "nora@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId, scope: "accounts library" })),
-    );
+    const minted = [];
+    for (let i = 0; i < size; i += 25) {
+      minted.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(25, size - i) }, () =>
+            emulator.control.mintTokens({ email: "nora@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId, scope: "accounts library" }),
+          ),
+        )),
+      );
+    }
     const rows: NewConnection[] = minted.map((tokens, i) => {
       const id = randomUUID();
       return {
@@ -113,7 +128,6 @@ async function main() {
   console.log(`peak memory (RSS):         ${(peakRss() / 1024 / 1024).toFixed(0)} MiB (this process; the emulator runs in its own)`);
 
   await database.close();
-  await emulator.stop();
   if (failed > 0 || stats.token_grants.refresh_token.ok !== count) process.exitCode = 1;
 }
 

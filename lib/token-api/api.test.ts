@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { AddressInfo } from "node:net";
+import { and, eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { hashApiKey } from "@/lib/api-keys/keys";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/api-keys/store";
 import { clientForApplication } from "@/lib/connections/applications";
@@ -10,6 +11,7 @@ import { DAY_MS } from "@/lib/lifecycle/schedule";
 import { lifecycleFixture, type LifecycleFixture } from "@/lib/lifecycle/test-fixtures";
 import { accessTokenResponse, connectionListResponse, type TokenApiContext } from "./api";
 import { HandoutLog } from "./handouts";
+import { createTokenApiServer } from "./node-server";
 import { KeyRateLimiter } from "./rate-limit";
 
 const BASE = "http://portal.test/api/v1/connections";
@@ -23,6 +25,7 @@ describe("token API", () => {
     fixture = await lifecycleFixture();
   }, 60_000);
   afterAll(() => fixture?.close());
+  afterEach(() => ctx?.handouts.flush());
   beforeEach(async () => {
     await fixture.reset();
     apiKey = (await createApiKey(fixture.db, { organizationId: fixture.organizationId, name: "Sync job", actor: { system: "test" } })).key;
@@ -107,7 +110,7 @@ describe("token API", () => {
       expect((await fixture.control.stats()).token_grants.refresh_token.ok).toBe(0);
 
       await ctx.handouts.flush();
-      const audit = await fixture.db.select().from(auditEvents).where(eq(auditEvents.event, "access_token_issued"));
+      const audit = await fixture.db.select().from(auditEvents).where(and(eq(auditEvents.event, "access_token_issued"), eq(auditEvents.connectionId, id)));
       expect(audit).toHaveLength(1);
       expect(audit[0]).toMatchObject({ connectionId: id, organizationId: fixture.organizationId, actorLabel: expect.stringMatching(/^api-key:apb_/) });
       expect(JSON.stringify(audit)).not.toContain(stored.accessToken);
@@ -209,6 +212,33 @@ describe("token API", () => {
         const response = await connectionListResponse(ctx, get(query));
         expect(response.status).toBe(400);
         expect(await body(response)).toMatchObject({ error: "invalid_request" });
+      }
+    });
+  });
+
+  describe("as npm run token-api (node:http, no Next.js)", () => {
+    it("serves the same endpoints and answers 404 and 405 as JSON", async () => {
+      const id = await fixture.connection();
+      const server = createTokenApiServer(ctx);
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      try {
+        const auth = { Authorization: `Bearer ${apiKey}` };
+        const ok = await fetch(`${base}/api/v1/connections/${id}/access-token`, { headers: auth });
+        expect(ok.status).toBe(200);
+        expect(ok.headers.get("cache-control")).toBe("no-store");
+        expect(await ok.json()).toMatchObject({ connection_id: id, token_type: "Bearer" });
+        expect((await fetch(`${base}/api/v1/connections?limit=1`, { headers: auth })).status).toBe(200);
+        expect((await fetch(`${base}/api/v1/connections`)).status).toBe(401);
+        const missing = await fetch(`${base}/api/v2/anything`, { headers: auth });
+        expect(missing.status).toBe(404);
+        expect(await missing.json()).toMatchObject({ error: "not_found" });
+        const post = await fetch(`${base}/api/v1/connections`, { method: "POST", headers: auth });
+        expect(post.status).toBe(405);
+        expect(await post.json()).toMatchObject({ error: "method_not_allowed" });
+      } finally {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
       }
     });
   });

@@ -24,6 +24,7 @@ export class HandoutLog {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private readonly touched = new Map<string, number>();
+  private failing = false;
   dropped = 0;
 
   constructor(
@@ -61,11 +62,18 @@ export class HandoutLog {
     if (this.pending.length === 0) return;
     const batch = this.pending.splice(0, MAX_BATCH);
     this.flushing = recordAudits(this.db, batch)
-      .catch(() => {
-        this.pending.unshift(...batch);
-        this.log(`could not write ${batch.length} audit entries of handed-out tokens; retrying`);
-        this.timer ??= later(() => void this.flush(), 1000);
-      })
+      .then(
+        () => {
+          if (this.failing) this.log("audit entries of handed-out tokens are written again");
+          this.failing = false;
+        },
+        () => {
+          this.pending.unshift(...batch);
+          if (!this.failing) this.log(`could not write ${batch.length} audit entries of handed-out tokens; retrying every second`);
+          this.failing = true;
+          this.timer ??= later(() => void this.flush(), 1000);
+        },
+      )
       .finally(() => {
         this.flushing = undefined;
       });

@@ -1,0 +1,41 @@
+import { expect, test } from "@playwright/test";
+import { screenshot, signIn } from "./journey";
+
+/**
+ * A partner member creates an API key for a backend, the backend uses it, the member revokes it: the key is shown
+ * once, never again, and stops working at once.
+ */
+test("API keys: create (shown once), use with the token API, revoke", async ({ page, request }) => {
+  await signIn(page, "partner");
+  await page.getByRole("navigation", { name: "Portal" }).getByRole("link", { name: "API keys" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "API keys" })).toBeVisible();
+
+  await page.getByLabel("Key name").fill("x");
+  await page.getByRole("button", { name: "Create API key" }).click();
+  await expect(page.getByText("Use at least 2 characters.")).toBeVisible();
+
+  const name = `Nightly sync ${Date.now()}`;
+  await page.getByLabel("Key name").fill(name);
+  await page.getByRole("button", { name: "Create API key" }).click();
+  const shown = page.getByLabel("New API key");
+  await expect(shown).toHaveValue(/^apb_[A-Za-z0-9_-]{43}$/);
+  const key = await shown.inputValue();
+  await screenshot(page, "api-keys-created");
+
+  const listed = await request.get("/api/v1/connections", { headers: { Authorization: `Bearer ${key}` } });
+  expect(listed.status()).toBe(200);
+  expect(listed.headers()["cache-control"]).toBe("no-store");
+  expect(await listed.json()).toMatchObject({ data: expect.any(Array), next_cursor: null });
+
+  // Shown once: after a reload the page holds the name and the first characters, never the key.
+  await page.reload();
+  const row = page.getByRole("listitem").filter({ hasText: name });
+  await expect(row).toContainText(key.slice(0, 12));
+  expect(await page.content()).not.toContain(key);
+
+  await row.getByRole("button", { name: `Revoke the API key “${name}”` }).click();
+  await expect(page.getByRole("listitem").filter({ hasText: name })).toContainText("Revoked");
+  const refused = await request.get("/api/v1/connections", { headers: { Authorization: `Bearer ${key}` } });
+  expect(refused.status()).toBe(401);
+  expect(await refused.json()).toMatchObject({ error: "invalid_api_key" });
+});
