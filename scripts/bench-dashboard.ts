@@ -19,11 +19,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
-import pg from "pg";
 import { queryConnectionList } from "../lib/connections/queries";
 import type { ConnectionFilters } from "../lib/connections/view";
 import { generateKey } from "../lib/crypto/secrets";
 import { openDatabase, type Database } from "../lib/db/client";
+import { createPostgresDatabase, findPostgres } from "../lib/testing/postgres";
 import {
   applications,
   auditEvents,
@@ -270,45 +270,16 @@ async function benchPglite(skipPage: boolean) {
   }
 }
 
-async function reachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
-  try {
-    await client.connect();
-    await client.query("select 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 async function benchPostgres(skipPage: boolean) {
-  const candidates = process.env.TEST_DATABASE_URL
-    ? [process.env.TEST_DATABASE_URL]
-    : ["postgres://postgres@127.0.0.1:5432/postgres", "postgres://root@127.0.0.1:5432/postgres"];
-  let adminUrl: string | undefined;
-  for (const candidate of candidates) if (await reachable(candidate)) adminUrl = candidate;
+  const adminUrl = await findPostgres();
   if (!adminUrl) {
     log("PostgreSQL: not reachable (TEST_DATABASE_URL or 127.0.0.1:5432); skipped");
     return;
   }
-  const name = `portal_bench_${randomBytes(6).toString("hex")}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  await admin(`create database ${name}`);
+  const { name, url, drop } = await createPostgresDatabase(adminUrl, "portal_bench");
   try {
     log(`PostgreSQL: seeding ${CONNECTIONS} connections into the throwaway database ${name}`);
-    const database = await openDatabase({ url: url.toString() });
+    const database = await openDatabase({ url });
     let seeded: Seeded;
     try {
       seeded = await seed(database);
@@ -318,9 +289,9 @@ async function benchPostgres(skipPage: boolean) {
     } finally {
       await database.close();
     }
-    if (!skipPage) await benchPages("PostgreSQL", portalEnv({ DATABASE_URL: url.toString() }), seeded);
+    if (!skipPage) await benchPages("PostgreSQL", portalEnv({ DATABASE_URL: url }), seeded);
   } finally {
-    await admin(`drop database if exists ${name} with (force)`).catch((error: unknown) => log(`could not drop ${name}: ${String(error)}`));
+    await drop().catch((error: unknown) => log(`could not drop ${name}: ${String(error)}`));
   }
 }
 

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { and, asc, eq, isNull, lte, or, sql } from "drizzle-orm";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_ORGANIZATION } from "../sandbox";
+import { createPostgresDatabase, explicitPostgresUrl, findPostgres, redactUrl, triedPostgresUrls } from "../testing/postgres";
 import { openDatabase, type Database, type Db, type DbExecutor } from "./client";
 import {
   applications,
@@ -39,39 +39,11 @@ const TABLES = [
 ];
 
 // ---------------------------------------------------------------------------------------------------------------
-// Where PostgreSQL is: TEST_DATABASE_URL (a server we may create databases on), else a local server.
-
-const explicitUrl = process.env.TEST_DATABASE_URL || undefined;
-const candidates = explicitUrl
-  ? [explicitUrl]
-  : ["postgres://postgres@127.0.0.1:5432/postgres", "postgres://root@127.0.0.1:5432/postgres"];
-
-function redact(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = "***";
-  return parsed.toString();
-}
-
-async function reachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-  try {
-    await client.connect();
-    await client.query("select 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-async function findPostgres(): Promise<string | undefined> {
-  for (const url of candidates) if (await reachable(url)) return url;
-  return undefined;
-}
+// Where PostgreSQL is: see lib/testing/postgres.ts.
 
 const postgresAdminUrl = await findPostgres();
-const triedUrls = candidates.map(redact).join(" or ");
+const triedUrls = triedPostgresUrls;
+const explicitUrl = explicitPostgresUrl;
 if (!postgresAdminUrl && !explicitUrl) {
   console.warn(`PostgreSQL not reachable at ${triedUrls} — database tests ran on PGlite only`);
 }
@@ -101,26 +73,14 @@ function pgliteTarget(): Target {
 }
 
 function postgresTarget(adminUrl: string): Target {
-  const name = `portal_test_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  const databaseUrl = () => {
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    return url.toString();
-  };
+  let database: Awaited<ReturnType<typeof createPostgresDatabase>> | undefined;
   return {
     kind: "postgres",
-    setUp: () => admin(`create database ${name}`),
-    open: () => openDatabase({ url: databaseUrl(), migrationsFolder }),
-    tearDown: () => admin(`drop database if exists ${name} with (force)`),
+    async setUp() {
+      database = await createPostgresDatabase(adminUrl);
+    },
+    open: () => openDatabase({ url: database!.url, migrationsFolder }),
+    tearDown: async () => database?.drop(),
   };
 }
 
@@ -441,7 +401,7 @@ describe("database on PGlite", () => {
 });
 
 if (postgresAdminUrl || !explicitUrl) {
-  describe.skipIf(!postgresAdminUrl)(`database on PostgreSQL (${postgresAdminUrl ? redact(postgresAdminUrl) : triedUrls})`, () => {
+  describe.skipIf(!postgresAdminUrl)(`database on PostgreSQL (${postgresAdminUrl ? redactUrl(postgresAdminUrl) : triedUrls})`, () => {
     databaseBehaviour(postgresTarget(postgresAdminUrl ?? ""));
   });
 } else {

@@ -5,7 +5,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { eq, isNotNull } from "drizzle-orm";
-import pg from "pg";
 import { startEmulator, type EmulatorControl } from "@/emulator/testing";
 import { ApicbaseClient, type TokenSet } from "@/lib/apicbase/client";
 import { endpointsFromBase, type ApicbaseSettings } from "@/lib/apicbase/config";
@@ -51,47 +50,9 @@ export class TestClock {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// PostgreSQL, where one is reachable (as lib/db/db.test.ts finds it): a fresh database per suite.
+// PostgreSQL, where one is reachable: lib/testing/postgres.ts (re-exported for the lifecycle suites).
 
-const postgresCandidates = process.env.TEST_DATABASE_URL
-  ? [process.env.TEST_DATABASE_URL]
-  : ["postgres://postgres@127.0.0.1:5432/postgres", "postgres://root@127.0.0.1:5432/postgres"];
-
-async function reachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-  try {
-    await client.connect();
-    await client.query("select 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-export async function findPostgres(): Promise<string | undefined> {
-  for (const url of postgresCandidates) if (await reachable(url)) return url;
-  return undefined;
-}
-
-/** A new, empty database on the server at `adminUrl`; `drop()` removes it. */
-export async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `portal_test_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
-}
+export { createPostgresDatabase, findPostgres } from "@/lib/testing/postgres";
 
 // ---------------------------------------------------------------------------------------------------------------
 
