@@ -1,8 +1,9 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { Brand } from "@/components/brand";
 import { ApicbaseTargetBanner } from "@/components/apicbase-target-banner";
 import { EndpointList } from "@/components/endpoint-list";
-import { resolveApicbaseSettings } from "@/lib/apicbase/config";
+import { apicbaseWebBase, resolveApicbaseSettings } from "@/lib/apicbase/config";
 import { getCurrentUser } from "@/lib/dal/session";
 import { env } from "@/lib/env";
 import { SANDBOX_LIBRARIES, SANDBOX_USERS } from "@/lib/sandbox";
@@ -19,19 +20,13 @@ export default async function Home() {
   if (await getCurrentUser()) redirect("/connections");
   const config = env();
   const settings = resolveApicbaseSettings(config);
-  const base = (
-    config.APICBASE_BASE_URL ??
-    (settings.target === "sandbox" ? `http://127.0.0.1:${config.EMULATOR_PORT}` : new URL(settings.endpoints.authorize).origin)
-  ).replace(/\/$/, "");
+  const base = apicbaseWebBase(config, settings);
 
   return (
     <div className="flex min-h-screen flex-col">
       <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-3xl items-center gap-3 px-6 py-4">
-          <span aria-hidden="true" className="grid size-8 place-items-center rounded-lg bg-slate-900 text-sm font-bold text-white">
-            A
-          </span>
-          <span className="font-semibold text-slate-900">Partner portal</span>
+        <div className="mx-auto max-w-3xl px-6 py-4">
+          <Brand />
         </div>
       </header>
 

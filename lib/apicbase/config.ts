@@ -79,3 +79,12 @@ export function resolveApicbaseSettings(env: Env): ApicbaseSettings {
     timeoutMs: env.APICBASE_TIMEOUT_MS,
   };
 }
+
+/**
+ * Where people sign in to this Apicbase in a browser (for links on the portal's pages): APICBASE_BASE_URL, else the
+ * bundled emulator, else the authorize endpoint's origin. No trailing slash.
+ */
+export function apicbaseWebBase(env: Env, settings: ApicbaseSettings = resolveApicbaseSettings(env)): string {
+  const base = env.APICBASE_BASE_URL ?? (env.AUTH_APICBASE_ID ? new URL(settings.endpoints.authorize).origin : `http://127.0.0.1:${env.EMULATOR_PORT}`);
+  return base.replace(/\/+$/, "");
+}

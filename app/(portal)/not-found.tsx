@@ -1,13 +1,16 @@
 import Link from "next/link";
 import { buttonClasses } from "@/components/ui/button";
 
-/** Inside the portal's shell: an unknown connection, or one of an organization the user is not a member of. */
-export default function ConnectionNotFound() {
+/**
+ * notFound() inside the portal renders here, within the portal's shell (app/not-found.tsx draws its own header for
+ * addresses outside it): an unknown connection or key, or one of an organization the user is not a member of.
+ */
+export default function PortalNotFound() {
   return (
     <div className="max-w-xl space-y-4">
       <h1 className="text-3xl font-bold tracking-tight text-slate-900">Page not found</h1>
       <p className="leading-7 text-slate-700">
-        This connection or organization does not exist, or it belongs to an organization you are not a member of.
+        This page, connection or organization does not exist, or it belongs to an organization you are not a member of.
       </p>
       <Link href="/connections" className={buttonClasses("secondary")}>
         Go to your connections
