@@ -2,7 +2,7 @@
 import { ALL_SCOPES } from "../lib/sandbox";
 import { csrfFailure, csrfToken, currentUser, redirectToLogin } from "./accounts";
 import { html, methodNotAllowed, redirect, type EmulatorResponse, type Params, type RequestContext } from "./http";
-import { authorizeErrorPage, consentPage, oobCodePage, oobErrorPage } from "./pages";
+import { authorizeErrorPage, consentPage, oobCodePage } from "./pages";
 import { OOB_REDIRECT_URI } from "./seed";
 import type { Application, EmulatorState, User } from "./state";
 import { addParamsToUri, appendQuery, isAbsoluteUri, redirectUriAllowed, type Pair } from "./uri";
@@ -104,7 +104,7 @@ function errorResponse(
   state: EmulatorState,
 ): EmulatorResponse {
   state.countError(v.error);
-  if (v.redirectUri.startsWith(OOB_REDIRECT_URI)) return html(200, oobErrorPage(v.error, v.description ?? ""));
+  if (v.redirectUri.startsWith(OOB_REDIRECT_URI)) return html(200, authorizeErrorPage(v.error, v.description ?? ""));
   const pairs = errorPairs(v.error, v.description, v.state);
   return redirect(style === "append" ? appendQuery(v.redirectUri, pairs) : addParamsToUri(v.redirectUri, pairs));
 }

@@ -92,7 +92,10 @@ ${scopes}
   );
 }
 
-/** DOT's authorize.html in its error branch (fatal errors: no redirect). */
+/**
+ * DOT's authorize.html in its error branch (fatal errors: no redirect). Also the out-of-band application's errors,
+ * which the emulator answers with this page and status 200 where stock DOT fails with a 500.
+ */
 export function authorizeErrorPage(error: string, description: string): string {
   return layout(
     "Authorize | Apicbase",
@@ -111,16 +114,6 @@ export function oobCodePage(code: string): string {
 <h2>Success</h2>
 <p>Please return to your application and enter this code:</p>
 <p><code>${e(code)}</code></p>
-</div>`,
-  );
-}
-
-export function oobErrorPage(error: string, description: string): string {
-  return layout(
-    "Authorize | Apicbase",
-    `<div class="block-center">
-<h2>Error: ${e(error)}</h2>
-<p>${e(description)}</p>
 </div>`,
   );
 }
