@@ -1,6 +1,10 @@
-/** Runs once when a Next.js server starts (never during `next build`): the background token refresher. */
+/**
+ * Runs once when a Next.js server starts (never during `next build`): the background token refresher, and the
+ * graceful shutdown that lets refreshes under way store their tokens.
+ */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { startRefresherInServer } = await import("./lib/lifecycle/server");
+  const { installShutdownInServer, startRefresherInServer } = await import("./lib/lifecycle/server");
+  installShutdownInServer();
   startRefresherInServer();
 }

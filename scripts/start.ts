@@ -95,17 +95,30 @@ function buildReason(): string | undefined {
 const children = new Set<ChildProcess>();
 let stopping = false;
 
-/** Stops every child (forwarding `signal`), then exits with `code` once they are gone. */
+/** The portal, which stops first: its refreshes under way still need the emulator to answer. */
+let portalChild: ChildProcess | undefined;
+/** Longer than the portal's own wait for refreshes under way (APICBASE_TIMEOUT_MS + 5 s, lib/lifecycle/shutdown.ts). */
+const KILL_AFTER_MS = 30_000;
+
+/** Stops the portal, then every other child (forwarding `signal`), then exits with `code` once they are gone. */
 function shutdown(code: number, why: string, signal: NodeJS.Signals = "SIGTERM") {
   if (stopping) return;
   stopping = true;
   process.exitCode = code;
   log(why);
-  for (const child of children) child.kill(signal);
-  if (children.size === 0) process.exit();
+  const stopRest = () => {
+    for (const child of children) child.kill(signal);
+    if (children.size === 0) process.exit();
+  };
+  if (portalChild && portalChild.exitCode === null && portalChild.signalCode === null) {
+    portalChild.once("exit", stopRest);
+    portalChild.kill(signal);
+  } else {
+    stopRest();
+  }
   setTimeout(() => {
     for (const child of children) child.kill("SIGKILL");
-  }, 10_000).unref();
+  }, KILL_AFTER_MS).unref();
 }
 
 function spawnChild(command: string, args: string[], env: NodeJS.ProcessEnv, piped: boolean): ChildProcess {
@@ -203,7 +216,10 @@ async function main() {
     ...secrets,
     PORTAL_URL: portalUrl,
     EMULATOR_PORT: emulatorPort,
+    // The portal's own handler (lib/lifecycle/shutdown.ts) lets refreshes under way store their tokens before exiting.
+    NEXT_MANUAL_SIG_HANDLE: "true",
   }, true);
+  portalChild = portal;
   supervise(portal, "the portal");
   relay(portal, "[portal]");
 

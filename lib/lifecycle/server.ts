@@ -9,11 +9,29 @@ import { env } from "@/lib/env";
 import type { Refresher } from "./refresher";
 import { describeError } from "./refresher";
 import { refresherFromEnvironment } from "./runtime";
+import { installGracefulShutdown } from "./shutdown";
 
 const shared = globalThis as typeof globalThis & { __portalRefresher?: Refresher | "starting" };
 const log = (line: string) => console.log(`[refresher] ${line}`);
 const START_DELAY_MS = 3_000;
 const RETRY_OPEN_MS = 30_000;
+
+/**
+ * With NEXT_MANUAL_SIG_HANDLE set (scripts/start.ts sets it), SIGTERM/SIGINT wait for the refreshes under way before
+ * the process exits (lib/lifecycle/shutdown.ts). Without it, Next.js's own handler exits once its HTTP server closed.
+ */
+export function installShutdownInServer(): void {
+  if (process.env.NEXT_PHASE === "phase-production-build" || !process.env.NEXT_MANUAL_SIG_HANDLE) return;
+  const shutdownState = globalThis as typeof globalThis & { __portalShutdownInstalled?: boolean };
+  if (shutdownState.__portalShutdownInstalled) return;
+  shutdownState.__portalShutdownInstalled = true;
+  installGracefulShutdown({
+    stopRefresher: () => (typeof shared.__portalRefresher === "object" ? shared.__portalRefresher.stop() : undefined),
+    // A refresh under way ends within the Apicbase timeout plus the token write's retries.
+    maxWaitMs: env().APICBASE_TIMEOUT_MS + 5_000,
+    log: (line) => console.log(`[shutdown] ${line}`),
+  });
+}
 
 export function startRefresherInServer(): void {
   if (process.env.NEXT_PHASE === "phase-production-build" || shared.__portalRefresher) return;

@@ -1,0 +1,49 @@
+import { EventEmitter } from "node:events";
+import { describe, expect, it, vi } from "vitest";
+import { installGracefulShutdown } from "./shutdown";
+import { coalesce, inFlightCount } from "./single-flight";
+
+function fakeProcess() {
+  const emitter = new EventEmitter();
+  const exit = vi.fn();
+  return { once: emitter.once.bind(emitter) as NodeJS.Process["once"], exit, emit: (signal: string) => emitter.emit(signal) };
+}
+
+describe("graceful shutdown of the web server's token work", () => {
+  it("on SIGTERM stops the refresher, waits for the refreshes under way, then exits 0", async () => {
+    const proc = fakeProcess();
+    const events: string[] = [];
+    let finish!: () => void;
+    const refresh = coalesce("shutdown-test|refresh", () => new Promise<void>((resolve) => (finish = resolve)).then(() => void events.push("refresh stored")));
+    const drain = installGracefulShutdown({
+      stopRefresher: async () => void events.push("refresher stopped"),
+      maxWaitMs: 5_000,
+      log: (line) => events.push(line),
+      process: proc,
+    });
+    proc.emit("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(proc.exit).not.toHaveBeenCalled();
+    expect(events).toContain("refresher stopped");
+    finish();
+    await refresh;
+    await drain("SIGTERM");
+    expect(events.indexOf("refresh stored")).toBeLessThan(events.indexOf("stopped"));
+    expect(proc.exit).toHaveBeenCalledTimes(1);
+    expect(proc.exit).toHaveBeenCalledWith(0);
+    expect(inFlightCount()).toBe(0);
+  });
+
+  it("gives up after maxWaitMs on a refresh that hangs, and a second signal does not exit twice", async () => {
+    const proc = fakeProcess();
+    const lines: string[] = [];
+    void coalesce("shutdown-test|hangs", () => new Promise<void>(() => {}));
+    const drain = installGracefulShutdown({ stopRefresher: () => undefined, maxWaitMs: 50, log: (line) => lines.push(line), process: proc });
+    proc.emit("SIGINT");
+    proc.emit("SIGTERM");
+    await drain("SIGTERM");
+    expect(lines[0]).toMatch(/SIGINT: stopping; finishing 1 refresh\(es\) under way/);
+    expect(lines.at(-1)).toMatch(/stopped after 50 ms with 1 refresh\(es\) still running/);
+    expect(proc.exit).toHaveBeenCalledTimes(1);
+  });
+});
