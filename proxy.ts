@@ -12,5 +12,5 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/connections/:path*", "/api-keys/:path*", "/admin/:path*", "/no-organization"],
+  matcher: ["/connections/:path*", "/links/:path*", "/api-keys/:path*", "/admin/:path*", "/no-organization"],
 };

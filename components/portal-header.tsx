@@ -19,9 +19,14 @@ export function PortalHeader({ user }: { user: PortalUser }) {
             Connections
           </Link>
           {organizations.length > 0 && (
-            <Link href="/api-keys" className={navLink}>
-              API keys
-            </Link>
+            <>
+              <Link href="/links" className={navLink}>
+                Links
+              </Link>
+              <Link href="/api-keys" className={navLink}>
+                API keys
+              </Link>
+            </>
           )}
           {user.isAdmin && (
             <Link href="/admin/organizations" className={navLink}>

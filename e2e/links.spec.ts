@@ -48,6 +48,63 @@ test("a library owner without a portal account re-authorizes a connection throug
   await expect(page.getByText(/re-authorized/i).first()).toBeVisible();
 });
 
+test("a partner sends a connect link; the customer approves with their own Apicbase account; a withdrawn link stops working", async ({ page, browser }) => {
+  await emulator.setActiveLibrary("otto@sandbox.test", 103);
+  await signIn(page, "partner");
+  await page.getByRole("navigation", { name: "Portal" }).getByRole("link", { name: "Links" }).click();
+  await expect(page.getByRole("heading", { name: "Authorization links" })).toBeVisible();
+
+  // A name is required; nothing is created without one.
+  await page.getByRole("button", { name: "Create connect link" }).click();
+  await expect(page.getByText("Name the customer (2 to 80 characters)")).toBeVisible();
+  await expect(page.getByLabel("Authorization link", { exact: true })).toHaveCount(0);
+
+  await page.getByLabel("Customer").fill("Brasserie Oost, Ghent");
+  await page.getByRole("button", { name: "Create connect link" }).click();
+  const linkField = page.getByLabel("Authorization link", { exact: true });
+  await expect(linkField).toBeVisible();
+  const link = await linkField.inputValue();
+  expect(link).toMatch(/\/authorize\/[A-Za-z0-9_-]{43}$/);
+  const links = page.getByRole("region", { name: /^Links/ });
+  const row = links.getByRole("listitem").filter({ hasText: "Brasserie Oost, Ghent" });
+  await expect(row).toContainText("Waiting for approval");
+  await expect(row).toContainText(/Works until next week \(\d+ \w+ \d{4}, \d\d:\d\d UTC\)/);
+  await screenshot(page, "links-page");
+
+  // The customer's browser: no portal account, their own Apicbase login.
+  const customer = await browser.newContext();
+  const customerPage = await customer.newPage();
+  await customerPage.goto(link);
+  await expect(customerPage.getByText(/asks you to connect your Apicbase library \(for Brasserie Oost, Ghent\)/)).toBeVisible();
+  await customerPage.getByRole("button", { name: "Continue to Apicbase" }).click();
+  await logInAtApicbase(customerPage, "otto");
+  await answerConsent(customerPage);
+  await expect(customerPage.getByRole("heading", { name: "Connected" })).toBeVisible();
+  await customer.close();
+
+  // The partner's list says it was used, and for which library; the connection is on the dashboard.
+  await page.reload();
+  await expect(row).toContainText("Used");
+  await row.getByRole("link", { name: "Brasserie Oost" }).click();
+  await expect(page.getByRole("heading", { name: "Brasserie Oost" })).toBeVisible();
+
+  // A second link, withdrawn before anyone used it, no longer works.
+  await page.goto("/links");
+  await page.getByLabel("Customer").fill("Café Zuid");
+  await page.getByRole("button", { name: "Create connect link" }).click();
+  const second = await page.getByLabel("Authorization link", { exact: true }).inputValue();
+  const secondRow = links.getByRole("listitem").filter({ hasText: "Café Zuid" });
+  await secondRow.getByRole("button", { name: "Withdraw the link for Café Zuid" }).click();
+  await expect(secondRow).toContainText("Withdrawn");
+  await expect(secondRow.getByRole("button", { name: /Withdraw/ })).toHaveCount(0);
+  const stranger = await browser.newContext();
+  const strangerPage = await stranger.newPage();
+  await strangerPage.goto(second);
+  await expect(strangerPage.getByRole("heading", { name: "This link has expired" })).toBeVisible();
+  await expect(strangerPage.getByRole("button", { name: "Continue to Apicbase" })).toHaveCount(0);
+  await stranger.close();
+});
+
 test("an unknown or malformed link says it does not work, without touching anything", async ({ page }) => {
   await page.goto(`/authorize/${"x".repeat(43)}`);
   await expect(page.getByRole("heading", { name: "This link does not work" })).toBeVisible();

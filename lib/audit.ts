@@ -34,7 +34,8 @@ export type AuditEventName =
   | "api_key_created"
   | "api_key_revoked"
   | "access_token_issued"
-  | "authorization_link_created";
+  | "authorization_link_created"
+  | "authorization_link_withdrawn";
 
 export type AuditActor = { id: string; email: string | null } | { system: string };
 

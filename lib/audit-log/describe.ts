@@ -32,6 +32,7 @@ const EVENT_LABELS: Partial<Record<AuditEventName, string>> = {
   connection_verified: "Connection verified",
   connection_disconnected: "Connection disconnected",
   authorization_link_created: "Authorization link created",
+  authorization_link_withdrawn: "Authorization link withdrawn",
 };
 
 /** Every event the log knows by name, for the event filter. */

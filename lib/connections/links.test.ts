@@ -4,7 +4,17 @@ import { endpointsFromBase } from "@/lib/apicbase/config";
 import { generateKey, parseKeyring } from "@/lib/crypto/secrets";
 import { MEMORY, openDatabase, type Database } from "@/lib/db/client";
 import { applications, authorizationLinks, organizations } from "@/lib/db/schema";
-import { beginLinkAuthorization, claimLinkByState, createAuthorizationLink, finishLink, findLink, hashLinkToken, isLinkState } from "./links";
+import {
+  beginLinkAuthorization,
+  claimLinkByState,
+  createAuthorizationLink,
+  finishLink,
+  findLink,
+  hashLinkToken,
+  isLinkState,
+  listOrganizationLinks,
+  withdrawLink,
+} from "./links";
 
 let database: Database;
 let organizationId: string;
@@ -54,5 +64,34 @@ describe("authorization links", () => {
     await finishLink(database.db, claimed.id, { release: true });
     expect((await findLink(database.db, token, now))?.state).toBe("open");
     expect(await claimLinkByState(database.db, keyring, state, now)).toBeNull();
+  });
+
+  it("lists the organization's links with their state, and withdraws an open one of this organization only", async () => {
+    const [other] = await database.db.insert(organizations).values({ name: "Other org" }).returning();
+    const now = new Date();
+    const open = await createAuthorizationLink(database.db, { organizationId: other!.id, applicationId, customerLabel: "Café Zuid", createdByUserId: null, now });
+    const toWithdraw = await createAuthorizationLink(database.db, { organizationId: other!.id, applicationId, customerLabel: "Brasserie Oost", createdByUserId: null, now: new Date(now.getTime() + 1) });
+    const url = await beginLinkAuthorization(database.db, keyring, client, { token: toWithdraw.token, redirectUri: "http://localhost/api/connect/callback", scopes: ["accounts"], now });
+    const state = new URL(url!).searchParams.get("state")!;
+
+    // Another organization's member cannot withdraw it, whatever id they send.
+    expect(await withdrawLink(database.db, { organizationId, linkId: toWithdraw.id, now })).toBeNull();
+    expect(await withdrawLink(database.db, { organizationId: other!.id, linkId: toWithdraw.id, now })).toEqual({ customerLabel: "Brasserie Oost", connectionId: null });
+    // Once withdrawn: not again, the link page says it ended, and an approval under way finds nothing to claim.
+    expect(await withdrawLink(database.db, { organizationId: other!.id, linkId: toWithdraw.id, now })).toBeNull();
+    expect((await findLink(database.db, toWithdraw.token, now))?.state).toBe("expired");
+    expect(await claimLinkByState(database.db, keyring, state, now)).toBeNull();
+
+    const listed = await listOrganizationLinks(database.db, other!.id, now);
+    expect(listed.map((link) => [link.customerLabel, link.kind, link.state])).toEqual([
+      ["Brasserie Oost", "connect", "withdrawn"],
+      ["Café Zuid", "connect", "open"],
+    ]);
+    expect(listed[1]!.id).toBe(open.id);
+    expect(JSON.stringify(listed)).not.toContain(open.token);
+    // Seven days later the open one has expired on its own, which reads differently from a withdrawn one.
+    const later = new Date(now.getTime() + 8 * 24 * 3600 * 1000);
+    expect((await listOrganizationLinks(database.db, other!.id, later)).map((link) => link.state)).toEqual(["withdrawn", "expired"]);
+    expect(await listOrganizationLinks(database.db, organizationId, now)).not.toEqual(expect.arrayContaining([expect.objectContaining({ id: open.id })]));
   });
 });

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { ApicbaseClient } from "@/lib/apicbase/client";
 import { decryptSecret, encryptSecret, type Keyring } from "@/lib/crypto/secrets";
-import { authorizationLinks, connections, organizations, type Db } from "@/lib/db";
+import { authorizationLinks, connections, organizations, users, type Db } from "@/lib/db";
 
 /** A link is a bearer secret: long enough to be unguessable, stored only as a hash. */
 export function hashLinkToken(token: string): string {
@@ -161,4 +162,75 @@ export async function finishLink(db: Db, linkId: string, result: { connectionId:
     .update(authorizationLinks)
     .set("release" in result ? { usedAt: null, state: null, codeVerifierCiphertext: null } : { resultConnectionId: result.connectionId, codeVerifierCiphertext: null })
     .where(eq(authorizationLinks.id, linkId));
+}
+
+/** A link as the partner's list shows it. Never the token: only its hash is stored. */
+export type OrganizationLinkView = {
+  id: string;
+  kind: "connect" | "reauthorize";
+  customerLabel: string | null;
+  /** The connection a re-authorization link is for. */
+  connectionId: string | null;
+  libraryName: string | null;
+  createdAt: Date;
+  createdBy: string | null;
+  expiresAt: Date;
+  usedAt: Date | null;
+  /** open: works now; used: approved (or being approved); expired: ran out; withdrawn: withdrawn or replaced early. */
+  state: "open" | "used" | "expired" | "withdrawn";
+  resultConnectionId: string | null;
+  resultLibraryName: string | null;
+};
+
+/** Ended this much before its natural end: someone withdrew it (or a newer re-authorization link replaced it). */
+const WITHDRAWN_MARGIN_MS = 60_000;
+
+function linkState(row: { createdAt: Date; expiresAt: Date; usedAt: Date | null }, now: Date): OrganizationLinkView["state"] {
+  if (row.usedAt) return "used";
+  if (row.expiresAt.getTime() > now.getTime()) return "open";
+  return row.expiresAt.getTime() < row.createdAt.getTime() + LINK_TTL_MS - WITHDRAWN_MARGIN_MS ? "withdrawn" : "expired";
+}
+
+/** The organization's links, newest first. */
+export async function listOrganizationLinks(db: Db, organizationId: string, now: Date, limit = 100): Promise<OrganizationLinkView[]> {
+  const target = alias(connections, "target_connection");
+  const result = alias(connections, "result_connection");
+  const rows = await db
+    .select({
+      id: authorizationLinks.id,
+      connectionId: authorizationLinks.connectionId,
+      customerLabel: authorizationLinks.customerLabel,
+      libraryName: target.libraryName,
+      createdAt: authorizationLinks.createdAt,
+      createdBy: users.email,
+      expiresAt: authorizationLinks.expiresAt,
+      usedAt: authorizationLinks.usedAt,
+      resultConnectionId: authorizationLinks.resultConnectionId,
+      resultLibraryName: result.libraryName,
+    })
+    .from(authorizationLinks)
+    .leftJoin(target, eq(target.id, authorizationLinks.connectionId))
+    .leftJoin(result, eq(result.id, authorizationLinks.resultConnectionId))
+    .leftJoin(users, eq(users.id, authorizationLinks.createdByUserId))
+    .where(eq(authorizationLinks.organizationId, organizationId))
+    .orderBy(desc(authorizationLinks.createdAt), desc(authorizationLinks.id))
+    .limit(limit);
+  return rows.map((row) => ({ ...row, kind: row.connectionId ? "reauthorize" : "connect", state: linkState(row, now) }));
+}
+
+/** Makes an open link stop working at once. Only the organization's own links; used or ended ones stay as they are. */
+export async function withdrawLink(db: Db, args: { organizationId: string; linkId: string; now: Date }): Promise<{ customerLabel: string | null; connectionId: string | null } | null> {
+  const [row] = await db
+    .update(authorizationLinks)
+    .set({ expiresAt: args.now, state: null, codeVerifierCiphertext: null })
+    .where(
+      and(
+        eq(authorizationLinks.id, args.linkId),
+        eq(authorizationLinks.organizationId, args.organizationId),
+        isNull(authorizationLinks.usedAt),
+        gt(authorizationLinks.expiresAt, args.now),
+      ),
+    )
+    .returning({ customerLabel: authorizationLinks.customerLabel, connectionId: authorizationLinks.connectionId });
+  return row ?? null;
 }

@@ -4,6 +4,7 @@ import { notFound, redirect } from "next/navigation";
 import { CreateApiKeyForm } from "@/components/api-keys/create-api-key-form";
 import { RevokeApiKeyForm } from "@/components/api-keys/revoke-api-key-form";
 import { DateTime } from "@/components/date-time";
+import { OrganizationSwitcher } from "@/components/organization-switcher";
 import { Card } from "@/components/ui/card";
 import { apiKeysOf } from "@/lib/dal/api-keys";
 import { portalOrigin } from "@/lib/dal/connections";
@@ -40,21 +41,7 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Sear
         </p>
       </div>
 
-      {user.memberships.length > 1 && (
-        <nav aria-label="Your organizations" className="flex flex-wrap items-center gap-2 text-sm">
-          <span className="text-slate-600">Your organizations:</span>
-          {user.memberships.map((membership) => (
-            <Link
-              key={membership.organizationId}
-              href={`/api-keys?organization=${membership.organizationId}`}
-              aria-current={membership.organizationId === organization.id ? "page" : undefined}
-              className="rounded-full border border-slate-300 px-3 py-1 font-medium text-slate-800 hover:bg-slate-100 aria-[current=page]:border-slate-900 aria-[current=page]:bg-slate-900 aria-[current=page]:text-white"
-            >
-              {membership.organizationName}
-            </Link>
-          ))}
-        </nav>
-      )}
+      <OrganizationSwitcher user={user} current={organization.id} path="/api-keys" />
 
       <Card id="create-api-key" title="Create an API key">
         <CreateApiKeyForm action={createApiKeyAction} organizationId={organization.id} />

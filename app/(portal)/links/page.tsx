@@ -1,0 +1,134 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound, redirect } from "next/navigation";
+import { DateTime } from "@/components/date-time";
+import { AuthorizationLinkForm } from "@/components/links/authorization-link-form";
+import { WithdrawLinkForm } from "@/components/links/withdraw-link-form";
+import { OrganizationSwitcher } from "@/components/organization-switcher";
+import { Card } from "@/components/ui/card";
+import { linksOf, type OrganizationLinkView } from "@/lib/dal/links";
+import { requireMembership, requireUser } from "@/lib/dal/session";
+import { firstParam, type SearchParams } from "@/lib/search-params";
+import { createConnectLinkOnLinksPageAction, withdrawLinkAction } from "./actions";
+
+export const metadata: Metadata = { title: "Authorization links" };
+
+const STATE_STYLE: Record<OrganizationLinkView["state"], { label: string; className: string }> = {
+  open: { label: "Waiting for approval", className: "bg-sky-100 text-sky-900 ring-sky-300" },
+  used: { label: "Used", className: "bg-emerald-100 text-emerald-900 ring-emerald-300" },
+  expired: { label: "Expired", className: "bg-slate-100 text-slate-700 ring-slate-300" },
+  withdrawn: { label: "Withdrawn", className: "bg-amber-100 text-amber-900 ring-amber-300" },
+};
+
+function whom(link: OrganizationLinkView): string {
+  if (link.kind === "reauthorize") return link.libraryName ? `Re-authorize “${link.libraryName}”` : "Re-authorize a connection that was since deleted";
+  return link.customerLabel ?? "A new library";
+}
+
+/**
+ * Connect links for customers without a portal account: create one (shown once), follow which are still waiting,
+ * which were used and for which library, and withdraw the ones that should no longer work.
+ */
+export default async function LinksPage({ searchParams }: { searchParams: SearchParams }) {
+  const params = await searchParams;
+  const user = await requireUser();
+  const organizationId = firstParam(params.organization) || user.memberships[0]?.organizationId;
+  if (!organizationId) redirect(user.isAdmin ? "/admin/organizations" : "/no-organization");
+  const { organization } = await requireMembership(organizationId);
+  const links = await linksOf(user, organization.id);
+  if (!links) notFound();
+  const now = new Date();
+  const waiting = links.filter((link) => link.state === "open").length;
+
+  return (
+    <div className="space-y-8">
+      <div className="space-y-2">
+        <p className="text-sm font-medium text-slate-600">{organization.name}</p>
+        <h1 className="text-3xl font-bold tracking-tight text-slate-900">Authorization links</h1>
+        <p className="max-w-prose leading-7 text-slate-700">
+          Send a customer a link instead of asking them for a portal account. They open it, sign in to Apicbase with their
+          own account and approve; the library active in their Apicbase then appears in {organization.name}&apos;s{" "}
+          <Link href={`/connections?organization=${organization.id}`} className="font-medium text-sky-800 underline underline-offset-2">
+            connections
+          </Link>
+          . Each link works once, for 7 days.
+        </p>
+      </div>
+
+      <OrganizationSwitcher user={user} current={organization.id} path="/links" />
+
+      <Card
+        id="create-connect-link"
+        title="Send a connect link"
+        description="Name the customer so you recognise the connection when it arrives. The link is shown only once: the portal keeps just a fingerprint of it."
+      >
+        <AuthorizationLinkForm action={createConnectLinkOnLinksPageAction} hidden={{ organizationId: organization.id }} kind="connect" />
+      </Card>
+
+      <Card
+        id="links"
+        title={`Links (${waiting} waiting)`}
+        description="Re-authorization links, created on a connection's page, are listed here too."
+      >
+        {links.length === 0 ? (
+          <p className="text-slate-700">No links yet. Create one above and send it to your customer by e-mail or chat.</p>
+        ) : (
+          <ul className="divide-y divide-slate-100">
+            {links.map((link) => {
+              const style = STATE_STYLE[link.state];
+              return (
+                <li key={link.id} className="flex flex-wrap items-start justify-between gap-3 py-3 text-sm">
+                  <div className="space-y-1">
+                    <p className="font-medium text-slate-900">
+                      {whom(link)}
+                      <span className={`ml-2 inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style.className}`}>{style.label}</span>
+                    </p>
+                    <p className="text-slate-600">
+                      Created <DateTime date={link.createdAt} now={now} />
+                      {link.createdBy && <> by {link.createdBy}</>}
+                    </p>
+                    <p className="text-slate-600">
+                      {link.state === "open" && (
+                        <>
+                          Works until <DateTime date={link.expiresAt} now={now} />
+                        </>
+                      )}
+                      {link.state === "used" && link.usedAt && (
+                        <>
+                          Used <DateTime date={link.usedAt} now={now} />
+                          {link.resultConnectionId ? (
+                            <>
+                              {" "}
+                              for{" "}
+                              <Link href={`/connections/${link.resultConnectionId}`} className="font-medium text-sky-800 underline underline-offset-2">
+                                {link.resultLibraryName ?? "the connection"}
+                              </Link>
+                            </>
+                          ) : (
+                            " (approval under way or not completed)"
+                          )}
+                        </>
+                      )}
+                      {link.state === "expired" && (
+                        <>
+                          Expired <DateTime date={link.expiresAt} now={now} /> without being used
+                        </>
+                      )}
+                      {link.state === "withdrawn" && (
+                        <>
+                          Stopped working <DateTime date={link.expiresAt} now={now} />
+                          {link.kind === "reauthorize" ? " (withdrawn, or replaced by a newer link)" : ""}
+                        </>
+                      )}
+                    </p>
+                  </div>
+                  {link.state === "open" && <WithdrawLinkForm action={withdrawLinkAction} organizationId={organization.id} linkId={link.id} label={whom(link)} />}
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+import Link from "next/link";
+import type { PortalUser } from "@/lib/dal/session";
+
+/** For members of several organizations: which one the page shows, and links to the same page for the others. */
+export function OrganizationSwitcher({ user, current, path }: { user: PortalUser; current: string; path: string }) {
+  if (user.memberships.length < 2) return null;
+  return (
+    <nav aria-label="Your organizations" className="flex flex-wrap items-center gap-2 text-sm">
+      <span className="text-slate-600">Your organizations:</span>
+      {user.memberships.map((membership) => (
+        <Link
+          key={membership.organizationId}
+          href={`${path}?organization=${membership.organizationId}`}
+          aria-current={membership.organizationId === current ? "page" : undefined}
+          className="rounded-full border border-slate-300 px-3 py-1 font-medium text-slate-800 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 aria-[current=page]:border-slate-900 aria-[current=page]:bg-slate-900 aria-[current=page]:text-white"
+        >
+          {membership.organizationName}
+        </Link>
+      ))}
+    </nav>
+  );
+}
