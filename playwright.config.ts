@@ -15,6 +15,8 @@ import { EMULATOR_URL, PORTAL_URL } from "./e2e/urls";
 const dataDir = (process.env.E2E_DATA_DIR ??= path.join(tmpdir(), `apicbase-portal-e2e-${Date.now()}-${process.pid}`));
 const authSecret = (process.env.E2E_AUTH_SECRET ??= randomBytes(32).toString("base64url"));
 const encryptionKey = (process.env.E2E_TOKEN_ENCRYPTION_KEY ??= randomBytes(32).toString("base64"));
+// Everything the portal prints, for e2e/zz-logs.spec.ts to search for secrets once every journey has run.
+const portalLog = (process.env.E2E_PORTAL_LOG ??= `${dataDir}.portal.log`);
 
 const chromium = "/usr/bin/chromium";
 const ISOLATED = [
@@ -63,7 +65,7 @@ export default defineConfig({
     },
     {
       name: "portal",
-      command: `node_modules/.bin/next start -p ${new URL(PORTAL_URL).port}`,
+      command: `node_modules/.bin/next start -p ${new URL(PORTAL_URL).port} 2>&1 | tee -a "${portalLog}"`,
       env: {
         // A fresh sandbox whatever the shell or a .env file says (an empty value counts as unset and wins over .env).
         ...Object.fromEntries(ISOLATED.map((name) => [name, ""])),

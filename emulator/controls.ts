@@ -144,6 +144,11 @@ function route(method: string, path: string, body: unknown, state: EmulatorState
   }
 
   if (is("GET", "stats")) return json(200, state.stats);
+  // Every code and token issued so far and every client secret: what must never show up in a client's logs or pages.
+  if (is("GET", "issued-secrets")) {
+    const clientSecrets = [...state.applications.values()].map((app) => app.clientSecret);
+    return json(200, { codes_and_tokens: state.issued, client_secrets: clientSecrets });
+  }
   if (is("POST", "stats/reset")) {
     state.resetStats();
     return json(200, state.stats);

@@ -795,6 +795,20 @@ describe("controls", () => {
     expect((await emu.control.stats()).requests.total).toBe(0);
   });
 
+  it("lists every code and token it issued, across rotation and reset, and the client secrets", async () => {
+    const code = await getCode();
+    const first = (await exchange(code)).body as { access_token: string; refresh_token: string };
+    const rotated = await refresh(first.refresh_token);
+    const minted = await emu.control.mintTokens({ email: NORA.email, client_id: PARTNER.id, scope: "accounts" });
+    await emu.control.reset();
+    const issued = await emu.control.issuedSecrets();
+    const rotatedBody = rotated.body as { access_token: string; refresh_token: string };
+    expect(issued.codes_and_tokens).toEqual(
+      expect.arrayContaining([code, first.access_token, first.refresh_token, rotatedBody.access_token, rotatedBody.refresh_token, minted.access_token, minted.refresh_token]),
+    );
+    expect(issued.client_secrets).toContain(PARTNER.secret);
+  });
+
   it("rejects bad control input with a message", async () => {
     const bad = await fetch(`${emu.url}/__emulator/faults`, { method: "POST", body: JSON.stringify({ endpoint: "token", mode: "explode" }) });
     expect(bad.status).toBe(400);

@@ -137,6 +137,9 @@ export const RATE_WINDOW_MS = 60_000;
  * Everything the emulator knows, in memory. Every method is synchronous: a check and the write that depends on it
  * happen in one turn of the event loop, so concurrent requests cannot both consume the same code or refresh token.
  */
+/** How many issued codes and tokens `issued` keeps (the oldest go first). */
+export const ISSUED_LIMIT = 100_000;
+
 export class EmulatorState {
   readonly clock = new Clock();
   settings: EmulatorSettings;
@@ -152,6 +155,11 @@ export class EmulatorState {
   /** client_id -> times (emulator clock) of the API requests inside the current window */
   rateWindows = new Map<string, number[]>();
   stats: Stats = emptyStats();
+  /**
+   * Every code and token ever issued, newest last (at most ISSUED_LIMIT), kept across resets: tests look for them
+   * where no secret may appear (the portal's logs, pages, audit entries).
+   */
+  readonly issued: string[] = [];
 
   private readonly seed: ParsedSeed;
   private readonly baseSettings: EmulatorSettings;
@@ -200,6 +208,11 @@ export class EmulatorState {
     return this.clock.now();
   }
 
+  private remember(...secrets: string[]): void {
+    this.issued.push(...secrets);
+    if (this.issued.length > ISSUED_LIMIT) this.issued.splice(0, this.issued.length - ISSUED_LIMIT);
+  }
+
   userByEmail(email: string): User | undefined {
     return this.users.find((user) => user.email === email);
   }
@@ -211,6 +224,7 @@ export class EmulatorState {
   createCode(fields: Omit<AuthorizationCode, "code" | "expiresAt">): AuthorizationCode {
     const code = { ...fields, code: generateToken(), expiresAt: this.now() + this.settings.code_lifetime_seconds * 1000 };
     this.codes.set(code.code, code);
+    this.remember(code.code);
     return code;
   }
 
@@ -219,6 +233,7 @@ export class EmulatorState {
     const refresh: RefreshToken = { token: generateToken(), clientId, userId, scopes, accessToken: access.token, revokedAt: null };
     this.accessTokens.set(access.token, access);
     this.refreshTokens.set(refresh.token, refresh);
+    this.remember(access.token, refresh.token);
     return { access, refresh };
   }
 
@@ -237,6 +252,7 @@ export class EmulatorState {
         expiresAt: this.now() + this.settings.access_token_lifetime_seconds * 1000,
       };
       this.accessTokens.set(access.token, access);
+      this.remember(access.token);
       used.accessToken = access.token;
       used.scopes = scopes;
       return { access, refresh: used };

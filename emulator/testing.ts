@@ -76,6 +76,10 @@ export class EmulatorControl {
   async resetStats(): Promise<void> {
     await this.call("POST", "stats/reset");
   }
+  /** Every code and token the emulator issued (across resets) and every client secret it knows. */
+  issuedSecrets(): Promise<{ codes_and_tokens: string[]; client_secrets: string[] }> {
+    return this.call("GET", "issued-secrets");
+  }
 }
 
 /** Starts an emulator on 127.0.0.1 with a free port; the demo seed unless another is given. */
