@@ -28,6 +28,8 @@ export default defineConfig({
   testDir: "e2e",
   outputDir: "test-results/e2e",
   globalTeardown: "./e2e/global-teardown.ts",
+  // A journey takes 5-25 s on an idle 2-core machine, and two to three times that while other work runs on it.
+  timeout: 90_000,
   forbidOnly: !!process.env.CI,
   retries: process.env.CI ? 1 : 0,
   workers: process.env.CI ? 2 : undefined,

@@ -1,24 +1,17 @@
 import Link from "next/link";
-import { Brand } from "@/components/brand";
+import { PublicShell } from "@/components/public-shell";
 import { buttonClasses } from "@/components/ui/button";
 
 export default function NotFound() {
   return (
-    <div className="flex min-h-screen flex-col">
-      <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto max-w-3xl px-6 py-4">
-          <Brand />
-        </div>
-      </header>
-      <main className="mx-auto w-full max-w-xl flex-1 space-y-4 px-6 py-12">
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">Page not found</h1>
-        <p className="leading-7 text-slate-700">
-          This page does not exist, or it belongs to an organization you are not a member of.
-        </p>
-        <Link href="/connections" className={buttonClasses("secondary")}>
-          Go to your connections
-        </Link>
-      </main>
-    </div>
+    <PublicShell mainClassName="mx-auto w-full max-w-xl flex-1 space-y-4 px-6 py-12">
+      <h1 className="text-3xl font-bold tracking-tight text-slate-900">Page not found</h1>
+      <p className="leading-7 text-slate-700">
+        This page does not exist, or it belongs to an organization you are not a member of.
+      </p>
+      <Link href="/connections" className={buttonClasses("secondary")}>
+        Go to your connections
+      </Link>
+    </PublicShell>
   );
 }

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { Brand } from "@/components/brand";
+import { PublicShell } from "@/components/public-shell";
 import { ApicbaseTargetBanner } from "@/components/apicbase-target-banner";
 import { EndpointList } from "@/components/endpoint-list";
 import { apicbaseWebBase, resolveApicbaseSettings } from "@/lib/apicbase/config";
@@ -23,88 +23,83 @@ export default async function Home() {
   const base = apicbaseWebBase(config, settings);
 
   return (
-    <div className="flex min-h-screen flex-col">
-      <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto max-w-3xl px-6 py-4">
-          <Brand />
-        </div>
-      </header>
-
-      <main className="mx-auto w-full max-w-3xl flex-1 space-y-8 px-6 py-10">
-        <div className="space-y-3">
-          <h1 className="text-3xl font-bold tracking-tight text-slate-900">Apicbase partner portal</h1>
-          <p className="text-lg leading-7 text-slate-700">
-            Connect your customers&apos; Apicbase libraries, keep every connection&apos;s tokens alive and repair the
-            ones that break, before a sync fails.
+    <PublicShell
+      mainClassName="mx-auto w-full max-w-3xl flex-1 space-y-8 px-6 py-10"
+      footer={
+        <footer className="border-t border-slate-200 bg-white">
+          <p className="mx-auto max-w-3xl px-6 py-4 text-sm text-slate-600">
+            Configuration comes from the environment; README.md lists every setting.
           </p>
+        </footer>
+      }
+    >
+      <div className="space-y-3">
+        <h1 className="text-3xl font-bold tracking-tight text-slate-900">Apicbase partner portal</h1>
+        <p className="text-lg leading-7 text-slate-700">
+          Connect your customers&apos; Apicbase libraries, keep every connection&apos;s tokens alive and repair the
+          ones that break, before a sync fails.
+        </p>
+      </div>
+
+      <ApicbaseTargetBanner target={settings.target} base={base} />
+
+      <section aria-labelledby="start-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+        <h2 id="start-title" className="text-lg font-semibold text-slate-900">Get started</h2>
+        <p className="mt-2 leading-7 text-slate-700">
+          Sign in with your Apicbase account. Partner members then see their organization&apos;s connections,
+          connect libraries and repair broken ones; admins manage organizations and their members.
+        </p>
+        <Link
+          href="/signin"
+          className="mt-4 inline-flex items-center rounded-lg bg-slate-900 px-4 py-2 text-sm font-semibold text-white hover:bg-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+        >
+          Sign in
+        </Link>
+      </section>
+
+      <section aria-labelledby="endpoints-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+        <h2 id="endpoints-title" className="text-lg font-semibold text-slate-900">Apicbase endpoints</h2>
+        <p className="mt-1 text-sm text-slate-600">The client secret is configured but never shown.</p>
+        <div className="mt-4">
+          <EndpointList endpoints={settings.endpoints} clientId={settings.clientId} />
         </div>
+      </section>
 
-        <ApicbaseTargetBanner target={settings.target} base={base} />
-
-        <section aria-labelledby="start-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
-          <h2 id="start-title" className="text-lg font-semibold text-slate-900">Get started</h2>
-          <p className="mt-2 leading-7 text-slate-700">
-            Sign in with your Apicbase account. Partner members then see their organization&apos;s connections,
-            connect libraries and repair broken ones; admins manage organizations and their members.
+      {settings.target === "sandbox" && (
+        <section aria-labelledby="demo-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+          <h2 id="demo-title" className="text-lg font-semibold text-slate-900">Demo logins</h2>
+          <p className="mt-1 text-sm leading-6 text-slate-600">
+            Accounts of the emulator; they work at its{" "}
+            <a className="font-medium text-sky-800 underline underline-offset-2 hover:text-sky-950" href={`${base}/accounts/login/`}>
+              login page
+            </a>
+            .
           </p>
-          <Link
-            href="/signin"
-            className="mt-4 inline-flex items-center rounded-lg bg-slate-900 px-4 py-2 text-sm font-semibold text-white hover:bg-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
-          >
-            Sign in
-          </Link>
-        </section>
-
-        <section aria-labelledby="endpoints-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
-          <h2 id="endpoints-title" className="text-lg font-semibold text-slate-900">Apicbase endpoints</h2>
-          <p className="mt-1 text-sm text-slate-600">The client secret is configured but never shown.</p>
-          <div className="mt-4">
-            <EndpointList endpoints={settings.endpoints} clientId={settings.clientId} />
+          {/* Focusable so keyboard users can scroll it on narrow screens. */}
+          <div className="mt-4 overflow-x-auto" tabIndex={0} aria-labelledby="demo-title" role="group">
+            <table className="w-full text-left text-sm whitespace-nowrap">
+              <thead className="border-b border-slate-200 text-slate-600">
+                <tr>
+                  <th scope="col" className="py-2 pr-4 font-medium">User name</th>
+                  <th scope="col" className="py-2 pr-4 font-medium">Password</th>
+                  <th scope="col" className="py-2 pr-4 font-medium">Role</th>
+                  <th scope="col" className="py-2 font-medium">Libraries</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {SANDBOX_USERS.map((user) => (
+                  <tr key={user.email}>
+                    <td className="py-2 pr-4 font-mono text-slate-900">{user.email}</td>
+                    <td className="py-2 pr-4 font-mono text-slate-900">{user.password}</td>
+                    <td className="py-2 pr-4 text-slate-700">{user.role}</td>
+                    <td className="py-2 text-slate-700">{libraryNames(user.libraries)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </div>
         </section>
-
-        {settings.target === "sandbox" && (
-          <section aria-labelledby="demo-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
-            <h2 id="demo-title" className="text-lg font-semibold text-slate-900">Demo logins</h2>
-            <p className="mt-1 text-sm leading-6 text-slate-600">
-              Accounts of the emulator; they work at its{" "}
-              <a className="font-medium text-sky-800 underline underline-offset-2 hover:text-sky-950" href={`${base}/accounts/login/`}>
-                login page
-              </a>
-              .
-            </p>
-            {/* Focusable so keyboard users can scroll it on narrow screens. */}
-            <div className="mt-4 overflow-x-auto" tabIndex={0} aria-labelledby="demo-title" role="group">
-              <table className="w-full text-left text-sm whitespace-nowrap">
-                <thead className="border-b border-slate-200 text-slate-600">
-                  <tr>
-                    <th scope="col" className="py-2 pr-4 font-medium">User name</th>
-                    <th scope="col" className="py-2 pr-4 font-medium">Password</th>
-                    <th scope="col" className="py-2 pr-4 font-medium">Role</th>
-                    <th scope="col" className="py-2 font-medium">Libraries</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {SANDBOX_USERS.map((user) => (
-                    <tr key={user.email}>
-                      <td className="py-2 pr-4 font-mono text-slate-900">{user.email}</td>
-                      <td className="py-2 pr-4 font-mono text-slate-900">{user.password}</td>
-                      <td className="py-2 pr-4 text-slate-700">{user.role}</td>
-                      <td className="py-2 text-slate-700">{libraryNames(user.libraries)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </section>
-        )}
-      </main>
-
-      <footer className="border-t border-slate-200 bg-white">
-        <p className="mx-auto max-w-3xl px-6 py-4 text-sm text-slate-600">
-          Configuration comes from the environment; README.md lists every setting.
-        </p>
-      </footer>
-    </div>
+      )}
+    </PublicShell>
   );
 }
