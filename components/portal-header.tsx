@@ -24,7 +24,7 @@ export function PortalHeader({ user }: { user: PortalUser }) {
             </Link>
           )}
           {user.isAdmin && (
-            <Link href="/admin/organizations" className={navLink}>
+            <Link href="/admin" className={navLink}>
               Admin
             </Link>
           )}

@@ -6,6 +6,7 @@
  * `revoking` (the process died, Apicbase answered 5xx) is finished by the refresher's sweep or the next attempt.
  */
 import { and, asc, eq, lt, ne, sql } from "drizzle-orm";
+import { z } from "zod";
 import { ApicbaseError } from "@/lib/apicbase/errors";
 import { recordAudit } from "@/lib/audit";
 import { connections, type Connection } from "@/lib/db/schema";
@@ -17,6 +18,19 @@ export const REVOKE_GRACE_MS = 2 * 60_000;
 /** Apicbase failing the revocation this long after it was asked for: the tokens are deleted anyway. */
 export const REVOKE_GIVE_UP_MS = 24 * 3600_000;
 export const REASON_MAX_LENGTH = 500;
+
+/** Why a connection is revoked: required, kept with the row and in the audit log, shown to its organization. */
+export const revokeReason = z
+  .string({ error: "Say why this connection is revoked." })
+  .transform((value) => value.replace(/\s+/g, " ").trim())
+  .pipe(
+    z
+      .string()
+      .min(1, "Say why this connection is revoked: the organization and the audit log see it.")
+      .min(3, "Use at least 3 characters.")
+      .max(REASON_MAX_LENGTH, `Use at most ${REASON_MAX_LENGTH} characters.`)
+      .regex(/^\P{C}*$/u, "Use letters, digits, spaces and punctuation only."),
+  );
 
 export type Revocation = "revoked" | "unsupported" | "failed" | "pending";
 export type DisconnectResult = { ok: true; revocation: Revocation; message: string } | Failure;
