@@ -104,6 +104,7 @@ test("an admin registers an application with a wrong secret; Test credentials sa
   const leftover = admin.getByRole("button", { name: `Delete ${APPLICATION}` });
   if (await leftover.count()) {
     await leftover.click();
+    await admin.getByRole("dialog", { name: `Delete “${APPLICATION}”?` }).getByRole("button", { name: "Yes, delete" }).click();
     await expect(admin.getByRole("region", { name: APPLICATION })).toHaveCount(0);
   }
 
@@ -194,6 +195,14 @@ test("removing a member from an organization ends their session at once", async 
   await expect(row).toContainText("1 active session");
   await screenshot(admin, "admin-members");
   await row.getByRole("button", { name: `Remove sam@sandbox.test from ${ORGANIZATION}` }).click();
+  const confirmRemoval = admin.getByRole("dialog", { name: `Remove sam@sandbox.test from ${ORGANIZATION}?` });
+  await expect(confirmRemoval).toContainText("signed out of the portal everywhere at once");
+  await expect(confirmRemoval.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await admin.keyboard.press("Escape");
+  await expect(confirmRemoval).toBeHidden();
+  await expect(row).toContainText(ORGANIZATION);
+  await row.getByRole("button", { name: `Remove sam@sandbox.test from ${ORGANIZATION}` }).click();
+  await confirmRemoval.getByRole("button", { name: "Yes, remove" }).click();
   await expect(admin.getByRole("status").filter({ hasText: "Removed" })).toHaveText(/Removed, and signed out of the portal everywhere\./);
   await expect(row).not.toContainText(ORGANIZATION);
   await expect(row).toContainText("Not signed in");
@@ -226,6 +235,7 @@ test("an admin ends one session, then all sessions of a user, from /admin/sessio
   await screenshot(admin, "admin-sessions");
 
   await sams.getByRole("button", { name: `End session ${laptopPrint} of sam@sandbox.test` }).click();
+  await admin.getByRole("dialog", { name: `End session ${laptopPrint} of sam@sandbox.test?` }).getByRole("button", { name: "Yes, end session" }).click();
   await expect(admin.getByRole("status").filter({ hasText: laptopPrint })).toHaveText(
     `Ended session ${laptopPrint} of sam@sandbox.test: their next click lands on the sign-in page.`,
   );
@@ -235,6 +245,7 @@ test("an admin ends one session, then all sessions of a user, from /admin/sessio
   await expect(phone.getByRole("heading", { level: 1, name: "You're not in an organization yet" })).toBeVisible();
 
   await sams.getByRole("button", { name: "End all sessions of sam@sandbox.test" }).click();
+  await admin.getByRole("dialog", { name: "End all sessions of sam@sandbox.test?" }).getByRole("button", { name: "Yes, end all sessions" }).click();
   await expect(admin.getByRole("status").filter({ hasText: "Ended 1 session" })).toHaveText("Ended 1 session of sam@sandbox.test.");
   await expect(sams).toHaveCount(0);
   await phone.goto("/no-organization");
@@ -361,7 +372,10 @@ test("a partner calling the admin actions and routes directly is refused, and no
   await admin.goto("/admin/sessions");
   forged.push({
     what: "end the admin's sessions",
-    request: await captureAction(admin, () => admin.getByRole("button", { name: "End all sessions of admin@sandbox.test" }).click()),
+    request: await captureAction(admin, async () => {
+      await admin.getByRole("button", { name: "End all sessions of admin@sandbox.test" }).click();
+      await admin.getByRole("dialog", { name: "End all sessions of admin@sandbox.test?" }).getByRole("button", { name: "Yes, end all sessions" }).click();
+    }),
   });
   await admin.goto("/admin/members");
   forged.push({
@@ -426,6 +440,7 @@ test("a forged server-action request with a foreign Origin changes nothing", asy
   await card.getByRole("button", { name: `Enable ${APPLICATION}` }).click();
   await expect(admin.getByRole("status").filter({ hasText: "enabled again" })).toHaveText(`“${APPLICATION}” is enabled again.`);
   await card.getByRole("button", { name: `Delete ${APPLICATION}` }).click();
+  await admin.getByRole("dialog", { name: `Delete “${APPLICATION}”?` }).getByRole("button", { name: "Yes, delete" }).click();
   await expect(admin.getByRole("status").filter({ hasText: "Deleted" })).toHaveText(`Deleted “${APPLICATION}”.`);
   await expect(card).toHaveCount(0);
 });

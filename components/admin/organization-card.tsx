@@ -75,6 +75,11 @@ export function OrganizationCard({
                       action={actions.removeMember}
                       fields={{ organizationId: id, userId: member.userId }}
                       label={`Remove ${member.email ?? member.name ?? "this member"} from ${name}`}
+                      confirm={{
+                        title: `Remove ${member.email ?? member.name ?? "this member"} from ${name}?`,
+                        body: "They lose access to the organization's connections and are signed out of the portal everywhere at once.",
+                        confirmText: "Yes, remove",
+                      }}
                     />
                   </td>
                 </tr>

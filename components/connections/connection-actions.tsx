@@ -167,7 +167,11 @@ function ActionOutcome({ outcome, connection }: { outcome: NonNullable<Outcome>;
   return (
     <div
       className={`rounded-lg border px-4 py-3 text-sm leading-6 ${
-        result.ok ? "border-emerald-300 bg-emerald-50 text-emerald-950" : "border-red-300 bg-red-50 text-red-900"
+        result.ok
+          ? result.warning
+            ? "border-amber-300 bg-amber-50 text-amber-950"
+            : "border-emerald-300 bg-emerald-50 text-emerald-950"
+          : "border-red-300 bg-red-50 text-red-900"
       }`}
     >
       <p className="font-medium">{result.message}</p>

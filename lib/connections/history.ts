@@ -14,6 +14,7 @@ const EVENT_LABELS: Record<string, string> = {
   connection_disconnected: "Disconnected",
   connection_revocation_pending: "Revocation pending",
   access_refused: "Access refused",
+  authorization_link_created: "Authorization link created",
 };
 
 export function eventLabel(event: string): string {

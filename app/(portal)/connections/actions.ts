@@ -31,6 +31,8 @@ export type ConnectionActionResult = ActionResult<"connectionId" | "reason"> & {
     portalExpiresAt: string | null;
     activeLibrary: { id: number; name: string } | null;
   };
+  /** Done, but with something left for a person to do (a grant Apicbase could not revoke): shown as a warning. */
+  warning?: boolean;
 };
 
 const refused = (message: string): ConnectionActionResult => ({ ok: false, message, fieldErrors: {} });
@@ -98,7 +100,7 @@ export async function disconnectConnectionAction(_previous: ConnectionActionResu
   }
   const result = await disconnectConnection(await connectionContext(access.user), { ...access, reason: reason.data });
   if (!result.ok) return refused(result.message);
-  return { ok: true, message: result.message };
+  return { ok: true, message: result.message, ...(result.revocation === "revoked" ? {} : { warning: true }) };
 }
 
 async function beginAuthorization(user: PortalUser, args: { organizationId: string; applicationId: string; scopes: string[]; reauthorizeConnectionId?: string }) {
