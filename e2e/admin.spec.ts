@@ -198,6 +198,7 @@ test("removing a member from an organization ends their session at once", async 
   const confirmRemoval = admin.getByRole("dialog", { name: `Remove sam@sandbox.test from ${ORGANIZATION}?` });
   await expect(confirmRemoval).toContainText("signed out of the portal everywhere at once");
   await expect(confirmRemoval.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await screenshot(admin, "admin-remove-member-confirm");
   await admin.keyboard.press("Escape");
   await expect(confirmRemoval).toBeHidden();
   await expect(row).toContainText(ORGANIZATION);
@@ -284,6 +285,8 @@ test("an admin sees every organization's connections, revokes one with a reason,
   await screenshot(admin, "admin-connections");
   await admin.goto("/admin/organizations");
   await expect(admin.getByRole("list", { name: `Connections of ${REVOKE_ORGANIZATION} by status` })).toContainText("Active");
+  await admin.getByRole("region", { name: REVOKE_ORGANIZATION }).scrollIntoViewIfNeeded();
+  await admin.screenshot({ path: path.join(SCREENSHOTS_DIR, "admin-organizations.png") });
 
   await admin.goto(revokeConnectionUrl);
   await admin.getByRole("button", { name: "Disconnect" }).click();
