@@ -27,6 +27,8 @@ export default defineConfig({
   outputDir: "test-results/e2e",
   globalTeardown: "./e2e/global-teardown.ts",
   forbidOnly: !!process.env.CI,
+  // Journeys sign in through Apicbase's pages several times; on a loaded 2-core machine 30 s is too tight.
+  timeout: 60_000,
   retries: process.env.CI ? 1 : 0,
   workers: process.env.CI ? 2 : undefined,
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],

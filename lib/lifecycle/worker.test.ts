@@ -16,9 +16,14 @@ function runWorker(env: Record<string, string>, until?: (output: string) => bool
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
+    let signalled = false;
     const collect = (chunk: Buffer) => {
       output += chunk.toString();
-      if (until?.(output) && child.exitCode === null) child.kill("SIGTERM");
+      // Once: a second SIGTERM while the worker shuts down makes tsx exit with 143 instead of the worker's 0.
+      if (!signalled && until?.(output) && child.exitCode === null) {
+        signalled = true;
+        child.kill("SIGTERM");
+      }
     };
     child.stdout.on("data", collect);
     child.stderr.on("data", collect);
