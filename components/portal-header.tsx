@@ -29,7 +29,7 @@ export function PortalHeader({ user }: { user: PortalUser }) {
             </>
           )}
           {user.isAdmin && (
-            <Link href="/admin/organizations" className={navLink}>
+            <Link href="/admin" className={navLink}>
               Admin
             </Link>
           )}

@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page, type Request } from "@playwright/test";
-import { SANDBOX_DESK_APP, SANDBOX_USERS } from "../lib/sandbox";
+import { EmulatorControl } from "../emulator/testing";
+import { SANDBOX_DESK_APP, SANDBOX_PARTNER_APP, SANDBOX_USERS } from "../lib/sandbox";
+import { answerConsent, logInAtApicbase } from "./journey";
 import { EMULATOR_URL, PORTAL_URL, SCREENSHOTS_DIR } from "./urls";
 
 /**
@@ -17,6 +19,11 @@ type SandboxLogin = "admin" | "partner" | "sam";
 const APPLICATION = "Desk app (e2e)";
 const WRONG_SECRET = "definitely-not-the-desk-secret";
 const ORGANIZATION = `Session Kitchen ${Date.now().toString(36)}`;
+/** The admin's own organization for the revoke journeys: the sandbox organization stays empty for later specs. */
+const REVOKE_ORGANIZATION = `Revoke Kitchen ${Date.now().toString(36)}`;
+const REVOKE_REASON = "Contract ended (e2e)";
+const UNSUPPORTED_REASON = "Owner asked, no revocation endpoint (e2e)";
+const emulator = new EmulatorControl(EMULATOR_URL);
 
 async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
@@ -97,6 +104,7 @@ test("an admin registers an application with a wrong secret; Test credentials sa
   const leftover = admin.getByRole("button", { name: `Delete ${APPLICATION}` });
   if (await leftover.count()) {
     await leftover.click();
+    await admin.getByRole("dialog", { name: `Delete “${APPLICATION}”?` }).getByRole("button", { name: "Yes, delete" }).click();
     await expect(admin.getByRole("region", { name: APPLICATION })).toHaveCount(0);
   }
 
@@ -187,6 +195,15 @@ test("removing a member from an organization ends their session at once", async 
   await expect(row).toContainText("1 active session");
   await screenshot(admin, "admin-members");
   await row.getByRole("button", { name: `Remove sam@sandbox.test from ${ORGANIZATION}` }).click();
+  const confirmRemoval = admin.getByRole("dialog", { name: `Remove sam@sandbox.test from ${ORGANIZATION}?` });
+  await expect(confirmRemoval).toContainText("signed out of the portal everywhere at once");
+  await expect(confirmRemoval.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await screenshot(admin, "admin-remove-member-confirm");
+  await admin.keyboard.press("Escape");
+  await expect(confirmRemoval).toBeHidden();
+  await expect(row).toContainText(ORGANIZATION);
+  await row.getByRole("button", { name: `Remove sam@sandbox.test from ${ORGANIZATION}` }).click();
+  await confirmRemoval.getByRole("button", { name: "Yes, remove" }).click();
   await expect(admin.getByRole("status").filter({ hasText: "Removed" })).toHaveText(/Removed, and signed out of the portal everywhere\./);
   await expect(row).not.toContainText(ORGANIZATION);
   await expect(row).toContainText("Not signed in");
@@ -219,6 +236,7 @@ test("an admin ends one session, then all sessions of a user, from /admin/sessio
   await screenshot(admin, "admin-sessions");
 
   await sams.getByRole("button", { name: `End session ${laptopPrint} of sam@sandbox.test` }).click();
+  await admin.getByRole("dialog", { name: `End session ${laptopPrint} of sam@sandbox.test?` }).getByRole("button", { name: "Yes, end session" }).click();
   await expect(admin.getByRole("status").filter({ hasText: laptopPrint })).toHaveText(
     `Ended session ${laptopPrint} of sam@sandbox.test: their next click lands on the sign-in page.`,
   );
@@ -228,12 +246,123 @@ test("an admin ends one session, then all sessions of a user, from /admin/sessio
   await expect(phone.getByRole("heading", { level: 1, name: "You're not in an organization yet" })).toBeVisible();
 
   await sams.getByRole("button", { name: "End all sessions of sam@sandbox.test" }).click();
+  await admin.getByRole("dialog", { name: "End all sessions of sam@sandbox.test?" }).getByRole("button", { name: "Yes, end all sessions" }).click();
   await expect(admin.getByRole("status").filter({ hasText: "Ended 1 session" })).toHaveText("Ended 1 session of sam@sandbox.test.");
   await expect(sams).toHaveCount(0);
   await phone.goto("/no-organization");
   await expect(phone).toHaveURL(/\/signin(\?|$)/);
   await laptop.context().close();
   await phone.context().close();
+});
+
+let revokeConnectionUrl: string;
+
+const resultOf = (page: Page) => page.getByRole("status", { name: "Result of the last action" });
+const factOf = (page: Page, label: string) => page.locator("dt", { hasText: new RegExp(`^${label}$`) }).locator("xpath=following-sibling::dd[1]");
+
+test("an admin sees every organization's connections, revokes one with a reason, and its old tokens are dead at Apicbase", async () => {
+  // An organization of the admin's making, connected by the admin (active library Bistro Nord) through the real flow.
+  await admin.goto("/admin/organizations");
+  const create = admin.getByRole("region", { name: "Create organization" });
+  await create.getByLabel("Organization name").fill(REVOKE_ORGANIZATION);
+  await create.getByRole("button", { name: "Create organization" }).click();
+  const card = admin.getByRole("region", { name: REVOKE_ORGANIZATION });
+  await expect(card).toContainText("No library connected yet");
+  await card.getByRole("link", { name: "0 connections" }).click();
+  await expect(admin).toHaveURL(/\/connections\?organization=/);
+  await admin.getByRole("button", { name: "Connect a library" }).click();
+  await answerConsent(admin);
+  await expect(admin.getByRole("heading", { name: "Bistro Nord" })).toBeVisible();
+  revokeConnectionUrl = admin.url().split("?")[0]!;
+
+  // The admin area lists it with its organization, searchable like the partner dashboard.
+  await admin.goto("/admin/connections?q=bistro");
+  await expect(admin.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Connections" })).toHaveAttribute("aria-current", "page");
+  const row = admin.getByRole("row", { name: new RegExp(REVOKE_ORGANIZATION) });
+  await expect(row.locator("[data-status]")).toHaveText("Active");
+  await expect(admin.getByRole("columnheader", { name: "Organization" })).toBeVisible();
+  await admin.setViewportSize({ width: 1280, height: 900 });
+  await screenshot(admin, "admin-connections");
+  await admin.goto("/admin/organizations");
+  await expect(admin.getByRole("list", { name: `Connections of ${REVOKE_ORGANIZATION} by status` })).toContainText("Active");
+  await admin.getByRole("region", { name: REVOKE_ORGANIZATION }).scrollIntoViewIfNeeded();
+  await admin.screenshot({ path: path.join(SCREENSHOTS_DIR, "admin-organizations.png") });
+
+  await admin.goto(revokeConnectionUrl);
+  await admin.getByRole("button", { name: "Disconnect" }).click();
+  const dialog = admin.getByRole("dialog", { name: "Disconnect Bistro Nord?" });
+  await expect(dialog.getByLabel("Reason")).toBeFocused();
+  await dialog.getByLabel("Reason").fill(REVOKE_REASON);
+  await screenshot(admin, "admin-revoke-confirm");
+  await dialog.getByRole("button", { name: "Yes, disconnect" }).click();
+  await expect(resultOf(admin)).toContainText('"Bistro Nord" is disconnected: Apicbase revoked the grant and the portal deleted its tokens.');
+  await expect(factOf(admin, "Revoked")).toContainText("By admin@sandbox.test");
+  await expect(factOf(admin, "Revoked")).toContainText(`Why: ${REVOKE_REASON}`);
+
+  // Nothing the portal held for that grant is alive at Apicbase any more (the sign-in grants were handed back too).
+  const leftover = await emulator.revokeGrant({ email: "admin@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId });
+  expect(leftover.revoked).toMatchObject({ access_tokens: 0, refresh_tokens: 0 });
+
+  await admin.goto("/admin");
+  await expect(admin.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
+  await expect(admin.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Overview" })).toHaveAttribute("aria-current", "page");
+  const revoked = admin.getByRole("region", { name: "Recently revoked connections" });
+  await expect(revoked.getByRole("row", { name: new RegExp(REVOKE_ORGANIZATION) })).toContainText(REVOKE_REASON);
+  await screenshot(admin, "admin-overview");
+});
+
+test("an admin re-authorizes the revoked connection through a link the library owner opens", async ({ browser }) => {
+  await admin.goto(revokeConnectionUrl);
+  await admin.getByRole("button", { name: "Create re-authorization link" }).click();
+  const link = await admin.getByLabel("Authorization link", { exact: true }).inputValue();
+
+  const owner = await browser.newContext();
+  const ownerPage = await owner.newPage();
+  await ownerPage.goto(link);
+  await ownerPage.getByRole("button", { name: "Continue to Apicbase" }).click();
+  await logInAtApicbase(ownerPage, "admin");
+  await answerConsent(ownerPage);
+  await expect(ownerPage.getByRole("heading", { name: "Re-authorized" })).toBeVisible();
+  await owner.close();
+
+  await admin.goto(revokeConnectionUrl);
+  await expect(admin.locator("main h1 + [data-status]")).toHaveText("Active");
+  await expect(admin.getByRole("button", { name: "Disconnect" })).toBeVisible();
+});
+
+test("revoking where Apicbase has no revocation endpoint says so and tells how the owner removes the app", async ({ browser }) => {
+  // A partner replaying the admin's revoke of another organization's connection is refused, and nothing changes.
+  await admin.goto(revokeConnectionUrl);
+  await admin.getByRole("button", { name: "Disconnect" }).click();
+  const dialog = admin.getByRole("dialog", { name: "Disconnect Bistro Nord?" });
+  await dialog.getByLabel("Reason").fill("forged by a partner");
+  const forged = await captureAction(admin, () => dialog.getByRole("button", { name: "Yes, disconnect" }).click());
+  const partner = await signedIn(browser, "partner");
+  const refused = await (await replay(partner.request, forged)).text();
+  expect(refused).toContain("This connection does not exist or belongs to another organization.");
+  expect(refused).not.toContain("Bistro Nord");
+  const list = await partner.request.get("/api/portal/connections?scope=all");
+  expect(list.status()).toBe(404);
+  await partner.context().close();
+  await admin.goto(revokeConnectionUrl);
+  await expect(admin.locator("main h1 + [data-status]")).toHaveText("Active");
+
+  await emulator.settings({ revocation_endpoint: false });
+  try {
+    await admin.getByRole("button", { name: "Disconnect" }).click();
+    await dialog.getByLabel("Reason").fill(UNSUPPORTED_REASON);
+    await dialog.getByRole("button", { name: "Yes, disconnect" }).click();
+    await expect(resultOf(admin)).toContainText("This Apicbase offers no revocation endpoint (it answered 404 or 405)");
+    await expect(resultOf(admin)).toContainText("The library owner can remove the application in Apicbase");
+    await expect(admin.locator("main h1 + [data-status]")).toHaveText("Revoked");
+    await expect(factOf(admin, "Revoked")).toContainText(`Why: ${UNSUPPORTED_REASON}`);
+    await screenshot(admin, "admin-revoke-unsupported");
+  } finally {
+    await emulator.settings({ revocation_endpoint: true });
+  }
+  // The grant is indeed still live at Apicbase: what the owner removing the app would end.
+  const live = await emulator.revokeGrant({ email: "admin@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId });
+  expect(live.revoked.refresh_tokens).toBe(1);
 });
 
 test("a partner calling the admin actions and routes directly is refused, and nothing changes", async ({ browser }) => {
@@ -246,7 +375,10 @@ test("a partner calling the admin actions and routes directly is refused, and no
   await admin.goto("/admin/sessions");
   forged.push({
     what: "end the admin's sessions",
-    request: await captureAction(admin, () => admin.getByRole("button", { name: "End all sessions of admin@sandbox.test" }).click()),
+    request: await captureAction(admin, async () => {
+      await admin.getByRole("button", { name: "End all sessions of admin@sandbox.test" }).click();
+      await admin.getByRole("dialog", { name: "End all sessions of admin@sandbox.test?" }).getByRole("button", { name: "Yes, end all sessions" }).click();
+    }),
   });
   await admin.goto("/admin/members");
   forged.push({
@@ -260,7 +392,7 @@ test("a partner calling the admin actions and routes directly is refused, and no
     expect(await response.text(), what).toContain("Only portal admins can do this.");
   }
 
-  for (const page of ["/admin/applications", "/admin/members", "/admin/sessions", "/admin/audit"]) {
+  for (const page of ["/admin", "/admin/connections", "/admin/organizations", "/admin/applications", "/admin/members", "/admin/sessions", "/admin/audit"]) {
     const response = await partner.goto(page);
     expect(response?.status(), page).toBe(404);
     await expect(partner.getByRole("heading", { level: 1, name: "Admins only" })).toBeVisible();
@@ -311,6 +443,7 @@ test("a forged server-action request with a foreign Origin changes nothing", asy
   await card.getByRole("button", { name: `Enable ${APPLICATION}` }).click();
   await expect(admin.getByRole("status").filter({ hasText: "enabled again" })).toHaveText(`“${APPLICATION}” is enabled again.`);
   await card.getByRole("button", { name: `Delete ${APPLICATION}` }).click();
+  await admin.getByRole("dialog", { name: `Delete “${APPLICATION}”?` }).getByRole("button", { name: "Yes, delete" }).click();
   await expect(admin.getByRole("status").filter({ hasText: "Deleted" })).toHaveText(`Deleted “${APPLICATION}”.`);
   await expect(card).toHaveCount(0);
 });
@@ -341,6 +474,12 @@ test("the audit log lists each of these events, filters them in the URL, and exp
   for (const event of ["Application registered", "Application secret replaced", "Application disabled", "Application enabled", "Application deleted", "Session ended", "All sessions of a user ended"]) {
     await expect(table.getByRole("row", { name: new RegExp(event) }).first(), event).toBeVisible();
   }
+  await admin.goto("/admin/audit?event=connection_disconnected");
+  await expect(table.getByRole("row", { name: new RegExp(REVOKE_REASON.replace(/[()]/g, "\\$&")) }).first()).toContainText("grant revoked at Apicbase");
+  await expect(table.getByRole("row", { name: /Apicbase offers no revocation/ }).first()).toContainText(UNSUPPORTED_REASON);
+  await expect(table.getByRole("row").filter({ hasText: REVOKE_REASON }).first()).toContainText(REVOKE_ORGANIZATION);
+  await admin.goto("/admin/audit?event=connection_reauthorized");
+  await expect(table.getByRole("row", { name: /Connection re-authorized/ }).first()).toContainText(REVOKE_ORGANIZATION);
   await admin.goto("/admin/audit?event=access_refused&actor=partner%40sandbox.test");
   await expect(table.getByRole("row", { name: /tried: disable application/ }).first()).toBeVisible();
   await expect(table.getByRole("row", { name: /tried: export audit log/ }).first()).toBeVisible();
@@ -362,10 +501,12 @@ test("the audit log lists each of these events, filters them in the URL, and exp
   expect(file.suggestedFilename()).toMatch(/^audit-log-\d{8}-\d{4}\.csv$/);
   const csv = await readFile((await file.path())!, "utf8");
   expect(csv.startsWith("\uFEFFtime_utc,actor,actor_user_id,organization,")).toBe(true);
-  for (const event of ["application_registered", "application_credentials_tested", "application_secret_replaced", "member_removed", "session_ended", "user_sessions_ended", "access_refused"]) {
+  for (const event of ["application_registered", "application_credentials_tested", "application_secret_replaced", "member_removed", "session_ended", "user_sessions_ended", "access_refused", "connection_connected", "connection_disconnected", "connection_reauthorized", "authorization_link_created"]) {
     expect(csv, event).toContain(`,${event},`);
   }
   expect(csv).toContain(",invalid_client,");
+  expect(csv).toContain(REVOKE_REASON);
+  expect(csv).toContain(UNSUPPORTED_REASON);
   for (const secret of [WRONG_SECRET, SANDBOX_DESK_APP.clientSecret, "another-secret-value"]) expect(csv).not.toContain(secret);
 
   const filtered = await admin.request.get("/admin/audit/export?event=member_removed&actor=admin%40sandbox.test");

@@ -290,6 +290,7 @@ test("a partner of another organization can neither see, refresh, verify nor dis
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(actionResult()).toContainText("Apicbase confirms");
   await page.getByRole("button", { name: "Disconnect" }).click();
+  await page.getByRole("dialog").getByLabel("Reason").fill("trying someone else's connection");
   await page.getByRole("dialog").getByRole("button", { name: "Yes, disconnect" }).click();
   await expect.poll(() => captured.has("disconnect")).toBe(true);
   await page.unroute(`**/connections/${noraConnection}`);
@@ -373,12 +374,18 @@ test("Disconnect asks first, then revokes the grant at Apicbase and keeps the co
   await expect(badge()).toHaveText("Active");
 
   await page.getByRole("button", { name: "Disconnect" }).click();
+  // The reason is required: the server refuses a blank one (the browser would too) and the dialog says so.
+  await dialog.getByLabel("Reason").fill("   ");
+  await dialog.getByRole("button", { name: "Yes, disconnect" }).click();
+  await expect(dialog.getByLabel("Reason")).toHaveAccessibleDescription(/Say why this connection is revoked/);
+  await expect(badge()).toHaveText("Active");
+  await dialog.getByLabel("Reason").fill("Customer moved to another POS");
   await dialog.getByRole("button", { name: "Yes, disconnect" }).click();
   await expect(dialog).toBeHidden();
   await expect(actionResult()).toContainText('"Bistro Nord" is disconnected: Apicbase revoked the grant and the portal deleted its tokens.');
   await expect(badge()).toHaveText("Revoked");
   await expect(fact("Revoked")).toContainText("By partner@sandbox.test");
-  await expect(fact("Revoked")).toContainText("Why: Disconnected by partner@sandbox.test");
+  await expect(fact("Revoked")).toContainText("Why: Customer moved to another POS");
   await expect(fact("Access token expires")).toHaveText("Tokens deleted");
   for (const name of ["Refresh", "Verify", "Disconnect"]) await expect(page.getByRole("button", { name, exact: true })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Re-authorize" })).toBeVisible();

@@ -30,6 +30,7 @@ export type AuditEventName =
   | "connection_refresh_failed"
   | "connection_verified"
   | "connection_disconnected"
+  | "connection_revocation_pending"
   | "application_refresh_paused"
   | "api_key_created"
   | "api_key_revoked"

@@ -8,8 +8,13 @@ export const queryKeys = {
   connections: {
     all: ["connections"] as const,
     lists: () => [...queryKeys.connections.all, "list"] as const,
-    list: (organizationId: string, filters: ConnectionFilters) =>
-      [...queryKeys.connections.lists(), organizationId, { q: filters.q, status: filters.status, page: filters.page }] as const,
+    /** A null organization: every organization's (admins). */
+    list: (organizationId: string | null, filters: ConnectionFilters) =>
+      [
+        ...queryKeys.connections.lists(),
+        organizationId ?? "all",
+        { q: filters.q, status: filters.status, drift: Boolean(filters.drift), page: filters.page },
+      ] as const,
     details: () => [...queryKeys.connections.all, "detail"] as const,
     detail: (connectionId: string, historyPage: number) =>
       [...queryKeys.connections.details(), connectionId, { historyPage }] as const,

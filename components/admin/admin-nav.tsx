@@ -4,6 +4,8 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 
 const SECTIONS = [
+  { href: "/admin", label: "Overview" },
+  { href: "/admin/connections", label: "Connections" },
   { href: "/admin/organizations", label: "Organizations" },
   { href: "/admin/members", label: "Members" },
   { href: "/admin/sessions", label: "Sessions" },
@@ -18,7 +20,8 @@ export function AdminNav() {
     <nav aria-label="Admin" className="mb-8 border-b border-slate-200">
       <ul className="-mb-px flex flex-wrap gap-x-1">
         {SECTIONS.map(({ href, label }) => {
-          const current = pathname === href || pathname.startsWith(`${href}/`);
+          // The overview is /admin itself; every other section owns its sub-paths too.
+          const current = pathname === href || (href !== "/admin" && pathname.startsWith(`${href}/`));
           return (
             <li key={href}>
               <Link

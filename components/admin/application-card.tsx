@@ -128,7 +128,19 @@ export function ApplicationCard({ application, actions, now }: { application: Ap
               <ButtonForm action={actions.disable} fields={fields} text="Disable" pendingLabel="Disabling…" label={`Disable ${name}`} />
             ))}
           {!fromEnvironment && (
-            <ButtonForm action={actions.remove} fields={fields} text="Delete" pendingLabel="Deleting…" label={`Delete ${name}`} variant="danger" />
+            <ButtonForm
+              action={actions.remove}
+              fields={fields}
+              text="Delete"
+              pendingLabel="Deleting…"
+              label={`Delete ${name}`}
+              variant="danger"
+              confirm={{
+                title: `Delete “${name}”?`,
+                body: "Its client id and encrypted secret are removed from the portal. Apicbase keeps the application; register it again to use it.",
+                confirmText: "Yes, delete",
+              }}
+            />
           )}
         </div>
         {fromEnvironment ? (

@@ -1,11 +1,12 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useRef } from "react";
 import type { ButtonVariant } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { ActionResult } from "@/lib/forms";
 import { useAnnounce } from "./announcer";
+import { ConfirmButton, type Confirmation } from "./confirm-dialog";
 import type { FormAction } from "./form-action";
 
 /**
@@ -21,6 +22,7 @@ export function ButtonForm<Field extends string>({
   label,
   variant = "secondary",
   announceSuccess = true,
+  confirm,
 }: {
   action: FormAction<Field>;
   fields: Record<Field, string>;
@@ -30,13 +32,34 @@ export function ButtonForm<Field extends string>({
   variant?: ButtonVariant;
   /** Off where the page itself shows the new state in a live region (e.g. a credentials test result). */
   announceSuccess?: boolean;
+  /** Irreversible actions ask first, in a dialog. */
+  confirm?: Confirmation;
 }) {
   const announce = useAnnounce();
+  const dialog = useRef<HTMLDialogElement>(null);
   const [state, formAction] = useActionState(async (previous: ActionResult<Field> | null, formData: FormData) => {
     const result = await action(previous, formData);
+    dialog.current?.close();
     if (result.ok && announceSuccess) announce(result.message);
     return result;
   }, null);
+  if (confirm) {
+    return (
+      <div className="flex flex-col items-start gap-1">
+        <ConfirmButton
+          formAction={formAction}
+          fields={fields}
+          text={text}
+          label={label}
+          pendingLabel={pendingLabel}
+          variant={variant}
+          confirm={confirm}
+          dialogRef={dialog}
+        />
+        {state && !state.ok && <FormMessage state={state} />}
+      </div>
+    );
+  }
   return (
     <form action={formAction} className="flex flex-col items-start gap-1">
       {(Object.entries(fields) as [string, string][]).map(([name, value]) => (

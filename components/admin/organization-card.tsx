@@ -1,5 +1,10 @@
+import Link from "next/link";
+import { StatusBadge } from "@/components/connections/status-badge";
 import { DateTime } from "@/components/date-time";
 import { Card } from "@/components/ui/card";
+import type { StatusCounts } from "@/lib/connections/queries";
+import { DISPLAY_STATUSES } from "@/lib/connections/status";
+import { connectionsHref } from "@/lib/connections/view";
 import type { OrganizationView } from "@/lib/dal/organizations";
 import { AddMemberForm } from "./add-member-form";
 import type { FormAction } from "./form-action";
@@ -9,13 +14,19 @@ function plural(count: number, one: string, many: string) {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-/** One organization on the admin page: its members, its pending invitations, and a form to add someone. */
+/**
+ * One organization on the admin page: its connections' health (counts per status), its members, its pending
+ * invitations, and a form to add someone.
+ */
 export function OrganizationCard({
   organization,
+  health,
   now,
   actions,
 }: {
   organization: OrganizationView;
+  /** Its connections per status; undefined when it has none. */
+  health: StatusCounts | undefined;
   now: Date;
   actions: {
     addMember: FormAction<"organizationId" | "email">;
@@ -38,6 +49,7 @@ export function OrganizationCard({
       }
     >
       <div className="space-y-6">
+        <ConnectionHealth organizationId={id} name={name} health={health} />
         {members.length + invitations.length > 0 ? (
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Members of {name}</caption>
@@ -63,6 +75,11 @@ export function OrganizationCard({
                       action={actions.removeMember}
                       fields={{ organizationId: id, userId: member.userId }}
                       label={`Remove ${member.email ?? member.name ?? "this member"} from ${name}`}
+                      confirm={{
+                        title: `Remove ${member.email ?? member.name ?? "this member"} from ${name}?`,
+                        body: "They lose access to the organization's connections and are signed out of the portal everywhere at once.",
+                        confirmText: "Yes, remove",
+                      }}
                     />
                   </td>
                 </tr>
@@ -94,5 +111,38 @@ export function OrganizationCard({
         <AddMemberForm action={actions.addMember} organizationId={id} organizationName={name} />
       </div>
     </Card>
+  );
+}
+
+function ConnectionHealth({ organizationId, name, health }: { organizationId: string; name: string; health: StatusCounts | undefined }) {
+  const total = health ? Object.values(health).reduce((sum, n) => sum + n, 0) : 0;
+  const link =
+    "rounded font-semibold text-sky-800 underline-offset-2 hover:text-sky-950 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
+  return (
+    <div className="text-sm">
+      <h4 className="font-medium text-slate-900">
+        Connections:{" "}
+        <Link href={connectionsHref(organizationId, {})} className={link}>
+          {plural(total, "connection", "connections")}
+        </Link>
+      </h4>
+      {health && total > 0 ? (
+        <ul aria-label={`Connections of ${name} by status`} className="mt-2 flex flex-wrap gap-2">
+          {DISPLAY_STATUSES.filter((status) => health[status] > 0).map((status) => (
+            <li key={status}>
+              <Link
+                href={connectionsHref(organizationId, { status })}
+                className="inline-flex items-center gap-1.5 rounded-full focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+              >
+                <StatusBadge status={status} />
+                <span className="font-semibold text-slate-900">{health[status]}</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="mt-1 text-slate-600">No library connected yet: its members connect libraries from their dashboard.</p>
+      )}
+    </div>
   );
 }

@@ -40,9 +40,12 @@ export function ConnectionActions({ connection, actions }: { connection: Connect
   }, null);
   const dialog = useRef<HTMLDialogElement>(null);
 
+  // The dialog stays open when the reason was refused, to show why at the field.
+  const reasonError = outcome?.intent === "disconnect" && !outcome.result.ok ? outcome.result.fieldErrors.reason : undefined;
+  const typedReason = outcome?.intent === "disconnect" && !outcome.result.ok ? (outcome.result.values?.reason ?? "") : "";
   useEffect(() => {
-    if (outcome?.intent === "disconnect") dialog.current?.close();
-  }, [outcome]);
+    if (outcome?.intent === "disconnect" && !reasonError) dialog.current?.close();
+  }, [outcome, reasonError]);
 
   const revoked = connection.status === "revoked";
   const revoking = connection.status === "revoking";
@@ -61,7 +64,9 @@ export function ConnectionActions({ connection, actions }: { connection: Connect
       <p className="mt-1 text-sm leading-6 text-slate-600">
         {revoked
           ? "This connection is disconnected and holds no tokens. Re-authorize it to connect the library again under the same connection, with its history."
-          : `Refresh gets a new token pair now. Verify asks Apicbase whether the access token is still active and which library it reaches. Re-authorize runs the approval again at Apicbase: ${
+          : revoking
+            ? "This connection is being disconnected: nothing uses its tokens any more, and the portal keeps asking Apicbase to revoke the grant. Disconnect tries again now."
+            : `Refresh gets a new token pair now. Verify asks Apicbase whether the access token is still active and which library it reaches. Re-authorize runs the approval again at Apicbase: ${
               connection.approvedBy?.email ?? "the approving user"
             } logs in with ${connection.libraryName} as active library.`}
       </p>
@@ -114,8 +119,37 @@ export function ConnectionActions({ connection, actions }: { connection: Connect
             tokens for library {connection.libraryId} stop working until someone re-authorizes it. The connection and
             its history stay, marked as revoked.
           </p>
+          <div>
+            <label htmlFor="disconnect-reason" className="block text-sm font-medium text-slate-900">
+              Reason <span className="font-normal text-slate-600">(required)</span>
+            </label>
+            <p id="disconnect-reason-hint" className="text-sm text-slate-600">
+              Shown on the connection&apos;s page to its organization and kept in the audit log, e.g. &ldquo;customer
+              ended the contract&rdquo;.
+            </p>
+            <textarea
+              // A refused reason comes back as typed: React resets a form after its action.
+              key={typedReason}
+              id="disconnect-reason"
+              name="reason"
+              required
+              autoFocus
+              minLength={3}
+              maxLength={500}
+              rows={3}
+              defaultValue={typedReason}
+              aria-invalid={reasonError ? true : undefined}
+              aria-describedby={reasonError ? "disconnect-reason-hint disconnect-reason-error" : "disconnect-reason-hint"}
+              className="mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2 text-sm text-slate-900 shadow-xs focus:outline-2 focus:outline-offset-1 focus:outline-sky-600 aria-[invalid=true]:border-red-600"
+            />
+            {reasonError && (
+              <p id="disconnect-reason-error" className="mt-1 text-sm font-medium text-red-700">
+                {reasonError}
+              </p>
+            )}
+          </div>
           <div className="flex flex-wrap justify-end gap-3">
-            <Button variant="secondary" onClick={() => dialog.current?.close()} autoFocus>
+            <Button variant="secondary" onClick={() => dialog.current?.close()}>
               Cancel
             </Button>
             <SubmitButton variant="danger" pendingLabel="Disconnecting…">
@@ -133,7 +167,11 @@ function ActionOutcome({ outcome, connection }: { outcome: NonNullable<Outcome>;
   return (
     <div
       className={`rounded-lg border px-4 py-3 text-sm leading-6 ${
-        result.ok ? "border-emerald-300 bg-emerald-50 text-emerald-950" : "border-red-300 bg-red-50 text-red-900"
+        result.ok
+          ? result.warning
+            ? "border-amber-300 bg-amber-50 text-amber-950"
+            : "border-emerald-300 bg-emerald-50 text-emerald-950"
+          : "border-red-300 bg-red-50 text-red-900"
       }`}
     >
       <p className="font-medium">{result.message}</p>

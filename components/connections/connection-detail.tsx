@@ -29,7 +29,7 @@ function statusAdvice(status: DisplayStatus, connection: ConnectionDetailView): 
     case "needs_reauthorization":
       return "Apicbase no longer accepts this connection's tokens. Re-authorize it: the library's user approves again, and the connection keeps its id and history.";
     case "revoking":
-      return "The connection is being disconnected.";
+      return "The connection is being disconnected: nothing uses its tokens any more, and the portal keeps asking Apicbase to revoke the grant.";
     case "revoked":
       return "This connection was disconnected: Apicbase was asked to revoke the grant and the portal deleted its tokens.";
   }
@@ -140,7 +140,7 @@ export function ConnectionDetail({
             {connection.createdBy && <span className="text-slate-600"> by {connection.createdBy}</span>}
           </Fact>
           {connection.revoked && (
-            <Fact label="Revoked">
+            <Fact label={connection.status === "revoking" ? "Revoke requested" : "Revoked"}>
               <LiveDateTime value={connection.revoked.at} />
               {connection.revoked.by && <span className="block">By {connection.revoked.by}</span>}
               {connection.revoked.reason && <span className="block text-slate-600">Why: {connection.revoked.reason}</span>}

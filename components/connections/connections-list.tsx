@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { connectionListQuery } from "@/lib/connections/query-options";
 import { displayStatus, STATUS_LABELS } from "@/lib/connections/status";
-import { connectionsHref, type ConnectionFilters, type ConnectionView } from "@/lib/connections/view";
+import { connectionsHref, isFiltered, type ConnectionFilters, type ConnectionView } from "@/lib/connections/view";
 import { ExpiryCountdown, LiveDateTime } from "./countdown";
 import { DriftWarning } from "./drift-warning";
 import { Email } from "./email";
@@ -17,8 +17,11 @@ const link =
 
 const numberFormat = new Intl.NumberFormat("en");
 
-/** The dashboard's table, hydrated from the server's prefetch and polled every 15 seconds. */
-export function ConnectionsList({ organizationId, filters }: { organizationId: string; filters: ConnectionFilters }) {
+/**
+ * The dashboard's table, hydrated from the server's prefetch and polled every 15 seconds. A null organization lists
+ * every organization's connections (the admin area), with a column naming each one's organization.
+ */
+export function ConnectionsList({ organizationId, filters }: { organizationId: string | null; filters: ConnectionFilters }) {
   const { data, error, isFetching } = useQuery(connectionListQuery(organizationId, filters));
   if (!data) {
     return (
@@ -27,7 +30,7 @@ export function ConnectionsList({ organizationId, filters }: { organizationId: s
       </p>
     );
   }
-  const filtered = Boolean(filters.q || filters.status);
+  const filtered = isFiltered(filters);
   const first = (data.page - 1) * data.pageSize + 1;
   const last = first + data.connections.length - 1;
 
@@ -53,7 +56,21 @@ export function ConnectionsList({ organizationId, filters }: { organizationId: s
         )}
       </div>
 
-      {data.organizationTotal === 0 ? (
+      {data.organizationTotal === 0 && organizationId === null ? (
+        <section aria-labelledby="empty-title" className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
+          <h2 id="empty-title" className="text-lg font-semibold text-slate-900">
+            No organization has connected a library yet
+          </h2>
+          <p className="mx-auto mt-2 max-w-prose leading-7 text-slate-700">
+            Partners connect libraries from their organization&apos;s dashboard. Create an organization and add its
+            members under{" "}
+            <Link href="/admin/organizations" className={link}>
+              Organizations
+            </Link>
+            ; their connections appear here.
+          </p>
+        </section>
+      ) : data.organizationTotal === 0 ? (
         <section
           aria-labelledby="empty-title"
           className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-12 text-center"
@@ -93,6 +110,11 @@ export function ConnectionsList({ organizationId, filters }: { organizationId: s
                 the status <strong className="font-semibold">&ldquo;{STATUS_LABELS[filters.status]}&rdquo;</strong>
               </>
             )}
+            {filters.drift && (
+              <>
+                {(filters.q || filters.status) && " and"} a token that reaches another library than the connected one
+              </>
+            )}
             . Check the spelling, search for a library id, or{" "}
             <Link href={connectionsHref(organizationId, {})} className={link}>
               show all connections
@@ -102,7 +124,7 @@ export function ConnectionsList({ organizationId, filters }: { organizationId: s
         </section>
       ) : (
         <>
-          <ConnectionsTable connections={data.connections} />
+          <ConnectionsTable connections={data.connections} showOrganization={organizationId === null} />
           <Pagination organizationId={organizationId} filters={filters} page={data.page} pageCount={data.pageCount} />
         </>
       )}
@@ -110,7 +132,7 @@ export function ConnectionsList({ organizationId, filters }: { organizationId: s
   );
 }
 
-function ConnectionsTable({ connections }: { connections: ConnectionView[] }) {
+function ConnectionsTable({ connections, showOrganization }: { connections: ConnectionView[]; showOrganization: boolean }) {
   const now = useNow();
   const th = "px-3 py-2.5 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase";
   return (
@@ -121,6 +143,7 @@ function ConnectionsTable({ connections }: { connections: ConnectionView[] }) {
         <thead className="bg-slate-50">
           <tr>
             <th scope="col" className={th}>Library</th>
+            {showOrganization && <th scope="col" className={th}>Organization</th>}
             <th scope="col" className={th}>Status</th>
             <th scope="col" className={th}>Approved by</th>
             <th scope="col" className={th}>Scopes</th>
@@ -145,9 +168,16 @@ function ConnectionsTable({ connections }: { connections: ConnectionView[] }) {
                     <DriftWarning connection={connection} />
                   </div>
                 </th>
+                {showOrganization && (
+                  <td className="px-3 py-3">
+                    <Link href={connectionsHref(connection.organizationId, {})} className={link}>
+                      {connection.organizationName}
+                    </Link>
+                  </td>
+                )}
                 <td className="px-3 py-3">
                   <StatusBadge status={status} />
-                  {connection.lastRefreshError && connection.status !== "revoked" && (
+                  {connection.lastRefreshError && connection.status !== "revoked" && connection.status !== "revoking" && (
                     <span className="mt-1 block text-xs text-red-700">Last error: {connection.lastRefreshError}</span>
                   )}
                 </td>
@@ -170,7 +200,11 @@ function ConnectionsTable({ connections }: { connections: ConnectionView[] }) {
                   <ScopeChips scopes={connection.scopes} label={`Scopes of ${connection.libraryName}`} />
                 </td>
                 <td className="px-3 py-3 whitespace-nowrap">
-                  {connection.status === "revoked" ? <span className="text-slate-600">Tokens deleted</span> : <ExpiryCountdown expiresAt={connection.accessTokenExpiresAt} />}
+                  {connection.status === "revoked" ? (
+                    <span className="text-slate-600">Tokens deleted</span>
+                  ) : connection.status === "revoking" ? (
+                    <span className="text-slate-600">Not used: being revoked</span>
+                  ) : <ExpiryCountdown expiresAt={connection.accessTokenExpiresAt} />}
                 </td>
                 <td className="px-3 py-3 text-xs">
                   <span className="block">
@@ -213,7 +247,7 @@ function Pagination({
   page,
   pageCount,
 }: {
-  organizationId: string;
+  organizationId: string | null;
   filters: ConnectionFilters;
   page: number;
   pageCount: number;

@@ -31,6 +31,7 @@ const EVENT_LABELS: Partial<Record<AuditEventName, string>> = {
   connection_refresh_failed: "Refresh failed",
   connection_verified: "Connection verified",
   connection_disconnected: "Connection disconnected",
+  connection_revocation_pending: "Revocation pending at Apicbase",
   authorization_link_created: "Authorization link created",
   authorization_link_withdrawn: "Authorization link withdrawn",
 };
@@ -111,7 +112,8 @@ function connectionSummary(event: string, d: Record<string, unknown>): string[] 
       const revocation = text(d.revocation);
       if (revocation === "revoked") parts.push("grant revoked at Apicbase");
       else if (revocation === "unsupported") parts.push("Apicbase offers no revocation: tokens deleted in the portal");
-      else if (revocation === "failed") parts.push("Apicbase unreachable: tokens deleted in the portal");
+      else if (revocation === "failed") parts.push("Apicbase did not revoke: tokens deleted in the portal");
+      if (d.resumed === true) parts.push("finished after an interruption");
       const reason = text(d.reason);
       if (reason) parts.push(`reason: ${reason}`);
       break;

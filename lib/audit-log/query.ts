@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, ilike, isNotNull, lt, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, ilike, lt, sql, type SQL } from "drizzle-orm";
 import { auditEvents, connections, organizations, type AuditOutcome } from "@/lib/db/schema";
 import type { DbExecutor } from "@/lib/db/client";
 import { eventLabel, summarizeDetail } from "./describe";
@@ -111,21 +111,6 @@ async function pageOf(db: DbExecutor, where: SQL | undefined, requestedPage: num
 /** One page of the whole log, newest first. */
 export function queryAuditLog(db: DbExecutor, filters: AuditFilters, pageSize = AUDIT_PAGE_SIZE): Promise<AuditPage> {
   return pageOf(db, auditConditions(filters), filters.page, pageSize);
-}
-
-/**
- * One connection's entries filed under its organization, newest first: a refused attempt by someone of another
- * organization is an admin's business, not this partner's.
- */
-export function queryConnectionAudit(
-  db: DbExecutor,
-  organizationId: string,
-  connectionId: string,
-  page: number,
-  pageSize = 20,
-): Promise<AuditPage> {
-  const where = and(eq(auditEvents.connectionId, connectionId), isNotNull(auditEvents.organizationId), eq(auditEvents.organizationId, organizationId));
-  return pageOf(db, where, page, pageSize);
 }
 
 export type AuditExportRow = AuditEntryView & { detail: Record<string, unknown> | null };

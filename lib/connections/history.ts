@@ -12,7 +12,9 @@ const EVENT_LABELS: Record<string, string> = {
   connection_refresh_failed: "Refresh failed",
   connection_verified: "Verified",
   connection_disconnected: "Disconnected",
+  connection_revocation_pending: "Revocation pending",
   access_refused: "Access refused",
+  authorization_link_created: "Authorization link created",
 };
 
 export function eventLabel(event: string): string {
@@ -57,11 +59,15 @@ export function eventSummary(entry: HistoryEventView): string {
       const revocation = str(d.revocation);
       if (revocation === "revoked") parts.push("grant revoked at Apicbase");
       else if (revocation === "unsupported") parts.push("Apicbase offers no revocation: tokens deleted on the portal");
-      else if (revocation === "failed") parts.push("Apicbase unreachable: tokens deleted on the portal");
+      else if (revocation === "failed") parts.push("Apicbase did not revoke: tokens deleted on the portal");
+      if (d.resumed === true) parts.push("finished after an interruption");
       const reason = str(d.reason);
       if (reason) parts.push(reason);
       break;
     }
+    case "connection_revocation_pending":
+      parts.push("Apicbase did not accept the revocation yet; the portal tries again");
+      break;
   }
   if (entry.apicbaseError) parts.push(`Apicbase error: ${entry.apicbaseError}`);
   return parts.join(" · ");

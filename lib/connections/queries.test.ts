@@ -1,8 +1,9 @@
+import { eq } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MEMORY, openDatabase, type Database } from "@/lib/db/client";
 import { applications, auditEvents, connections, organizations, type ConnectionStatus } from "@/lib/db/schema";
-import { queryConnectionDetail, queryConnectionHistory, queryConnectionList } from "./queries";
+import { queryAttentionOverview, queryConnectionDetail, queryConnectionHistory, queryConnectionList, queryStatusCountsByOrganization } from "./queries";
 import { DISPLAY_STATUSES, displayStatus } from "./status";
 import { CONNECTIONS_PAGE_SIZE, parseConnectionFilters, type ConnectionFilters } from "./view";
 
@@ -140,6 +141,45 @@ describe("queryConnectionList", () => {
   });
 });
 
+describe("every organization's connections (admins)", () => {
+  it("lists and searches across organizations, each row naming its organization", async () => {
+    const all = await queryConnectionList(database.db, null, filters({ q: "bistro nord" }), now);
+    expect(all.organizationId).toBeNull();
+    expect(all.total).toBe(seeded.filter((row) => row.libraryName.startsWith("Bistro Nord")).length + 1);
+    expect(new Set(all.connections.map((row) => row.organizationName))).toEqual(new Set(["Org A", "Org B"]));
+    const unfiltered = await queryConnectionList(database.db, null, filters(), now);
+    expect(unfiltered).toMatchObject({ total: 61, organizationTotal: 61, pageCount: Math.ceil(61 / CONNECTIONS_PAGE_SIZE) });
+    expect(JSON.stringify(unfiltered)).not.toContain("ciphertext");
+  });
+
+  it("filters on library drift", async () => {
+    const drifted = await queryConnectionList(database.db, null, filters({ drift: true }), now);
+    expect(drifted.connections.map((row) => row.libraryId)).toEqual([1003]);
+    expect(parseConnectionFilters({ drift: "1" }).drift).toBe(true);
+  });
+
+  it("counts what needs attention, per status and per organization, agreeing with displayStatus()", async () => {
+    const expected = Object.fromEntries(DISPLAY_STATUSES.map((status) => [status, 0])) as Record<string, number>;
+    for (const row of seeded) expected[displayStatus(row, now)]!++;
+    const perOrganization = await queryStatusCountsByOrganization(database.db, now);
+    expect(perOrganization.get(orgA)).toEqual(expected);
+    expect(perOrganization.get(orgB)).toMatchObject({ active: 1, revoked: 0 });
+
+    const { db } = database;
+    const revokedRow = seeded.find((row) => row.status === "revoked")!;
+    await db.update(connections).set({ revokedAt: hours(-24), revokeReason: "contract ended" }).where(eq(connections.id, revokedRow.id));
+    const overview = await queryAttentionOverview(db, now);
+    expect(overview.total).toBe(61);
+    expect(overview.counts.refresh_failing).toBe(expected.refresh_failing);
+    expect(overview.drift).toBe(1);
+    expect(overview.recentlyRevoked.total).toBe(1);
+    expect(overview.recentlyRevoked.latest[0]).toMatchObject({ id: revokedRow.id, organizationName: "Org A", reason: "contract ended" });
+    // Older than a week: no longer "recent".
+    await db.update(connections).set({ revokedAt: hours(-24 * 8) }).where(eq(connections.id, revokedRow.id));
+    expect((await queryAttentionOverview(db, now)).recentlyRevoked.total).toBe(0);
+  });
+});
+
 describe("queryConnectionDetail and queryConnectionHistory", () => {
   it("find a connection only through its own organization", async () => {
     const target = seeded[0]!;
@@ -177,9 +217,9 @@ describe("queryConnectionDetail and queryConnectionHistory", () => {
 
 describe("parseConnectionFilters", () => {
   it("reads the URL's filters and falls back to none for anything unusable", () => {
-    expect(parseConnectionFilters({ q: "  Bistro   Nord ", status: "expiring_soon", page: "3" })).toEqual({ q: "Bistro Nord", status: "expiring_soon", page: 3 });
-    expect(parseConnectionFilters({ q: ["a", "b"], status: "bogus", page: "-2" })).toEqual({ q: "a", status: null, page: 1 });
-    expect(parseConnectionFilters(new URLSearchParams("page=abc&q=" + "x".repeat(500)))).toEqual({ q: "x".repeat(100), status: null, page: 1 });
-    expect(parseConnectionFilters({})).toEqual({ q: "", status: null, page: 1 });
+    expect(parseConnectionFilters({ q: "  Bistro   Nord ", status: "expiring_soon", page: "3" })).toEqual({ q: "Bistro Nord", status: "expiring_soon", page: 3, drift: false });
+    expect(parseConnectionFilters({ q: ["a", "b"], status: "bogus", page: "-2" })).toEqual({ q: "a", status: null, page: 1, drift: false });
+    expect(parseConnectionFilters(new URLSearchParams("page=abc&q=" + "x".repeat(500)))).toEqual({ q: "x".repeat(100), status: null, page: 1, drift: false });
+    expect(parseConnectionFilters({})).toEqual({ q: "", status: null, page: 1, drift: false });
   });
 });

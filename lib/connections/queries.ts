@@ -1,8 +1,8 @@
-import { and, count, desc, eq, gt, inArray, isNotNull, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbExecutor } from "@/lib/db/client";
 import { applications, auditEvents, connections, organizations, users } from "@/lib/db/schema";
-import { EXPIRING_SOON_MS, type DisplayStatus } from "./status";
+import { DISPLAY_STATUSES, EXPIRING_SOON_MS, type DisplayStatus } from "./status";
 import {
   CONNECTIONS_PAGE_SIZE,
   HISTORY_PAGE_SIZE,
@@ -54,6 +54,7 @@ export function searchCondition(q: string): SQL | undefined {
 const safeColumns = {
   id: c.id,
   organizationId: c.organizationId,
+  organizationName: organizations.name,
   libraryId: c.libraryId,
   libraryName: c.libraryName,
   approvedByEmail: c.approvedByEmail,
@@ -88,6 +89,7 @@ function toView(row: SafeRow): ConnectionView {
   return {
     id: row.id,
     organizationId: row.organizationId,
+    organizationName: row.organizationName,
     libraryId: row.libraryId,
     libraryName: row.libraryName,
     approvedBy: row.approvedByEmail || row.approvedByName ? { email: row.approvedByEmail, name: row.approvedByName } : null,
@@ -116,12 +118,17 @@ function toView(row: SafeRow): ConnectionView {
   };
 }
 
-export function whereForList(organizationId: string, filters: Pick<ConnectionFilters, "q" | "status">, now: Date): SQL {
+/** The token now reaches another library than the connected one. */
+export const driftCondition = (): SQL => and(isNotNull(c.observedLibraryId), ne(c.observedLibraryId, c.libraryId))!;
+
+/** A null organization: every organization's connections (the admin area). */
+export function whereForList(organizationId: string | null, filters: Pick<ConnectionFilters, "q" | "status" | "drift">, now: Date): SQL {
   return and(
-    eq(c.organizationId, organizationId),
+    organizationId ? eq(c.organizationId, organizationId) : undefined,
     searchCondition(filters.q),
     filters.status ? statusCondition(filters.status, now) : undefined,
-  )!;
+    filters.drift ? driftCondition() : undefined,
+  ) ?? sql`true`;
 }
 
 const listOrder = () => [sql`lower(${c.libraryName})`, c.libraryId];
@@ -136,16 +143,17 @@ const listOrder = () => [sql`lower(${c.libraryName})`, c.libraryId];
  */
 export async function queryConnectionList(
   db: DbExecutor,
-  organizationId: string,
+  organizationId: string | null,
   filters: ConnectionFilters,
   now: Date,
 ): Promise<ConnectionListView> {
   const where = whereForList(organizationId, filters, now);
-  const filtered = Boolean(filters.q || filters.status);
+  const filtered = Boolean(filters.q || filters.status || filters.drift);
   const page = (target: number) =>
     db
       .select({ ...safeColumns, total: sql<number>`(count(*) over ())::int` })
       .from(c)
+      .innerJoin(organizations, eq(organizations.id, c.organizationId))
       .innerJoin(applications, eq(applications.id, c.applicationId))
       .where(where)
       .orderBy(...listOrder())
@@ -182,12 +190,17 @@ export async function queryConnectionList(
         : await db
             .select(safeColumns)
             .from(c)
+            .innerJoin(organizations, eq(organizations.id, c.organizationId))
             .innerJoin(applications, eq(applications.id, c.applicationId))
-            .where(and(eq(c.organizationId, organizationId), inArray(c.id, pageIds)))
+            .where(and(organizationId ? eq(c.organizationId, organizationId) : undefined, inArray(c.id, pageIds)))
             .orderBy(...listOrder());
   }
   // "None match" needs the organization's own total, to tell it from "none connected yet".
-  const organizationTotal = !filtered ? total : total > 0 ? null : await countWhere(eq(c.organizationId, organizationId));
+  const organizationTotal = !filtered
+    ? total
+    : total > 0
+      ? null
+      : await countWhere(organizationId ? eq(c.organizationId, organizationId) : sql`true`);
   return {
     organizationId,
     filters: { ...filters, page: current },
@@ -213,7 +226,6 @@ export async function queryConnectionDetail(
   const [row] = await db
     .select({
       ...safeColumns,
-      organizationName: organizations.name,
       createdByEmail: creator.email,
       revokedAt: c.revokedAt,
       revokedByEmail: revoker.email,
@@ -230,7 +242,6 @@ export async function queryConnectionDetail(
   if (!row) return null;
   return {
     ...toView(row),
-    organizationName: row.organizationName,
     createdBy: row.createdByEmail,
     revoked: row.revokedAt
       ? {
@@ -285,5 +296,111 @@ export async function queryConnectionHistory(
     page,
     pageCount,
     pageSize: HISTORY_PAGE_SIZE,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The admin area's overview: every organization's connections counted by what needs attention.
+
+/** The display status as SQL, so connections can be counted by it in one statement. */
+function displayStatusSql(now: Date): SQL<DisplayStatus> {
+  const soon = new Date(now.getTime() + EXPIRING_SOON_MS);
+  return sql<DisplayStatus>`case
+    when ${c.status} <> 'active' then ${c.status}
+    when ${c.accessTokenExpiresAt} is null or ${c.accessTokenExpiresAt} <= ${now} then 'expired_refreshable'
+    when ${c.accessTokenExpiresAt} <= ${soon} then 'expiring_soon'
+    else 'active' end`;
+}
+
+export type StatusCounts = Record<DisplayStatus, number>;
+
+const emptyCounts = (): StatusCounts => Object.fromEntries(DISPLAY_STATUSES.map((status) => [status, 0])) as StatusCounts;
+
+/** Each organization's connections counted per display status (organizations without any are absent). */
+export async function queryStatusCountsByOrganization(db: DbExecutor, now: Date): Promise<Map<string, StatusCounts>> {
+  const status = displayStatusSql(now);
+  const rows = await db
+    .select({ organizationId: c.organizationId, status, n: sql<number>`count(*)::int` })
+    .from(c)
+    // By position: the expression's parameters would not match a repeated one.
+    .groupBy(sql`1`, sql`2`);
+  const byOrganization = new Map<string, StatusCounts>();
+  for (const row of rows) {
+    const counts = byOrganization.get(row.organizationId) ?? emptyCounts();
+    counts[row.status] += row.n;
+    byOrganization.set(row.organizationId, counts);
+  }
+  return byOrganization;
+}
+
+export const RECENTLY_REVOKED_DAYS = 7;
+
+export type RevokedConnectionView = {
+  id: string;
+  organizationId: string;
+  organizationName: string;
+  libraryId: number;
+  libraryName: string;
+  revokedAt: string;
+  revokedBy: string | null;
+  reason: string | null;
+};
+
+export type AttentionOverview = {
+  total: number;
+  counts: StatusCounts;
+  drift: number;
+  recentlyRevoked: { total: number; latest: RevokedConnectionView[] };
+  generatedAt: string;
+};
+
+/** What needs an admin's attention across every organization, counted in a few statements. */
+export async function queryAttentionOverview(db: DbExecutor, now: Date, latestLimit = 10): Promise<AttentionOverview> {
+  const status = displayStatusSql(now);
+  const since = new Date(now.getTime() - RECENTLY_REVOKED_DAYS * 24 * 3600 * 1000);
+  const recent = and(inArray(c.status, ["revoking", "revoked"]), gte(c.revokedAt, since))!;
+  const [byStatus, [drift], [revokedTotal], latest] = await Promise.all([
+    db.select({ status, n: sql<number>`count(*)::int` }).from(c).groupBy(sql`1`),
+    db.select({ n: count() }).from(c).where(and(driftCondition(), ne(c.status, "revoked"))),
+    db.select({ n: count() }).from(c).where(recent),
+    db
+      .select({
+        id: c.id,
+        organizationId: c.organizationId,
+        organizationName: organizations.name,
+        libraryId: c.libraryId,
+        libraryName: c.libraryName,
+        revokedAt: c.revokedAt,
+        revokedByEmail: revoker.email,
+        revokedByUserId: c.revokedByUserId,
+        reason: c.revokeReason,
+      })
+      .from(c)
+      .innerJoin(organizations, eq(organizations.id, c.organizationId))
+      .leftJoin(revoker, eq(revoker.id, c.revokedByUserId))
+      .where(recent)
+      .orderBy(desc(c.revokedAt), asc(c.id))
+      .limit(latestLimit),
+  ]);
+  const counts = emptyCounts();
+  for (const row of byStatus) counts[row.status] += row.n;
+  return {
+    total: Object.values(counts).reduce((sum, n) => sum + n, 0),
+    counts,
+    drift: drift?.n ?? 0,
+    recentlyRevoked: {
+      total: revokedTotal?.n ?? 0,
+      latest: latest.map((row) => ({
+        id: row.id,
+        organizationId: row.organizationId,
+        organizationName: row.organizationName,
+        libraryId: row.libraryId,
+        libraryName: row.libraryName,
+        revokedAt: row.revokedAt!.toISOString(),
+        revokedBy: row.revokedByEmail ?? (row.revokedByUserId ? "a former user" : null),
+        reason: row.reason,
+      })),
+    },
+    generatedAt: now.toISOString(),
   };
 }

@@ -26,10 +26,13 @@ async function getJson<T>(url: string, signal: AbortSignal): Promise<T> {
   return (await response.json()) as T;
 }
 
-export function connectionListQuery(organizationId: string, filters: ConnectionFilters) {
-  const query = new URLSearchParams({ organization: organizationId, page: String(filters.page) });
+/** A null organization: every organization's connections (the admin area). */
+export function connectionListQuery(organizationId: string | null, filters: ConnectionFilters) {
+  const query = new URLSearchParams(organizationId ? { organization: organizationId } : { scope: "all" });
+  query.set("page", String(filters.page));
   if (filters.q) query.set("q", filters.q);
   if (filters.status) query.set("status", filters.status);
+  if (filters.drift) query.set("drift", "1");
   return queryOptions({
     queryKey: queryKeys.connections.list(organizationId, filters),
     queryFn: ({ signal }) => getJson<ConnectionListView>(`/api/portal/connections?${query}`, signal),

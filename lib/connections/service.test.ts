@@ -8,6 +8,7 @@ import { MEMORY, openDatabase, type Database } from "@/lib/db/client";
 import { auditEvents, connections, organizations } from "@/lib/db/schema";
 import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { clientForApplication, ensureEnvironmentApplication } from "./applications";
+import { REVOKE_GIVE_UP_MS, REVOKE_GRACE_MS, resumeRevocations } from "./revoke";
 import { completeAuthorization, disconnectConnection, refreshConnection, verifyConnection, type ConnectionContext } from "./service";
 import { openTokens } from "./tokens";
 
@@ -255,5 +256,86 @@ describe("disconnect", () => {
     expect(result).toMatchObject({ ok: true, revocation: "unsupported" });
     expect(result.ok && result.message).toMatch(/remove the application in Apicbase/);
     expect((await row(connectionId)).refreshTokenCiphertext).toBeNull();
+  });
+
+  const later = (ms: number) => () => new Date(Date.now() + ms);
+  const eventsOf = async (connectionId: string) =>
+    (await database.db.select().from(auditEvents).where(eq(auditEvents.connectionId, connectionId)).orderBy(auditEvents.id)).map((e) => ({
+      event: e.event,
+      apicbaseError: e.apicbaseError,
+      detail: e.detail,
+    }));
+
+  it("finishes a revoke whose process died after marking the connection revoking", async () => {
+    const { connectionId, tokens } = await connect();
+    // What the first step leaves behind when the process dies before Apicbase is called.
+    const asked = new Date(Date.now() - 10 * 60_000);
+    await database.db
+      .update(connections)
+      .set({ status: "revoking", revokeReason: "contract ended", revokedAt: asked, updatedAt: asked })
+      .where(eq(connections.id, connectionId));
+    // Nothing uses it meanwhile.
+    expect(await refreshConnection(context(), { organizationId, connectionId })).toMatchObject({ ok: false, reason: "not_refreshable" });
+    expect(await verifyConnection(context(), { organizationId, connectionId })).toMatchObject({ ok: false, reason: "not_refreshable" });
+
+    expect(await resumeRevocations(context({ actor: { system: "refresher" } }))).toEqual({ resumed: 1, finished: 1 });
+    expect(await row(connectionId)).toMatchObject({
+      status: "revoked",
+      accessTokenCiphertext: null,
+      refreshTokenCiphertext: null,
+      revokeReason: "contract ended",
+      revokedAt: asked,
+    });
+    expect(await client().introspect(tokens.accessToken)).toEqual({ active: false });
+    expect(await client().refresh({ refreshToken: tokens.refreshToken, currentScopes: tokens.scopes }).catch((e: unknown) => e)).toMatchObject({ oauthError: "invalid_grant" });
+    expect((await eventsOf(connectionId)).at(-1)).toMatchObject({ event: "connection_disconnected", detail: { revocation: "revoked", reason: "contract ended", resumed: true } });
+    // A second sweep finds nothing.
+    expect(await resumeRevocations(context({ now: later(REVOKE_GRACE_MS * 2) }))).toEqual({ resumed: 0, finished: 0 });
+  });
+
+  it("leaves a revoke Apicbase answered with 500 in revoking, keeps the reason, and retries it after the grace period", async () => {
+    const { connectionId, tokens } = await connect();
+    await control.fault({ endpoint: "revoke", mode: "error_500", count: 1 });
+    const result = await disconnectConnection(context(), { organizationId, connectionId, reason: "customer asked" });
+    expect(result).toMatchObject({ ok: true, revocation: "pending" });
+    const pending = await row(connectionId);
+    expect(pending).toMatchObject({ status: "revoking", revokeReason: "customer asked" });
+    expect(pending.refreshTokenCiphertext).not.toBeNull();
+    // The access token still works at Apicbase, but the portal hands nothing out.
+    expect((await client().introspect(tokens.accessToken)).active).toBe(true);
+    expect(await refreshConnection(context(), { organizationId, connectionId })).toMatchObject({ ok: false });
+
+    // Within the grace period the sweep leaves it to whoever is working on it.
+    expect(await resumeRevocations(context())).toEqual({ resumed: 0, finished: 0 });
+    expect(await resumeRevocations(context({ now: later(REVOKE_GRACE_MS + 1000) }))).toEqual({ resumed: 1, finished: 1 });
+    expect(await row(connectionId)).toMatchObject({ status: "revoked", refreshTokenCiphertext: null, revokeReason: "customer asked" });
+    expect(await client().introspect(tokens.accessToken)).toEqual({ active: false });
+    const events = await eventsOf(connectionId);
+    expect(events.map((e) => e.event)).toEqual(["connection_connected", "connection_revocation_pending", "connection_disconnected"]);
+    expect(events[1]).toMatchObject({ apicbaseError: "server_error", detail: { reason: "customer asked" } });
+    expect(JSON.stringify(events)).not.toContain(tokens.refreshToken);
+  });
+
+  it("resumes a pending revoke when someone revokes again, with the first reason, and gives up on Apicbase after a day", async () => {
+    const { connectionId } = await connect();
+    await control.fault({ endpoint: "revoke", mode: "error_500", count: 3 });
+    expect(await disconnectConnection(context(), { organizationId, connectionId, reason: "first" })).toMatchObject({ revocation: "pending" });
+    expect(await disconnectConnection(context(), { organizationId, connectionId, reason: "second" })).toMatchObject({ revocation: "pending" });
+    expect((await row(connectionId)).revokeReason).toBe("first");
+    const done = await disconnectConnection(context({ now: later(REVOKE_GIVE_UP_MS + 60_000) }), { organizationId, connectionId, reason: "third" });
+    expect(done).toMatchObject({ ok: true, revocation: "failed" });
+    expect(done.ok && done.message).toMatch(/remove the application in Apicbase/);
+    expect(await row(connectionId)).toMatchObject({ status: "revoked", refreshTokenCiphertext: null, revokeReason: "first" });
+    expect(await disconnectConnection(context(), { organizationId, connectionId, reason: "again" })).toMatchObject({ ok: false });
+  });
+
+  it("re-authorizes a revoked connection in place", async () => {
+    const { connectionId } = await connect();
+    await disconnectConnection(context(), { organizationId, connectionId, reason: "by mistake" });
+    const { tokens, library } = await approval("nora@sandbox.test");
+    const result = await completeAuthorization(context(), { organizationId, applicationId, tokens, library, reauthorizeConnectionId: connectionId });
+    expect(result).toMatchObject({ ok: true, outcome: "reauthorized", connectionId });
+    expect(await row(connectionId)).toMatchObject({ status: "active", revokedAt: null, revokeReason: null });
+    expect(await refreshConnection(context(), { organizationId, connectionId })).toMatchObject({ ok: true, refreshed: true });
   });
 });

@@ -202,6 +202,9 @@ export type VerifyResult =
 export async function verifyConnection(ctx: ConnectionContext, args: { organizationId: string; connectionId: string }): Promise<VerifyResult> {
   const row = await loadForUpdate(ctx.db, args.organizationId, args.connectionId);
   if (!row) return notFound;
+  if (row.status === "revoking" || row.status === "revoked") {
+    return { ok: false, reason: "not_refreshable", message: "This connection was disconnected; re-authorize it to use it again." };
+  }
   const pair = openTokens(ctx.keyring, row);
   if (!pair) return { ok: false, reason: "not_refreshable", message: "This connection holds no tokens; re-authorize it." };
   const client = await ctx.clientFor(row.applicationId);
@@ -265,64 +268,5 @@ export async function verifyConnection(ctx: ConnectionContext, args: { organizat
   }
 }
 
-export type DisconnectResult = { ok: true; revocation: "revoked" | "unsupported" | "failed"; message: string } | Failure;
-
-/**
- * Ends a connection: revokes the grant at Apicbase where it offers revocation, and deletes the tokens on the
- * portal's side in every case. The row stays, as revoked, with who, when and why.
- */
-export async function disconnectConnection(
-  ctx: ConnectionContext,
-  args: { organizationId: string; connectionId: string; reason: string },
-): Promise<DisconnectResult> {
-  const { organizationId, connectionId } = args;
-  const [row] = await ctx.db
-    .update(connections)
-    .set({ status: "revoking", updatedAt: ctx.now() })
-    .where(and(eq(connections.id, connectionId), eq(connections.organizationId, organizationId)))
-    .returning();
-  if (!row) return notFound;
-  let revocation: "revoked" | "unsupported" | "failed" = "revoked";
-  const pair = (() => {
-    try {
-      return openTokens(ctx.keyring, row);
-    } catch {
-      return null;
-    }
-  })();
-  if (pair) {
-    const client = await ctx.clientFor(row.applicationId);
-    try {
-      const result = await client.revoke(pair.refreshToken, "refresh_token");
-      if (result.outcome === "unsupported") revocation = "unsupported";
-      else await client.revoke(pair.accessToken, "access_token").catch(() => undefined);
-    } catch {
-      revocation = "failed";
-    }
-  }
-  await ctx.db.transaction(async (tx) => {
-    await tx
-      .update(connections)
-      .set({
-        status: "revoked",
-        accessTokenCiphertext: null,
-        refreshTokenCiphertext: null,
-        tokenVersion: row.tokenVersion + 1,
-        leaseOwner: null,
-        leaseExpiresAt: null,
-        revokedAt: ctx.now(),
-        revokedByUserId: "id" in ctx.actor ? ctx.actor.id : null,
-        revokeReason: args.reason,
-        updatedAt: ctx.now(),
-      })
-      .where(and(eq(connections.id, connectionId), eq(connections.organizationId, organizationId)));
-    await recordAudit(tx, { actor: ctx.actor, event: "connection_disconnected", outcome: "success", organizationId, connectionId, detail: { revocation, reason: args.reason } });
-  });
-  const message =
-    revocation === "revoked"
-      ? `"${row.libraryName}" is disconnected: Apicbase revoked the grant and the portal deleted its tokens.`
-      : revocation === "unsupported"
-        ? `"${row.libraryName}" is disconnected on the portal's side and its tokens are deleted. This Apicbase offers no revocation endpoint: the library owner can remove the application in Apicbase under their account's connected applications.`
-        : `"${row.libraryName}" is disconnected on the portal's side and its tokens are deleted, but Apicbase could not be reached to revoke the grant. The library owner can remove the application in Apicbase.`;
-  return { ok: true, revocation, message };
-}
+// Revoking lives in its own module: marked `revoking` first, finished (or resumed after a crash) there.
+export { disconnectConnection, type DisconnectResult } from "./revoke";

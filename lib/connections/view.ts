@@ -14,6 +14,7 @@ export const SEARCH_MAX_LENGTH = 100;
 export type ConnectionView = {
   id: string;
   organizationId: string;
+  organizationName: string;
   libraryId: number;
   libraryName: string;
   approvedBy: { email: string | null; name: string | null } | null;
@@ -38,13 +39,13 @@ export type ConnectionView = {
 };
 
 export type ConnectionDetailView = ConnectionView & {
-  organizationName: string;
   createdBy: string | null;
   revoked: { at: string; by: string | null; reason: string | null } | null;
 };
 
 export type ConnectionListView = {
-  organizationId: string;
+  /** Null: every organization's connections (admins). */
+  organizationId: string | null;
   filters: ConnectionFilters;
   connections: ConnectionView[];
   /** Matching the filters, over every page. */
@@ -86,9 +87,15 @@ export type ConnectionDetailResponse = {
 };
 
 // ---------------------------------------------------------------------------------------------------------------
-// Filters, as they travel in the URL (?q=&status=&page=).
+// Filters, as they travel in the URL (?q=&status=&drift=1&page=).
 
-export type ConnectionFilters = { q: string; status: DisplayStatus | null; page: number };
+export type ConnectionFilters = {
+  q: string;
+  status: DisplayStatus | null;
+  page: number;
+  /** Only connections whose token now reaches another library than the connected one. */
+  drift?: boolean;
+};
 
 const pageNumber = z.coerce.number().int().min(1).max(1_000_000).catch(1);
 
@@ -100,6 +107,10 @@ export const connectionFiltersSchema = z.object({
     .catch(""),
   status: z.enum(DISPLAY_STATUSES as [DisplayStatus, ...DisplayStatus[]]).nullable().catch(null),
   page: pageNumber,
+  drift: z
+    .string()
+    .transform((value) => value === "1" || value === "true")
+    .catch(false),
 });
 
 type Param = string | string[] | undefined;
@@ -107,18 +118,29 @@ const first = (value: Param) => (Array.isArray(value) ? value[0] : value);
 
 export function parseConnectionFilters(params: Record<string, Param> | URLSearchParams): ConnectionFilters {
   const get = (name: string) => (params instanceof URLSearchParams ? (params.get(name) ?? undefined) : first(params[name]));
-  return connectionFiltersSchema.parse({ q: get("q") ?? "", status: get("status") || null, page: get("page") ?? 1 });
+  return connectionFiltersSchema.parse({ q: get("q") ?? "", status: get("status") || null, page: get("page") ?? 1, drift: get("drift") ?? "" });
 }
 
 export function parseHistoryPage(value: Param | null): number {
   return pageNumber.parse(first(value ?? undefined) ?? 1);
 }
 
-/** The dashboard's URL for these filters (empty ones left out, so URLs stay short and shareable). */
-export function connectionsHref(organizationId: string, filters: Partial<ConnectionFilters>): string {
-  const query = new URLSearchParams({ organization: organizationId });
+/** Whether any filter narrows the list (as opposed to the page number). */
+export function isFiltered(filters: Pick<ConnectionFilters, "q" | "status" | "drift">): boolean {
+  return Boolean(filters.q || filters.status || filters.drift);
+}
+
+/**
+ * The dashboard's URL for these filters (empty ones left out, so URLs stay short and shareable). A null organization
+ * is the admin area's list of every organization's connections.
+ */
+export function connectionsHref(organizationId: string | null, filters: Partial<ConnectionFilters>): string {
+  const query = new URLSearchParams(organizationId ? { organization: organizationId } : {});
   if (filters.q) query.set("q", filters.q);
   if (filters.status) query.set("status", filters.status);
+  if (filters.drift) query.set("drift", "1");
   if (filters.page && filters.page > 1) query.set("page", String(filters.page));
-  return `/connections?${query}`;
+  const path = organizationId ? "/connections" : "/admin/connections";
+  const search = query.toString();
+  return search ? `${path}?${search}` : path;
 }

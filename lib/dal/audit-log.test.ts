@@ -10,7 +10,8 @@ import { generateKey } from "@/lib/crypto/secrets";
 import { auditEvents, closeDb, getDb, sessions, type Db } from "@/lib/db";
 import { SANDBOX_DESK_APP, SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { registerApplication, replaceApplicationSecret, testApplicationCredentials } from "./applications";
-import { auditLog, auditLogCsv, connectionHistory } from "./audit-log";
+import { auditLog, auditLogCsv } from "./audit-log";
+import { getConnectionWithHistory } from "./connection-queries";
 import { connectionContext, environmentApplication } from "./connections";
 import { addMember, createOrganization, removeMember } from "./organizations";
 import type { Admin, PortalUser } from "./session";
@@ -230,17 +231,17 @@ describe("a connection's history for partners", () => {
   it("shows the organization's own entries to its members and admins, nothing to anyone else", async () => {
     // A refused attempt by someone of another organization is filed without an organization: not this partner's.
     await recordAudit(db, { actor: { id: outsider.id, email: outsider.email }, event: "access_refused", outcome: "failure", connectionId });
-    const history = await connectionHistory(partner, connectionId, 1);
-    expect(history?.entries.map((e) => e.event)).toEqual([
+    const history = (await getConnectionWithHistory(partner, connectionId, 1))?.history;
+    expect(history?.events.map((e) => e.event)).toEqual([
       "connection_disconnected",
       "connection_refresh_failed",
       "connection_verified",
       "connection_refreshed",
       "connection_connected",
     ]);
-    expect((await connectionHistory(admin, connectionId, 1))?.total).toBe(5);
-    expect(await connectionHistory(outsider, connectionId, 1)).toBeNull();
-    expect(await connectionHistory(partner, crypto.randomUUID(), 1)).toBeNull();
-    expect(await connectionHistory(partner, "not-an-id", 1)).toBeNull();
+    expect((await getConnectionWithHistory(admin, connectionId, 1))?.history.total).toBe(5);
+    expect(await getConnectionWithHistory(outsider, connectionId, 1)).toBeNull();
+    expect(await getConnectionWithHistory(partner, crypto.randomUUID(), 1)).toBeNull();
+    expect(await getConnectionWithHistory(partner, "not-an-id", 1)).toBeNull();
   });
 });

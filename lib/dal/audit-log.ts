@@ -1,10 +1,9 @@
 import "server-only";
 import { AUDIT_CSV_COLUMNS, auditCsvLine, csvLine } from "@/lib/audit-log/csv";
 import type { AuditFilters } from "@/lib/audit-log/filters";
-import { auditExportBatches, queryAuditLog, queryConnectionAudit, type AuditPage } from "@/lib/audit-log/query";
+import { auditExportBatches, queryAuditLog, type AuditPage } from "@/lib/audit-log/query";
 import { recordAudit } from "@/lib/audit";
 import { getDb } from "@/lib/db";
-import { connectionOwner } from "./connections";
 import type { Admin, PortalUser } from "./session";
 
 /** Someone signed in asked for something admins only may have: worth a line in the log. */
@@ -17,18 +16,6 @@ export async function recordAccessRefused(user: PortalUser, action: string): Pro
 export async function auditLog(_admin: Admin, filters: AuditFilters): Promise<AuditPage> {
   const { db } = await getDb();
   return queryAuditLog(db, filters);
-}
-
-/**
- * A connection's history for its detail page: the entries filed under the connection's organization, for a member
- * of that organization or an admin. Null when the connection does not exist or is not this user's to see (the same
- * answer for both).
- */
-export async function connectionHistory(user: PortalUser, connectionId: string, page: number): Promise<AuditPage | null> {
-  const organizationId = await connectionOwner(user, connectionId);
-  if (!organizationId) return null;
-  const { db } = await getDb();
-  return queryConnectionAudit(db, organizationId, connectionId, Math.max(1, Math.trunc(page) || 1));
 }
 
 const encoder = new TextEncoder();

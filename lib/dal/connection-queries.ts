@@ -1,46 +1,41 @@
 import "server-only";
 import {
+  queryAttentionOverview,
   queryConnectionDetail,
   queryConnectionHistory,
   queryConnectionList,
+  queryStatusCountsByOrganization,
+  type AttentionOverview,
+  type StatusCounts,
 } from "@/lib/connections/queries";
 import type {
   ConnectionDetailResponse,
   ConnectionDetailView,
   ConnectionFilters,
-  ConnectionHistoryView,
   ConnectionListView,
 } from "@/lib/connections/view";
 import { getDb } from "@/lib/db";
 import { recordId } from "@/lib/forms";
 import { canActFor, connectionOwner } from "./connections";
-import type { PortalUser } from "./session";
+import type { Admin, PortalUser } from "./session";
 
 /**
  * The dashboard's reads. Every function takes the signed-in user and checks again that they may see the
  * organization (a member, or an admin); the answer for "not yours" and "does not exist" is the same null.
  */
 
+/** One organization's connections; `null` as organization asks for every organization's, which only admins get. */
 export async function listConnections(
   user: PortalUser,
-  organizationId: string,
+  organizationId: string | null,
   filters: ConnectionFilters,
   now = new Date(),
 ): Promise<ConnectionListView | null> {
-  if (!recordId.safeParse(organizationId).success || !canActFor(user, organizationId)) return null;
+  if (organizationId === null) {
+    if (!user.isAdmin) return null;
+  } else if (!recordId.safeParse(organizationId).success || !canActFor(user, organizationId)) return null;
   const { db } = await getDb();
   return queryConnectionList(db, organizationId, filters, now);
-}
-
-/** How many connections match (for callers that need the number without a page of rows). */
-export async function countConnections(
-  user: PortalUser,
-  organizationId: string,
-  filters: Omit<ConnectionFilters, "page">,
-  now = new Date(),
-): Promise<number | null> {
-  const list = await listConnections(user, organizationId, { ...filters, page: 1 }, now);
-  return list?.total ?? null;
 }
 
 export async function getConnectionDetail(user: PortalUser, connectionId: string): Promise<ConnectionDetailView | null> {
@@ -48,17 +43,6 @@ export async function getConnectionDetail(user: PortalUser, connectionId: string
   if (!organizationId) return null;
   const { db } = await getDb();
   return queryConnectionDetail(db, organizationId, connectionId);
-}
-
-export async function getConnectionHistory(
-  user: PortalUser,
-  connectionId: string,
-  page: number,
-): Promise<ConnectionHistoryView | null> {
-  const organizationId = await connectionOwner(user, connectionId);
-  if (!organizationId) return null;
-  const { db } = await getDb();
-  return queryConnectionHistory(db, organizationId, connectionId, page);
 }
 
 /** The detail page's data in one answer: the connection and one page of its history. */
@@ -77,4 +61,16 @@ export async function getConnectionWithHistory(
   ]);
   if (!connection) return null;
   return { connection, history, generatedAt: now.toISOString() };
+}
+
+/** The admin overview: what needs attention across every organization. */
+export async function attentionOverview(_admin: Admin, now = new Date()): Promise<AttentionOverview> {
+  const { db } = await getDb();
+  return queryAttentionOverview(db, now);
+}
+
+/** Each organization's connections per status, for the admin's organizations page. */
+export async function connectionHealthByOrganization(_admin: Admin, now = new Date()): Promise<Map<string, StatusCounts>> {
+  const { db } = await getDb();
+  return queryStatusCountsByOrganization(db, now);
 }

@@ -5,6 +5,7 @@
  * can run at once: due connections are claimed under a lease with FOR UPDATE SKIP LOCKED.
  */
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { resumeRevocations } from "@/lib/connections/revoke";
 import type { ConnectionContext } from "@/lib/connections/service";
 import { applications, connections, type Connection } from "@/lib/db/schema";
 import { abandonTrial, admitBackgroundRefreshes, recordApicbaseHealth, returnRefreshBudget, type Breaker, type RefreshBudget } from "./control";
@@ -39,6 +40,8 @@ export type TickReport = {
   breaker: Breaker["state"];
   /** When the next tick should run. */
   waitMs: number;
+  /** Revokes interrupted half way (rows left `revoking`) that this tick took up again. */
+  revocationsResumed?: number;
 };
 
 const SCHEDULE_BATCH = 500;
@@ -48,6 +51,8 @@ const BATCH_ROUNDS = 4;
 const MIN_LEASE_LEFT_MS = 30_000;
 /** Connections without a planned refresh are rare (connecting plans one): looked for every 10 minutes. */
 const PLANNING_INTERVAL_MS = 10 * 60_000;
+/** Interrupted revokes are looked for once a minute: they are rare, and nothing uses a `revoking` row meanwhile. */
+const REVOCATION_SWEEP_INTERVAL_MS = 60_000;
 
 export class Refresher {
   private readonly ctx: ConnectionContext;
@@ -57,6 +62,7 @@ export class Refresher {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private nextPlanningAt = 0;
+  private nextRevocationSweepAt = 0;
 
   constructor(private readonly options: RefresherOptions) {
     this.ctx = options.ctx;
@@ -69,6 +75,8 @@ export class Refresher {
     const { db } = this.ctx;
     const now = this.ctx.now();
     const report: TickReport = { scheduled: await this.scheduleUnplanned(now), claimed: 0, refreshed: 0, skipped: 0, failed: 0, released: 0, breaker: "closed", waitMs: this.pollMs };
+    const revocationsResumed = await this.sweepRevocations(now);
+    if (revocationsResumed) report.revocationsResumed = revocationsResumed;
 
     const { gate, granted, waitMs } = await admitBackgroundRefreshes(db, now, this.options.concurrency * BATCH_ROUNDS, this.options.budget);
     report.breaker = gate.breaker.state;
@@ -122,6 +130,18 @@ export class Refresher {
       else report.skipped++;
     } else if (result.reason === "busy" || result.reason === "not_refreshable") report.skipped++;
     else report.failed++;
+  }
+
+  /** Finishes revokes left `revoking` by a process that died or an Apicbase that failed; never fails the tick. */
+  private async sweepRevocations(now: Date): Promise<number> {
+    if (now.getTime() < this.nextRevocationSweepAt) return 0;
+    this.nextRevocationSweepAt = now.getTime() + REVOCATION_SWEEP_INTERVAL_MS;
+    try {
+      return (await resumeRevocations(this.ctx)).resumed;
+    } catch (error) {
+      this.options.log?.(`resuming interrupted revokes failed: ${describeError(error)}`);
+      return 0;
+    }
   }
 
   /** Connections without a planned refresh (from before the refresher existed, or imported) get one. */
@@ -219,8 +239,9 @@ export class Refresher {
   }
 
   private logReport(report: TickReport) {
-    if (!this.options.log || report.claimed + report.scheduled === 0) return;
+    if (!this.options.log || report.claimed + report.scheduled + (report.revocationsResumed ?? 0) === 0) return;
     const parts = [`refreshed ${report.refreshed}`, `failed ${report.failed}`, `skipped ${report.skipped}`];
+    if (report.revocationsResumed) parts.push(`resumed ${report.revocationsResumed} interrupted revoke(s)`);
     if (report.scheduled) parts.push(`planned ${report.scheduled}`);
     if (report.released) parts.push(`handed back ${report.released}`);
     if (report.breaker !== "closed") parts.push(`breaker ${report.breaker}`);

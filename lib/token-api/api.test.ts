@@ -145,6 +145,15 @@ describe("token API", () => {
       expect(await body(gone)).toMatchObject({ error: "connection_revoked" });
     });
 
+    it("hands out nothing for a connection being revoked, although its tokens are still stored", async () => {
+      const [revoking] = await fixture.insertConnections(1);
+      await fixture.db.update(connections).set({ status: "revoking" }).where(eq(connections.id, revoking!));
+      const answer = await accessToken(revoking!);
+      expect(answer.status).toBe(409);
+      expect(await body(answer)).toMatchObject({ error: "connection_revoked" });
+      expect((await fixture.control.stats()).token_grants.refresh_token).toEqual({ ok: 0, error: 0 });
+    });
+
     it("answers 409 when the refresh it needed finds the grant revoked at Apicbase", async () => {
       const id = await fixture.connection();
       await fixture.control.revokeGrant({ email: "nora@sandbox.test", client_id: "sandbox-partner-app" });

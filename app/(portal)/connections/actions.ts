@@ -7,6 +7,7 @@ import { recordAudit } from "@/lib/audit";
 import { getKeyring } from "@/lib/connections/keyring";
 import { CONNECT_COOKIE, CONNECT_INTENT_TTL_MS, sealIntent } from "@/lib/connections/intent";
 import { connectErrorKey } from "@/lib/connections/notices";
+import { revokeReason } from "@/lib/connections/revoke";
 import { disconnectConnection, refreshConnection, verifyConnection } from "@/lib/connections/service";
 import {
   CONNECT_CALLBACK_PATH,
@@ -21,7 +22,7 @@ import { applications, connections, getDb } from "@/lib/db";
 import { recordId, type ActionResult } from "@/lib/forms";
 import { formatAbsolute } from "@/lib/time";
 
-export type ConnectionActionResult = ActionResult<"connectionId"> & {
+export type ConnectionActionResult = ActionResult<"connectionId" | "reason"> & {
   /** For "Verify": what Apicbase said next to what the portal holds. */
   verification?: {
     active: boolean;
@@ -30,6 +31,8 @@ export type ConnectionActionResult = ActionResult<"connectionId"> & {
     portalExpiresAt: string | null;
     activeLibrary: { id: number; name: string } | null;
   };
+  /** Done, but with something left for a person to do (a grant Apicbase could not revoke): shown as a warning. */
+  warning?: boolean;
 };
 
 const refused = (message: string): ConnectionActionResult => ({ ok: false, message, fieldErrors: {} });
@@ -81,15 +84,23 @@ export async function verifyConnectionAction(_previous: ConnectionActionResult |
     : { ok: false, message: result.message, fieldErrors: {}, verification };
 }
 
+/** "Disconnect" (partners, their own connections) and "Revoke" (admins, any connection): a reason is required. */
 export async function disconnectConnectionAction(_previous: ConnectionActionResult | null, formData: FormData): Promise<ConnectionActionResult> {
   const access = await authorizeConnection(formData);
   if ("ok" in access) return access;
-  const result = await disconnectConnection(await connectionContext(access.user), {
-    ...access,
-    reason: `Disconnected by ${access.user.email ?? access.user.name ?? "a partner member"}`,
-  });
+  const typed = String(formData.get("reason") ?? "");
+  const reason = revokeReason.safeParse(typed);
+  if (!reason.success) {
+    return {
+      ok: false,
+      message: "Nothing was changed: say why the connection is disconnected.",
+      fieldErrors: { reason: reason.error.issues[0]?.message },
+      values: { reason: typed },
+    };
+  }
+  const result = await disconnectConnection(await connectionContext(access.user), { ...access, reason: reason.data });
   if (!result.ok) return refused(result.message);
-  return { ok: true, message: result.message };
+  return { ok: true, message: result.message, ...(result.revocation === "revoked" ? {} : { warning: true }) };
 }
 
 async function beginAuthorization(user: PortalUser, args: { organizationId: string; applicationId: string; scopes: string[]; reauthorizeConnectionId?: string }) {

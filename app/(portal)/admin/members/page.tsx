@@ -81,6 +81,11 @@ export default async function AdminMembersPage() {
                                 pendingLabel="Removing…"
                                 label={`Remove ${who} from ${organization.name}`}
                                 variant="danger"
+                                confirm={{
+                                  title: `Remove ${who} from ${organization.name}?`,
+                                  body: "They lose access to the organization's connections and are signed out of the portal everywhere at once.",
+                                  confirmText: "Yes, remove",
+                                }}
                               />
                             </li>
                           ))}
@@ -128,6 +133,11 @@ export default async function AdminMembersPage() {
                             pendingLabel="Ending…"
                             label={`End all sessions of ${who}`}
                             variant="danger"
+                            confirm={{
+                              title: `End all sessions of ${who}?`,
+                              body: "They are signed out of the portal in every browser; their next click lands on the sign-in page.",
+                              confirmText: "Yes, end all sessions",
+                            }}
                           />
                         </div>
                       )}

@@ -5,6 +5,7 @@ import { PromoteAdminForm } from "@/components/admin/promote-admin-form";
 import { RemoveForm } from "@/components/admin/remove-form";
 import { Card } from "@/components/ui/card";
 import { listAdmins } from "@/lib/dal/admins";
+import { connectionHealthByOrganization } from "@/lib/dal/connection-queries";
 import { listOrganizations } from "@/lib/dal/organizations";
 import { requireAdmin } from "@/lib/dal/session";
 import {
@@ -26,8 +27,8 @@ const ADMIN_SOURCES = {
 
 export default async function AdminOrganizationsPage() {
   const admin = await requireAdmin();
-  const [organizations, admins] = await Promise.all([listOrganizations(admin), listAdmins(admin)]);
   const now = new Date();
+  const [organizations, admins, health] = await Promise.all([listOrganizations(admin), listAdmins(admin), connectionHealthByOrganization(admin, now)]);
   const memberActions = { addMember: addMemberAction, removeMember: removeMemberAction, removeInvitation: removeInvitationAction };
 
   return (
@@ -36,7 +37,7 @@ export default async function AdminOrganizationsPage() {
         <p className="text-sm font-medium text-slate-600">Admin</p>
         <h1 className="text-3xl font-bold tracking-tight text-slate-900">Organizations</h1>
         <p className="max-w-prose leading-7 text-slate-700">
-          Every partner organization and its members. Members see their own organization&apos;s connections; admins
+          Every partner organization, the health of its connections and its members. Members see their own organization&apos;s connections; admins
           see all of them.
         </p>
       </div>
@@ -55,7 +56,7 @@ export default async function AdminOrganizationsPage() {
           <ul className="space-y-4">
             {organizations.map((organization) => (
               <li key={organization.id}>
-                <OrganizationCard organization={organization} now={now} actions={memberActions} />
+                <OrganizationCard organization={organization} health={health.get(organization.id)} now={now} actions={memberActions} />
               </li>
             ))}
           </ul>

@@ -80,6 +80,11 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
                       pendingLabel="Ending…"
                       label={`End all sessions of ${who}`}
                       variant="danger"
+                      confirm={{
+                        title: `End all sessions of ${who}?`,
+                        body: "They are signed out of the portal in every browser; their next click lands on the sign-in page.",
+                        confirmText: "Yes, end all sessions",
+                      }}
                     />
                   </div>
                   <div className="mt-4 overflow-x-auto">
@@ -124,6 +129,13 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
                                 text="End session"
                                 pendingLabel="Ending…"
                                 label={`End session ${session.fingerprint} of ${who}${session.current ? " (this browser: you will be signed out)" : ""}`}
+                                confirm={{
+                                  title: `End session ${session.fingerprint} of ${who}?`,
+                                  body: session.current
+                                    ? "This is your own browser: you are signed out at once."
+                                    : "That browser is signed out of the portal; its next click lands on the sign-in page.",
+                                  confirmText: "Yes, end session",
+                                }}
                               />
                             </td>
                           </tr>

@@ -1,0 +1,177 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { DateTime } from "@/components/date-time";
+import { StatusBadge } from "@/components/connections/status-badge";
+import { RECENTLY_REVOKED_DAYS } from "@/lib/connections/queries";
+import { DISPLAY_STATUSES, type DisplayStatus } from "@/lib/connections/status";
+import { connectionsHref } from "@/lib/connections/view";
+import { attentionOverview } from "@/lib/dal/connection-queries";
+import { requireAdmin } from "@/lib/dal/session";
+
+export const metadata: Metadata = { title: "Admin overview" };
+
+const numberFormat = new Intl.NumberFormat("en");
+const link =
+  "rounded font-semibold text-sky-800 underline-offset-2 hover:text-sky-950 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
+
+type Attention = { key: string; title: string; count: number; href: string; what: string; tone: string };
+
+/** The admin area's landing page: what needs attention across every organization, with links into the lists. */
+export default async function AdminOverviewPage() {
+  const admin = await requireAdmin();
+  const now = new Date();
+  const overview = await attentionOverview(admin, now);
+  const { counts } = overview;
+
+  const attention: Attention[] = [
+    {
+      key: "refresh_failing",
+      title: "Refresh failing",
+      count: counts.refresh_failing,
+      href: connectionsHref(null, { status: "refresh_failing" }),
+      what: "Apicbase did not answer a refresh (down, slow or throttling). The portal retries; the current token keeps working until it expires.",
+      tone: "border-orange-300 bg-orange-50",
+    },
+    {
+      key: "needs_reauthorization",
+      title: "Needs re-authorization",
+      count: counts.needs_reauthorization,
+      href: connectionsHref(null, { status: "needs_reauthorization" }),
+      what: "Apicbase no longer accepts the tokens. Open the connection and re-authorize it, or send its library owner a re-authorization link.",
+      tone: "border-red-300 bg-red-50",
+    },
+    {
+      key: "drift",
+      title: "Library drift",
+      count: overview.drift,
+      href: connectionsHref(null, { drift: true }),
+      what: "The approving user switched their active library in Apicbase: the token now reaches another library than the connected one.",
+      tone: "border-amber-300 bg-amber-50",
+    },
+    {
+      key: "revoked",
+      title: `Revoked in the last ${RECENTLY_REVOKED_DAYS} days`,
+      count: overview.recentlyRevoked.total,
+      href: connectionsHref(null, { status: "revoked" }),
+      what: "Disconnected by a partner or an admin; each can be re-authorized. The latest are listed below with who and why.",
+      tone: "border-slate-300 bg-slate-50",
+    },
+  ];
+  const needsAttention = attention.slice(0, 3).some((item) => item.count > 0);
+
+  return (
+    <div className="space-y-10">
+      <div className="space-y-2">
+        <p className="text-sm font-medium text-slate-600">Admin</p>
+        <h1 className="text-3xl font-bold tracking-tight text-slate-900">Overview</h1>
+        <p className="max-w-prose leading-7 text-slate-700">
+          {overview.total === 0 ? (
+            <>
+              No organization has connected a library yet. Create organizations and add their members under{" "}
+              <Link href="/admin/organizations" className={link}>
+                Organizations
+              </Link>
+              ; partners then connect libraries from their dashboard.
+            </>
+          ) : (
+            <>
+              {numberFormat.format(overview.total)} {overview.total === 1 ? "connection" : "connections"} across every
+              organization.{" "}
+              {needsAttention
+                ? "The ones that need attention are counted below; each count opens the filtered list."
+                : "Nothing needs attention right now."}{" "}
+              <Link href="/admin/connections" className={link}>
+                See all connections
+              </Link>
+              .
+            </>
+          )}
+        </p>
+      </div>
+
+      <section aria-labelledby="attention-title" className="space-y-4">
+        <h2 id="attention-title" className="text-xl font-semibold text-slate-900">
+          Needs attention
+        </h2>
+        <ul className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
+          {attention.map((item) => (
+            <li key={item.key} className={`rounded-xl border p-5 shadow-sm ${item.count > 0 ? item.tone : "border-slate-200 bg-white"}`}>
+              <Link href={item.href} className={`${link} text-base`} aria-describedby={`attention-${item.key}`}>
+                {item.title}
+              </Link>
+              <p className="mt-2 text-3xl font-bold text-slate-900" data-testid={`attention-${item.key}`}>
+                {numberFormat.format(item.count)}
+                <span className="sr-only"> {item.count === 1 ? "connection" : "connections"}</span>
+              </p>
+              <p id={`attention-${item.key}`} className="mt-2 text-sm leading-6 text-slate-700">
+                {item.count === 0 ? "None right now. " : ""}
+                {item.what}
+              </p>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section aria-labelledby="status-title" className="space-y-4">
+        <h2 id="status-title" className="text-xl font-semibold text-slate-900">
+          Every connection by status
+        </h2>
+        <ul className="flex flex-wrap gap-3">
+          {DISPLAY_STATUSES.map((status: DisplayStatus) => (
+            <li key={status}>
+              <Link
+                href={connectionsHref(null, { status })}
+                className="flex items-center gap-2 rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm shadow-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+              >
+                <StatusBadge status={status} />
+                <span className="font-semibold text-slate-900">{numberFormat.format(counts[status])}</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section aria-labelledby="revoked-title" className="space-y-4">
+        <h2 id="revoked-title" className="text-xl font-semibold text-slate-900">
+          Revoked in the last {RECENTLY_REVOKED_DAYS} days
+        </h2>
+        {overview.recentlyRevoked.latest.length === 0 ? (
+          <p className="text-slate-700">No connection was revoked in the last {RECENTLY_REVOKED_DAYS} days.</p>
+        ) : (
+          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm" tabIndex={0} role="region" aria-label="Recently revoked connections">
+            <table className="min-w-full divide-y divide-slate-200 text-sm">
+              <caption className="sr-only">Connections revoked in the last {RECENTLY_REVOKED_DAYS} days, newest first</caption>
+              <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
+                <tr>
+                  <th scope="col" className="px-3 py-2.5">Library</th>
+                  <th scope="col" className="px-3 py-2.5">Organization</th>
+                  <th scope="col" className="px-3 py-2.5">Revoked</th>
+                  <th scope="col" className="px-3 py-2.5">By</th>
+                  <th scope="col" className="px-3 py-2.5">Reason</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {overview.recentlyRevoked.latest.map((row) => (
+                  <tr key={row.id} className="align-top">
+                    <th scope="row" className="px-3 py-3 text-left font-normal">
+                      <Link href={`/connections/${row.id}`} className={link}>
+                        {row.libraryName}
+                      </Link>
+                      <span className="block text-slate-600">Library {row.libraryId}</span>
+                    </th>
+                    <td className="px-3 py-3">{row.organizationName}</td>
+                    <td className="px-3 py-3">
+                      <DateTime date={new Date(row.revokedAt)} now={now} />
+                    </td>
+                    <td className="px-3 py-3">{row.revokedBy ?? "The portal"}</td>
+                    <td className="px-3 py-3 text-slate-800">{row.reason ?? "No reason recorded"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}
