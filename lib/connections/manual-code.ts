@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ActionResult } from "@/lib/forms";
 
 /**
  * Manual code entry, for applications without a redirect URL: Apicbase shows the authorization code on its own page
@@ -71,3 +72,6 @@ export const manualCodeField = z.string({ error: CODE_MESSAGES.empty }).transfor
 
 /** The message a partner reads when Apicbase refuses a pasted code (invalid_grant). */
 export const CODE_EXPIRED_MESSAGE = "This code has expired or was already used: open the link again.";
+
+/** What the manual code form gets back; `expired` offers the link again. */
+export type ManualCodeResult = ActionResult<"code"> & { expired?: boolean };
