@@ -50,6 +50,8 @@ export function ManualCodeForm({ authorizeUrl, action }: { authorizeUrl: string;
     setOpenedAt(at);
     setNow(at);
     setClientError(null);
+    // A new code is on its way: whatever was typed before is of no use.
+    if (inputRef.current) inputRef.current.value = "";
     inputRef.current?.focus();
   };
 
@@ -79,9 +81,19 @@ export function ManualCodeForm({ authorizeUrl, action }: { authorizeUrl: string;
         <li>Paste it below within 60 seconds. The portal connects the library at once.</li>
       </ol>
 
-      <div className="flex flex-wrap items-center gap-3">
-        {link(openedAt === null && !state?.expired ? "Open Apicbase's approval page" : "Open the approval page again", openedAt === null ? "primary" : "secondary")}
-      </div>
+      {state && !state.ok && state.expired && openedAt === null ? (
+        <div role="alert" className="flex flex-wrap items-center justify-between gap-3 rounded-xl border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900">
+          <p className="flex gap-2 font-medium">
+            <span aria-hidden="true">✕</span>
+            <span>{state.message}</span>
+          </p>
+          {link("Open the link again", "primary")}
+        </div>
+      ) : (
+        <div className="flex flex-wrap items-center gap-3">
+          {link(openedAt === null ? "Open Apicbase's approval page" : "Open the approval page again", openedAt === null ? "primary" : "secondary")}
+        </div>
+      )}
 
       <div className={`rounded-xl border px-4 py-3 ${toneClasses}`} data-countdown={tone}>
         {left === null ? (
@@ -151,12 +163,6 @@ export function ManualCodeForm({ authorizeUrl, action }: { authorizeUrl: string;
         <SubmitButton pendingLabel="Connecting…">Connect with this code</SubmitButton>
       </form>
 
-      {state && !state.ok && state.expired && (
-        <div role="alert" className="flex flex-wrap items-center justify-between gap-3 rounded-xl border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900">
-          <p className="font-medium">{state.message}</p>
-          {link("Open the link again", "primary")}
-        </div>
-      )}
       {state && !state.ok && !state.expired && !state.fieldErrors.code && (
         <p role="alert" className="rounded-xl border border-red-300 bg-red-50 px-4 py-3 text-sm font-medium text-red-900">
           {state.message}
