@@ -18,6 +18,7 @@ const IMPORT_TOKEN_MIN = 16;
 export const IMPORT_TOKEN_MAX = 512;
 
 function importToken(what: "access token" | "refresh token") {
+  const article = what === "access token" ? "An" : "A";
   return z
     .string({ error: `Paste the ${what}.` })
     // Copied tokens often carry spaces or a line break around them, and an access token sometimes "Bearer ".
@@ -26,8 +27,8 @@ function importToken(what: "access token" | "refresh token") {
       z
         .string()
         .min(1, { message: `Paste the ${what}.`, abort: true })
-        .refine((value) => !/\s/.test(value), { message: `A ${what} has no spaces or line breaks inside. Paste only the ${what}.`, abort: true })
-        .refine((value) => /^[\x21-\x7e]*$/.test(value), { message: `A ${what} has letters, digits and punctuation only. Paste it as Apicbase shows it.`, abort: true })
+        .refine((value) => !/\s/.test(value), { message: `${article} ${what} has no spaces or line breaks inside. Paste only the ${what}.`, abort: true })
+        .refine((value) => /^[\x21-\x7e]*$/.test(value), { message: `${article} ${what} has letters, digits and punctuation only. Paste it as Apicbase shows it.`, abort: true })
         .refine((value) => value.length >= IMPORT_TOKEN_MIN, { message: `That is too short for an Apicbase ${what} (they are 30 characters). Paste the whole ${what}.`, abort: true })
         .refine((value) => value.length <= IMPORT_TOKEN_MAX, { message: `That is far longer than an Apicbase ${what}. Paste only the ${what}.`, abort: true }),
     );
