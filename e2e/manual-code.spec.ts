@@ -23,9 +23,10 @@ let usedCode = "";
 const codeField = () => page.getByLabel("Code from Apicbase");
 const expiredAlert = () => page.getByRole("alert").filter({ hasText: EXPIRED });
 
-async function startWithDeskApp() {
+async function startWithDeskApp(shot?: string) {
   await page.goto(`/connections?organization=${organizationId}`);
   await page.getByLabel("Application").selectOption({ label: `${SANDBOX_DESK_APP.name} (paste a code from Apicbase)` });
+  if (shot) await screenshot(page, shot);
   await page.getByRole("button", { name: "Connect a library" }).click();
   await expect(page).toHaveURL(`${PORTAL_URL}/connections/manual-code`);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Connect a library with a code");
@@ -58,7 +59,7 @@ test.afterAll(async () => {
 });
 
 test("junk is refused at the field without a request to Apicbase; a code pasted within time connects", async () => {
-  await startWithDeskApp();
+  await startWithDeskApp("connections-choose-application");
   await expect(page.getByText("The 60-second countdown starts when you open the approval page.")).toBeVisible();
   await screenshot(page, "manual-code-start");
 
@@ -131,4 +132,19 @@ test("a code pasted after Apicbase's clock moved 61 seconds fails with the messa
   // Nothing was added: the organization still has the one connection.
   await page.goto(`/connections?organization=${organizationId}`);
   await expect(page.getByRole("status").filter({ hasText: /^Showing/ })).toHaveText("Showing 1–1 of 1 connection.");
+});
+
+test("re-authorizing a connection of an application without a redirect URL goes through manual code entry too", async () => {
+  await page.getByRole("link", { name: "Brasserie Oost" }).click();
+  await expect(page).toHaveURL(/\/connections\/[0-9a-f-]{36}$/);
+  const connectionUrl = page.url();
+  await page.getByRole("button", { name: "Re-authorize" }).click();
+  await expect(page).toHaveURL(`${PORTAL_URL}/connections/manual-code`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Re-authorize “Brasserie Oost” with a code");
+  const code = await approveInNewTab(/^Open Apicbase's approval page/, false);
+  await codeField().fill(code);
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(`${connectionUrl}?notice=reauthorized`);
+  await expect(page.getByRole("status").filter({ hasText: '"Brasserie Oost" is re-authorized' })).toBeVisible();
+  await expect(page.getByRole("region", { name: "History", exact: true }).getByRole("row").nth(1)).toContainText("with a pasted code");
 });
