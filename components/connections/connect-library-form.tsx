@@ -22,7 +22,7 @@ export function ConnectLibraryForm({
     <form action={action} className="flex flex-wrap items-end gap-3">
       <input type="hidden" name="organizationId" value={organizationId} />
       {choose && (
-        <div>
+        <div className="min-w-0 max-w-full">
           <label htmlFor="connect-application" className="block text-sm font-medium text-slate-800">
             Application
           </label>
@@ -30,7 +30,7 @@ export function ConnectLibraryForm({
             id="connect-application"
             name="applicationId"
             defaultValue={applications[0]?.id}
-            className="mt-1 block max-w-xs rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-xs focus:outline-2 focus:outline-offset-1 focus:outline-sky-600"
+            className="mt-1 block w-full max-w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-xs focus:outline-2 focus:outline-offset-1 focus:outline-sky-600"
           >
             {applications.map((application) => (
               <option key={application.id} value={application.id}>
