@@ -16,9 +16,14 @@ function runWorker(env: Record<string, string>, until?: (output: string) => bool
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
+    let signalled = false;
     const collect = (chunk: Buffer) => {
       output += chunk.toString();
-      if (until?.(output) && child.exitCode === null) child.kill("SIGTERM");
+      // Once: tsx treats a second SIGTERM while its child is still stopping as "kill now" (exit 143).
+      if (!signalled && until?.(output) && child.exitCode === null) {
+        signalled = true;
+        child.kill("SIGTERM");
+      }
     };
     child.stdout.on("data", collect);
     child.stderr.on("data", collect);
