@@ -1,7 +1,7 @@
 /** Steps the connection journeys share: signing in to the portal and acting as a person on Apicbase's pages. */
 import path from "node:path";
 import { expect, type Page } from "@playwright/test";
-import { SANDBOX_USERS } from "../lib/sandbox";
+import { SANDBOX_DESK_APP, SANDBOX_USERS } from "../lib/sandbox";
 import { EMULATOR_URL, SCREENSHOTS_DIR } from "./urls";
 
 export type DemoUser = "admin" | "partner" | "nora" | "otto";
@@ -38,4 +38,38 @@ export async function signIn(page: Page, name: DemoUser) {
   await logInAtApicbase(page, name);
   await answerConsent(page);
   await expect(page).not.toHaveURL(/\/signin/);
+}
+
+/**
+ * As an admin: registers the sandbox's application without a redirect URL (SANDBOX_DESK_APP) on /admin/applications,
+ * unless an earlier journey did, and makes sure it is enabled.
+ */
+export async function registerDeskApp(admin: Page) {
+  await admin.goto("/admin/applications");
+  const card = admin.getByRole("region", { name: SANDBOX_DESK_APP.name });
+  if ((await card.count()) === 0) {
+    const form = admin.getByRole("region", { name: "Register an application" });
+    await form.getByLabel("Name", { exact: true }).fill(SANDBOX_DESK_APP.name);
+    await form.getByLabel("Client id", { exact: true }).fill(SANDBOX_DESK_APP.clientId);
+    await form.getByLabel("Client secret", { exact: true }).fill(SANDBOX_DESK_APP.clientSecret);
+    await form.getByRole("radio", { name: /No redirect URL \(manual code entry\)/ }).check();
+    await form.getByRole("button", { name: "Register application" }).click();
+    await expect(form.getByRole("status")).toContainText(`Registered “${SANDBOX_DESK_APP.name}”`);
+  }
+  const enable = card.getByRole("button", { name: `Enable ${SANDBOX_DESK_APP.name}` });
+  if (await enable.count()) await enable.click();
+  await expect(card.getByRole("button", { name: `Disable ${SANDBOX_DESK_APP.name}` })).toBeVisible();
+}
+
+/** As an admin: creates an organization of the journey's own (so other journeys' counts stay as they expect); its id. */
+export async function createOrganization(admin: Page, name: string): Promise<string> {
+  await admin.goto("/admin/organizations");
+  const create = admin.getByRole("region", { name: "Create organization" });
+  await create.getByLabel("Organization name").fill(name);
+  await create.getByRole("button", { name: "Create organization" }).click();
+  await expect(create.getByRole("status")).toHaveText(`Created "${name}".`);
+  const labelledBy = await admin.getByRole("region", { name }).getAttribute("aria-labelledby");
+  const id = /^organization-(.+)-title$/.exec(labelledBy ?? "")?.[1];
+  if (!id) throw new Error(`no id for organization ${name}`);
+  return id;
 }

@@ -26,6 +26,8 @@ export type AuditEventName =
   | "connection_reauthorized"
   | "connection_reauthorization_refused"
   | "connection_connect_failed"
+  | "connection_imported"
+  | "connection_import_refused"
   | "connection_refreshed"
   | "connection_refresh_failed"
   | "connection_verified"

@@ -27,6 +27,8 @@ const EVENT_LABELS: Partial<Record<AuditEventName, string>> = {
   connection_reauthorized: "Connection re-authorized",
   connection_reauthorization_refused: "Re-authorization refused",
   connection_connect_failed: "Connecting failed",
+  connection_imported: "Library connected by token import",
+  connection_import_refused: "Token import refused",
   connection_refreshed: "Tokens refreshed",
   connection_refresh_failed: "Refresh failed",
   connection_verified: "Connection verified",
@@ -86,6 +88,7 @@ function connectionSummary(event: string, d: Record<string, unknown>): string[] 
   const parts: string[] = [];
   switch (event) {
     case "connection_connected":
+    case "connection_imported":
     case "connection_updated":
     case "connection_reauthorized": {
       const by = text(d.approvedBy);

@@ -4,6 +4,7 @@ import type { HistoryEventView } from "./view";
 /** What each audit event of a connection means, in the words of its history table. */
 const EVENT_LABELS: Record<string, string> = {
   connection_connected: "Connected",
+  connection_imported: "Connected by token import",
   connection_updated: "Updated by a new approval",
   connection_reauthorized: "Re-authorized",
   connection_reauthorization_refused: "Re-authorization refused",
@@ -32,10 +33,13 @@ export function eventSummary(entry: HistoryEventView): string {
   const parts: string[] = [];
   switch (entry.event) {
     case "connection_connected":
+    case "connection_imported":
     case "connection_updated":
     case "connection_reauthorized": {
       const by = str(d.approvedBy);
-      if (by) parts.push(`approved by ${by}`);
+      if (by) parts.push(`${entry.event === "connection_imported" ? "tokens of" : "approved by"} ${by}`);
+      if (d.via === "manual_code") parts.push("with a pasted code");
+      if (d.via === "token_import" && entry.event !== "connection_imported") parts.push("with imported tokens");
       if (Array.isArray(d.scopes)) parts.push(`scopes ${d.scopes.join(", ")}`);
       break;
     }

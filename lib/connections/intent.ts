@@ -36,3 +36,28 @@ export function openIntent(keyring: Keyring, sealed: string | undefined, now: nu
     return null;
   }
 }
+
+/**
+ * A connect attempt with an application without a redirect URL: the same intent, plus the authorize link the
+ * manual code page offers (again and again: each visit gets a new code, the PKCE verifier stays the same).
+ */
+export const manualIntent = connectIntent.extend({ authorizeUrl: z.url({ protocol: /^https?$/ }) });
+export type ManualIntent = z.infer<typeof manualIntent>;
+
+export const MANUAL_CODE_COOKIE = "portal_manual_code_intent";
+export const MANUAL_CODE_PATH = "/connections/manual-code";
+const MANUAL_AAD = "manual-code-intent";
+
+export function sealManualIntent(keyring: Keyring, intent: ManualIntent): string {
+  return encryptSecret(keyring, JSON.stringify(intent), MANUAL_AAD);
+}
+
+export function openManualIntent(keyring: Keyring, sealed: string | undefined, now: number): ManualIntent | null {
+  if (!sealed) return null;
+  try {
+    const intent = manualIntent.parse(JSON.parse(decryptSecret(keyring, sealed, MANUAL_AAD)));
+    return now - intent.createdAt <= CONNECT_INTENT_TTL_MS ? intent : null;
+  } catch {
+    return null;
+  }
+}

@@ -19,12 +19,14 @@ export const CONNECT_ERRORS = {
   library_mismatch: "The approving user's active library in Apicbase is another library than this connection's. Ask them to switch their active library in Apicbase, then re-authorize again. The stray approval was revoked.",
   not_allowed: "You can no longer act for this organization. Nothing was connected.",
   not_found: "This connection no longer exists.",
+  application_unavailable: "That application is disabled or no longer registered. Choose another one. Nothing was connected.",
 } as const;
 export type ConnectErrorKey = keyof typeof CONNECT_ERRORS;
 
 export const CONNECT_NOTICES = {
   connected: (library: string) => `"${library}" is connected.`,
   updated: (library: string) => `"${library}" was already connected to this organization: its connection was updated with the new approval instead of adding a second one.`,
+  imported: (library: string) => `"${library}" is connected with the imported tokens. The portal refreshes them from now on: the pair you pasted stops working at the first refresh.`,
   reauthorized: (library: string) => `"${library}" is re-authorized: the connection keeps its id and history, with new tokens.`,
 } as const;
 export type ConnectNoticeKey = keyof typeof CONNECT_NOTICES;

@@ -125,6 +125,19 @@ describe("completing an approval", () => {
     const fresh = await approval("nora@sandbox.test");
     expect(await completeAuthorization(context(), { organizationId: other!.id, applicationId, ...fresh, reauthorizeConnectionId: connectionId })).toMatchObject({ ok: false, reason: "not_found" });
   });
+
+  it("audits an import as such, and importing the pair a connection already holds leaves that pair working", async () => {
+    const { tokens, library } = await approval("nora@sandbox.test");
+    const imported = await completeAuthorization(context(), { organizationId, applicationId, tokens, library, via: "token_import" });
+    expect(imported).toMatchObject({ ok: true, outcome: "connected" });
+    if (!imported.ok) throw new Error("unreachable");
+    const audit = await database.db.select().from(auditEvents).where(eq(auditEvents.connectionId, imported.connectionId));
+    expect(audit.map((entry) => [entry.event, (entry.detail as { via?: string }).via])).toEqual([["connection_imported", "token_import"]]);
+
+    const again = await completeAuthorization(context(), { organizationId, applicationId, tokens, library, via: "token_import" });
+    expect(again).toMatchObject({ ok: true, outcome: "updated", connectionId: imported.connectionId });
+    expect(await client().introspect(tokens.accessToken)).toMatchObject({ active: true });
+  });
 });
 
 describe("refresh", () => {

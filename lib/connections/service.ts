@@ -67,10 +67,11 @@ const replacedColumns = {
 type ReplacedPair = { id: string; applicationId: string; accessTokenCiphertext: string | null; refreshTokenCiphertext: string | null };
 
 /** Best effort: the new pair is stored already, and a replaced grant Apicbase no longer knows is fine too. */
-async function revokeReplacedPair(ctx: ConnectionContext, replaced: ReplacedPair): Promise<void> {
+async function revokeReplacedPair(ctx: ConnectionContext, replaced: ReplacedPair, stored: TokenSet): Promise<void> {
   try {
     const pair = openTokens(ctx.keyring, replaced);
-    if (!pair) return;
+    // An imported pair can be the very one the connection held: revoking it would kill what was just stored.
+    if (!pair || pair.refreshToken === stored.refreshToken || pair.accessToken === stored.accessToken) return;
     const client = await ctx.clientFor(replaced.applicationId);
     const revoked = await client.revoke(pair.refreshToken, "refresh_token");
     if (revoked.outcome !== "unsupported") await client.revoke(pair.accessToken, "access_token");
@@ -96,9 +97,12 @@ export async function completeAuthorization(
     tokens: TokenSet;
     library: ActiveLibrary;
     reauthorizeConnectionId?: string;
+    /** How the tokens came: a pasted code or imported tokens are noted in the audit log. */
+    via?: "manual_code" | "token_import";
   },
 ): Promise<CompletionResult> {
   const { organizationId, applicationId, tokens, library } = args;
+  const via: Record<string, string> = args.via ? { via: args.via } : {};
   // The pair a new approval replaces: handed back to Apicbase once the new one is stored, so no live grant is left
   // behind that the portal can no longer use or revoke.
   let replaced: ReplacedPair | undefined;
@@ -131,7 +135,7 @@ export async function completeAuthorization(
         .update(connections)
         .set({ ...freshTokenColumns(ctx, existing.id, tokens), ...approver(library), applicationId, libraryName: library.name, tokenVersion: sql`${connections.tokenVersion} + 1`, lastRefreshedAt: null })
         .where(and(eq(connections.id, existing.id), eq(connections.organizationId, organizationId)));
-      await recordAudit(tx, { actor: ctx.actor, event: "connection_reauthorized", outcome: "success", organizationId, connectionId: existing.id, detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes } });
+      await recordAudit(tx, { actor: ctx.actor, event: "connection_reauthorized", outcome: "success", organizationId, connectionId: existing.id, detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes, ...via } });
       return { ok: true, outcome: "reauthorized", connectionId: existing.id, libraryName: library.name };
     }
 
@@ -146,7 +150,7 @@ export async function completeAuthorization(
         .update(connections)
         .set({ ...freshTokenColumns(ctx, existing.id, tokens), ...approver(library), applicationId, libraryName: library.name, tokenVersion: sql`${connections.tokenVersion} + 1`, lastRefreshedAt: null })
         .where(and(eq(connections.id, existing.id), eq(connections.organizationId, organizationId)));
-      await recordAudit(tx, { actor: ctx.actor, event: "connection_updated", outcome: "success", organizationId, connectionId: existing.id, detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes } });
+      await recordAudit(tx, { actor: ctx.actor, event: "connection_updated", outcome: "success", organizationId, connectionId: existing.id, detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes, ...via } });
       return { ok: true, outcome: "updated", connectionId: existing.id, libraryName: library.name };
     }
 
@@ -162,7 +166,7 @@ export async function completeAuthorization(
       tokenVersion: 1,
       createdByUserId: "id" in ctx.actor ? ctx.actor.id : null,
     });
-    await recordAudit(tx, { actor: ctx.actor, event: "connection_connected", outcome: "success", organizationId, connectionId: id, detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes } });
+    await recordAudit(tx, { actor: ctx.actor, event: args.via === "token_import" ? "connection_imported" : "connection_connected", outcome: "success", organizationId, connectionId: id, detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes, ...via } });
     return { ok: true, outcome: "connected", connectionId: id, libraryName: library.name };
   });
 
@@ -171,7 +175,7 @@ export async function completeAuthorization(
     const client = await ctx.clientFor(applicationId);
     await client.revoke(tokens.refreshToken, "refresh_token").catch(() => undefined);
   }
-  if (result.ok && replaced) await revokeReplacedPair(ctx, replaced);
+  if (result.ok && replaced) await revokeReplacedPair(ctx, replaced, tokens);
   return result;
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { resolveApicbaseSettings } from "@/lib/apicbase/config";
+import { getKeyring } from "@/lib/connections/keyring";
 import { env } from "@/lib/env";
 import { closeSharedDatabase, getSharedDatabase, type Database } from "./client";
 import { seedSandbox } from "./sandbox-seed";
@@ -21,7 +22,9 @@ export async function getDb(): Promise<Database> {
   if (resolveApicbaseSettings(config).target === "sandbox") {
     let seeding = seeded.get(database);
     if (!seeding) {
-      seeding = seedSandbox(database.db);
+      // The bundled emulator (no APICBASE_BASE_URL) also knows the sandbox's desk app: register it for a fresh sandbox.
+      const deskApp = !config.APICBASE_BASE_URL && config.TOKEN_ENCRYPTION_KEY ? getKeyring() : null;
+      seeding = seedSandbox(database.db, { deskApp });
       seeded.set(database, seeding);
       // A failed seed is tried again by the next caller instead of failing every request.
       seeding.catch(() => seeded.delete(database));

@@ -5,7 +5,15 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { recordAudit } from "@/lib/audit";
 import { getKeyring } from "@/lib/connections/keyring";
-import { CONNECT_COOKIE, CONNECT_INTENT_TTL_MS, sealIntent } from "@/lib/connections/intent";
+import { OOB_REDIRECT_URI } from "@/lib/apicbase/client";
+import {
+  CONNECT_COOKIE,
+  CONNECT_INTENT_TTL_MS,
+  MANUAL_CODE_COOKIE,
+  MANUAL_CODE_PATH,
+  sealIntent,
+  sealManualIntent,
+} from "@/lib/connections/intent";
 import { connectErrorKey } from "@/lib/connections/notices";
 import { revokeReason } from "@/lib/connections/revoke";
 import { disconnectConnection, refreshConnection, verifyConnection } from "@/lib/connections/service";
@@ -17,6 +25,7 @@ import {
   environmentApplication,
   portalOrigin,
 } from "@/lib/dal/connections";
+import { applicationsForNewConnections } from "@/lib/dal/applications";
 import { getCurrentUser, type PortalUser } from "@/lib/dal/session";
 import { applications, connections, getDb } from "@/lib/db";
 import { recordId, type ActionResult } from "@/lib/forms";
@@ -126,7 +135,37 @@ async function beginAuthorization(user: PortalUser, args: { organizationId: stri
   return request.url;
 }
 
-/** "Connect a library": off to Apicbase's consent page for the organization's new connection. */
+/**
+ * An application without a redirect URL: Apicbase shows the code on its own page, so the attempt (PKCE verifier,
+ * authorize link) waits in an encrypted cookie of the manual code page, where the user pastes the code.
+ */
+async function beginManualAuthorization(user: PortalUser, args: { organizationId: string; applicationId: string; scopes: string[]; reauthorizeConnectionId?: string }) {
+  const ctx = await connectionContext(user);
+  const client = await ctx.clientFor(args.applicationId);
+  const request = await client.createAuthorizationRequest({ redirectUri: OOB_REDIRECT_URI, scopes: args.scopes });
+  (await cookies()).set(
+    MANUAL_CODE_COOKIE,
+    sealManualIntent(getKeyring(), {
+      state: request.state,
+      codeVerifier: request.codeVerifier,
+      userId: user.id,
+      organizationId: args.organizationId,
+      applicationId: args.applicationId,
+      redirectUri: OOB_REDIRECT_URI,
+      scopes: args.scopes,
+      reauthorizeConnectionId: args.reauthorizeConnectionId,
+      authorizeUrl: request.url,
+      createdAt: Date.now(),
+    }),
+    { httpOnly: true, sameSite: "lax", secure: (await portalOrigin()).startsWith("https:"), path: MANUAL_CODE_PATH, maxAge: CONNECT_INTENT_TTL_MS / 1000 },
+  );
+  return MANUAL_CODE_PATH;
+}
+
+/**
+ * "Connect a library": with the environment's application unless another enabled one is chosen; off to Apicbase's
+ * consent page, or, for an application without a redirect URL, to the page where the user pastes Apicbase's code.
+ */
 export async function startConnectAction(formData: FormData): Promise<void> {
   const user = await getCurrentUser();
   if (!user) redirect("/signin");
@@ -134,14 +173,19 @@ export async function startConnectAction(formData: FormData): Promise<void> {
   if (!recordId.safeParse(organizationId).success || !canActFor(user, organizationId)) {
     redirect(`/connections?connect_error=not_allowed`);
   }
-  let url: string;
+  const requested = formData.get("applicationId");
+  let url: string | null;
   try {
-    const app = await environmentApplication();
-    url = await beginAuthorization(user, { organizationId, applicationId: app.id, scopes: app.scopes });
+    const app =
+      typeof requested === "string" && requested !== ""
+        ? (await applicationsForNewConnections(user)).find((candidate) => candidate.id === requested)
+        : await environmentApplication();
+    const args = app && { organizationId, applicationId: app.id, scopes: app.scopes };
+    url = !args ? null : app.redirectMode === "oob" ? await beginManualAuthorization(user, args) : await beginAuthorization(user, args);
   } catch (error) {
     redirect(`/connections?organization=${organizationId}&connect_error=${connectErrorKey(error)}`);
   }
-  redirect(url);
+  redirect(url ?? `/connections?organization=${organizationId}&connect_error=application_unavailable`);
 }
 
 /** "Re-authorize": the flow again for an existing connection, with the application that holds its tokens. */
@@ -153,14 +197,15 @@ export async function reauthorizeConnectionAction(formData: FormData): Promise<v
   if (!organizationId) redirect(`/connections?connect_error=not_found`);
   const { db } = await getDb();
   const [row] = await db
-    .select({ applicationId: connections.applicationId, scopes: applications.scopes })
+    .select({ applicationId: connections.applicationId, scopes: applications.scopes, redirectMode: applications.redirectMode })
     .from(connections)
     .innerJoin(applications, eq(applications.id, connections.applicationId))
     .where(eq(connections.id, connectionId));
   if (!row) redirect(`/connections?connect_error=not_found`);
   let url: string;
   try {
-    url = await beginAuthorization(user, { organizationId, applicationId: row.applicationId, scopes: row.scopes, reauthorizeConnectionId: connectionId });
+    const args = { organizationId, applicationId: row.applicationId, scopes: row.scopes, reauthorizeConnectionId: connectionId };
+    url = row.redirectMode === "oob" ? await beginManualAuthorization(user, args) : await beginAuthorization(user, args);
   } catch (error) {
     redirect(`/connections/${connectionId}?connect_error=${connectErrorKey(error)}`);
   }

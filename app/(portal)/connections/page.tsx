@@ -6,9 +6,10 @@ import { Banner } from "@/components/connections/banner";
 import { ConnectionFiltersForm } from "@/components/connections/connection-filters";
 import { ConnectionsList } from "@/components/connections/connections-list";
 import { NowProvider } from "@/components/connections/now";
-import { SubmitButton } from "@/components/ui/submit-button";
+import { ConnectLibraryForm } from "@/components/connections/connect-library-form";
 import { CONNECT_ERRORS, isConnectErrorKey } from "@/lib/connections/notices";
 import { connectionsHref, parseConnectionFilters } from "@/lib/connections/view";
+import { applicationsForNewConnections } from "@/lib/dal/applications";
 import { listConnections } from "@/lib/dal/connection-queries";
 import { requireMembership, requireUser } from "@/lib/dal/session";
 import { makeQueryClient } from "@/lib/query-client";
@@ -30,7 +31,7 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
   // A query client for this request only; the browser picks the data up from the HydrationBoundary.
   const queryClient = makeQueryClient();
   const now = new Date();
-  const list = await listConnections(user, organization.id, filters, now);
+  const [list, connectable] = await Promise.all([listConnections(user, organization.id, filters, now), applicationsForNewConnections(user)]);
   if (!list) notFound();
   queryClient.setQueryData(queryKeys.connections.list(organization.id, filters), list);
 
@@ -44,10 +45,15 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
             The Apicbase libraries connected to {organization.name}, with the state of each connection&apos;s tokens.
           </p>
         </div>
-        <form action={startConnectAction}>
-          <input type="hidden" name="organizationId" value={organization.id} />
-          <SubmitButton pendingLabel="Opening Apicbase…">Connect a library</SubmitButton>
-        </form>
+        <div className="flex flex-wrap items-end gap-3">
+          <Link
+            href={`/connections/import?organization=${organization.id}`}
+            className="rounded-lg px-2 py-2 text-sm font-medium text-slate-700 underline underline-offset-2 hover:text-slate-950 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+          >
+            Import tokens from Apicbase
+          </Link>
+          <ConnectLibraryForm action={startConnectAction} organizationId={organization.id} applications={connectable} />
+        </div>
       </div>
 
       {isConnectErrorKey(connectError) && (
