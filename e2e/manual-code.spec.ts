@@ -138,6 +138,10 @@ test("re-authorizing a connection of an application without a redirect URL goes 
   await page.getByRole("link", { name: "Brasserie Oost" }).click();
   await expect(page).toHaveURL(/\/connections\/[0-9a-f-]{36}$/);
   const connectionUrl = page.url();
+  // A re-authorization link would come back through a redirect URI this application does not have.
+  const linkSection = page.getByRole("region", { name: "Send a re-authorization link" });
+  await expect(linkSection).toContainText("Not available for this connection");
+  await expect(linkSection.getByRole("button", { name: "Create re-authorization link" })).toHaveCount(0);
   await page.getByRole("button", { name: "Re-authorize" }).click();
   await expect(page).toHaveURL(`${PORTAL_URL}/connections/manual-code`);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Re-authorize “Brasserie Oost” with a code");

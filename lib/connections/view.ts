@@ -18,7 +18,8 @@ export type ConnectionView = {
   libraryId: number;
   libraryName: string;
   approvedBy: { email: string | null; name: string | null } | null;
-  application: { id: string; name: string; clientId: string };
+  /** redirectMode "oob": no redirect URL, so approvals come back as a pasted code (manual code entry). */
+  application: { id: string; name: string; clientId: string; redirectMode: "redirect" | "oob" };
   status: ConnectionStatus;
   scopes: string[];
   accessTokenExpiresAt: string | null;

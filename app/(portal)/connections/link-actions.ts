@@ -6,11 +6,14 @@ import { recordAudit } from "@/lib/audit";
 import { createAuthorizationLink } from "@/lib/connections/links";
 import { canActFor, connectionOwner, environmentApplication, portalOrigin } from "@/lib/dal/connections";
 import { getCurrentUser } from "@/lib/dal/session";
-import { connections, getDb } from "@/lib/db";
+import { applications, connections, getDb } from "@/lib/db";
 import { recordId, type ActionResult } from "@/lib/forms";
 import { formatAbsolute } from "@/lib/time";
 
 export type LinkActionResult = (ActionResult<"connectionId" | "organizationId" | "customerLabel"> & { link?: string }) | null;
+
+const OOB_LINK_REFUSED =
+  "This connection's application has no redirect URL, so a link cannot bring the approval back to the portal. Use Re-authorize: it gives you the Apicbase link to open or send, and a field for the code Apicbase shows.";
 
 const customerLabel = z
   .string()
@@ -27,8 +30,14 @@ export async function createReauthorizationLinkAction(_previous: LinkActionResul
   const organizationId = await connectionOwner(user, connectionId);
   if (!organizationId) return { ok: false, message: "This connection does not exist or belongs to another organization.", fieldErrors: {} };
   const { db } = await getDb();
-  const [row] = await db.select({ applicationId: connections.applicationId, libraryName: connections.libraryName }).from(connections).where(eq(connections.id, connectionId));
+  const [row] = await db
+    .select({ applicationId: connections.applicationId, libraryName: connections.libraryName, redirectMode: applications.redirectMode })
+    .from(connections)
+    .innerJoin(applications, eq(applications.id, connections.applicationId))
+    .where(eq(connections.id, connectionId));
   if (!row) return { ok: false, message: "This connection no longer exists.", fieldErrors: {} };
+  // A link's approval comes back through the portal's redirect URI, which an application without one cannot use.
+  if (row.redirectMode === "oob") return { ok: false, message: OOB_LINK_REFUSED, fieldErrors: {} };
   const link = await createAuthorizationLink(db, { organizationId, applicationId: row.applicationId, connectionId, createdByUserId: user.id, now: new Date() });
   await recordAudit(db, { actor: { id: user.id, email: user.email }, event: "authorization_link_created", outcome: "success", organizationId, connectionId, detail: { kind: "reauthorize", expiresAt: link.expiresAt.toISOString() } });
   return {

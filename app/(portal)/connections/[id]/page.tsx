@@ -78,7 +78,15 @@ export default async function ConnectionPage({ params, searchParams }: { params:
           Apicbase with {connection.libraryName} as active library and approve. The tokens are replaced in place.
         </p>
         <div className="mt-4">
-          <AuthorizationLinkForm kind="reauthorize" action={createReauthorizationLinkAction} hidden={{ connectionId: connection.id }} />
+          {connection.application.redirectMode === "oob" ? (
+            <p className="text-sm leading-6 text-slate-700">
+              Not available for this connection: its application, {connection.application.name}, has no redirect URL.
+              Use <strong>Re-authorize</strong> above: it shows the Apicbase link to send and a field for the code Apicbase
+              shows after the approval.
+            </p>
+          ) : (
+            <AuthorizationLinkForm kind="reauthorize" action={createReauthorizationLinkAction} hidden={{ connectionId: connection.id }} />
+          )}
         </div>
       </section>
     </div>
