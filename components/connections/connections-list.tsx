@@ -81,8 +81,17 @@ export function ConnectionsList({ organizationId, filters }: { organizationId: s
           <p className="mx-auto mt-2 max-w-prose leading-7 text-slate-700">
             Choose <strong className="font-semibold">Connect a library</strong> above. Apicbase asks you to log in with
             the account whose <em>active library</em> you want to connect (for a customer&apos;s library, the
-            customer logs in) and to approve the partner application. You come back here, and the library appears
-            with its status, scopes and token expiry.
+            customer logs in) and to approve the partner application. You come back here (or, for an application
+            without a redirect URL, paste the code Apicbase shows), and the library appears with its status, scopes
+            and token expiry.
+          </p>
+          <p className="mx-auto mt-2 max-w-prose leading-7 text-slate-700">
+            Customer without a portal account? Send them a{" "}
+            <Link href={organizationId ? `/links?organization=${organizationId}` : "/links"} className={link}>
+              connect link
+            </Link>
+            . Already holding tokens a library owner generated in Apicbase? Import them with{" "}
+            <strong className="font-semibold">Import tokens from Apicbase</strong>.
           </p>
         </section>
       ) : data.total === 0 ? (

@@ -16,6 +16,7 @@ const EVENT_LABELS: Record<string, string> = {
   connection_revocation_pending: "Revocation pending",
   access_refused: "Access refused",
   authorization_link_created: "Authorization link created",
+  authorization_link_withdrawn: "Authorization link withdrawn",
 };
 
 export function eventLabel(event: string): string {
