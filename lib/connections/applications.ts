@@ -13,8 +13,15 @@ export type ApplicationRow = typeof applications.$inferSelect;
  * The application from the environment (AUTH_APICBASE_ID) as a row, so connections can refer to it like to any
  * registered one. Its secret stays in the environment; the row follows the configuration on every start.
  */
+function sameScopes(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((scope, i) => scope === b[i]);
+}
+
 export async function ensureEnvironmentApplication(db: Db, settings: ApicbaseSettings): Promise<ApplicationRow> {
   const name = settings.target === "sandbox" && settings.clientId === SANDBOX_PARTNER_APP.clientId ? SANDBOX_PARTNER_APP.name : "Partner application (from the environment)";
+  // Pages call this on every render: read first, and write only when the row is missing or its scopes changed.
+  const [existing] = await db.select().from(applications).where(eq(applications.clientId, settings.clientId));
+  if (existing?.source === "environment" && sameScopes(existing.scopes, settings.scopes)) return existing;
   const [row] = await db
     .insert(applications)
     .values({ name, clientId: settings.clientId, source: "environment", redirectMode: "redirect", scopes: settings.scopes })
