@@ -165,6 +165,17 @@ async function benchQueries(label: string, database: Database, organizationId: s
     }
     summarize(label, "list query", scenario.name, samples, GOAL_QUERY_MS);
   }
+  // The admin's list across every organization (/admin/connections): no organization to narrow the index with.
+  const everyOrganization = SCENARIOS[0]!;
+  for (let i = 0; i < 10; i++) await queryConnectionList(database.db, null, everyOrganization.filters, new Date());
+  const samples: number[] = [];
+  for (let i = 0; i < QUERY_RUNS; i++) {
+    const started = performance.now();
+    const list = await queryConnectionList(database.db, null, everyOrganization.filters, new Date());
+    samples.push(performance.now() - started);
+    if (list.connections.length === 0) throw new Error("every organization: no rows");
+  }
+  summarize(label, "list query", "admin, all organizations", samples, GOAL_QUERY_MS);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
