@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startEmulator, type EmulatorControl } from "@/emulator/testing";
+import { approveInBrowser, startEmulator, type EmulatorControl } from "@/emulator/testing";
 import { ApicbaseClient, type TokenSet } from "@/lib/apicbase/client";
 import { endpointsFromBase, type ApicbaseSettings } from "@/lib/apicbase/config";
 import { generateKey, parseKeyring } from "@/lib/crypto/secrets";
@@ -9,7 +9,7 @@ import { auditEvents, connections, organizations } from "@/lib/db/schema";
 import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { clientForApplication, ensureEnvironmentApplication } from "./applications";
 import { REVOKE_GIVE_UP_MS, REVOKE_GRACE_MS, resumeRevocations } from "./revoke";
-import { completeAuthorization, disconnectConnection, refreshConnection, verifyConnection, type ConnectionContext } from "./service";
+import { completeAuthorization, connectWithCode, disconnectConnection, refreshConnection, verifyConnection, type ConnectionContext } from "./service";
 import { openTokens } from "./tokens";
 
 let emulator: Awaited<ReturnType<typeof startEmulator>>;
@@ -83,6 +83,31 @@ async function row(id: string) {
   const [r] = await database.db.select().from(connections).where(eq(connections.id, id));
   return r!;
 }
+
+describe("an approval's code, end to end (connectWithCode)", () => {
+  const redirectUri = "http://localhost:3000/api/connect/callback";
+  async function approvedCode(email = "nora@sandbox.test") {
+    const request = await client().createAuthorizationRequest({ redirectUri, scopes: ["accounts", "library"] });
+    const answer = await approveInBrowser({ authorizeUrl: request.url, email, password: email.replace(/@.*/, "-demo") });
+    if (answer.kind !== "redirect") throw new Error(`no redirect: ${answer.kind}`);
+    const { code } = client().parseAuthorizationResponse(new URL(answer.location).searchParams, request.state);
+    return { code, codeVerifier: request.codeVerifier };
+  }
+
+  it("exchanges the code, reads the active library and stores the connection", async () => {
+    const { code, codeVerifier } = await approvedCode();
+    const result = await connectWithCode(context(), client(), { code, redirectUri, codeVerifier, organizationId, applicationId });
+    expect(result).toMatchObject({ ok: true, outcome: "connected", libraryName: "Bistro Nord" });
+  });
+
+  it("hands the grant back when the library cannot be read, and stores nothing", async () => {
+    const { code, codeVerifier } = await approvedCode();
+    await control.fault({ endpoint: "api", mode: "error_500" });
+    await expect(connectWithCode(context(), client(), { code, redirectUri, codeVerifier, organizationId, applicationId })).rejects.toThrow();
+    expect((await control.stats()).requests.revoke).toBe(1);
+    expect(await database.db.select().from(connections).where(eq(connections.organizationId, organizationId))).toEqual([]);
+  });
+});
 
 describe("completing an approval", () => {
   it("stores an encrypted connection labelled with the library and the approving user", async () => {

@@ -86,6 +86,44 @@ export type CompletionResult =
   | Failure;
 
 /**
+ * An approval's code, end to end: exchanges it, reads which library the tokens reach, and stores the connection
+ * (completeAuthorization). When the library cannot be read there is nothing to file the tokens under, so the grant
+ * is handed back to Apicbase before the error goes on. Used by the redirect callback, authorization links and
+ * manual code entry.
+ */
+export async function connectWithCode(
+  ctx: ConnectionContext,
+  client: ApicbaseClient,
+  args: {
+    code: string;
+    redirectUri: string;
+    codeVerifier?: string;
+    scopes?: string[];
+    organizationId: string;
+    applicationId: string;
+    reauthorizeConnectionId?: string;
+    via?: "manual_code";
+  },
+): Promise<CompletionResult> {
+  const tokens = await client.exchangeCode({ code: args.code, redirectUri: args.redirectUri, codeVerifier: args.codeVerifier, scopes: args.scopes });
+  let library: ActiveLibrary;
+  try {
+    library = await client.getActiveLibrary(tokens.accessToken);
+  } catch (error) {
+    await client.revoke(tokens.refreshToken, "refresh_token").catch(() => undefined);
+    throw error;
+  }
+  return completeAuthorization(ctx, {
+    organizationId: args.organizationId,
+    applicationId: args.applicationId,
+    tokens,
+    library,
+    reauthorizeConnectionId: args.reauthorizeConnectionId,
+    via: args.via,
+  });
+}
+
+/**
  * Stores the tokens of an approval. A new library becomes a connection of the organization; a library it already
  * connected is updated in place (same id, history kept); a re-authorization must come back for the same library.
  */

@@ -8,7 +8,7 @@ import { MANUAL_CODE_COOKIE, MANUAL_CODE_PATH, openManualIntent } from "@/lib/co
 import { getKeyring } from "@/lib/connections/keyring";
 import { CODE_EXPIRED_MESSAGE, manualCodeField, type ManualCodeResult } from "@/lib/connections/manual-code";
 import { CONNECT_ERRORS, connectErrorKey } from "@/lib/connections/notices";
-import { completeAuthorization, type CompletionResult } from "@/lib/connections/service";
+import { connectWithCode, type CompletionResult } from "@/lib/connections/service";
 import { canActFor, connectionContext } from "@/lib/dal/connections";
 import { getCurrentUser } from "@/lib/dal/session";
 
@@ -36,21 +36,13 @@ export async function exchangeManualCodeAction(_previous: ManualCodeResult | nul
   const ctx = await connectionContext(user);
   let result: CompletionResult;
   try {
-    const client = await ctx.clientFor(intent.applicationId);
-    const tokens = await client.exchangeCode({ code: parsed.data, redirectUri: OOB_REDIRECT_URI, codeVerifier: intent.codeVerifier, scopes: intent.scopes });
-    let library;
-    try {
-      library = await client.getActiveLibrary(tokens.accessToken);
-    } catch (error) {
-      // Without the library there is nothing to file the tokens under: hand the grant back.
-      await client.revoke(tokens.refreshToken, "refresh_token").catch(() => undefined);
-      throw error;
-    }
-    result = await completeAuthorization(ctx, {
+    result = await connectWithCode(ctx, await ctx.clientFor(intent.applicationId), {
+      code: parsed.data,
+      redirectUri: OOB_REDIRECT_URI,
+      codeVerifier: intent.codeVerifier,
+      scopes: intent.scopes,
       organizationId: intent.organizationId,
       applicationId: intent.applicationId,
-      tokens,
-      library,
       reauthorizeConnectionId: intent.reauthorizeConnectionId,
       via: "manual_code",
     });

@@ -3,7 +3,7 @@ import { recordAudit } from "@/lib/audit";
 import { getKeyring } from "@/lib/connections/keyring";
 import { CONNECT_COOKIE, openIntent } from "@/lib/connections/intent";
 import { connectErrorKey, type ConnectErrorKey } from "@/lib/connections/notices";
-import { completeAuthorization } from "@/lib/connections/service";
+import { connectWithCode } from "@/lib/connections/service";
 import { CONNECT_CALLBACK_PATH, canActFor, connectionContext, portalOrigin } from "@/lib/dal/connections";
 import { getCurrentUser } from "@/lib/dal/session";
 import { resolveApicbaseSettings } from "@/lib/apicbase/config";
@@ -38,20 +38,13 @@ export async function GET(request: NextRequest) {
   let result;
   try {
     const { code } = client.parseAuthorizationResponse(request.nextUrl.searchParams, intent.state);
-    const tokens = await client.exchangeCode({ code, redirectUri: intent.redirectUri, codeVerifier: intent.codeVerifier, scopes: intent.scopes });
-    let library;
-    try {
-      library = await client.getActiveLibrary(tokens.accessToken);
-    } catch (error) {
-      // Without the library there is nothing to file the tokens under: hand the grant back.
-      await client.revoke(tokens.refreshToken, "refresh_token").catch(() => undefined);
-      throw error;
-    }
-    result = await completeAuthorization(ctx, {
+    result = await connectWithCode(ctx, client, {
+      code,
+      redirectUri: intent.redirectUri,
+      codeVerifier: intent.codeVerifier,
+      scopes: intent.scopes,
       organizationId: intent.organizationId,
       applicationId: intent.applicationId,
-      tokens,
-      library,
       reauthorizeConnectionId: intent.reauthorizeConnectionId,
     });
   } catch (error) {
@@ -93,24 +86,17 @@ async function linkCallback(request: NextRequest, origin: string) {
   try {
     const { code } = client.parseAuthorizationResponse(params, params.get("state") ?? "");
     const redirectUri = `${origin}${CONNECT_CALLBACK_PATH}`;
-    const tokens = await client.exchangeCode({ code, redirectUri, codeVerifier: link.codeVerifier });
-    let library;
-    try {
-      library = await client.getActiveLibrary(tokens.accessToken);
-    } catch (error) {
-      await client.revoke(tokens.refreshToken, "refresh_token").catch(() => undefined);
-      throw error;
-    }
-    const completed = await completeAuthorization(
+    const completed = await connectWithCode(
+      { db, keyring, clientFor: async () => client, now: () => new Date(), actor, leaseOwner: "authorization-link" },
+      client,
       {
-        db,
-        keyring,
-        clientFor: async () => client,
-        now: () => new Date(),
-        actor,
-        leaseOwner: "authorization-link",
+        code,
+        redirectUri,
+        codeVerifier: link.codeVerifier,
+        organizationId: link.organizationId,
+        applicationId: link.applicationId,
+        reauthorizeConnectionId: link.connectionId ?? undefined,
       },
-      { organizationId: link.organizationId, applicationId: link.applicationId, tokens, library, reauthorizeConnectionId: link.connectionId ?? undefined },
     );
     if (!completed.ok) {
       await finishLink(db, link.id, { release: true });
