@@ -134,9 +134,12 @@ test.describe("organizations and roles", () => {
 
   test("an admin creates an organization and adds members by Apicbase e-mail; they land in it", async ({ browser }) => {
     const admin = await signedInPage(browser, "admin");
-    // An admin without an organization of their own starts on the admin page.
-    await expect(admin).toHaveURL(`${PORTAL_URL}/admin/organizations`);
+    // An admin without an organization of their own starts on the admin overview.
+    await expect(admin).toHaveURL(`${PORTAL_URL}/admin`);
+    await expect(admin.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
     await expect(admin.getByRole("banner").getByRole("link", { name: "Admin" })).toBeVisible();
+    await admin.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Organizations" }).click();
+    await expect(admin).toHaveURL(`${PORTAL_URL}/admin/organizations`);
     const seeded = admin.getByRole("region", { name: "Sandbox partner" });
     await expect(seeded).toContainText(/1 member\b/);
 

@@ -23,7 +23,7 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
   const params = await searchParams;
   const user = await requireUser();
   const organizationId = firstParam(params.organization) || user.memberships[0]?.organizationId;
-  if (!organizationId) redirect(user.isAdmin ? "/admin/organizations" : "/no-organization");
+  if (!organizationId) redirect(user.isAdmin ? "/admin" : "/no-organization");
   const { organization } = await requireMembership(organizationId);
   const filters = parseConnectionFilters(params);
   const connectError = firstParam(params.connect_error);
