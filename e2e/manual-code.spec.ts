@@ -87,6 +87,9 @@ test("junk is refused at the field without a request to Apicbase; a code pasted 
   await expect(timer).toHaveText(/^0:[0-5]\d$/);
   await expect(page.getByText("Apicbase counts the 60 seconds from when it showed you the code")).toBeVisible();
   await screenshot(page, "manual-code-countdown");
+  // A reload keeps the countdown: Apicbase's clock did not stop.
+  await page.reload();
+  await expect(timer).toHaveText(/^0:[0-5]\d$/);
 
   // Pasting the whole copied line, spaces and all, connects at once: no button to press.
   usedCode = code;

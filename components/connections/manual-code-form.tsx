@@ -32,10 +32,24 @@ export function ManualCodeForm({ authorizeUrl, action }: { authorizeUrl: string;
   const formRef = useRef<HTMLFormElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
 
+  // The moment the link was opened survives a reload of this page (this tab only): Apicbase's clock keeps running.
+  const storageKey = `manual-code-opened:${authorizeUrl}`;
+  useEffect(() => {
+    const stored = Number(window.sessionStorage.getItem(storageKey));
+    if (Number.isFinite(stored) && stored > 0 && Date.now() - stored < 10 * 60_000) {
+      // eslint-disable-next-line react-hooks/set-state-in-effect -- read once from the browser after hydration
+      setOpenedAt(stored);
+      setNow(Date.now());
+    }
+  }, [storageKey]);
+
   // A refused code is spent: the countdown waits for the next visit of the link.
   if (state !== shownState) {
     setShownState(state);
-    if (state?.expired) setOpenedAt(null);
+    if (state?.expired) {
+      setOpenedAt(null);
+      window.sessionStorage.removeItem(storageKey);
+    }
   }
 
   useEffect(() => {
@@ -47,6 +61,7 @@ export function ManualCodeForm({ authorizeUrl, action }: { authorizeUrl: string;
   const left = openedAt === null ? null : Math.max(0, CODE_LIFETIME_SECONDS - Math.floor((Math.max(now, openedAt) - openedAt) / 1000));
   const opened = () => {
     const at = Date.now();
+    window.sessionStorage.setItem(storageKey, String(at));
     setOpenedAt(at);
     setNow(at);
     setClientError(null);
