@@ -51,8 +51,12 @@ test("a library owner without a portal account re-authorizes a connection throug
 test("a partner sends a connect link; the customer approves with their own Apicbase account; a withdrawn link stops working", async ({ page, browser }) => {
   await emulator.setActiveLibrary("otto@sandbox.test", 103);
   await signIn(page, "partner");
-  await page.getByRole("navigation", { name: "Portal" }).getByRole("link", { name: "Links" }).click();
+  const portalNav = page.getByRole("navigation", { name: "Portal" });
+  await portalNav.getByRole("link", { name: "Links" }).click();
   await expect(page.getByRole("heading", { name: "Authorization links" })).toBeVisible();
+  // The header marks where the partner is.
+  await expect(portalNav.getByRole("link", { name: "Links" })).toHaveAttribute("aria-current", "page");
+  await expect(portalNav.getByRole("link", { name: "Connections" })).not.toHaveAttribute("aria-current", "page");
 
   // A name is required; nothing is created without one.
   await page.getByRole("button", { name: "Create connect link" }).click();
