@@ -303,6 +303,7 @@ test("a partner of another organization can neither see, refresh, verify nor dis
   // An admin puts otto in an organization of his own.
   const admin = await (await browser.newContext()).newPage();
   await signIn(admin, "admin");
+  await admin.goto("/admin/organizations");
   const elsewhere = `Elsewhere ${Date.now().toString(36)}`;
   const create = admin.getByRole("region", { name: "Create organization" });
   await create.getByLabel("Organization name").fill(elsewhere);
