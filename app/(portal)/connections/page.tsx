@@ -6,6 +6,7 @@ import { Banner } from "@/components/connections/banner";
 import { ConnectionFiltersForm } from "@/components/connections/connection-filters";
 import { ConnectionsList } from "@/components/connections/connections-list";
 import { NowProvider } from "@/components/connections/now";
+import { OrganizationSwitcher } from "@/components/organization-switcher";
 import { ConnectLibraryForm } from "@/components/connections/connect-library-form";
 import { CONNECT_ERRORS, isConnectErrorKey } from "@/lib/connections/notices";
 import { connectionsHref, parseConnectionFilters } from "@/lib/connections/view";
@@ -60,21 +61,7 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
         <Banner tone="error" message={CONNECT_ERRORS[connectError]} dismissHref={connectionsHref(organization.id, filters)} />
       )}
 
-      {user.memberships.length > 1 && (
-        <nav aria-label="Your organizations" className="flex flex-wrap items-center gap-2 text-sm">
-          <span className="text-slate-600">Your organizations:</span>
-          {user.memberships.map((membership) => (
-            <Link
-              key={membership.organizationId}
-              href={`/connections?organization=${membership.organizationId}`}
-              aria-current={membership.organizationId === organization.id ? "page" : undefined}
-              className="rounded-full border border-slate-300 px-3 py-1 font-medium text-slate-800 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 aria-[current=page]:border-slate-900 aria-[current=page]:bg-slate-900 aria-[current=page]:text-white"
-            >
-              {membership.organizationName}
-            </Link>
-          ))}
-        </nav>
-      )}
+      <OrganizationSwitcher user={user} current={organization.id} path="/connections" />
 
       <ConnectionFiltersForm organizationId={organization.id} filters={filters} />
 
