@@ -24,6 +24,7 @@ import {
   connectionOwner,
   environmentApplication,
   portalOrigin,
+  sandboxResetMessageFor,
 } from "@/lib/dal/connections";
 import { applicationsForNewConnections } from "@/lib/dal/applications";
 import { getCurrentUser, type PortalUser } from "@/lib/dal/session";
@@ -67,7 +68,12 @@ export async function refreshConnectionAction(_previous: ConnectionActionResult 
   const access = await authorizeConnection(formData);
   if ("ok" in access) return access;
   const result = await refreshConnection(await connectionContext(access.user), access);
-  if (!result.ok) return refused(result.message);
+  if (!result.ok) {
+    // Apicbase refusing the grant is no revocation when the sandbox started over after the portal got the tokens.
+    const dead = result.apicbaseError === "invalid_grant" || ("needsReauthorization" in result && result.needsReauthorization);
+    const reset = dead ? await sandboxResetMessageFor(access.user, access.connectionId) : null;
+    return refused(reset ?? result.message);
+  }
   const until = formatAbsolute(result.expiresAt);
   if (!result.refreshed) {
     // Another refresh (a click, the background refresher) stored a pair moments ago: nothing to gain from another.
@@ -88,9 +94,10 @@ export async function verifyConnectionAction(_previous: ConnectionActionResult |
     portalExpiresAt: result.portalExpiresAt?.toISOString() ?? null,
     activeLibrary: result.activeLibrary,
   };
-  return result.active
-    ? { ok: true, message: result.message, verification }
-    : { ok: false, message: result.message, fieldErrors: {}, verification };
+  if (result.active) return { ok: true, message: result.message, verification };
+  const expired = result.portalExpiresAt !== null && result.portalExpiresAt.getTime() <= Date.now();
+  const reset = expired ? null : await sandboxResetMessageFor(access.user, access.connectionId);
+  return { ok: false, message: reset ?? result.message, fieldErrors: {}, verification };
 }
 
 /** "Disconnect" (partners, their own connections) and "Revoke" (admins, any connection): a reason is required. */

@@ -9,6 +9,7 @@ import { NowProvider } from "@/components/connections/now";
 import { CONNECT_ERRORS, CONNECT_NOTICES, isConnectErrorKey, isConnectNoticeKey } from "@/lib/connections/notices";
 import { connectionsHref, parseHistoryPage } from "@/lib/connections/view";
 import { getConnectionWithHistory } from "@/lib/dal/connection-queries";
+import { reauthorizationRefusalMessage, sandboxResetMessageFor } from "@/lib/dal/connections";
 import { requireUser } from "@/lib/dal/session";
 import { makeQueryClient } from "@/lib/query-client";
 import { queryKeys } from "@/lib/query-keys";
@@ -46,6 +47,10 @@ export default async function ConnectionPage({ params, searchParams }: { params:
   const notice = firstParam(query.notice);
   const connectError = firstParam(query.connect_error);
   const here = `/connections/${connection.id}`;
+  // A wrong-library approval is told with its facts: who approved, with which library active.
+  const errorMessage = connectError === "library_mismatch" ? await reauthorizationRefusalMessage(user, connection.id) : null;
+  // In the local sandbox, tokens it forgot in a reset are not "revoked": say what happened.
+  const sandboxReset = connection.status === "needs_reauthorization" ? await sandboxResetMessageFor(user, connection.id) : null;
 
   return (
     <div className="space-y-6">
@@ -61,7 +66,13 @@ export default async function ConnectionPage({ params, searchParams }: { params:
       {isConnectNoticeKey(notice) && (
         <Banner tone="success" message={CONNECT_NOTICES[notice](connection.libraryName)} dismissHref={here} />
       )}
-      {isConnectErrorKey(connectError) && <Banner tone="error" message={CONNECT_ERRORS[connectError]} dismissHref={here} />}
+      {isConnectErrorKey(connectError) && <Banner tone="error" message={errorMessage ?? CONNECT_ERRORS[connectError]} dismissHref={here} />}
+
+      {sandboxReset && (
+        <section aria-label="Sandbox reset" className="rounded-xl border border-amber-300 bg-amber-50 px-4 py-3 text-sm leading-6 text-amber-950">
+          <p className="font-medium">{sandboxReset}</p>
+        </section>
+      )}
 
       <HydrationBoundary state={dehydrate(queryClient)}>
         <NowProvider renderedAt={now.toISOString()}>
