@@ -24,7 +24,7 @@ export async function createApiKeyAction(_previous: CreateApiKeyResult | null, f
   const values = readFields(formData, ["organizationId", "name"]);
   const parsed = createApiKeyForm.safeParse(values);
   if (!parsed.success) {
-    return { ok: false, message: "No key was created: correct the field marked below.", fieldErrors: fieldErrorsOf(parsed.error), values: { name: values.name } };
+    return { ok: false, message: "No key was created: correct the name.", fieldErrors: fieldErrorsOf(parsed.error), values: { name: values.name } };
   }
   const { organizationId, name } = parsed.data;
   const created = await createOrganizationApiKey(user, organizationId, name);
