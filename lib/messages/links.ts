@@ -40,3 +40,10 @@ export const LINK_OUTCOME_LABELS: Record<LinkOutcome, string> = {
   updated: "Already connected: updated",
   reauthorized: "Re-authorized",
 };
+
+/** What a used link did, before the library's name on /links ("… by otto@…: connected Bistro Nord (101)"). */
+export const LINK_USE_VERBS: Record<LinkOutcome, string> = {
+  connected: "connected ",
+  updated: "updated the existing connection of ",
+  reauthorized: "re-authorized ",
+};

@@ -8,7 +8,7 @@ import { OrganizationSwitcher } from "@/components/organization-switcher";
 import { Card } from "@/components/ui/card";
 import { linksOf, type OrganizationLinkView } from "@/lib/dal/links";
 import { requireMembership, requireUser } from "@/lib/dal/session";
-import { LINK_OUTCOME_LABELS } from "@/lib/messages/links";
+import { LINK_OUTCOME_LABELS, LINK_USE_VERBS } from "@/lib/messages/links";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { createConnectLinkOnLinksPageAction, withdrawLinkAction } from "./actions";
 
@@ -86,11 +86,11 @@ export default async function LinksPage({ searchParams }: { searchParams: Search
                       <span className={`ml-2 inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style.className}`}>{style.label}</span>
                       {outcome && (
                         <span
-                          className={`ml-2 inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${
+                          className={`ml-2 inline-flex gap-1 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${
                             outcome === "updated" ? "bg-amber-100 text-amber-950 ring-amber-400" : "bg-slate-100 text-slate-800 ring-slate-300"
                           }`}
                         >
-                          {outcome === "updated" && <span aria-hidden="true">⚠ </span>}
+                          {outcome === "updated" && <span aria-hidden="true">⚠</span>}
                           {LINK_OUTCOME_LABELS[outcome]}
                         </span>
                       )}
@@ -124,7 +124,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Search
                           {link.resultConnectionId ? (
                             <>
                               {": "}
-                              {link.result?.outcome === "updated" ? "updated the existing connection of " : link.result?.outcome === "connected" ? "connected " : "for "}
+                              {link.result ? LINK_USE_VERBS[link.result.outcome] : "for "}
                               <Link href={`/connections/${link.resultConnectionId}`} className="font-medium text-sky-800 underline underline-offset-2">
                                 {link.result?.libraryName ?? link.resultLibraryName ?? "the connection"}
                                 {link.result?.libraryId != null && ` (${link.result.libraryId})`}
