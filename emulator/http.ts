@@ -36,13 +36,16 @@ export interface RequestContext {
   cookies: Map<string, string>;
   /** Who called, when the request came through a `/__as/<caller>/` prefix (test bookkeeping, see controls). */
   caller?: string;
+  /** When the request arrived (emulator clock, ms). */
+  receivedAt?: number;
   /** The refresh-log entry this request wrote, so the server can note that its answer was dropped. */
   refreshEntry?: RefreshLogEntry;
 }
 
 /** One refresh_token grant as the emulator saw it (GET /__emulator/refresh-log): test bookkeeping only. */
 export interface RefreshLogEntry {
-  /** Emulator clock, ms. */
+  /** When the request arrived, and when it was answered (emulator clock, ms): a "slow" fault lies in between. */
+  received: number;
   at: number;
   caller: string | null;
   /** The refresh token presented. */

@@ -111,6 +111,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = state.now();
     const method = req.method ?? "GET";
     const rawUrl = req.url ?? "/";
     const q = rawUrl.indexOf("?");
@@ -174,6 +175,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       form: parseForm(req.headers["content-type"], body),
       cookies: parseCookies(req.headers.cookie),
       caller,
+      receivedAt,
     };
     // From here to the write everything is synchronous: validation and commit cannot interleave with another request.
     const response = route.handle(ctx, state);

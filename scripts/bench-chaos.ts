@@ -274,16 +274,22 @@ export type ChaosFigures = {
   stale: number;
   leasesLeft: number;
   lostToSigterm: number;
+  /** Refresh calls that reached Apicbase from a process after it got SIGTERM (must be none). */
+  callsAfterSigterm: number;
   kills: number;
   sigterms: number;
   sigtermExitMs: number[];
   sigtermOverran: number;
   unresolvedAfterSettle: number;
+  phasesSeconds: Record<string, number>;
 };
 
 async function run(database: Database, emulator: { url: string; control: EmulatorControl }, databaseUrl: string): Promise<ChaosFigures> {
   const { db } = database;
   const control = emulator.control;
+  const setupStarted = Date.now();
+  const phases: Record<string, number> = {};
+  const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
   const encryptionKey = generateKey();
   const keyring = parseKeyring(encryptionKey);
   await control.settings({ access_token_lifetime_seconds: ACCESS_TOKEN_LIFETIME_S });
@@ -383,7 +389,9 @@ async function run(database: Database, emulator: { url: string; control: Emulato
     }
   });
 
+  phases.setup = seconds(setupStarted);
   // --- Chaos: faults, an outage, kill -9 and SIGTERM at random, restarts. ---
+  const chaosStarted = Date.now();
   const chaosEnds = Date.now() + config.seconds * 1000;
   const outageAt = Date.now() + config.seconds * 400;
   let outageDone = config.outage === 0;
@@ -394,7 +402,8 @@ async function run(database: Database, emulator: { url: string; control: Emulato
   const stopping: Promise<void>[] = [];
   // Victims are chosen only while at least this long remains: late kills would leave leases for the settle to wait out.
   const lastActionAt = chaosEnds - Math.min(5_000, config.seconds * 200);
-  const actionEveryMs = Math.max(1_500, Math.round((config.seconds * 1000) / Math.max(4, config.seconds / 5)));
+  // About one kill or stop every 4 s (at least 6 in a run).
+  const actionEveryMs = Math.max(1_500, Math.min(4_000, Math.round((config.seconds * 1000) / 6)));
   let nextAction = Date.now() + actionEveryMs;
   let nextFault = Date.now();
 
@@ -448,6 +457,8 @@ async function run(database: Database, emulator: { url: string; control: Emulato
     await sleep(100);
   }
   log(`chaos over: ${kills} kill -9, ${sigterms} SIGTERM; settling`);
+  phases.chaos = seconds(chaosStarted);
+  const settleStarted = Date.now();
 
   // --- Settle: no more faults; every slot running; unresolved connections are asked for until none is left. ---
   await control.clearFaults();
@@ -476,7 +487,9 @@ async function run(database: Database, emulator: { url: string; control: Emulato
   }
   log(unresolved.length === 0 ? "settled" : `${unresolved.length} connection(s) still unresolved after ${config.settle} s`);
 
+  phases.settle = seconds(settleStarted);
   // --- Stop everything gracefully, then count. ---
+  const stopStarted = Date.now();
   const finalStops = instances.filter(alive).map(async (instance) => {
     instance.sigtermAt = Date.now();
     instance.child.kill("SIGTERM");
@@ -490,7 +503,8 @@ async function run(database: Database, emulator: { url: string; control: Emulato
   });
   await Promise.all(finalStops);
 
-  const figures = await count(db, keyring, control, seeded, { kills, sigterms, sigtermExits, unresolved: unresolved.length });
+  phases.stop = seconds(stopStarted);
+  const figures = await count(db, keyring, control, seeded, { kills, sigterms, sigtermExits, unresolved: unresolved.length, phases });
   print(figures, injected, statuses);
   return figures;
 }
@@ -577,7 +591,7 @@ async function count(
   keyring: ReturnType<typeof parseKeyring>,
   control: EmulatorControl,
   seeded: Map<string, string>,
-  run: { kills: number; sigterms: number; sigtermExits: number[]; unresolved: number },
+  run: { kills: number; sigterms: number; sigtermExits: number[]; unresolved: number; phases: Record<string, number> },
 ): Promise<ChaosFigures> {
   const entries = await control.refreshLog();
   const chainOf = chains(seeded, entries);
@@ -598,6 +612,11 @@ async function count(
       stale++;
     }
   }
+  // A call arriving more than 100 ms (loopback and a busy event loop) after its process got SIGTERM started after it.
+  const callsAfterSigterm = entries.filter((entry) => {
+    const sender = instanceNamed(entry.caller);
+    return sender?.sigtermAt !== undefined && entry.received > sender.sigtermAt + 100;
+  }).length;
   // A refresh token presented again after it had been redeemed.
   const redeemed = new Set<string>();
   let redeemedTwice = 0;
@@ -618,11 +637,13 @@ async function count(
     stale,
     leasesLeft: Number(leases!.count),
     lostToSigterm,
+    callsAfterSigterm,
     kills: run.kills,
     sigterms: run.sigterms,
     sigtermExitMs: run.sigtermExits,
     sigtermOverran: instances.filter((instance) => instance.overran).length,
     unresolvedAfterSettle: run.unresolved,
+    phasesSeconds: run.phases,
   };
 }
 
@@ -645,8 +666,10 @@ function print(figures: ChaosFigures, injected: Map<string, number>, statuses: M
   line("refresh tokens redeemed twice", `${figures.redeemedTwice}   (must be 0)`);
   line("stored tokens not the latest the emulator issued (stale)", `${figures.stale}   (must be 0)`);
   line("rotations lost to SIGTERM", `${figures.lostToSigterm}   (must be 0)`);
+  line("refresh calls that reached Apicbase after their process's SIGTERM", figures.callsAfterSigterm);
   line("leases left", figures.leasesLeft);
   if (figures.unresolvedAfterSettle) line("unresolved when the settle ended", figures.unresolvedAfterSettle);
+  line("phases (s)", Object.entries(figures.phasesSeconds).map(([phase, s]) => `${phase} ${s}`).join(", "));
 }
 
 main().catch((error: unknown) => {
