@@ -558,12 +558,16 @@ async function readRows(db: Database["db"], keyring: ReturnType<typeof parseKeyr
   });
 }
 
-/** Connections whose fate is not settled yet: holding an older token than the emulator's latest, or a lease. */
+/**
+ * Connections whose fate is not settled yet: holding an older token than the emulator's latest (an answer not stored
+ * yet, or lost and not yet found out), or an interrupted refresh nobody has checked yet. (Leases of live processes
+ * end with their refreshes, at the latest when they are stopped before counting.)
+ */
 async function unresolvedConnections(db: Database["db"], keyring: ReturnType<typeof parseKeyring>, control: EmulatorControl, seeded: Map<string, string>) {
   const chainOf = chains(seeded, await control.refreshLog());
   return (await readRows(db, keyring))
     .filter((row) => row.status !== "needs_reauthorization")
-    .filter((row) => row.refresh !== chainOf.get(row.id)?.latest || row.leaseOwner !== null || row.leaseTakenOverFrom !== null)
+    .filter((row) => row.refresh !== chainOf.get(row.id)?.latest || row.leaseTakenOverFrom !== null)
     .map((row) => row.id);
 }
 
