@@ -86,7 +86,12 @@ const config = {
 const ACCESS_TOKEN_LIFETIME_S = 3_600;
 /** Callers ask for a token valid this long: a token older than 10 s is refreshed first. */
 const MIN_VALID_S = ACCESS_TOKEN_LIFETIME_S - 10;
-const APICBASE_TIMEOUT_MS = 4_000;
+/**
+ * Far above the slow faults' processed delays (at most 2 s): an answer Apicbase committed must not race the client's
+ * timeout on a loaded machine, or a lost answer would have no injected cause. Slow faults meant to time out wait
+ * longer than this (the client leaves, and the emulator then processes nothing).
+ */
+const APICBASE_TIMEOUT_MS = 8_000;
 const DRAIN_BOUND_MS = drainBoundMs(APICBASE_TIMEOUT_MS);
 /** A process still running this long after SIGTERM is killed, and its overrun reported. */
 const SIGTERM_GRACE_MS = DRAIN_BOUND_MS + 10_000;
@@ -513,15 +518,15 @@ function randomFault(): FaultSpec {
   const roll = random();
   if (roll < 0.3) {
     // Either well under the timeout (processed late) or well over it (the client gives up; nothing happens).
-    return { endpoint: "token", mode: "slow", delay_ms: random() < 0.8 ? between(300, 2500) : between(6000, 8000), count: between(1, 4) };
+    return { endpoint: "token", mode: "slow", delay_ms: random() < 0.8 ? between(300, 2000) : between(11_000, 12_000), count: between(1, 4) };
   }
   if (roll < 0.45) return { endpoint: "token", mode: "error_500", count: between(1, 3) };
   if (roll < 0.55) return { endpoint: "token", mode: "malformed" };
   if (roll < 0.63) return { endpoint: "token", mode: "drop_after_commit" };
   if (roll < 0.7) return { endpoint: "token", mode: "rate_limit", retry_after: between(1, 3) };
   if (roll < 0.8) return { endpoint: "introspect", mode: pick(["error_500", "malformed"] as const) };
-  if (roll < 0.9) return { endpoint: "introspect", mode: "slow", delay_ms: between(300, 2500) };
-  return { endpoint: "token", mode: "slow", delay_ms: between(300, 2500) };
+  if (roll < 0.9) return { endpoint: "introspect", mode: "slow", delay_ms: between(300, 2000) };
+  return { endpoint: "token", mode: "slow", delay_ms: between(300, 2000) };
 }
 
 type Chain = { latest: string; last: RefreshLogEntry | undefined };
