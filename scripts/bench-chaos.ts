@@ -404,6 +404,7 @@ async function run(database: Database, emulator: { url: string; control: Emulato
   const sigtermExits: number[] = [];
   let kills = 0;
   let sigterms = 0;
+  let actions = 0;
   const stopping: Promise<void>[] = [];
   // Victims are chosen only while at least this long remains: late kills would leave leases for the settle to wait out.
   const lastActionAt = chaosEnds - Math.min(5_000, config.seconds * 200);
@@ -430,7 +431,8 @@ async function run(database: Database, emulator: { url: string; control: Emulato
       const victims = instances.filter((i) => alive(i) && i.sigtermAt === undefined && i.sigkillAt === undefined);
       if (victims.length > 0) {
         const victim = pick(victims);
-        if (random() < 0.7) {
+        // Two kill -9 for every SIGTERM, in a fixed rhythm so that a short run has both; victims and times are random.
+        if (actions++ % 3 !== 1) {
           kills++;
           victim.sigkillAt = Date.now();
           victim.child.kill("SIGKILL");
@@ -548,7 +550,15 @@ function chains(seeded: Map<string, string>, entries: RefreshLogEntry[]): Map<st
   return result;
 }
 
-type Row = { id: string; status: string; leaseOwner: string | null; leaseTakenOverFrom: string | null; tokenVersion: number; refresh: string | null };
+type Row = {
+  id: string;
+  status: string;
+  leaseOwner: string | null;
+  leaseExpiresAt: Date | null;
+  leaseTakenOverFrom: string | null;
+  tokenVersion: number;
+  refresh: string | null;
+};
 
 async function readRows(db: Database["db"], keyring: ReturnType<typeof parseKeyring>): Promise<Row[]> {
   const rows = await db.select().from(connections);
@@ -559,20 +569,27 @@ async function readRows(db: Database["db"], keyring: ReturnType<typeof parseKeyr
     } catch {
       refresh = null;
     }
-    return { id: row.id, status: row.status, leaseOwner: row.leaseOwner, leaseTakenOverFrom: row.leaseTakenOverFrom, tokenVersion: row.tokenVersion, refresh };
+    const { id, status, leaseOwner, leaseExpiresAt, leaseTakenOverFrom, tokenVersion } = row;
+    return { id, status, leaseOwner, leaseExpiresAt, leaseTakenOverFrom, tokenVersion, refresh };
   });
 }
 
 /**
  * Connections whose fate is not settled yet: holding an older token than the emulator's latest (an answer not stored
- * yet, or lost and not yet found out), or an interrupted refresh nobody has checked yet. (Leases of live processes
- * end with their refreshes, at the latest when they are stopped before counting.)
+ * yet, or lost and not yet found out), a lapsed lease of a killed process, or an interrupted refresh nobody has
+ * checked yet. (Leases of live processes end with their refreshes, at the latest when they are stopped.)
  */
 async function unresolvedConnections(db: Database["db"], keyring: ReturnType<typeof parseKeyring>, control: EmulatorControl, seeded: Map<string, string>) {
   const chainOf = chains(seeded, await control.refreshLog());
+  const now = Date.now();
   return (await readRows(db, keyring))
     .filter((row) => row.status !== "needs_reauthorization")
-    .filter((row) => row.refresh !== chainOf.get(row.id)?.latest || row.leaseTakenOverFrom !== null)
+    .filter(
+      (row) =>
+        row.refresh !== chainOf.get(row.id)?.latest ||
+        row.leaseTakenOverFrom !== null ||
+        (row.leaseOwner !== null && (row.leaseExpiresAt?.getTime() ?? 0) <= now),
+    )
     .map((row) => row.id);
 }
 
