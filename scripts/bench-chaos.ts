@@ -361,11 +361,15 @@ async function run(database: Database, emulator: { url: string; control: Emulato
   const startSlot = (kind: Kind, slot: number) => startInstance(kind, slot, common, emulator.url, kind === "token-api" ? apiPorts[slot - 1] : undefined);
   for (let slot = 1; slot <= config.refreshers; slot++) startSlot("worker", slot);
   for (let slot = 1; slot <= config.tokenApis; slot++) startSlot("token-api", slot);
-  const ready = Date.now() + 60_000;
-  while (instances.some((i) => i.kind === "token-api" && !i.listening) && Date.now() < ready) await sleep(100);
-  if (instances.some((i) => i.kind === "token-api" && !i.listening)) {
-    throw new Error(`a token API process did not start: ${instances.map((i) => i.output.join("\n")).join("\n")}`);
+  // Generous: on a loaded machine starting a handful of node processes takes a while.
+  const ready = Date.now() + 180_000;
+  const starting = () => instances.filter((i) => (i.kind === "token-api" && !i.listening) || (i.kind === "worker" && i.output.length === 0));
+  while (starting().length > 0 && Date.now() < ready) {
+    const dead = instances.find((i) => !alive(i));
+    if (dead) throw new Error(`${dead.name} exited while starting:\n${dead.output.join("\n")}`);
+    await sleep(100);
   }
+  if (starting().length > 0) throw new Error(`${starting().map((i) => i.name).join(", ")} did not start within 180 s`);
   log(`started ${instances.length} processes`);
 
   // --- Callers: fetch tokens through whichever token API process listens. ---
