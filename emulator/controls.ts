@@ -21,7 +21,10 @@ const faultInput = z.strictObject({
   retry_after: z.number().int().min(0).default(30),
 });
 
-const outageInput = z.strictObject({ seconds: z.number().min(0), mode: z.enum(["error_500", "reset"]).default("error_500") });
+const outageInput = z.strictObject({
+  seconds: z.number().min(0),
+  mode: z.enum(["error_500", "reset"]).default("error_500"),
+});
 
 const activeLibraryInput = z.strictObject({ library_id: z.number().int() });
 

@@ -164,7 +164,15 @@ export function handleToken(ctx: RequestContext, state: EmulatorState): Emulator
     }
     if (tally) tally.ok++;
     if (grantType === "refresh_token") {
-      ctx.refreshEntry = state.logRefresh({ received: ctx.receivedAt ?? state.now(), at: state.now(), caller: ctx.caller ?? null, used: ctx.form.get("refresh_token") ?? "", issued: pair.refresh.token, error: null, answer: "sent" });
+      ctx.refreshEntry = state.logRefresh({
+        received: ctx.receivedAt ?? state.now(),
+        at: state.now(),
+        caller: ctx.caller ?? null,
+        used: ctx.form.get("refresh_token") ?? "",
+        issued: pair.refresh.token,
+        error: null,
+        answer: "sent",
+      });
     }
     const body = tokenResponseBody(pair, state.settings.access_token_lifetime_seconds);
     return { status: 200, headers: { ...NO_STORE }, body: pythonJson({ ...body }) };
@@ -174,7 +182,15 @@ export function handleToken(ctx: RequestContext, state: EmulatorState): Emulator
     state.countError(error.error);
     const used = ctx.form.get("refresh_token");
     if (grantType === "refresh_token" && used !== null) {
-      ctx.refreshEntry = state.logRefresh({ received: ctx.receivedAt ?? state.now(), at: state.now(), caller: ctx.caller ?? null, used, issued: null, error: error.error, answer: "sent" });
+      ctx.refreshEntry = state.logRefresh({
+        received: ctx.receivedAt ?? state.now(),
+        at: state.now(),
+        caller: ctx.caller ?? null,
+        used,
+        issued: null,
+        error: error.error,
+        answer: "sent",
+      });
     }
     return errorResponse(error);
   }

@@ -78,7 +78,9 @@ const shuttingDown: RefreshFailure = {
   reason: "busy",
   shuttingDown: true,
   retryAfterSeconds: DRAIN_RETRY_AFTER_SECONDS,
-  message: `The portal is restarting, so it starts no refresh now. Try again in ${DRAIN_RETRY_AFTER_SECONDS} seconds; the current tokens keep working meanwhile.`,
+  message:
+    `The portal is restarting, so it starts no refresh now. Try again in ${DRAIN_RETRY_AFTER_SECONDS} seconds; ` +
+    "the current tokens keep working meanwhile.",
 };
 
 const notFound: RefreshFailure = { ok: false, reason: "not_found", message: "This connection does not exist or belongs to another organization." };

@@ -9,7 +9,14 @@ import { resumeRevocations } from "@/lib/connections/revoke";
 import type { ConnectionContext } from "@/lib/connections/service";
 import { applications, connections, type Connection } from "@/lib/db/schema";
 import { abandonTrial, admitBackgroundRefreshes, recordApicbaseHealth, returnRefreshBudget, type Breaker, type RefreshBudget } from "./control";
-import { REFRESH_LEASE_MS, REFRESHABLE_STATUSES, refreshClaimed, releaseLease, releaseLeases, type RefreshResult } from "./refresh";
+import {
+  REFRESH_LEASE_MS,
+  REFRESHABLE_STATUSES,
+  refreshClaimed,
+  releaseLease,
+  releaseLeases,
+  type RefreshResult,
+} from "./refresh";
 import { planNextRefresh, type Random } from "./schedule";
 import { isDraining } from "./single-flight";
 
@@ -77,7 +84,16 @@ export class Refresher {
   async tick(): Promise<TickReport> {
     const { db } = this.ctx;
     const now = this.ctx.now();
-    const idle: TickReport = { scheduled: 0, claimed: 0, refreshed: 0, skipped: 0, failed: 0, released: 0, breaker: "closed", waitMs: this.pollMs };
+    const idle: TickReport = {
+      scheduled: 0,
+      claimed: 0,
+      refreshed: 0,
+      skipped: 0,
+      failed: 0,
+      released: 0,
+      breaker: "closed",
+      waitMs: this.pollMs,
+    };
     // Stopping: nothing new is claimed (and no revoke resumed, which would call Apicbase).
     if (this.halting()) return idle;
     const report: TickReport = { ...idle, scheduled: await this.scheduleUnplanned(now) };

@@ -23,7 +23,7 @@ export const STORE_MARGIN_MS = 5_000;
 /** What finishing (audit entries, the database) may take once the refreshes are done. */
 const FINISH_MS = 3_000;
 
-/** The longest a drain waits for the refreshes under way: what a supervisor's grace period must cover, plus finishing. */
+/** The longest a drain waits for the refreshes under way: a supervisor's grace period covers it, plus finishing. */
 export function drainBoundMs(apicbaseTimeoutMs: number): number {
   return apicbaseTimeoutMs + STORE_MARGIN_MS;
 }
@@ -48,9 +48,10 @@ export function installGracefulShutdown(options: ShutdownOptions): (signal: stri
       const started = Date.now();
       beginDrain();
       const running = inFlightCount();
-      options.log(
-        `${signal}: stopping; ${running === 0 ? "no refresh under way" : `finishing ${running} refresh(es) under way`}, starting no new call to Apicbase`,
-      );
+      const underWay = running === 0 ? "no refresh under way" : `finishing ${running} refresh(es) under way`;
+      // The moment, to line up with Apicbase's side (bench:chaos checks that no call arrived after it).
+      const at = new Date(started).toISOString();
+      options.log(`${signal}: stopping; ${underWay}, starting no new call to Apicbase (at ${at})`);
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<"timeout">((resolve) => {
         timer = setTimeout(() => resolve("timeout"), options.maxWaitMs);
@@ -80,5 +81,6 @@ export function installGracefulShutdown(options: ShutdownOptions): (signal: stri
 
 function withTimeout(work: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -34,7 +34,7 @@ export async function settled(): Promise<void> {
   await Promise.allSettled([...inFlight.values()]);
 }
 
-/** How long callers turned away during a shutdown are told to wait: another process (or this one, restarted) serves them. */
+/** How long callers turned away during a shutdown are told to wait: another process (or this one, restarted) serves. */
 export const DRAIN_RETRY_AFTER_SECONDS = 5;
 
 /** From now on this process starts no call to Apicbase (idempotent). */
