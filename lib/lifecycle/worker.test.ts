@@ -27,7 +27,8 @@ function runWorker(env: Record<string, string>, until?: (output: string) => bool
     };
     child.stdout.on("data", collect);
     child.stderr.on("data", collect);
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    // Catches a hang; generous because starting tsx on a loaded 2-core machine alone can take 20 s.
+    const timer = setTimeout(() => child.kill("SIGKILL"), 50_000);
     child.on("exit", (code) => {
       clearTimeout(timer);
       resolve({ code, output });
