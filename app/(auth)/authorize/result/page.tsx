@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
+import { getKeyring } from "@/lib/connections/keyring";
+import { LINK_RESULT_HEADER, openLinkResult } from "@/lib/connections/link-result";
 import { CONNECT_ERRORS, isConnectErrorKey } from "@/lib/connections/notices";
 import { linkResultMessage } from "@/lib/messages/links";
 import { linkResult } from "@/lib/dal/links";
-import { firstParam, type SearchParams } from "@/lib/search-params";
 
 export const metadata: Metadata = { title: "Approval result" };
 export const dynamic = "force-dynamic";
@@ -11,15 +13,35 @@ const OUTCOMES = ["connected", "updated", "reauthorized"] as const;
 type Outcome = (typeof OUTCOMES)[number];
 const isOutcome = (value: string | undefined): value is Outcome => OUTCOMES.includes(value as Outcome);
 
+/** The result proxy.ts handed over for this view, if it is genuine and fresh. */
+function handedOverResult(sealed: string | null) {
+  return openLinkResult(getKeyring(), sealed, Date.now());
+}
+
 /**
  * Where the holder of an authorization link lands after Apicbase: what the approval did (a new connection, an update
- * of one the partner already had, a re-authorization), for which library, next to whom the link was made for.
+ * of one the partner already had, a re-authorization), for which library, next to whom the link was made for. The
+ * outcome comes only from the sealed, single-use cookie the connect callback set (proxy.ts hands it over for this one
+ * view), never from the URL; without it, the page says that there is nothing to show.
  */
-export default async function AuthorizationResultPage({ searchParams }: { searchParams: SearchParams }) {
-  const query = await searchParams;
-  const outcome = firstParam(query.outcome);
-  const linkId = firstParam(query.link);
-  const link = await linkResult(linkId);
+export default async function AuthorizationResultPage() {
+  const handed = handedOverResult((await headers()).get(LINK_RESULT_HEADER));
+  if (!handed) {
+    return (
+      <div className="space-y-4">
+        <h1 className="text-3xl font-bold tracking-tight text-slate-900">No result to show</h1>
+        <p role="status" className="rounded-lg border border-slate-300 bg-slate-50 px-4 py-3 leading-7 text-slate-800">
+          This page shows the outcome of an approval once, right after Apicbase sends you back. There is none for this
+          browser now (the page was reloaded, opened later, or opened from somewhere else).
+        </p>
+        <p className="leading-7 text-slate-700">
+          To approve again, open the link you were sent; if it no longer works, ask the partner for a new one.
+        </p>
+      </div>
+    );
+  }
+  const outcome: string = handed.outcome;
+  const link = await linkResult(handed.linkId ?? undefined);
 
   if (!isOutcome(outcome)) {
     const message = isConnectErrorKey(outcome)
@@ -38,7 +60,7 @@ export default async function AuthorizationResultPage({ searchParams }: { search
     );
   }
 
-  // The outcome in the URL is only a hint; the link's own record says what happened when it has one.
+  // The link's own record says what happened when it has one.
   const result = linkResultMessage({ ...link, outcome: link.outcome ?? outcome });
   const tone = result.flagged ? "border-amber-300 bg-amber-50 text-amber-950" : "border-emerald-300 bg-emerald-50 text-emerald-900";
   return (
