@@ -61,7 +61,7 @@ function findRoute(path: string, state: EmulatorState): Route | undefined {
     case "/accounts/logout/":
       return { endpoint: null, handle: handleLogout };
     default:
-      return undefined;
+      return path.startsWith(API_PATHS.root) ? { endpoint: "api", handle: handleApi } : undefined;
   }
 }
 
@@ -139,6 +139,9 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       throw error;
     }
 
+    if (route.endpoint === "api") {
+      state.logApiRequest({ method, path, query: rawQuery, headers: { ...req.headers }, body_bytes: body.length });
+    }
     const fault = route.endpoint ? state.takeFault(route.endpoint) : undefined;
     if (fault) {
       const failed = faultResponse(fault);
@@ -158,6 +161,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       query: new Params(parseQsl(rawQuery, true)),
       headers: req.headers,
       form: parseForm(req.headers["content-type"], body),
+      body,
       cookies: parseCookies(req.headers.cookie),
     };
     // From here to the write everything is synchronous: validation and commit cannot interleave with another request.

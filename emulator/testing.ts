@@ -2,11 +2,11 @@
 import type { TokenResponse } from "./oauth";
 import { demoSeed, type Seed } from "./seed";
 import { createEmulator } from "./server";
-import type { EmulatorSettings, FaultEndpoint, FaultMode, Stats } from "./state";
+import type { ApiRequestRecord, EmulatorSettings, FaultEndpoint, FaultMode, Stats } from "./state";
 
 export type { TokenResponse } from "./oauth";
 export type { Seed } from "./seed";
-export type { EmulatorSettings, Stats } from "./state";
+export type { ApiRequestRecord, EmulatorSettings, Stats } from "./state";
 
 export interface FaultSpec {
   endpoint: FaultEndpoint;
@@ -75,6 +75,10 @@ export class EmulatorControl {
   }
   async resetStats(): Promise<void> {
     await this.call("POST", "stats/reset");
+  }
+  /** What reached the REST API lately (method, path, query, headers, body size), newest last. */
+  async apiRequests(): Promise<ApiRequestRecord[]> {
+    return (await this.call<{ requests: ApiRequestRecord[] }>("GET", "api-requests")).requests;
   }
   /** Every code and token the emulator issued (across resets) and every client secret it knows. */
   issuedSecrets(): Promise<{ codes_and_tokens: string[]; client_secrets: string[] }> {

@@ -73,6 +73,7 @@ async function serveHandler() {
     keyring: parseKeyring(process.env.TOKEN_ENCRYPTION_KEY ?? ""),
     settings: JSON.parse(process.env.BENCH_APICBASE_SETTINGS ?? "{}") as ApicbaseSettings,
     ratePerMinute: 1_000_000,
+    apicbaseRatePerMinute: 60,
   });
   createTokenApiServer(ctx).listen(Number(args.port), "127.0.0.1", () => console.log("handler listening"));
 }
