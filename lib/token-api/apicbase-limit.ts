@@ -35,13 +35,13 @@ export async function pauseApicbaseCalls(db: Db, applicationId: string, until: D
   const at = until.toISOString();
   await db
     .insert(apicbaseApiLimits)
-    .values({ applicationId, tokens: 0, refilledAt: until, pausedUntil: until })
+    .values({ applicationId, tokens: 1, refilledAt: until, pausedUntil: until })
     .onConflictDoUpdate({
       target: apicbaseApiLimits.applicationId,
       set: {
         pausedUntil: sql`greatest(coalesce(${apicbaseApiLimits.pausedUntil}, ${at}::timestamptz), ${at}::timestamptz)`,
-        // The bucket starts empty after the pause, so the calls held back do not all go at once.
-        tokens: 0,
+        // After the pause one call may go at once; the ones held back follow at the rate, not all together.
+        tokens: 1,
         refilledAt: sql`greatest(${apicbaseApiLimits.refilledAt}, ${at}::timestamptz)`,
       },
     });

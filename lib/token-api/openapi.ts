@@ -66,14 +66,18 @@ function proxyOperation(by: "connection" | "library", method: string): ZodOpenAp
       "the caller's Authorization or cookies); Apicbase's status and body come back with Allow, Content-Type, ETag, " +
       "Last-Modified, Link, Location, Retry-After and rate-limit headers. On a 401 the portal refreshes the connection " +
       "once and retries once. Request bodies up to 1 MiB, answers up to 10 MiB. Errors of the portal itself carry an " +
-      "`error` code; Apicbase's own come as Apicbase sends them.",
+      "`error` code; Apicbase's own come as Apicbase sends them, marked `Apicbase-Forwarded: 1`.",
     requestParams: { path: by === "connection" ? connectionPath : libraryPath },
     parameters: [restParam],
     ...(method === "post" || method === "put" || method === "patch"
       ? { requestBody: { required: false, content: { "application/json": { schema: { type: "object" as const } } } } }
       : {}),
     responses: {
-      default: { description: "Apicbase's answer, status and body as Apicbase sent them.", content: { "application/json": { schema: {} } } },
+      default: {
+        description: "Apicbase's answer (any status), as Apicbase sent it, with the header `Apicbase-Forwarded: 1`.",
+        headers: { "Apicbase-Forwarded": { description: "Present on Apicbase's own answers.", schema: { type: "string" as const, enum: ["1"] } } },
+        content: { "application/json": { schema: {} } },
+      },
       ...errors(400, 401, 403, 404, 409, 413, 429, 500, 502, 503, 504),
     },
   };

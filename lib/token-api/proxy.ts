@@ -117,6 +117,8 @@ export const isStreamed = (response: Response) => streamed.has(response);
 function passBack(forwarded: Forwarded): Response {
   const headers = new Headers(forwarded.headers);
   headers.set("cache-control", "no-store");
+  // Tells Apicbase's own answers (any status) from the portal's errors.
+  headers.set("apicbase-forwarded", "1");
   if (NULL_BODY_STATUSES.has(forwarded.status)) {
     void forwarded.body?.cancel().catch(() => {});
     return new Response(null, { status: forwarded.status, headers });
