@@ -61,7 +61,8 @@ function findRoute(path: string, state: EmulatorState): Route | undefined {
     case "/accounts/logout/":
       return { endpoint: null, handle: handleLogout };
     default:
-      return path.startsWith(API_PATHS.root) ? { endpoint: "api", handle: handleApi } : undefined;
+      // The REST API's resources (their paths end with "/"; without it Django's APPEND_SLASH redirects).
+      return path.startsWith(API_PATHS.root) && path.endsWith("/") ? { endpoint: "api", handle: handleApi } : undefined;
   }
 }
 
