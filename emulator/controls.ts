@@ -159,6 +159,8 @@ function route(method: string, path: string, body: unknown, state: EmulatorState
   }
 
   if (is("GET", "stats")) return json(200, state.stats);
+  // What reached the REST API (method, path, query, headers, body size), newest last: tests of a forwarding client.
+  if (is("GET", "api-requests")) return json(200, { requests: state.apiLog });
   // Every code and token issued so far and every client secret: what must never show up in a client's logs or pages.
   if (is("GET", "issued-secrets")) {
     const clientSecrets = [...state.applications.values()].map((app) => app.clientSecret);

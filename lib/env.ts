@@ -40,6 +40,11 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env) {
       REFRESH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
       /** Token API requests per minute per API key (per process). */
       TOKEN_API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(600),
+      /**
+       * Calls through the Apicbase API proxy per minute per application, shared by every process (at most a third
+       * more in any one minute); with the refresh budget, under Apicbase's 100 requests a minute.
+       */
+      APICBASE_API_RATE_LIMIT: z.coerce.number().int().min(1).max(6000).default(60),
       /** Port of `npm run token-api`, the token API without Next.js. */
       TOKEN_API_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
     },

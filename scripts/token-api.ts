@@ -35,6 +35,7 @@ async function main() {
     keyring: parseKeyring(config.TOKEN_ENCRYPTION_KEY),
     settings: resolveApicbaseSettings(config),
     ratePerMinute: config.TOKEN_API_RATE_LIMIT,
+    apicbaseRatePerMinute: config.APICBASE_API_RATE_LIMIT,
   });
   const server = createTokenApiServer(ctx);
   server.listen(config.TOKEN_API_PORT, () => log(`listening on port ${config.TOKEN_API_PORT}`));

@@ -345,9 +345,53 @@ export const apiKeys = pgTable(
     createdByUserId: uuid("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     lastUsedAt: timestamptz("last_used_at"),
+    /** The address the key was last used from (kept after revoking, to trace a leaked key). */
+    lastUsedAddress: text("last_used_address"),
     revokedAt: timestamptz("revoked_at"),
+    /** The key stops working at this moment; null: it works until revoked. */
+    expiresAt: timestamptz("expires_at"),
+    /** What the key may do: list connections, hand out access tokens, call Apicbase through the proxy. */
+    scopes: text("scopes").array().$type<ApiKeyScope[]>().notNull().default(sql`'{list,token,proxy}'::text[]`),
   },
-  (t) => [index("api_keys_organization_id_idx").on(t.organizationId)],
+  (t) => [
+    index("api_keys_organization_id_idx").on(t.organizationId),
+    check("api_keys_scopes_check", sql`cardinality(${t.scopes}) > 0 and ${t.scopes} <@ array['list','token','proxy']::text[]`),
+  ],
+);
+
+export const API_KEY_SCOPES = ["list", "token", "proxy"] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+// ---------------------------------------------------------------------------------------------------------------
+// The Apicbase API proxy: calls per application under Apicbase's rate limit, shared by every process (a token
+// bucket, and the pause Apicbase asked for with Retry-After), and the aggregate audit of proxied calls.
+
+export const apicbaseApiLimits = pgTable("apicbase_api_limits", {
+  applicationId: uuid("application_id")
+    .primaryKey()
+    .references(() => applications.id, { onDelete: "cascade" }),
+  tokens: doublePrecision("tokens").notNull(),
+  refilledAt: timestamptz("refilled_at").notNull(),
+  /** No proxied call of this application before this moment: Apicbase answered 429 with Retry-After. */
+  pausedUntil: timestamptz("paused_until"),
+});
+
+/** One row per API key, connection and hour: how many calls went through the proxy. Never a body or a path. */
+export const apiProxyUsage = pgTable(
+  "api_proxy_usage",
+  {
+    apiKeyId: uuid("api_key_id").notNull(),
+    connectionId: uuid("connection_id").notNull(),
+    hour: timestamptz("hour").notNull(),
+    organizationId: uuid("organization_id").notNull(),
+    calls: integer("calls").notNull().default(0),
+    /** Calls Apicbase answered with a 4xx or 5xx, or that did not reach it. */
+    failures: integer("failures").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.apiKeyId, t.connectionId, t.hour] }),
+    index("api_proxy_usage_organization_hour_idx").on(t.organizationId, t.hour),
+  ],
 );
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -34,7 +34,12 @@ export type RefreshTrigger =
   /** The token API: only when the token expires within `minValidMs`. */
   | { kind: "api"; minValidMs: number }
   /** The background refresher, for a connection it claimed as due. */
-  | { kind: "background" };
+  | { kind: "background" }
+  /**
+   * Apicbase refused the access token of this token version (the API proxy got a 401): refresh unless the stored
+   * pair already moved on, whatever its expiry.
+   */
+  | { kind: "rejected"; tokenVersion: number };
 
 export type RefreshFailure = Failure & {
   /** Apicbase asked to wait this long (429 or 503 with Retry-After). */
@@ -50,7 +55,8 @@ export type RefreshResult = { ok: true; expiresAt: Date; scopes: string[]; refre
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function triggerKey(trigger: RefreshTrigger): string {
-  return trigger.kind === "api" ? `api:${trigger.minValidMs}` : trigger.kind;
+  if (trigger.kind === "api") return `api:${trigger.minValidMs}`;
+  return trigger.kind === "rejected" ? `rejected:${trigger.tokenVersion}` : trigger.kind;
 }
 
 /**
@@ -160,6 +166,7 @@ export async function releaseLeases(ctx: ConnectionContext, connectionIds: strin
 }
 
 function freshEnough(row: Connection, trigger: RefreshTrigger, now: Date): boolean {
+  if (trigger.kind === "rejected") return row.tokenVersion !== trigger.tokenVersion;
   if (!row.accessTokenExpiresAt || row.accessTokenExpiresAt <= now) return false;
   if (row.lastRefreshedAt && now.getTime() - row.lastRefreshedAt.getTime() < RECENTLY_REFRESHED_MS) return true;
   if (trigger.kind === "api") return row.accessTokenExpiresAt.getTime() - now.getTime() > trigger.minValidMs;
