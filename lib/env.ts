@@ -26,6 +26,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env) {
       APICBASE_SCOPES: z.string().default("accounts library"),
       APICBASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
       PORTAL_ADMIN_EMAILS: z.string().default(""),
+      /** "1": a reverse proxy in front appends the client's address to X-Forwarded-For (attempt limits per address). */
+      TRUST_PROXY: z.enum(["0", "1"]).default("0"),
       PORTAL_URL: url.optional(),
       EMULATOR_PORT: z.coerce.number().int().min(1).max(65535).default(4010),
       /** The background refresher inside the web server: "off" when `npm run worker` does it, or in journeys. */

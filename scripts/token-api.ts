@@ -33,7 +33,7 @@ async function main() {
     settings: resolveApicbaseSettings(config),
     ratePerMinute: config.TOKEN_API_RATE_LIMIT,
   });
-  const server = createTokenApiServer(ctx);
+  const server = createTokenApiServer(ctx, { trustProxy: config.TRUST_PROXY === "1" });
   server.listen(config.TOKEN_API_PORT, () => log(`listening on port ${config.TOKEN_API_PORT}`));
 
   const stop = (signal: string) => {

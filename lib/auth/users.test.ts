@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MEMORY, openDatabase, type Database, type Db } from "@/lib/db/client";
@@ -138,5 +139,32 @@ describe("the portal's Auth.js adapter", () => {
     expect((await adapter.getSessionAndUser!("t".repeat(43)))?.user.id).toBe(user.id);
     await adapter.deleteSession!("t".repeat(43));
     expect(await db.select().from(sessions)).toEqual([]);
+  });
+
+  it("stores only the SHA-256 of a session token, and finds, extends and ends the session by its token", async () => {
+    const adapter = portalAdapter(db);
+    const { user } = await createApicbaseUser(db, { apicbaseUserId: 9, email: "h@example.com", name: "H" });
+    const token = "Ab-".repeat(14) + "x";
+    const hash = createHash("sha256").update(token, "utf8").digest("hex");
+    const created = await adapter.createSession!({ sessionToken: token, userId: user.id, expires: new Date(Date.now() + 60_000) });
+    // Auth.js puts what createSession returns into the cookie: the token, not the hash.
+    expect(created.sessionToken).toBe(token);
+    const stored = await db.select().from(sessions).where(eq(sessions.userId, user.id));
+    expect(stored.map((row) => row.sessionToken)).toEqual([hash]);
+    expect(JSON.stringify(stored)).not.toContain(token);
+
+    // Someone who read the table cannot use the hash as a cookie.
+    expect(await adapter.getSessionAndUser!(hash)).toBeNull();
+    const found = await adapter.getSessionAndUser!(token);
+    expect(found?.user.id).toBe(user.id);
+    expect(found?.session.sessionToken).toBe(token);
+
+    const later = new Date(Date.now() + 120_000);
+    const updated = await adapter.updateSession!({ sessionToken: token, expires: later });
+    expect(updated?.sessionToken).toBe(token);
+    expect((await db.select().from(sessions).where(eq(sessions.sessionToken, hash)))[0]?.expires).toEqual(later);
+
+    await adapter.deleteSession!(token);
+    expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toEqual([]);
   });
 });

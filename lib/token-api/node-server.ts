@@ -3,13 +3,18 @@
  * app/api/v1/, without Next.js's per-request cost, for deployments whose backends fetch tokens at high rates.
  */
 import http from "node:http";
+import { clientAddress } from "@/lib/attempts/address";
 import { accessTokenResponse, apiError, connectionListResponse, type TokenApiContext } from "./api";
+import { failedKeyGuard } from "./failed-keys";
 
 const ACCESS_TOKEN_PATH = /^\/api\/v1\/connections\/([^/]+)\/access-token\/?$/;
 
-export function createTokenApiServer(ctx: TokenApiContext): http.Server {
+/** `trustProxy`: count failed API keys per X-Forwarded-For's last entry instead of the TCP peer (TRUST_PROXY=1). */
+export function createTokenApiServer(ctx: TokenApiContext, options: { trustProxy?: boolean } = {}): http.Server {
   return http.createServer((incoming, outgoing) => {
-    answer(ctx, incoming).then(
+    const forwarded = new Headers({ "x-forwarded-for": String(incoming.headers["x-forwarded-for"] ?? "") });
+    const address = clientAddress(forwarded, { trustProxy: options.trustProxy ?? false, peer: incoming.socket.remoteAddress });
+    failedKeyGuard(ctx.db).run(address, () => answer(ctx, incoming)).then(
       async (response) => {
         outgoing.writeHead(response.status, Object.fromEntries(response.headers));
         outgoing.end(Buffer.from(await response.arrayBuffer()));
