@@ -52,6 +52,8 @@ export async function countAttempt(db: DbExecutor, rule: AttemptRule, subject: s
   // The first attempt of a window clears the subject's older windows, so the table holds only live counters.
   if (count === 1) {
     await db.delete(attemptCounters).where(and(eq(attemptCounters.key, key), lt(attemptCounters.windowStartedAt, window.startedAt)));
+    // Subjects that never come back: now and then, everyone's windows older than a day.
+    if (Math.random() < 0.01) await deleteEndedWindows(db, new Date(now.getTime() - 86_400_000));
   }
   return count > rule.limit ? { allowed: false, count, retryAfterSeconds: window.retryAfterSeconds } : { allowed: true, count };
 }
