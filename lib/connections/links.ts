@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { ApicbaseClient } from "@/lib/apicbase/client";
+import { codeVerifierAad } from "@/lib/crypto/associated-data";
 import { decryptSecret, encryptSecret, type Keyring } from "@/lib/crypto/secrets";
 import { authorizationLinks, connections, organizations, users, type Db } from "@/lib/db";
 
@@ -12,7 +13,7 @@ export function hashLinkToken(token: string): string {
 
 export const LINK_TTL_MS = 7 * 24 * 3600 * 1000;
 const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
-const verifierAad = (linkId: string) => `authorization-link:${linkId}:code_verifier`;
+const verifierAad = codeVerifierAad;
 
 export async function createAuthorizationLink(
   db: Db,
