@@ -15,7 +15,7 @@ import { decryptSecret, encryptSecret, generateKey, parseKeyring, type Keyring }
 
 describe("the list of sealed columns", () => {
   it("names every *_ciphertext column of the schema, so keys:rotate misses none", () => {
-    const inSchema = Object.values(schema)
+    const inSchema = (Object.values(schema) as unknown[])
       .filter((value): value is PgTable => isTable(value))
       .flatMap((table) => {
         const { name } = getTableConfig(table);
