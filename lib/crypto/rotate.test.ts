@@ -4,7 +4,7 @@ import { getTableConfig, type PgTable } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openTokens } from "@/lib/connections/tokens";
 import * as schema from "@/lib/db/schema";
-import { applications, authorizationLinks, connections } from "@/lib/db/schema";
+import { applications, authorizationLinks } from "@/lib/db/schema";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
 import { createPostgresDatabase, findPostgres, lifecycleFixture, type LifecycleFixture } from "@/lib/lifecycle/test-fixtures";
 import { redactUrl, triedPostgresUrls } from "@/lib/testing/postgres";
