@@ -28,6 +28,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env) {
       PORTAL_ADMIN_EMAILS: z.string().default(""),
       /** "1": a reverse proxy in front appends the client's address to X-Forwarded-For (attempt limits per address). */
       TRUST_PROXY: z.enum(["0", "1"]).default("0"),
+      /** "Sign in with Apicbase" starts per client address per 10 minutes, across all processes. */
+      SIGN_IN_START_LIMIT: z.coerce.number().int().min(1).max(100_000).default(60),
       PORTAL_URL: url.optional(),
       EMULATOR_PORT: z.coerce.number().int().min(1).max(65535).default(4010),
       /** The background refresher inside the web server: "off" when `npm run worker` does it, or in journeys. */

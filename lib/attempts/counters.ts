@@ -20,8 +20,8 @@ export type AttemptVerdict = { allowed: true; count: number } | { allowed: false
 
 /** Failed API key attempts per client address (token API, both servers). */
 export const FAILED_API_KEY_RULE: AttemptRule = { name: "api_key_failures", limit: 20, windowSeconds: 600 };
-/** "Sign in with Apicbase" starts per client address (there is no session yet). */
-export const SIGN_IN_START_RULE: AttemptRule = { name: "sign_in_starts", limit: 30, windowSeconds: 600 };
+/** "Sign in with Apicbase" starts per client address (there is no session yet); the limit is SIGN_IN_START_LIMIT. */
+export const SIGN_IN_START_RULE: AttemptRule = { name: "sign_in_starts", limit: 60, windowSeconds: 600 };
 /** "Connect a library" / "Re-authorize" starts per portal session. */
 export const CONNECT_START_RULE: AttemptRule = { name: "connect_starts", limit: 30, windowSeconds: 600 };
 

@@ -14,7 +14,8 @@ export async function requestAddress(): Promise<string> {
 /** Counts a "Sign in with Apicbase" start of this address (nobody is signed in yet, so there is no session). */
 export async function countSignInStart(address?: string): Promise<AttemptVerdict> {
   const { db } = await getDb();
-  return countAttempt(db, SIGN_IN_START_RULE, address ?? (await requestAddress()));
+  const rule = { ...SIGN_IN_START_RULE, limit: env().SIGN_IN_START_LIMIT };
+  return countAttempt(db, rule, address ?? (await requestAddress()));
 }
 
 /** Counts a connect or re-authorize start of the signed-in session (by the hash of its token). */

@@ -84,7 +84,7 @@ export const SIGN_IN_FAILURE_MESSAGES: Record<SignInFailure, SignInFailureMessag
   too_many_attempts: {
     title: "Too many sign-in attempts",
     explanation:
-      "More than 30 sign-ins were started from your network address within 10 minutes, so the portal pauses new " +
+      "Too many sign-ins were started from your network address within 10 minutes, so the portal pauses new " +
       "ones for a while. This protects your account against automated attempts.",
     action: "Wait until the time below, then sign in again.",
   },
