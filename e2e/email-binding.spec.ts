@@ -48,6 +48,7 @@ async function confirmOwner(admin: Page, email: string, apicbaseUserId: number, 
 }
 
 test("an admin e-mail that moved to another Apicbase user grants nothing until another admin confirms", async ({ browser }) => {
+  test.setTimeout(240_000);
   const adminUser = demoUser("admin");
   const partnerUser = demoUser("partner");
   const sam = SAM;
