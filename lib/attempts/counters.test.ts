@@ -7,7 +7,7 @@ import { attemptsExhausted, countAttempt, deleteEndedWindows, type AttemptRule }
 let database: Database;
 beforeAll(async () => {
   database = await openDatabase({ dataDir: MEMORY });
-}, 60_000);
+}, 180_000);
 afterAll(() => database.close());
 beforeEach(() => database.db.delete(attemptCounters));
 

@@ -40,7 +40,7 @@ function rotation(label: string, databaseUrl?: () => string | undefined) {
       const fresh = generateKey();
       newKeyring = parseKeyring(`fresh:${fresh},${oldKeyring.current.kid}:${oldKeyring.current.key.toString("base64")}`);
       newOnly = parseKeyring(`fresh:${fresh}`);
-    }, 60_000);
+    }, 180_000);
     afterAll(() => fixture?.close());
     beforeEach(async () => {
       await fixture.reset();

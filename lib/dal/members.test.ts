@@ -15,7 +15,7 @@ beforeAll(async () => {
   db = (await getDb()).db;
   const { user } = await createApicbaseUser(db, { apicbaseUserId: 100, email: "ops@example.com", name: "Ops" });
   admin = { id: user.id, name: user.name, email: user.email, isAdmin: true, memberships: [] } as unknown as Admin;
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await closeDb();

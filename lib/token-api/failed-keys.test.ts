@@ -20,7 +20,7 @@ describe("failed API key attempts per address", () => {
 
   beforeAll(async () => {
     fixture = await lifecycleFixture();
-  }, 60_000);
+  }, 180_000);
   afterAll(() => fixture?.close());
   afterEach(() => ctx?.handouts.flush());
   beforeEach(async () => {
