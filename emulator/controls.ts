@@ -27,6 +27,7 @@ const outageInput = z.strictObject({
 });
 
 const activeLibraryInput = z.strictObject({ library_id: z.number().int() });
+const renameInput = z.strictObject({ email: z.string().min(3).max(200).includes("@") });
 
 const scopeList = z
   .string()
@@ -132,6 +133,16 @@ function route(method: string, path: string, body: unknown, state: EmulatorState
     }
     user.activeLibrary = input.library_id;
     return json(200, { email: user.email, active_library: user.activeLibrary, libraries: user.libraries });
+  }
+
+  // Apicbase lets a user change their username (e-mail): the same user id carries another address from then on.
+  const rename = /^users\/([^/]+)\/email$/.exec(path);
+  if (rename && method === "POST") {
+    const user = requireUser(state, unquote(rename[1] ?? ""));
+    const input = parse(renameInput, body);
+    if (state.userByEmail(input.email)) throw new ControlError(409, `${input.email} is already another user's username`);
+    user.email = input.email;
+    return json(200, { id: user.id, email: user.email });
   }
 
   if (is("POST", "tokens")) {

@@ -63,6 +63,10 @@ export class EmulatorControl {
   async setActiveLibrary(email: string, libraryId: number): Promise<void> {
     await this.call("POST", `users/${encodeURIComponent(email)}/active-library`, { library_id: libraryId });
   }
+  /** Changes a user's username (e-mail address); the user id stays. `reset()` restores the seed's names. */
+  renameUser(email: string, newEmail: string): Promise<{ id: number; email: string }> {
+    return this.call("POST", `users/${encodeURIComponent(email)}/email`, { email: newEmail });
+  }
   mintTokens(args: { email: string; client_id: string; scope: string; expires_in?: number }): Promise<TokenResponse> {
     return this.call("POST", "tokens", args);
   }

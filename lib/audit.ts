@@ -38,7 +38,10 @@ export type AuditEventName =
   | "api_key_revoked"
   | "access_token_issued"
   | "authorization_link_created"
-  | "authorization_link_withdrawn";
+  | "authorization_link_withdrawn"
+  | "encryption_keys_rotated"
+  | "email_binding_contested"
+  | "email_binding_confirmed";
 
 export type AuditActor = { id: string; email: string | null } | { system: string };
 

@@ -26,6 +26,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env) {
       APICBASE_SCOPES: z.string().default("accounts library"),
       APICBASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
       PORTAL_ADMIN_EMAILS: z.string().default(""),
+      /** "Sign in with Apicbase" starts per client address per 10 minutes, across all processes. */
+      SIGN_IN_START_LIMIT: z.coerce.number().int().min(1).max(100_000).default(60),
       PORTAL_URL: url.optional(),
       /** "1": the local sandbox (no Apicbase credentials) may run with NODE_ENV=production. */
       SANDBOX: z.enum(["0", "1"], { error: "must be 1 (allow the sandbox in production) or 0" }).optional(),

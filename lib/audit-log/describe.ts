@@ -36,6 +36,9 @@ const EVENT_LABELS: Partial<Record<AuditEventName, string>> = {
   connection_revocation_pending: "Revocation pending at Apicbase",
   authorization_link_created: "Authorization link created",
   authorization_link_withdrawn: "Authorization link withdrawn",
+  encryption_keys_rotated: "Stored secrets re-encrypted (keys:rotate)",
+  email_binding_contested: "E-mail signed in as another Apicbase user",
+  email_binding_confirmed: "E-mail moved to another Apicbase user",
 };
 
 /** Every event the log knows by name, for the event filter. */
@@ -179,6 +182,17 @@ export function summarizeDetail(event: string, detail: Detail): string {
     case "user_sessions_ended":
       if (who) parts.push(who);
       if (typeof d.sessionsEnded === "number") parts.push(`${plural(d.sessionsEnded, "session", "sessions")} ended`);
+      break;
+    case "encryption_keys_rotated":
+      if (typeof d.rotated === "number") parts.push(`${plural(d.rotated, "ciphertext", "ciphertexts")} re-encrypted`);
+      if (text(d.currentKeyId)) parts.push(`under key ${text(d.currentKeyId)}`);
+      if (typeof d.onOtherKeys === "number" && d.onOtherKeys > 0) parts.push(`${d.onOtherKeys} still under other keys`);
+      break;
+    case "email_binding_contested":
+    case "email_binding_confirmed":
+      if (who) parts.push(who);
+      if (typeof d.boundApicbaseUserId === "number") parts.push(`was Apicbase user ${d.boundApicbaseUserId}`);
+      if (typeof d.apicbaseUserId === "number") parts.push(`now Apicbase user ${d.apicbaseUserId}`);
       break;
     case "audit_log_exported":
       parts.push(text(d.filters) ? `filtered: ${text(d.filters)}` : "everything");

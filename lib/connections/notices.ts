@@ -20,6 +20,7 @@ export const CONNECT_ERRORS = {
   not_allowed: "You can no longer act for this organization. Nothing was connected.",
   not_found: "This connection no longer exists.",
   application_unavailable: "That application is disabled or no longer registered. Choose another one. Nothing was connected.",
+  too_many_starts: "Too many connect attempts from this session: at most 30 in 10 minutes. Nothing was started: wait a few minutes, then try again.",
 } as const;
 export type ConnectErrorKey = keyof typeof CONNECT_ERRORS;
 

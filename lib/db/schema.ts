@@ -77,6 +77,10 @@ export const accounts = pgTable(
   ],
 );
 
+/**
+ * Auth.js sessions. `session_token` holds the SHA-256 (hex) of the cookie's token, never the token itself
+ * (lib/auth/adapter.ts hashes on every call), so reading this table hands out no session.
+ */
 export const sessions = pgTable(
   "sessions",
   {
@@ -99,6 +103,24 @@ export const verificationTokens = pgTable(
     expires: timestamptz("expires").notNull(),
   },
   (t) => [primaryKey({ columns: [t.identifier, t.token] })],
+);
+
+/**
+ * Which Apicbase user an e-mail address belongs to, for the portal: bound at the first sign-in with that address.
+ * PORTAL_ADMIN_EMAILS and invitations grant rights to the bound user only; when the address later signs in as
+ * another Apicbase user id (Apicbase usernames can be changed and reused), nothing is granted until another admin
+ * confirms the new owner on /admin/members.
+ */
+export const emailBindings = pgTable(
+  "email_bindings",
+  {
+    email: text("email").primaryKey(),
+    apicbaseUserId: integer("apicbase_user_id").notNull(),
+    boundAt: timestamptz("bound_at").notNull().defaultNow(),
+    /** The admin who moved the binding to this user, when it was not the first sign-in. */
+    confirmedByUserId: uuid("confirmed_by_user_id").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [check("email_bindings_email_lower_case", sql`${t.email} = lower(${t.email})`)],
 );
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -459,6 +481,20 @@ export const refreshControl = pgTable(
 );
 
 // ---------------------------------------------------------------------------------------------------------------
+// Attempt counters shared by every process: failed API key attempts per address, sign-in and connect starts per
+// address or session. One row per key and fixed window; rows of past windows are deleted as new ones are written.
+
+export const attemptCounters = pgTable(
+  "attempt_counters",
+  {
+    key: text("key").notNull(),
+    windowStartedAt: timestamptz("window_started_at").notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.windowStartedAt] }), index("attempt_counters_window_idx").on(t.windowStartedAt)],
+);
+
+// ---------------------------------------------------------------------------------------------------------------
 // Relations (for db.query.*).
 
 export const usersRelations = relations(users, ({ many }) => ({
@@ -553,3 +589,4 @@ export type NewAuditEvent = typeof auditEvents.$inferInsert;
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type RefreshControl = typeof refreshControl.$inferSelect;
 export type NewApiKey = typeof apiKeys.$inferInsert;
+export type EmailBinding = typeof emailBindings.$inferSelect;

@@ -7,13 +7,16 @@
 import http from "node:http";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import { clientAddress } from "@/lib/attempts/address";
 import { apiError, type TokenApiContext } from "./api";
+import { failedKeyGuard } from "./failed-keys";
 import { isStreamed } from "./proxy";
 import { handleTokenApi } from "./router";
 
-export function createTokenApiServer(ctx: TokenApiContext): http.Server {
+/** `trustProxy`: count failed API keys per X-Forwarded-For's last entry instead of the TCP peer (TRUST_PROXY=1). */
+export function createTokenApiServer(ctx: TokenApiContext, options: { trustProxy?: boolean } = {}): http.Server {
   return http.createServer((incoming, outgoing) => {
-    serve(ctx, incoming, outgoing).catch((error: unknown) => {
+    serve(ctx, incoming, outgoing, options.trustProxy ?? false).catch((error: unknown) => {
       console.error(`[token-api] could not answer: ${error instanceof Error ? error.message : String(error)}`);
       if (outgoing.headersSent) outgoing.destroy();
       else outgoing.writeHead(500, { "Content-Type": "application/json; charset=utf-8" }).end('{"error":"internal_error","message":"Something went wrong on the portal\'s side. Try again."}');
@@ -41,10 +44,18 @@ function toRequest(incoming: http.IncomingMessage): Request | null {
   } as RequestInit);
 }
 
-async function serve(ctx: TokenApiContext, incoming: http.IncomingMessage, outgoing: http.ServerResponse): Promise<void> {
+async function serve(
+  ctx: TokenApiContext,
+  incoming: http.IncomingMessage,
+  outgoing: http.ServerResponse,
+  trustProxy: boolean,
+): Promise<void> {
   const request = toRequest(incoming);
+  // Failed API keys are limited per address (lib/token-api/failed-keys.ts).
+  const forwarded = new Headers({ "x-forwarded-for": String(incoming.headers["x-forwarded-for"] ?? "") });
+  const address = clientAddress(forwarded, { trustProxy, peer: incoming.socket.remoteAddress });
   const response = request
-    ? await handleTokenApi(ctx, request, { address: incoming.socket.remoteAddress ?? null })
+    ? await failedKeyGuard(ctx.db).run(address, () => handleTokenApi(ctx, request, { address }))
     : apiError(400, "invalid_request", "The request target is not a path.");
   outgoing.writeHead(response.status, Object.fromEntries(response.headers));
   if (!response.body || incoming.method === "HEAD") {

@@ -3,6 +3,7 @@
 import { eq } from "drizzle-orm";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
+import { countConnectStart } from "@/lib/attempts/starts";
 import { recordAudit } from "@/lib/audit";
 import { getKeyring } from "@/lib/connections/keyring";
 import { OOB_REDIRECT_URI } from "@/lib/apicbase/client";
@@ -173,6 +174,7 @@ export async function startConnectAction(formData: FormData): Promise<void> {
   if (!recordId.safeParse(organizationId).success || !canActFor(user, organizationId)) {
     redirect(`/connections?connect_error=not_allowed`);
   }
+  if (!(await countConnectStart()).allowed) redirect(`/connections?organization=${organizationId}&connect_error=too_many_starts`);
   const requested = formData.get("applicationId");
   let url: string | null;
   try {
@@ -202,6 +204,7 @@ export async function reauthorizeConnectionAction(formData: FormData): Promise<v
     .innerJoin(applications, eq(applications.id, connections.applicationId))
     .where(eq(connections.id, connectionId));
   if (!row) redirect(`/connections?connect_error=not_found`);
+  if (!(await countConnectStart()).allowed) redirect(`/connections/${connectionId}?connect_error=too_many_starts`);
   let url: string;
   try {
     const args = { organizationId, applicationId: row.applicationId, scopes: row.scopes, reauthorizeConnectionId: connectionId };

@@ -1,4 +1,7 @@
+import { clientAddress } from "@/lib/attempts/address";
+import { env } from "@/lib/env";
 import { withTokenApi } from "@/lib/token-api/context";
+import { failedKeyGuard } from "@/lib/token-api/failed-keys";
 import { handleTokenApi } from "@/lib/token-api/router";
 
 export const dynamic = "force-dynamic";
@@ -8,13 +11,11 @@ export const dynamic = "force-dynamic";
  * `npm run token-api`, so every path and method answers JSON. See lib/token-api/router.ts and the README.
  */
 function handler(request: Request): Promise<Response> {
-  return withTokenApi((ctx) => handleTokenApi(ctx, request, { address: clientAddress(request) }));
-}
-
-/** The nearest hop's view of the caller: the last X-Forwarded-For entry (Next.js adds the socket's when none came). */
-function clientAddress(request: Request): string | null {
-  const forwarded = request.headers.get("x-forwarded-for");
-  return forwarded?.split(",").pop()?.trim() || null;
+  return withTokenApi((ctx) => {
+    // Failed API keys are limited per address (lib/token-api/failed-keys.ts).
+    const address = clientAddress(request.headers, { trustProxy: env().TRUST_PROXY === "1" });
+    return failedKeyGuard(ctx.db).run(address, () => handleTokenApi(ctx, request, { address }));
+  });
 }
 
 export { handler as DELETE, handler as GET, handler as HEAD, handler as OPTIONS, handler as PATCH, handler as POST, handler as PUT };
