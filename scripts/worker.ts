@@ -12,6 +12,7 @@ import { openDatabase } from "../lib/db/client";
 import { readEnv } from "../lib/env";
 import { describeError } from "../lib/lifecycle/refresher";
 import { refresherFromEnvironment } from "../lib/lifecycle/runtime";
+import { delivererFromEnvironment } from "../lib/notifications/runtime";
 
 const log = (line: string) => console.log(`[worker] ${line}`);
 
@@ -42,13 +43,15 @@ async function main() {
   // A small pool: a refresh holds a connection only for two short transactions (the HTTP call runs outside them).
   const database = await openDatabase({ url: config.DATABASE_URL, poolMax: 3 });
   const refresher = refresherFromEnvironment({ db: database.db, keyring, settings: resolveApicbaseSettings(config), env: config, role: "worker", log });
+  // Webhooks and e-mail from the outbox: any number of processes share the work through delivery leases.
+  const deliverer = delivererFromEnvironment({ db: database.db, keyring, env: config, role: "worker", log });
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: finishing the refreshes under way`);
-    await refresher.stop();
+    await Promise.all([refresher.stop(), deliverer.stop()]);
     await database.close();
     log("stopped");
     process.exit(0);
@@ -57,6 +60,7 @@ async function main() {
   process.on("SIGTERM", () => void stop("SIGTERM"));
 
   refresher.start();
+  deliverer.start();
   log(
     `refreshing tokens: up to ${config.REFRESH_BUDGET_PER_MINUTE} background refreshes a minute across all processes, ` +
       `${config.REFRESH_CONCURRENCY} at a time in this one`,
