@@ -422,19 +422,7 @@ export const refreshControl = pgTable(
 // Notifications: a transactional outbox of events (written in the transaction that changed the connection), the
 // organization's webhook endpoints, one delivery per endpoint and event, and every attempt of it.
 
-export const NOTIFICATION_EVENT_TYPES = [
-  "connection.created",
-  "connection.reauthorized",
-  "connection.needs_reauthorization",
-  "connection.refresh_failing",
-  "connection.recovered",
-  "connection.library_drift",
-  "connection.revoked",
-  "application.credentials_rejected",
-] as const;
-export type NotificationEventType = (typeof NOTIFICATION_EVENT_TYPES)[number];
-/** "Send test event" on the webhooks page: delivered to one endpoint, never e-mailed. */
-export const TEST_EVENT_TYPE = "webhook.test";
+export { NOTIFICATION_EVENT_TYPES, TEST_EVENT_TYPE, type NotificationEventType } from "../notifications/event-types";
 
 export const WEBHOOK_DISABLED_REASONS = ["member", "failing"] as const;
 export type WebhookDisabledReason = (typeof WEBHOOK_DISABLED_REASONS)[number];

@@ -1,5 +1,5 @@
 /** The words of webhooks and notifications: event names, URL refusals, delivery failures. */
-import type { NotificationEventType } from "@/lib/db/schema";
+import type { NotificationEventType } from "@/lib/notifications/event-types";
 import type { WebhookUrlRefusal } from "@/lib/notifications/webhook-url";
 
 export const EVENT_DESCRIPTIONS: Record<NotificationEventType, string> = {

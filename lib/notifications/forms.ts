@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { NOTIFICATION_EVENT_TYPES, type NotificationEventType } from "@/lib/db/schema";
+import { NOTIFICATION_EVENT_TYPES, type NotificationEventType } from "@/lib/notifications/event-types";
 import { recordId, type ActionResult } from "@/lib/forms";
 import { WEBHOOK_URL_REFUSALS } from "@/lib/messages/webhooks";
 import { parseWebhookUrl, type WebhookUrlPolicy } from "./webhook-url";
@@ -38,4 +38,6 @@ export const webhookDeliveryRef = z.object({ organizationId: recordId, deliveryI
 export type WebhookSecretResult = ActionResult<"url" | "events" | "organizationId" | "endpointId"> & {
   secret?: { value: string; endpointId: string; previousSignsUntil?: string };
 };
-export type WebhookActionResult = ActionResult<"url" | "events" | "organizationId" | "endpointId" | "deliveryId">;
+export type WebhookActionResult = ActionResult<"url" | "events" | "organizationId" | "endpointId">;
+export type WebhookEndpointResult = ActionResult<"organizationId" | "endpointId">;
+export type WebhookDeliveryResult = ActionResult<"organizationId" | "deliveryId">;

@@ -117,7 +117,7 @@ describe("webhook notifications", () => {
       organizationId: fixture.organizationId,
       applicationId: fixture.applicationId,
       tokens: minted,
-      library: { id: row.libraryId, name: row.libraryName, user: { id: 1, email: "nora@sandbox.test", firstName: "Nora", lastName: "Nord" } },
+      library: { id: row.libraryId, name: row.libraryName, status: "active", user: { id: 1, email: "nora@sandbox.test", firstName: "Nora", lastName: "Nord" } },
       reauthorizeConnectionId: id,
     });
     expect(result).toMatchObject({ ok: true, outcome: "reauthorized" });
