@@ -80,7 +80,7 @@ let capturing: string | null = null;
 let partnerContext: BrowserContext;
 let partner: Page;
 
-const endpointCard = () => page.getByRole("region", { name: receiver.url });
+const endpointCard = () => page.getByRole("region", { name: receiver.url, exact: true });
 const log = () => endpointCard().getByRole("region", { name: `Deliveries to ${receiver.url}` });
 
 test.beforeAll(async ({ browser }) => {
@@ -108,7 +108,7 @@ test.beforeAll(async ({ browser }) => {
   await form.getByLabel("Endpoint URL").fill(elsewhere.url);
   await form.getByRole("button", { name: "Add endpoint" }).click();
   await expect(form.getByRole("status")).toContainText("Added");
-  elsewhere.secrets.push(await form.getByLabel("Signing secret").inputValue());
+  elsewhere.secrets.push(await form.getByRole("textbox", { name: "Signing secret" }).inputValue());
 });
 
 test.afterAll(async () => {
@@ -139,14 +139,14 @@ test("a member adds an endpoint, sees its secret once, and a test event arrives 
   for (const box of await form.getByRole("checkbox").all()) await box.check();
   await form.getByRole("button", { name: "Add endpoint" }).click();
   await expect(form.getByRole("status")).toContainText(`Added ${receiver.url}`);
-  firstSecret = await form.getByLabel("Signing secret").inputValue();
+  firstSecret = await form.getByRole("textbox", { name: "Signing secret" }).inputValue();
   expect(firstSecret).toMatch(/^whsec_[A-Za-z0-9+/=]{44}$/);
   receiver.secrets.push(firstSecret);
   await screenshot(page, "webhooks-added");
 
   // Shown once: a reload no longer has it.
   await page.reload();
-  await expect(page.getByLabel("Signing secret")).toHaveCount(0);
+  await expect(page.getByRole("textbox", { name: "Signing secret" })).toHaveCount(0);
   expect(await page.content()).not.toContain(firstSecret);
 
   await page.route(
@@ -224,7 +224,7 @@ test("during a secret rotation both secrets verify each delivery", async () => {
   capturing = "rotate";
   await endpointCard().getByRole("button", { name: `Rotate the signing secret of ${receiver.url}` }).click();
   await expect(endpointCard().getByRole("status").filter({ hasText: "A new signing secret signs from now on" })).toBeVisible();
-  const secondSecret = await endpointCard().getByLabel("Signing secret").inputValue();
+  const secondSecret = await endpointCard().getByRole("textbox", { name: "Signing secret" }).inputValue();
   expect(secondSecret).toMatch(/^whsec_/);
   expect(secondSecret).not.toBe(firstSecret);
   receiver.secrets.push(secondSecret);

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState, useId, useState } from "react";
 import { fieldError, typedValue } from "@/components/admin/form-action";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
@@ -128,20 +128,21 @@ export function RotateSecretForm({ action, organizationId, endpointId, url }: { 
 
 function NewSecret({ secret }: { secret: string }) {
   const [copied, setCopied] = useState(false);
+  const id = useId();
   return (
-    <div role="region" aria-labelledby="new-webhook-secret-title" className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4">
-      <h3 id="new-webhook-secret-title" className="font-semibold text-amber-950">
+    <div role="region" aria-labelledby={`${id}-title`} className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4">
+      <h3 id={`${id}-title`} className="font-semibold text-amber-950">
         Signing secret: copy it now
       </h3>
       <p className="text-sm text-amber-950">
         It is shown only this once. Your receiver verifies each delivery&apos;s <code>webhook-signature</code> with it.
       </p>
       <div className="flex flex-wrap items-center gap-2">
-        <label htmlFor="new-webhook-secret" className="sr-only">
+        <label htmlFor={`${id}-secret`} className="sr-only">
           Signing secret
         </label>
         <input
-          id="new-webhook-secret"
+          id={`${id}-secret`}
           readOnly
           value={secret}
           onFocus={(event) => event.currentTarget.select()}
