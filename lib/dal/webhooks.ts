@@ -1,7 +1,8 @@
 import "server-only";
+import { and, eq } from "drizzle-orm";
 import { allowPrivateReceivers } from "@/lib/notifications/runtime";
 import { getKeyring } from "@/lib/connections/keyring";
-import { getDb } from "@/lib/db";
+import { getDb, memberships } from "@/lib/db";
 import type { NotificationEventType } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import {
@@ -78,4 +79,29 @@ export async function resendWebhookDelivery(user: PortalUser, organizationId: st
   if (!canActFor(user, organizationId)) return "not_allowed" as const;
   const { db } = await getDb();
   return (await resendDelivery(db, { organizationId, deliveryId, now: new Date() })) ? ("done" as const) : ("not_found" as const);
+}
+
+/** This member's e-mail settings in the organization; null when they are not a member (an admin looking in). */
+export async function emailSettingsOf(user: PortalUser, organizationId: string): Promise<{ alerts: boolean; digest: boolean } | null> {
+  const { db } = await getDb();
+  const [row] = await db
+    .select({ alerts: memberships.emailAlerts, digest: memberships.emailDigest })
+    .from(memberships)
+    .where(and(eq(memberships.userId, user.id), eq(memberships.organizationId, organizationId)));
+  return row ?? null;
+}
+
+/** Only the member's own row: nobody turns e-mail on for someone else. */
+export async function saveEmailSettings(user: PortalUser, organizationId: string, settings: { alerts: boolean; digest: boolean }): Promise<boolean> {
+  const { db } = await getDb();
+  const rows = await db
+    .update(memberships)
+    .set({ emailAlerts: settings.alerts, emailDigest: settings.digest })
+    .where(and(eq(memberships.userId, user.id), eq(memberships.organizationId, organizationId)))
+    .returning({ userId: memberships.userId });
+  return rows.length > 0;
+}
+
+export function emailEnabled(): boolean {
+  return Boolean(env().SMTP_URL);
 }

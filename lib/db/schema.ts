@@ -480,6 +480,14 @@ export const notificationEvents = pgTable(
   ],
 );
 
+/** When each organization's daily digest of connections needing attention was last sent (claimed). */
+export const notificationDigests = pgTable("notification_digests", {
+  organizationId: uuid("organization_id")
+    .primaryKey()
+    .references(() => organizations.id, { onDelete: "cascade" }),
+  lastSentAt: timestamptz("last_sent_at").notNull(),
+});
+
 export const WEBHOOK_DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
 export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 

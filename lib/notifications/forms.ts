@@ -41,3 +41,10 @@ export type WebhookSecretResult = ActionResult<"url" | "events" | "organizationI
 export type WebhookActionResult = ActionResult<"url" | "events" | "organizationId" | "endpointId">;
 export type WebhookEndpointResult = ActionResult<"organizationId" | "endpointId">;
 export type WebhookDeliveryResult = ActionResult<"organizationId" | "deliveryId">;
+
+const checkbox = z
+  .string()
+  .optional()
+  .transform((value) => value === "on");
+export const emailSettingsForm = z.object({ organizationId: recordId, alerts: checkbox, digest: checkbox });
+export type EmailSettingsResult = ActionResult<"organizationId" | "alerts" | "digest">;

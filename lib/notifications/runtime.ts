@@ -5,6 +5,10 @@ import type { Db } from "@/lib/db/client";
 import type { Env } from "@/lib/env";
 import { processId } from "@/lib/lifecycle/process-id";
 import { Deliverer } from "./deliverer";
+import { createMailer, sendDueDigests, sendPendingAlerts, type EmailContext } from "./email";
+
+/** The digest is looked for once a minute; alerts every round of the loop. */
+const DIGEST_CHECK_MS = 60_000;
 
 /** Receivers on private networks and plain http: the sandbox, or WEBHOOK_ALLOW_PRIVATE_URLS=1. */
 export function allowPrivateReceivers(config: Env): boolean {
@@ -12,7 +16,7 @@ export function allowPrivateReceivers(config: Env): boolean {
 }
 
 export function delivererFromEnvironment(args: { db: Db; keyring: Keyring; env: Env; role: string; log: (line: string) => void }): Deliverer {
-  return new Deliverer({
+  const deliverer = new Deliverer({
     db: args.db,
     keyring: args.keyring,
     now: () => new Date(),
@@ -20,4 +24,17 @@ export function delivererFromEnvironment(args: { db: Db; keyring: Keyring; env: 
     allowPrivate: allowPrivateReceivers(args.env),
     log: args.log,
   });
+  const smtpUrl = args.env.SMTP_URL;
+  if (smtpUrl) {
+    const email: EmailContext = { db: args.db, mailer: createMailer(smtpUrl), from: args.env.SMTP_FROM, portalUrl: args.env.PORTAL_URL ?? null, now: () => new Date() };
+    let nextDigestCheck = 0;
+    deliverer.also(async (now) => {
+      await sendPendingAlerts(email);
+      if (now.getTime() >= nextDigestCheck) {
+        nextDigestCheck = now.getTime() + DIGEST_CHECK_MS;
+        await sendDueDigests(email);
+      }
+    });
+  }
+  return deliverer;
 }

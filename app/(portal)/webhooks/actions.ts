@@ -6,6 +6,7 @@ import { getCurrentUser, type PortalUser } from "@/lib/dal/session";
 import {
   createWebhook,
   deleteWebhook,
+  saveEmailSettings,
   resendWebhookDelivery,
   rotateWebhookSecret,
   sendWebhookTest,
@@ -16,6 +17,8 @@ import {
 import { getDb } from "@/lib/db";
 import { fieldErrorsOf, readFields } from "@/lib/forms";
 import {
+  emailSettingsForm,
+  type EmailSettingsResult,
   webhookDeliveryRef,
   webhookEditForm,
   webhookEndpointForm,
@@ -156,4 +159,19 @@ export async function resendWebhookDeliveryAction(_previous: WebhookDeliveryResu
   if (outcome === "not_found") return { ok: false, message: "This delivery no longer exists. Reload the page.", fieldErrors: {} };
   revalidatePath(PAGE);
   return { ok: true, message: "Resending: the same event, with the same webhook-id, goes out again within seconds." };
+}
+
+export async function saveEmailSettingsAction(_previous: EmailSettingsResult | null, formData: FormData): Promise<EmailSettingsResult> {
+  const user = await getCurrentUser();
+  if (!user) return { ok: false, message: SIGNED_OUT, fieldErrors: {} };
+  const parsed = emailSettingsForm.safeParse(readFields(formData, ["organizationId", "alerts", "digest"]));
+  if (!parsed.success) return { ok: false, message: "Reload the page and try again.", fieldErrors: {} };
+  const { organizationId, alerts, digest } = parsed.data;
+  if (!(await saveEmailSettings(user, organizationId, { alerts, digest }))) {
+    await refuse(user, organizationId, "save_email_settings");
+    return { ok: false, message: "Only members of this organization get its e-mail.", fieldErrors: {} };
+  }
+  revalidatePath(PAGE);
+  const what = alerts && digest ? "every event and the daily digest" : alerts ? "every event" : digest ? "the daily digest" : "no e-mail";
+  return { ok: true, message: `Saved: you get ${what} for this organization.` };
 }

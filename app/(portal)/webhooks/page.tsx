@@ -5,9 +5,10 @@ import { ButtonForm } from "@/components/admin/button-form";
 import { DateTime } from "@/components/date-time";
 import { OrganizationSwitcher } from "@/components/organization-switcher";
 import { Card } from "@/components/ui/card";
+import { EmailSettingsForm } from "@/components/webhooks/email-settings-form";
 import { CreateWebhookForm, EditWebhookForm, RotateSecretForm } from "@/components/webhooks/webhook-forms";
 import { requireMembership, requireUser } from "@/lib/dal/session";
-import { webhooksOf, webhookUrlPolicy, type DeliveryView, type WebhookEndpointView } from "@/lib/dal/webhooks";
+import { emailEnabled, emailSettingsOf, webhooksOf, webhookUrlPolicy, type DeliveryView, type WebhookEndpointView } from "@/lib/dal/webhooks";
 import { deliveryErrorLabel, EVENT_SUBJECTS } from "@/lib/messages/webhooks";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import {
@@ -17,6 +18,7 @@ import {
   enableWebhookAction,
   resendWebhookDeliveryAction,
   rotateWebhookSecretAction,
+  saveEmailSettingsAction,
   sendTestWebhookAction,
   updateWebhookAction,
 } from "./actions";
@@ -33,6 +35,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
   const now = new Date();
   const endpoints = (await webhooksOf(user, organization.id, now)) ?? [];
   const { allowPrivate } = webhookUrlPolicy();
+  const emailSettings = await emailSettingsOf(user, organization.id);
   const urlHint = allowPrivate
     ? "Where the portal POSTs events. Local sandbox: http and addresses on this machine are allowed too."
     : "Where the portal POSTs events: an https:// URL on the public internet.";
@@ -63,6 +66,18 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
             <EndpointCard key={endpoint.id} organizationId={organization.id} endpoint={endpoint} deliveries={deliveries} now={now} urlHint={urlHint} />
           ))
         )}
+
+        <Card
+          id="email-alerts"
+          title="E-mail"
+          description={emailEnabled() ? undefined : "E-mail is off in this portal: its operator has not set SMTP_URL. Your choices are kept for when it is on."}
+        >
+          {emailSettings ? (
+            <EmailSettingsForm action={saveEmailSettingsAction} organizationId={organization.id} alerts={emailSettings.alerts} digest={emailSettings.digest} address={user.email} />
+          ) : (
+            <p className="text-sm text-slate-700">Only members of {organization.name} get its e-mail; you look in as an admin.</p>
+          )}
+        </Card>
 
         <Card id="webhook-verification" title="Verifying deliveries">
           <div className="space-y-3 text-sm leading-6 text-slate-700">
