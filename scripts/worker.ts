@@ -1,7 +1,8 @@
 /**
  * `npm run worker`: the background token refresher as a process of its own, for deployments on PostgreSQL with
  * several web instances (set REFRESHER=off on them, or not: any number of refreshers cooperate through the
- * database). Stops on SIGINT/SIGTERM after the refreshes under way have stored their tokens.
+ * database). On SIGINT/SIGTERM it starts no new refresh, hands back the connections it claimed but had not started,
+ * and exits once the refreshes already sent to Apicbase have stored their tokens (within APICBASE_TIMEOUT_MS + 5 s).
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -12,6 +13,7 @@ import { openDatabase } from "../lib/db/client";
 import { readEnv } from "../lib/env";
 import { describeError } from "../lib/lifecycle/refresher";
 import { refresherFromEnvironment } from "../lib/lifecycle/runtime";
+import { drainBoundMs, installGracefulShutdown } from "../lib/lifecycle/shutdown";
 import { delivererFromEnvironment } from "../lib/notifications/runtime";
 
 const log = (line: string) => console.log(`[worker] ${line}`);
@@ -46,18 +48,13 @@ async function main() {
   // Webhooks and e-mail from the outbox: any number of processes share the work through delivery leases.
   const deliverer = delivererFromEnvironment({ db: database.db, keyring, env: config, role: "worker", log });
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: finishing the refreshes under way`);
-    await Promise.all([refresher.stop(), deliverer.stop()]);
-    await database.close();
-    log("stopped");
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  installGracefulShutdown({
+    // A delivery cut off is sent again by whoever takes its lease next (at least once), so it only gets a chance to end.
+    stopRefresher: () => Promise.all([refresher.stop(), deliverer.stop()]).then(() => undefined),
+    finish: () => database.close(),
+    maxWaitMs: drainBoundMs(config.APICBASE_TIMEOUT_MS),
+    log,
+  });
 
   refresher.start();
   deliverer.start();
