@@ -41,7 +41,13 @@ export type AuditEventName =
   | "authorization_link_withdrawn"
   | "encryption_keys_rotated"
   | "email_binding_contested"
-  | "email_binding_confirmed";
+  | "email_binding_confirmed"
+  | "webhook_endpoint_created"
+  | "webhook_endpoint_updated"
+  | "webhook_endpoint_enabled"
+  | "webhook_endpoint_disabled"
+  | "webhook_endpoint_deleted"
+  | "webhook_secret_rotated";
 
 export type AuditActor = { id: string; email: string | null } | { system: string };
 

@@ -49,6 +49,14 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env) {
       APICBASE_API_RATE_LIMIT: z.coerce.number().int().min(1).max(6000).default(60),
       /** Port of `npm run token-api`, the token API without Next.js. */
       TOKEN_API_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
+      /** "1": webhooks may go to http and private, loopback or link-local addresses (always so in the sandbox). */
+      WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(["0", "1"]).default("0"),
+      /** The delivery loop of webhooks and e-mail in this process: "off" where only workers deliver. */
+      NOTIFICATIONS: z.enum(["on", "off"]).default("on"),
+      /** SMTP server for e-mail alerts (smtp:// or smtps://, with credentials); unset: no e-mail. */
+      SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
+      /** The sender of e-mail alerts. */
+      SMTP_FROM: z.string().default("Apicbase partner portal <no-reply@localhost>"),
     },
     client: {},
     runtimeEnv: source as Record<string, string | undefined>,

@@ -11,6 +11,7 @@ import { ConnectionActions, type ConnectionActionFunctions } from "./connection-
 import { VerificationOutcome } from "./connections-list";
 import { ExpiryCountdown, LiveDateTime } from "./countdown";
 import { DriftWarning } from "./drift-warning";
+import { NextRefresh } from "./next-refresh";
 import { useNow } from "./now";
 import { ScopeChips } from "./scope-chips";
 import { StatusBadge } from "./status-badge";
@@ -113,6 +114,9 @@ export function ConnectionDetail({
                 {connection.refreshFailureCount > 1 && ` (${connection.refreshFailureCount} failures in a row)`}
               </span>
             )}
+          </Fact>
+          <Fact label="Next automatic refresh">
+            <NextRefresh connection={connection} />
           </Fact>
           <Fact label="Last verification">
             {connection.lastVerification && connection.lastVerifiedAt ? (

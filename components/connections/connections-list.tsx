@@ -6,6 +6,7 @@ import { connectionListQuery } from "@/lib/connections/query-options";
 import { displayStatus, STATUS_LABELS } from "@/lib/connections/status";
 import { connectionsHref, isFiltered, type ConnectionFilters, type ConnectionView } from "@/lib/connections/view";
 import { ExpiryCountdown, LiveDateTime } from "./countdown";
+import { NextRefresh } from "./next-refresh";
 import { DriftWarning } from "./drift-warning";
 import { Email } from "./email";
 import { useNow } from "./now";
@@ -157,7 +158,7 @@ function ConnectionsTable({ connections, showOrganization }: { connections: Conn
             <th scope="col" className={th}>Approved by</th>
             <th scope="col" className={th}>Scopes</th>
             <th scope="col" className={th}>Access token expires</th>
-            <th scope="col" className={th}>Last refresh &amp; verification</th>
+            <th scope="col" className={th}>Refresh &amp; verification</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -220,6 +221,12 @@ function ConnectionsTable({ connections, showOrganization }: { connections: Conn
                     <span className="font-medium text-slate-700">Refreshed </span>
                     <LiveDateTime value={connection.lastRefreshedAt} empty="never" />
                   </span>
+                  {(connection.status === "active" || connection.status === "refresh_failing") && (
+                    <span className="mt-1 block">
+                      <span className="font-medium text-slate-700">Next refresh </span>
+                      <NextRefresh connection={connection} compact />
+                    </span>
+                  )}
                   <span className="mt-1 block">
                     <span className="font-medium text-slate-700">Verified </span>
                     {connection.lastVerification && connection.lastVerifiedAt ? (

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { ApicbaseError } from "@/lib/apicbase/errors";
 import { recordAudit } from "@/lib/audit";
 import { connections, type Connection } from "@/lib/db/schema";
+import { enqueueConnectionEvent } from "@/lib/notifications/events";
 import type { ConnectionContext, Failure } from "./service";
 import { openTokens, type TokenPair } from "./tokens";
 
@@ -147,6 +148,7 @@ export async function finishRevocation(ctx: ConnectionContext, row: Connection, 
       apicbaseError,
       detail: { revocation, reason: row.revokeReason, ...(options.resumed ? { resumed: true } : {}) },
     });
+    await enqueueConnectionEvent(tx, { type: "connection.revoked", connectionId: row.id, now, reason: row.revokeReason, apicbaseError });
     return true;
   });
   if (!finished) {

@@ -5,8 +5,9 @@ import { ApicbaseError } from "@/lib/apicbase/errors";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import type { Keyring } from "@/lib/crypto/secrets";
 import type { Db, DbExecutor } from "@/lib/db/client";
-import { connections } from "@/lib/db/schema";
+import { connections, type ConnectionStatus } from "@/lib/db/schema";
 import { planNextRefresh } from "@/lib/lifecycle/schedule";
+import { enqueueConnectionEvent } from "@/lib/notifications/events";
 import { apicbaseErrorMessage } from "./messages";
 import { openTokens, sealTokens } from "./tokens";
 
@@ -60,11 +61,21 @@ function freshTokenColumns(ctx: ConnectionContext, connectionId: string, tokens:
 
 const replacedColumns = {
   id: connections.id,
+  status: connections.status,
   applicationId: connections.applicationId,
   accessTokenCiphertext: connections.accessTokenCiphertext,
   refreshTokenCiphertext: connections.refreshTokenCiphertext,
 };
 type ReplacedPair = { id: string; applicationId: string; accessTokenCiphertext: string | null; refreshTokenCiphertext: string | null };
+
+/** A new approval for a connection: re-authorized, and recovered when it was broken. */
+async function enqueueReauthorized(tx: DbExecutor, ctx: ConnectionContext, connectionId: string, previousStatus: ConnectionStatus) {
+  const now = ctx.now();
+  await enqueueConnectionEvent(tx, { type: "connection.reauthorized", connectionId, now, reason: "The library's user approved again: the connection has new tokens." });
+  if (previousStatus === "needs_reauthorization" || previousStatus === "refresh_failing") {
+    await enqueueConnectionEvent(tx, { type: "connection.recovered", connectionId, now, reason: "Re-authorized: the connection works again." });
+  }
+}
 
 /** Best effort: the new pair is stored already, and a replaced grant Apicbase no longer knows is fine too. */
 async function revokeReplacedPair(ctx: ConnectionContext, replaced: ReplacedPair, stored: TokenSet): Promise<void> {
@@ -174,6 +185,7 @@ export async function completeAuthorization(
         .set({ ...freshTokenColumns(ctx, existing.id, tokens), ...approver(library), applicationId, libraryName: library.name, tokenVersion: sql`${connections.tokenVersion} + 1`, lastRefreshedAt: null })
         .where(and(eq(connections.id, existing.id), eq(connections.organizationId, organizationId)));
       await recordAudit(tx, { actor: ctx.actor, event: "connection_reauthorized", outcome: "success", organizationId, connectionId: existing.id, detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes, ...via } });
+      await enqueueReauthorized(tx, ctx, existing.id, existing.status);
       return { ok: true, outcome: "reauthorized", connectionId: existing.id, libraryName: library.name };
     }
 
@@ -189,6 +201,7 @@ export async function completeAuthorization(
         .set({ ...freshTokenColumns(ctx, existing.id, tokens), ...approver(library), applicationId, libraryName: library.name, tokenVersion: sql`${connections.tokenVersion} + 1`, lastRefreshedAt: null })
         .where(and(eq(connections.id, existing.id), eq(connections.organizationId, organizationId)));
       await recordAudit(tx, { actor: ctx.actor, event: "connection_updated", outcome: "success", organizationId, connectionId: existing.id, detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes, ...via } });
+      await enqueueReauthorized(tx, ctx, existing.id, existing.status);
       return { ok: true, outcome: "updated", connectionId: existing.id, libraryName: library.name };
     }
 
@@ -205,6 +218,7 @@ export async function completeAuthorization(
       createdByUserId: "id" in ctx.actor ? ctx.actor.id : null,
     });
     await recordAudit(tx, { actor: ctx.actor, event: args.via === "token_import" ? "connection_imported" : "connection_connected", outcome: "success", organizationId, connectionId: id, detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes, ...via } });
+    await enqueueConnectionEvent(tx, { type: "connection.created", connectionId: id, now: ctx.now(), reason: args.via === "token_import" ? "Imported from tokens generated in Apicbase." : "Approved at Apicbase." });
     return { ok: true, outcome: "connected", connectionId: id, libraryName: library.name };
   });
 
@@ -293,6 +307,12 @@ export async function verifyConnection(ctx: ConnectionContext, args: { organizat
         apicbaseError: info.active ? null : "inactive_token",
         detail: { active: info.active, ...(activeLibrary ? { activeLibraryId: activeLibrary.id } : {}) },
       });
+      if (revoked) {
+        await enqueueConnectionEvent(tx, { type: "connection.needs_reauthorization", connectionId: row.id, now, reason: message, apicbaseError: "inactive_token" });
+      }
+      if (activeLibrary && activeLibrary.id !== row.libraryId && row.observedLibraryId !== activeLibrary.id) {
+        await enqueueConnectionEvent(tx, { type: "connection.library_drift", connectionId: row.id, now, reason: message });
+      }
     });
     return {
       ok: true,

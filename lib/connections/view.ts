@@ -24,6 +24,12 @@ export type ConnectionView = {
   scopes: string[];
   accessTokenExpiresAt: string | null;
   lastRefreshedAt: string | null;
+  /**
+   * The lifecycle engine's schedule: when the background refresher takes this connection up next (null when none is
+   * planned: not refreshable, or not planned yet). `refreshPausedUntil`: its application's refreshes wait until then.
+   */
+  nextRefreshAt: string | null;
+  refreshPausedUntil: string | null;
   lastRefreshError: string | null;
   refreshFailureCount: number;
   lastVerifiedAt: string | null;

@@ -6,3 +6,7 @@
 export const connectionTokenAad = (connectionId: string, kind: "access_token" | "refresh_token") => `connection:${connectionId}:${kind}`;
 export const clientSecretAad = (applicationId: string) => `application:${applicationId}:client_secret`;
 export const codeVerifierAad = (linkId: string) => `authorization-link:${linkId}:code_verifier`;
+
+/** A webhook endpoint's signing secret, current or the one a rotation replaced (lib/notifications/signing.ts). */
+export const webhookSecretAad = (endpointId: string, which: "secret" | "previous_secret") =>
+  `webhook_endpoint:${endpointId}:${which}`;

@@ -4,8 +4,8 @@
  * fails until it is: it looks for `*_ciphertext` columns in the schema).
  */
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
-import { applications, authorizationLinks, connections } from "@/lib/db/schema";
-import { clientSecretAad, codeVerifierAad, connectionTokenAad } from "./associated-data";
+import { applications, authorizationLinks, connections, webhookEndpoints } from "@/lib/db/schema";
+import { clientSecretAad, codeVerifierAad, connectionTokenAad, webhookSecretAad } from "./associated-data";
 
 export type SealedColumn = {
   /** `table.column`, as the rotation reports it. */
@@ -52,5 +52,19 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
     id: authorizationLinks.id,
     column: authorizationLinks.codeVerifierCiphertext,
     aad: codeVerifierAad,
+  },
+  {
+    label: "webhook_endpoints.secret_ciphertext",
+    table: webhookEndpoints,
+    id: webhookEndpoints.id,
+    column: webhookEndpoints.secretCiphertext,
+    aad: (id) => webhookSecretAad(id, "secret"),
+  },
+  {
+    label: "webhook_endpoints.previous_secret_ciphertext",
+    table: webhookEndpoints,
+    id: webhookEndpoints.id,
+    column: webhookEndpoints.previousSecretCiphertext,
+    aad: (id) => webhookSecretAad(id, "previous_secret"),
   },
 ];

@@ -147,6 +147,10 @@ export const memberships = pgTable(
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
     role: text("role").notNull().default("member"),
+    /** This member gets an e-mail for every notification event of the organization (when SMTP_URL is set). */
+    emailAlerts: boolean("email_alerts").notNull().default(false),
+    /** This member gets the daily digest of connections needing attention (when SMTP_URL is set). */
+    emailDigest: boolean("email_digest").notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [
@@ -495,6 +499,129 @@ export const attemptCounters = pgTable(
 );
 
 // ---------------------------------------------------------------------------------------------------------------
+// Notifications: a transactional outbox of events (written in the transaction that changed the connection), the
+// organization's webhook endpoints, one delivery per endpoint and event, and every attempt of it.
+
+export { NOTIFICATION_EVENT_TYPES, TEST_EVENT_TYPE, type NotificationEventType } from "../notifications/event-types";
+
+export const WEBHOOK_DISABLED_REASONS = ["member", "failing"] as const;
+export type WebhookDisabledReason = (typeof WEBHOOK_DISABLED_REASONS)[number];
+
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    eventTypes: text("event_types").array().notNull(),
+    /** The signing secret (`whsec_…`), sealed with the endpoint id as associated data (lib/crypto/secrets.ts). */
+    secretCiphertext: text("secret_ciphertext").notNull(),
+    /** The secret a rotation replaced: it keeps signing alongside the new one until `previousSecretExpiresAt`. */
+    previousSecretCiphertext: text("previous_secret_ciphertext"),
+    previousSecretExpiresAt: timestamptz("previous_secret_expires_at"),
+    disabledAt: timestamptz("disabled_at"),
+    disabledReason: text("disabled_reason").$type<WebhookDisabledReason>(),
+    /** The first failed delivery since the last success; failing for 3 days disables the endpoint. */
+    failingSince: timestamptz("failing_since"),
+    createdByUserId: uuid("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("webhook_endpoints_organization_id_idx").on(t.organizationId),
+    check(
+      "webhook_endpoints_disabled_reason_check",
+      sql`${t.disabledReason} is null or ${oneOf(t.disabledReason, WEBHOOK_DISABLED_REASONS)}`,
+    ),
+  ],
+);
+
+/** The outbox. The payload never holds a token: ids, names, status, scopes, expiry, reason and error code. */
+export const notificationEvents = pgTable(
+  "notification_events",
+  {
+    /** `evt_…`: the Standard Webhooks `webhook-id` of every delivery of this event. */
+    id: text("id").primaryKey(),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    connectionId: uuid("connection_id"),
+    type: text("type").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    occurredAt: timestamptz("occurred_at").notNull().defaultNow(),
+    /** Set once the opted-in members were e-mailed (or there was nobody to e-mail); null while e-mail is pending. */
+    emailedAt: timestamptz("emailed_at"),
+  },
+  (t) => [
+    index("notification_events_organization_occurred_at_idx").on(t.organizationId, t.occurredAt),
+    index("notification_events_email_pending_idx").on(t.occurredAt).where(sql`${t.emailedAt} is null`),
+  ],
+);
+
+/** When each organization's daily digest of connections needing attention was last sent (claimed). */
+export const notificationDigests = pgTable("notification_digests", {
+  organizationId: uuid("organization_id")
+    .primaryKey()
+    .references(() => organizations.id, { onDelete: "cascade" }),
+  lastSentAt: timestamptz("last_sent_at").notNull(),
+});
+
+export const WEBHOOK_DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    endpointId: uuid("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => notificationEvents.id, { onDelete: "cascade" }),
+    status: text("status").$type<WebhookDeliveryStatus>().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamptz("next_attempt_at"),
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: timestamptz("lease_expires_at"),
+    lastAttemptAt: timestamptz("last_attempt_at"),
+    lastStatusCode: integer("last_status_code"),
+    /** Why the last attempt failed, as a code (`timeout`, `blocked_address`, `http_500`…). */
+    lastError: text("last_error"),
+    lastDurationMs: integer("last_duration_ms"),
+    deliveredAt: timestamptz("delivered_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_endpoint_event_key").on(t.endpointId, t.eventId),
+    index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("webhook_deliveries_endpoint_created_at_idx").on(t.endpointId, t.createdAt),
+    check("webhook_deliveries_status_check", oneOf(t.status, WEBHOOK_DELIVERY_STATUSES)),
+  ],
+);
+
+export const webhookDeliveryAttempts = pgTable(
+  "webhook_delivery_attempts",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    deliveryId: uuid("delivery_id")
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    endpointId: uuid("endpoint_id").notNull(),
+    attempt: integer("attempt").notNull(),
+    attemptedAt: timestamptz("attempted_at").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    statusCode: integer("status_code"),
+    error: text("error"),
+    /** When the next attempt is planned; null when delivered or given up. */
+    nextAttemptAt: timestamptz("next_attempt_at"),
+  },
+  (t) => [index("webhook_delivery_attempts_endpoint_idx").on(t.endpointId, t.attemptedAt)],
+);
+
+// ---------------------------------------------------------------------------------------------------------------
 // Relations (for db.query.*).
 
 export const usersRelations = relations(users, ({ many }) => ({
@@ -590,3 +717,6 @@ export type ApiKey = typeof apiKeys.$inferSelect;
 export type RefreshControl = typeof refreshControl.$inferSelect;
 export type NewApiKey = typeof apiKeys.$inferInsert;
 export type EmailBinding = typeof emailBindings.$inferSelect;
+export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
+export type NotificationEvent = typeof notificationEvents.$inferSelect;
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;

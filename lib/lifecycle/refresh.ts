@@ -10,6 +10,7 @@ import { recordAudit, type AuditActor } from "@/lib/audit";
 import { openTokens, sealTokens, type TokenPair } from "@/lib/connections/tokens";
 import type { ConnectionContext, Failure } from "@/lib/connections/service";
 import { applications, connections, type Connection, type ConnectionStatus } from "@/lib/db/schema";
+import { enqueueConnectionEvent } from "@/lib/notifications/events";
 import { spendInteractiveRefresh } from "./control";
 import { failureVerdict, interruptedAttemptVerdict, recordVerdict } from "./failures";
 import { planNextRefresh } from "./schedule";
@@ -300,6 +301,9 @@ async function storeRotatedPair(ctx: ConnectionContext, row: Connection, tokens:
           connectionId: row.id,
           detail: { expiresAt: tokens.expiresAt.toISOString(), trigger: trigger.kind, by: actorDetail(ctx.actor) },
         });
+        if (row.status === "refresh_failing") {
+          await enqueueConnectionEvent(tx, { type: "connection.recovered", connectionId: row.id, now, reason: "A refresh succeeded again: the connection has a new token pair." });
+        }
         return true;
       });
       if (written || attempt === 1) return written;

@@ -6,6 +6,8 @@ import { RECENTLY_REVOKED_DAYS } from "@/lib/connections/queries";
 import { DISPLAY_STATUSES, type DisplayStatus } from "@/lib/connections/status";
 import { connectionsHref } from "@/lib/connections/view";
 import { attentionOverview } from "@/lib/dal/connection-queries";
+import { HealthPanel } from "@/components/health/health-panel";
+import { portalHealth } from "@/lib/dal/health";
 import { requireAdmin } from "@/lib/dal/session";
 
 export const metadata: Metadata = { title: "Admin overview" };
@@ -20,7 +22,7 @@ type Attention = { key: string; title: string; count: number; href: string; what
 export default async function AdminOverviewPage() {
   const admin = await requireAdmin();
   const now = new Date();
-  const overview = await attentionOverview(admin, now);
+  const [overview, health] = await Promise.all([attentionOverview(admin, now), portalHealth(admin, now)]);
   const { counts } = overview;
 
   const attention: Attention[] = [
@@ -172,6 +174,12 @@ export default async function AdminOverviewPage() {
           </div>
         )}
       </section>
+
+      <HealthPanel
+        health={health}
+        title="Health over the last 30 days, every organization"
+        needsReauthorizationHref={connectionsHref(null, { status: "needs_reauthorization" })}
+      />
     </div>
   );
 }

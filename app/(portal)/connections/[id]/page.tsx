@@ -9,6 +9,8 @@ import { NowProvider } from "@/components/connections/now";
 import { CONNECT_ERRORS, CONNECT_NOTICES, isConnectErrorKey, isConnectNoticeKey } from "@/lib/connections/notices";
 import { connectionsHref, parseHistoryPage } from "@/lib/connections/view";
 import { getConnectionWithHistory } from "@/lib/dal/connection-queries";
+import { ConnectionTimeline } from "@/components/health/health-panel";
+import { timelineOf } from "@/lib/dal/health";
 import { requireUser } from "@/lib/dal/session";
 import { makeQueryClient } from "@/lib/query-client";
 import { queryKeys } from "@/lib/query-keys";
@@ -39,6 +41,7 @@ export default async function ConnectionPage({ params, searchParams }: { params:
   const detail = await getConnectionWithHistory(user, id, historyPage, now);
   if (!detail) notFound();
   const { connection } = detail;
+  const timeline = (await timelineOf(user, connection.organizationId, connection.id, now)) ?? [];
 
   const queryClient = makeQueryClient();
   queryClient.setQueryData(queryKeys.connections.detail(connection.id, historyPage), detail);
@@ -68,6 +71,8 @@ export default async function ConnectionPage({ params, searchParams }: { params:
           <ConnectionDetail connectionId={connection.id} historyPage={historyPage} actions={actions} />
         </NowProvider>
       </HydrationBoundary>
+
+      <ConnectionTimeline events={timeline} now={now} />
 
       <section aria-labelledby="link-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
         <h2 id="link-title" className="text-lg font-semibold text-slate-900">
