@@ -88,6 +88,8 @@ function rotation(label: string, databaseUrl?: () => string | undefined) {
         ["connections.refresh_token_ciphertext", 5, { fresh: 5 }],
         ["applications.client_secret_ciphertext", 1, { fresh: 1 }],
         ["authorization_links.code_verifier_ciphertext", 1, { fresh: 1 }],
+        ["webhook_endpoints.secret_ciphertext", 0, {}],
+        ["webhook_endpoints.previous_secret_ciphertext", 0, {}],
       ]);
       expect(batches.filter((column) => column === "connections.access_token_ciphertext")).toHaveLength(3);
       expect(report.byKeyId).toEqual({ fresh: 12 });
