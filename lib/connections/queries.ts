@@ -23,16 +23,26 @@ import {
 
 const c = connections;
 
-/** The derived display states as conditions on the stored status and the access token's expiry. */
+/**
+ * The background engine's retries are failing (deriveConnectionState's "refresh_failing"). A refresh a person or the
+ * token API asked for that failed once leaves the connection shown by its token's expiry.
+ */
+const engineFailing = () => and(eq(c.status, "refresh_failing"), gt(c.backgroundRefreshFailures, 0))!;
+/** Shown by the access token's expiry: active, or failing only by refreshes someone asked for. */
+const shownByExpiry = () => or(eq(c.status, "active"), and(eq(c.status, "refresh_failing"), eq(c.backgroundRefreshFailures, 0)))!;
+
+/** The derived display states (lib/connections/status.ts) as conditions on the stored facts. */
 export function statusCondition(status: DisplayStatus, now: Date): SQL {
   const soon = new Date(now.getTime() + EXPIRING_SOON_MS);
   switch (status) {
     case "active":
-      return and(eq(c.status, "active"), gt(c.accessTokenExpiresAt, soon))!;
+      return and(shownByExpiry(), gt(c.accessTokenExpiresAt, soon))!;
     case "expiring_soon":
-      return and(eq(c.status, "active"), gt(c.accessTokenExpiresAt, now), lte(c.accessTokenExpiresAt, soon))!;
+      return and(shownByExpiry(), gt(c.accessTokenExpiresAt, now), lte(c.accessTokenExpiresAt, soon))!;
     case "expired_refreshable":
-      return and(eq(c.status, "active"), or(isNull(c.accessTokenExpiresAt), lte(c.accessTokenExpiresAt, now)))!;
+      return and(shownByExpiry(), or(isNull(c.accessTokenExpiresAt), lte(c.accessTokenExpiresAt, now)))!;
+    case "refresh_failing":
+      return engineFailing();
     default:
       return eq(c.status, status);
   }
@@ -68,19 +78,27 @@ const safeColumns = {
   accessTokenExpiresAt: c.accessTokenExpiresAt,
   lastRefreshedAt: c.lastRefreshedAt,
   lastRefreshError: c.lastRefreshError,
+  lastRefreshFailedAt: c.lastRefreshFailedAt,
   refreshFailureCount: c.refreshFailureCount,
+  backgroundRefreshFailures: c.backgroundRefreshFailures,
+  nextRefreshAt: c.nextRefreshAt,
   lastVerifiedAt: c.lastVerifiedAt,
+  // The token version itself stays on the server; only whether the verification examined the current one leaves.
+  verificationCurrent: sql<boolean>`coalesce(${c.lastVerifiedTokenVersion} = ${c.tokenVersion}, false)`.mapWith(Boolean),
   lastVerification: c.lastVerification,
   observedLibraryId: c.observedLibraryId,
   createdAt: c.createdAt,
   updatedAt: c.updatedAt,
 };
 
-type SafeRow = {
-  [K in keyof typeof safeColumns]: (typeof safeColumns)[K]["_"]["notNull"] extends true
-    ? (typeof safeColumns)[K]["_"]["data"]
-    : (typeof safeColumns)[K]["_"]["data"] | null;
-};
+type Column<T> = T extends SQL<infer Data>
+  ? Data
+  : T extends { _: { notNull: infer NotNull; data: infer Data } }
+    ? NotNull extends true
+      ? Data
+      : Data | null
+    : never;
+type SafeRow = { [K in keyof typeof safeColumns]: Column<(typeof safeColumns)[K]> };
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
@@ -100,8 +118,12 @@ function toView(row: SafeRow): ConnectionView {
     accessTokenExpiresAt: iso(row.accessTokenExpiresAt),
     lastRefreshedAt: iso(row.lastRefreshedAt),
     lastRefreshError: row.lastRefreshError,
+    lastRefreshFailedAt: iso(row.lastRefreshFailedAt),
     refreshFailureCount: row.refreshFailureCount,
+    backgroundRefreshFailures: row.backgroundRefreshFailures,
+    nextRefreshAt: iso(row.nextRefreshAt),
     lastVerifiedAt: iso(row.lastVerifiedAt),
+    verificationCurrent: Boolean(row.verificationCurrent),
     lastVerification: verification
       ? {
           active: verification.active,
@@ -307,7 +329,8 @@ export async function queryConnectionHistory(
 function displayStatusSql(now: Date): SQL<DisplayStatus> {
   const soon = new Date(now.getTime() + EXPIRING_SOON_MS);
   return sql<DisplayStatus>`case
-    when ${c.status} <> 'active' then ${c.status}
+    when ${c.status} = 'refresh_failing' and ${c.backgroundRefreshFailures} > 0 then 'refresh_failing'
+    when ${c.status} not in ('active', 'refresh_failing') then ${c.status}
     when ${c.accessTokenExpiresAt} is null or ${c.accessTokenExpiresAt} <= ${now} then 'expired_refreshable'
     when ${c.accessTokenExpiresAt} <= ${soon} then 'expiring_soon'
     else 'active' end`;

@@ -46,6 +46,8 @@ function freshTokenColumns(ctx: ConnectionContext, connectionId: string, tokens:
     refreshFailureCount: 0,
     refreshFailureDays: 0,
     refreshFailureCountedAt: null,
+    lastRefreshFailedAt: null,
+    backgroundRefreshFailures: 0,
     nextRefreshAt: planNextRefresh(tokens.expiresAt, ctx.now()),
     leaseOwner: null,
     leaseExpiresAt: null,
@@ -273,6 +275,7 @@ export async function verifyConnection(ctx: ConnectionContext, args: { organizat
         .update(connections)
         .set({
           lastVerifiedAt: now,
+          lastVerifiedTokenVersion: row.tokenVersion,
           lastVerification: {
             active: info.active,
             scope: info.active && info.scopes ? info.scopes.join(" ") : null,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ConnectionStatus } from "@/lib/db/schema";
-import { DISPLAY_STATUSES, type DisplayStatus } from "./status";
+import { DISPLAY_STATUSES, type ConnectionFacts, type DisplayStatus } from "./status";
 
 /**
  * What the browser receives about connections: JSON-safe (times as ISO strings), shared by the pages' server
@@ -25,8 +25,15 @@ export type ConnectionView = {
   accessTokenExpiresAt: string | null;
   lastRefreshedAt: string | null;
   lastRefreshError: string | null;
+  lastRefreshFailedAt: string | null;
   refreshFailureCount: number;
+  /** Failed retries of the background engine since the last success: "Refresh failing" only when above 0. */
+  backgroundRefreshFailures: number;
+  /** When the engine refreshes (or retries) next. */
+  nextRefreshAt: string | null;
   lastVerifiedAt: string | null;
+  /** Whether the last verification examined the tokens the connection holds now. */
+  verificationCurrent: boolean;
   lastVerification: {
     active: boolean;
     scopes: string[] | null;
@@ -38,6 +45,27 @@ export type ConnectionView = {
   createdAt: string;
   updatedAt: string;
 };
+
+const date = (value: string | null) => (value ? new Date(value) : null);
+
+/** The facts lib/connections/status.ts derives the displayed state from. */
+export function viewFacts(view: ConnectionView): ConnectionFacts {
+  return {
+    status: view.status,
+    libraryId: view.libraryId,
+    accessTokenExpiresAt: date(view.accessTokenExpiresAt),
+    lastRefreshedAt: date(view.lastRefreshedAt),
+    lastRefreshError: view.lastRefreshError,
+    lastRefreshFailedAt: date(view.lastRefreshFailedAt),
+    refreshFailureCount: view.refreshFailureCount,
+    backgroundRefreshFailures: view.backgroundRefreshFailures,
+    nextRefreshAt: date(view.nextRefreshAt),
+    lastVerifiedAt: date(view.lastVerifiedAt),
+    lastVerification: view.lastVerification,
+    verificationCurrent: view.verificationCurrent,
+    observedLibrary: view.drift ? { id: view.drift.libraryId, name: view.drift.libraryName } : null,
+  };
+}
 
 export type ConnectionDetailView = ConnectionView & {
   createdBy: string | null;

@@ -315,6 +315,7 @@ export function connectionListResponse(ctx: TokenApiContext, request: Request): 
         scopes: connections.scopes,
         accessTokenExpiresAt: connections.accessTokenExpiresAt,
         lastRefreshedAt: connections.lastRefreshedAt,
+        backgroundRefreshFailures: connections.backgroundRefreshFailures,
         applicationId: connections.applicationId,
       })
       .from(connections)
