@@ -1,7 +1,8 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbExecutor } from "@/lib/db/client";
-import { applications, auditEvents, connections, organizations, users } from "@/lib/db/schema";
+import { apiKeys, applications, auditEvents, connections, organizations, users } from "@/lib/db/schema";
+import { CONNECTION_EVENTS, HANDOUT_EVENT } from "@/lib/messages/history";
 import { DISPLAY_STATUSES, EXPIRING_SOON_MS, type DisplayStatus } from "./status";
 import {
   CONNECTIONS_PAGE_SIZE,
@@ -276,21 +277,47 @@ export async function queryConnectionDetail(
   };
 }
 
+/** How many keys' hand-outs History counts; beyond that the keys that fetched least recently are left out. */
+const HANDOUT_GROUPS = 10;
+
 /**
- * A connection's audit events, newest first. Only those filed under its organization: a refused attempt by someone
- * of another organization is an admin's business, not this partner's.
+ * A connection's audit events, newest first. Only those filed under its organization (a refused attempt by someone
+ * of another organization is an admin's business, not this partner's) and only events about a connection. Token
+ * hand-outs, one per backend call, would bury the state changes: they are counted per API key, and listed one by
+ * one only with `showHandouts`.
  */
 export async function queryConnectionHistory(
   db: DbExecutor,
   organizationId: string,
   connectionId: string,
   requestedPage: number,
+  showHandouts = false,
 ): Promise<ConnectionHistoryView> {
-  const where = and(
+  const about = and(
     eq(auditEvents.connectionId, connectionId),
     eq(auditEvents.organizationId, organizationId),
     isNotNull(auditEvents.organizationId),
   );
+  const where = and(
+    about,
+    inArray(auditEvents.event, showHandouts ? [...CONNECTION_EVENTS] : CONNECTION_EVENTS.filter((event) => event !== HANDOUT_EVENT)),
+  );
+  const apiKeyId = sql<string | null>`${auditEvents.detail} ->> 'apiKeyId'`;
+  const handouts = await db
+    .select({
+      apiKeyId,
+      actor: sql<string>`min(${auditEvents.actorLabel})`,
+      keyName: sql<string | null>`min(${apiKeys.name})`,
+      count: sql<number>`count(*)::int`,
+      first: sql<Date>`min(${auditEvents.occurredAt})`.mapWith(auditEvents.occurredAt),
+      last: sql<Date>`max(${auditEvents.occurredAt})`.mapWith(auditEvents.occurredAt),
+    })
+    .from(auditEvents)
+    .leftJoin(apiKeys, sql`${apiKeys.id}::text = ${auditEvents.detail} ->> 'apiKeyId'`)
+    .where(and(about, eq(auditEvents.event, HANDOUT_EVENT)))
+    .groupBy(sql`1`)
+    .orderBy(desc(sql`max(${auditEvents.occurredAt})`))
+    .limit(HANDOUT_GROUPS);
   const [counted] = await db.select({ n: count() }).from(auditEvents).where(where);
   const total = counted?.n ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / HISTORY_PAGE_SIZE));
@@ -314,6 +341,14 @@ export async function queryConnectionHistory(
           .limit(HISTORY_PAGE_SIZE)
           .offset((page - 1) * HISTORY_PAGE_SIZE);
   return {
+    showHandouts,
+    handouts: handouts.map((group) => ({
+      keyName: group.keyName,
+      actor: group.actor,
+      count: group.count,
+      first: group.first.toISOString(),
+      last: group.last.toISOString(),
+    })),
     events: rows.map((row) => ({ ...row, occurredAt: row.occurredAt.toISOString() })),
     total,
     page,

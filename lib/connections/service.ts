@@ -238,6 +238,8 @@ export type VerifyResult =
       serverExpiresAt: Date | null;
       portalExpiresAt: Date | null;
       activeLibrary: { id: number; name: string } | null;
+      /** The token reaches another library than the connected one. */
+      drift: boolean;
       message: string;
     }
   | Failure;
@@ -294,7 +296,10 @@ export async function verifyConnection(ctx: ConnectionContext, args: { organizat
         organizationId: row.organizationId,
         connectionId: row.id,
         apicbaseError: info.active ? null : "inactive_token",
-        detail: { active: info.active, ...(activeLibrary ? { activeLibraryId: activeLibrary.id } : {}) },
+        detail: {
+          active: info.active,
+          ...(activeLibrary ? { activeLibraryId: activeLibrary.id, drift: activeLibrary.id !== row.libraryId } : {}),
+        },
       });
     });
     return {
@@ -304,6 +309,7 @@ export async function verifyConnection(ctx: ConnectionContext, args: { organizat
       serverExpiresAt: info.active ? (info.expiresAt ?? null) : null,
       portalExpiresAt: row.accessTokenExpiresAt,
       activeLibrary,
+      drift: activeLibrary !== null && activeLibrary.id !== row.libraryId,
       message,
     };
   } catch (error) {

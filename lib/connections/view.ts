@@ -101,7 +101,20 @@ export type HistoryEventView = {
   detail: Record<string, unknown> | null;
 };
 
+/** The token hand-outs to one API key, counted instead of listed. */
+export type HandoutGroupView = {
+  /** The key's name, when the key still exists. */
+  keyName: string | null;
+  actor: string;
+  count: number;
+  first: string;
+  last: string;
+};
+
 export type ConnectionHistoryView = {
+  /** Whether each token hand-out is listed among the events (otherwise they are only counted in `handouts`). */
+  showHandouts: boolean;
+  handouts: HandoutGroupView[];
   events: HistoryEventView[];
   total: number;
   page: number;
@@ -152,6 +165,12 @@ export function parseConnectionFilters(params: Record<string, Param> | URLSearch
 
 export function parseHistoryPage(value: Param | null): number {
   return pageNumber.parse(first(value ?? undefined) ?? 1);
+}
+
+/** `?handouts=1`: History lists each token hand-out too. */
+export function parseShowHandouts(value: Param | null): boolean {
+  const raw = first(value ?? undefined);
+  return raw === "1" || raw === "true";
 }
 
 /** Whether any filter narrows the list (as opposed to the page number). */

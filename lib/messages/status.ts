@@ -51,13 +51,15 @@ export const REFRESH_TEXT = {
   never: "never",
   neverLong: "Never refreshed (tokens from the approval)",
   refreshed: "Refreshed",
+  /** The engine's next attempt: "retrying in 5 minutes (…)", or, once that moment passed, "retry due since …". */
+  retry: (at: string, due: boolean) => (due ? `retry due since ${at}` : `retrying ${at}`),
   /** One failed refresh that a person or the token API asked for: not yet the engine's concern. */
-  lastFailed: (failedAt: string | null, retryAt: string | null, code: string | null) =>
-    `Last refresh failed${failedAt ? ` ${failedAt}` : ""}${code ? ` (${code})` : ""}${retryAt ? `, retrying ${retryAt}` : ""}.`,
-  failing: (failures: number, failedAt: string | null, retryAt: string | null, code: string | null) =>
+  lastFailed: (failedAt: string | null, retry: string | null, code: string | null) =>
+    `Last refresh failed${failedAt ? ` ${failedAt}` : ""}${code ? ` (${code})` : ""}${retry ? `, ${retry}` : ""}. The access token still works until it expires.`,
+  failing: (failures: number, failedAt: string | null, retry: string | null, code: string | null) =>
     `${failures === 1 ? "A background refresh" : `${failures} refreshes in a row`} failed${failedAt ? `, the last ${failedAt}` : ""}${
       code ? ` (${code})` : ""
-    }${retryAt ? `; next try ${retryAt}` : ""}.`,
+    }${retry ? `; ${retry}` : ""}.`,
 } as const;
 
 const STALE: Record<StaleReason, string> = {

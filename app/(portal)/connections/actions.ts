@@ -88,8 +88,9 @@ export async function verifyConnectionAction(_previous: ConnectionActionResult |
     portalExpiresAt: result.portalExpiresAt?.toISOString() ?? null,
     activeLibrary: result.activeLibrary,
   };
+  // A token that works but reaches another library is no success to celebrate: shown as a warning.
   return result.active
-    ? { ok: true, message: result.message, verification }
+    ? { ok: true, message: result.message, verification, ...(result.drift ? { warning: true } : {}) }
     : { ok: false, message: result.message, fieldErrors: {}, verification };
 }
 
