@@ -249,7 +249,7 @@ export async function verifyConnection(ctx: ConnectionContext, args: { organizat
   const row = await loadForUpdate(ctx.db, args.organizationId, args.connectionId);
   if (!row) return notFound;
   if (row.status === "revoking" || row.status === "revoked") {
-    return { ok: false, reason: "not_refreshable", message: "This connection was disconnected; re-authorize it to use it again." };
+    return { ok: false, reason: "not_refreshable", message: "This connection was revoked; re-authorize it to use it again." };
   }
   const pair = openTokens(ctx.keyring, row);
   if (!pair) return { ok: false, reason: "not_refreshable", message: "This connection holds no tokens; re-authorize it." };

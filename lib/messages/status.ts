@@ -80,7 +80,8 @@ export const VERIFICATION_TEXT = {
 } as const;
 
 export const DRIFT_TEXT = {
-  short: (reached: string, stale: StaleReason | null) => `Library drift: reaches ${reached}${stale ? ` (${STALE[stale]})` : ""}`,
+  short: (reached: string, stale: StaleReason | null) =>
+    stale ? `Library drift: reached ${reached} (${STALE[stale]})` : `Library drift: now reaches ${reached}`,
   detailed: (connected: string) =>
     `, not ${connected}. The approving user switched their active library in Apicbase, and Apicbase tokens follow it. Ask them to switch back, then verify again.`,
   library: (id: number, name: string | null) => (name ? `${name} (${id})` : `library ${id}`),

@@ -193,7 +193,7 @@ function statusRefusal(status: string): Response | null {
     return apiError(409, "needs_reauthorization", "Apicbase no longer accepts this connection's tokens: it needs re-authorization in the portal.");
   }
   if (status === "revoked" || status === "revoking") {
-    return apiError(409, "connection_revoked", "This connection was disconnected; re-authorize it in the portal to use it again.");
+    return apiError(409, "connection_revoked", "This connection was revoked; re-authorize it in the portal to use it again.");
   }
   return null;
 }
