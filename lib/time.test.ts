@@ -5,9 +5,10 @@ const now = new Date("2026-11-27T14:03:00Z");
 const at = (seconds: number) => new Date(now.getTime() + seconds * 1000);
 
 describe("formatRelative", () => {
-  it("says just now within 45 seconds either way", () => {
+  it("says just now, or in less than a minute, within 45 seconds either way", () => {
     expect(formatRelative(at(-44), now)).toBe("just now");
-    expect(formatRelative(at(30), now)).toBe("just now");
+    expect(formatRelative(at(0), now)).toBe("just now");
+    expect(formatRelative(at(30), now)).toBe("in less than a minute");
   });
 
   it("uses the largest whole unit, in the past and the future", () => {

@@ -11,12 +11,12 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 const relative = new Intl.RelativeTimeFormat("en", { numeric: "always" });
 
 /**
- * The portal's one relative format: "just now", "5 minutes ago", "in 6 days", the largest whole unit rounded toward
- * zero. Shown next to the absolute time (formatAbsolute) everywhere.
+ * The portal's one relative format: "just now", "5 minutes ago", "in 6 days" (the largest whole unit, rounded toward
+ * zero), "in less than a minute". Shown next to the absolute time (formatAbsolute) everywhere.
  */
 export function formatRelative(date: Date, now: Date): string {
   const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
-  if (Math.abs(seconds) < 45) return "just now";
+  if (Math.abs(seconds) < 45) return seconds > 0 ? "in less than a minute" : "just now";
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) >= size) return relative.format(Math.trunc(seconds / size), unit);
   }

@@ -204,6 +204,7 @@ function ActionOutcome({
   const { intent, result } = outcome;
   return (
     <div
+      data-tone={result.ok ? (result.warning ? "warning" : "success") : "error"}
       className={`rounded-lg border px-4 py-3 text-sm leading-6 ${
         result.ok
           ? result.warning

@@ -93,7 +93,11 @@ export function ConnectionDetail({
             <RefreshNote refresh={state.refresh} />
           </Fact>
           <Fact label="Last verification">
-            <VerificationSummary verification={state.verification} long />
+            <VerificationSummary
+              verification={state.verification}
+              tokensGone={state.token.kind === "deleted" || state.token.kind === "not_used"}
+              long
+            />
             {state.verification && !state.verification.stale && connection.lastVerification?.active && connection.lastVerification.expiresAt && (
               <span className="block text-slate-600">
                 {VERIFICATION_TEXT.apicbaseExpiry}: {formatAbsolute(new Date(connection.lastVerification.expiresAt), timeZone)}

@@ -217,7 +217,10 @@ function ConnectionsTable({ connections, showOrganization }: { connections: Conn
                   </span>
                   <span className="mt-1 block">
                     <span className="font-medium text-slate-700">{VERIFICATION_TEXT.verified} </span>
-                    <VerificationSummary verification={state.verification} />
+                    <VerificationSummary
+                      verification={state.verification}
+                      tokensGone={state.token.kind === "deleted" || state.token.kind === "not_used"}
+                    />
                   </span>
                 </td>
               </tr>

@@ -6,7 +6,16 @@ import { LiveDateTime, useMoment } from "./countdown";
 import { useNow } from "./now";
 
 /** The last verification's result, marked as history once the tokens it examined are gone. */
-export function VerificationSummary({ verification, long = false }: { verification: VerificationState | null; long?: boolean }) {
+export function VerificationSummary({
+  verification,
+  tokensGone = false,
+  long = false,
+}: {
+  verification: VerificationState | null;
+  tokensGone?: boolean;
+  long?: boolean;
+}) {
+  if (tokensGone) return <span className="text-slate-600">{VERIFICATION_TEXT.noTokens}</span>;
   if (!verification) return <span className="text-slate-600">{long ? VERIFICATION_TEXT.neverLong : VERIFICATION_TEXT.never}</span>;
   const word = VERIFICATION_TEXT.outcome[verification.outcome];
   const tone = verification.stale

@@ -72,6 +72,8 @@ export const VERIFICATION_TEXT = {
   verified: "Verified",
   never: "never",
   neverLong: "Never verified",
+  /** Revoked or being revoked: whatever a verification said was about tokens that are gone. */
+  noTokens: "no tokens to verify",
   outcome: { active: "active", not_active: "not active", other_library: "reaches another library" },
   /** "(before the last refresh)": a result about tokens the connection no longer holds. */
   stale: (reason: StaleReason) => STALE[reason],
