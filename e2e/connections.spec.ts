@@ -266,7 +266,7 @@ test("connecting the same library again updates the existing connection and says
   await page.getByRole("button", { name: "Connect a library" }).click();
   await answerConsent(page);
   await expect(page).toHaveURL(`${PORTAL_URL}/connections/${noraConnection}?notice=updated`);
-  await expect(page.getByRole("status").filter({ hasText: '"Bistro Nord" was already connected to this organization: its connection was updated with the new approval instead of adding a second one.' })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: '"Bistro Nord" is connected again under its existing connection of this organization (same id and history): the new approval replaced its tokens instead of adding a second connection.' })).toBeVisible();
   await expect(history().getByRole("row").nth(1)).toContainText("Updated by a new approval");
   await screenshot(page, "connection-updated");
   await page.goto(`/connections?organization=${organizationId}`);

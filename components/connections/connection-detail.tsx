@@ -48,7 +48,6 @@ export function ConnectionDetail({
           Library {connection.libraryId} · connected to {connection.organizationName}
         </p>
         <p className="max-w-prose leading-7 text-slate-700">{statusAdvice(status, connection.lastRefreshError)}</p>
-        <RefreshNote refresh={state.refresh} />
         <DriftWarning drift={state.drift} connected={connection} detailed />
         {error && (
           <p role="alert" className="text-sm font-medium text-red-700">
@@ -69,6 +68,7 @@ export function ConnectionDetail({
           </Fact>
           <Fact label="Access token expires">
             <ExpiryCountdown token={state.token} />
+            <RefreshNote refresh={state.refresh} />
           </Fact>
           <Fact label="Scopes">
             <ScopeChips scopes={connection.scopes} />
@@ -90,7 +90,6 @@ export function ConnectionDetail({
           </Fact>
           <Fact label="Last refresh">
             <LiveDateTime value={connection.lastRefreshedAt} empty={REFRESH_TEXT.neverLong} />
-            <RefreshNote refresh={state.refresh} />
           </Fact>
           <Fact label="Last verification">
             <VerificationSummary

@@ -185,9 +185,6 @@ function ConnectionsTable({ connections, showOrganization }: { connections: Conn
                 )}
                 <td className="px-3 py-3">
                   <StatusBadge status={state.status} />
-                  <div className="mt-1 max-w-56">
-                    <RefreshNote refresh={state.refresh} />
-                  </div>
                 </td>
                 <td className="px-3 py-3">
                   {connection.approvedBy ? (
@@ -207,8 +204,13 @@ function ConnectionsTable({ connections, showOrganization }: { connections: Conn
                 <td className="px-3 py-3">
                   <ScopeChips scopes={connection.scopes} label={`Scopes of ${connection.libraryName}`} />
                 </td>
-                <td className="px-3 py-3 whitespace-nowrap">
-                  <ExpiryCountdown token={state.token} />
+                <td className="px-3 py-3">
+                  <div className="whitespace-nowrap">
+                    <ExpiryCountdown token={state.token} />
+                  </div>
+                  <div className="mt-1 max-w-60">
+                    <RefreshNote refresh={state.refresh} />
+                  </div>
                 </td>
                 <td className="px-3 py-3 text-xs">
                   <span className="block">
