@@ -1,6 +1,6 @@
-import { expect, test, type BrowserContext, type Locator, type Page } from "@playwright/test";
+import { expect as baseExpect, test, type BrowserContext, type Locator, type Page } from "@playwright/test";
 import { EmulatorControl } from "../emulator/testing";
-import { answerConsent, createOrganization, logInAtApicbase, screenshot, signIn } from "./journey";
+import { createOrganization, demoUser, screenshot, type DemoUser } from "./journey";
 import { EMULATOR_URL } from "./urls";
 
 /**
@@ -12,6 +12,29 @@ import { EMULATOR_URL } from "./urls";
 test.describe.configure({ mode: "serial" });
 
 const emulator = new EmulatorControl(EMULATOR_URL);
+// Patient: on a shared, busy machine a redirect through Apicbase can take well over the default 5 seconds.
+const expect = baseExpect.configure({ timeout: 20_000 });
+
+async function logInAtApicbase(page: Page, name: DemoUser) {
+  const user = demoUser(name);
+  await page.waitForURL(/\/accounts\/login\//, { timeout: 30_000 });
+  await page.getByLabel("Username").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+}
+
+async function answerConsent(page: Page) {
+  await expect(page.getByRole("heading", { name: /^Authorize / })).toBeVisible();
+  await page.getByRole("button", { name: "Authorize" }).click();
+}
+
+async function signIn(page: Page, name: DemoUser) {
+  await page.goto("/signin");
+  await page.getByRole("button", { name: "Sign in with Apicbase" }).click();
+  await logInAtApicbase(page, name);
+  await answerConsent(page);
+  await page.waitForURL((url) => !url.pathname.startsWith("/signin") && url.port !== new URL(EMULATOR_URL).port, { timeout: 30_000 });
+}
 const ORGANIZATION = `State Journey ${Date.now().toString(36)}`;
 
 let context: BrowserContext;
@@ -201,7 +224,6 @@ test("re-authorize: active again with a fresh countdown; the old verification is
   await context.clearCookies({ domain: "127.0.0.1" });
   await actions().getByRole("button", { name: "Re-authorize" }).click();
   await expect(actions().getByRole("button", { name: "Opening Apicbase…" })).toBeDisabled();
-  await page.waitForURL(/\/accounts\/login\//, { timeout: 30_000 });
   await logInAtApicbase(page, "otto");
   await answerConsent(page);
   await expect(page).toHaveURL(`${connectionUrl}?notice=reauthorized`);
