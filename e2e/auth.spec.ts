@@ -116,6 +116,30 @@ test.describe("sign in with Apicbase", () => {
     await signInThroughApicbase(page, "partner");
     await expect(page).toHaveURL(`${PORTAL_URL}/connections`);
   });
+
+  test("a signed-in partner sent to the sign-in page with a return address on another site stays on the portal", async ({ page }) => {
+    await page.goto("/signin?callbackUrl=%2F.%2F%2Fevil.example%2Flogin");
+    await signInThroughApicbase(page, "partner");
+    await expect(page).toHaveURL(`${PORTAL_URL}/connections`);
+
+    // Signed in now, the sign-in page redirects at once: every spelling of "another site" lands on the connections.
+    const payloads = [
+      "/.//evil.example/login", "/..//evil.example", "/a/..//evil.example", "/%2e//evil.example", "/%2E%2E//evil.example",
+      "/a/%2e%2e//evil.example", "/%2f/evil.example", "/.%2f/evil.example", "/%5c/evil.example", "/.\\/evil.example",
+      "/\\evil.example", "/\t/evil.example", "/.\n//evil.example", "//evil.example", "https://evil.example/",
+    ];
+    for (const payload of payloads) {
+      const response = await page.request.get(`/signin?${new URLSearchParams({ callbackUrl: payload })}`, { maxRedirects: 0 });
+      expect(response.status(), payload).toBe(307);
+      const location = response.headers()["location"] ?? "";
+      expect(new URL(location, `${PORTAL_URL}/signin`).href, payload).toBe(`${PORTAL_URL}/connections`);
+    }
+    await page.goto(`/signin?${new URLSearchParams({ callbackUrl: "/a/..//evil.example/login" })}`);
+    await expect(page).toHaveURL(`${PORTAL_URL}/connections`);
+    // A harmless path on the portal is still honoured.
+    const own = await page.request.get(`/signin?${new URLSearchParams({ callbackUrl: "/links" })}`, { maxRedirects: 0 });
+    expect(new URL(own.headers()["location"] ?? "", `${PORTAL_URL}/signin`).href).toBe(`${PORTAL_URL}/links`);
+  });
 });
 
 test.describe("organizations and roles", () => {

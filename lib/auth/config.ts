@@ -10,6 +10,7 @@ import { env } from "@/lib/env";
 import { portalAdapter } from "./adapter";
 import { adminEmailsFromEnv, isPortalAdmin } from "./admins";
 import { APICBASE_PROVIDER_ID, apicbaseProvider } from "./provider";
+import { authRedirect } from "./return-path";
 import { describeForLog } from "./sign-in-failures";
 import { syncApicbaseUser, type ApicbaseIdentity } from "./users";
 
@@ -128,6 +129,8 @@ export async function buildAuthConfig(): Promise<NextAuthConfig> {
     pages: AUTH_PAGES,
     logger,
     callbacks: {
+      // After signing in or out: only a path on this portal, through the same check as every other return path.
+      redirect: async (params) => authRedirect(params),
       async signIn({ account, profile }) {
         const identity = identityOf(profile);
         if (account?.provider !== APICBASE_PROVIDER_ID || !identity) return false;

@@ -68,12 +68,13 @@ describe("token API", () => {
       }
     });
 
-    it("answers 403 for another organization's connection and 404 for no connection", async () => {
+    it("answers 404 for another organization's connection, as for no connection: its existence is not confirmed", async () => {
       const otherKey = (await createApiKey(fixture.db, { organizationId: await otherOrganization(), name: "Theirs", actor: { system: "test" } })).key;
       const id = await fixture.connection();
-      const forbidden = await accessToken(id, "", otherKey);
-      expect(forbidden.status).toBe(403);
-      expect(await body(forbidden)).toMatchObject({ error: "forbidden" });
+      const theirs = await accessToken(id, "", otherKey);
+      const nobodys = await accessToken(randomUUID(), "", otherKey);
+      expect(theirs.status).toBe(404);
+      expect(await body(theirs)).toEqual(await body(nobodys));
       for (const missing of [randomUUID(), "not-a-uuid"]) {
         const response = await accessToken(missing);
         expect(response.status).toBe(404);
@@ -245,6 +246,11 @@ describe("token API", () => {
         const post = await fetch(`${base}/api/v1/connections`, { method: "POST", headers: auth });
         expect(post.status).toBe(405);
         expect(await post.json()).toMatchObject({ error: "method_not_allowed" });
+        // A malformed percent-encoding is a bad request, and the server keeps serving.
+        const malformed = await fetch(`${base}/api/v1/connections/%E0%A4%A/access-token`, { headers: auth });
+        expect(malformed.status).toBe(400);
+        expect(await malformed.json()).toMatchObject({ error: "invalid_request" });
+        expect((await fetch(`${base}/api/v1/connections/${id}/access-token`, { headers: auth })).status).toBe(200);
       } finally {
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));

@@ -172,9 +172,8 @@ export function accessTokenResponse(ctx: TokenApiContext, request: Request, conn
 
     const connection = found.connection;
     if (!connection) return apiError(404, "not_found", "There is no connection with this id.");
-    if (connection.organizationId !== caller.organizationId) {
-      return apiError(403, "forbidden", "This connection belongs to another organization than this API key.");
-    }
+    // Another organization's connection answers exactly like a missing one: its existence is not confirmed.
+    if (connection.organizationId !== caller.organizationId) return apiError(404, "not_found", "There is no connection with this id.");
     const refusal = statusRefusal(connection.status);
     if (refusal) return refusal;
 

@@ -14,7 +14,10 @@ export function createTokenApiServer(ctx: TokenApiContext): http.Server {
         outgoing.writeHead(response.status, Object.fromEntries(response.headers));
         outgoing.end(Buffer.from(await response.arrayBuffer()));
       },
-      () => outgoing.writeHead(500).end(),
+      () => {
+        if (!outgoing.headersSent) outgoing.writeHead(500);
+        outgoing.end();
+      },
     );
   });
 }
@@ -28,5 +31,16 @@ function answer(ctx: TokenApiContext, incoming: http.IncomingMessage): Promise<R
   const known = match || url.pathname === "/api/v1/connections" || url.pathname === "/api/v1/connections/";
   if (!known) return Promise.resolve(apiError(404, "not_found", "There is no such endpoint."));
   if (incoming.method !== "GET") return Promise.resolve(apiError(405, "method_not_allowed", "Only GET is allowed here.", { Allow: "GET" }));
-  return match ? accessTokenResponse(ctx, request, decodeURIComponent(match[1]!)) : connectionListResponse(ctx, request);
+  if (!match) return connectionListResponse(ctx, request);
+  const id = safeDecode(match[1]!);
+  if (id === null) return Promise.resolve(apiError(400, "invalid_request", "The path holds a malformed percent-encoding."));
+  return accessTokenResponse(ctx, request, id);
+}
+
+function safeDecode(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
 }

@@ -92,7 +92,7 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Sear
 curl -H "Authorization: Bearer $PORTAL_API_KEY" \\
   "${origin}/api/v1/connections/<connection id>/access-token?min_valid_seconds=600"`}
           </pre>
-          <p>Errors come as JSON with a stable <code>error</code> code: 401 <code>invalid_api_key</code>, 403 <code>forbidden</code>, 404 <code>not_found</code>, 409 <code>needs_reauthorization</code> or <code>connection_revoked</code>, 429 <code>rate_limited</code> (see <code>Retry-After</code>), 503 <code>refresh_failed</code>.</p>
+          <p>Errors come as JSON with a stable <code>error</code> code: 401 <code>invalid_api_key</code>, 404 <code>not_found</code>, 409 <code>needs_reauthorization</code> or <code>connection_revoked</code>, 429 <code>rate_limited</code> (see <code>Retry-After</code>), 503 <code>refresh_failed</code>.</p>
         </div>
       </Card>
     </div>
