@@ -173,7 +173,8 @@ export function deriveConnectionState(facts: ConnectionFacts, now: Date): Connec
     verification,
     drift,
     can: {
-      refresh: status === "active" || status === "refresh_failing",
+      // Offered while Apicbase refuses the grant too: the click says why it cannot work (re-authorize).
+      refresh: !gone,
       verify: !gone,
       reauthorize: true,
       // A connection stuck in `revoking` can be asked again; a revoked one has nothing left to revoke.
