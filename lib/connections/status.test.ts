@@ -91,7 +91,7 @@ const cases: [string, Partial<ConnectionFacts>, Expected][] = [
   [
     "needs re-authorization: no countdown, an earlier 'active' verification is not current",
     { status: "needs_reauthorization", lastRefreshError: "invalid_grant" },
-    { status: "needs_reauthorization", token: "rejected", verification: { outcome: "active", stale: "rejected" }, can: { refresh: false, verify: true, reauthorize: true, revoke: true } },
+    { status: "needs_reauthorization", token: "rejected", verification: { outcome: "active", stale: "rejected" }, can: { refresh: true, verify: true, reauthorize: true, revoke: true } },
   ],
   [
     "needs re-authorization found by Verify: its 'not active' is current",
