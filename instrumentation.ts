@@ -1,9 +1,18 @@
 /**
- * Runs once when a Next.js server starts (never during `next build`): the background token refresher, and the
- * graceful shutdown that lets refreshes under way store their tokens.
+ * Runs once when a Next.js server starts (never during `next build`): the production checks, the background token
+ * refresher, and the graceful shutdown that lets refreshes under way store their tokens.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { productionRefusals } = await import("./lib/production-checks");
+  const refusals = productionRefusals(process.env);
+  if (refusals.length > 0) {
+    // Before anything is served, seeded or refreshed: `next start` run directly gets the same refusal as `npm start`.
+    console.error(`[portal] refusing to start:\n${refusals.map((reason) => `  - ${reason}`).join("\n")}`);
+    process.exit(1);
+  }
+  // Auth.js builds its redirect URI and cookie names from AUTH_URL when set, never from the request's Host header.
+  if (process.env.PORTAL_URL) process.env.AUTH_URL ??= process.env.PORTAL_URL;
   const { installShutdownInServer, startRefresherInServer } = await import("./lib/lifecycle/server");
   installShutdownInServer();
   startRefresherInServer();

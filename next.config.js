@@ -1,25 +1,10 @@
-const production = process.env.NODE_ENV === "production";
-
 /**
- * Headers on every answer (reliability checklist I1). `headers()` is read at build time, so nothing here may depend
- * on runtime configuration such as the Apicbase URL: hence no `form-action` (server actions redirect to Apicbase).
- * Next.js's inline bootstrap scripts need 'unsafe-inline' without per-request nonces; the development server also
- * needs 'unsafe-eval'.
+ * Headers on every answer (reliability checklist I1). The pages' Content-Security-Policy carries a per-request nonce,
+ * so proxy.ts sets it (lib/csp.ts); the token API, which proxy.ts skips, gets a policy that allows nothing.
  */
-const contentSecurityPolicy = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${production ? "" : " 'unsafe-eval'"}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join("; ");
+const apiContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
 const securityHeaders = [
-  { key: "Content-Security-Policy", value: contentSecurityPolicy },
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "X-Frame-Options", value: "DENY" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
@@ -38,6 +23,8 @@ const nextConfig = {
   async headers() {
     return [
       { source: "/:path*", headers: securityHeaders },
+      // JSON for backends: nothing may load or run from it.
+      { source: "/api/v1/:path*", headers: [{ key: "Content-Security-Policy", value: apiContentSecurityPolicy }] },
       // An authorization link carries its secret in the path: no Referer may ever carry it elsewhere.
       { source: "/authorize/:token*", headers: [{ key: "Referrer-Policy", value: "no-referrer" }, { key: "Cache-Control", value: "private, no-store" }] },
     ];

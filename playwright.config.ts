@@ -76,6 +76,8 @@ export default defineConfig({
         AUTH_SECRET: authSecret,
         TOKEN_ENCRYPTION_KEY: encryptionKey,
         PORTAL_URL,
+        // `next start` runs with NODE_ENV=production, where the sandbox needs saying so.
+        SANDBOX: "1",
         // Journeys move the emulator's clock and queue its faults: no background refresh may race them.
         REFRESHER: "off",
       },

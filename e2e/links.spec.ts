@@ -37,6 +37,10 @@ test("a library owner without a portal account re-authorizes a connection throug
   await expect(ownerPage.getByRole("heading", { name: "Re-authorized" })).toBeVisible();
   await expect(ownerPage.getByRole("status")).toContainText('"Trattoria West" is re-authorized');
   await screenshot(ownerPage, "authorization-link-result");
+  // The result is shown once: a reload (or anyone opening the address) learns nothing.
+  await ownerPage.reload();
+  await expect(ownerPage.getByRole("heading", { level: 1, name: "No result to show" })).toBeVisible();
+  await expect(ownerPage.getByText(/re-authorized/)).toHaveCount(0);
 
   // Single use: the same link again does nothing.
   await ownerPage.goto(link);
@@ -114,4 +118,23 @@ test("an unknown or malformed link says it does not work, without touching anyth
   await expect(page.getByRole("heading", { name: "This link does not work" })).toBeVisible();
   await page.goto("/authorize/short");
   await expect(page.getByRole("heading", { name: "This link does not work" })).toBeVisible();
+});
+
+test("a crafted result address shows no success: the outcome only comes sealed from the approval itself", async ({ page }) => {
+  const crafted = [
+    "/authorize/result?outcome=connected",
+    `/authorize/result?outcome=reauthorized&link=${"0".repeat(8)}-0000-4000-8000-${"0".repeat(12)}`,
+    "/authorize/result?outcome=updated",
+  ];
+  for (const path of crafted) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1, name: "No result to show" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: /^(Connected|Re-authorized)$/ })).toHaveCount(0);
+  }
+  // Nor does a forged cookie or the header the portal uses internally.
+  await page.context().addCookies([{ name: "portal_link_result", value: "v1.k0.forged.forged.forged", url: `${page.url()}` }]);
+  await page.setExtraHTTPHeaders({ "x-portal-link-result": "v1.k0.forged.forged.forged" });
+  await page.goto("/authorize/result?outcome=connected");
+  await expect(page.getByRole("heading", { level: 1, name: "No result to show" })).toBeVisible();
+  await screenshot(page, "authorization-link-result-none");
 });

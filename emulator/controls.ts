@@ -21,6 +21,11 @@ const faultInput = z.strictObject({
   retry_after: z.number().int().min(0).default(30),
 });
 
+const outageInput = z.strictObject({
+  seconds: z.number().min(0),
+  mode: z.enum(["error_500", "reset"]).default("error_500"),
+});
+
 const activeLibraryInput = z.strictObject({ library_id: z.number().int() });
 
 const scopeList = z
@@ -107,6 +112,16 @@ function route(method: string, path: string, body: unknown, state: EmulatorState
     state.faults = [];
     return json(200, faultsView(state));
   }
+
+  if (is("POST", "outage")) {
+    const input = parse(outageInput, body);
+    state.outageUntil = state.now() + input.seconds * 1000;
+    state.outageMode = input.mode;
+    return json(200, { until: Math.floor(state.outageUntil / 1000), mode: input.mode });
+  }
+
+  // Every refresh_token grant since the last reset (who asked, which refresh token, what it got): test bookkeeping.
+  if (is("GET", "refresh-log")) return json(200, { entries: state.refreshLog });
 
   const activeLibrary = /^users\/([^/]+)\/active-library$/.exec(path);
   if (activeLibrary && method === "POST") {

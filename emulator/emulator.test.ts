@@ -698,6 +698,38 @@ describe("faults", () => {
     expect(stats.token_grants.refresh_token).toEqual({ ok: 1, error: 1 });
   });
 
+  it("logs every refresh_token grant with its caller, what it issued, and whether the answer was dropped", async () => {
+    const tokens = await connect();
+    await emu.control.fault({ endpoint: "token", mode: "drop_after_commit" });
+    const tagged = (token: string) =>
+      fetch(`${emu.url}/__as/worker-1/oauth/token/`, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: token, ...creds() }).toString(),
+      });
+    await expect(tagged(tokens.refresh_token)).rejects.toThrow();
+    const again = await tagged(tokens.refresh_token);
+    expect(again.status).toBe(400);
+    const log = await emu.control.refreshLog();
+    expect(log).toHaveLength(2);
+    expect(log[0]).toMatchObject({ caller: "worker-1", used: tokens.refresh_token, error: null, answer: "dropped" });
+    expect(log[0]!.issued).toMatch(/^[A-Za-z0-9]{30}$/);
+    expect(log[1]).toMatchObject({ caller: "worker-1", used: tokens.refresh_token, issued: null, error: "invalid_grant", answer: "sent" });
+    await emu.control.reset();
+    expect(await emu.control.refreshLog()).toEqual([]);
+  });
+
+  it("can be down for a while: every endpoint fails, nothing is processed, then it answers again", async () => {
+    const tokens = await connect();
+    await emu.control.outage(30);
+    expect((await refresh(tokens.refresh_token)).status).toBe(500);
+    expect((await introspect(tokens.access_token)).status).toBe(500);
+    await emu.control.outage(30, "reset");
+    await expect(refresh(tokens.refresh_token)).rejects.toThrow();
+    await emu.control.advanceClock(31);
+    expect((await refresh(tokens.refresh_token)).status).toBe(200);
+  });
+
   it("applies to the next N calls of one endpoint only, and can be listed and cleared", async () => {
     const tokens = await connect();
     await emu.control.fault({ endpoint: "api", mode: "error_500", count: 2 });

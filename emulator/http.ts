@@ -34,6 +34,28 @@ export interface RequestContext {
   /** Form fields of an application/x-www-form-urlencoded or multipart/form-data body, like Django's request.POST. */
   form: Params;
   cookies: Map<string, string>;
+  /** Who called, when the request came through a `/__as/<caller>/` prefix (test bookkeeping, see controls). */
+  caller?: string;
+  /** When the request arrived (emulator clock, ms). */
+  receivedAt?: number;
+  /** The refresh-log entry this request wrote, so the server can note that its answer was dropped. */
+  refreshEntry?: RefreshLogEntry;
+}
+
+/** One refresh_token grant as the emulator saw it (GET /__emulator/refresh-log): test bookkeeping only. */
+export interface RefreshLogEntry {
+  /** When the request arrived, and when it was answered (emulator clock, ms): a "slow" fault lies in between. */
+  received: number;
+  at: number;
+  caller: string | null;
+  /** The refresh token presented. */
+  used: string;
+  /** The refresh token issued in exchange; null when the grant failed. */
+  issued: string | null;
+  /** The OAuth error answered, when the grant failed. */
+  error: string | null;
+  /** "dropped": committed, then the connection was destroyed without an answer (drop_after_commit). */
+  answer: "sent" | "dropped";
 }
 
 const MAX_BODY_BYTES = 2_621_440; // Django's DATA_UPLOAD_MAX_MEMORY_SIZE

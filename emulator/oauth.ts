@@ -163,12 +163,35 @@ export function handleToken(ctx: RequestContext, state: EmulatorState): Emulator
         throw new OAuthError("unsupported_grant_type");
     }
     if (tally) tally.ok++;
+    if (grantType === "refresh_token") {
+      ctx.refreshEntry = state.logRefresh({
+        received: ctx.receivedAt ?? state.now(),
+        at: state.now(),
+        caller: ctx.caller ?? null,
+        used: ctx.form.get("refresh_token") ?? "",
+        issued: pair.refresh.token,
+        error: null,
+        answer: "sent",
+      });
+    }
     const body = tokenResponseBody(pair, state.settings.access_token_lifetime_seconds);
     return { status: 200, headers: { ...NO_STORE }, body: pythonJson({ ...body }) };
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
     if (tally) tally.error++;
     state.countError(error.error);
+    const used = ctx.form.get("refresh_token");
+    if (grantType === "refresh_token" && used !== null) {
+      ctx.refreshEntry = state.logRefresh({
+        received: ctx.receivedAt ?? state.now(),
+        at: state.now(),
+        caller: ctx.caller ?? null,
+        used,
+        issued: null,
+        error: error.error,
+        answer: "sent",
+      });
+    }
     return errorResponse(error);
   }
 }

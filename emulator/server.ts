@@ -41,6 +41,8 @@ const MALFORMED_BODIES: Record<FaultEndpoint, { type: string; body: string }> = 
   authorize: { type: HTML, body: "<!DOCTYPE html><html><body><form id=\"authorizationF" },
 };
 
+const CALLER_PREFIX = /^\/__as\/([A-Za-z0-9_.:-]{1,64})(\/.*)$/;
+
 function findRoute(path: string, state: EmulatorState): Route | undefined {
   switch (path) {
     case "/":
@@ -109,11 +111,16 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = state.now();
     const method = req.method ?? "GET";
     const rawUrl = req.url ?? "/";
     const q = rawUrl.indexOf("?");
     const rawQuery = q >= 0 ? rawUrl.slice(q + 1) : "";
-    const path = unquote(q >= 0 ? rawUrl.slice(0, q) : rawUrl);
+    let path = unquote(q >= 0 ? rawUrl.slice(0, q) : rawUrl);
+    // `/__as/<caller>/oauth/token/` is `/oauth/token/` as called by <caller>: tests tell their processes apart.
+    const tagged = CALLER_PREFIX.exec(path);
+    const caller = tagged?.[1];
+    if (tagged) path = tagged[2]!;
 
     if (path.startsWith(CONTROL_PREFIX)) {
       const body = await readBody(req);
@@ -139,6 +146,14 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       throw error;
     }
 
+    if (route.endpoint && state.now() < state.outageUntil) {
+      // Apicbase is down: nothing is processed.
+      if (state.outageMode === "reset") {
+        req.socket.destroy();
+        return;
+      }
+      return send(req, res, path, html(500, SERVER_ERROR_PAGE));
+    }
     const fault = route.endpoint ? state.takeFault(route.endpoint) : undefined;
     if (fault) {
       const failed = faultResponse(fault);
@@ -159,10 +174,13 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       headers: req.headers,
       form: parseForm(req.headers["content-type"], body),
       cookies: parseCookies(req.headers.cookie),
+      caller,
+      receivedAt,
     };
     // From here to the write everything is synchronous: validation and commit cannot interleave with another request.
     const response = route.handle(ctx, state);
     if (fault?.mode === "drop_after_commit") {
+      if (ctx.refreshEntry) ctx.refreshEntry.answer = "dropped";
       if (options.log) console.log(`${method} ${path} ${response.status} (committed, connection dropped)`);
       req.socket.destroy();
       return;

@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import type { Scope } from "../lib/sandbox";
+import type { RefreshLogEntry } from "./http";
 import { parseSeed, type ParsedSeed, type Seed } from "./seed";
 
 export interface EmulatorSettings {
@@ -160,6 +161,11 @@ export class EmulatorState {
    * where no secret may appear (the portal's logs, pages, audit entries).
    */
   readonly issued: string[] = [];
+  /** Every refresh_token grant since the last reset, oldest first (at most ISSUED_LIMIT). */
+  refreshLog: RefreshLogEntry[] = [];
+  /** Until then (emulator clock, ms) every Apicbase endpoint fails as `outageMode` says (an outage of Apicbase). */
+  outageUntil = 0;
+  outageMode: "error_500" | "reset" = "error_500";
 
   private readonly seed: ParsedSeed;
   private readonly baseSettings: EmulatorSettings;
@@ -182,7 +188,15 @@ export class EmulatorState {
     this.faults = [];
     this.rateWindows.clear();
     this.stats = emptyStats();
+    this.refreshLog = [];
+    this.outageUntil = 0;
     this.loadSeed();
+  }
+
+  logRefresh(entry: RefreshLogEntry): RefreshLogEntry {
+    this.refreshLog.push(entry);
+    if (this.refreshLog.length > ISSUED_LIMIT) this.refreshLog.splice(0, this.refreshLog.length - ISSUED_LIMIT);
+    return entry;
   }
 
   private loadSeed(): void {

@@ -1,9 +1,11 @@
 /** Helpers for tests that run against the emulator: start it in-process, drive its controls, approve like a person. */
+import type { RefreshLogEntry } from "./http";
 import type { TokenResponse } from "./oauth";
 import { demoSeed, type Seed } from "./seed";
 import { createEmulator } from "./server";
 import type { EmulatorSettings, FaultEndpoint, FaultMode, Stats } from "./state";
 
+export type { RefreshLogEntry } from "./http";
 export type { TokenResponse } from "./oauth";
 export type { Seed } from "./seed";
 export type { EmulatorSettings, Stats } from "./state";
@@ -75,6 +77,14 @@ export class EmulatorControl {
   }
   async resetStats(): Promise<void> {
     await this.call("POST", "stats/reset");
+  }
+  /** Every refresh_token grant since the last reset, oldest first. */
+  async refreshLog(): Promise<RefreshLogEntry[]> {
+    return (await this.call<{ entries: RefreshLogEntry[] }>("GET", "refresh-log")).entries;
+  }
+  /** Apicbase is down for `seconds`: every endpoint answers 500 ("error_500") or drops the connection ("reset"). */
+  async outage(seconds: number, mode: "error_500" | "reset" = "error_500"): Promise<void> {
+    await this.call("POST", "outage", { seconds, mode });
   }
   /** Every code and token the emulator issued (across resets) and every client secret it knows. */
   issuedSecrets(): Promise<{ codes_and_tokens: string[]; client_secrets: string[] }> {

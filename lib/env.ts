@@ -27,6 +27,10 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env) {
       APICBASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
       PORTAL_ADMIN_EMAILS: z.string().default(""),
       PORTAL_URL: url.optional(),
+      /** "1": the local sandbox (no Apicbase credentials) may run with NODE_ENV=production. */
+      SANDBOX: z.enum(["0", "1"], { error: "must be 1 (allow the sandbox in production) or 0" }).optional(),
+      /** "1": a proxy in front of the portal sets X-Forwarded-Host / -Proto, and they are believed. */
+      TRUST_PROXY: z.enum(["0", "1"], { error: "must be 1 (believe X-Forwarded-* headers) or 0" }).optional(),
       EMULATOR_PORT: z.coerce.number().int().min(1).max(65535).default(4010),
       /** The background refresher inside the web server: "off" when `npm run worker` does it, or in journeys. */
       REFRESHER: z.enum(["on", "off"]).default("on"),

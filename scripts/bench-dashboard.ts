@@ -186,7 +186,7 @@ async function startPortal(env: Record<string, string>): Promise<{ child: ChildP
   const output: string[] = [];
   const child = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", String(PORT)], {
     cwd: root,
-    env: { ...process.env, ...env, PORTAL_URL: url, NODE_ENV: "production" },
+    env: { ...process.env, ...env, PORTAL_URL: url, NODE_ENV: "production", SANDBOX: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString()));

@@ -207,6 +207,8 @@ async function main() {
     env: {
       ...process.env,
       NODE_ENV: "production",
+      // The emulator's demo application, in a production build.
+      SANDBOX: "1",
       DATA_DIR: dataDir,
       TOKEN_ENCRYPTION_KEY: key,
       AUTH_SECRET: randomBytes(32).toString("base64url"),

@@ -10,6 +10,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { loadEnvConfig } from "@next/env";
 import { generateKey } from "../lib/crypto/secrets";
+import { isSandboxEnvironment, productionRefusals, sandboxAllowed } from "../lib/production-checks";
 import { SANDBOX_USERS } from "../lib/sandbox";
 
 // npm runs scripts from the package root.
@@ -188,6 +189,9 @@ async function main() {
   // The same .env files `next start` reads, so both agree on what is configured.
   loadEnvConfig(root, false, { info: () => {}, error: console.error });
   const env = { ...process.env };
+  // Production needs its public URL and real Apicbase credentials (or SANDBOX=1): refuse before starting anything.
+  const refusals = productionRefusals(env);
+  if (refusals.length > 0) fail(`refusing to start:\n${refusals.map((reason) => `  - ${reason}`).join("\n")}`);
   const port = env.PORT || "3000";
   const portalUrl = env.PORTAL_URL || `http://localhost:${port}`;
   const emulatorPort = env.EMULATOR_PORT || "4010";
@@ -216,6 +220,8 @@ async function main() {
     ...secrets,
     PORTAL_URL: portalUrl,
     EMULATOR_PORT: emulatorPort,
+    // `next start` runs with NODE_ENV=production; the sandbox it serves was allowed above (not production, or SANDBOX=1).
+    ...(isSandboxEnvironment(env) && sandboxAllowed(env) ? { SANDBOX: "1" } : {}),
     // The portal's own handler (lib/lifecycle/shutdown.ts) lets refreshes under way store their tokens before exiting.
     NEXT_MANUAL_SIG_HANDLE: "true",
   }, true);

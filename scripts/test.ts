@@ -1,11 +1,13 @@
 /**
- * `npm test`: every check in order (lint, types, unit and integration tests, production build, end-to-end tests),
+ * `npm test`: every check in order (lint, types, unit and integration tests, the short chaos run on PostgreSQL,
+ * production build, end-to-end tests),
  * carrying on after a failure and exiting non-zero if anything failed. Each runner's own output stays visible;
  * the closing lines sum them up, the last one as `tests: N passed, N failed[, N skipped]`.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { explicitPostgresUrl, findPostgres, triedPostgresUrls } from "../lib/testing/postgres";
 
 // npm runs scripts from the package root.
 const root = process.cwd();
@@ -103,6 +105,37 @@ async function unit(): Promise<Outcome> {
   return runnerOutcome("unit", code, counts);
 }
 
+/** The four figures of `bench:chaos` that must be 0, each counted as one test. */
+const CHAOS_FIGURES = [
+  ["lostWithoutCause", "connections lost without an injected cause"],
+  ["redeemedTwice", "refresh tokens redeemed twice"],
+  ["stale", "stored tokens that are not the latest the emulator issued"],
+  ["lostToSigterm", "rotations lost to SIGTERM"],
+] as const;
+
+async function chaos(): Promise<Outcome> {
+  banner("chaos run on PostgreSQL (npm run bench:chaos -- --quick)");
+  if (!(await findPostgres())) {
+    if (explicitPostgresUrl) {
+      console.log(`TEST_DATABASE_URL is set but PostgreSQL is not reachable there: the chaos run cannot run.`);
+      const counts = { passed: 0, failed: CHAOS_FIGURES.length, skipped: 0 };
+      return { name: "chaos", ok: false, summary: "failed: PostgreSQL unreachable", counts };
+    }
+    console.log(`Skipped: the chaos run needs PostgreSQL, and none is reachable at ${triedPostgresUrls}.`);
+    const counts = { passed: 0, failed: 0, skipped: CHAOS_FIGURES.length };
+    return { name: "chaos", ok: true, summary: "skipped (no PostgreSQL)", counts };
+  }
+  const file = path.join(reports, "chaos.json");
+  rmSync(file, { force: true });
+  const code = await run(bin("tsx"), ["scripts/bench-chaos.ts", "--quick", "--json", file]);
+  const figures = readJson<Record<(typeof CHAOS_FIGURES)[number][0], number>>(file);
+  if (!figures) return runnerOutcome("chaos", code, undefined);
+  const failed = CHAOS_FIGURES.filter(([key]) => figures[key] !== 0);
+  for (const [key, label] of failed) console.log(`chaos: ${label}: ${figures[key]} (must be 0)`);
+  const counts = { passed: CHAOS_FIGURES.length - failed.length, failed: failed.length, skipped: 0 };
+  return runnerOutcome("chaos", code, counts);
+}
+
 type PlaywrightReport = {
   stats: { expected: number; unexpected: number; flaky: number; skipped: number };
 };
@@ -124,6 +157,7 @@ async function main() {
   outcomes.push(await check("lint", "lint (eslint .)", bin("eslint"), ["."]));
   outcomes.push(await check("types", "types (tsc --noEmit)", bin("tsc"), ["--noEmit"]));
   outcomes.push(await unit());
+  outcomes.push(await chaos());
   const build = await check("build", "production build (next build)", bin("next"), ["build"]);
   outcomes.push(build);
   if (build.ok && existsSync(path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) {

@@ -1,7 +1,9 @@
 /**
  * `npm run token-api`: the token API (`/api/v1/...`) as a process of its own, without Next.js, for deployments on
  * PostgreSQL whose backends fetch tokens at high rates: route `/api/v1/` of the portal's host to it. Same handlers,
- * keys, rate limit and audit as the portal's own routes. Stops on SIGINT/SIGTERM after writing pending audit entries.
+ * keys, rate limit and audit as the portal's own routes. On SIGINT/SIGTERM it takes no new connection and starts no
+ * new refresh (a request that needs one gets 503 with Retry-After), waits for the refreshes already sent to Apicbase
+ * to be stored and answered, writes the pending audit entries and exits (within APICBASE_TIMEOUT_MS + 5 s).
  */
 import { loadEnvConfig } from "@next/env";
 import { resolveApicbaseSettings } from "../lib/apicbase/config";
@@ -9,6 +11,7 @@ import { parseKeyring } from "../lib/crypto/secrets";
 import { openDatabase } from "../lib/db/client";
 import { readEnv } from "../lib/env";
 import { describeError } from "../lib/lifecycle/refresher";
+import { drainBoundMs, installGracefulShutdown } from "../lib/lifecycle/shutdown";
 import { createTokenApiServer } from "../lib/token-api/node-server";
 import { createTokenApiContext } from "../lib/token-api/runtime";
 
@@ -36,17 +39,24 @@ async function main() {
   const server = createTokenApiServer(ctx);
   server.listen(config.TOKEN_API_PORT, () => log(`listening on port ${config.TOKEN_API_PORT}`));
 
-  const stop = (signal: string) => {
-    log(`${signal}: stopping`);
-    server.close();
-    server.closeIdleConnections();
-    void ctx.handouts
-      .flush()
-      .then(() => database.close())
-      .finally(() => process.exit(0));
-  };
-  process.once("SIGINT", () => stop("SIGINT"));
-  process.once("SIGTERM", () => stop("SIGTERM"));
+  let closed: Promise<void> | undefined;
+  installGracefulShutdown({
+    // No new connection; requests already received are answered (those needing a refresh with 503 and Retry-After).
+    stopRefresher: () => {
+      closed = new Promise((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      return undefined;
+    },
+    finish: async () => {
+      // The refreshes are stored: their callers get their answers, then whatever still hangs on is cut.
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+      server.closeAllConnections();
+      await ctx.handouts.flush();
+      await database.close();
+    },
+    maxWaitMs: drainBoundMs(config.APICBASE_TIMEOUT_MS),
+    log,
+  });
 }
 
 main().catch((error: unknown) => fail(describeError(error)));

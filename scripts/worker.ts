@@ -1,7 +1,8 @@
 /**
  * `npm run worker`: the background token refresher as a process of its own, for deployments on PostgreSQL with
  * several web instances (set REFRESHER=off on them, or not: any number of refreshers cooperate through the
- * database). Stops on SIGINT/SIGTERM after the refreshes under way have stored their tokens.
+ * database). On SIGINT/SIGTERM it starts no new refresh, hands back the connections it claimed but had not started,
+ * and exits once the refreshes already sent to Apicbase have stored their tokens (within APICBASE_TIMEOUT_MS + 5 s).
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -12,6 +13,7 @@ import { openDatabase } from "../lib/db/client";
 import { readEnv } from "../lib/env";
 import { describeError } from "../lib/lifecycle/refresher";
 import { refresherFromEnvironment } from "../lib/lifecycle/runtime";
+import { drainBoundMs, installGracefulShutdown } from "../lib/lifecycle/shutdown";
 
 const log = (line: string) => console.log(`[worker] ${line}`);
 
@@ -43,18 +45,12 @@ async function main() {
   const database = await openDatabase({ url: config.DATABASE_URL, poolMax: 3 });
   const refresher = refresherFromEnvironment({ db: database.db, keyring, settings: resolveApicbaseSettings(config), env: config, role: "worker", log });
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: finishing the refreshes under way`);
-    await refresher.stop();
-    await database.close();
-    log("stopped");
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  installGracefulShutdown({
+    stopRefresher: () => refresher.stop(),
+    finish: () => database.close(),
+    maxWaitMs: drainBoundMs(config.APICBASE_TIMEOUT_MS),
+    log,
+  });
 
   refresher.start();
   log(

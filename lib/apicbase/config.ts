@@ -1,4 +1,5 @@
 import type { Env } from "@/lib/env";
+import { SANDBOX_REFUSED } from "@/lib/production-checks";
 import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 
 export const PRODUCTION_ENDPOINTS = {
@@ -60,6 +61,8 @@ export function resolveApicbaseSettings(env: Env): ApicbaseSettings {
     target = "production";
     base = { ...PRODUCTION_ENDPOINTS };
   }
+  // Every sandbox path (demo application, demo admin, seeding) starts here: production gets none of it by accident.
+  if (target === "sandbox" && env.NODE_ENV === "production" && env.SANDBOX !== "1") throw new Error(SANDBOX_REFUSED);
   const endpoints: ApicbaseEndpoints = {
     authorize: env.APICBASE_AUTHORIZE_URL ?? base.authorize,
     token: env.APICBASE_TOKEN_URL ?? base.token,

@@ -12,6 +12,16 @@ export function hashLinkToken(token: string): string {
 
 export const LINK_TTL_MS = 7 * 24 * 3600 * 1000;
 const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/** A new link secret: 256 random bits, base64url (43 characters, safe in a path). */
+export function newLinkToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/** Whether a value from a URL or a form can be a link secret at all; anything else is refused before the database. */
+export function isLinkToken(value: unknown): value is string {
+  return typeof value === "string" && LINK_TOKEN.test(value);
+}
 const verifierAad = (linkId: string) => `authorization-link:${linkId}:code_verifier`;
 
 export async function createAuthorizationLink(
@@ -26,7 +36,7 @@ export async function createAuthorizationLink(
     ttlMs?: number;
   },
 ): Promise<{ id: string; token: string; expiresAt: Date }> {
-  const token = randomBytes(32).toString("base64url");
+  const token = newLinkToken();
   const expiresAt = new Date(args.now.getTime() + (args.ttlMs ?? LINK_TTL_MS));
   const [row] = await db.transaction(async (tx) => {
     // One live link per connection: a new one replaces the previous, which stops working.
@@ -66,7 +76,7 @@ export type LinkView = {
 
 /** What the person holding the link may see: whom it is for and whether it still works. Null when unknown. */
 export async function findLink(db: Db, token: string, now: Date): Promise<(LinkView & { applicationId: string }) | null> {
-  if (!LINK_TOKEN.test(token)) return null;
+  if (!isLinkToken(token)) return null;
   const [row] = await db
     .select({
       id: authorizationLinks.id,

@@ -9,6 +9,8 @@ import { connections, getDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { processId } from "@/lib/lifecycle/process-id";
 import { recordId } from "@/lib/forms";
+import { PORTAL_URL_REQUIRED } from "@/lib/production-checks";
+import { requestOrigin } from "@/lib/request-origin";
 import type { PortalUser } from "./session";
 
 /** This process's web requests in refresh leases: readable when debugging, one per process (shared by bundles). */
@@ -55,12 +57,11 @@ export async function connectionOwner(user: PortalUser, connectionId: string): P
 
 /** The portal's own origin, for the redirect URI Apicbase sends the browser back to. */
 export async function portalOrigin(): Promise<string> {
-  const configured = env().PORTAL_URL;
-  if (configured) return new URL(configured).origin;
-  const h = await headers();
-  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost:3000";
-  const proto = h.get("x-forwarded-proto") ?? (host.startsWith("localhost") || host.startsWith("127.") ? "http" : "https");
-  return `${proto}://${host}`;
+  const config = env();
+  if (config.PORTAL_URL) return new URL(config.PORTAL_URL).origin;
+  // Never reached in production (instrumentation.ts refuses to start without PORTAL_URL); a second line of defence.
+  if (config.NODE_ENV === "production") throw new Error(PORTAL_URL_REQUIRED);
+  return requestOrigin(await headers(), { trustProxy: config.TRUST_PROXY === "1" });
 }
 
 export const CONNECT_CALLBACK_PATH = "/api/connect/callback";

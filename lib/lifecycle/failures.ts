@@ -74,7 +74,14 @@ export async function interruptedAttemptVerdict(client: ApicbaseClient, row: Con
 }
 
 /** Classifies a failed refresh call; probes Apicbase with the stored access token when the outcome is ambiguous. */
-export async function failureVerdict(client: ApicbaseClient, row: Connection, pair: TokenPair, error: unknown, now: Date): Promise<Verdict> {
+export async function failureVerdict(
+  client: ApicbaseClient,
+  row: Connection,
+  pair: TokenPair,
+  error: unknown,
+  now: Date,
+  opts: { probe?: boolean } = {},
+): Promise<Verdict> {
   const message = apicbaseErrorMessage(error);
   if (error instanceof ApicbaseError) {
     const code = error.oauthError ?? error.code;
@@ -87,7 +94,8 @@ export async function failureVerdict(client: ApicbaseClient, row: Connection, pa
   const retryAfterSeconds = error instanceof ApicbaseError ? error.retryAfterSeconds : undefined;
   // Ambiguous: settle it with the stored access token before anything else.
   const expired = isExpired(row, now);
-  const probe = expired ? null : await client.introspect(pair.accessToken).catch(() => null);
+  // Without the probe (a process shutting down starts no call) the outcome stays unknown, as with a failed probe.
+  const probe = expired || opts.probe === false ? null : await client.introspect(pair.accessToken).catch(() => null);
   if (probe && !probe.active) return { kind: "reauthorize", code: "lost_rotation", message: LOST_ROTATION };
   const outcomeUnknown = !expired && !probe;
   const detail = probe?.active

@@ -13,7 +13,7 @@ import { applications, connections, type Connection, type ConnectionStatus } fro
 import { spendInteractiveRefresh } from "./control";
 import { failureVerdict, interruptedAttemptVerdict, recordVerdict } from "./failures";
 import { planNextRefresh } from "./schedule";
-import { coalesce } from "./single-flight";
+import { coalesce, DRAIN_RETRY_AFTER_SECONDS, isDraining } from "./single-flight";
 
 /** Longer than the client's own timeout plus the write's retries: a lease never lapses while its refresh runs. */
 export const REFRESH_LEASE_MS = 60_000;
@@ -42,6 +42,8 @@ export type RefreshFailure = Failure & {
   /** Apicbase looked down (5xx, timeout, broken connection): feeds the circuit breaker. */
   apicbaseDown?: boolean;
   needsReauthorization?: boolean;
+  /** This process is shutting down and started nothing: another process (or this one, restarted) serves it. */
+  shuttingDown?: boolean;
 };
 export type RefreshResult = { ok: true; expiresAt: Date; scopes: string[]; refreshed: boolean } | RefreshFailure;
 
@@ -71,6 +73,16 @@ export function refreshClaimed(ctx: ConnectionContext, row: Connection): Promise
   return coalesce(key, () => refreshLeased(ctx, row, { kind: "background" }));
 }
 
+const shuttingDown: RefreshFailure = {
+  ok: false,
+  reason: "busy",
+  shuttingDown: true,
+  retryAfterSeconds: DRAIN_RETRY_AFTER_SECONDS,
+  message:
+    `The portal is restarting, so it starts no refresh now. Try again in ${DRAIN_RETRY_AFTER_SECONDS} seconds; ` +
+    "the current tokens keep working meanwhile.",
+};
+
 const notFound: RefreshFailure = { ok: false, reason: "not_found", message: "This connection does not exist or belongs to another organization." };
 
 function refusal(status: ConnectionStatus): RefreshFailure | null {
@@ -86,6 +98,8 @@ function refusal(status: ConnectionStatus): RefreshFailure | null {
 async function leaseAndRefresh(ctx: ConnectionContext, args: { organizationId: string; connectionId: string }, trigger: RefreshTrigger): Promise<RefreshResult> {
   const waitUntil = Date.now() + (trigger.kind === "background" ? 0 : LEASE_WAIT_MS);
   for (let pause = 50; ; pause = Math.min(pause * 2, 500)) {
+    // A shutting-down process takes no lease (and stops waiting for another process's).
+    if (isDraining()) return shuttingDown;
     const leased = await takeLease(ctx, args.organizationId, args.connectionId);
     if (leased) return refreshLeased(ctx, leased, trigger);
     const [row] = await ctx.db
@@ -136,6 +150,15 @@ export async function releaseLease(ctx: ConnectionContext, connectionId: string)
     .where(and(eq(connections.id, connectionId), eq(connections.leaseOwner, ctx.leaseOwner)));
 }
 
+/** Gives back several leases this process holds, untouched, in one write (a refresher that is stopping). */
+export async function releaseLeases(ctx: ConnectionContext, connectionIds: string[]): Promise<void> {
+  if (connectionIds.length === 0) return;
+  await ctx.db
+    .update(connections)
+    .set({ leaseOwner: null, leaseExpiresAt: null })
+    .where(and(inArray(connections.id, connectionIds), eq(connections.leaseOwner, ctx.leaseOwner)));
+}
+
 function freshEnough(row: Connection, trigger: RefreshTrigger, now: Date): boolean {
   if (!row.accessTokenExpiresAt || row.accessTokenExpiresAt <= now) return false;
   if (row.lastRefreshedAt && now.getTime() - row.lastRefreshedAt.getTime() < RECENTLY_REFRESHED_MS) return true;
@@ -167,6 +190,8 @@ async function refreshLeased(ctx: ConnectionContext, row: Connection, trigger: R
     if (!pair) return { ok: false, reason: "not_refreshable", message: "This connection holds no tokens; re-authorize it." };
     const client = await ctx.clientFor(row.applicationId);
 
+    // Nothing has been sent to Apicbase yet: a process that is shutting down gives the lease back (finally) instead.
+    if (isDraining()) return shuttingDown;
     if (row.leaseTakenOverFrom) {
       // An earlier refresh stopped half way: it may have rotated the tokens. Never redeem the refresh token again
       // before Apicbase says the stored access token still works.
@@ -185,10 +210,13 @@ async function refreshLeased(ctx: ConnectionContext, row: Connection, trigger: R
     }
 
     let tokens: TokenSet;
+    // The last moment to stay out: from here on the call is under way and its answer is awaited and stored.
+    if (isDraining()) return shuttingDown;
     try {
       tokens = await client.refresh({ refreshToken: pair.refreshToken, currentScopes: row.scopes });
     } catch (error) {
-      const verdict = await failureVerdict(client, row, pair, error, ctx.now());
+      // A process that is shutting down asks Apicbase nothing more: the outcome stays unknown, the next one checks.
+      const verdict = await failureVerdict(client, row, pair, error, ctx.now(), { probe: !isDraining() });
       leaseHeld = false;
       return await recordVerdict(ctx, row, verdict, trigger);
     }
@@ -204,7 +232,7 @@ async function refreshLeased(ctx: ConnectionContext, row: Connection, trigger: R
     leaseHeld = !stored;
     if (!stored) {
       // A re-authorization or disconnect wrote a newer pair meanwhile: ours is an orphan nobody will ever use.
-      await client.revoke(tokens.refreshToken, "refresh_token").catch(() => undefined);
+      if (!isDraining()) await client.revoke(tokens.refreshToken, "refresh_token").catch(() => undefined);
       return { ok: false, reason: "busy", message: "Newer tokens were stored by another refresh or re-authorization meanwhile; this refresh was discarded." };
     }
     return { ok: true, expiresAt: tokens.expiresAt, scopes: tokens.scopes, refreshed: true };

@@ -9,8 +9,16 @@ import { resumeRevocations } from "@/lib/connections/revoke";
 import type { ConnectionContext } from "@/lib/connections/service";
 import { applications, connections, type Connection } from "@/lib/db/schema";
 import { abandonTrial, admitBackgroundRefreshes, recordApicbaseHealth, returnRefreshBudget, type Breaker, type RefreshBudget } from "./control";
-import { REFRESH_LEASE_MS, REFRESHABLE_STATUSES, refreshClaimed, releaseLease, type RefreshResult } from "./refresh";
+import {
+  REFRESH_LEASE_MS,
+  REFRESHABLE_STATUSES,
+  refreshClaimed,
+  releaseLease,
+  releaseLeases,
+  type RefreshResult,
+} from "./refresh";
 import { planNextRefresh, type Random } from "./schedule";
+import { isDraining } from "./single-flight";
 
 export type RefresherOptions = {
   /** Acts as `ctx.actor` (e.g. `{ system: "refresher" }`), leases as `ctx.leaseOwner`, on `ctx.now()`'s clock. */
@@ -33,7 +41,7 @@ export type TickReport = {
   /** Claimed but fresh already (refreshed by someone else meanwhile). */
   skipped: number;
   failed: number;
-  /** Claimed but handed back untouched because Apicbase went down mid-batch. */
+  /** Claimed but handed back untouched: Apicbase went down mid-batch, or the process began shutting down. */
   released: number;
   /** Why nothing ran, when nothing could. */
   waiting?: "retry_after" | "breaker_open" | "trial_running" | "budget";
@@ -63,6 +71,8 @@ export class Refresher {
   private wake: (() => void) | undefined;
   private nextPlanningAt = 0;
   private nextRevocationSweepAt = 0;
+  /** The batch being worked through: stop() hands back what has not started. */
+  private batch: { queue: Connection[]; report: TickReport; handedBack: Promise<void>[] } | undefined;
 
   constructor(private readonly options: RefresherOptions) {
     this.ctx = options.ctx;
@@ -74,7 +84,19 @@ export class Refresher {
   async tick(): Promise<TickReport> {
     const { db } = this.ctx;
     const now = this.ctx.now();
-    const report: TickReport = { scheduled: await this.scheduleUnplanned(now), claimed: 0, refreshed: 0, skipped: 0, failed: 0, released: 0, breaker: "closed", waitMs: this.pollMs };
+    const idle: TickReport = {
+      scheduled: 0,
+      claimed: 0,
+      refreshed: 0,
+      skipped: 0,
+      failed: 0,
+      released: 0,
+      breaker: "closed",
+      waitMs: this.pollMs,
+    };
+    // Stopping: nothing new is claimed (and no revoke resumed, which would call Apicbase).
+    if (this.halting()) return idle;
+    const report: TickReport = { ...idle, scheduled: await this.scheduleUnplanned(now) };
     const revocationsResumed = await this.sweepRevocations(now);
     if (revocationsResumed) report.revocationsResumed = revocationsResumed;
 
@@ -82,6 +104,11 @@ export class Refresher {
     report.breaker = gate.breaker.state;
     if (gate.kind === "wait") return { ...report, waiting: gate.reason, waitMs: Math.min(this.pollMs, Math.max(100, waitMs)) };
     if (granted === 0) return { ...report, waiting: "budget", waitMs: Math.min(this.pollMs, waitMs) };
+    if (this.halting()) {
+      await returnRefreshBudget(db, granted, this.options.budget);
+      if (gate.kind === "trial") await abandonTrial(db, now);
+      return report;
+    }
     const claimed = await this.claimDue(now, granted);
     report.claimed = claimed.length;
     await returnRefreshBudget(db, granted - claimed.length, this.options.budget);
@@ -95,15 +122,23 @@ export class Refresher {
     // Applications whose credentials Apicbase refused in this batch: their other connections wait with them.
     const refusedApplications = new Set<string>();
     const queue = [...claimed];
+    const batch = (this.batch = { queue, report, handedBack: [] as Promise<void>[] });
+    if (this.halting()) this.handBack(batch);
     const work = async () => {
       for (let row = queue.shift(); row; row = queue.shift()) {
         const leaseLeft = (row.leaseExpiresAt?.getTime() ?? 0) - this.ctx.now().getTime();
-        if (halted || refusedApplications.has(row.applicationId) || leaseLeft < MIN_LEASE_LEFT_MS) {
+        // Once stopping, the rest of the batch goes back at once (lease cleared): another process takes it now.
+        if (halted || this.halting() || refusedApplications.has(row.applicationId) || leaseLeft < MIN_LEASE_LEFT_MS) {
           await releaseLease(this.ctx, row.id);
           report.released++;
           continue;
         }
         const result = await refreshClaimed(this.ctx, row);
+        if (!result.ok && result.shuttingDown) {
+          // The shutdown began between the check above and the call: nothing was sent, the lease is back.
+          report.released++;
+          continue;
+        }
         this.count(report, result);
         if (!result.ok && result.apicbaseError === "invalid_client") refusedApplications.add(row.applicationId);
         const health = apicbaseHealth(result);
@@ -114,7 +149,12 @@ export class Refresher {
         if (breaker.state === "open" || (!result.ok && result.retryAfterSeconds)) halted = true;
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, claimed.length) }, work));
+    try {
+      await Promise.all(Array.from({ length: Math.min(this.options.concurrency, claimed.length) }, work));
+    } finally {
+      this.batch = undefined;
+      await Promise.all(batch.handedBack);
+    }
     await returnRefreshBudget(db, report.released, this.options.budget);
     // A trial that told nothing about Apicbase (the connection was fresh, or Apicbase asked to wait) is tried again.
     if (gate.kind === "trial" && breaker.state === "half_open") await abandonTrial(db, this.ctx.now());
@@ -122,6 +162,24 @@ export class Refresher {
     // A full batch means more may be due: go again at once (the budget paces it).
     report.waitMs = claimed.length === granted && !halted ? 0 : this.pollMs;
     return report;
+  }
+
+  /** The batch's connections not started yet go back at once, in one write: another process may take them now. */
+  private handBack(batch: NonNullable<Refresher["batch"]>): void {
+    const rows = batch.queue.splice(0);
+    if (rows.length === 0) return;
+    batch.report.released += rows.length;
+    batch.handedBack.push(
+      releaseLeases(this.ctx, rows.map((row) => row.id)).catch((error: unknown) => {
+        // Their leases run out on their own (REFRESH_LEASE_MS); the next holder finds nothing was started.
+        this.options.log?.(`handing back ${rows.length} claimed refresh(es) failed: ${describeError(error)}`);
+      }),
+    );
+  }
+
+  /** stop() was called, or the process is shutting down: no refresh may start. */
+  private halting(): boolean {
+    return this.stopping || isDraining();
   }
 
   private count(report: TickReport, result: RefreshResult) {
@@ -217,9 +275,14 @@ export class Refresher {
     })();
   }
 
-  /** Stops taking new work and waits for the refreshes under way to store their tokens. */
+  /**
+   * Stops taking new work: claimed connections not started yet are handed back at once (their leases cleared, so
+   * another process takes them), and only the refreshes already sent to Apicbase are awaited and stored. Ends
+   * within one Apicbase call (APICBASE_TIMEOUT_MS) plus the time to store its answer.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.batch) this.handBack(this.batch);
     this.wake?.();
     await this.loop;
     this.loop = undefined;

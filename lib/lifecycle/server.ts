@@ -9,16 +9,22 @@ import { env } from "@/lib/env";
 import type { Refresher } from "./refresher";
 import { describeError } from "./refresher";
 import { refresherFromEnvironment } from "./runtime";
-import { installGracefulShutdown } from "./shutdown";
+import { drainBoundMs, installGracefulShutdown } from "./shutdown";
 
-const shared = globalThis as typeof globalThis & { __portalRefresher?: Refresher | "starting" };
+const shared = globalThis as typeof globalThis & {
+  __portalRefresher?: Refresher | "starting";
+  /** The token API's per-process state (lib/token-api/context.ts): its audit buffer is written before exiting. */
+  __portalTokenApi?: { context: { handouts: { flush(): Promise<void> } } };
+};
 const log = (line: string) => console.log(`[refresher] ${line}`);
 const START_DELAY_MS = 3_000;
 const RETRY_OPEN_MS = 30_000;
 
 /**
- * With NEXT_MANUAL_SIG_HANDLE set (scripts/start.ts sets it), SIGTERM/SIGINT wait for the refreshes under way before
- * the process exits (lib/lifecycle/shutdown.ts). Without it, Next.js's own handler exits once its HTTP server closed.
+ * With NEXT_MANUAL_SIG_HANDLE set (scripts/start.ts sets it), on SIGTERM/SIGINT the server starts no new call to
+ * Apicbase (background refreshes, Refresh clicks and token API calls that need one are turned away), waits for the
+ * calls under way and their stored answers, then exits (lib/lifecycle/shutdown.ts). Without it, Next.js's own
+ * handler exits once its HTTP server closed.
  */
 export function installShutdownInServer(): void {
   if (process.env.NEXT_PHASE === "phase-production-build" || !process.env.NEXT_MANUAL_SIG_HANDLE) return;
@@ -28,7 +34,10 @@ export function installShutdownInServer(): void {
   installGracefulShutdown({
     stopRefresher: () => (typeof shared.__portalRefresher === "object" ? shared.__portalRefresher.stop() : undefined),
     // A refresh under way ends within the Apicbase timeout plus the token write's retries.
-    maxWaitMs: env().APICBASE_TIMEOUT_MS + 5_000,
+    maxWaitMs: drainBoundMs(env().APICBASE_TIMEOUT_MS),
+    finish: async () => {
+      await shared.__portalTokenApi?.context.handouts.flush();
+    },
     log: (line) => console.log(`[shutdown] ${line}`),
   });
 }

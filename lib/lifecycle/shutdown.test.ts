@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { installGracefulShutdown } from "./shutdown";
-import { coalesce, inFlightCount } from "./single-flight";
+import { coalesce, endDrainForTests, inFlightCount, isDraining } from "./single-flight";
 
 function fakeProcess() {
   const emitter = new EventEmitter();
@@ -10,6 +10,8 @@ function fakeProcess() {
 }
 
 describe("graceful shutdown of the web server's token work", () => {
+  afterEach(() => endDrainForTests());
+
   it("on SIGTERM stops the refresher, waits for the refreshes under way, then exits 0", async () => {
     const proc = fakeProcess();
     const events: string[] = [];
@@ -25,10 +27,13 @@ describe("graceful shutdown of the web server's token work", () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(proc.exit).not.toHaveBeenCalled();
     expect(events).toContain("refresher stopped");
+    expect(isDraining()).toBe(true);
     finish();
     await refresh;
     await drain("SIGTERM");
-    expect(events.indexOf("refresh stored")).toBeLessThan(events.indexOf("stopped"));
+    const stopped = events.findIndex((line) => /^stopped in \d+ ms$/.test(line));
+    expect(stopped).toBeGreaterThan(-1);
+    expect(events.indexOf("refresh stored")).toBeLessThan(stopped);
     expect(proc.exit).toHaveBeenCalledTimes(1);
     expect(proc.exit).toHaveBeenCalledWith(0);
     expect(inFlightCount()).toBe(0);

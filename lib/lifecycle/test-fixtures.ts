@@ -62,7 +62,9 @@ export async function lifecycleFixture(opts: { databaseUrl?: string } = {}) {
   const emulator = await startEmulator();
   const control = emulator.control;
   const database: Database = await openDatabase(opts.databaseUrl ? { url: opts.databaseUrl } : { dataDir: MEMORY });
-  const keyring = parseKeyring(generateKey());
+  // The key itself too: processes a test starts (npm run worker, npm run token-api) must read the same tokens.
+  const encryptionKey = generateKey();
+  const keyring = parseKeyring(encryptionKey);
   const clock = new TestClock(control);
   const settings: ApicbaseSettings = {
     target: "sandbox",
@@ -81,6 +83,7 @@ export async function lifecycleFixture(opts: { databaseUrl?: string } = {}) {
     control,
     database,
     db: database.db,
+    encryptionKey,
     keyring,
     clock,
     /** Mutable: tests change the timeout or the secret. */

@@ -1,18 +1,42 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
+import { getKeyring } from "@/lib/connections/keyring";
+import { LINK_RESULT_HEADER, openLinkResult } from "@/lib/connections/link-result";
 import { CONNECT_ERRORS, isConnectErrorKey } from "@/lib/connections/notices";
 import { linkResult } from "@/lib/dal/links";
-import { firstParam, type SearchParams } from "@/lib/search-params";
 
 export const metadata: Metadata = { title: "Approval result" };
 export const dynamic = "force-dynamic";
 
-/** Where the holder of an authorization link lands after Apicbase: the outcome in words. */
-export default async function AuthorizationResultPage({ searchParams }: { searchParams: SearchParams }) {
-  const query = await searchParams;
-  const outcome = firstParam(query.outcome);
-  const linkId = firstParam(query.link);
-  const { organizationName, libraryName } = await linkResult(linkId);
+/** The result proxy.ts handed over for this view, if it is genuine and fresh. */
+function handedOverResult(sealed: string | null) {
+  return openLinkResult(getKeyring(), sealed, Date.now());
+}
 
+/**
+ * Where the holder of an authorization link lands after Apicbase: the outcome in words. The outcome comes only from
+ * the sealed, single-use cookie the connect callback set (proxy.ts hands it over for this one view), never from the
+ * URL; without it, the page says that there is nothing to show.
+ */
+export default async function AuthorizationResultPage() {
+  const result = handedOverResult((await headers()).get(LINK_RESULT_HEADER));
+  if (!result) {
+    return (
+      <div className="space-y-4">
+        <h1 className="text-3xl font-bold tracking-tight text-slate-900">No result to show</h1>
+        <p role="status" className="rounded-lg border border-slate-300 bg-slate-50 px-4 py-3 leading-7 text-slate-800">
+          This page shows the outcome of an approval once, right after Apicbase sends you back. There is none for this
+          browser now (the page was reloaded, opened later, or opened from somewhere else).
+        </p>
+        <p className="leading-7 text-slate-700">
+          To approve again, open the link you were sent; if it no longer works, ask the partner for a new one.
+        </p>
+      </div>
+    );
+  }
+
+  const { outcome } = result;
+  const { organizationName, libraryName } = await linkResult(result.linkId ?? undefined);
   const success = outcome === "connected" || outcome === "updated" || outcome === "reauthorized";
   const title = success ? (outcome === "reauthorized" ? "Re-authorized" : "Connected") : "Not connected";
   const message = success

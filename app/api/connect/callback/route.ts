@@ -8,6 +8,7 @@ import { CONNECT_CALLBACK_PATH, canActFor, connectionContext, portalOrigin } fro
 import { getCurrentUser } from "@/lib/dal/session";
 import { resolveApicbaseSettings } from "@/lib/apicbase/config";
 import { clientForApplication } from "@/lib/connections/applications";
+import { LINK_RESULT_COOKIE, LINK_RESULT_PATH, LINK_RESULT_TTL_MS, sealLinkResult } from "@/lib/connections/link-result";
 import { claimLinkByState, finishLink, isLinkState } from "@/lib/connections/links";
 import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -76,10 +77,21 @@ async function linkCallback(request: NextRequest, origin: string) {
   const { db } = await getDb();
   const keyring = getKeyring();
   const params = request.nextUrl.searchParams;
-  const result = (linkId: string, outcome: string) =>
-    NextResponse.redirect(new URL(`/authorize/result?${new URLSearchParams({ link: linkId, outcome })}`, origin), 303);
+  // The outcome travels sealed in a short-lived cookie the result page reads once, never in the URL: a crafted
+  // /authorize/result?outcome=connected must not tell anyone that their library is connected.
+  const result = (linkId: string | null, outcome: string) => {
+    const response = NextResponse.redirect(new URL(LINK_RESULT_PATH, origin), 303);
+    response.cookies.set(LINK_RESULT_COOKIE, sealLinkResult(keyring, { linkId, outcome, createdAt: Date.now() }), {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: origin.startsWith("https:"),
+      path: LINK_RESULT_PATH,
+      maxAge: LINK_RESULT_TTL_MS / 1000,
+    });
+    return response;
+  };
   const link = await claimLinkByState(db, keyring, params.get("state") ?? "", new Date());
-  if (!link) return NextResponse.redirect(new URL("/authorize/result?outcome=expired_attempt", origin), 303);
+  if (!link) return result(null, "expired_attempt");
 
   const client = await clientForApplication(db, keyring, resolveApicbaseSettings(env()), link.applicationId);
   const actor = { system: `authorization link${link.customerLabel ? ` for ${link.customerLabel}` : ""}` };
