@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { HealthOverview, TimelineEvent } from "@/lib/health/queries";
-import { eventLabel } from "@/lib/connections/history";
+import { historyLabel } from "@/lib/messages/history";
 
 /**
  * Health over time, drawn on the server as SVG (no chart code reaches the browser): refreshes per day of the last 30
@@ -141,7 +141,7 @@ export function ConnectionTimeline({ events, now }: { events: TimelineEvent[]; n
         <line x1={8} x2={width - 8} y1={22} y2={22} className="stroke-slate-300" />
         {events.map((event, index) => (
           <circle key={index} cx={x(event.at)} cy={22} r={event.outcome === "failure" ? 6 : 4.5} className={`${TONE[event.outcome]} stroke-white`}>
-            <title>{`${new Date(event.at).toISOString().replace("T", " ").slice(0, 16)} UTC: ${eventLabel(event.event)}${event.apicbaseError ? ` (${event.apicbaseError})` : ""}`}</title>
+            <title>{`${new Date(event.at).toISOString().replace("T", " ").slice(0, 16)} UTC: ${historyLabel({ ...event, detail: null })}${event.apicbaseError ? ` (${event.apicbaseError})` : ""}`}</title>
           </circle>
         ))}
         <text x={8} y={42} className="fill-slate-500 text-[10px]">30 days ago</text>

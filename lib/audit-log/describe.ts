@@ -1,55 +1,16 @@
 import type { AuditEventName } from "@/lib/audit";
+import { AUDIT_EVENT_LABELS, auditEventLabel } from "@/lib/messages/history";
 
 /**
- * The audit log in words: what each event is called, and a one-line summary of its detail. Only fields known to be
- * harmless are read by name; the generic fallback skips anything whose name suggests a credential.
+ * The audit log in words: what each event is called (the catalog, lib/messages/history.ts), and a one-line summary
+ * of its detail. Only fields known to be harmless are read by name; the generic fallback skips anything whose name
+ * suggests a credential.
  */
 
-const EVENT_LABELS: Partial<Record<AuditEventName, string>> = {
-  signed_in: "Signed in",
-  organization_created: "Organization created",
-  member_added: "Member added",
-  member_removed: "Member removed",
-  admin_promoted: "Made admin",
-  admin_demoted: "Admin rights removed",
-  access_refused: "Access refused",
-  application_registered: "Application registered",
-  application_secret_replaced: "Application secret replaced",
-  application_credentials_tested: "Application credentials tested",
-  application_disabled: "Application disabled",
-  application_enabled: "Application enabled",
-  application_deleted: "Application deleted",
-  session_ended: "Session ended",
-  user_sessions_ended: "All sessions of a user ended",
-  audit_log_exported: "Audit log exported",
-  connection_connected: "Library connected",
-  connection_updated: "Connection updated by a new approval",
-  connection_reauthorized: "Connection re-authorized",
-  connection_reauthorization_refused: "Re-authorization refused",
-  connection_connect_failed: "Connecting failed",
-  connection_imported: "Library connected by token import",
-  connection_import_refused: "Token import refused",
-  connection_refreshed: "Tokens refreshed",
-  connection_refresh_failed: "Refresh failed",
-  connection_verified: "Connection verified",
-  connection_disconnected: "Connection disconnected",
-  connection_revocation_pending: "Revocation pending at Apicbase",
-  authorization_link_created: "Authorization link created",
-  authorization_link_withdrawn: "Authorization link withdrawn",
-  encryption_keys_rotated: "Stored secrets re-encrypted (keys:rotate)",
-  email_binding_contested: "E-mail signed in as another Apicbase user",
-  email_binding_confirmed: "E-mail moved to another Apicbase user",
-};
-
 /** Every event the log knows by name, for the event filter. */
-export const KNOWN_EVENTS = Object.keys(EVENT_LABELS) as AuditEventName[];
+export const KNOWN_EVENTS = Object.keys(AUDIT_EVENT_LABELS) as AuditEventName[];
 
-export function eventLabel(event: string): string {
-  const known = EVENT_LABELS[event as AuditEventName];
-  if (known) return known;
-  const words = event.replaceAll("_", " ");
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
+export const eventLabel = auditEventLabel;
 
 type Detail = Record<string, unknown> | null | undefined;
 

@@ -47,6 +47,8 @@ function freshTokenColumns(ctx: ConnectionContext, connectionId: string, tokens:
     refreshFailureCount: 0,
     refreshFailureDays: 0,
     refreshFailureCountedAt: null,
+    lastRefreshFailedAt: null,
+    backgroundRefreshFailures: 0,
     nextRefreshAt: planNextRefresh(tokens.expiresAt, ctx.now()),
     leaseOwner: null,
     leaseExpiresAt: null,
@@ -250,6 +252,8 @@ export type VerifyResult =
       serverExpiresAt: Date | null;
       portalExpiresAt: Date | null;
       activeLibrary: { id: number; name: string } | null;
+      /** The token reaches another library than the connected one. */
+      drift: boolean;
       message: string;
     }
   | Failure;
@@ -259,7 +263,7 @@ export async function verifyConnection(ctx: ConnectionContext, args: { organizat
   const row = await loadForUpdate(ctx.db, args.organizationId, args.connectionId);
   if (!row) return notFound;
   if (row.status === "revoking" || row.status === "revoked") {
-    return { ok: false, reason: "not_refreshable", message: "This connection was disconnected; re-authorize it to use it again." };
+    return { ok: false, reason: "not_refreshable", message: "This connection was revoked; re-authorize it to use it again." };
   }
   const pair = openTokens(ctx.keyring, row);
   if (!pair) return { ok: false, reason: "not_refreshable", message: "This connection holds no tokens; re-authorize it." };
@@ -287,6 +291,7 @@ export async function verifyConnection(ctx: ConnectionContext, args: { organizat
         .update(connections)
         .set({
           lastVerifiedAt: now,
+          lastVerifiedTokenVersion: row.tokenVersion,
           lastVerification: {
             active: info.active,
             scope: info.active && info.scopes ? info.scopes.join(" ") : null,
@@ -305,7 +310,10 @@ export async function verifyConnection(ctx: ConnectionContext, args: { organizat
         organizationId: row.organizationId,
         connectionId: row.id,
         apicbaseError: info.active ? null : "inactive_token",
-        detail: { active: info.active, ...(activeLibrary ? { activeLibraryId: activeLibrary.id } : {}) },
+        detail: {
+          active: info.active,
+          ...(activeLibrary ? { activeLibraryId: activeLibrary.id, drift: activeLibrary.id !== row.libraryId } : {}),
+        },
       });
       if (revoked) {
         await enqueueConnectionEvent(tx, { type: "connection.needs_reauthorization", connectionId: row.id, now, reason: message, apicbaseError: "inactive_token" });
@@ -321,6 +329,7 @@ export async function verifyConnection(ctx: ConnectionContext, args: { organizat
       serverExpiresAt: info.active ? (info.expiresAt ?? null) : null,
       portalExpiresAt: row.accessTokenExpiresAt,
       activeLibrary,
+      drift: activeLibrary !== null && activeLibrary.id !== row.libraryId,
       message,
     };
   } catch (error) {

@@ -25,6 +25,8 @@ const journal = JSON.parse(readFileSync(path.join(migrationsFolder, "meta/_journ
 const TABLES = [
   "accounts",
   "api_keys",
+  "api_proxy_usage",
+  "apicbase_api_limits",
   "applications",
   "attempt_counters",
   "audit_events",
@@ -33,11 +35,16 @@ const TABLES = [
   "email_bindings",
   "invitations",
   "memberships",
+  "notification_digests",
+  "notification_events",
   "organizations",
   "refresh_control",
   "sessions",
   "users",
   "verification_tokens",
+  "webhook_deliveries",
+  "webhook_delivery_attempts",
+  "webhook_endpoints",
 ];
 
 // ---------------------------------------------------------------------------------------------------------------

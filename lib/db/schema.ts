@@ -286,6 +286,9 @@ export const connections = pgTable(
     /** Days with failed refreshes since the last success: a failure counts at most once a day. */
     refreshFailureDays: integer("refresh_failure_days").notNull().default(0),
     refreshFailureCountedAt: timestamptz("refresh_failure_counted_at"),
+    /** When the last refresh failed (cleared by a success), and how many background retries failed since then. */
+    lastRefreshFailedAt: timestamptz("last_refresh_failed_at"),
+    backgroundRefreshFailures: integer("background_refresh_failures").notNull().default(0),
     nextRefreshAt: timestamptz("next_refresh_at"),
     /** Cross-process refresh lease: who holds it and until when. */
     leaseOwner: text("lease_owner"),
@@ -294,6 +297,8 @@ export const connections = pgTable(
     leaseTakenOverFrom: text("lease_taken_over_from"),
     lastVerifiedAt: timestamptz("last_verified_at"),
     lastVerification: jsonb("last_verification").$type<ConnectionVerification>(),
+    /** The token version the last verification examined: once the tokens change, its result is history. */
+    lastVerifiedTokenVersion: integer("last_verified_token_version"),
     /** The library the token follows now, when it drifted away from `libraryId`. */
     observedLibraryId: integer("observed_library_id"),
     revokedAt: timestamptz("revoked_at"),

@@ -141,14 +141,22 @@ export async function recordVerdict(ctx: ConnectionContext, row: Connection, ver
       : {}),
   };
   const after = (ms: number) => new Date(now.getTime() + ms);
+  const failed = {
+    ...counted,
+    lastRefreshFailedAt: now,
+    // "Refresh failing" is said once the background engine's own retries fail, not after one failed click.
+    ...(trigger.kind === "background"
+      ? { backgroundRefreshFailures: sql`${connections.backgroundRefreshFailures} + 1` }
+      : {}),
+  };
   const changes =
     verdict.kind === "reauthorize"
-      ? { ...counted, status: "needs_reauthorization" as const, nextRefreshAt: null }
+      ? { ...failed, status: "needs_reauthorization" as const, nextRefreshAt: null }
       : verdict.kind === "application_refused"
         ? { nextRefreshAt: after(APPLICATION_PAUSE_MS) }
         : verdict.kind === "wait"
           ? { nextRefreshAt: after(verdict.retryAfterSeconds * 1000 + Math.random() * 5000) }
-          : { ...counted, status: "refresh_failing" as const, nextRefreshAt: after(retryDelayMs(row.refreshFailureCount + 1, row.accessTokenExpiresAt, now)) };
+          : { ...failed, status: "refresh_failing" as const, nextRefreshAt: after(retryDelayMs(row.refreshFailureCount + 1, row.accessTokenExpiresAt, now)) };
 
   const superseded = await ctx.db.transaction(async (tx) => {
     const updated = await tx

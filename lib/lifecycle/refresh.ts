@@ -275,6 +275,8 @@ async function storeRotatedPair(ctx: ConnectionContext, row: Connection, tokens:
             refreshFailureCount: 0,
             refreshFailureDays: 0,
             refreshFailureCountedAt: null,
+            lastRefreshFailedAt: null,
+            backgroundRefreshFailures: 0,
             nextRefreshAt: planNextRefresh(tokens.expiresAt, now),
             status: "active",
             leaseOwner: null,

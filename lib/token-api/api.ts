@@ -271,7 +271,7 @@ export function statusRefusal(status: ConnectionStatus): Response | null {
     );
   }
   if (status === "revoked" || status === "revoking") {
-    return apiError(409, "connection_revoked", "This connection was disconnected; re-authorize it in the portal to use it again.");
+    return apiError(409, "connection_revoked", "This connection was revoked; re-authorize it in the portal to use it again.");
   }
   return null;
 }
@@ -469,6 +469,7 @@ export function connectionListResponse(ctx: TokenApiContext, request: Request, m
         scopes: connections.scopes,
         accessTokenExpiresAt: connections.accessTokenExpiresAt,
         lastRefreshedAt: connections.lastRefreshedAt,
+        backgroundRefreshFailures: connections.backgroundRefreshFailures,
         applicationId: connections.applicationId,
       })
       .from(connections)

@@ -55,7 +55,7 @@ export default async function AdminOverviewPage() {
       title: `Revoked in the last ${RECENTLY_REVOKED_DAYS} days`,
       count: overview.recentlyRevoked.total,
       href: connectionsHref(null, { status: "revoked" }),
-      what: "Disconnected by a partner or an admin; each can be re-authorized. The latest are listed below with who and why.",
+      what: "Revoked by a partner or an admin; each can be re-authorized. The latest are listed below with who and why.",
       tone: "border-slate-300 bg-slate-50",
     },
   ];

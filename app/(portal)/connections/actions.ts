@@ -89,12 +89,13 @@ export async function verifyConnectionAction(_previous: ConnectionActionResult |
     portalExpiresAt: result.portalExpiresAt?.toISOString() ?? null,
     activeLibrary: result.activeLibrary,
   };
+  // A token that works but reaches another library is no success to celebrate: shown as a warning.
   return result.active
-    ? { ok: true, message: result.message, verification }
+    ? { ok: true, message: result.message, verification, ...(result.drift ? { warning: true } : {}) }
     : { ok: false, message: result.message, fieldErrors: {}, verification };
 }
 
-/** "Disconnect" (partners, their own connections) and "Revoke" (admins, any connection): a reason is required. */
+/** "Revoke" (partners their own connections, admins any connection): a reason is required. */
 export async function disconnectConnectionAction(_previous: ConnectionActionResult | null, formData: FormData): Promise<ConnectionActionResult> {
   const access = await authorizeConnection(formData);
   if ("ok" in access) return access;
@@ -103,7 +104,7 @@ export async function disconnectConnectionAction(_previous: ConnectionActionResu
   if (!reason.success) {
     return {
       ok: false,
-      message: "Nothing was changed: say why the connection is disconnected.",
+      message: "Nothing was changed: say why the connection is revoked.",
       fieldErrors: { reason: reason.error.issues[0]?.message },
       values: { reason: typed },
     };
