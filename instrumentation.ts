@@ -1,6 +1,7 @@
 /**
  * Runs once when a Next.js server starts (never during `next build`): the production checks, the background token
- * refresher, and the graceful shutdown that lets refreshes under way store their tokens.
+ * refresher, the webhook and e-mail delivery loop, and the graceful shutdown that lets refreshes under way store their
+ * tokens.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
@@ -13,7 +14,10 @@ export async function register() {
   }
   // Auth.js builds its redirect URI and cookie names from AUTH_URL when set, never from the request's Host header.
   if (process.env.PORTAL_URL) process.env.AUTH_URL ??= process.env.PORTAL_URL;
-  const { installShutdownInServer, startRefresherInServer } = await import("./lib/lifecycle/server");
+  const { installShutdownInServer, startNotificationsInServer, startRefresherInServer } = await import(
+    "./lib/lifecycle/server"
+  );
   installShutdownInServer();
   startRefresherInServer();
+  startNotificationsInServer();
 }

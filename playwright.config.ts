@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
-import { EMULATOR_URL, PORTAL_URL } from "./e2e/urls";
+import { E2E_SIGN_IN_START_LIMIT, EMULATOR_URL, PORTAL_URL } from "./e2e/urls";
 
 /**
  * End-to-end journeys against the production build (`next build` must have run: `npm test` does it), the bundled
@@ -80,6 +80,7 @@ export default defineConfig({
         SANDBOX: "1",
         // Journeys move the emulator's clock and queue its faults: no background refresh may race them.
         REFRESHER: "off",
+        SIGN_IN_START_LIMIT: String(E2E_SIGN_IN_START_LIMIT),
       },
       url: `${PORTAL_URL}/`,
       reuseExistingServer: !process.env.CI,

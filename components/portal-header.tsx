@@ -12,6 +12,7 @@ export function PortalHeader({ user }: { user: PortalUser }) {
       ? [
           { href: "/links", label: "Links" },
           { href: "/api-keys", label: "API keys" },
+          { href: "/webhooks", label: "Webhooks" },
         ]
       : []),
     ...(user.isAdmin ? [{ href: "/admin", label: "Admin" }] : []),

@@ -289,13 +289,13 @@ test("an admin sees every organization's connections, revokes one with a reason,
   await admin.screenshot({ path: path.join(SCREENSHOTS_DIR, "admin-organizations.png") });
 
   await admin.goto(revokeConnectionUrl);
-  await admin.getByRole("button", { name: "Disconnect" }).click();
-  const dialog = admin.getByRole("dialog", { name: "Disconnect Bistro Nord?" });
+  await admin.getByRole("button", { name: "Revoke" }).click();
+  const dialog = admin.getByRole("dialog", { name: "Revoke Bistro Nord?" });
   await expect(dialog.getByLabel("Reason")).toBeFocused();
   await dialog.getByLabel("Reason").fill(REVOKE_REASON);
   await screenshot(admin, "admin-revoke-confirm");
-  await dialog.getByRole("button", { name: "Yes, disconnect" }).click();
-  await expect(resultOf(admin)).toContainText('"Bistro Nord" is disconnected: Apicbase revoked the grant and the portal deleted its tokens.');
+  await dialog.getByRole("button", { name: "Yes, revoke" }).click();
+  await expect(resultOf(admin)).toContainText('"Bistro Nord" is revoked: Apicbase revoked the grant and the portal deleted its tokens.');
   await expect(factOf(admin, "Revoked")).toContainText("By admin@sandbox.test");
   await expect(factOf(admin, "Revoked")).toContainText(`Why: ${REVOKE_REASON}`);
 
@@ -327,16 +327,16 @@ test("an admin re-authorizes the revoked connection through a link the library o
 
   await admin.goto(revokeConnectionUrl);
   await expect(admin.locator("main h1 + [data-status]")).toHaveText("Active");
-  await expect(admin.getByRole("button", { name: "Disconnect" })).toBeVisible();
+  await expect(admin.getByRole("button", { name: "Revoke" })).toBeVisible();
 });
 
 test("revoking where Apicbase has no revocation endpoint says so and tells how the owner removes the app", async ({ browser }) => {
   // A partner replaying the admin's revoke of another organization's connection is refused, and nothing changes.
   await admin.goto(revokeConnectionUrl);
-  await admin.getByRole("button", { name: "Disconnect" }).click();
-  const dialog = admin.getByRole("dialog", { name: "Disconnect Bistro Nord?" });
+  await admin.getByRole("button", { name: "Revoke" }).click();
+  const dialog = admin.getByRole("dialog", { name: "Revoke Bistro Nord?" });
   await dialog.getByLabel("Reason").fill("forged by a partner");
-  const forged = await captureAction(admin, () => dialog.getByRole("button", { name: "Yes, disconnect" }).click());
+  const forged = await captureAction(admin, () => dialog.getByRole("button", { name: "Yes, revoke" }).click());
   const partner = await signedIn(browser, "partner");
   const refused = await (await replay(partner.request, forged)).text();
   expect(refused).toContain("This connection does not exist or belongs to another organization.");
@@ -349,9 +349,9 @@ test("revoking where Apicbase has no revocation endpoint says so and tells how t
 
   await emulator.settings({ revocation_endpoint: false });
   try {
-    await admin.getByRole("button", { name: "Disconnect" }).click();
+    await admin.getByRole("button", { name: "Revoke" }).click();
     await dialog.getByLabel("Reason").fill(UNSUPPORTED_REASON);
-    await dialog.getByRole("button", { name: "Yes, disconnect" }).click();
+    await dialog.getByRole("button", { name: "Yes, revoke" }).click();
     await expect(resultOf(admin)).toContainText("This Apicbase offers no revocation endpoint (it answered 404 or 405)");
     await expect(resultOf(admin)).toContainText("The library owner can remove the application in Apicbase");
     await expect(admin.locator("main h1 + [data-status]")).toHaveText("Revoked");

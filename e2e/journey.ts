@@ -4,7 +4,7 @@ import { expect, type Page } from "@playwright/test";
 import { SANDBOX_DESK_APP, SANDBOX_USERS } from "../lib/sandbox";
 import { EMULATOR_URL, SCREENSHOTS_DIR } from "./urls";
 
-export type DemoUser = "admin" | "partner" | "nora" | "otto";
+export type DemoUser = "admin" | "partner" | "nora" | "otto" | "sam";
 
 export function demoUser(name: DemoUser) {
   const user = SANDBOX_USERS.find((candidate) => candidate.email === `${name}@sandbox.test`);

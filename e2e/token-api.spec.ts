@@ -34,7 +34,25 @@ test("API keys: create (shown once), use with the token API, revoke", async ({ p
   expect(await page.content()).not.toContain(key);
 
   await row.getByRole("button", { name: `Revoke the API key “${name}”` }).click();
+  // Revoking asks first: Cancel keeps the key working.
+  const dialog = page.getByRole("dialog", { name: `Revoke the API key “${name}”?` });
+  await expect(dialog).toBeVisible();
+  await screenshot(page, "api-keys-revoke-dialog");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  expect((await request.get("/api/v1/connections", { headers: { Authorization: `Bearer ${key}` } })).status()).toBe(200);
+  await row.getByRole("button", { name: `Revoke the API key “${name}”` }).click();
+  await dialog.getByRole("button", { name: "Yes, revoke" }).click();
   await expect(page.getByRole("listitem").filter({ hasText: name })).toContainText("Revoked");
+  // The last use stays on record after revoking.
+  await expect(page.getByRole("listitem").filter({ hasText: name })).toContainText("Last used");
+  await screenshot(page, "api-keys-revoked");
+
+  // The reference, linked from the page, renders the OpenAPI document with examples to copy.
+  await page.getByRole("link", { name: "The API reference" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Token API reference" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Copy: Request" }).first()).toBeVisible();
+  await screenshot(page, "api-reference");
   const refused = await request.get("/api/v1/connections", { headers: { Authorization: `Bearer ${key}` } });
   expect(refused.status()).toBe(401);
   expect(await refused.json()).toMatchObject({ error: "invalid_api_key" });

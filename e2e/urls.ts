@@ -9,3 +9,5 @@ export const EMULATOR_URL = `http://127.0.0.1:${emulatorPort}`;
 export const PORTAL_PORT = portalPort;
 export const EMULATOR_PORT = emulatorPort;
 export const SCREENSHOTS_DIR = "test-results/screenshots";
+/** SIGN_IN_START_LIMIT of the portal under test: above the journeys' own sign-ins, all from 127.0.0.1. */
+export const E2E_SIGN_IN_START_LIMIT = 100;

@@ -27,6 +27,7 @@ const outageInput = z.strictObject({
 });
 
 const activeLibraryInput = z.strictObject({ library_id: z.number().int() });
+const renameInput = z.strictObject({ email: z.string().min(3).max(200).includes("@") });
 
 const scopeList = z
   .string()
@@ -140,6 +141,16 @@ function route(method: string, path: string, body: unknown, state: EmulatorState
     return json(200, { email: user.email, active_library: user.activeLibrary, libraries: user.libraries });
   }
 
+  // Apicbase lets a user change their username (e-mail): the same user id carries another address from then on.
+  const rename = /^users\/([^/]+)\/email$/.exec(path);
+  if (rename && method === "POST") {
+    const user = requireUser(state, unquote(rename[1] ?? ""));
+    const input = parse(renameInput, body);
+    if (state.userByEmail(input.email)) throw new ControlError(409, `${input.email} is already another user's username`);
+    user.email = input.email;
+    return json(200, { id: user.id, email: user.email });
+  }
+
   if (is("POST", "tokens")) {
     const input = parse(mintInput, body);
     const user = requireUser(state, input.email);
@@ -165,6 +176,8 @@ function route(method: string, path: string, body: unknown, state: EmulatorState
   }
 
   if (is("GET", "stats")) return json(200, state.stats);
+  // What reached the REST API (method, path, query, headers, body size), newest last: tests of a forwarding client.
+  if (is("GET", "api-requests")) return json(200, { requests: state.apiLog });
   // Every code and token issued so far and every client secret: what must never show up in a client's logs or pages.
   if (is("GET", "issued-secrets")) {
     const clientSecrets = [...state.applications.values()].map((app) => app.clientSecret);

@@ -866,6 +866,17 @@ describe("controls", () => {
     expect(issued.client_secrets).toContain(PARTNER.secret);
   });
 
+  it("changes a user's username, keeping the user id, until a reset", async () => {
+    const minted = await emu.control.mintTokens({ email: NORA.email, client_id: PARTNER.id, scope: "accounts" });
+    const renamed = await emu.control.renameUser(NORA.email, "nora.new@sandbox.test");
+    expect(renamed.email).toBe("nora.new@sandbox.test");
+    expect((await introspect(minted.access_token)).body).toMatchObject({ active: true, username: "nora.new@sandbox.test" });
+    await expect(emu.control.renameUser(NORA.email, "x@sandbox.test")).rejects.toThrow(/404/);
+    await expect(emu.control.renameUser("nora.new@sandbox.test", "otto@sandbox.test")).rejects.toThrow(/409/);
+    await emu.control.reset();
+    expect((await emu.control.mintTokens({ email: NORA.email, client_id: PARTNER.id, scope: "accounts" })).access_token).toBeTruthy();
+  });
+
   it("rejects bad control input with a message", async () => {
     const bad = await fetch(`${emu.url}/__emulator/faults`, { method: "POST", body: JSON.stringify({ endpoint: "token", mode: "explode" }) });
     expect(bad.status).toBe(400);

@@ -33,6 +33,8 @@ export interface RequestContext {
   headers: IncomingHttpHeaders;
   /** Form fields of an application/x-www-form-urlencoded or multipart/form-data body, like Django's request.POST. */
   form: Params;
+  /** The request body as received (JSON bodies are read from here). */
+  body: Buffer;
   cookies: Map<string, string>;
   /** Who called, when the request came through a `/__as/<caller>/` prefix (test bookkeeping, see controls). */
   caller?: string;

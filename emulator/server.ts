@@ -76,7 +76,8 @@ function findRoute(path: string, state: EmulatorState): Route | undefined {
     case "/accounts/logout/":
       return { endpoint: null, handle: handleLogout };
     default:
-      return undefined;
+      // The REST API's resources (their paths end with "/"; without it Django's APPEND_SLASH redirects).
+      return path.startsWith(API_PATHS.root) && path.endsWith("/") ? { endpoint: "api", handle: handleApi } : undefined;
   }
 }
 
@@ -175,6 +176,9 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       }
       return send(req, res, path, html(500, SERVER_ERROR_PAGE));
     }
+    if (route.endpoint === "api") {
+      state.logApiRequest({ method, path, query: rawQuery, headers: { ...req.headers }, body_bytes: body.length });
+    }
     const fault = route.endpoint ? state.takeFault(route.endpoint) : undefined;
     if (fault) {
       const failed = faultResponse(fault);
@@ -194,6 +198,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       query: new Params(parseQsl(rawQuery, true)),
       headers: req.headers,
       form: parseForm(req.headers["content-type"], body),
+      body,
       cookies: parseCookies(req.headers.cookie),
       caller,
       receivedAt,

@@ -138,6 +138,23 @@ export class Clock {
 
 export const RATE_WINDOW_MS = 60_000;
 
+/** A library's ingredient (`/api/v2/products/ingredients/`): enough of Apicbase's resources to proxy reads and writes. */
+export interface Ingredient {
+  id: number;
+  name: string;
+  unit: string;
+}
+
+/** What reached the REST API, for tests of what a client forwards (the last API_LOG_LIMIT requests). */
+export interface ApiRequestRecord {
+  method: string;
+  path: string;
+  query: string;
+  headers: Record<string, string | string[] | undefined>;
+  body_bytes: number;
+}
+export const API_LOG_LIMIT = 50;
+
 /**
  * Everything the emulator knows, in memory. Every method is synchronous: a check and the write that depends on it
  * happen in one turn of the event loop, so concurrent requests cannot both consume the same code or refresh token.
@@ -160,6 +177,10 @@ export class EmulatorState {
   /** client_id -> times (emulator clock) of the API requests inside the current window */
   rateWindows = new Map<string, number[]>();
   stats: Stats = emptyStats();
+  /** library id -> its ingredients, seeded with a few per library. */
+  ingredients = new Map<number, Ingredient[]>();
+  nextIngredientId = 1;
+  apiLog: ApiRequestRecord[] = [];
   /**
    * Every code and token ever issued, newest last (at most ISSUED_LIMIT), kept across resets: tests look for them
    * where no secret may appear (the portal's logs, pages, audit entries).
@@ -203,6 +224,7 @@ export class EmulatorState {
     this.stats = emptyStats();
     this.refreshLog = [];
     this.outageUntil = 0;
+    this.apiLog = [];
     this.loadSeed();
   }
 
@@ -212,8 +234,26 @@ export class EmulatorState {
     return entry;
   }
 
+  logApiRequest(record: ApiRequestRecord): void {
+    this.apiLog.push(record);
+    if (this.apiLog.length > API_LOG_LIMIT) this.apiLog.splice(0, this.apiLog.length - API_LOG_LIMIT);
+  }
+
+  addIngredient(libraryId: number, name: string, unit: string): Ingredient {
+    const ingredient = { id: this.nextIngredientId++, name, unit };
+    this.ingredients.set(libraryId, [...(this.ingredients.get(libraryId) ?? []), ingredient]);
+    return ingredient;
+  }
+
   private loadSeed(): void {
     this.libraries = new Map(this.seed.libraries.map((library) => [library.id, { ...library }]));
+    this.ingredients = new Map();
+    this.nextIngredientId = 1;
+    for (const library of this.libraries.values()) {
+      for (const [name, unit] of [["Flour", "kg"], ["Butter", "kg"], ["Milk", "l"]] as const) {
+        this.addIngredient(library.id, `${name} (${library.name})`, unit);
+      }
+    }
     this.users = this.seed.users.map((user, i) => ({
       id: user.id ?? i + 1,
       email: user.email,

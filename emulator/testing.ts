@@ -3,12 +3,12 @@ import type { RefreshLogEntry } from "./http";
 import type { TokenResponse } from "./oauth";
 import { demoSeed, type Seed } from "./seed";
 import { createEmulator } from "./server";
-import type { EmulatorSettings, FaultEndpoint, FaultMode, Stats } from "./state";
+import type { ApiRequestRecord, EmulatorSettings, FaultEndpoint, FaultMode, Stats } from "./state";
 
 export type { RefreshLogEntry } from "./http";
 export type { TokenResponse } from "./oauth";
 export type { Seed } from "./seed";
-export type { EmulatorSettings, Stats } from "./state";
+export type { ApiRequestRecord, EmulatorSettings, Stats } from "./state";
 
 export interface FaultSpec {
   endpoint: FaultEndpoint;
@@ -63,6 +63,10 @@ export class EmulatorControl {
   async setActiveLibrary(email: string, libraryId: number): Promise<void> {
     await this.call("POST", `users/${encodeURIComponent(email)}/active-library`, { library_id: libraryId });
   }
+  /** Changes a user's username (e-mail address); the user id stays. `reset()` restores the seed's names. */
+  renameUser(email: string, newEmail: string): Promise<{ id: number; email: string }> {
+    return this.call("POST", `users/${encodeURIComponent(email)}/email`, { email: newEmail });
+  }
   mintTokens(args: { email: string; client_id: string; scope: string; expires_in?: number }): Promise<TokenResponse> {
     return this.call("POST", "tokens", args);
   }
@@ -89,6 +93,10 @@ export class EmulatorControl {
   /** Apicbase is down for `seconds`: every endpoint answers 500 ("error_500") or drops the connection ("reset"). */
   async outage(seconds: number, mode: "error_500" | "reset" = "error_500"): Promise<void> {
     await this.call("POST", "outage", { seconds, mode });
+  }
+  /** What reached the REST API lately (method, path, query, headers, body size), newest last. */
+  async apiRequests(): Promise<ApiRequestRecord[]> {
+    return (await this.call<{ requests: ApiRequestRecord[] }>("GET", "api-requests")).requests;
   }
   /** Every code and token the emulator issued (across resets) and every client secret it knows. */
   issuedSecrets(): Promise<{ codes_and_tokens: string[]; client_secrets: string[] }> {

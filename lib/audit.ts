@@ -38,7 +38,16 @@ export type AuditEventName =
   | "api_key_revoked"
   | "access_token_issued"
   | "authorization_link_created"
-  | "authorization_link_withdrawn";
+  | "authorization_link_withdrawn"
+  | "encryption_keys_rotated"
+  | "email_binding_contested"
+  | "email_binding_confirmed"
+  | "webhook_endpoint_created"
+  | "webhook_endpoint_updated"
+  | "webhook_endpoint_enabled"
+  | "webhook_endpoint_disabled"
+  | "webhook_endpoint_deleted"
+  | "webhook_secret_rotated";
 
 export type AuditActor = { id: string; email: string | null } | { system: string };
 

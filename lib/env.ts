@@ -26,6 +26,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env) {
       APICBASE_SCOPES: z.string().default("accounts library"),
       APICBASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
       PORTAL_ADMIN_EMAILS: z.string().default(""),
+      /** "Sign in with Apicbase" starts per client address per 10 minutes, across all processes. */
+      SIGN_IN_START_LIMIT: z.coerce.number().int().min(1).max(100_000).default(60),
       PORTAL_URL: url.optional(),
       /** "1": the local sandbox (no Apicbase credentials) may run with NODE_ENV=production. */
       SANDBOX: z.enum(["0", "1"], { error: "must be 1 (allow the sandbox in production) or 0" }).optional(),
@@ -40,8 +42,21 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env) {
       REFRESH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
       /** Token API requests per minute per API key (per process). */
       TOKEN_API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(600),
+      /**
+       * Calls through the Apicbase API proxy per minute per application, shared by every process (at most a third
+       * more in any one minute); with the refresh budget, under Apicbase's 100 requests a minute.
+       */
+      APICBASE_API_RATE_LIMIT: z.coerce.number().int().min(1).max(6000).default(60),
       /** Port of `npm run token-api`, the token API without Next.js. */
       TOKEN_API_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
+      /** "1": webhooks may go to http and private, loopback or link-local addresses (always so in the sandbox). */
+      WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(["0", "1"]).default("0"),
+      /** The delivery loop of webhooks and e-mail in this process: "off" where only workers deliver. */
+      NOTIFICATIONS: z.enum(["on", "off"]).default("on"),
+      /** SMTP server for e-mail alerts (smtp:// or smtps://, with credentials); unset: no e-mail. */
+      SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
+      /** The sender of e-mail alerts. */
+      SMTP_FROM: z.string().default("Apicbase partner portal <no-reply@localhost>"),
     },
     client: {},
     runtimeEnv: source as Record<string, string | undefined>,

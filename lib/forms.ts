@@ -45,6 +45,7 @@ export const removeMemberForm = z.object({ organizationId: recordId, userId: rec
 export const removeInvitationForm = z.object({ organizationId: recordId, invitationId: recordId });
 export const promoteAdminForm = z.object({ email: apicbaseEmail });
 export const demoteAdminForm = z.object({ userId: recordId });
+export const confirmEmailOwnerForm = z.object({ userId: recordId });
 
 /** The first message per field, as the forms show one message under each field. */
 export function fieldErrorsOf<Field extends string>(error: z.ZodError): Partial<Record<Field, string>> {

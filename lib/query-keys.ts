@@ -16,7 +16,7 @@ export const queryKeys = {
         { q: filters.q, status: filters.status, drift: Boolean(filters.drift), page: filters.page },
       ] as const,
     details: () => [...queryKeys.connections.all, "detail"] as const,
-    detail: (connectionId: string, historyPage: number) =>
-      [...queryKeys.connections.details(), connectionId, { historyPage }] as const,
+    detail: (connectionId: string, historyPage: number, showHandouts = false) =>
+      [...queryKeys.connections.details(), connectionId, { historyPage, showHandouts }] as const,
   },
 };

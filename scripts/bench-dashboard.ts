@@ -21,6 +21,7 @@ import { performance } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
 import { queryConnectionList } from "../lib/connections/queries";
 import type { ConnectionFilters } from "../lib/connections/view";
+import { hashSessionToken } from "../lib/auth/session-token";
 import { generateKey } from "../lib/crypto/secrets";
 import { openDatabase, type Database } from "../lib/db/client";
 import { createPostgresDatabase, findPostgres } from "../lib/testing/postgres";
@@ -90,7 +91,7 @@ async function seed(database: Database): Promise<Seeded> {
   await db.insert(applications).values({ id: applicationId, name: "Bench app", clientId: `bench-${organizationId.slice(0, 8)}`, source: "environment", scopes: ["accounts", "library"] });
   await db.insert(users).values({ id: userId, email: `bench-${organizationId.slice(0, 8)}@bench.test`, name: "Bench Partner", apicbaseUserId: 900_000_000 + Math.floor(Math.random() * 1_000_000) });
   await db.insert(memberships).values({ userId, organizationId });
-  await db.insert(sessions).values({ sessionToken, userId, expires: new Date(now + 24 * 3600_000) });
+  await db.insert(sessions).values({ sessionToken: hashSessionToken(sessionToken), userId, expires: new Date(now + 24 * 3600_000) });
 
   const day = 24 * 3600_000;
   let random = 42;

@@ -35,8 +35,9 @@ async function main() {
     keyring: parseKeyring(config.TOKEN_ENCRYPTION_KEY),
     settings: resolveApicbaseSettings(config),
     ratePerMinute: config.TOKEN_API_RATE_LIMIT,
+    apicbaseRatePerMinute: config.APICBASE_API_RATE_LIMIT,
   });
-  const server = createTokenApiServer(ctx);
+  const server = createTokenApiServer(ctx, { trustProxy: config.TRUST_PROXY === "1" });
   server.listen(config.TOKEN_API_PORT, () => log(`listening on port ${config.TOKEN_API_PORT}`));
 
   let closed: Promise<void> | undefined;

@@ -14,6 +14,7 @@ import { readEnv } from "../lib/env";
 import { describeError } from "../lib/lifecycle/refresher";
 import { refresherFromEnvironment } from "../lib/lifecycle/runtime";
 import { drainBoundMs, installGracefulShutdown } from "../lib/lifecycle/shutdown";
+import { delivererFromEnvironment } from "../lib/notifications/runtime";
 
 const log = (line: string) => console.log(`[worker] ${line}`);
 
@@ -44,15 +45,19 @@ async function main() {
   // A small pool: a refresh holds a connection only for two short transactions (the HTTP call runs outside them).
   const database = await openDatabase({ url: config.DATABASE_URL, poolMax: 3 });
   const refresher = refresherFromEnvironment({ db: database.db, keyring, settings: resolveApicbaseSettings(config), env: config, role: "worker", log });
+  // Webhooks and e-mail from the outbox: any number of processes share the work through delivery leases.
+  const deliverer = delivererFromEnvironment({ db: database.db, keyring, env: config, role: "worker", log });
 
   installGracefulShutdown({
-    stopRefresher: () => refresher.stop(),
+    // A delivery cut off is sent again by whoever takes its lease next (at least once), so it only gets a chance to end.
+    stopRefresher: () => Promise.all([refresher.stop(), deliverer.stop()]).then(() => undefined),
     finish: () => database.close(),
     maxWaitMs: drainBoundMs(config.APICBASE_TIMEOUT_MS),
     log,
   });
 
   refresher.start();
+  deliverer.start();
   log(
     `refreshing tokens: up to ${config.REFRESH_BUDGET_PER_MINUTE} background refreshes a minute across all processes, ` +
       `${config.REFRESH_CONCURRENCY} at a time in this one`,

@@ -10,9 +10,20 @@ import type { CreateApiKeyResult } from "@/lib/api-keys/forms";
 
 type CreateAction = (previous: CreateApiKeyResult | null, formData: FormData) => Promise<CreateApiKeyResult>;
 
-/** Names a new key; shows the key once, with a copy button, right after it was created. */
+/** Names a new key, what it may do and how long it works; shows the key once, with a copy button. */
+const SCOPES = [
+  { scope: "list", label: "List connections" },
+  { scope: "token", label: "Fetch access tokens" },
+  { scope: "proxy", label: "Call Apicbase through the portal (proxy)" },
+] as const;
+
+const LIFETIME_LABELS: Record<string, string> = { never: "Until revoked", "30": "30 days", "90": "90 days", "365": "1 year" };
+
 export function CreateApiKeyForm({ action, organizationId }: { action: CreateAction; organizationId: string }) {
   const [state, formAction] = useActionState(action, null);
+  const typedScopes = typedValue(state, "scopes");
+  const checked = new Set(typedScopes === undefined ? SCOPES.map((s) => s.scope) : typedScopes.split(" "));
+  const scopesError = fieldError(state, "scopes");
   return (
     <div className="space-y-4">
       <form action={formAction} className="space-y-3" noValidate>
@@ -22,7 +33,7 @@ export function CreateApiKeyForm({ action, organizationId }: { action: CreateAct
             id="api-key-name"
             name="name"
             label="Key name"
-            hint="What uses it, e.g. “Nightly sales sync”. 2 to 80 characters."
+            hint="What uses it, e.g. “Nightly sales sync”. 2 to 80 characters. It names the key in History and the audit log."
             autoComplete="off"
             required
             maxLength={200}
@@ -30,6 +41,52 @@ export function CreateApiKeyForm({ action, organizationId }: { action: CreateAct
             error={fieldError(state, "name")}
             className="min-w-64 flex-1"
           />
+          <div>
+            <label htmlFor="api-key-expiry" className="block text-sm font-medium text-slate-800">
+              Works for
+            </label>
+            <select
+              id="api-key-expiry"
+              name="expiresIn"
+              defaultValue={typedValue(state, "expiresIn") ?? "never"}
+              aria-invalid={fieldError(state, "expiresIn") ? true : undefined}
+              className="mt-1 block rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900"
+            >
+              {Object.entries(LIFETIME_LABELS).map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <fieldset aria-describedby={["api-key-scopes-hint", scopesError ? "api-key-scopes-error" : ""].filter(Boolean).join(" ")}>
+          <legend className="text-sm font-medium text-slate-800">The key may</legend>
+          <p id="api-key-scopes-hint" className="mt-0.5 text-sm text-slate-600">
+            Give each backend only what it needs: a key that only lists connections cannot fetch a token.
+          </p>
+          <div className="mt-2 flex flex-wrap gap-x-5 gap-y-2">
+            {SCOPES.map(({ scope, label }) => (
+              <label key={scope} className="flex items-center gap-2 text-sm text-slate-900">
+                <input
+                  type="checkbox"
+                  name="scopes"
+                  value={scope}
+                  defaultChecked={checked.has(scope)}
+                  aria-invalid={scopesError ? true : undefined}
+                  className="size-4 accent-slate-900"
+                />
+                {label}
+              </label>
+            ))}
+          </div>
+          {scopesError && (
+            <p id="api-key-scopes-error" className="mt-1 text-sm font-medium text-red-700">
+              {scopesError}
+            </p>
+          )}
+        </fieldset>
+        <div className="flex flex-wrap items-center gap-3">
           <SubmitButton pendingLabel="Creating…">Create API key</SubmitButton>
         </div>
         <FormMessage state={state} />

@@ -1,14 +1,16 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useActionState, useEffect, useRef } from "react";
+import { useActionState, useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { ConnectionActionResult } from "@/app/(portal)/connections/actions";
-import { STATUS_LABELS } from "@/lib/connections/status";
+import type { ConnectionState, DisplayStatus } from "@/lib/connections/status";
 import type { ConnectionDetailView } from "@/lib/connections/view";
+import { ACTION_TEXT, STATUS_LABELS } from "@/lib/messages/status";
 import { queryKeys } from "@/lib/query-keys";
 import { formatAbsolute } from "@/lib/time";
+import { useTimeZone } from "./now";
 import { ScopeChips } from "./scope-chips";
 
 type Verification = NonNullable<ConnectionActionResult["verification"]>;
@@ -26,18 +28,35 @@ type Intent = "refresh" | "verify" | "disconnect";
 type Outcome = { intent: Intent; result: ConnectionActionResult } | null;
 
 /**
- * "Refresh", "Verify", "Re-authorize" and "Disconnect". Each server action checks the caller again; the result shows
- * here in a live region, and the connection's data is fetched again so the page shows the new state.
+ * "Refresh", "Verify", "Re-authorize" and "Revoke". Each server action checks the caller again; the result shows here
+ * in a live region, and the connection's data is fetched again so the page shows the new state. While one runs (it
+ * says so on its button) the others are disabled: a refresh and a revoke of the same connection must not race.
  */
-export function ConnectionActions({ connection, actions }: { connection: ConnectionDetailView; actions: ConnectionActionFunctions }) {
+export function ConnectionActions({
+  connection,
+  status,
+  can,
+  actions,
+}: {
+  connection: ConnectionDetailView;
+  status: DisplayStatus;
+  can: ConnectionState["can"];
+  actions: ConnectionActionFunctions;
+}) {
   const queryClient = useQueryClient();
-  const [outcome, dispatch] = useActionState(async (_previous: Outcome, formData: FormData): Promise<Outcome> => {
+  const [running, setRunning] = useState<Intent | "reauthorize" | null>(null);
+  const [outcome, dispatch, acting] = useActionState(async (_previous: Outcome, formData: FormData): Promise<Outcome> => {
     const intent = String(formData.get("intent")) as Intent;
     const action = intent === "verify" ? actions.verify : intent === "disconnect" ? actions.disconnect : actions.refresh;
     const result = await action(null, formData);
     await queryClient.invalidateQueries({ queryKey: queryKeys.connections.all });
     return { intent, result };
   }, null);
+  const [, reauthorize, reauthorizing] = useActionState(async (_previous: null, formData: FormData): Promise<null> => {
+    await actions.reauthorize(formData);
+    return null;
+  }, null);
+  const busy = acting || reauthorizing;
   const dialog = useRef<HTMLDialogElement>(null);
 
   // The dialog stays open when the reason was refused, to show why at the field.
@@ -49,6 +68,7 @@ export function ConnectionActions({ connection, actions }: { connection: Connect
 
   const revoked = connection.status === "revoked";
   const revoking = connection.status === "revoking";
+  const start = (intent: Intent | "reauthorize") => () => setRunning(intent);
   const hidden = (intent: Intent) => (
     <>
       <input type="hidden" name="connectionId" value={connection.id} />
@@ -57,50 +77,60 @@ export function ConnectionActions({ connection, actions }: { connection: Connect
   );
 
   return (
-    <section aria-labelledby="actions-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+    <section
+      aria-labelledby="actions-title"
+      aria-busy={busy}
+      data-running={busy ? (running ?? "") : undefined}
+      className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+    >
       <h2 id="actions-title" className="text-lg font-semibold text-slate-900">
         Actions
       </h2>
       <p className="mt-1 text-sm leading-6 text-slate-600">
         {revoked
-          ? "This connection is disconnected and holds no tokens. Re-authorize it to connect the library again under the same connection, with its history."
+          ? "This connection is revoked and holds no tokens. Re-authorize it to connect the library again under the same connection, with its history."
           : revoking
-            ? "This connection is being disconnected: nothing uses its tokens any more, and the portal keeps asking Apicbase to revoke the grant. Disconnect tries again now."
+            ? "This connection is being revoked: nothing uses its tokens any more, and the portal keeps asking Apicbase to revoke the grant. Revoke tries again now."
             : `Refresh gets a new token pair now. Verify asks Apicbase whether the access token is still active and which library it reaches. Re-authorize runs the approval again at Apicbase: ${
               connection.approvedBy?.email ?? "the approving user"
             } logs in with ${connection.libraryName} as active library.`}
       </p>
 
       <div className="mt-4 flex flex-wrap items-center gap-3">
-        {!revoked && !revoking && (
-          <>
-            <form action={dispatch}>
-              {hidden("refresh")}
-              <SubmitButton pendingLabel="Refreshing…">Refresh</SubmitButton>
-            </form>
-            <form action={dispatch}>
-              {hidden("verify")}
-              <SubmitButton variant="secondary" pendingLabel="Verifying…">
-                Verify
-              </SubmitButton>
-            </form>
-          </>
+        {can.refresh && (
+          <form action={dispatch} onSubmit={start("refresh")}>
+            {hidden("refresh")}
+            <SubmitButton pendingLabel={ACTION_TEXT.refresh.running} disabled={busy}>
+              {ACTION_TEXT.refresh.label}
+            </SubmitButton>
+          </form>
         )}
-        <form action={actions.reauthorize}>
-          <input type="hidden" name="connectionId" value={connection.id} />
-          <SubmitButton variant="secondary" pendingLabel="Opening Apicbase…">
-            Re-authorize
-          </SubmitButton>
-        </form>
-        {!revoked && (
-          <Button variant="danger" onClick={() => dialog.current?.showModal()} aria-haspopup="dialog">
-            Disconnect
+        {can.verify && (
+          <form action={dispatch} onSubmit={start("verify")}>
+            {hidden("verify")}
+            <SubmitButton variant="secondary" pendingLabel={ACTION_TEXT.verify.running} disabled={busy}>
+              {ACTION_TEXT.verify.label}
+            </SubmitButton>
+          </form>
+        )}
+        {can.reauthorize && (
+          <form action={reauthorize} onSubmit={start("reauthorize")}>
+            <input type="hidden" name="connectionId" value={connection.id} />
+            <SubmitButton variant="secondary" pendingLabel={ACTION_TEXT.reauthorize.running} disabled={busy}>
+              {ACTION_TEXT.reauthorize.label}
+            </SubmitButton>
+          </form>
+        )}
+        {can.revoke && (
+          <Button variant="danger" onClick={() => dialog.current?.showModal()} aria-haspopup="dialog" disabled={busy}>
+            {running === "disconnect" && busy ? ACTION_TEXT.revoke.running : ACTION_TEXT.revoke.label}
           </Button>
         )}
+        {busy && <p className="text-sm text-slate-600">{ACTION_TEXT.busy}</p>}
       </div>
 
       <div role="status" aria-live="polite" aria-atomic="true" aria-label="Result of the last action" className="mt-4 empty:hidden">
-        {outcome && <ActionOutcome outcome={outcome} connection={connection} />}
+        {outcome && <ActionOutcome outcome={outcome} connection={connection} status={status} />}
       </div>
 
       <dialog
@@ -109,10 +139,10 @@ export function ConnectionActions({ connection, actions }: { connection: Connect
         aria-describedby="disconnect-description"
         className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-slate-900/40"
       >
-        <form action={dispatch} className="space-y-4">
+        <form action={dispatch} onSubmit={start("disconnect")} className="space-y-4">
           {hidden("disconnect")}
           <h2 id="disconnect-title" className="text-lg font-semibold">
-            Disconnect {connection.libraryName}?
+            {ACTION_TEXT.revoke.title(connection.libraryName)}
           </h2>
           <p id="disconnect-description" className="text-sm leading-6 text-slate-700">
             The portal asks Apicbase to revoke this connection&apos;s grant and deletes its tokens. Backends that fetch
@@ -152,8 +182,8 @@ export function ConnectionActions({ connection, actions }: { connection: Connect
             <Button variant="secondary" onClick={() => dialog.current?.close()}>
               Cancel
             </Button>
-            <SubmitButton variant="danger" pendingLabel="Disconnecting…">
-              Yes, disconnect
+            <SubmitButton variant="danger" pendingLabel={ACTION_TEXT.revoke.running}>
+              {ACTION_TEXT.revoke.confirm}
             </SubmitButton>
           </div>
         </form>
@@ -162,10 +192,19 @@ export function ConnectionActions({ connection, actions }: { connection: Connect
   );
 }
 
-function ActionOutcome({ outcome, connection }: { outcome: NonNullable<Outcome>; connection: ConnectionDetailView }) {
+function ActionOutcome({
+  outcome,
+  connection,
+  status,
+}: {
+  outcome: NonNullable<Outcome>;
+  connection: ConnectionDetailView;
+  status: DisplayStatus;
+}) {
   const { intent, result } = outcome;
   return (
     <div
+      data-tone={result.ok ? (result.warning ? "warning" : "success") : "error"}
       className={`rounded-lg border px-4 py-3 text-sm leading-6 ${
         result.ok
           ? result.warning
@@ -175,13 +214,24 @@ function ActionOutcome({ outcome, connection }: { outcome: NonNullable<Outcome>;
       }`}
     >
       <p className="font-medium">{result.message}</p>
-      {intent === "verify" && result.verification && <VerificationTable verification={result.verification} connection={connection} />}
+      {intent === "verify" && result.verification && (
+        <VerificationTable verification={result.verification} connection={connection} status={status} />
+      )}
     </div>
   );
 }
 
-function VerificationTable({ verification, connection }: { verification: Verification; connection: ConnectionDetailView }) {
-  const when = (value: string | null) => (value ? formatAbsolute(new Date(value)) : "Unknown");
+function VerificationTable({
+  verification,
+  connection,
+  status,
+}: {
+  verification: Verification;
+  connection: ConnectionDetailView;
+  status: DisplayStatus;
+}) {
+  const timeZone = useTimeZone();
+  const when = (value: string | null) => (value ? formatAbsolute(new Date(value), timeZone) : "Unknown");
   const cell = "px-3 py-2 align-top";
   return (
     <table className="mt-3 w-full border-collapse overflow-hidden rounded-lg bg-white text-left text-sm text-slate-900 ring-1 ring-slate-200">
@@ -197,7 +247,7 @@ function VerificationTable({ verification, connection }: { verification: Verific
         <tr>
           <th scope="row" className={`${cell} font-medium`}>Active</th>
           <td className={cell}>{verification.active ? "Yes" : "No"}</td>
-          <td className={cell}>{STATUS_LABELS[connection.status]}</td>
+          <td className={cell}>{STATUS_LABELS[status]}</td>
         </tr>
         <tr>
           <th scope="row" className={`${cell} font-medium`}>Scopes</th>

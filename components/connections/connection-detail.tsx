@@ -2,58 +2,41 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { eventLabel, eventSummary } from "@/lib/connections/history";
 import { connectionDetailQuery } from "@/lib/connections/query-options";
-import { displayStatus, type DisplayStatus } from "@/lib/connections/status";
-import type { ConnectionDetailView, ConnectionHistoryView } from "@/lib/connections/view";
+import { deriveConnectionState } from "@/lib/connections/status";
+import { viewFacts, type ConnectionHistoryView } from "@/lib/connections/view";
+import { handoutSummary, HISTORY_TEXT, historyLabel, historySummary } from "@/lib/messages/history";
+import { REFRESH_TEXT, statusAdvice, VERIFICATION_TEXT } from "@/lib/messages/status";
 import { formatAbsolute } from "@/lib/time";
 import { ConnectionActions, type ConnectionActionFunctions } from "./connection-actions";
-import { VerificationOutcome } from "./connections-list";
-import { ExpiryCountdown, LiveDateTime } from "./countdown";
+import { ExpiryCountdown, LiveDateTime, useMoment } from "./countdown";
 import { DriftWarning } from "./drift-warning";
-import { useNow } from "./now";
+import { NextRefresh } from "./next-refresh";
+import { useNow, useTimeZone } from "./now";
 import { ScopeChips } from "./scope-chips";
+import { RefreshNote, VerificationSummary } from "./state-parts";
 import { StatusBadge } from "./status-badge";
-
-/** What each state means for the partner, and what to do about it. */
-function statusAdvice(status: DisplayStatus, connection: ConnectionDetailView): string {
-  switch (status) {
-    case "active":
-      return "The access token is valid.";
-    case "expiring_soon":
-      return "The access token expires within a day. Refresh gets a new token pair.";
-    case "expired_refreshable":
-      return "The access token has expired, but the refresh token still works: Refresh gets a new token pair.";
-    case "refresh_failing":
-      return `The last refresh failed${connection.lastRefreshError ? ` (${connection.lastRefreshError})` : ""}. The current tokens may still work; try Refresh again, or Re-authorize if it keeps failing.`;
-    case "needs_reauthorization":
-      return "Apicbase no longer accepts this connection's tokens. Re-authorize it: the library's user approves again, and the connection keeps its id and history.";
-    case "revoking":
-      return "The connection is being disconnected: nothing uses its tokens any more, and the portal keeps asking Apicbase to revoke the grant.";
-    case "revoked":
-      return "This connection was disconnected: Apicbase was asked to revoke the grant and the portal deleted its tokens.";
-  }
-}
 
 export function ConnectionDetail({
   connectionId,
   historyPage,
+  showHandouts = false,
   actions,
 }: {
   connectionId: string;
   historyPage: number;
+  showHandouts?: boolean;
   actions: ConnectionActionFunctions;
 }) {
-  const { data, error } = useQuery(connectionDetailQuery(connectionId, historyPage));
+  const { data, error } = useQuery(connectionDetailQuery(connectionId, historyPage, showHandouts));
   const now = useNow();
+  const timeZone = useTimeZone();
   if (!data) {
     return <p role="status">{error ? `This connection could not be loaded: ${error.message}` : "Loading…"}</p>;
   }
   const connection = data.connection;
-  const status = displayStatus(
-    { status: connection.status, accessTokenExpiresAt: connection.accessTokenExpiresAt ? new Date(connection.accessTokenExpiresAt) : null },
-    now,
-  );
+  const state = deriveConnectionState(viewFacts(connection), now);
+  const status = state.status;
 
   return (
     <div className="space-y-6">
@@ -65,8 +48,8 @@ export function ConnectionDetail({
         <p className="text-slate-700">
           Library {connection.libraryId} · connected to {connection.organizationName}
         </p>
-        <p className="max-w-prose leading-7 text-slate-700">{statusAdvice(status, connection)}</p>
-        <DriftWarning connection={connection} detailed />
+        <p className="max-w-prose leading-7 text-slate-700">{statusAdvice(status, connection.lastRefreshError)}</p>
+        <DriftWarning drift={state.drift} connected={connection} detailed />
         {error && (
           <p role="alert" className="text-sm font-medium text-red-700">
             Live updates paused: {error.message}
@@ -74,7 +57,7 @@ export function ConnectionDetail({
         )}
       </div>
 
-      <ConnectionActions connection={connection} actions={actions} />
+      <ConnectionActions connection={connection} status={status} can={state.can} actions={actions} />
 
       <section aria-labelledby="facts-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
         <h2 id="facts-title" className="text-lg font-semibold text-slate-900">
@@ -85,7 +68,8 @@ export function ConnectionDetail({
             <StatusBadge status={status} />
           </Fact>
           <Fact label="Access token expires">
-            {connection.status === "revoked" ? "Tokens deleted" : <ExpiryCountdown expiresAt={connection.accessTokenExpiresAt} />}
+            <ExpiryCountdown token={state.token} />
+            <RefreshNote refresh={state.refresh} />
           </Fact>
           <Fact label="Scopes">
             <ScopeChips scopes={connection.scopes} />
@@ -106,33 +90,26 @@ export function ConnectionDetail({
             {connection.application.name} <span className="font-mono text-slate-600">({connection.application.clientId})</span>
           </Fact>
           <Fact label="Last refresh">
-            <LiveDateTime value={connection.lastRefreshedAt} empty="Never refreshed (tokens from the approval)" />
-            {connection.lastRefreshError && (
-              <span className="mt-1 block font-medium text-red-700">
-                Last failure: {connection.lastRefreshError}
-                {connection.refreshFailureCount > 1 && ` (${connection.refreshFailureCount} failures in a row)`}
-              </span>
-            )}
+            <LiveDateTime value={connection.lastRefreshedAt} empty={REFRESH_TEXT.neverLong} />
+          </Fact>
+          <Fact label="Next automatic refresh">
+            <NextRefresh connection={connection} />
           </Fact>
           <Fact label="Last verification">
-            {connection.lastVerification && connection.lastVerifiedAt ? (
-              <>
-                <VerificationOutcome active={connection.lastVerification.active} />
-                {" · "}
-                <LiveDateTime value={connection.lastVerifiedAt} />
-                {connection.lastVerification.active && connection.lastVerification.expiresAt && (
-                  <span className="block text-slate-600">
-                    Apicbase&apos;s expiry: {formatAbsolute(new Date(connection.lastVerification.expiresAt))}
-                  </span>
-                )}
-                {connection.lastVerification.library && (
-                  <span className="block text-slate-600">
-                    Reached library: {connection.lastVerification.library.name} ({connection.lastVerification.library.id})
-                  </span>
-                )}
-              </>
-            ) : (
-              "Never verified"
+            <VerificationSummary
+              verification={state.verification}
+              tokensGone={state.token.kind === "deleted" || state.token.kind === "not_used"}
+              long
+            />
+            {state.verification && !state.verification.stale && connection.lastVerification?.active && connection.lastVerification.expiresAt && (
+              <span className="block text-slate-600">
+                {VERIFICATION_TEXT.apicbaseExpiry}: {formatAbsolute(new Date(connection.lastVerification.expiresAt), timeZone)}
+              </span>
+            )}
+            {state.verification?.library && (
+              <span className="block text-slate-600">
+                {VERIFICATION_TEXT.reachedLibrary}: {state.verification.library.name} ({state.verification.library.id})
+              </span>
             )}
           </Fact>
           <Fact label="Connected">
@@ -167,17 +144,51 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 }
 
 function History({ connectionId, history }: { connectionId: string; history: ConnectionHistoryView }) {
+  const timeZone = useTimeZone();
+  const moment = useMoment();
   const cell = "px-3 py-2.5 align-top";
   const pageLink =
     "rounded-lg border border-slate-300 bg-white px-3 py-1.5 font-medium text-slate-900 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
+  const handoutsParam = history.showHandouts ? "&handouts=1" : "";
+  const toggle = history.showHandouts ? `/connections/${connectionId}` : `/connections/${connectionId}?handouts=1`;
   return (
     <section aria-labelledby="history-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
       <h2 id="history-title" className="text-lg font-semibold text-slate-900">
         History
       </h2>
-      <p className="mt-1 text-sm text-slate-600">Every token event of this connection, newest first. Never a token.</p>
+      <p className="mt-1 text-sm text-slate-600">{history.showHandouts ? HISTORY_TEXT.introWithHandouts : HISTORY_TEXT.intro}</p>
+
+      <div role="group" aria-labelledby="handouts-title" className="mt-4 rounded-lg bg-slate-50 px-4 py-3 text-sm">
+        <div className="flex flex-wrap items-baseline justify-between gap-2">
+          <h3 id="handouts-title" className="font-semibold text-slate-900">
+            {HISTORY_TEXT.handoutsTitle}
+          </h3>
+          {history.handouts.length > 0 && (
+            <Link href={toggle} className="font-medium text-sky-800 underline-offset-2 hover:underline">
+              {history.showHandouts ? HISTORY_TEXT.hideHandouts : HISTORY_TEXT.showHandouts}
+            </Link>
+          )}
+        </div>
+        {history.handouts.length === 0 ? (
+          <p className="mt-1 text-slate-700">{HISTORY_TEXT.noHandouts}</p>
+        ) : (
+          <ul className="mt-1 space-y-1 text-slate-700">
+            {history.handouts.map((group) => (
+              <li key={`${group.keyName}-${group.actor}`} data-handouts={group.count}>
+                {handoutSummary({
+                  count: group.count,
+                  key: HISTORY_TEXT.key(group.keyName, group.actor),
+                  first: moment(new Date(group.first))!,
+                  last: moment(new Date(group.last))!,
+                })}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+
       {history.events.length === 0 ? (
-        <p className="mt-4 text-sm text-slate-700">Nothing happened to this connection yet.</p>
+        <p className="mt-4 text-sm text-slate-700">{HISTORY_TEXT.empty}</p>
       ) : (
         <div className="mt-4 overflow-x-auto" tabIndex={0} role="region" aria-label="History table">
           <table className="min-w-full divide-y divide-slate-200 text-sm">
@@ -198,12 +209,12 @@ function History({ connectionId, history }: { connectionId: string; history: Con
                   </td>
                   <td className={cell}>
                     <span className={`font-medium ${entry.outcome === "failure" ? "text-red-700" : "text-slate-900"}`}>
-                      {eventLabel(entry.event)}
+                      {historyLabel(entry)}
                     </span>
                     {entry.outcome === "failure" && <span className="sr-only"> (failed)</span>}
                   </td>
                   <td className={`${cell} break-words text-slate-700`}>{entry.actor}</td>
-                  <td className={`${cell} text-slate-700`}>{eventSummary(entry)}</td>
+                  <td className={`${cell} text-slate-700`}>{historySummary(entry, (date) => formatAbsolute(date, timeZone))}</td>
                 </tr>
               ))}
             </tbody>
@@ -217,12 +228,12 @@ function History({ connectionId, history }: { connectionId: string; history: Con
           </p>
           <div className="flex gap-2">
             {history.page > 1 && (
-              <Link href={`/connections/${connectionId}?history=${history.page - 1}`} className={pageLink}>
+              <Link href={`/connections/${connectionId}?history=${history.page - 1}${handoutsParam}`} className={pageLink}>
                 Newer
               </Link>
             )}
             {history.page < history.pageCount && (
-              <Link href={`/connections/${connectionId}?history=${history.page + 1}`} className={pageLink}>
+              <Link href={`/connections/${connectionId}?history=${history.page + 1}${handoutsParam}`} className={pageLink}>
                 Older
               </Link>
             )}

@@ -1,6 +1,7 @@
 import Form from "next/form";
 import Link from "next/link";
-import { DISPLAY_STATUSES, STATUS_LABELS } from "@/lib/connections/status";
+import { DISPLAY_STATUSES } from "@/lib/connections/status";
+import { STATUS_LABELS } from "@/lib/messages/status";
 import { SEARCH_MAX_LENGTH, connectionsHref, isFiltered, type ConnectionFilters } from "@/lib/connections/view";
 
 const control =

@@ -3,13 +3,16 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { connectionListQuery } from "@/lib/connections/query-options";
-import { displayStatus, STATUS_LABELS } from "@/lib/connections/status";
-import { connectionsHref, isFiltered, type ConnectionFilters, type ConnectionView } from "@/lib/connections/view";
+import { deriveConnectionState } from "@/lib/connections/status";
+import { connectionsHref, isFiltered, viewFacts, type ConnectionFilters, type ConnectionView } from "@/lib/connections/view";
+import { REFRESH_TEXT, STATUS_LABELS, VERIFICATION_TEXT } from "@/lib/messages/status";
 import { ExpiryCountdown, LiveDateTime } from "./countdown";
+import { NextRefresh } from "./next-refresh";
 import { DriftWarning } from "./drift-warning";
 import { Email } from "./email";
 import { useNow } from "./now";
 import { ScopeChips } from "./scope-chips";
+import { RefreshNote, VerificationSummary } from "./state-parts";
 import { StatusBadge } from "./status-badge";
 
 const link =
@@ -157,24 +160,21 @@ function ConnectionsTable({ connections, showOrganization }: { connections: Conn
             <th scope="col" className={th}>Approved by</th>
             <th scope="col" className={th}>Scopes</th>
             <th scope="col" className={th}>Access token expires</th>
-            <th scope="col" className={th}>Last refresh &amp; verification</th>
+            <th scope="col" className={th}>Refresh &amp; verification</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
           {connections.map((connection) => {
-            const status = displayStatus(
-              { status: connection.status, accessTokenExpiresAt: connection.accessTokenExpiresAt ? new Date(connection.accessTokenExpiresAt) : null },
-              now,
-            );
+            const state = deriveConnectionState(viewFacts(connection), now);
             return (
-              <tr key={connection.id} className="align-top">
+              <tr key={connection.id} className="align-top" data-connection={connection.id}>
                 <th scope="row" className="px-3 py-3 text-left font-normal">
                   <Link href={`/connections/${connection.id}`} className={link}>
                     {connection.libraryName}
                   </Link>
                   <span className="block text-slate-600">Library {connection.libraryId}</span>
                   <div className="mt-1.5">
-                    <DriftWarning connection={connection} />
+                    <DriftWarning drift={state.drift} connected={connection} />
                   </div>
                 </th>
                 {showOrganization && (
@@ -185,10 +185,7 @@ function ConnectionsTable({ connections, showOrganization }: { connections: Conn
                   </td>
                 )}
                 <td className="px-3 py-3">
-                  <StatusBadge status={status} />
-                  {connection.lastRefreshError && connection.status !== "revoked" && connection.status !== "revoking" && (
-                    <span className="mt-1 block text-xs text-red-700">Last error: {connection.lastRefreshError}</span>
-                  )}
+                  <StatusBadge status={state.status} />
                 </td>
                 <td className="px-3 py-3">
                   {connection.approvedBy ? (
@@ -208,29 +205,31 @@ function ConnectionsTable({ connections, showOrganization }: { connections: Conn
                 <td className="px-3 py-3">
                   <ScopeChips scopes={connection.scopes} label={`Scopes of ${connection.libraryName}`} />
                 </td>
-                <td className="px-3 py-3 whitespace-nowrap">
-                  {connection.status === "revoked" ? (
-                    <span className="text-slate-600">Tokens deleted</span>
-                  ) : connection.status === "revoking" ? (
-                    <span className="text-slate-600">Not used: being revoked</span>
-                  ) : <ExpiryCountdown expiresAt={connection.accessTokenExpiresAt} />}
+                <td className="px-3 py-3">
+                  <div className="whitespace-nowrap">
+                    <ExpiryCountdown token={state.token} />
+                  </div>
+                  <div className="mt-1 max-w-60">
+                    <RefreshNote refresh={state.refresh} />
+                  </div>
                 </td>
                 <td className="px-3 py-3 text-xs">
                   <span className="block">
-                    <span className="font-medium text-slate-700">Refreshed </span>
-                    <LiveDateTime value={connection.lastRefreshedAt} empty="never" />
+                    <span className="font-medium text-slate-700">{REFRESH_TEXT.refreshed} </span>
+                    <LiveDateTime value={connection.lastRefreshedAt} empty={REFRESH_TEXT.never} />
                   </span>
+                  {(connection.status === "active" || connection.status === "refresh_failing") && (
+                    <span className="mt-1 block">
+                      <span className="font-medium text-slate-700">Next refresh </span>
+                      <NextRefresh connection={connection} compact />
+                    </span>
+                  )}
                   <span className="mt-1 block">
-                    <span className="font-medium text-slate-700">Verified </span>
-                    {connection.lastVerification && connection.lastVerifiedAt ? (
-                      <>
-                        <LiveDateTime value={connection.lastVerifiedAt} />
-                        {": "}
-                        <VerificationOutcome active={connection.lastVerification.active} />
-                      </>
-                    ) : (
-                      <span className="text-slate-600">never</span>
-                    )}
+                    <span className="font-medium text-slate-700">{VERIFICATION_TEXT.verified} </span>
+                    <VerificationSummary
+                      verification={state.verification}
+                      tokensGone={state.token.kind === "deleted" || state.token.kind === "not_used"}
+                    />
                   </span>
                 </td>
               </tr>
@@ -239,14 +238,6 @@ function ConnectionsTable({ connections, showOrganization }: { connections: Conn
         </tbody>
       </table>
     </div>
-  );
-}
-
-export function VerificationOutcome({ active }: { active: boolean }) {
-  return active ? (
-    <span className="font-semibold text-emerald-800">active</span>
-  ) : (
-    <span className="font-semibold text-red-700">not active</span>
   );
 }
 

@@ -1,24 +1,30 @@
-import type { ConnectionView } from "@/lib/connections/view";
+import type { DriftState } from "@/lib/connections/status";
+import { DRIFT_TEXT } from "@/lib/messages/status";
 
-/** The approving user's active library moved: the token now reads another library than the one connected. */
-export function DriftWarning({ connection, detailed = false }: { connection: ConnectionView; detailed?: boolean }) {
-  const drift = connection.drift;
+/** The approving user's active library moved: the token reached another library than the one connected. */
+export function DriftWarning({
+  drift,
+  connected,
+  detailed = false,
+}: {
+  drift: DriftState | null;
+  connected: { libraryId: number; libraryName: string };
+  detailed?: boolean;
+}) {
   if (!drift) return null;
-  const reached = drift.libraryName ? `${drift.libraryName} (${drift.libraryId})` : `library ${drift.libraryId}`;
+  const reached = DRIFT_TEXT.library(drift.libraryId, drift.libraryName);
   return (
     <p
       role="note"
-      className="flex items-start gap-1.5 rounded-md border border-amber-300 bg-amber-50 px-2 py-1 text-xs font-medium text-amber-950"
+      data-drift={drift.stale ? "stale" : "current"}
+      className={`flex items-start gap-1.5 rounded-md border px-2 py-1 text-xs font-medium ${
+        drift.stale ? "border-slate-300 bg-slate-50 text-slate-800" : "border-amber-300 bg-amber-50 text-amber-950"
+      }`}
     >
       <span aria-hidden="true">⚠</span>
       <span>
-        Library drift: now reaches {reached}
-        {detailed && (
-          <>
-            , not {connection.libraryName} ({connection.libraryId}). The approving user switched their active library
-            in Apicbase, and Apicbase tokens follow it. Ask them to switch back, then verify again.
-          </>
-        )}
+        {DRIFT_TEXT.short(reached, drift.stale)}
+        {detailed && DRIFT_TEXT.detailed(DRIFT_TEXT.library(connected.libraryId, connected.libraryName))}
       </span>
     </p>
   );

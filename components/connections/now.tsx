@@ -36,3 +36,14 @@ export function useNow(): Date {
   const ms = useSyncExternalStore(subscribe, currentSecond, () => serverNow ?? currentSecond());
   return useMemo(() => new Date(ms), [ms]);
 }
+
+const noSubscription = () => () => {};
+const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+
+/**
+ * The viewer's time zone for absolute times. The server renders UTC (it cannot know the zone) and hydration keeps
+ * that; the browser's own zone takes over right after, so every absolute time a person reads is in their zone.
+ */
+export function useTimeZone(): string {
+  return useSyncExternalStore(noSubscription, browserZone, () => "UTC");
+}

@@ -1,4 +1,5 @@
-import { STATUS_LABELS, type DisplayStatus } from "@/lib/connections/status";
+import type { DisplayStatus } from "@/lib/connections/status";
+import { STATUS_LABELS } from "@/lib/messages/status";
 
 /** Each state in words and in colour (the colour is never the only signal: the label always shows). */
 const TONES: Record<DisplayStatus, { badge: string; dot: string }> = {

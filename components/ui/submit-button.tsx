@@ -9,17 +9,20 @@ export function SubmitButton({
   pendingLabel,
   variant = "primary",
   size = "md",
+  disabled = false,
   ...props
 }: {
   children: React.ReactNode;
   pendingLabel: string;
+  /** Disabled from outside too (another action of the same thing is running). */
+  disabled?: boolean;
   variant?: ButtonVariant;
   size?: "md" | "sm" | "lg";
   "aria-label"?: string;
 }) {
   const { pending } = useFormStatus();
   return (
-    <Button type="submit" variant={variant} size={size} disabled={pending} aria-disabled={pending} {...props}>
+    <Button type="submit" variant={variant} size={size} disabled={pending || disabled} aria-disabled={pending || disabled} {...props}>
       {pending ? pendingLabel : children}
     </Button>
   );

@@ -2,7 +2,7 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import type { Db } from "@/lib/db/client";
-import { apiKeys, users } from "@/lib/db/schema";
+import { API_KEY_SCOPES, apiKeys, users, type ApiKeyScope } from "@/lib/db/schema";
 import { generateApiKey } from "./keys";
 
 export type ApiKeyView = {
@@ -12,7 +12,10 @@ export type ApiKeyView = {
   createdAt: Date;
   createdBy: string | null;
   lastUsedAt: Date | null;
+  lastUsedAddress: string | null;
   revokedAt: Date | null;
+  expiresAt: Date | null;
+  scopes: ApiKeyScope[];
 };
 
 /** The organization's keys, newest first: never the secret or its hash. */
@@ -25,7 +28,10 @@ export async function listApiKeys(db: Db, organizationId: string): Promise<ApiKe
       createdAt: apiKeys.createdAt,
       createdBy: users.email,
       lastUsedAt: apiKeys.lastUsedAt,
+      lastUsedAddress: apiKeys.lastUsedAddress,
       revokedAt: apiKeys.revokedAt,
+      expiresAt: apiKeys.expiresAt,
+      scopes: apiKeys.scopes,
     })
     .from(apiKeys)
     .leftJoin(users, eq(users.id, apiKeys.createdByUserId))
@@ -36,8 +42,10 @@ export async function listApiKeys(db: Db, organizationId: string): Promise<ApiKe
 /** A new key: the returned `key` is the only copy there will ever be. */
 export async function createApiKey(
   db: Db,
-  args: { organizationId: string; name: string; actor: AuditActor },
+  args: { organizationId: string; name: string; actor: AuditActor; scopes?: ApiKeyScope[]; expiresAt?: Date | null },
 ): Promise<{ id: string; key: string; prefix: string }> {
+  const scopes = args.scopes ?? [...API_KEY_SCOPES];
+  const expiresAt = args.expiresAt ?? null;
   const generated = generateApiKey();
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -47,6 +55,8 @@ export async function createApiKey(
         name: args.name,
         prefix: generated.prefix,
         secretHash: generated.secretHash,
+        scopes,
+        expiresAt,
         createdByUserId: "id" in args.actor ? args.actor.id : null,
       })
       .returning({ id: apiKeys.id });
@@ -55,7 +65,7 @@ export async function createApiKey(
       event: "api_key_created",
       outcome: "success",
       organizationId: args.organizationId,
-      detail: { apiKeyId: row!.id, name: args.name, prefix: generated.prefix },
+      detail: { apiKeyId: row!.id, name: args.name, prefix: generated.prefix, scopes, expiresAt: expiresAt?.toISOString() ?? null },
     });
     return { id: row!.id, key: generated.key, prefix: generated.prefix };
   });

@@ -1,52 +1,16 @@
 import type { AuditEventName } from "@/lib/audit";
+import { AUDIT_EVENT_LABELS, auditEventLabel } from "@/lib/messages/history";
 
 /**
- * The audit log in words: what each event is called, and a one-line summary of its detail. Only fields known to be
- * harmless are read by name; the generic fallback skips anything whose name suggests a credential.
+ * The audit log in words: what each event is called (the catalog, lib/messages/history.ts), and a one-line summary
+ * of its detail. Only fields known to be harmless are read by name; the generic fallback skips anything whose name
+ * suggests a credential.
  */
 
-const EVENT_LABELS: Partial<Record<AuditEventName, string>> = {
-  signed_in: "Signed in",
-  organization_created: "Organization created",
-  member_added: "Member added",
-  member_removed: "Member removed",
-  admin_promoted: "Made admin",
-  admin_demoted: "Admin rights removed",
-  access_refused: "Access refused",
-  application_registered: "Application registered",
-  application_secret_replaced: "Application secret replaced",
-  application_credentials_tested: "Application credentials tested",
-  application_disabled: "Application disabled",
-  application_enabled: "Application enabled",
-  application_deleted: "Application deleted",
-  session_ended: "Session ended",
-  user_sessions_ended: "All sessions of a user ended",
-  audit_log_exported: "Audit log exported",
-  connection_connected: "Library connected",
-  connection_updated: "Connection updated by a new approval",
-  connection_reauthorized: "Connection re-authorized",
-  connection_reauthorization_refused: "Re-authorization refused",
-  connection_connect_failed: "Connecting failed",
-  connection_imported: "Library connected by token import",
-  connection_import_refused: "Token import refused",
-  connection_refreshed: "Tokens refreshed",
-  connection_refresh_failed: "Refresh failed",
-  connection_verified: "Connection verified",
-  connection_disconnected: "Connection disconnected",
-  connection_revocation_pending: "Revocation pending at Apicbase",
-  authorization_link_created: "Authorization link created",
-  authorization_link_withdrawn: "Authorization link withdrawn",
-};
-
 /** Every event the log knows by name, for the event filter. */
-export const KNOWN_EVENTS = Object.keys(EVENT_LABELS) as AuditEventName[];
+export const KNOWN_EVENTS = Object.keys(AUDIT_EVENT_LABELS) as AuditEventName[];
 
-export function eventLabel(event: string): string {
-  const known = EVENT_LABELS[event as AuditEventName];
-  if (known) return known;
-  const words = event.replaceAll("_", " ");
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
+export const eventLabel = auditEventLabel;
 
 type Detail = Record<string, unknown> | null | undefined;
 
@@ -179,6 +143,17 @@ export function summarizeDetail(event: string, detail: Detail): string {
     case "user_sessions_ended":
       if (who) parts.push(who);
       if (typeof d.sessionsEnded === "number") parts.push(`${plural(d.sessionsEnded, "session", "sessions")} ended`);
+      break;
+    case "encryption_keys_rotated":
+      if (typeof d.rotated === "number") parts.push(`${plural(d.rotated, "ciphertext", "ciphertexts")} re-encrypted`);
+      if (text(d.currentKeyId)) parts.push(`under key ${text(d.currentKeyId)}`);
+      if (typeof d.onOtherKeys === "number" && d.onOtherKeys > 0) parts.push(`${d.onOtherKeys} still under other keys`);
+      break;
+    case "email_binding_contested":
+    case "email_binding_confirmed":
+      if (who) parts.push(who);
+      if (typeof d.boundApicbaseUserId === "number") parts.push(`was Apicbase user ${d.boundApicbaseUserId}`);
+      if (typeof d.apicbaseUserId === "number") parts.push(`now Apicbase user ${d.apicbaseUserId}`);
       break;
     case "audit_log_exported":
       parts.push(text(d.filters) ? `filtered: ${text(d.filters)}` : "everything");

@@ -1,6 +1,7 @@
 "use server";
 
 import { redirect, unstable_rethrow } from "next/navigation";
+import { countSignInStart } from "@/lib/attempts/starts";
 import { signIn, signInErrorPath, signOut } from "./index";
 import { APICBASE_PROVIDER_ID } from "./provider";
 import { safeReturnPath } from "./return-path";
@@ -9,6 +10,8 @@ import { classifySignInFailure, describeForLog } from "./sign-in-failures";
 /** "Sign in with Apicbase": off to Apicbase's approval page, back to where the user was headed. */
 export async function signInWithApicbase(formData: FormData): Promise<void> {
   const redirectTo = safeReturnPath(formData.get("returnTo"));
+  const verdict = await countSignInStart();
+  if (!verdict.allowed) redirect(signInErrorPath("too_many_attempts", undefined, verdict.retryAfterSeconds));
   try {
     await signIn(APICBASE_PROVIDER_ID, { redirectTo });
   } catch (error) {

@@ -4,6 +4,7 @@ import { eq } from "drizzle-orm";
 import type { Adapter, AdapterAccount, AdapterUser } from "next-auth/adapters";
 import { accounts, sessions, users, verificationTokens, type Db, type User } from "@/lib/db";
 import { APICBASE_PROVIDER_ID } from "./provider";
+import { hashSessionToken } from "./session-token";
 import { AccountMismatchError } from "./sign-in-failures";
 import { createApicbaseUser } from "./users";
 
@@ -20,7 +21,9 @@ function apicbaseUserIdOf(account: Pick<AdapterAccount, "provider" | "providerAc
  * @auth/drizzle-adapter on the portal's tables, with three rules of its own:
  * - users are found by Apicbase user id (never by e-mail, so nobody is linked to an account by address);
  * - a new user gets its Apicbase user id (and its pending invitations) when it is created;
- * - account links keep no token: the portal never stores sign-in tokens.
+ * - account links keep no token: the portal never stores sign-in tokens;
+ * - sessions are stored under the SHA-256 of their token (lib/auth/session-token.ts): Auth.js hands this adapter the
+ *   cookie's token, the database sees only its hash, and the token goes back to Auth.js unchanged.
  */
 export function portalAdapter(db: Db): Adapter {
   const base = DrizzleAdapter(db, {
@@ -30,8 +33,32 @@ export function portalAdapter(db: Db): Adapter {
     verificationTokensTable: verificationTokens,
   });
 
+  const required = <T>(method: T | undefined): T => {
+    if (!method) throw new Error("@auth/drizzle-adapter lacks a session method");
+    return method;
+  };
+  const createSession = required(base.createSession);
+  const getSessionAndUser = required(base.getSessionAndUser);
+  const updateSession = required(base.updateSession);
+  const deleteSession = required(base.deleteSession);
+
   return {
     ...base,
+    async createSession(session) {
+      const created = await createSession({ ...session, sessionToken: hashSessionToken(session.sessionToken) });
+      return { ...created, sessionToken: session.sessionToken };
+    },
+    async getSessionAndUser(sessionToken) {
+      const found = await getSessionAndUser(hashSessionToken(sessionToken));
+      return found && { ...found, session: { ...found.session, sessionToken } };
+    },
+    async updateSession(session) {
+      const updated = await updateSession({ ...session, sessionToken: hashSessionToken(session.sessionToken) });
+      return updated && { ...updated, sessionToken: session.sessionToken };
+    },
+    async deleteSession(sessionToken) {
+      await deleteSession(hashSessionToken(sessionToken));
+    },
     async getUserByAccount(account) {
       const apicbaseUserId = apicbaseUserIdOf(account);
       if (apicbaseUserId === undefined) return null;

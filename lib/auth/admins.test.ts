@@ -27,13 +27,17 @@ describe("PORTAL_ADMIN_EMAILS", () => {
 describe("isPortalAdmin", () => {
   const admins = parseAdminEmails("ada@example.com");
 
-  it("is true for a configured e-mail, whatever its case, and for a promoted user", () => {
-    expect(isPortalAdmin({ email: "Ada@Example.com", isAdmin: false }, admins)).toBe(true);
-    expect(isPortalAdmin({ email: "piet@example.com", isAdmin: true }, admins)).toBe(true);
+  it("is true for a configured e-mail bound to the user, whatever its case, and for a promoted user", () => {
+    expect(isPortalAdmin({ email: "Ada@Example.com", isAdmin: false, emailBound: true }, admins)).toBe(true);
+    expect(isPortalAdmin({ email: "piet@example.com", isAdmin: true, emailBound: false }, admins)).toBe(true);
   });
 
   it("is false for everyone else, including a user without e-mail", () => {
-    expect(isPortalAdmin({ email: "piet@example.com", isAdmin: false }, admins)).toBe(false);
-    expect(isPortalAdmin({ email: null, isAdmin: false }, admins)).toBe(false);
+    expect(isPortalAdmin({ email: "piet@example.com", isAdmin: false, emailBound: true }, admins)).toBe(false);
+    expect(isPortalAdmin({ email: null, isAdmin: false, emailBound: false }, admins)).toBe(false);
+  });
+
+  it("is false for a configured e-mail that another Apicbase user signed in with first", () => {
+    expect(isPortalAdmin({ email: "ada@example.com", isAdmin: false, emailBound: false }, admins)).toBe(false);
   });
 });

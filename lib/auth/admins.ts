@@ -22,7 +22,13 @@ export function adminEmailsFromEnv(env: Env): Set<string> {
   return configuredAdminEmails(env.PORTAL_ADMIN_EMAILS, resolveApicbaseSettings(env).target);
 }
 
-/** Admins are the configured e-mails plus whoever an admin promoted (`users.is_admin`). */
-export function isPortalAdmin(user: { email: string | null; isAdmin: boolean }, adminEmails: ReadonlySet<string>): boolean {
-  return user.isAdmin || (user.email !== null && adminEmails.has(user.email.toLowerCase()));
+/**
+ * Admins are whoever an admin promoted (`users.is_admin`), plus the configured e-mails' users: only the Apicbase user
+ * each e-mail is bound to (`emailBound`, see lib/auth/users.ts), never whoever carries the address later.
+ */
+export function isPortalAdmin(
+  user: { email: string | null; isAdmin: boolean; emailBound: boolean },
+  adminEmails: ReadonlySet<string>,
+): boolean {
+  return user.isAdmin || (user.emailBound && user.email !== null && adminEmails.has(user.email.toLowerCase()));
 }

@@ -12,7 +12,7 @@ import { adminEmailsFromEnv, isPortalAdmin } from "./admins";
 import { APICBASE_PROVIDER_ID, apicbaseProvider } from "./provider";
 import { authRedirect } from "./return-path";
 import { describeForLog } from "./sign-in-failures";
-import { syncApicbaseUser, type ApicbaseIdentity } from "./users";
+import { ownsEmail, syncApicbaseUser, type ApicbaseIdentity } from "./users";
 
 export type SessionMembership = { organizationId: string; organizationName: string; role: string };
 
@@ -141,13 +141,16 @@ export async function buildAuthConfig(): Promise<NextAuthConfig> {
       },
       // Built field by field: Auth.js hands this callback its session row, session token included.
       async session({ session, user }): Promise<Session> {
+        // Only a configured admin e-mail costs a look-up: is it bound to this Apicbase user?
+        const configured = user.email !== "" && adminEmails.has(user.email.toLowerCase());
+        const emailBound = configured && (await ownsEmail(db, user.email, user.apicbaseUserId));
         return {
           expires: new Date(session.expires).toISOString(),
           user: {
             id: user.id,
             name: user.name,
             email: user.email,
-            isAdmin: isPortalAdmin(user, adminEmails),
+            isAdmin: isPortalAdmin({ email: user.email, isAdmin: user.isAdmin, emailBound }, adminEmails),
             memberships: await membershipsOf(db, user.id),
           },
         };

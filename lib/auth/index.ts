@@ -2,7 +2,10 @@ import "server-only";
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
 import { cache } from "react";
+import { countSignInStart } from "@/lib/attempts/starts";
+import { clientAddress } from "@/lib/attempts/address";
 import { recordAudit } from "@/lib/audit";
+import { env } from "@/lib/env";
 import { getDb } from "@/lib/db";
 import { AUTH_PAGES, buildAuthConfig, loggedAuthErrors } from "./config";
 import { classifySignInFailure, type SignInFailure } from "./sign-in-failures";
@@ -15,10 +18,33 @@ const auth = cache(uncachedAuth);
 export { auth, signIn, signOut };
 export type { SessionMembership } from "./config";
 
-export function signInErrorPath(failure: SignInFailure, code?: string): string {
+export function signInErrorPath(failure: SignInFailure, code?: string, retryAfterSeconds?: number): string {
   const query = new URLSearchParams({ reason: failure });
   if (code) query.set("code", code);
+  if (retryAfterSeconds !== undefined) query.set("retry_after", String(retryAfterSeconds));
   return `${AUTH_PAGES.error}?${query}`;
+}
+
+const SIGN_IN_START = /^\/api\/auth\/signin\/[^/]+\/?$/;
+
+/**
+ * A sign-in started by posting to Auth.js's route directly (the portal's button goes through a server action that
+ * counts the same way): beyond the limit per address, 429 with Retry-After.
+ */
+async function refusedSignInStart(request: NextRequest): Promise<Response | null> {
+  if (request.method !== "POST" || !SIGN_IN_START.test(request.nextUrl.pathname)) return null;
+  const verdict = await countSignInStart(clientAddress(request.headers, { trustProxy: env().TRUST_PROXY === "1" }));
+  if (verdict.allowed) return null;
+  const location = new URL(signInErrorPath("too_many_attempts", undefined, verdict.retryAfterSeconds), request.nextUrl.origin);
+  return new Response(`Too many sign-in attempts from this address. Try again in ${verdict.retryAfterSeconds} seconds.`, {
+    status: 429,
+    headers: {
+      "Retry-After": String(verdict.retryAfterSeconds),
+      "Content-Type": "text/plain; charset=utf-8",
+      "Cache-Control": "no-store",
+      Link: `<${location.pathname}${location.search}>; rel="alternate"`,
+    },
+  });
 }
 
 const ERROR_DESTINATIONS = new Set<string>([AUTH_PAGES.signIn, AUTH_PAGES.error, "/api/auth/signin", "/api/auth/error"]);
@@ -60,5 +86,5 @@ async function withFailureReason(request: NextRequest, handler: (request: NextRe
 
 export const handlers = {
   GET: (request: NextRequest) => withFailureReason(request, authJsHandlers.GET),
-  POST: (request: NextRequest) => withFailureReason(request, authJsHandlers.POST),
+  POST: async (request: NextRequest) => (await refusedSignInStart(request)) ?? withFailureReason(request, authJsHandlers.POST),
 };

@@ -13,6 +13,7 @@ export const SIGN_IN_FAILURES = [
   "client_rejected",
   "missing_scope",
   "account_conflict",
+  "too_many_attempts",
   "refused",
   "unexpected",
 ] as const;
@@ -79,6 +80,13 @@ export const SIGN_IN_FAILURE_MESSAGES: Record<SignInFailure, SignInFailureMessag
     title: "You are signed in as someone else",
     explanation: "This browser is already signed in to the portal as another Apicbase user.",
     action: "Sign out first, then sign in with the other account.",
+  },
+  too_many_attempts: {
+    title: "Too many sign-in attempts",
+    explanation:
+      "Too many sign-ins were started from your network address within 10 minutes, so the portal pauses new " +
+      "ones for a while. This protects your account against automated attempts.",
+    action: "Wait until the time below, then sign in again.",
   },
   refused: {
     title: "Sign-in refused",

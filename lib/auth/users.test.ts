@@ -1,9 +1,10 @@
+import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MEMORY, openDatabase, type Database, type Db } from "@/lib/db/client";
-import { accounts, invitations, memberships, organizations, sessions, users } from "@/lib/db/schema";
+import { accounts, auditEvents, emailBindings, invitations, memberships, organizations, sessions, users } from "@/lib/db/schema";
 import { portalAdapter } from "./adapter";
-import { createApicbaseUser, syncApicbaseUser } from "./users";
+import { createApicbaseUser, ownsEmail, syncApicbaseUser } from "./users";
 
 let database: Database;
 let db: Db;
@@ -18,6 +19,8 @@ afterAll(() => database.close());
 beforeEach(async () => {
   await db.delete(organizations);
   await db.delete(users);
+  await db.delete(emailBindings);
+  await db.delete(auditEvents);
 });
 
 async function organization(name: string) {
@@ -71,6 +74,31 @@ describe("portal users keyed on the Apicbase user id", () => {
     const [firstNow] = await db.select().from(users).where(eq(users.id, first.user.id));
     expect(firstNow?.email).toBeNull();
     expect(second.user.email).toBe("shared@example.com");
+  });
+
+  it("binds an e-mail to the first Apicbase user who signs in with it; a later one with the address claims nothing", async () => {
+    const first = await createApicbaseUser(db, { apicbaseUserId: 1, email: "boss@example.com", name: "First" });
+    expect(first.contested).toBeUndefined();
+    expect(await ownsEmail(db, "BOSS@example.com", 1)).toBe(true);
+
+    const acme = await organization("Acme");
+    await db.insert(invitations).values({ organizationId: acme.id, email: "boss@example.com" });
+    const second = await createApicbaseUser(db, { apicbaseUserId: 2, email: "boss@example.com", name: "Second" });
+    expect(second.contested).toEqual({ boundApicbaseUserId: 1 });
+    expect(second.joinedOrganizationIds).toEqual([]);
+    expect(await membershipsOf(second.user.id)).toEqual([]);
+    // The invitation waits for an admin's confirmation; the binding stays with the first user.
+    expect(await db.select().from(invitations)).toHaveLength(1);
+    expect(await ownsEmail(db, "boss@example.com", 2)).toBe(false);
+    expect(await ownsEmail(db, "boss@example.com", 1)).toBe(true);
+    const [audit] = await db.select().from(auditEvents).where(eq(auditEvents.event, "email_binding_contested"));
+    expect(audit?.detail).toMatchObject({ email: "boss@example.com", boundApicbaseUserId: 1, apicbaseUserId: 2 });
+
+    // Signing in again changes nothing; the first user coming back with the address gets what it grants.
+    expect((await syncApicbaseUser(db, { apicbaseUserId: 2, email: "boss@example.com", name: "Second" }))?.contested).toEqual({ boundApicbaseUserId: 1 });
+    const back = await syncApicbaseUser(db, { apicbaseUserId: 1, email: "boss@example.com", name: "First" });
+    expect(back?.contested).toBeUndefined();
+    expect(await membershipsOf(first.user.id)).toEqual([acme.id]);
   });
 
   it("refuses an identity without a usable Apicbase user id", async () => {
@@ -138,5 +166,32 @@ describe("the portal's Auth.js adapter", () => {
     expect((await adapter.getSessionAndUser!("t".repeat(43)))?.user.id).toBe(user.id);
     await adapter.deleteSession!("t".repeat(43));
     expect(await db.select().from(sessions)).toEqual([]);
+  });
+
+  it("stores only the SHA-256 of a session token, and finds, extends and ends the session by its token", async () => {
+    const adapter = portalAdapter(db);
+    const { user } = await createApicbaseUser(db, { apicbaseUserId: 9, email: "h@example.com", name: "H" });
+    const token = "Ab-".repeat(14) + "x";
+    const hash = createHash("sha256").update(token, "utf8").digest("hex");
+    const created = await adapter.createSession!({ sessionToken: token, userId: user.id, expires: new Date(Date.now() + 60_000) });
+    // Auth.js puts what createSession returns into the cookie: the token, not the hash.
+    expect(created.sessionToken).toBe(token);
+    const stored = await db.select().from(sessions).where(eq(sessions.userId, user.id));
+    expect(stored.map((row) => row.sessionToken)).toEqual([hash]);
+    expect(JSON.stringify(stored)).not.toContain(token);
+
+    // Someone who read the table cannot use the hash as a cookie.
+    expect(await adapter.getSessionAndUser!(hash)).toBeNull();
+    const found = await adapter.getSessionAndUser!(token);
+    expect(found?.user.id).toBe(user.id);
+    expect(found?.session.sessionToken).toBe(token);
+
+    const later = new Date(Date.now() + 120_000);
+    const updated = await adapter.updateSession!({ sessionToken: token, expires: later });
+    expect(updated?.sessionToken).toBe(token);
+    expect((await db.select().from(sessions).where(eq(sessions.sessionToken, hash)))[0]?.expires).toEqual(later);
+
+    await adapter.deleteSession!(token);
+    expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { ApicbaseClient } from "@/lib/apicbase/client";
+import { codeVerifierAad } from "@/lib/crypto/associated-data";
 import { decryptSecret, encryptSecret, type Keyring } from "@/lib/crypto/secrets";
 import { authorizationLinks, connections, organizations, users, type Db, type LinkOutcome } from "@/lib/db";
 
@@ -22,7 +23,7 @@ export function newLinkToken(): string {
 export function isLinkToken(value: unknown): value is string {
   return typeof value === "string" && LINK_TOKEN.test(value);
 }
-const verifierAad = (linkId: string) => `authorization-link:${linkId}:code_verifier`;
+const verifierAad = codeVerifierAad;
 
 export async function createAuthorizationLink(
   db: Db,

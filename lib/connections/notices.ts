@@ -20,12 +20,14 @@ export const CONNECT_ERRORS = {
   not_allowed: "You can no longer act for this organization. Nothing was connected.",
   not_found: "This connection no longer exists.",
   application_unavailable: "That application is disabled or no longer registered. Choose another one. Nothing was connected.",
+  too_many_starts: "Too many connect attempts from this session: at most 30 in 10 minutes. Nothing was started: wait a few minutes, then try again.",
 } as const;
 export type ConnectErrorKey = keyof typeof CONNECT_ERRORS;
 
 export const CONNECT_NOTICES = {
   connected: (library: string) => `"${library}" is connected.`,
-  updated: (library: string) => `"${library}" was already connected to this organization: its connection was updated with the new approval instead of adding a second one.`,
+  // Also after a revoke: the library had a connection here (active or revoked), which now holds the new approval.
+  updated: (library: string) => `"${library}" is connected again under its existing connection of this organization (same id and history): the new approval replaced its tokens instead of adding a second connection.`,
   imported: (library: string) => `"${library}" is connected with the imported tokens. The portal refreshes them from now on: the pair you pasted stops working at the first refresh.`,
   reauthorized: (library: string) => `"${library}" is re-authorized: the connection keeps its id and history, with new tokens.`,
 } as const;

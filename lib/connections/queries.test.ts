@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MEMORY, openDatabase, type Database } from "@/lib/db/client";
-import { applications, auditEvents, connections, organizations, type ConnectionStatus } from "@/lib/db/schema";
+import { apiKeys, applications, auditEvents, connections, organizations, type ConnectionStatus } from "@/lib/db/schema";
 import { queryAttentionOverview, queryConnectionDetail, queryConnectionHistory, queryConnectionList, queryStatusCountsByOrganization } from "./queries";
 import { DISPLAY_STATUSES, displayStatus } from "./status";
 import { CONNECTIONS_PAGE_SIZE, parseConnectionFilters, type ConnectionFilters } from "./view";
@@ -15,7 +15,14 @@ const orgA = randomUUID();
 const orgB = randomUUID();
 const appId = randomUUID();
 
-type Seeded = { id: string; libraryId: number; libraryName: string; status: ConnectionStatus; accessTokenExpiresAt: Date | null };
+type Seeded = {
+  id: string;
+  libraryId: number;
+  libraryName: string;
+  status: ConnectionStatus;
+  accessTokenExpiresAt: Date | null;
+  backgroundRefreshFailures: number;
+};
 const seeded: Seeded[] = [];
 
 const filters = (overrides: Partial<ConnectionFilters> = {}): ConnectionFilters => ({ q: "", status: null, page: 1, ...overrides });
@@ -29,7 +36,8 @@ beforeAll(async () => {
   ]);
   await db.insert(applications).values({ id: appId, name: "Partner app", clientId: "partner-app", source: "environment" });
   // Every display state, at its boundaries: expiring soon within 24 h, expired at or before now.
-  const shapes: [ConnectionStatus, Date | null][] = [
+  // A failed refresh counts as "refresh failing" only once the background engine's retries fail.
+  const shapes: [ConnectionStatus, Date | null, number?][] = [
     ["active", hours(24 * 6)],
     ["active", hours(24.01)],
     ["active", hours(24)],
@@ -37,20 +45,23 @@ beforeAll(async () => {
     ["active", hours(0)],
     ["active", hours(-5)],
     ["active", null],
-    ["refresh_failing", hours(10)],
+    ["refresh_failing", hours(10), 2],
+    ["refresh_failing", hours(24 * 6), 0],
+    ["refresh_failing", hours(-2), 0],
     ["needs_reauthorization", hours(-1)],
     ["revoking", null],
     ["revoked", null],
   ];
   const names = ["Bistro Nord", "café zuid", "Brasserie Oost", "Trattoria West", "100% Vegan", "Snack_bar", "ALPHA"];
   for (let i = 0; i < 60; i++) {
-    const [status, expires] = shapes[i % shapes.length]!;
+    const [status, expires, backgroundFailures] = shapes[i % shapes.length]!;
     const row: Seeded = {
       id: randomUUID(),
       libraryId: 1000 + i,
       libraryName: `${names[i % names.length]} ${String(i).padStart(2, "0")}`,
       status,
       accessTokenExpiresAt: expires,
+      backgroundRefreshFailures: backgroundFailures ?? 0,
     };
     seeded.push(row);
     await db.insert(connections).values({
@@ -212,6 +223,36 @@ describe("queryConnectionDetail and queryConnectionHistory", () => {
     const second = await queryConnectionHistory(db, orgA, target.id, 2);
     expect(second.events.map((event) => event.detail)).toEqual([{ n: 4 }, { n: 3 }, { n: 2 }, { n: 1 }, { n: 0 }]);
     expect((await queryConnectionHistory(db, orgB, target.id, 1)).total).toBe(0);
+  });
+
+  it("counts token hand-outs per API key instead of burying the state changes, and lists them when asked", async () => {
+    const target = seeded[2]!;
+    const { db } = database;
+    const keyId = randomUUID();
+    await db.insert(apiKeys).values({ id: keyId, organizationId: orgA, name: "billing-sync", prefix: "apb_bill", secretHash: "x".repeat(64) });
+    await db.insert(auditEvents).values({ occurredAt: hours(-2), actorLabel: "system:refresher", organizationId: orgA, connectionId: target.id, event: "connection_refreshed", outcome: "success" });
+    await db.insert(auditEvents).values(
+      Array.from({ length: 40 }, (_, i) => ({
+        occurredAt: new Date(hours(-1).getTime() + i * 60_000),
+        actorLabel: "api-key:apb_bill",
+        organizationId: orgA,
+        connectionId: target.id,
+        event: "access_token_issued",
+        outcome: "success" as const,
+        detail: { apiKeyId: keyId },
+      })),
+    );
+    // About the organization, not this connection: never in its History.
+    await db.insert(auditEvents).values({ actorLabel: "partner@sandbox.test", organizationId: orgA, connectionId: target.id, event: "api_key_created", outcome: "success" });
+
+    const history = await queryConnectionHistory(db, orgA, target.id, 1);
+    expect(history.events.map((event) => event.event)).toEqual(["connection_refreshed"]);
+    expect(history.handouts).toEqual([
+      { keyName: "billing-sync", actor: "api-key:apb_bill", count: 40, first: hours(-1).toISOString(), last: new Date(hours(-1).getTime() + 39 * 60_000).toISOString() },
+    ]);
+    const all = await queryConnectionHistory(db, orgA, target.id, 1, true);
+    expect(all).toMatchObject({ showHandouts: true, total: 41, pageCount: 3 });
+    expect(all.events[0]?.event).toBe("access_token_issued");
   });
 });
 

@@ -1,7 +1,8 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbExecutor } from "@/lib/db/client";
-import { applications, auditEvents, connections, organizations, users } from "@/lib/db/schema";
+import { apiKeys, applications, auditEvents, connections, organizations, users } from "@/lib/db/schema";
+import { CONNECTION_EVENTS, HANDOUT_EVENT } from "@/lib/messages/history";
 import { DISPLAY_STATUSES, EXPIRING_SOON_MS, type DisplayStatus } from "./status";
 import {
   CONNECTIONS_PAGE_SIZE,
@@ -23,16 +24,26 @@ import {
 
 const c = connections;
 
-/** The derived display states as conditions on the stored status and the access token's expiry. */
+/**
+ * The background engine's retries are failing (deriveConnectionState's "refresh_failing"). A refresh a person or the
+ * token API asked for that failed once leaves the connection shown by its token's expiry.
+ */
+const engineFailing = () => and(eq(c.status, "refresh_failing"), gt(c.backgroundRefreshFailures, 0))!;
+/** Shown by the access token's expiry: active, or failing only by refreshes someone asked for. */
+const shownByExpiry = () => or(eq(c.status, "active"), and(eq(c.status, "refresh_failing"), eq(c.backgroundRefreshFailures, 0)))!;
+
+/** The derived display states (lib/connections/status.ts) as conditions on the stored facts. */
 export function statusCondition(status: DisplayStatus, now: Date): SQL {
   const soon = new Date(now.getTime() + EXPIRING_SOON_MS);
   switch (status) {
     case "active":
-      return and(eq(c.status, "active"), gt(c.accessTokenExpiresAt, soon))!;
+      return and(shownByExpiry(), gt(c.accessTokenExpiresAt, soon))!;
     case "expiring_soon":
-      return and(eq(c.status, "active"), gt(c.accessTokenExpiresAt, now), lte(c.accessTokenExpiresAt, soon))!;
+      return and(shownByExpiry(), gt(c.accessTokenExpiresAt, now), lte(c.accessTokenExpiresAt, soon))!;
     case "expired_refreshable":
-      return and(eq(c.status, "active"), or(isNull(c.accessTokenExpiresAt), lte(c.accessTokenExpiresAt, now)))!;
+      return and(shownByExpiry(), or(isNull(c.accessTokenExpiresAt), lte(c.accessTokenExpiresAt, now)))!;
+    case "refresh_failing":
+      return engineFailing();
     default:
       return eq(c.status, status);
   }
@@ -67,20 +78,29 @@ const safeColumns = {
   scopes: c.scopes,
   accessTokenExpiresAt: c.accessTokenExpiresAt,
   lastRefreshedAt: c.lastRefreshedAt,
+  nextRefreshAt: c.nextRefreshAt,
+  refreshPausedUntil: applications.refreshPausedUntil,
   lastRefreshError: c.lastRefreshError,
+  lastRefreshFailedAt: c.lastRefreshFailedAt,
   refreshFailureCount: c.refreshFailureCount,
+  backgroundRefreshFailures: c.backgroundRefreshFailures,
   lastVerifiedAt: c.lastVerifiedAt,
+  // The token version itself stays on the server; only whether the verification examined the current one leaves.
+  verificationCurrent: sql<boolean>`coalesce(${c.lastVerifiedTokenVersion} = ${c.tokenVersion}, false)`.mapWith(Boolean),
   lastVerification: c.lastVerification,
   observedLibraryId: c.observedLibraryId,
   createdAt: c.createdAt,
   updatedAt: c.updatedAt,
 };
 
-type SafeRow = {
-  [K in keyof typeof safeColumns]: (typeof safeColumns)[K]["_"]["notNull"] extends true
-    ? (typeof safeColumns)[K]["_"]["data"]
-    : (typeof safeColumns)[K]["_"]["data"] | null;
-};
+type Column<T> = T extends SQL<infer Data>
+  ? Data
+  : T extends { _: { notNull: infer NotNull; data: infer Data } }
+    ? NotNull extends true
+      ? Data
+      : Data | null
+    : never;
+type SafeRow = { [K in keyof typeof safeColumns]: Column<(typeof safeColumns)[K]> };
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
@@ -99,9 +119,14 @@ function toView(row: SafeRow): ConnectionView {
     scopes: row.scopes,
     accessTokenExpiresAt: iso(row.accessTokenExpiresAt),
     lastRefreshedAt: iso(row.lastRefreshedAt),
+    nextRefreshAt: iso(row.nextRefreshAt),
+    refreshPausedUntil: iso(row.refreshPausedUntil),
     lastRefreshError: row.lastRefreshError,
+    lastRefreshFailedAt: iso(row.lastRefreshFailedAt),
     refreshFailureCount: row.refreshFailureCount,
+    backgroundRefreshFailures: row.backgroundRefreshFailures,
     lastVerifiedAt: iso(row.lastVerifiedAt),
+    verificationCurrent: Boolean(row.verificationCurrent),
     lastVerification: verification
       ? {
           active: verification.active,
@@ -254,21 +279,47 @@ export async function queryConnectionDetail(
   };
 }
 
+/** How many keys' hand-outs History counts; beyond that the keys that fetched least recently are left out. */
+const HANDOUT_GROUPS = 10;
+
 /**
- * A connection's audit events, newest first. Only those filed under its organization: a refused attempt by someone
- * of another organization is an admin's business, not this partner's.
+ * A connection's audit events, newest first. Only those filed under its organization (a refused attempt by someone
+ * of another organization is an admin's business, not this partner's) and only events about a connection. Token
+ * hand-outs, one per backend call, would bury the state changes: they are counted per API key, and listed one by
+ * one only with `showHandouts`.
  */
 export async function queryConnectionHistory(
   db: DbExecutor,
   organizationId: string,
   connectionId: string,
   requestedPage: number,
+  showHandouts = false,
 ): Promise<ConnectionHistoryView> {
-  const where = and(
+  const about = and(
     eq(auditEvents.connectionId, connectionId),
     eq(auditEvents.organizationId, organizationId),
     isNotNull(auditEvents.organizationId),
   );
+  const where = and(
+    about,
+    inArray(auditEvents.event, showHandouts ? [...CONNECTION_EVENTS] : CONNECTION_EVENTS.filter((event) => event !== HANDOUT_EVENT)),
+  );
+  const apiKeyId = sql<string | null>`${auditEvents.detail} ->> 'apiKeyId'`;
+  const handouts = await db
+    .select({
+      apiKeyId,
+      actor: sql<string>`min(${auditEvents.actorLabel})`,
+      keyName: sql<string | null>`min(${apiKeys.name})`,
+      count: sql<number>`count(*)::int`,
+      first: sql<Date>`min(${auditEvents.occurredAt})`.mapWith(auditEvents.occurredAt),
+      last: sql<Date>`max(${auditEvents.occurredAt})`.mapWith(auditEvents.occurredAt),
+    })
+    .from(auditEvents)
+    .leftJoin(apiKeys, sql`${apiKeys.id}::text = ${auditEvents.detail} ->> 'apiKeyId'`)
+    .where(and(about, eq(auditEvents.event, HANDOUT_EVENT)))
+    .groupBy(sql`1`)
+    .orderBy(desc(sql`max(${auditEvents.occurredAt})`))
+    .limit(HANDOUT_GROUPS);
   const [counted] = await db.select({ n: count() }).from(auditEvents).where(where);
   const total = counted?.n ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / HISTORY_PAGE_SIZE));
@@ -292,6 +343,14 @@ export async function queryConnectionHistory(
           .limit(HISTORY_PAGE_SIZE)
           .offset((page - 1) * HISTORY_PAGE_SIZE);
   return {
+    showHandouts,
+    handouts: handouts.map((group) => ({
+      keyName: group.keyName,
+      actor: group.actor,
+      count: group.count,
+      first: group.first.toISOString(),
+      last: group.last.toISOString(),
+    })),
     events: rows.map((row) => ({ ...row, occurredAt: row.occurredAt.toISOString() })),
     total,
     page,
@@ -307,7 +366,8 @@ export async function queryConnectionHistory(
 function displayStatusSql(now: Date): SQL<DisplayStatus> {
   const soon = new Date(now.getTime() + EXPIRING_SOON_MS);
   return sql<DisplayStatus>`case
-    when ${c.status} <> 'active' then ${c.status}
+    when ${c.status} = 'refresh_failing' and ${c.backgroundRefreshFailures} > 0 then 'refresh_failing'
+    when ${c.status} not in ('active', 'refresh_failing') then ${c.status}
     when ${c.accessTokenExpiresAt} is null or ${c.accessTokenExpiresAt} <= ${now} then 'expired_refreshable'
     when ${c.accessTokenExpiresAt} <= ${soon} then 'expiring_soon'
     else 'active' end`;

@@ -41,11 +41,15 @@ export function connectionListQuery(organizationId: string | null, filters: Conn
   });
 }
 
-export function connectionDetailQuery(connectionId: string, historyPage: number) {
+export function connectionDetailQuery(connectionId: string, historyPage: number, showHandouts = false) {
+  const handouts = showHandouts ? "&handouts=1" : "";
   return queryOptions({
-    queryKey: queryKeys.connections.detail(connectionId, historyPage),
+    queryKey: queryKeys.connections.detail(connectionId, historyPage, showHandouts),
     queryFn: ({ signal }) =>
-      getJson<ConnectionDetailResponse>(`/api/portal/connections/${encodeURIComponent(connectionId)}?history=${historyPage}`, signal),
+      getJson<ConnectionDetailResponse>(
+        `/api/portal/connections/${encodeURIComponent(connectionId)}?history=${historyPage}${handouts}`,
+        signal,
+      ),
     refetchInterval: CONNECTIONS_REFETCH_MS,
     placeholderData: keepPreviousData,
   });

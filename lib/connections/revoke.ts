@@ -1,5 +1,5 @@
 /**
- * Revoking a connection (an admin's "Revoke", a partner's "Disconnect"), in two steps that survive a crash between
+ * Revoking a connection ("Revoke", for admins and partners alike), in two steps that survive a crash between
  * them. First the row is marked `revoking` with who and why, and its token version moves on, so the refresher, the
  * token API and a refresh already in flight can no longer use or overwrite its tokens. Then the grant is revoked at
  * Apicbase where it offers revocation, and the tokens are deleted; the row stays as `revoked`. A row left in
@@ -10,6 +10,7 @@ import { z } from "zod";
 import { ApicbaseError } from "@/lib/apicbase/errors";
 import { recordAudit } from "@/lib/audit";
 import { connections, type Connection } from "@/lib/db/schema";
+import { enqueueConnectionEvent } from "@/lib/notifications/events";
 import type { ConnectionContext, Failure } from "./service";
 import { openTokens, type TokenPair } from "./tokens";
 
@@ -72,7 +73,7 @@ export async function disconnectConnection(
   const [current] = await ctx.db.select().from(connections).where(scoped);
   if (!current) return notFound;
   if (current.status === "revoked") {
-    return { ok: false, reason: "not_refreshable", message: `"${current.libraryName}" is already disconnected; it holds no tokens.` };
+    return { ok: false, reason: "not_refreshable", message: `"${current.libraryName}" is already revoked; it holds no tokens.` };
   }
   return finishRevocation(ctx, current, { resumed: true });
 }
@@ -147,11 +148,12 @@ export async function finishRevocation(ctx: ConnectionContext, row: Connection, 
       apicbaseError,
       detail: { revocation, reason: row.revokeReason, ...(options.resumed ? { resumed: true } : {}) },
     });
+    await enqueueConnectionEvent(tx, { type: "connection.revoked", connectionId: row.id, now, reason: row.revokeReason, apicbaseError });
     return true;
   });
   if (!finished) {
     // Someone else (another process's sweep) finished it meanwhile.
-    return { ok: true, revocation, message: `"${row.libraryName}" is disconnected: its tokens are deleted.` };
+    return { ok: true, revocation, message: `"${row.libraryName}" is revoked: its tokens are deleted.` };
   }
   return { ok: true, revocation, message: disconnectedMessage(row.libraryName, revocation) };
 }
@@ -173,20 +175,20 @@ async function keepRevoking(ctx: ConnectionContext, row: Connection, code: strin
   return {
     ok: true,
     revocation: "pending",
-    message: `"${row.libraryName}" is being disconnected: nothing uses its tokens any more, but Apicbase did not accept the revocation yet (${code}). The portal tries again every few minutes and deletes the tokens once Apicbase confirms, or after a day at the latest.`,
+    message: `"${row.libraryName}" is being revoked: nothing uses its tokens any more, but Apicbase did not accept the revocation yet (${code}). The portal tries again every few minutes and deletes the tokens once Apicbase confirms, or after a day at the latest.`,
   };
 }
 
 export function disconnectedMessage(libraryName: string, revocation: Revocation): string {
   switch (revocation) {
     case "revoked":
-      return `"${libraryName}" is disconnected: Apicbase revoked the grant and the portal deleted its tokens.`;
+      return `"${libraryName}" is revoked: Apicbase revoked the grant and the portal deleted its tokens.`;
     case "unsupported":
-      return `"${libraryName}" is disconnected on the portal's side and its tokens are deleted. This Apicbase offers no revocation endpoint (it answered 404 or 405), so the grant may still be live there. ${OWNER_REMOVES_APP}`;
+      return `"${libraryName}" is revoked on the portal's side and its tokens are deleted. This Apicbase offers no revocation endpoint (it answered 404 or 405), so the grant may still be live there. ${OWNER_REMOVES_APP}`;
     case "failed":
-      return `"${libraryName}" is disconnected on the portal's side and its tokens are deleted, but Apicbase did not revoke the grant. ${OWNER_REMOVES_APP}`;
+      return `"${libraryName}" is revoked on the portal's side and its tokens are deleted, but Apicbase did not revoke the grant. ${OWNER_REMOVES_APP}`;
     case "pending":
-      return `"${libraryName}" is being disconnected.`;
+      return `"${libraryName}" is being revoked.`;
   }
 }
 

@@ -5,8 +5,9 @@ import { ApicbaseError } from "@/lib/apicbase/errors";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import type { Keyring } from "@/lib/crypto/secrets";
 import type { Db, DbExecutor } from "@/lib/db/client";
-import { connections } from "@/lib/db/schema";
+import { connections, type ConnectionStatus } from "@/lib/db/schema";
 import { planNextRefresh } from "@/lib/lifecycle/schedule";
+import { enqueueConnectionEvent } from "@/lib/notifications/events";
 import { apicbaseErrorMessage } from "./messages";
 import { openTokens, sealTokens } from "./tokens";
 
@@ -46,6 +47,8 @@ function freshTokenColumns(ctx: ConnectionContext, connectionId: string, tokens:
     refreshFailureCount: 0,
     refreshFailureDays: 0,
     refreshFailureCountedAt: null,
+    lastRefreshFailedAt: null,
+    backgroundRefreshFailures: 0,
     nextRefreshAt: planNextRefresh(tokens.expiresAt, ctx.now()),
     leaseOwner: null,
     leaseExpiresAt: null,
@@ -60,11 +63,21 @@ function freshTokenColumns(ctx: ConnectionContext, connectionId: string, tokens:
 
 const replacedColumns = {
   id: connections.id,
+  status: connections.status,
   applicationId: connections.applicationId,
   accessTokenCiphertext: connections.accessTokenCiphertext,
   refreshTokenCiphertext: connections.refreshTokenCiphertext,
 };
 type ReplacedPair = { id: string; applicationId: string; accessTokenCiphertext: string | null; refreshTokenCiphertext: string | null };
+
+/** A new approval for a connection: re-authorized, and recovered when it was broken. */
+async function enqueueReauthorized(tx: DbExecutor, ctx: ConnectionContext, connectionId: string, previousStatus: ConnectionStatus) {
+  const now = ctx.now();
+  await enqueueConnectionEvent(tx, { type: "connection.reauthorized", connectionId, now, reason: "The library's user approved again: the connection has new tokens." });
+  if (previousStatus === "needs_reauthorization" || previousStatus === "refresh_failing") {
+    await enqueueConnectionEvent(tx, { type: "connection.recovered", connectionId, now, reason: "Re-authorized: the connection works again." });
+  }
+}
 
 /** Best effort: the new pair is stored already, and a replaced grant Apicbase no longer knows is fine too. */
 async function revokeReplacedPair(ctx: ConnectionContext, replaced: ReplacedPair, stored: TokenSet): Promise<void> {
@@ -198,6 +211,7 @@ export async function completeAuthorization(
         .set({ ...freshTokenColumns(ctx, existing.id, tokens), ...approver(library), applicationId, libraryName: library.name, tokenVersion: sql`${connections.tokenVersion} + 1`, lastRefreshedAt: null })
         .where(and(eq(connections.id, existing.id), eq(connections.organizationId, organizationId)));
       await recordAudit(tx, { actor: ctx.actor, event: "connection_reauthorized", outcome: "success", organizationId, connectionId: existing.id, detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes, ...via } });
+      await enqueueReauthorized(tx, ctx, existing.id, existing.status);
       return { ok: true, outcome: "reauthorized", connectionId: existing.id, libraryId: library.id, libraryName: library.name, approvedBy: library.user.email };
     }
 
@@ -213,6 +227,7 @@ export async function completeAuthorization(
         .set({ ...freshTokenColumns(ctx, existing.id, tokens), ...approver(library), applicationId, libraryName: library.name, tokenVersion: sql`${connections.tokenVersion} + 1`, lastRefreshedAt: null })
         .where(and(eq(connections.id, existing.id), eq(connections.organizationId, organizationId)));
       await recordAudit(tx, { actor: ctx.actor, event: "connection_updated", outcome: "success", organizationId, connectionId: existing.id, detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes, ...via } });
+      await enqueueReauthorized(tx, ctx, existing.id, existing.status);
       return { ok: true, outcome: "updated", connectionId: existing.id, libraryId: library.id, libraryName: library.name, approvedBy: library.user.email };
     }
 
@@ -229,6 +244,7 @@ export async function completeAuthorization(
       createdByUserId: "id" in ctx.actor ? ctx.actor.id : null,
     });
     await recordAudit(tx, { actor: ctx.actor, event: args.via === "token_import" ? "connection_imported" : "connection_connected", outcome: "success", organizationId, connectionId: id, detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes, ...via } });
+    await enqueueConnectionEvent(tx, { type: "connection.created", connectionId: id, now: ctx.now(), reason: args.via === "token_import" ? "Imported from tokens generated in Apicbase." : "Approved at Apicbase." });
     return { ok: true, outcome: "connected", connectionId: id, libraryId: library.id, libraryName: library.name, approvedBy: library.user.email };
   });
 
@@ -260,6 +276,8 @@ export type VerifyResult =
       serverExpiresAt: Date | null;
       portalExpiresAt: Date | null;
       activeLibrary: { id: number; name: string } | null;
+      /** The token reaches another library than the connected one. */
+      drift: boolean;
       message: string;
     }
   | Failure;
@@ -269,7 +287,7 @@ export async function verifyConnection(ctx: ConnectionContext, args: { organizat
   const row = await loadForUpdate(ctx.db, args.organizationId, args.connectionId);
   if (!row) return notFound;
   if (row.status === "revoking" || row.status === "revoked") {
-    return { ok: false, reason: "not_refreshable", message: "This connection was disconnected; re-authorize it to use it again." };
+    return { ok: false, reason: "not_refreshable", message: "This connection was revoked; re-authorize it to use it again." };
   }
   const pair = openTokens(ctx.keyring, row);
   if (!pair) return { ok: false, reason: "not_refreshable", message: "This connection holds no tokens; re-authorize it." };
@@ -297,6 +315,7 @@ export async function verifyConnection(ctx: ConnectionContext, args: { organizat
         .update(connections)
         .set({
           lastVerifiedAt: now,
+          lastVerifiedTokenVersion: row.tokenVersion,
           lastVerification: {
             active: info.active,
             scope: info.active && info.scopes ? info.scopes.join(" ") : null,
@@ -315,8 +334,17 @@ export async function verifyConnection(ctx: ConnectionContext, args: { organizat
         organizationId: row.organizationId,
         connectionId: row.id,
         apicbaseError: info.active ? null : "inactive_token",
-        detail: { active: info.active, ...(activeLibrary ? { activeLibraryId: activeLibrary.id } : {}) },
+        detail: {
+          active: info.active,
+          ...(activeLibrary ? { activeLibraryId: activeLibrary.id, drift: activeLibrary.id !== row.libraryId } : {}),
+        },
       });
+      if (revoked) {
+        await enqueueConnectionEvent(tx, { type: "connection.needs_reauthorization", connectionId: row.id, now, reason: message, apicbaseError: "inactive_token" });
+      }
+      if (activeLibrary && activeLibrary.id !== row.libraryId && row.observedLibraryId !== activeLibrary.id) {
+        await enqueueConnectionEvent(tx, { type: "connection.library_drift", connectionId: row.id, now, reason: message });
+      }
     });
     return {
       ok: true,
@@ -325,6 +353,7 @@ export async function verifyConnection(ctx: ConnectionContext, args: { organizat
       serverExpiresAt: info.active ? (info.expiresAt ?? null) : null,
       portalExpiresAt: row.accessTokenExpiresAt,
       activeLibrary,
+      drift: activeLibrary !== null && activeLibrary.id !== row.libraryId,
       message,
     };
   } catch (error) {

@@ -1,7 +1,8 @@
+import { clientSecretAad, connectionTokenAad } from "@/lib/crypto/associated-data";
 import { decryptSecret, encryptSecret, type Keyring } from "@/lib/crypto/secrets";
 
 /** Associated data binds each ciphertext to its row and column: copied elsewhere, it does not decrypt. */
-const aad = (connectionId: string, kind: "access_token" | "refresh_token") => `connection:${connectionId}:${kind}`;
+const aad = connectionTokenAad;
 
 export type TokenPair = { accessToken: string; refreshToken: string };
 
@@ -28,7 +29,7 @@ export function openAccessToken(keyring: Keyring, row: { id: string; accessToken
   return row.accessTokenCiphertext ? decryptSecret(keyring, row.accessTokenCiphertext, aad(row.id, "access_token")) : null;
 }
 
-const secretAad = (applicationId: string) => `application:${applicationId}:client_secret`;
+const secretAad = clientSecretAad;
 
 export function sealClientSecret(keyring: Keyring, applicationId: string, secret: string): string {
   return encryptSecret(keyring, secret, secretAad(applicationId));

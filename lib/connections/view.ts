@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ConnectionStatus } from "@/lib/db/schema";
-import { DISPLAY_STATUSES, type DisplayStatus } from "./status";
+import { DISPLAY_STATUSES, type ConnectionFacts, type DisplayStatus } from "./status";
 
 /**
  * What the browser receives about connections: JSON-safe (times as ISO strings), shared by the pages' server
@@ -24,9 +24,20 @@ export type ConnectionView = {
   scopes: string[];
   accessTokenExpiresAt: string | null;
   lastRefreshedAt: string | null;
+  /**
+   * The lifecycle engine's schedule: when the background refresher takes this connection up next (null when none is
+   * planned: not refreshable, or not planned yet). `refreshPausedUntil`: its application's refreshes wait until then.
+   */
+  nextRefreshAt: string | null;
+  refreshPausedUntil: string | null;
   lastRefreshError: string | null;
+  lastRefreshFailedAt: string | null;
   refreshFailureCount: number;
+  /** Failed retries of the background engine since the last success: "Refresh failing" only when above 0. */
+  backgroundRefreshFailures: number;
   lastVerifiedAt: string | null;
+  /** Whether the last verification examined the tokens the connection holds now. */
+  verificationCurrent: boolean;
   lastVerification: {
     active: boolean;
     scopes: string[] | null;
@@ -38,6 +49,27 @@ export type ConnectionView = {
   createdAt: string;
   updatedAt: string;
 };
+
+const date = (value: string | null) => (value ? new Date(value) : null);
+
+/** The facts lib/connections/status.ts derives the displayed state from. */
+export function viewFacts(view: ConnectionView): ConnectionFacts {
+  return {
+    status: view.status,
+    libraryId: view.libraryId,
+    accessTokenExpiresAt: date(view.accessTokenExpiresAt),
+    lastRefreshedAt: date(view.lastRefreshedAt),
+    lastRefreshError: view.lastRefreshError,
+    lastRefreshFailedAt: date(view.lastRefreshFailedAt),
+    refreshFailureCount: view.refreshFailureCount,
+    backgroundRefreshFailures: view.backgroundRefreshFailures,
+    nextRefreshAt: date(view.nextRefreshAt),
+    lastVerifiedAt: date(view.lastVerifiedAt),
+    lastVerification: view.lastVerification,
+    verificationCurrent: view.verificationCurrent,
+    observedLibrary: view.drift ? { id: view.drift.libraryId, name: view.drift.libraryName } : null,
+  };
+}
 
 export type ConnectionDetailView = ConnectionView & {
   createdBy: string | null;
@@ -73,7 +105,20 @@ export type HistoryEventView = {
   detail: Record<string, unknown> | null;
 };
 
+/** The token hand-outs to one API key, counted instead of listed. */
+export type HandoutGroupView = {
+  /** The key's name, when the key still exists. */
+  keyName: string | null;
+  actor: string;
+  count: number;
+  first: string;
+  last: string;
+};
+
 export type ConnectionHistoryView = {
+  /** Whether each token hand-out is listed among the events (otherwise they are only counted in `handouts`). */
+  showHandouts: boolean;
+  handouts: HandoutGroupView[];
   events: HistoryEventView[];
   total: number;
   page: number;
@@ -124,6 +169,12 @@ export function parseConnectionFilters(params: Record<string, Param> | URLSearch
 
 export function parseHistoryPage(value: Param | null): number {
   return pageNumber.parse(first(value ?? undefined) ?? 1);
+}
+
+/** `?handouts=1`: History lists each token hand-out too. */
+export function parseShowHandouts(value: Param | null): boolean {
+  const raw = first(value ?? undefined);
+  return raw === "1" || raw === "true";
 }
 
 /** Whether any filter narrows the list (as opposed to the page number). */

@@ -2,7 +2,8 @@ import "server-only";
 import { and, asc, eq, inArray, ne } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit";
 import { adminEmailsFromEnv, parseAdminEmails } from "@/lib/auth/admins";
-import { getDb, users } from "@/lib/db";
+import { ownsEmail } from "@/lib/auth/users";
+import { emailBindings, getDb, users } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { Admin, PortalUser } from "./session";
 
@@ -32,8 +33,13 @@ export async function listAdmins(_admin: Admin): Promise<AdminView[]> {
   const { db } = await getDb();
   const [promoted, known] = await Promise.all([
     promotedAdmins(),
+    // Only the user each configured e-mail is bound to is that admin.
     configured.size > 0
-      ? db.select({ email: users.email, name: users.name }).from(users).where(inArray(users.email, [...configured]))
+      ? db
+          .select({ email: users.email, name: users.name })
+          .from(users)
+          .innerJoin(emailBindings, and(eq(emailBindings.email, users.email), eq(emailBindings.apicbaseUserId, users.apicbaseUserId)))
+          .where(inArray(users.email, [...configured]))
       : [],
   ]);
   const views: AdminView[] = [...configured].sort().map((email) => ({
@@ -60,12 +66,16 @@ export type PromoteOutcome = "promoted" | "already_admin" | "unknown_user";
 
 /** Makes a portal user (someone who signed in at least once) an admin. */
 export async function promoteAdmin(admin: Admin, email: string): Promise<PromoteOutcome> {
-  if (adminEmailsFromEnv(env()).has(email)) return "already_admin";
+  const configured = adminEmailsFromEnv(env()).has(email);
   const { db } = await getDb();
   return db.transaction(async (tx) => {
-    const [user] = await tx.select({ id: users.id, isAdmin: users.isAdmin }).from(users).where(eq(users.email, email));
+    const [user] = await tx
+      .select({ id: users.id, isAdmin: users.isAdmin, apicbaseUserId: users.apicbaseUserId })
+      .from(users)
+      .where(eq(users.email, email));
     if (!user) return "unknown_user";
-    if (user.isAdmin) return "already_admin";
+    // A configured e-mail makes its bound user an admin; whoever else carries it now can still be promoted by name.
+    if (user.isAdmin || (configured && (await ownsEmail(tx, email, user.apicbaseUserId)))) return "already_admin";
     await tx.update(users).set({ isAdmin: true }).where(eq(users.id, user.id));
     await recordAudit(tx, { actor: { id: admin.id, email: admin.email }, event: "admin_promoted", outcome: "success", detail: { userId: user.id, email } });
     return "promoted";

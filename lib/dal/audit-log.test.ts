@@ -108,9 +108,9 @@ beforeAll(async () => {
   const sessionTokens = ["otto-session-token-aaaaaaaaaaaa", "piet-session-token-bbbbbbbbbbbb", "piet-second-session-cccccccccc"];
   for (const token of sessionTokens) secrets.add(token);
   await db.insert(sessions).values([
-    { sessionToken: sessionTokens[0]!, userId: otto.id, expires },
-    { sessionToken: sessionTokens[1]!, userId: piet.id, expires },
-    { sessionToken: sessionTokens[2]!, userId: piet.id, expires },
+    { sessionToken: sessionIdOf(sessionTokens[0]!), userId: otto.id, expires },
+    { sessionToken: sessionIdOf(sessionTokens[1]!), userId: piet.id, expires },
+    { sessionToken: sessionIdOf(sessionTokens[2]!), userId: piet.id, expires },
   ]);
   await removeMember(admin, other.id, otto.id);
   await endSession(admin, sessionIdOf(sessionTokens[1]!));

@@ -51,13 +51,14 @@ export async function getConnectionWithHistory(
   connectionId: string,
   historyPage: number,
   now = new Date(),
+  showHandouts = false,
 ): Promise<ConnectionDetailResponse | null> {
   const organizationId = await connectionOwner(user, connectionId);
   if (!organizationId) return null;
   const { db } = await getDb();
   const [connection, history] = await Promise.all([
     queryConnectionDetail(db, organizationId, connectionId),
-    queryConnectionHistory(db, organizationId, connectionId, historyPage),
+    queryConnectionHistory(db, organizationId, connectionId, historyPage, showHandouts),
   ]);
   if (!connection) return null;
   return { connection, history, generatedAt: now.toISOString() };

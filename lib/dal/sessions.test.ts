@@ -20,12 +20,13 @@ beforeAll(async () => {
   const { user } = await createApicbaseUser(db, { apicbaseUserId: 1, email: "admin@sandbox.test", name: "Ada Admin" });
   admin = { id: user.id, name: user.name, email: user.email, isAdmin: true, memberships: [] } as unknown as Admin;
   nora = (await createApicbaseUser(db, { apicbaseUserId: 3, email: "nora@sandbox.test", name: "Nora Nord" })).user;
+  // As lib/auth/adapter.ts stores them: under the hash of the cookie's token.
   await db.insert(sessions).values([
-    { sessionToken: "admin-token", userId: admin.id, expires: hours(8), createdAt: hours(-1) },
+    { sessionToken: sessionIdOf("admin-token"), userId: admin.id, expires: hours(8), createdAt: hours(-1) },
     // Last extended two hours ago (8 h idle limit, 6 h left).
-    { sessionToken: "nora-laptop-token", userId: nora.id, expires: hours(6), createdAt: hours(-3) },
-    { sessionToken: "nora-phone-token", userId: nora.id, expires: hours(7), createdAt: hours(-1) },
-    { sessionToken: "nora-expired-token", userId: nora.id, expires: hours(-1), createdAt: hours(-10) },
+    { sessionToken: sessionIdOf("nora-laptop-token"), userId: nora.id, expires: hours(6), createdAt: hours(-3) },
+    { sessionToken: sessionIdOf("nora-phone-token"), userId: nora.id, expires: hours(7), createdAt: hours(-1) },
+    { sessionToken: sessionIdOf("nora-expired-token"), userId: nora.id, expires: hours(-1), createdAt: hours(-10) },
   ]);
 });
 
@@ -59,14 +60,14 @@ describe("ending sessions", () => {
     const id = sessionIdOf("nora-phone-token");
     expect(await endSession(admin, id)).toEqual({ outcome: "ended", email: "nora@sandbox.test", fingerprint: id.slice(0, 8) });
     expect(await endSession(admin, id)).toEqual({ outcome: "not_found" });
-    expect(await db.select().from(sessions).where(eq(sessions.sessionToken, "nora-laptop-token"))).toHaveLength(1);
+    expect(await db.select().from(sessions).where(eq(sessions.sessionToken, sessionIdOf("nora-laptop-token")))).toHaveLength(1);
     const [audit] = await db.select().from(auditEvents).where(eq(auditEvents.event, "session_ended"));
     expect(audit?.detail).toEqual({ userId: nora.id, email: "nora@sandbox.test", session: id.slice(0, 8) });
   });
 
   it("ends every session of a user, expired ones included, and nobody else's", async () => {
     expect(await endUserSessions(admin, nora.id)).toEqual({ outcome: "ended", email: "nora@sandbox.test", count: 2 });
-    expect((await db.select().from(sessions)).map((s) => s.sessionToken)).toEqual(["admin-token"]);
+    expect((await db.select().from(sessions)).map((s) => s.sessionToken)).toEqual([sessionIdOf("admin-token")]);
     expect(await endUserSessions(admin, crypto.randomUUID())).toEqual({ outcome: "not_found" });
     const all = JSON.stringify(await db.select().from(auditEvents));
     expect(all).not.toContain("-token");

@@ -1,16 +1,17 @@
 import "server-only";
-import { createHash } from "node:crypto";
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, eq, gt } from "drizzle-orm";
 import { cookies } from "next/headers";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import { SESSION_MAX_AGE } from "@/lib/auth/config";
+import { hashSessionToken } from "@/lib/auth/session-token";
 import { getDb, sessions, users } from "@/lib/db";
 import type { Admin } from "./session";
 
 /**
- * Portal sessions for admins. A session is named by the SHA-256 of its token: the token itself never leaves this
- * module (not in a page, an action's form or the audit log), and the hash cannot be turned back into it.
+ * Portal sessions for admins. A session is named by the SHA-256 of its token, which is all the sessions table holds
+ * (lib/auth/adapter.ts): the token itself exists only in the browser's cookie, and the hash cannot be turned back
+ * into it.
  */
 
 export type SessionView = {
@@ -30,14 +31,9 @@ export type SessionView = {
 
 export const sessionId = z.string().regex(/^[0-9a-f]{64}$/, "This session no longer exists. Reload the page.");
 
-export function sessionIdOf(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("hex");
-}
+export const sessionIdOf: (token: string) => string = hashSessionToken;
 
 export const fingerprintOf = (id: string) => id.slice(0, 8);
-
-/** The same hash, computed by the database over the stored token. */
-const hashedToken = sql<string>`encode(sha256(convert_to(${sessions.sessionToken}, 'UTF8')), 'hex')`;
 
 // Auth.js names the cookie with the __Secure- prefix over https.
 const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"];
@@ -61,7 +57,7 @@ export async function listActiveSessions(
   const { db } = await getDb();
   const rows = await db
     .select({
-      token: sessions.sessionToken,
+      id: sessions.sessionToken,
       expires: sessions.expires,
       createdAt: sessions.createdAt,
       userId: users.id,
@@ -72,8 +68,7 @@ export async function listActiveSessions(
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(gt(sessions.expires, now), options.userId ? eq(sessions.userId, options.userId) : undefined))
     .orderBy(asc(users.email), asc(sessions.createdAt));
-  return rows.map(({ token, expires, createdAt, userId, name, email }) => {
-    const id = sessionIdOf(token);
+  return rows.map(({ id, expires, createdAt, userId, name, email }) => {
     return {
       id,
       fingerprint: fingerprintOf(id),
@@ -92,7 +87,7 @@ export type EndSessionOutcome = { outcome: "ended"; email: string | null; finger
 export async function endSession(admin: Admin, id: string): Promise<EndSessionOutcome> {
   const { db } = await getDb();
   return db.transaction(async (tx) => {
-    const [ended] = await tx.delete(sessions).where(eq(hashedToken, id)).returning({ userId: sessions.userId });
+    const [ended] = await tx.delete(sessions).where(eq(sessions.sessionToken, id)).returning({ userId: sessions.userId });
     if (!ended) return { outcome: "not_found" as const };
     const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, ended.userId));
     await recordAudit(tx, {

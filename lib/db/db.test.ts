@@ -25,17 +25,26 @@ const journal = JSON.parse(readFileSync(path.join(migrationsFolder, "meta/_journ
 const TABLES = [
   "accounts",
   "api_keys",
+  "api_proxy_usage",
+  "apicbase_api_limits",
   "applications",
+  "attempt_counters",
   "audit_events",
   "authorization_links",
   "connections",
+  "email_bindings",
   "invitations",
   "memberships",
+  "notification_digests",
+  "notification_events",
   "organizations",
   "refresh_control",
   "sessions",
   "users",
   "verification_tokens",
+  "webhook_deliveries",
+  "webhook_delivery_attempts",
+  "webhook_endpoints",
 ];
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -77,6 +77,10 @@ export const accounts = pgTable(
   ],
 );
 
+/**
+ * Auth.js sessions. `session_token` holds the SHA-256 (hex) of the cookie's token, never the token itself
+ * (lib/auth/adapter.ts hashes on every call), so reading this table hands out no session.
+ */
 export const sessions = pgTable(
   "sessions",
   {
@@ -99,6 +103,24 @@ export const verificationTokens = pgTable(
     expires: timestamptz("expires").notNull(),
   },
   (t) => [primaryKey({ columns: [t.identifier, t.token] })],
+);
+
+/**
+ * Which Apicbase user an e-mail address belongs to, for the portal: bound at the first sign-in with that address.
+ * PORTAL_ADMIN_EMAILS and invitations grant rights to the bound user only; when the address later signs in as
+ * another Apicbase user id (Apicbase usernames can be changed and reused), nothing is granted until another admin
+ * confirms the new owner on /admin/members.
+ */
+export const emailBindings = pgTable(
+  "email_bindings",
+  {
+    email: text("email").primaryKey(),
+    apicbaseUserId: integer("apicbase_user_id").notNull(),
+    boundAt: timestamptz("bound_at").notNull().defaultNow(),
+    /** The admin who moved the binding to this user, when it was not the first sign-in. */
+    confirmedByUserId: uuid("confirmed_by_user_id").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [check("email_bindings_email_lower_case", sql`${t.email} = lower(${t.email})`)],
 );
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -125,6 +147,10 @@ export const memberships = pgTable(
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
     role: text("role").notNull().default("member"),
+    /** This member gets an e-mail for every notification event of the organization (when SMTP_URL is set). */
+    emailAlerts: boolean("email_alerts").notNull().default(false),
+    /** This member gets the daily digest of connections needing attention (when SMTP_URL is set). */
+    emailDigest: boolean("email_digest").notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [
@@ -260,6 +286,9 @@ export const connections = pgTable(
     /** Days with failed refreshes since the last success: a failure counts at most once a day. */
     refreshFailureDays: integer("refresh_failure_days").notNull().default(0),
     refreshFailureCountedAt: timestamptz("refresh_failure_counted_at"),
+    /** When the last refresh failed (cleared by a success), and how many background retries failed since then. */
+    lastRefreshFailedAt: timestamptz("last_refresh_failed_at"),
+    backgroundRefreshFailures: integer("background_refresh_failures").notNull().default(0),
     nextRefreshAt: timestamptz("next_refresh_at"),
     /** Cross-process refresh lease: who holds it and until when. */
     leaseOwner: text("lease_owner"),
@@ -268,6 +297,8 @@ export const connections = pgTable(
     leaseTakenOverFrom: text("lease_taken_over_from"),
     lastVerifiedAt: timestamptz("last_verified_at"),
     lastVerification: jsonb("last_verification").$type<ConnectionVerification>(),
+    /** The token version the last verification examined: once the tokens change, its result is history. */
+    lastVerifiedTokenVersion: integer("last_verified_token_version"),
     /** The library the token follows now, when it drifted away from `libraryId`. */
     observedLibraryId: integer("observed_library_id"),
     revokedAt: timestamptz("revoked_at"),
@@ -345,9 +376,53 @@ export const apiKeys = pgTable(
     createdByUserId: uuid("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     lastUsedAt: timestamptz("last_used_at"),
+    /** The address the key was last used from (kept after revoking, to trace a leaked key). */
+    lastUsedAddress: text("last_used_address"),
     revokedAt: timestamptz("revoked_at"),
+    /** The key stops working at this moment; null: it works until revoked. */
+    expiresAt: timestamptz("expires_at"),
+    /** What the key may do: list connections, hand out access tokens, call Apicbase through the proxy. */
+    scopes: text("scopes").array().$type<ApiKeyScope[]>().notNull().default(sql`'{list,token,proxy}'::text[]`),
   },
-  (t) => [index("api_keys_organization_id_idx").on(t.organizationId)],
+  (t) => [
+    index("api_keys_organization_id_idx").on(t.organizationId),
+    check("api_keys_scopes_check", sql`cardinality(${t.scopes}) > 0 and ${t.scopes} <@ array['list','token','proxy']::text[]`),
+  ],
+);
+
+export const API_KEY_SCOPES = ["list", "token", "proxy"] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+// ---------------------------------------------------------------------------------------------------------------
+// The Apicbase API proxy: calls per application under Apicbase's rate limit, shared by every process (a token
+// bucket, and the pause Apicbase asked for with Retry-After), and the aggregate audit of proxied calls.
+
+export const apicbaseApiLimits = pgTable("apicbase_api_limits", {
+  applicationId: uuid("application_id")
+    .primaryKey()
+    .references(() => applications.id, { onDelete: "cascade" }),
+  tokens: doublePrecision("tokens").notNull(),
+  refilledAt: timestamptz("refilled_at").notNull(),
+  /** No proxied call of this application before this moment: Apicbase answered 429 with Retry-After. */
+  pausedUntil: timestamptz("paused_until"),
+});
+
+/** One row per API key, connection and hour: how many calls went through the proxy. Never a body or a path. */
+export const apiProxyUsage = pgTable(
+  "api_proxy_usage",
+  {
+    apiKeyId: uuid("api_key_id").notNull(),
+    connectionId: uuid("connection_id").notNull(),
+    hour: timestamptz("hour").notNull(),
+    organizationId: uuid("organization_id").notNull(),
+    calls: integer("calls").notNull().default(0),
+    /** Calls Apicbase answered with a 4xx or 5xx, or that did not reach it. */
+    failures: integer("failures").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.apiKeyId, t.connectionId, t.hour] }),
+    index("api_proxy_usage_organization_hour_idx").on(t.organizationId, t.hour),
+  ],
 );
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -427,6 +502,143 @@ export const refreshControl = pgTable(
     check("refresh_control_breaker_state_check", oneOf(t.breakerState, BREAKER_STATES)),
     check("refresh_control_breaker_failures_check", sql`${t.breakerFailures} >= 0`),
   ],
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Attempt counters shared by every process: failed API key attempts per address, sign-in and connect starts per
+// address or session. One row per key and fixed window; rows of past windows are deleted as new ones are written.
+
+export const attemptCounters = pgTable(
+  "attempt_counters",
+  {
+    key: text("key").notNull(),
+    windowStartedAt: timestamptz("window_started_at").notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.windowStartedAt] }), index("attempt_counters_window_idx").on(t.windowStartedAt)],
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Notifications: a transactional outbox of events (written in the transaction that changed the connection), the
+// organization's webhook endpoints, one delivery per endpoint and event, and every attempt of it.
+
+export { NOTIFICATION_EVENT_TYPES, TEST_EVENT_TYPE, type NotificationEventType } from "../notifications/event-types";
+
+export const WEBHOOK_DISABLED_REASONS = ["member", "failing"] as const;
+export type WebhookDisabledReason = (typeof WEBHOOK_DISABLED_REASONS)[number];
+
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    eventTypes: text("event_types").array().notNull(),
+    /** The signing secret (`whsec_…`), sealed with the endpoint id as associated data (lib/crypto/secrets.ts). */
+    secretCiphertext: text("secret_ciphertext").notNull(),
+    /** The secret a rotation replaced: it keeps signing alongside the new one until `previousSecretExpiresAt`. */
+    previousSecretCiphertext: text("previous_secret_ciphertext"),
+    previousSecretExpiresAt: timestamptz("previous_secret_expires_at"),
+    disabledAt: timestamptz("disabled_at"),
+    disabledReason: text("disabled_reason").$type<WebhookDisabledReason>(),
+    /** The first failed delivery since the last success; failing for 3 days disables the endpoint. */
+    failingSince: timestamptz("failing_since"),
+    createdByUserId: uuid("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("webhook_endpoints_organization_id_idx").on(t.organizationId),
+    check(
+      "webhook_endpoints_disabled_reason_check",
+      sql`${t.disabledReason} is null or ${oneOf(t.disabledReason, WEBHOOK_DISABLED_REASONS)}`,
+    ),
+  ],
+);
+
+/** The outbox. The payload never holds a token: ids, names, status, scopes, expiry, reason and error code. */
+export const notificationEvents = pgTable(
+  "notification_events",
+  {
+    /** `evt_…`: the Standard Webhooks `webhook-id` of every delivery of this event. */
+    id: text("id").primaryKey(),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    connectionId: uuid("connection_id"),
+    type: text("type").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    occurredAt: timestamptz("occurred_at").notNull().defaultNow(),
+    /** Set once the opted-in members were e-mailed (or there was nobody to e-mail); null while e-mail is pending. */
+    emailedAt: timestamptz("emailed_at"),
+  },
+  (t) => [
+    index("notification_events_organization_occurred_at_idx").on(t.organizationId, t.occurredAt),
+    index("notification_events_email_pending_idx").on(t.occurredAt).where(sql`${t.emailedAt} is null`),
+  ],
+);
+
+/** When each organization's daily digest of connections needing attention was last sent (claimed). */
+export const notificationDigests = pgTable("notification_digests", {
+  organizationId: uuid("organization_id")
+    .primaryKey()
+    .references(() => organizations.id, { onDelete: "cascade" }),
+  lastSentAt: timestamptz("last_sent_at").notNull(),
+});
+
+export const WEBHOOK_DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    endpointId: uuid("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => notificationEvents.id, { onDelete: "cascade" }),
+    status: text("status").$type<WebhookDeliveryStatus>().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamptz("next_attempt_at"),
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: timestamptz("lease_expires_at"),
+    lastAttemptAt: timestamptz("last_attempt_at"),
+    lastStatusCode: integer("last_status_code"),
+    /** Why the last attempt failed, as a code (`timeout`, `blocked_address`, `http_500`…). */
+    lastError: text("last_error"),
+    lastDurationMs: integer("last_duration_ms"),
+    deliveredAt: timestamptz("delivered_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_endpoint_event_key").on(t.endpointId, t.eventId),
+    index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("webhook_deliveries_endpoint_created_at_idx").on(t.endpointId, t.createdAt),
+    check("webhook_deliveries_status_check", oneOf(t.status, WEBHOOK_DELIVERY_STATUSES)),
+  ],
+);
+
+export const webhookDeliveryAttempts = pgTable(
+  "webhook_delivery_attempts",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    deliveryId: uuid("delivery_id")
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    endpointId: uuid("endpoint_id").notNull(),
+    attempt: integer("attempt").notNull(),
+    attemptedAt: timestamptz("attempted_at").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    statusCode: integer("status_code"),
+    error: text("error"),
+    /** When the next attempt is planned; null when delivered or given up. */
+    nextAttemptAt: timestamptz("next_attempt_at"),
+  },
+  (t) => [index("webhook_delivery_attempts_endpoint_idx").on(t.endpointId, t.attemptedAt)],
 );
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -524,3 +736,7 @@ export type NewAuditEvent = typeof auditEvents.$inferInsert;
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type RefreshControl = typeof refreshControl.$inferSelect;
 export type NewApiKey = typeof apiKeys.$inferInsert;
+export type EmailBinding = typeof emailBindings.$inferSelect;
+export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
+export type NotificationEvent = typeof notificationEvents.$inferSelect;
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;

@@ -50,6 +50,13 @@ function apiContext(fixture: LifecycleFixture, leaseOwner: string, overrides: Pa
     leaseOwner,
     limiter: new KeyRateLimiter(6000),
     handouts: new HandoutLog(fixture.db),
+    proxy: {
+      apiUrl: fixture.settings.endpoints.api,
+      ratePerMinute: 60,
+      timeoutMs: 2000,
+      maxRequestBytes: 1024,
+      maxResponseBytes: 4096,
+    },
     ...overrides,
   };
 }

@@ -18,6 +18,7 @@ import type { TokenPair } from "@/lib/connections/tokens";
 import type { ConnectionContext } from "@/lib/connections/service";
 import type { DbTransaction } from "@/lib/db/client";
 import { applications, connections, type Connection } from "@/lib/db/schema";
+import { enqueueApplicationEvent, enqueueConnectionEvent } from "@/lib/notifications/events";
 import { pauseRefreshes } from "./control";
 import type { RefreshFailure, RefreshTrigger } from "./refresh";
 import { isNewFailureDay, retryDelayMs } from "./schedule";
@@ -107,7 +108,8 @@ export async function failureVerdict(
   return { kind: "retry", code, message: message + detail, apicbaseDown: code !== "portal_error", outcomeUnknown };
 }
 
-async function pauseApplication(tx: DbTransaction, ctx: ConnectionContext, row: Connection, code: string, now: Date) {
+async function pauseApplication(tx: DbTransaction, ctx: ConnectionContext, row: Connection, verdict: Verdict, now: Date) {
+  const code = verdict.code;
   const until = new Date(now.getTime() + APPLICATION_PAUSE_MS);
   const paused = await tx
     .update(applications)
@@ -122,6 +124,7 @@ async function pauseApplication(tx: DbTransaction, ctx: ConnectionContext, row: 
       apicbaseError: code,
       detail: { applicationId: row.applicationId, until: until.toISOString() },
     });
+    await enqueueApplicationEvent(tx, { applicationId: row.applicationId, now, reason: verdict.message, apicbaseError: code });
   }
 }
 
@@ -138,14 +141,22 @@ export async function recordVerdict(ctx: ConnectionContext, row: Connection, ver
       : {}),
   };
   const after = (ms: number) => new Date(now.getTime() + ms);
+  const failed = {
+    ...counted,
+    lastRefreshFailedAt: now,
+    // "Refresh failing" is said once the background engine's own retries fail, not after one failed click.
+    ...(trigger.kind === "background"
+      ? { backgroundRefreshFailures: sql`${connections.backgroundRefreshFailures} + 1` }
+      : {}),
+  };
   const changes =
     verdict.kind === "reauthorize"
-      ? { ...counted, status: "needs_reauthorization" as const, nextRefreshAt: null }
+      ? { ...failed, status: "needs_reauthorization" as const, nextRefreshAt: null }
       : verdict.kind === "application_refused"
         ? { nextRefreshAt: after(APPLICATION_PAUSE_MS) }
         : verdict.kind === "wait"
           ? { nextRefreshAt: after(verdict.retryAfterSeconds * 1000 + Math.random() * 5000) }
-          : { ...counted, status: "refresh_failing" as const, nextRefreshAt: after(retryDelayMs(row.refreshFailureCount + 1, row.accessTokenExpiresAt, now)) };
+          : { ...failed, status: "refresh_failing" as const, nextRefreshAt: after(retryDelayMs(row.refreshFailureCount + 1, row.accessTokenExpiresAt, now)) };
 
   const superseded = await ctx.db.transaction(async (tx) => {
     const updated = await tx
@@ -166,7 +177,17 @@ export async function recordVerdict(ctx: ConnectionContext, row: Connection, ver
         .set({ leaseOwner: null, leaseExpiresAt: null })
         .where(and(eq(connections.id, row.id), eq(connections.leaseOwner, ctx.leaseOwner)));
     }
-    if (verdict.kind === "application_refused") await pauseApplication(tx, ctx, row, verdict.code, now);
+    if (updated.length > 0) {
+      // Told once per change of state, not on every failed attempt.
+      const type =
+        verdict.kind === "reauthorize" && row.status !== "needs_reauthorization"
+          ? "connection.needs_reauthorization"
+          : verdict.kind === "retry" && row.status === "active"
+            ? "connection.refresh_failing"
+            : null;
+      if (type) await enqueueConnectionEvent(tx, { type, connectionId: row.id, now, reason: verdict.message, apicbaseError: verdict.code });
+    }
+    if (verdict.kind === "application_refused") await pauseApplication(tx, ctx, row, verdict, now);
     if (verdict.kind === "wait") await pauseRefreshes(tx, after(verdict.retryAfterSeconds * 1000));
     await recordAudit(tx, {
       actor: ctx.actor,

@@ -10,6 +10,7 @@ import { recordAudit, type AuditActor } from "@/lib/audit";
 import { openTokens, sealTokens, type TokenPair } from "@/lib/connections/tokens";
 import type { ConnectionContext, Failure } from "@/lib/connections/service";
 import { applications, connections, type Connection, type ConnectionStatus } from "@/lib/db/schema";
+import { enqueueConnectionEvent } from "@/lib/notifications/events";
 import { spendInteractiveRefresh } from "./control";
 import { failureVerdict, interruptedAttemptVerdict, recordVerdict } from "./failures";
 import { planNextRefresh } from "./schedule";
@@ -34,7 +35,12 @@ export type RefreshTrigger =
   /** The token API: only when the token expires within `minValidMs`. */
   | { kind: "api"; minValidMs: number }
   /** The background refresher, for a connection it claimed as due. */
-  | { kind: "background" };
+  | { kind: "background" }
+  /**
+   * Apicbase refused the access token of this token version (the API proxy got a 401): refresh unless the stored
+   * pair already moved on, whatever its expiry.
+   */
+  | { kind: "rejected"; tokenVersion: number };
 
 export type RefreshFailure = Failure & {
   /** Apicbase asked to wait this long (429 or 503 with Retry-After). */
@@ -50,7 +56,8 @@ export type RefreshResult = { ok: true; expiresAt: Date; scopes: string[]; refre
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function triggerKey(trigger: RefreshTrigger): string {
-  return trigger.kind === "api" ? `api:${trigger.minValidMs}` : trigger.kind;
+  if (trigger.kind === "api") return `api:${trigger.minValidMs}`;
+  return trigger.kind === "rejected" ? `rejected:${trigger.tokenVersion}` : trigger.kind;
 }
 
 /**
@@ -160,6 +167,7 @@ export async function releaseLeases(ctx: ConnectionContext, connectionIds: strin
 }
 
 function freshEnough(row: Connection, trigger: RefreshTrigger, now: Date): boolean {
+  if (trigger.kind === "rejected") return row.tokenVersion !== trigger.tokenVersion;
   if (!row.accessTokenExpiresAt || row.accessTokenExpiresAt <= now) return false;
   if (row.lastRefreshedAt && now.getTime() - row.lastRefreshedAt.getTime() < RECENTLY_REFRESHED_MS) return true;
   if (trigger.kind === "api") return row.accessTokenExpiresAt.getTime() - now.getTime() > trigger.minValidMs;
@@ -267,6 +275,8 @@ async function storeRotatedPair(ctx: ConnectionContext, row: Connection, tokens:
             refreshFailureCount: 0,
             refreshFailureDays: 0,
             refreshFailureCountedAt: null,
+            lastRefreshFailedAt: null,
+            backgroundRefreshFailures: 0,
             nextRefreshAt: planNextRefresh(tokens.expiresAt, now),
             status: "active",
             leaseOwner: null,
@@ -293,6 +303,9 @@ async function storeRotatedPair(ctx: ConnectionContext, row: Connection, tokens:
           connectionId: row.id,
           detail: { expiresAt: tokens.expiresAt.toISOString(), trigger: trigger.kind, by: actorDetail(ctx.actor) },
         });
+        if (row.status === "refresh_failing") {
+          await enqueueConnectionEvent(tx, { type: "connection.recovered", connectionId: row.id, now, reason: "A refresh succeeded again: the connection has a new token pair." });
+        }
         return true;
       });
       if (written || attempt === 1) return written;

@@ -10,6 +10,8 @@ import type { Refresher } from "./refresher";
 import { describeError } from "./refresher";
 import { refresherFromEnvironment } from "./runtime";
 import { drainBoundMs, installGracefulShutdown } from "./shutdown";
+import type { Deliverer } from "@/lib/notifications/deliverer";
+import { delivererFromEnvironment } from "@/lib/notifications/runtime";
 
 const shared = globalThis as typeof globalThis & {
   __portalRefresher?: Refresher | "starting";
@@ -32,7 +34,12 @@ export function installShutdownInServer(): void {
   if (shutdownState.__portalShutdownInstalled) return;
   shutdownState.__portalShutdownInstalled = true;
   installGracefulShutdown({
-    stopRefresher: () => (typeof shared.__portalRefresher === "object" ? shared.__portalRefresher.stop() : undefined),
+    stopRefresher: () =>
+      Promise.all([
+        typeof shared.__portalRefresher === "object" ? shared.__portalRefresher.stop() : undefined,
+        // A delivery cut off is sent again by whoever takes its lease next (at least once): it only gets a chance to end.
+        typeof notifications.__portalDeliverer === "object" ? notifications.__portalDeliverer.stop() : undefined,
+      ]).then(() => undefined),
     // A refresh under way ends within the Apicbase timeout plus the token write's retries.
     maxWaitMs: drainBoundMs(env().APICBASE_TIMEOUT_MS),
     finish: async () => {
@@ -74,4 +81,39 @@ export function startRefresherInServer(): void {
     }
   };
   setTimeout(open, START_DELAY_MS).unref();
+}
+
+const notifications = globalThis as typeof globalThis & { __portalDeliverer?: Deliverer | "starting" };
+const notificationLog = (line: string) => console.log(`[notifications] ${line}`);
+
+/**
+ * The delivery loop of webhooks (and e-mail) inside the web server. Independent of REFRESHER: events written by
+ * "Refresh" clicks, the token API and connects are delivered also where the background refresher is off (end-to-end
+ * journeys, deployments with workers). NOTIFICATIONS=off leaves delivery to `npm run worker`.
+ */
+export function startNotificationsInServer(): void {
+  if (process.env.NEXT_PHASE === "phase-production-build" || notifications.__portalDeliverer) return;
+  const config = env();
+  if (config.NOTIFICATIONS === "off") {
+    notificationLog("off (NOTIFICATIONS=off): webhooks and e-mail are delivered by workers");
+    return;
+  }
+  if (!config.TOKEN_ENCRYPTION_KEY) {
+    notificationLog("not started: TOKEN_ENCRYPTION_KEY is not set");
+    return;
+  }
+  notifications.__portalDeliverer = "starting";
+  const open = async () => {
+    try {
+      const { db } = await getSharedDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+      const deliverer = delivererFromEnvironment({ db, keyring: parseKeyring(config.TOKEN_ENCRYPTION_KEY!), env: config, role: "web", log: notificationLog });
+      notifications.__portalDeliverer = deliverer;
+      deliverer.start({ unref: true });
+      notificationLog("delivering webhooks");
+    } catch (error) {
+      notificationLog(`could not start (${describeError(error)}); trying again in ${RETRY_OPEN_MS / 1000} s`);
+      setTimeout(open, RETRY_OPEN_MS).unref();
+    }
+  };
+  setTimeout(open, 1_000).unref();
 }

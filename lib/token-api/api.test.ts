@@ -9,6 +9,7 @@ import { openTokens } from "@/lib/connections/tokens";
 import { apiKeys, auditEvents, connections, organizations } from "@/lib/db/schema";
 import { DAY_MS } from "@/lib/lifecycle/schedule";
 import { lifecycleFixture, type LifecycleFixture } from "@/lib/lifecycle/test-fixtures";
+import { documented } from "@/lib/testing/openapi";
 import { accessTokenResponse, connectionListResponse, type TokenApiContext } from "./api";
 import { HandoutLog } from "./handouts";
 import { createTokenApiServer } from "./node-server";
@@ -41,12 +42,25 @@ describe("token API", () => {
       leaseOwner: "api-test",
       limiter: new KeyRateLimiter(perMinute, () => fixture.clock.now().getTime()),
       handouts: new HandoutLog(fixture.db),
+      proxy: { apiUrl: fixture.settings.endpoints.api, ratePerMinute: 60, timeoutMs: 2000, maxRequestBytes: 1024, maxResponseBytes: 4096 },
     };
   }
 
   const get = (path: string, key: string | null = apiKey) =>
     new Request(`${BASE}${path}`, { headers: key === null ? {} : { Authorization: `Bearer ${key}` } });
-  const accessToken = (id: string, query = "", key: string | null = apiKey) => accessTokenResponse(ctx, get(`/${id}/access-token${query}`, key), id);
+  // Every answer is checked against the OpenAPI document before the test looks at it.
+  async function accessToken(id: string, query = "", key: string | null = apiKey) {
+    const request = get(`/${id}/access-token${query}`, key);
+    const response = await accessTokenResponse(ctx, request, id);
+    await documented("GET", request.url, response);
+    return response;
+  }
+  async function list(query = "", key: string | null = apiKey) {
+    const request = get(query, key);
+    const response = await connectionListResponse(ctx, request);
+    await documented("GET", request.url, response);
+    return response;
+  }
   const body = async (response: Response) => (await response.json()) as Record<string, unknown>;
 
   async function otherOrganization() {
@@ -64,7 +78,7 @@ describe("token API", () => {
         expect(response.status).toBe(401);
         expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
         expect(await body(response)).toMatchObject({ error: "invalid_api_key" });
-        expect((await connectionListResponse(ctx, get("", key))).status).toBe(401);
+        expect((await list("", key)).status).toBe(401);
       }
     });
 
@@ -75,11 +89,12 @@ describe("token API", () => {
       const nobodys = await accessToken(randomUUID(), "", otherKey);
       expect(theirs.status).toBe(404);
       expect(await body(theirs)).toEqual(await body(nobodys));
-      for (const missing of [randomUUID(), "not-a-uuid"]) {
-        const response = await accessToken(missing);
-        expect(response.status).toBe(404);
-        expect(await body(response)).toMatchObject({ error: "not_found" });
-      }
+      const missing = await accessToken(randomUUID());
+      expect(missing.status).toBe(404);
+      expect(await body(missing)).toMatchObject({ error: "not_found" });
+      const malformed = await accessToken("not-a-uuid");
+      expect(malformed.status).toBe(400);
+      expect(await body(malformed)).toMatchObject({ error: "invalid_request" });
     });
 
     it("rate limits per key with 429 and Retry-After", async () => {
@@ -113,7 +128,7 @@ describe("token API", () => {
       await ctx.handouts.flush();
       const audit = await fixture.db.select().from(auditEvents).where(and(eq(auditEvents.event, "access_token_issued"), eq(auditEvents.connectionId, id)));
       expect(audit).toHaveLength(1);
-      expect(audit[0]).toMatchObject({ connectionId: id, organizationId: fixture.organizationId, actorLabel: expect.stringMatching(/^api-key:apb_/) });
+      expect(audit[0]).toMatchObject({ connectionId: id, organizationId: fixture.organizationId, actorLabel: "API key “Sync job”" });
       expect(JSON.stringify(audit)).not.toContain(stored.accessToken);
       expect(JSON.stringify(await fixture.db.select().from(auditEvents))).not.toContain(apiKey);
       const [key] = await fixture.db.select().from(apiKeys).where(eq(apiKeys.secretHash, hashApiKey(apiKey)));
@@ -198,12 +213,12 @@ describe("token API", () => {
       await fixture.db.update(connections).set({ organizationId: otherOrg }).where(eq(connections.id, ids[2]!));
       await fixture.insertConnections(1);
 
-      const first = await connectionListResponse(ctx, get("?limit=2"));
+      const first = await list("?limit=2");
       expect(first.headers.get("cache-control")).toBe("no-store");
       const page1 = (await first.json()) as { data: { id: string; status: string; access_token_expires_at: string }[]; next_cursor: string | null };
       expect(page1.data).toHaveLength(2);
       expect(page1.next_cursor).toBeTruthy();
-      const page2 = (await (await connectionListResponse(ctx, get(`?limit=2&cursor=${page1.next_cursor}`))).json()) as typeof page1;
+      const page2 = (await (await list(`?limit=2&cursor=${page1.next_cursor}`)).json()) as typeof page1;
       expect(page2.data).toHaveLength(1);
       expect(page2.next_cursor).toBeNull();
       const listed = [...page1.data, ...page2.data];
@@ -218,8 +233,8 @@ describe("token API", () => {
     });
 
     it("refuses a bad limit or cursor", async () => {
-      for (const query of ["?limit=0", "?limit=201", "?limit=x", "?cursor=bogus"]) {
-        const response = await connectionListResponse(ctx, get(query));
+      for (const query of ["?limit=0", "?limit=201", "?limit=x", "?cursor=bogus", "?limit=1&limit=2", "?library_id=0"]) {
+        const response = await list(query);
         expect(response.status).toBe(400);
         expect(await body(response)).toMatchObject({ error: "invalid_request" });
       }
@@ -232,6 +247,11 @@ describe("token API", () => {
       const server = createTokenApiServer(ctx);
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const fetch = async (url: string, init: RequestInit = {}) => {
+        const response = await globalThis.fetch(url, init);
+        await documented(init.method ?? "GET", url, response);
+        return response;
+      };
       try {
         const auth = { Authorization: `Bearer ${apiKey}` };
         const ok = await fetch(`${base}/api/v1/connections/${id}/access-token`, { headers: auth });

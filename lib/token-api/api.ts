@@ -1,10 +1,11 @@
 /**
- * The token API for partner backends, as plain Request -> Response functions (the route handlers under
- * app/api/v1/ only build the context). Every answer is JSON with `Cache-Control: no-store`; errors carry a stable
- * `error` code and a sentence for people. The access token appears in exactly one place: the body of a successful
- * access-token answer. Never in a log, an error or the audit log.
+ * The token API for partner backends, as plain Request -> Response functions; router.ts matches paths and methods,
+ * the route handlers under app/api/v1/ and `npm run token-api` only build the context. Every answer is JSON with
+ * `Cache-Control: no-store`; errors carry a stable `error` code and a sentence for people. The access token appears
+ * in exactly one place: the body of a successful access-token answer. Never in a log, an error or the audit log.
  */
-import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, or, sql } from "drizzle-orm";
+import type { z } from "zod";
 import type { ApicbaseClient } from "@/lib/apicbase/client";
 import { hashApiKey, isApiKeyShaped } from "@/lib/api-keys/keys";
 import type { AuditActor } from "@/lib/audit";
@@ -13,12 +14,26 @@ import { displayStatus } from "@/lib/connections/status";
 import { openAccessToken } from "@/lib/connections/tokens";
 import type { Keyring } from "@/lib/crypto/secrets";
 import type { Db } from "@/lib/db/client";
-import { apiKeys, connections } from "@/lib/db/schema";
-import { recordId } from "@/lib/forms";
-import { refreshConnection } from "@/lib/lifecycle/refresh";
+import { apiKeys, connections, type ApiKeyScope, type ConnectionStatus } from "@/lib/db/schema";
+import { refreshConnection, type RefreshTrigger } from "@/lib/lifecycle/refresh";
 import { describeError } from "@/lib/lifecycle/refresher";
 import type { HandoutLog } from "./handouts";
+import type { ProxySettings } from "./proxy";
 import type { KeyRateLimiter } from "./rate-limit";
+import {
+  accessTokenQuery,
+  DEFAULT_MIN_VALID_SECONDS,
+  DEFAULT_PAGE_SIZE,
+  firstIssue,
+  listQuery,
+  type AccessTokenBody,
+  type ConnectionListBody,
+  type ErrorBody,
+  type TokenApiErrorCode,
+} from "./schemas";
+
+export { DEFAULT_MIN_VALID_SECONDS, MAX_MIN_VALID_SECONDS } from "./schemas";
+export type { TokenApiErrorCode } from "./schemas";
 
 export type TokenApiContext = {
   db: Db;
@@ -29,47 +44,54 @@ export type TokenApiContext = {
   leaseOwner: string;
   limiter: KeyRateLimiter;
   handouts: HandoutLog;
+  proxy: ProxySettings;
 };
 
-/** Without `min_valid_seconds`, a token is handed out as long as it stays valid for 10 more minutes. */
-export const DEFAULT_MIN_VALID_SECONDS = 600;
-/** At most a day: Apicbase's tokens live 7 days and the refresher renews them with about 2 days left. */
-export const MAX_MIN_VALID_SECONDS = 86_400;
-const DEFAULT_PAGE_SIZE = 50;
-const MAX_PAGE_SIZE = 200;
+/** What the transport knows about a request that the Request object does not carry. */
+export type RequestMeta = { address: string | null };
 
-export type TokenApiErrorCode =
-  | "invalid_request"
-  | "method_not_allowed"
-  | "invalid_api_key"
-  | "forbidden"
-  | "not_found"
-  | "needs_reauthorization"
-  | "connection_revoked"
-  | "rate_limited"
-  | "refresh_failed"
-  | "internal_error";
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" };
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
     headers: { "Content-Type": "application/json; charset=utf-8", ...NO_STORE, ...headers },
   });
 }
 
-export function apiError(status: number, error: TokenApiErrorCode, message: string, headers: Record<string, string> = {}): Response {
-  return json(status, { error, message }, headers);
+export function apiError(
+  status: number,
+  error: TokenApiErrorCode,
+  message: string,
+  headers: Record<string, string> = {},
+  extra: Partial<ErrorBody> = {},
+): Response {
+  return json(status, { error, message, ...extra } satisfies ErrorBody, headers);
 }
 
 const unauthorized = () =>
-  apiError(401, "invalid_api_key", "Send an organization API key of the portal as `Authorization: Bearer apb_...`; this one is missing, unknown or revoked.", {
-    "WWW-Authenticate": 'Bearer realm="Apicbase partner portal"',
-  });
+  apiError(
+    401,
+    "invalid_api_key",
+    "Send an organization API key of the portal as `Authorization: Bearer apb_...`; this one is missing, unknown, " +
+      "expired or revoked.",
+    { "WWW-Authenticate": 'Bearer realm="Apicbase partner portal"' },
+  );
 
 const rateLimited = (seconds: number) =>
-  apiError(429, "rate_limited", `Too many requests with this API key. Try again in ${seconds} seconds.`, { "Retry-After": String(seconds) });
+  apiError(429, "rate_limited", `Too many requests with this API key. Try again in ${seconds} seconds.`, {
+    "Retry-After": String(seconds),
+  });
+
+export const notFound = (message = "There is no connection with this id.") => apiError(404, "not_found", message);
+
+const SCOPE_WORDS: Record<ApiKeyScope, string> = {
+  list: "list connections",
+  token: "hand out access tokens",
+  proxy: "call Apicbase through the portal",
+};
 
 function presentedKey(request: Request): string | null {
   const header = request.headers.get("authorization");
@@ -77,48 +99,89 @@ function presentedKey(request: Request): string | null {
   return match?.[1] && isApiKeyShaped(match[1]) ? match[1] : null;
 }
 
-type Caller = { keyId: string; organizationId: string; prefix: string };
+export type Caller = { keyId: string; organizationId: string; prefix: string; name: string; scopes: ApiKeyScope[] };
 
-async function authenticate(ctx: TokenApiContext, request: Request): Promise<Caller | Response> {
+type KeyRow = Caller & { expiresAt: Date | null };
+
+/** The audit log's actor for calls made with a key: its name, which people chose to say what uses it. */
+export function apiKeyActorLabel(name: string): string {
+  return `API key “${name}”`;
+}
+
+export const apiActor = (caller: Caller): AuditActor => ({ system: apiKeyActorLabel(caller.name) });
+
+/**
+ * A live key of the right scope, within its rate: the caller; else the answer to give. Notes the key's use (time
+ * and address, at most once a minute).
+ */
+function admit(ctx: TokenApiContext, row: KeyRow | undefined, scope: ApiKeyScope, meta: RequestMeta): Caller | Response {
+  const now = ctx.now();
+  if (!row || (row.expiresAt && row.expiresAt.getTime() <= now.getTime())) return unauthorized();
+  const caller: Caller = { keyId: row.keyId, organizationId: row.organizationId, prefix: row.prefix, name: row.name, scopes: row.scopes };
+  if (!caller.scopes.includes(scope)) {
+    const allowed = caller.scopes.map((s) => SCOPE_WORDS[s]).join(" and ");
+    return apiError(403, "forbidden", `This API key may only ${allowed}; create a key that may ${SCOPE_WORDS[scope]}.`);
+  }
+  const wait = ctx.limiter.take(caller.keyId);
+  if (wait !== null) return rateLimited(wait);
+  ctx.handouts.touchKey(caller.keyId, now, meta.address);
+  return caller;
+}
+
+const keyColumns = {
+  keyId: apiKeys.id,
+  organizationId: apiKeys.organizationId,
+  prefix: apiKeys.prefix,
+  name: apiKeys.name,
+  scopes: apiKeys.scopes,
+  expiresAt: apiKeys.expiresAt,
+};
+
+export async function authenticate(ctx: TokenApiContext, request: Request, scope: ApiKeyScope, meta: RequestMeta): Promise<Caller | Response> {
   const key = presentedKey(request);
   if (!key) return unauthorized();
   const [row] = await ctx.db
-    .select({ keyId: apiKeys.id, organizationId: apiKeys.organizationId, prefix: apiKeys.prefix })
+    .select(keyColumns)
     .from(apiKeys)
     .where(and(eq(apiKeys.secretHash, hashApiKey(key)), isNull(apiKeys.revokedAt)));
-  return row ?? unauthorized();
+  return admit(ctx, row, scope, meta);
 }
+
+const connectionColumns = {
+  id: connections.id,
+  organizationId: connections.organizationId,
+  status: connections.status,
+  libraryId: connections.libraryId,
+  libraryName: connections.libraryName,
+  observedLibraryId: connections.observedLibraryId,
+  scopes: connections.scopes,
+  accessTokenCiphertext: connections.accessTokenCiphertext,
+  accessTokenExpiresAt: connections.accessTokenExpiresAt,
+};
+type ConnectionRow = {
+  id: string;
+  organizationId: string;
+  status: ConnectionStatus;
+  libraryId: number;
+  libraryName: string;
+  observedLibraryId: number | null;
+  scopes: string[];
+  accessTokenCiphertext: string | null;
+  accessTokenExpiresAt: Date | null;
+};
 
 /**
  * The access-token endpoint's one read, prepared once per database: the key and the connection in one round trip,
  * without building the query again for every request.
  */
 function prepareLookups(db: Db) {
-  const select = () =>
-    db
-      .select({
-        keyId: apiKeys.id,
-        organizationId: apiKeys.organizationId,
-        prefix: apiKeys.prefix,
-        connection: {
-          id: connections.id,
-          organizationId: connections.organizationId,
-          status: connections.status,
-          libraryId: connections.libraryId,
-          libraryName: connections.libraryName,
-          scopes: connections.scopes,
-          accessTokenCiphertext: connections.accessTokenCiphertext,
-          accessTokenExpiresAt: connections.accessTokenExpiresAt,
-        },
-      })
-      .from(apiKeys);
+  const select = () => db.select({ ...keyColumns, connection: connectionColumns }).from(apiKeys);
   const liveKey = and(eq(apiKeys.secretHash, sql.placeholder("secretHash")), isNull(apiKeys.revokedAt));
   return {
     keyAndConnection: select()
       .leftJoin(connections, eq(connections.id, sql.placeholder("connectionId")))
       .where(liveKey)
       .prepare("token_api_key_and_connection"),
-    keyAlone: select().leftJoin(connections, sql`false`).where(liveKey).prepare("token_api_key"),
   };
 }
 
@@ -129,7 +192,8 @@ function lookups(db: Db) {
   return statements;
 }
 
-async function handled(run: () => Promise<Response>): Promise<Response> {
+/** Runs a handler; whatever it throws becomes a JSON 500 (logged without secrets), never a crash. */
+export async function handled(run: () => Promise<Response>): Promise<Response> {
   try {
     return await run();
   } catch (error) {
@@ -138,61 +202,76 @@ async function handled(run: () => Promise<Response>): Promise<Response> {
   }
 }
 
-const apiActor = (caller: Caller): AuditActor => ({ system: `api-key:${caller.prefix}` });
-
-function parseMinValid(url: URL): number | Response {
-  const raw = url.searchParams.get("min_valid_seconds");
-  if (raw === null || raw === "") return DEFAULT_MIN_VALID_SECONDS;
-  if (!/^\d+$/.test(raw) || Number(raw) > MAX_MIN_VALID_SECONDS) {
-    return apiError(400, "invalid_request", `min_valid_seconds must be a whole number of seconds from 0 to ${MAX_MIN_VALID_SECONDS}.`);
+/** The known query parameters of a request, each at most once: a repeated one is refused, not silently resolved. */
+export function queryOf<T extends z.ZodObject>(url: URL, schema: T): z.output<T> | Response {
+  const values: Record<string, string> = {};
+  for (const name of Object.keys(schema.shape)) {
+    const all = url.searchParams.getAll(name);
+    if (all.length > 1) return apiError(400, "invalid_request", `${name} is given more than once.`);
+    if (all.length === 1 && all[0] !== "") values[name] = all[0]!;
   }
-  return Number(raw);
+  const parsed = schema.safeParse(values);
+  return parsed.success ? parsed.data : apiError(400, "invalid_request", firstIssue(parsed.error));
+}
+
+type AccessTokenOptions = { minValidSeconds: number; forceRefresh: boolean };
+
+function accessTokenOptions(url: URL): AccessTokenOptions | Response {
+  const query = queryOf(url, accessTokenQuery);
+  if (query instanceof Response) return query;
+  return { minValidSeconds: query.min_valid_seconds ?? DEFAULT_MIN_VALID_SECONDS, forceRefresh: query.force_refresh ?? false };
 }
 
 /**
- * `GET /api/v1/connections/{id}/access-token?min_valid_seconds=N`: a valid access token of one of the key's
- * organization's connections, refreshed first when it would expire within N seconds. The usual answer is one
- * database read (the key and the connection together) and a decryption.
+ * `GET /api/v1/connections/{id}/access-token`: a valid access token of one of the key's organization's connections,
+ * refreshed first when it would expire within `min_valid_seconds` (or at once with `force_refresh=true`). The usual
+ * answer is one database read (the key and the connection together) and a decryption.
  */
-export function accessTokenResponse(ctx: TokenApiContext, request: Request, connectionId: string): Promise<Response> {
+export function accessTokenResponse(
+  ctx: TokenApiContext,
+  request: Request,
+  connectionId: string,
+  meta: RequestMeta = { address: null },
+): Promise<Response> {
   return handled(async () => {
-    const minValidSeconds = parseMinValid(new URL(request.url));
-    if (minValidSeconds instanceof Response) return minValidSeconds;
+    if (!UUID.test(connectionId)) return apiError(400, "invalid_request", "The connection id must be a UUID, as the portal lists them.");
+    const options = accessTokenOptions(new URL(request.url));
+    if (options instanceof Response) return options;
     const key = presentedKey(request);
     if (!key) return unauthorized();
-    const secretHash = hashApiKey(key);
-    // An id that is no uuid joins nothing (and is not sent to the database as a uuid).
-    const [found] = recordId.safeParse(connectionId).success
-      ? await lookups(ctx.db).keyAndConnection.execute({ secretHash, connectionId })
-      : await lookups(ctx.db).keyAlone.execute({ secretHash });
-    if (!found) return unauthorized();
-    const caller: Caller = { keyId: found.keyId, organizationId: found.organizationId, prefix: found.prefix };
-    const wait = ctx.limiter.take(caller.keyId);
-    if (wait !== null) return rateLimited(wait);
-
-    const connection = found.connection;
-    if (!connection) return apiError(404, "not_found", "There is no connection with this id.");
+    const [found] = await lookups(ctx.db).keyAndConnection.execute({ secretHash: hashApiKey(key), connectionId });
+    const caller = admit(ctx, found, "token", meta);
+    if (caller instanceof Response) return caller;
+    const connection = found!.connection;
     // Another organization's connection answers exactly like a missing one: its existence is not confirmed.
-    if (connection.organizationId !== caller.organizationId) return apiError(404, "not_found", "There is no connection with this id.");
-    const refusal = statusRefusal(connection.status);
-    if (refusal) return refusal;
-
-    const now = ctx.now();
-    const minValidMs = minValidSeconds * 1000;
-    const validEnough = connection.accessTokenExpiresAt && connection.accessTokenExpiresAt.getTime() - now.getTime() > minValidMs;
-    if (validEnough && connection.accessTokenCiphertext) {
-      return handOut(ctx, caller, { ...connection, refreshed: false }, now);
-    }
-    return refreshAndHandOut(ctx, caller, connection.id, minValidMs);
+    if (!connection || connection.organizationId !== caller.organizationId) return notFound();
+    return accessTokenFor(ctx, caller, connection, options);
   });
 }
 
-function statusRefusal(status: string): Response | null {
+function accessTokenFor(ctx: TokenApiContext, caller: Caller, connection: ConnectionRow, options: AccessTokenOptions): Promise<Response> | Response {
+  const refusal = statusRefusal(connection.status);
+  if (refusal) return refusal;
+  if (options.forceRefresh) return refreshAndHandOut(ctx, caller, connection.id, { kind: "manual" });
+  const now = ctx.now();
+  const minValidMs = options.minValidSeconds * 1000;
+  const expiresAt = connection.accessTokenExpiresAt;
+  if (expiresAt && expiresAt.getTime() - now.getTime() > minValidMs && connection.accessTokenCiphertext) {
+    return handOut(ctx, caller, { ...connection, refreshed: false }, now);
+  }
+  return refreshAndHandOut(ctx, caller, connection.id, { kind: "api", minValidMs });
+}
+
+export function statusRefusal(status: ConnectionStatus): Response | null {
   if (status === "needs_reauthorization") {
-    return apiError(409, "needs_reauthorization", "Apicbase no longer accepts this connection's tokens: it needs re-authorization in the portal.");
+    return apiError(
+      409,
+      "needs_reauthorization",
+      "Apicbase no longer accepts this connection's tokens: it needs re-authorization in the portal.",
+    );
   }
   if (status === "revoked" || status === "revoking") {
-    return apiError(409, "connection_revoked", "This connection was disconnected; re-authorize it in the portal to use it again.");
+    return apiError(409, "connection_revoked", "This connection was revoked; re-authorize it in the portal to use it again.");
   }
   return null;
 }
@@ -221,12 +300,16 @@ function handOut(ctx: TokenApiContext, caller: Caller, connection: HandOut, now:
       outcome: "success",
       organizationId: connection.organizationId,
       connectionId: connection.id,
-      detail: { apiKeyId: caller.keyId, expiresAt: expiresAt.toISOString(), refreshed: connection.refreshed },
+      detail: {
+        apiKeyId: caller.keyId,
+        apiKeyPrefix: caller.prefix,
+        expiresAt: expiresAt.toISOString(),
+        refreshed: connection.refreshed,
+      },
     },
     now,
   );
-  ctx.handouts.touchKey(caller.keyId, now);
-  return json(200, {
+  const body: AccessTokenBody = {
     connection_id: connection.id,
     access_token: accessToken,
     token_type: "Bearer",
@@ -235,12 +318,30 @@ function handOut(ctx: TokenApiContext, caller: Caller, connection: HandOut, now:
     scopes: connection.scopes,
     library: { id: connection.libraryId, name: connection.libraryName },
     refreshed: connection.refreshed,
+  };
+  return json(200, body);
+}
+
+/** A refresh failure as the API answers it (after a refresh the caller needed, or one of the proxy's). */
+export async function refreshFailure(
+  ctx: TokenApiContext,
+  connectionId: string,
+  result: Extract<Awaited<ReturnType<typeof refreshConnection>>, { ok: false }>,
+): Promise<Response> {
+  if (result.needsReauthorization) return apiError(409, "needs_reauthorization", result.message);
+  if (result.reason === "not_found") return notFound();
+  const [current] = await ctx.db.select({ status: connections.status }).from(connections).where(eq(connections.id, connectionId));
+  const refusal = current && statusRefusal(current.status);
+  if (refusal) return refusal;
+  const retryAfter = result.retryAfterSeconds ?? (result.reason === "busy" ? 2 : 30);
+  return apiError(503, "refresh_failed", `The access token could not be renewed: ${result.message}`, {
+    "Retry-After": String(retryAfter),
   });
 }
 
-/** The slow path: one refresh for everyone asking at once (any process), then the fresh token. */
-async function refreshAndHandOut(ctx: TokenApiContext, caller: Caller, connectionId: string, minValidMs: number): Promise<Response> {
-  const connectionContext: ConnectionContext = {
+/** The context of a refresh asked for by an API caller (its key is the actor). */
+export function refreshContext(ctx: TokenApiContext, caller: Caller): ConnectionContext {
+  return {
     db: ctx.db,
     keyring: ctx.keyring,
     clientFor: ctx.clientFor,
@@ -248,30 +349,89 @@ async function refreshAndHandOut(ctx: TokenApiContext, caller: Caller, connectio
     actor: apiActor(caller),
     leaseOwner: ctx.leaseOwner,
   };
-  const result = await refreshConnection(connectionContext, { organizationId: caller.organizationId, connectionId }, { kind: "api", minValidMs });
-  if (!result.ok) {
-    if (result.needsReauthorization) return apiError(409, "needs_reauthorization", result.message);
-    if (result.reason === "not_found") return apiError(404, "not_found", "There is no connection with this id.");
-    const [current] = await ctx.db.select({ status: connections.status }).from(connections).where(eq(connections.id, connectionId));
-    const refusal = current && statusRefusal(current.status);
-    if (refusal) return refusal;
-    const retryAfter = result.retryAfterSeconds ?? (result.reason === "busy" ? 2 : 30);
-    return apiError(503, "refresh_failed", `The access token could not be renewed: ${result.message}`, { "Retry-After": String(retryAfter) });
-  }
+}
+
+/** The slow path: one refresh for everyone asking at once (any process), then the fresh token. */
+async function refreshAndHandOut(ctx: TokenApiContext, caller: Caller, connectionId: string, trigger: RefreshTrigger): Promise<Response> {
+  const target = { organizationId: caller.organizationId, connectionId };
+  const result = await refreshConnection(refreshContext(ctx, caller), target, trigger);
+  if (!result.ok) return refreshFailure(ctx, connectionId, result);
   const [connection] = await ctx.db
-    .select({
-      id: connections.id,
-      organizationId: connections.organizationId,
-      libraryId: connections.libraryId,
-      libraryName: connections.libraryName,
-      scopes: connections.scopes,
-      accessTokenCiphertext: connections.accessTokenCiphertext,
-      accessTokenExpiresAt: connections.accessTokenExpiresAt,
-    })
+    .select(connectionColumns)
     .from(connections)
     .where(and(eq(connections.id, connectionId), eq(connections.organizationId, caller.organizationId)));
-  if (!connection) return apiError(404, "not_found", "There is no connection with this id.");
+  if (!connection) return notFound();
   return handOut(ctx, caller, { ...connection, refreshed: result.refreshed }, ctx.now());
+}
+
+/**
+ * The connections whose token reaches a library: approved for it and still on it, or drifted onto it (their user
+ * switched the active library in Apicbase). Usable ones are those the portal can hand out tokens for.
+ */
+export async function connectionsReaching(ctx: TokenApiContext, organizationId: string, libraryId: number) {
+  const rows = await ctx.db
+    .select(connectionColumns)
+    .from(connections)
+    .where(
+      and(
+        eq(connections.organizationId, organizationId),
+        or(eq(connections.libraryId, libraryId), eq(connections.observedLibraryId, libraryId)),
+      ),
+    )
+    .orderBy(asc(connections.id));
+  const reaching = rows.filter((row) => (row.observedLibraryId ?? row.libraryId) === libraryId);
+  const driftedAway = rows.filter((row) => (row.observedLibraryId ?? row.libraryId) !== libraryId);
+  return { reaching, usable: reaching.filter((row) => !statusRefusal(row.status)), driftedAway };
+}
+
+/** The one usable connection of a library, or the answer explaining why there is none or more than one. */
+export async function connectionForLibrary(ctx: TokenApiContext, caller: Caller, libraryId: number): Promise<ConnectionRow | Response> {
+  const { reaching, usable, driftedAway } = await connectionsReaching(ctx, caller.organizationId, libraryId);
+  if (usable.length === 1) return usable[0]!;
+  if (usable.length > 1) {
+    const now = ctx.now();
+    return apiError(
+      409,
+      "ambiguous_library",
+      `${usable.length} connections reach library ${libraryId}; ask for one of them by its id.`,
+      {},
+      {
+        candidates: usable.map((row) => ({
+          id: row.id,
+          library: { id: row.libraryId, name: row.libraryName },
+          status: displayStatus(row, now),
+        })),
+      },
+    );
+  }
+  const unusable = reaching[0];
+  if (unusable) return statusRefusal(unusable.status)!;
+  const drifted = driftedAway[0];
+  if (drifted) {
+    return notFound(
+      `The connection for library ${libraryId} now reaches library ${drifted.observedLibraryId}: its user switched ` +
+        "the active library in Apicbase. Ask them to switch back, then try again.",
+    );
+  }
+  return notFound(`This organization has no connection for library ${libraryId}.`);
+}
+
+/** `GET /api/v1/libraries/{library_id}/access-token`: as by connection id, for the one connection of the library. */
+export function libraryAccessTokenResponse(
+  ctx: TokenApiContext,
+  request: Request,
+  libraryId: number,
+  meta: RequestMeta = { address: null },
+): Promise<Response> {
+  return handled(async () => {
+    const options = accessTokenOptions(new URL(request.url));
+    if (options instanceof Response) return options;
+    const caller = await authenticate(ctx, request, "token", meta);
+    if (caller instanceof Response) return caller;
+    const connection = await connectionForLibrary(ctx, caller, libraryId);
+    if (connection instanceof Response) return connection;
+    return accessTokenFor(ctx, caller, connection, options);
+  });
 }
 
 /** The last id of a page, opaque to callers (it may carry more one day). */
@@ -281,30 +441,25 @@ function encodeCursor(id: string): string {
 
 function decodeCursor(raw: string): string | null {
   const id = Buffer.from(raw, "base64url").toString("utf8");
-  return recordId.safeParse(id).success ? id : null;
+  return UUID.test(id) ? id : null;
 }
 
 /**
- * `GET /api/v1/connections?limit=N&cursor=...`: the key's organization's connections in a stable order (by id),
- * with their status and token expiry (never a token). `next_cursor` fetches the next page; null on the last one.
+ * `GET /api/v1/connections?limit=N&cursor=...&library_id=L`: the key's organization's connections in a stable order
+ * (by id), with their status and token expiry (never a token). `next_cursor` fetches the next page; null on the
+ * last one. With `library_id`, only the connections approved for that library or whose token now reaches it.
  */
-export function connectionListResponse(ctx: TokenApiContext, request: Request): Promise<Response> {
+export function connectionListResponse(ctx: TokenApiContext, request: Request, meta: RequestMeta = { address: null }): Promise<Response> {
   return handled(async () => {
-    const caller = await authenticate(ctx, request);
+    const query = queryOf(new URL(request.url), listQuery);
+    if (query instanceof Response) return query;
+    const cursor = query.cursor ? decodeCursor(query.cursor) : null;
+    if (query.cursor && !cursor) return apiError(400, "invalid_request", "cursor is not one this API returned.");
+    const caller = await authenticate(ctx, request, "list", meta);
     if (caller instanceof Response) return caller;
-    const wait = ctx.limiter.take(caller.keyId);
-    if (wait !== null) return rateLimited(wait);
 
-    const params = new URL(request.url).searchParams;
-    const rawLimit = params.get("limit");
-    if (rawLimit !== null && (!/^\d+$/.test(rawLimit) || Number(rawLimit) < 1 || Number(rawLimit) > MAX_PAGE_SIZE)) {
-      return apiError(400, "invalid_request", `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
-    }
-    const limit = rawLimit === null ? DEFAULT_PAGE_SIZE : Number(rawLimit);
-    const rawCursor = params.get("cursor");
-    const cursor = rawCursor ? decodeCursor(rawCursor) : null;
-    if (rawCursor && !cursor) return apiError(400, "invalid_request", "cursor is not one this API returned.");
-
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const library = query.library_id;
     const rows = await ctx.db
       .select({
         id: connections.id,
@@ -314,6 +469,7 @@ export function connectionListResponse(ctx: TokenApiContext, request: Request): 
         scopes: connections.scopes,
         accessTokenExpiresAt: connections.accessTokenExpiresAt,
         lastRefreshedAt: connections.lastRefreshedAt,
+        backgroundRefreshFailures: connections.backgroundRefreshFailures,
         applicationId: connections.applicationId,
       })
       .from(connections)
@@ -321,6 +477,7 @@ export function connectionListResponse(ctx: TokenApiContext, request: Request): 
         and(
           eq(connections.organizationId, caller.organizationId),
           cursor ? gt(connections.id, cursor) : undefined,
+          library === undefined ? undefined : or(eq(connections.libraryId, library), eq(connections.observedLibraryId, library)),
         ),
       )
       .orderBy(asc(connections.id))
@@ -328,7 +485,7 @@ export function connectionListResponse(ctx: TokenApiContext, request: Request): 
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const now = ctx.now();
-    return json(200, {
+    const body: ConnectionListBody = {
       data: page.map((row) => ({
         id: row.id,
         library: { id: row.libraryId, name: row.libraryName },
@@ -339,6 +496,7 @@ export function connectionListResponse(ctx: TokenApiContext, request: Request): 
         application_id: row.applicationId,
       })),
       next_cursor: rows.length > limit && last ? encodeCursor(last.id) : null,
-    });
+    };
+    return json(200, body);
   });
 }

@@ -19,6 +19,7 @@ export async function tokenApiContext(): Promise<TokenApiContext> {
     keyring: getKeyring(),
     settings: resolveApicbaseSettings(config),
     ratePerMinute: config.TOKEN_API_RATE_LIMIT,
+    apicbaseRatePerMinute: config.APICBASE_API_RATE_LIMIT,
   });
   shared.__portalTokenApi = { database, context };
   return context;

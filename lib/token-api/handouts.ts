@@ -1,7 +1,7 @@
 /**
  * The audit trail of access tokens handed out by the token API, written in batches: one insert per 100 ms instead of
  * one per request, so auditing does not halve the endpoint's throughput. An entry waits at most that long; a
- * failed write is retried with the next batch. Also notes when each API key was last used (at most once a minute).
+ * failed write is retried with the next batch. Also notes when and from where each API key was last used (at most once a minute per key).
  */
 import { eq } from "drizzle-orm";
 import { recordAudits, type AuditEntry } from "@/lib/audit";
@@ -23,7 +23,7 @@ export class HandoutLog {
   private pending: (AuditEntry & { occurredAt: Date })[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
-  private readonly touched = new Map<string, number>();
+  private readonly touched = new Map<string, { at: number }>();
   private failing = false;
   dropped = 0;
 
@@ -43,13 +43,13 @@ export class HandoutLog {
   }
 
   /** Records that a key was used, at most once a minute per key (a write per request would cost more than the read). */
-  touchKey(apiKeyId: string, now: Date): void {
-    const last = this.touched.get(apiKeyId) ?? 0;
-    if (now.getTime() - last < KEY_TOUCH_MS) return;
-    this.touched.set(apiKeyId, now.getTime());
+  touchKey(apiKeyId: string, now: Date, address: string | null = null): void {
+    const last = this.touched.get(apiKeyId);
+    if (last && now.getTime() - last.at < KEY_TOUCH_MS) return;
+    this.touched.set(apiKeyId, { at: now.getTime() });
     this.db
       .update(apiKeys)
-      .set({ lastUsedAt: now })
+      .set({ lastUsedAt: now, ...(address ? { lastUsedAddress: address.slice(0, 100) } : {}) })
       .where(eq(apiKeys.id, apiKeyId))
       .catch(() => this.touched.delete(apiKeyId));
   }

@@ -6,9 +6,16 @@ import { processId } from "@/lib/lifecycle/process-id";
 import { cachedClients } from "@/lib/lifecycle/runtime";
 import type { TokenApiContext } from "./api";
 import { HandoutLog } from "./handouts";
+import { PROXY_MAX_REQUEST_BYTES, PROXY_MAX_RESPONSE_BYTES } from "./proxy";
 import { KeyRateLimiter } from "./rate-limit";
 
-export function createTokenApiContext(args: { db: Db; keyring: Keyring; settings: ApicbaseSettings; ratePerMinute: number }): TokenApiContext {
+export function createTokenApiContext(args: {
+  db: Db;
+  keyring: Keyring;
+  settings: ApicbaseSettings;
+  ratePerMinute: number;
+  apicbaseRatePerMinute: number;
+}): TokenApiContext {
   const now = () => new Date();
   return {
     db: args.db,
@@ -18,5 +25,12 @@ export function createTokenApiContext(args: { db: Db; keyring: Keyring; settings
     leaseOwner: `api:${processId()}`,
     limiter: new KeyRateLimiter(args.ratePerMinute),
     handouts: new HandoutLog(args.db),
+    proxy: {
+      apiUrl: args.settings.endpoints.api,
+      ratePerMinute: args.apicbaseRatePerMinute,
+      timeoutMs: args.settings.timeoutMs,
+      maxRequestBytes: PROXY_MAX_REQUEST_BYTES,
+      maxResponseBytes: PROXY_MAX_RESPONSE_BYTES,
+    },
   };
 }

@@ -6,6 +6,8 @@ import { RECENTLY_REVOKED_DAYS } from "@/lib/connections/queries";
 import { DISPLAY_STATUSES, type DisplayStatus } from "@/lib/connections/status";
 import { connectionsHref } from "@/lib/connections/view";
 import { attentionOverview } from "@/lib/dal/connection-queries";
+import { HealthPanel } from "@/components/health/health-panel";
+import { portalHealth } from "@/lib/dal/health";
 import { requireAdmin } from "@/lib/dal/session";
 
 export const metadata: Metadata = { title: "Admin overview" };
@@ -20,7 +22,7 @@ type Attention = { key: string; title: string; count: number; href: string; what
 export default async function AdminOverviewPage() {
   const admin = await requireAdmin();
   const now = new Date();
-  const overview = await attentionOverview(admin, now);
+  const [overview, health] = await Promise.all([attentionOverview(admin, now), portalHealth(admin, now)]);
   const { counts } = overview;
 
   const attention: Attention[] = [
@@ -53,7 +55,7 @@ export default async function AdminOverviewPage() {
       title: `Revoked in the last ${RECENTLY_REVOKED_DAYS} days`,
       count: overview.recentlyRevoked.total,
       href: connectionsHref(null, { status: "revoked" }),
-      what: "Disconnected by a partner or an admin; each can be re-authorized. The latest are listed below with who and why.",
+      what: "Revoked by a partner or an admin; each can be re-authorized. The latest are listed below with who and why.",
       tone: "border-slate-300 bg-slate-50",
     },
   ];
@@ -172,6 +174,12 @@ export default async function AdminOverviewPage() {
           </div>
         )}
       </section>
+
+      <HealthPanel
+        health={health}
+        title="Health over the last 30 days, every organization"
+        needsReauthorizationHref={connectionsHref(null, { status: "needs_reauthorization" })}
+      />
     </div>
   );
 }

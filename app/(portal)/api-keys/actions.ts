@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { createApiKeyForm, revokeApiKeyForm, type CreateApiKeyResult, type RevokeApiKeyResult } from "@/lib/api-keys/forms";
+import { createApiKeyForm, expiryOf, revokeApiKeyForm, type CreateApiKeyResult, type RevokeApiKeyResult } from "@/lib/api-keys/forms";
 import { recordAudit } from "@/lib/audit";
 import { createOrganizationApiKey, revokeOrganizationApiKey } from "@/lib/dal/api-keys";
 import { getCurrentUser, type PortalUser } from "@/lib/dal/session";
@@ -21,13 +21,18 @@ async function refuse(user: PortalUser, organizationId: string, action: string) 
 export async function createApiKeyAction(_previous: CreateApiKeyResult | null, formData: FormData): Promise<CreateApiKeyResult> {
   const user = await getCurrentUser();
   if (!user) return { ok: false, message: SIGNED_OUT, fieldErrors: {} };
-  const values = readFields(formData, ["organizationId", "name"]);
+  const values = readFields(formData, ["organizationId", "name", "scopes", "expiresIn"], ["scopes"]);
   const parsed = createApiKeyForm.safeParse(values);
   if (!parsed.success) {
-    return { ok: false, message: "No key was created: correct the name.", fieldErrors: fieldErrorsOf(parsed.error), values: { name: values.name } };
+    return {
+      ok: false,
+      message: "No key was created: correct the field that shows a message.",
+      fieldErrors: fieldErrorsOf(parsed.error),
+      values: { name: values.name, scopes: values.scopes, expiresIn: values.expiresIn },
+    };
   }
-  const { organizationId, name } = parsed.data;
-  const created = await createOrganizationApiKey(user, organizationId, name);
+  const { organizationId, name, scopes, expiresIn } = parsed.data;
+  const created = await createOrganizationApiKey(user, organizationId, { name, scopes, expiresAt: expiryOf(expiresIn, new Date()) });
   if (!created) {
     await refuse(user, organizationId, "create_api_key");
     return { ok: false, message: NOT_YOURS, fieldErrors: {} };

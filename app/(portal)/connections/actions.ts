@@ -3,6 +3,7 @@
 import { eq } from "drizzle-orm";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
+import { countConnectStart } from "@/lib/attempts/starts";
 import { recordAudit } from "@/lib/audit";
 import { getKeyring } from "@/lib/connections/keyring";
 import { OOB_REDIRECT_URI } from "@/lib/apicbase/client";
@@ -94,13 +95,15 @@ export async function verifyConnectionAction(_previous: ConnectionActionResult |
     portalExpiresAt: result.portalExpiresAt?.toISOString() ?? null,
     activeLibrary: result.activeLibrary,
   };
-  if (result.active) return { ok: true, message: result.message, verification };
+  // A token that works but reaches another library is no success to celebrate: shown as a warning.
+  if (result.active) return { ok: true, message: result.message, verification, ...(result.drift ? { warning: true } : {}) };
   const expired = result.portalExpiresAt !== null && result.portalExpiresAt.getTime() <= Date.now();
+  // In the local sandbox, tokens it forgot in a reset are not "revoked": say what happened.
   const reset = expired ? null : await sandboxResetMessageFor(access.user, access.connectionId);
   return { ok: false, message: reset ?? result.message, fieldErrors: {}, verification };
 }
 
-/** "Disconnect" (partners, their own connections) and "Revoke" (admins, any connection): a reason is required. */
+/** "Revoke" (partners their own connections, admins any connection): a reason is required. */
 export async function disconnectConnectionAction(_previous: ConnectionActionResult | null, formData: FormData): Promise<ConnectionActionResult> {
   const access = await authorizeConnection(formData);
   if ("ok" in access) return access;
@@ -109,7 +112,7 @@ export async function disconnectConnectionAction(_previous: ConnectionActionResu
   if (!reason.success) {
     return {
       ok: false,
-      message: "Nothing was changed: say why the connection is disconnected.",
+      message: "Nothing was changed: say why the connection is revoked.",
       fieldErrors: { reason: reason.error.issues[0]?.message },
       values: { reason: typed },
     };
@@ -180,6 +183,7 @@ export async function startConnectAction(formData: FormData): Promise<void> {
   if (!recordId.safeParse(organizationId).success || !canActFor(user, organizationId)) {
     redirect(`/connections?connect_error=not_allowed`);
   }
+  if (!(await countConnectStart()).allowed) redirect(`/connections?organization=${organizationId}&connect_error=too_many_starts`);
   const requested = formData.get("applicationId");
   let url: string | null;
   try {
@@ -209,6 +213,7 @@ export async function reauthorizeConnectionAction(formData: FormData): Promise<v
     .innerJoin(applications, eq(applications.id, connections.applicationId))
     .where(eq(connections.id, connectionId));
   if (!row) redirect(`/connections?connect_error=not_found`);
+  if (!(await countConnectStart()).allowed) redirect(`/connections/${connectionId}?connect_error=too_many_starts`);
   let url: string;
   try {
     const args = { organizationId, applicationId: row.applicationId, scopes: row.scopes, reauthorizeConnectionId: connectionId };

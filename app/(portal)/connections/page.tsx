@@ -14,6 +14,8 @@ import { env } from "@/lib/env";
 import { connectionsHref, parseConnectionFilters } from "@/lib/connections/view";
 import { applicationsForNewConnections } from "@/lib/dal/applications";
 import { listConnections } from "@/lib/dal/connection-queries";
+import { HealthPanel } from "@/components/health/health-panel";
+import { organizationHealth } from "@/lib/dal/health";
 import { requireMembership, requireUser } from "@/lib/dal/session";
 import { makeQueryClient } from "@/lib/query-client";
 import { queryKeys } from "@/lib/query-keys";
@@ -37,8 +39,12 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
   // A query client for this request only; the browser picks the data up from the HydrationBoundary.
   const queryClient = makeQueryClient();
   const now = new Date();
-  const [list, connectable] = await Promise.all([listConnections(user, organization.id, filters, now), applicationsForNewConnections(user)]);
-  if (!list) notFound();
+  const [list, connectable, health] = await Promise.all([
+    listConnections(user, organization.id, filters, now),
+    applicationsForNewConnections(user),
+    organizationHealth(user, organization.id, now),
+  ]);
+  if (!list || !health) notFound();
   queryClient.setQueryData(queryKeys.connections.list(organization.id, filters), list);
 
   return (
@@ -96,6 +102,12 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
           <ConnectionsList organizationId={organization.id} filters={filters} />
         </NowProvider>
       </HydrationBoundary>
+
+      <HealthPanel
+        health={health}
+        title="Health over the last 30 days"
+        needsReauthorizationHref={connectionsHref(organization.id, { status: "needs_reauthorization" })}
+      />
     </div>
   );
 }

@@ -114,7 +114,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Search
                     <p className="text-slate-600">
                       {link.state === "open" && (
                         <>
-                          Works until <DateTime date={link.expiresAt} now={now} />
+                          Works until it expires <DateTime date={link.expiresAt} now={now} />
                         </>
                       )}
                       {link.state === "used" && link.usedAt && (

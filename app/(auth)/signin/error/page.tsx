@@ -14,6 +14,10 @@ export default async function SignInErrorPage({ searchParams }: { searchParams: 
   const failure = failureFromQuery({ reason: firstParam(query.reason), error: firstParam(query.error) });
   const { title, explanation, action } = SIGN_IN_FAILURE_MESSAGES[failure];
   const code = displayableErrorCode(firstParam(query.code));
+  const now = new Date();
+  // Only a whole number of seconds up to the longest window: nothing else of the URL is shown.
+  const retryAfter = /^\d{1,4}$/.test(firstParam(query.retry_after) ?? "") ? Number(firstParam(query.retry_after)) : null;
+  const retryAt = failure === "too_many_attempts" && retryAfter !== null && retryAfter <= 3600 ? new Date(now.getTime() + retryAfter * 1000) : null;
 
   return (
     <div className="space-y-6">
@@ -44,7 +48,15 @@ export default async function SignInErrorPage({ searchParams }: { searchParams: 
           </>
         )}
         <dt className="text-slate-600">When</dt>
-        <dd className="text-slate-900">{formatAbsolute(new Date())}</dd>
+        <dd className="text-slate-900">{formatAbsolute(now)}</dd>
+        {retryAt && (
+          <>
+            <dt className="text-slate-600">Sign in again from</dt>
+            <dd className="text-slate-900">
+              {formatAbsolute(retryAt)} (in {Math.ceil((retryAt.getTime() - now.getTime()) / 60_000)} min)
+            </dd>
+          </>
+        )}
       </dl>
     </div>
   );

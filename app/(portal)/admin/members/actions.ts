@@ -3,8 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { adminAction } from "@/lib/dal/actions";
 import { demoteAdmin, promoteAdmin } from "@/lib/dal/admins";
+import { confirmEmailOwner } from "@/lib/dal/members";
 import { removeMember } from "@/lib/dal/organizations";
-import { demoteAdminForm, promoteAdminForm, removeMemberForm } from "@/lib/forms";
+import { confirmEmailOwnerForm, demoteAdminForm, promoteAdminForm, removeMemberForm } from "@/lib/forms";
 
 function revalidateMemberPages() {
   revalidatePath("/admin/members");
@@ -41,5 +42,21 @@ export const removeMembershipAction = adminAction("remove_member", removeMemberF
       userId === admin.id
         ? "Removed. You stay signed in: your admin rights do not depend on a membership."
         : "Removed, and signed out of the portal everywhere.",
+  };
+});
+
+export const confirmEmailOwnerAction = adminAction("confirm_email_owner", confirmEmailOwnerForm, async (admin, { userId }) => {
+  const result = await confirmEmailOwner(admin, userId);
+  if (result.outcome === "self") {
+    return { ok: false, message: "Another admin must confirm this: nobody confirms an e-mail address for themselves.", fieldErrors: {} };
+  }
+  if (result.outcome === "not_contested") {
+    return { ok: false, message: "There is nothing to confirm any more (someone confirmed it, or the person signed in again). Reload the page.", fieldErrors: {} };
+  }
+  revalidateMemberPages();
+  const joined = result.joinedOrganizations;
+  return {
+    ok: true,
+    message: `${result.email} now belongs to this Apicbase user${joined > 0 ? `; ${joined} pending ${joined === 1 ? "invitation" : "invitations"} became memberships` : ""}.`,
   };
 });

@@ -5,7 +5,7 @@ import { DateTime } from "@/components/date-time";
 import { listPortalUsers, type AdminSource } from "@/lib/dal/members";
 import { requireAdmin } from "@/lib/dal/session";
 import { endUserSessionsAction } from "../sessions/actions";
-import { demoteMemberAction, promoteMemberAction, removeMembershipAction } from "./actions";
+import { confirmEmailOwnerAction, demoteMemberAction, promoteMemberAction, removeMembershipAction } from "./actions";
 
 export const metadata: Metadata = { title: "Members" };
 
@@ -22,6 +22,7 @@ export default async function AdminMembersPage() {
   const admin = await requireAdmin();
   const now = new Date();
   const people = await listPortalUsers(admin, now);
+  const contested = people.filter((person) => person.contested);
   const cell = "px-3 py-3 align-top";
 
   return (
@@ -39,6 +40,58 @@ export default async function AdminMembersPage() {
           . There is always at least one admin: nobody can remove their own admin rights.
         </p>
       </div>
+
+      {contested.length > 0 && (
+        <section aria-labelledby="contested-title" className="space-y-3 rounded-xl border border-amber-300 bg-amber-50 p-4">
+          <h2 id="contested-title" className="text-lg font-semibold text-amber-950">
+            {contested.length === 1 ? "An e-mail address changed hands" : `${contested.length} e-mail addresses changed hands`}
+          </h2>
+          <p className="max-w-prose text-sm leading-6 text-amber-950">
+            Admin rights from PORTAL_ADMIN_EMAILS and invitations belong to the Apicbase user who first signed in with
+            the address. Someone else signed in with it since: they got none of that. Confirm only when you know the
+            address now belongs to them (for example, the previous owner left and Apicbase reassigned it).
+          </p>
+          <ul className="space-y-3">
+            {contested.map((person) => {
+              const claim = person.contested!;
+              const grants = [
+                claim.configuredAdmin ? "admin rights (PORTAL_ADMIN_EMAILS)" : null,
+                claim.pendingInvitations > 0
+                  ? `${claim.pendingInvitations} pending ${claim.pendingInvitations === 1 ? "invitation" : "invitations"}`
+                  : null,
+              ].filter((grant) => grant !== null);
+              return (
+                <li key={person.id} className="flex flex-wrap items-center justify-between gap-3 rounded-lg bg-white px-3 py-2 text-sm">
+                  <span className="text-slate-900">
+                    <span className="font-medium">{person.email}</span> was Apicbase user {claim.boundApicbaseUserId}; it
+                    signed in as Apicbase user {person.apicbaseUserId}
+                    {person.name ? ` (${person.name})` : ""}.{" "}
+                    <span className="text-slate-700">
+                      {grants.length > 0 ? `Withheld: ${grants.join(" and ")}.` : "Nothing withheld so far."}
+                    </span>
+                  </span>
+                  {person.id === admin.id ? (
+                    <span className="text-xs text-slate-600">This is you: another admin must confirm.</span>
+                  ) : (
+                    <ButtonForm
+                      action={confirmEmailOwnerAction}
+                      fields={{ userId: person.id }}
+                      text="Confirm new owner"
+                      pendingLabel="Confirming…"
+                      label={`Confirm that ${person.email} now belongs to Apicbase user ${person.apicbaseUserId}`}
+                      confirm={{
+                        title: `Give ${person.email} to Apicbase user ${person.apicbaseUserId}?`,
+                        body: `${grants.length > 0 ? `They get ${grants.join(" and ")}. ` : ""}Apicbase user ${claim.boundApicbaseUserId} no longer gets anything through this address. Recorded in the audit log.`,
+                        confirmText: "Yes, confirm",
+                      }}
+                    />
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      )}
 
       {people.length === 0 ? (
         <p className="text-slate-700">Nobody has signed in yet.</p>
@@ -94,7 +147,7 @@ export default async function AdminMembersPage() {
                     </td>
                     <td className={cell}>
                       <span className={person.admin ? "font-medium text-slate-900" : "text-slate-600"}>
-                        {person.admin ? ADMIN_SOURCES[person.admin] : "No"}
+                        {person.admin ? ADMIN_SOURCES[person.admin] : person.contested?.configuredAdmin ? "No: waiting for confirmation" : "No"}
                       </span>
                       <div className="mt-2">
                         {person.admin === "promoted" && person.id !== admin.id && (
@@ -106,7 +159,7 @@ export default async function AdminMembersPage() {
                             label={`Remove the admin rights of ${who}`}
                           />
                         )}
-                        {person.admin === null && person.email && (
+                        {person.admin === null && person.email && !person.contested?.configuredAdmin && (
                           <ButtonForm
                             action={promoteMemberAction}
                             fields={{ email: person.email }}

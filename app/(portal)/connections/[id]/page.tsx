@@ -7,8 +7,10 @@ import { AuthorizationLinkForm } from "@/components/links/authorization-link-for
 import { ConnectionDetail } from "@/components/connections/connection-detail";
 import { NowProvider } from "@/components/connections/now";
 import { CONNECT_ERRORS, CONNECT_NOTICES, isConnectErrorKey, isConnectNoticeKey } from "@/lib/connections/notices";
-import { connectionsHref, parseHistoryPage } from "@/lib/connections/view";
+import { connectionsHref, parseHistoryPage, parseShowHandouts } from "@/lib/connections/view";
 import { getConnectionWithHistory } from "@/lib/dal/connection-queries";
+import { ConnectionTimeline } from "@/components/health/health-panel";
+import { timelineOf } from "@/lib/dal/health";
 import { reauthorizationRefusalMessage, sandboxResetMessageFor } from "@/lib/dal/connections";
 import { requireUser } from "@/lib/dal/session";
 import { makeQueryClient } from "@/lib/query-client";
@@ -36,13 +38,15 @@ export default async function ConnectionPage({ params, searchParams }: { params:
   const [{ id }, query] = await Promise.all([params, searchParams]);
   const user = await requireUser();
   const historyPage = parseHistoryPage(query.history);
+  const showHandouts = parseShowHandouts(query.handouts);
   const now = new Date();
-  const detail = await getConnectionWithHistory(user, id, historyPage, now);
+  const detail = await getConnectionWithHistory(user, id, historyPage, now, showHandouts);
   if (!detail) notFound();
   const { connection } = detail;
+  const timeline = (await timelineOf(user, connection.organizationId, connection.id, now)) ?? [];
 
   const queryClient = makeQueryClient();
-  queryClient.setQueryData(queryKeys.connections.detail(connection.id, historyPage), detail);
+  queryClient.setQueryData(queryKeys.connections.detail(connection.id, historyPage, showHandouts), detail);
 
   const notice = firstParam(query.notice);
   const connectError = firstParam(query.connect_error);
@@ -76,9 +80,11 @@ export default async function ConnectionPage({ params, searchParams }: { params:
 
       <HydrationBoundary state={dehydrate(queryClient)}>
         <NowProvider renderedAt={now.toISOString()}>
-          <ConnectionDetail connectionId={connection.id} historyPage={historyPage} actions={actions} />
+          <ConnectionDetail connectionId={connection.id} historyPage={historyPage} showHandouts={showHandouts} actions={actions} />
         </NowProvider>
       </HydrationBoundary>
+
+      <ConnectionTimeline events={timeline} now={now} />
 
       <section aria-labelledby="link-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
         <h2 id="link-title" className="text-lg font-semibold text-slate-900">

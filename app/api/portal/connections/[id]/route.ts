@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { parseHistoryPage } from "@/lib/connections/view";
+import { parseHistoryPage, parseShowHandouts } from "@/lib/connections/view";
 import { getConnectionWithHistory } from "@/lib/dal/connection-queries";
 import { getCurrentUser } from "@/lib/dal/session";
 
@@ -12,7 +12,14 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
   const user = await getCurrentUser();
   if (!user) return NextResponse.json({ error: "Your session has ended. Sign in again." }, { status: 401, headers: NO_STORE });
   const { id } = await params;
-  const detail = await getConnectionWithHistory(user, id, parseHistoryPage(request.nextUrl.searchParams.get("history")));
+  const search = request.nextUrl.searchParams;
+  const detail = await getConnectionWithHistory(
+    user,
+    id,
+    parseHistoryPage(search.get("history")),
+    new Date(),
+    parseShowHandouts(search.get("handouts")),
+  );
   if (!detail) {
     return NextResponse.json(
       { error: "This connection does not exist or belongs to another organization." },

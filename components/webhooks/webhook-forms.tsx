@@ -1,0 +1,163 @@
+"use client";
+
+import { useActionState, useId, useState } from "react";
+import { fieldError, typedValue } from "@/components/admin/form-action";
+import { Button } from "@/components/ui/button";
+import { FormMessage } from "@/components/ui/form-message";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { TextField } from "@/components/ui/text-field";
+import { NOTIFICATION_EVENT_TYPES, type NotificationEventType } from "@/lib/notifications/event-types";
+import { EVENT_DESCRIPTIONS } from "@/lib/messages/webhooks";
+import type { WebhookActionResult, WebhookSecretResult } from "@/lib/notifications/forms";
+
+type SecretAction = (previous: WebhookSecretResult | null, formData: FormData) => Promise<WebhookSecretResult>;
+type EditAction = (previous: WebhookActionResult | null, formData: FormData) => Promise<WebhookActionResult>;
+
+function EventChoices({ idPrefix, chosen, error }: { idPrefix: string; chosen: readonly string[]; error?: string }) {
+  const errorId = error ? `${idPrefix}-events-error` : undefined;
+  return (
+    <fieldset aria-describedby={errorId} aria-invalid={error ? true : undefined}>
+      <legend className="text-sm font-medium text-slate-800">Events to send</legend>
+      <div className="mt-2 grid gap-2 sm:grid-cols-2">
+        {NOTIFICATION_EVENT_TYPES.map((type) => (
+          <label key={type} className="flex items-start gap-2 text-sm">
+            <input type="checkbox" name="events" value={type} defaultChecked={chosen.includes(type)} className="mt-1 size-4 accent-slate-900" />
+            <span>
+              <code className="font-mono text-xs font-semibold text-slate-900">{type}</code>
+              <span className="block text-slate-600">{EVENT_DESCRIPTIONS[type]}</span>
+            </span>
+          </label>
+        ))}
+      </div>
+      {error && (
+        <p id={errorId} className="mt-1 text-sm font-medium text-red-700">
+          {error}
+        </p>
+      )}
+    </fieldset>
+  );
+}
+
+/** Adds an endpoint; shows its signing secret once, right after. */
+export function CreateWebhookForm({ action, organizationId, urlHint }: { action: SecretAction; organizationId: string; urlHint: string }) {
+  const [state, formAction] = useActionState(action, null);
+  const typedEvents = typedValue(state, "events");
+  return (
+    <div className="space-y-4">
+      <form action={formAction} className="space-y-4" noValidate>
+        <input type="hidden" name="organizationId" value={organizationId} />
+        <TextField
+          id="webhook-url"
+          name="url"
+          label="Endpoint URL"
+          hint={urlHint}
+          type="url"
+          inputMode="url"
+          autoComplete="off"
+          required
+          defaultValue={typedValue(state, "url")}
+          error={fieldError(state, "url")}
+        />
+        <EventChoices idPrefix="new-webhook" chosen={typedEvents !== undefined ? typedEvents.split(" ") : NOTIFICATION_EVENT_TYPES} error={fieldError(state, "events")} />
+        <SubmitButton pendingLabel="Adding…">Add endpoint</SubmitButton>
+        <FormMessage state={state} />
+      </form>
+      {state?.ok && state.secret && <NewSecret key={state.secret.value} secret={state.secret.value} />}
+    </div>
+  );
+}
+
+export function EditWebhookForm({
+  action,
+  organizationId,
+  endpointId,
+  url,
+  eventTypes,
+  urlHint,
+}: {
+  action: EditAction;
+  organizationId: string;
+  endpointId: string;
+  url: string;
+  eventTypes: NotificationEventType[];
+  urlHint: string;
+}) {
+  const [state, formAction] = useActionState(action, null);
+  const typedEvents = typedValue(state, "events");
+  return (
+    <form action={formAction} className="space-y-4" noValidate>
+      <input type="hidden" name="organizationId" value={organizationId} />
+      <input type="hidden" name="endpointId" value={endpointId} />
+      <TextField
+        id={`webhook-url-${endpointId}`}
+        name="url"
+        label="Endpoint URL"
+        hint={urlHint}
+        type="url"
+        autoComplete="off"
+        required
+        defaultValue={typedValue(state, "url") ?? url}
+        error={fieldError(state, "url")}
+      />
+      <EventChoices idPrefix={`webhook-${endpointId}`} chosen={typedEvents !== undefined ? typedEvents.split(" ") : eventTypes} error={fieldError(state, "events")} />
+      <SubmitButton variant="secondary" size="sm" pendingLabel="Saving…">
+        Save changes
+      </SubmitButton>
+      <FormMessage state={state} />
+    </form>
+  );
+}
+
+/** "Rotate secret": the new secret is shown once; the old one keeps signing for 24 h. */
+export function RotateSecretForm({ action, organizationId, endpointId, url }: { action: SecretAction; organizationId: string; endpointId: string; url: string }) {
+  const [state, formAction] = useActionState(action, null);
+  return (
+    <div className="space-y-2">
+      <form action={formAction}>
+        <input type="hidden" name="organizationId" value={organizationId} />
+        <input type="hidden" name="endpointId" value={endpointId} />
+        <SubmitButton variant="secondary" size="sm" pendingLabel="Rotating…" aria-label={`Rotate the signing secret of ${url}`}>
+          Rotate secret
+        </SubmitButton>
+      </form>
+      <FormMessage state={state} />
+      {state?.ok && state.secret && <NewSecret key={state.secret.value} secret={state.secret.value} />}
+    </div>
+  );
+}
+
+function NewSecret({ secret }: { secret: string }) {
+  const [copied, setCopied] = useState(false);
+  const id = useId();
+  return (
+    <div role="region" aria-labelledby={`${id}-title`} className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4">
+      <h3 id={`${id}-title`} className="font-semibold text-amber-950">
+        Signing secret: copy it now
+      </h3>
+      <p className="text-sm text-amber-950">
+        It is shown only this once. Your receiver verifies each delivery&apos;s <code>webhook-signature</code> with it.
+      </p>
+      <div className="flex flex-wrap items-center gap-2">
+        <label htmlFor={`${id}-secret`} className="sr-only">
+          Signing secret
+        </label>
+        <input
+          id={`${id}-secret`}
+          readOnly
+          value={secret}
+          onFocus={(event) => event.currentTarget.select()}
+          className="min-w-0 flex-1 rounded-md border border-amber-300 bg-white px-3 py-2 font-mono text-sm text-slate-900"
+        />
+        <Button
+          variant="secondary"
+          onClick={async () => {
+            await navigator.clipboard.writeText(secret);
+            setCopied(true);
+          }}
+        >
+          {copied ? "Copied" : "Copy"}
+        </Button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * Health over time, computed on the server from the audit log and the connections: per day of the last 30, the
+ * refreshes that succeeded and failed and the connections that came to need re-authorization; and now, the
+ * connections needing re-authorization and those whose access token expires within 48 h. One organization, or every
+ * organization (admins). No access checks here: the data-access layer decides who may ask.
+ */
+import { and, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
+import type { DbExecutor } from "@/lib/db/client";
+import { auditEvents, connections } from "@/lib/db/schema";
+
+export const HEALTH_DAYS = 30;
+export const EXPIRING_WITHIN_MS = 48 * 3600_000;
+const DAY_MS = 24 * 3600_000;
+
+export type HealthDay = { date: string; succeeded: number; failed: number; newlyNeedingReauthorization: number };
+export type HealthOverview = {
+  days: HealthDay[];
+  needsReauthorization: number;
+  expiringSoon: number;
+  totals: { succeeded: number; failed: number };
+};
+
+const utcDay = (date: Date) => date.toISOString().slice(0, 10);
+
+export async function healthOverTime(db: DbExecutor, args: { organizationId: string | null; now: Date }): Promise<HealthOverview> {
+  const { now } = args;
+  const first = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (HEALTH_DAYS - 1) * DAY_MS);
+  const inOrganization = (column: typeof auditEvents.organizationId | typeof connections.organizationId): SQL | undefined =>
+    args.organizationId ? eq(column, args.organizationId) : undefined;
+  const day = sql<string>`to_char(date_trunc('day', ${auditEvents.occurredAt} at time zone 'UTC'), 'YYYY-MM-DD')`;
+  const [perDay, current] = await Promise.all([
+    db
+      .select({
+        day,
+        succeeded: sql<number>`count(*) filter (where ${auditEvents.event} = 'connection_refreshed')::int`,
+        failed: sql<number>`count(*) filter (where ${auditEvents.event} = 'connection_refresh_failed')::int`,
+        broke: sql<number>`count(distinct ${auditEvents.connectionId}) filter (where (${auditEvents.event} = 'connection_refresh_failed' and ${auditEvents.detail}->>'outcome' = 'reauthorize') or (${auditEvents.event} = 'connection_verified' and ${auditEvents.apicbaseError} = 'inactive_token'))::int`,
+      })
+      .from(auditEvents)
+      .where(
+        and(
+          inOrganization(auditEvents.organizationId),
+          gte(auditEvents.occurredAt, first),
+          inArray(auditEvents.event, ["connection_refreshed", "connection_refresh_failed", "connection_verified"]),
+        ),
+      )
+      .groupBy(day),
+    db
+      .select({
+        needsReauthorization: sql<number>`count(*) filter (where ${connections.status} = 'needs_reauthorization')::int`,
+        expiringSoon: sql<number>`count(*) filter (where ${connections.status} = 'active' and ${connections.accessTokenExpiresAt} <= ${new Date(now.getTime() + EXPIRING_WITHIN_MS).toISOString()}::timestamptz)::int`,
+      })
+      .from(connections)
+      .where(inOrganization(connections.organizationId)),
+  ]);
+  const byDay = new Map(perDay.map((row) => [row.day, row]));
+  const days: HealthDay[] = Array.from({ length: HEALTH_DAYS }, (_, index) => {
+    const date = utcDay(new Date(first.getTime() + index * DAY_MS));
+    const row = byDay.get(date);
+    return { date, succeeded: row?.succeeded ?? 0, failed: row?.failed ?? 0, newlyNeedingReauthorization: row?.broke ?? 0 };
+  });
+  return {
+    days,
+    needsReauthorization: current[0]?.needsReauthorization ?? 0,
+    expiringSoon: current[0]?.expiringSoon ?? 0,
+    totals: { succeeded: days.reduce((sum, d) => sum + d.succeeded, 0), failed: days.reduce((sum, d) => sum + d.failed, 0) },
+  };
+}
+
+export type TimelineEvent = { at: string; event: string; outcome: "success" | "failure"; apicbaseError: string | null };
+
+/** One connection's token events of the last 30 days, oldest first (the connection page's timeline). */
+export async function connectionTimeline(db: DbExecutor, args: { organizationId: string; connectionId: string; now: Date }): Promise<TimelineEvent[]> {
+  const since = new Date(args.now.getTime() - HEALTH_DAYS * DAY_MS);
+  const rows = await db
+    .select({ at: auditEvents.occurredAt, event: auditEvents.event, outcome: auditEvents.outcome, apicbaseError: auditEvents.apicbaseError })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.connectionId, args.connectionId), eq(auditEvents.organizationId, args.organizationId), gte(auditEvents.occurredAt, since), lte(auditEvents.occurredAt, args.now)))
+    .orderBy(auditEvents.occurredAt)
+    .limit(500);
+  return rows.map((row) => ({ at: row.at.toISOString(), event: row.event, outcome: row.outcome, apicbaseError: row.apicbaseError }));
+}
+

@@ -1,0 +1,101 @@
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { FAILED_API_KEY_RULE } from "@/lib/attempts/counters";
+import { createApiKey } from "@/lib/api-keys/store";
+import { clientForApplication } from "@/lib/connections/applications";
+import { attemptCounters } from "@/lib/db/schema";
+import { lifecycleFixture, type LifecycleFixture } from "@/lib/lifecycle/test-fixtures";
+import { accessTokenResponse, type TokenApiContext } from "./api";
+import { FailedKeyGuard } from "./failed-keys";
+import { HandoutLog } from "./handouts";
+import { createTokenApiServer } from "./node-server";
+import { KeyRateLimiter } from "./rate-limit";
+
+describe("failed API key attempts per address", () => {
+  let fixture: LifecycleFixture;
+  let ctx: TokenApiContext;
+  let apiKey: string;
+  let connectionId: string;
+  const LIMIT = FAILED_API_KEY_RULE.limit;
+
+  beforeAll(async () => {
+    fixture = await lifecycleFixture();
+  }, 180_000);
+  afterAll(() => fixture?.close());
+  afterEach(() => ctx?.handouts.flush());
+  beforeEach(async () => {
+    await fixture.reset();
+    await fixture.db.delete(attemptCounters);
+    apiKey = (await createApiKey(fixture.db, { organizationId: fixture.organizationId, name: "Job", actor: { system: "test" } })).key;
+    connectionId = await fixture.connection();
+    ctx = {
+      db: fixture.db,
+      keyring: fixture.keyring,
+      clientFor: (id) => clientForApplication(fixture.db, fixture.keyring, fixture.settings, id, fixture.clock.now),
+      now: fixture.clock.now,
+      leaseOwner: "api-test",
+      limiter: new KeyRateLimiter(100_000),
+      handouts: new HandoutLog(fixture.db),
+      proxy: {
+        apiUrl: fixture.settings.endpoints.api,
+        ratePerMinute: 60,
+        timeoutMs: 2000,
+        maxRequestBytes: 1024,
+        maxResponseBytes: 4096,
+      },
+    };
+  });
+
+  const request = (key: string) =>
+    accessTokenResponse(ctx, new Request(`http://portal.test/api/v1/connections/${connectionId}/access-token`, { headers: { Authorization: `Bearer ${key}` } }), connectionId);
+  const wrongKey = `apb_${"w".repeat(43)}`;
+
+  it("answers 429 with Retry-After after the limit, even to a valid key, in every process, and not to other addresses", async () => {
+    const processA = new FailedKeyGuard(fixture.db, fixture.clock.now);
+    for (let n = 0; n < LIMIT; n++) expect((await processA.run("198.51.100.1", () => request(wrongKey))).status).toBe(401);
+    const refused = await processA.run("198.51.100.1", () => request(wrongKey));
+    expect(refused.status).toBe(429);
+    const retryAfter = Number(refused.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(FAILED_API_KEY_RULE.windowSeconds);
+    expect(await refused.json()).toMatchObject({ error: "rate_limited", message: expect.stringMatching(/Too many requests with a missing, unknown or revoked API key/) });
+
+    // Another process (its own guard, the same database) refuses the address too, before looking at the key.
+    const processB = new FailedKeyGuard(fixture.db, fixture.clock.now);
+    let handled = false;
+    const blocked = await processB.run("198.51.100.1", () => ((handled = true), request(apiKey)));
+    expect(blocked.status).toBe(429);
+    expect(handled).toBe(false);
+    // Another address is served.
+    expect((await processB.run("198.51.100.2", () => request(apiKey))).status).toBe(200);
+  });
+
+  it("does not count successful requests", async () => {
+    const guard = new FailedKeyGuard(fixture.db, fixture.clock.now);
+    for (let n = 0; n < LIMIT + 5; n++) expect((await guard.run("198.51.100.3", () => request(apiKey))).status).toBe(200);
+  });
+
+  it("npm run token-api: counts per TCP peer, ignoring a forged X-Forwarded-For", async () => {
+    const server = createTokenApiServer(ctx);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/connections`;
+    try {
+      const statuses: number[] = [];
+      for (let n = 0; n <= LIMIT; n++) {
+        const response = await fetch(`${base}/${connectionId}/access-token`, {
+          headers: { Authorization: `Bearer ${wrongKey}`, "X-Forwarded-For": `203.0.113.${n}` },
+        });
+        statuses.push(response.status);
+        await response.arrayBuffer();
+      }
+      expect(statuses.slice(0, LIMIT).every((status) => status === 401)).toBe(true);
+      expect(statuses[LIMIT]).toBe(429);
+      const valid = await fetch(`${base}/${connectionId}/access-token`, { headers: { Authorization: `Bearer ${apiKey}` } });
+      expect(valid.status).toBe(429);
+      expect(valid.headers.get("retry-after")).toMatch(/^\d+$/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
