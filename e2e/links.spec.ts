@@ -55,6 +55,9 @@ test("a library owner without a portal account re-authorizes a connection throug
 test("a partner sends a connect link; the customer approves with their own Apicbase account; a withdrawn link stops working", async ({ page, browser }) => {
   await emulator.setActiveLibrary("otto@sandbox.test", 103);
   await signIn(page, "partner");
+  await page.goto("/connections?q=Brasserie+Oost");
+  await expect(page.getByRole("heading", { level: 1, name: "Connections" })).toBeVisible();
+  const alreadyConnected = (await page.getByRole("row", { name: /Brasserie Oost/ }).count()) > 0;
   const portalNav = page.getByRole("navigation", { name: "Portal" });
   await portalNav.getByRole("link", { name: "Links" }).click();
   await expect(page.getByRole("heading", { name: "Authorization links" })).toBeVisible();
@@ -87,12 +90,18 @@ test("a partner sends a connect link; the customer approves with their own Apicb
   await customerPage.getByRole("button", { name: "Continue to Apicbase" }).click();
   await logInAtApicbase(customerPage, "otto");
   await answerConsent(customerPage);
-  await expect(customerPage.getByRole("heading", { name: "Connected" })).toBeVisible();
+  // Journeys before this one may have connected Brasserie Oost already: then the link updated that connection, and
+  // both pages must say so (problem 8 of issue 10); otherwise it is a new connection.
+  const outcome = alreadyConnected
+    ? { heading: "Updated an existing connection", label: "Already connected: updated" }
+    : { heading: "Connected", label: "New connection" };
+  await expect(customerPage.getByRole("heading", { name: outcome.heading, exact: true })).toBeVisible();
   await customer.close();
 
-  // The partner's list says it was used, and for which library; the connection is on the dashboard.
+  // The partner's list says it was used, what it did, and for which library; the connection is on the dashboard.
   await page.reload();
   await expect(row).toContainText("Used");
+  await expect(row).toContainText(outcome.label);
   await row.getByRole("link", { name: "Brasserie Oost" }).click();
   await expect(page.getByRole("heading", { name: "Brasserie Oost" })).toBeVisible();
 
