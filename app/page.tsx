@@ -6,14 +6,10 @@ import { EndpointList } from "@/components/endpoint-list";
 import { apicbaseWebBase, resolveApicbaseSettings } from "@/lib/apicbase/config";
 import { getCurrentUser } from "@/lib/dal/session";
 import { env } from "@/lib/env";
-import { SANDBOX_LIBRARIES, SANDBOX_USERS } from "@/lib/sandbox";
+import { DemoLoginsTable } from "@/components/sandbox-logins";
 
 // The Apicbase target is runtime configuration, not something to freeze into the build.
 export const dynamic = "force-dynamic";
-
-function libraryNames(ids: readonly number[]): string {
-  return ids.map((id) => SANDBOX_LIBRARIES.find((library) => library.id === id)?.name ?? `#${id}`).join(", ");
-}
 
 export default async function Home() {
   // Signed-in users have nothing to do here: straight to their work.
@@ -75,28 +71,8 @@ export default async function Home() {
             </a>
             .
           </p>
-          {/* Focusable so keyboard users can scroll it on narrow screens. */}
-          <div className="mt-4 overflow-x-auto" tabIndex={0} aria-labelledby="demo-title" role="group">
-            <table className="w-full text-left text-sm whitespace-nowrap">
-              <thead className="border-b border-slate-200 text-slate-600">
-                <tr>
-                  <th scope="col" className="py-2 pr-4 font-medium">User name</th>
-                  <th scope="col" className="py-2 pr-4 font-medium">Password</th>
-                  <th scope="col" className="py-2 pr-4 font-medium">Role</th>
-                  <th scope="col" className="py-2 font-medium">Libraries</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {SANDBOX_USERS.map((user) => (
-                  <tr key={user.email}>
-                    <td className="py-2 pr-4 font-mono text-slate-900">{user.email}</td>
-                    <td className="py-2 pr-4 font-mono text-slate-900">{user.password}</td>
-                    <td className="py-2 pr-4 text-slate-700">{user.role}</td>
-                    <td className="py-2 text-slate-700">{libraryNames(user.libraries)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+          <div className="mt-4 text-slate-800">
+            <DemoLoginsTable labelledBy="demo-title" />
           </div>
         </section>
       )}

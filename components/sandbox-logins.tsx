@@ -1,7 +1,45 @@
-import { SANDBOX_USERS } from "@/lib/sandbox";
+import { SANDBOX_LIBRARIES, SANDBOX_USERS } from "@/lib/sandbox";
+
+function libraryNames(ids: readonly number[]): string {
+  return ids.map((id) => `${SANDBOX_LIBRARIES.find((library) => library.id === id)?.name ?? "Library"} (${id})`).join(", ");
+}
+
+/**
+ * The emulator's demo accounts as a table that fits the page: e-mail and password stay on one line (they are typed
+ * or copied), role and libraries wrap. Still scrollable on a phone, and focusable so a keyboard can scroll it.
+ */
+export function DemoLoginsTable({ labelledBy, tone = "slate" }: { labelledBy: string; tone?: "slate" | "amber" }) {
+  const rule = tone === "amber" ? "border-amber-300" : "border-slate-200";
+  const rows = tone === "amber" ? "divide-amber-200" : "divide-slate-100";
+  return (
+    <div className="overflow-x-auto" tabIndex={0} role="group" aria-labelledby={labelledBy}>
+      <table className="w-full min-w-[30rem] text-left text-sm">
+        <caption className="sr-only">Demo logins of the local sandbox</caption>
+        <thead className={`border-b ${rule}`}>
+          <tr>
+            <th scope="col" className="py-1.5 pr-3 font-medium">User name</th>
+            <th scope="col" className="py-1.5 pr-3 font-medium">Password</th>
+            <th scope="col" className="py-1.5 pr-3 font-medium">Role</th>
+            <th scope="col" className="py-1.5 font-medium">Libraries</th>
+          </tr>
+        </thead>
+        <tbody className={`divide-y ${rows}`}>
+          {SANDBOX_USERS.map((user) => (
+            <tr key={user.email} className="align-top">
+              <td className="py-1.5 pr-3 font-mono whitespace-nowrap">{user.email}</td>
+              <td className="py-1.5 pr-3 font-mono whitespace-nowrap">{user.password}</td>
+              <td className="py-1.5 pr-3">{user.role}</td>
+              <td className="py-1.5">{libraryNames(user.libraries)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
 
 /** The emulator's demo accounts, shown on the sign-in page of a local sandbox only. */
-export function SandboxLogins() {
+export function SandboxLogins({ emulatorBase }: { emulatorBase: string }) {
   return (
     <section aria-labelledby="sandbox-title" className="rounded-xl border border-amber-300 bg-amber-50 p-5 text-amber-950">
       <div className="flex flex-wrap items-center gap-3">
@@ -14,28 +52,17 @@ export function SandboxLogins() {
         This portal signs in against the bundled Apicbase emulator, not the real Apicbase. Use one of its demo logins
         on the emulator&apos;s login page:
       </p>
-      {/* Focusable so keyboard users can scroll it on narrow screens. */}
-      <div className="mt-3 overflow-x-auto" tabIndex={0} role="group" aria-labelledby="sandbox-title">
-        <table className="w-full text-left text-sm whitespace-nowrap">
-          <caption className="sr-only">Demo logins of the local sandbox</caption>
-          <thead className="border-b border-amber-300">
-            <tr>
-              <th scope="col" className="py-1.5 pr-4 font-medium">E-mail</th>
-              <th scope="col" className="py-1.5 pr-4 font-medium">Password</th>
-              <th scope="col" className="py-1.5 font-medium">Role</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-amber-200">
-            {SANDBOX_USERS.map((user) => (
-              <tr key={user.email}>
-                <td className="py-1.5 pr-4 font-mono">{user.email}</td>
-                <td className="py-1.5 pr-4 font-mono">{user.password}</td>
-                <td className="py-1.5">{user.role}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      <div className="mt-3">
+        <DemoLoginsTable labelledBy="sandbox-title" tone="amber" />
       </div>
+      <p className="mt-3 text-sm leading-6">
+        The emulator keeps its own login, like Apicbase: once logged in there, it does not ask again. To use another
+        demo user,{" "}
+        <a className="font-medium underline underline-offset-2" href={`${emulatorBase}/accounts/logout/?next=/accounts/login/`}>
+          log out of the emulator
+        </a>{" "}
+        first.
+      </p>
     </section>
   );
 }

@@ -45,6 +45,15 @@ test.describe("sign in with Apicbase", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Sign in" })).toBeVisible();
     const sandbox = page.getByRole("region", { name: "Local sandbox" });
     await expect(sandbox.getByRole("row", { name: /partner@sandbox\.test partner-demo partner member/ })).toBeVisible();
+    await expect(sandbox.getByRole("row", { name: /nora@sandbox\.test .* Bistro Nord \(101\), Café Zuid \(102\)/ })).toBeVisible();
+    // The demo logins fit the page at 1280 px: nothing to scroll sideways.
+    expect(page.viewportSize()?.width).toBe(1280);
+    const demoTable = sandbox.getByRole("group", { name: "Local sandbox" });
+    expect(await demoTable.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
+    await expect(sandbox.getByRole("link", { name: "log out of the emulator" })).toHaveAttribute(
+      "href",
+      `${EMULATOR_URL}/accounts/logout/?next=/accounts/login/`,
+    );
     await screenshot(page, "signin");
 
     await signInThroughApicbase(page, "partner");
@@ -52,6 +61,9 @@ test.describe("sign in with Apicbase", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Connections" })).toBeVisible();
     await expect(page.getByRole("main")).toContainText("Sandbox partner");
     await expect(page.getByRole("heading", { name: "No library is connected yet" })).toBeVisible();
+    await expect(page.getByRole("main")).toContainText(
+      "approves at Apicbase as whoever is logged in there in this browser: Apicbase keeps its own login. That is most likely you, partner@sandbox.test",
+    );
     const header = page.getByRole("banner");
     await expect(header).toContainText("Piet Partner");
     await expect(header).toContainText("partner@sandbox.test");
@@ -84,6 +96,10 @@ test.describe("sign in with Apicbase", () => {
     await header.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/signin\?signedOut=1$/);
     await expect(page.getByRole("status")).toHaveText("You signed out of the portal.");
+    // Apicbase (the emulator) keeps its own login; the page says so and offers its log-out.
+    await expect(page.getByText("Apicbase keeps its own login: you may still be logged in there")).toBeVisible();
+    await expect(page.getByRole("link", { name: "Log out of the Apicbase sandbox" })).toHaveAttribute("href", `${EMULATOR_URL}/accounts/logout/`);
+    await screenshot(page, "signin-signed-out");
 
     // The session ended in the database: the old cookie no longer opens anything.
     await context.addCookies([{ ...session!, expires: -1 }]);

@@ -238,7 +238,12 @@ test("library drift: after the user switches library in Apicbase, Verify warns a
   await page.getByRole("button", { name: "Re-authorize" }).click();
   await answerConsent(page);
   await expect(page).toHaveURL(`${PORTAL_URL}/connections/${noraConnection}?connect_error=library_mismatch`);
-  await expect(page.getByRole("alert").filter({ hasText: "The approving user's active library in Apicbase is another library than this connection's." })).toBeVisible();
+  // The banner names who approved and which library they had active (the facts the refusal was audited with).
+  await expect(
+    page.getByRole("alert").filter({
+      hasText: 'nora@sandbox.test approved at Apicbase with "Café Zuid" (102) as active library, but this connection is for "Bistro Nord" (101).',
+    }),
+  ).toBeVisible();
   await expect(expiry()).toHaveAttribute("datetime", before!);
   await expect(history().getByRole("row").nth(1)).toContainText("Re-authorization refused");
   await screenshot(page, "connection-reauthorize-refused");

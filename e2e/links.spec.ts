@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import { EmulatorControl } from "../emulator/testing";
 import { answerConsent, logInAtApicbase, screenshot, signIn } from "./journey";
 import { EMULATOR_URL } from "./urls";
@@ -111,6 +111,50 @@ test("a partner sends a connect link; the customer approves with their own Apicb
   await expect(strangerPage.getByRole("heading", { name: "This link has expired" })).toBeVisible();
   await expect(strangerPage.getByRole("button", { name: "Continue to Apicbase" })).toHaveCount(0);
   await stranger.close();
+});
+
+/** As the partner on /links: a connect link for `customer`, approved by otto in a browser of their own; the customer's page. */
+async function approveConnectLink(page: Page, browser: Browser, customer: string) {
+  await page.goto("/links");
+  await page.getByLabel("Customer").fill(customer);
+  await page.getByRole("button", { name: "Create connect link" }).click();
+  const link = await page.getByLabel("Authorization link", { exact: true }).inputValue();
+  const context = await browser.newContext();
+  const customerPage = await context.newPage();
+  await customerPage.goto(link);
+  await customerPage.getByRole("button", { name: "Continue to Apicbase" }).click();
+  await logInAtApicbase(customerPage, "otto");
+  await answerConsent(customerPage);
+  return { customerPage, close: () => context.close() };
+}
+
+test("a connect link used for a library the organization already connected says it updated that connection", async ({ page, browser }) => {
+  await emulator.setActiveLibrary("otto@sandbox.test", 103);
+  await signIn(page, "partner");
+  // Brasserie Oost is connected first (by an earlier journey or by this link, whichever it is).
+  const first = await approveConnectLink(page, browser, "Brasserie Oost (first link)");
+  await expect(first.customerPage.getByRole("heading", { name: /^(Connected|Updated an existing connection)$/ })).toBeVisible();
+  await first.close();
+
+  // A link made for another customer, used by otto with Brasserie Oost still active: an update, and it says so.
+  const second = await approveConnectLink(page, browser, "Trattoria West (Sam)");
+  const result = second.customerPage;
+  await expect(result.getByRole("heading", { name: "Updated an existing connection" })).toBeVisible();
+  await expect(result.getByRole("status")).toContainText('"Brasserie Oost" was already connected to Sandbox partner');
+  await expect(result.getByRole("status")).toContainText("updated that connection");
+  const facts = result.getByRole("definition");
+  await expect(facts.nth(0)).toHaveText("Trattoria West (Sam)");
+  await expect(facts.nth(1)).toHaveText("Brasserie Oost (103)");
+  await expect(facts.nth(2)).toContainText("otto@sandbox.test");
+  await screenshot(result, "authorization-link-result-updated");
+  await second.close();
+
+  await page.goto("/links");
+  const row = page.getByRole("region", { name: /^Links/ }).getByRole("listitem").filter({ hasText: "Trattoria West (Sam)" });
+  await expect(row).toContainText("Already connected: updated");
+  await expect(row).toContainText(/Used .* by otto@sandbox\.test: updated the existing connection of Brasserie Oost \(103\)/);
+  await expect(row).toContainText("Made for Trattoria West (Sam); the library connected is Brasserie Oost.");
+  await screenshot(page, "links-page-updated");
 });
 
 test("an unknown or malformed link says it does not work, without touching anything", async ({ page }) => {

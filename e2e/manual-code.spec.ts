@@ -22,6 +22,8 @@ let usedCode = "";
 
 const codeField = () => page.getByLabel("Code from Apicbase");
 const expiredAlert = () => page.getByRole("alert").filter({ hasText: EXPIRED });
+const NOT_THIS_ATTEMPT = "You have not opened Apicbase's approval page from this page yet, so this code is not one Apicbase issued for this attempt";
+const notThisAttemptAlert = () => page.getByRole("alert").filter({ hasText: NOT_THIS_ATTEMPT });
 
 async function startWithDeskApp(shot?: string) {
   await page.goto(`/connections?organization=${organizationId}`);
@@ -107,28 +109,31 @@ test("junk is refused at the field without a request to Apicbase; a code pasted 
   expect(stats.token_grants.authorization_code.ok).toBe(before.token_grants.authorization_code.ok + 1);
 });
 
-test("the same code pasted again fails with the message and a button that opens the link again", async () => {
+test("a used code pasted into a new attempt, whose link was never opened, says so, with a button that opens the link", async () => {
   await startWithDeskApp();
   const before = await emulator.stats();
   await codeField().fill(`  ${usedCode} `);
   await page.getByRole("button", { name: "Connect with this code" }).click();
-  await expect(expiredAlert()).toBeVisible();
-  await expect(expiredAlert().getByRole("link", { name: /^Open the link again/ })).toHaveAttribute("target", "_blank");
-  await screenshot(page, "manual-code-expired");
+  await expect(notThisAttemptAlert()).toBeVisible();
+  await expect(page.getByRole("alert").filter({ hasText: EXPIRED })).toHaveCount(0);
+  await expect(notThisAttemptAlert().getByRole("link", { name: /^Open Apicbase's approval page/ })).toHaveAttribute("target", "_blank");
+  await screenshot(page, "manual-code-never-opened");
   const after = await emulator.stats();
   expect(after.token_grants.authorization_code.error).toBe(before.token_grants.authorization_code.error + 1);
   await expect(page).toHaveURL(`${PORTAL_URL}/connections/manual-code`);
 });
 
 test("a code pasted after Apicbase's clock moved 61 seconds fails with the message", async () => {
-  // The button of the last refusal opens the link again; otto is still logged in at Apicbase in this browser.
-  const code = await approveInNewTab(/^Open the link again/, false);
+  // The button of the last refusal opens the link; otto is still logged in at Apicbase in this browser.
+  const code = await approveInNewTab(/^Open Apicbase's approval page/, false);
   expect(code).not.toBe(usedCode);
   try {
     await emulator.advanceClock(61);
     await codeField().fill(`urn:ietf:wg:oauth:2.0:oob?code=${code}`);
     await page.getByRole("button", { name: "Connect with this code" }).click();
     await expect(expiredAlert()).toBeVisible();
+    await expect(expiredAlert().getByRole("link", { name: /^Open the link again/ })).toHaveAttribute("target", "_blank");
+    await screenshot(page, "manual-code-expired");
   } finally {
     await emulator.resetClock();
   }

@@ -128,6 +128,9 @@ export function handleAuthorize(ctx: RequestContext, state: EmulatorState): Emul
     const csrf = csrfToken(ctx);
     const page = consentPage({
       applicationName: v.app.name,
+      user: { name: `${user.firstName} ${user.lastName}`.trim(), email: user.email, activeLibrary: state.libraries.get(user.activeLibrary) ?? null },
+      // "Not you?": log out and come back to this very approval, which then asks for a login.
+      logoutUrl: `/accounts/logout/?next=${encodeURIComponent(ctx.rawUrl)}`,
       scopes: v.scopes,
       csrfToken: csrf.token,
       fields: {

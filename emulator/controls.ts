@@ -98,6 +98,12 @@ function route(method: string, path: string, body: unknown, state: EmulatorState
     return json(200, clockView(state));
   }
 
+  // Which sandbox this is: the portal compares state_since with when it got a connection's tokens, to say "the
+  // sandbox was reset" instead of "revoked" for tokens this emulator never issued.
+  if (is("GET", "instance")) {
+    return json(200, { instance_id: state.instanceId, state_since: new Date(state.stateSince).toISOString() });
+  }
+
   if (is("POST", "reset")) {
     state.reset();
     return json(200, { ok: true });

@@ -178,6 +178,31 @@ describe("login and consent", () => {
     expect(html).toContain('<input type="submit" class="btn btn-large btn-primary" name="allow" value="Authorize"/>');
   });
 
+  it("says on the consent page as whom the approval is given, with a log-out that comes back to the same approval", async () => {
+    const browser = new BrowserSession();
+    await browser.request(`${emu.url}/accounts/login/`, { method: "POST", form: [["username", NORA.email], ["password", NORA.password]] });
+    const authorize = partnerAuthorize();
+    const html = await (await browser.request(authorize)).text();
+    expect(html).toContain("You approve as <strong>Nora Nord</strong> (nora@sandbox.test), for your active library <strong>Bistro Nord</strong> (101).");
+    const logout = /<a href="([^"]+)">Log out<\/a>/.exec(html)?.[1]?.replace(/&amp;/g, "&");
+    expect(logout).toBeDefined();
+    const out = await browser.request(new URL(logout!, emu.url).href);
+    expect(out.status).toBe(302);
+    expect(new URL(out.headers.get("location")!, emu.url).href).toBe(authorize);
+    // Logged out: the same approval now asks for a login first.
+    const again = await browser.request(authorize);
+    expect(again.status).toBe(302);
+    expect(again.headers.get("location")).toMatch(/^\/accounts\/login\/\?next=/);
+  });
+
+  it("serves a favicon, linked from its pages", async () => {
+    const icon = await fetch(`${emu.url}/favicon.ico`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get("content-type")).toBe("image/svg+xml");
+    expect(await icon.text()).toMatch(/^<svg /);
+    expect(await (await fetch(`${emu.url}/accounts/login/`)).text()).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
+  });
+
   it("escapes user input on the consent page", async () => {
     const browser = new BrowserSession();
     await browser.request(`${emu.url}/accounts/login/`, { method: "POST", form: [["username", NORA.email], ["password", NORA.password]] });

@@ -1,5 +1,13 @@
 /** The HTML pages, shaped like Django's and django-oauth-toolkit's stock templates. Every value is escaped. */
 import { escapeHtml as e } from "./http";
+import type { Library, User } from "./state";
+
+/** The emulator's tab icon: an amber "A" (for Apicbase) with a dashed ring (for "only a stand-in"). */
+export const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">
+<circle cx="16" cy="16" r="14" fill="#fde68a" stroke="#92400e" stroke-width="2" stroke-dasharray="4 2"/>
+<path d="M10 23 16 8l6 15M12.4 17.5h7.2" fill="none" stroke="#78350f" stroke-width="3" stroke-linecap="round" stroke-linejoin="round"/>
+</svg>
+`;
 
 const SCOPE_DESCRIPTIONS: Record<string, string> = {
   accounts: "Read your user account and your libraries",
@@ -16,11 +24,13 @@ function layout(title: string, content: string): string {
 <head>
 <meta charset="utf-8">
 <title>${title}</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style>
 body{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1f2933}
 .banner{font-size:.8rem;color:#52606d;border-bottom:1px solid #d9e2ec;padding-bottom:.5rem;margin-bottom:1.5rem}
 label{display:block;margin-top:.75rem}input[type=text],input[type=password]{width:100%;padding:.4rem}
 input[type=submit]{margin-top:1rem;padding:.4rem 1rem}.errornote{color:#b42318}code{font-size:1.4rem}
+.who{background:#f0f4f8;border:1px solid #d9e2ec;border-radius:.4rem;padding:.6rem .8rem}
 </style>
 </head>
 <body>
@@ -65,7 +75,14 @@ export interface ConsentFields {
   code_challenge_method: string;
 }
 
-export function consentPage(args: { applicationName: string; scopes: string[]; fields: ConsentFields; csrfToken: string }): string {
+export function consentPage(args: {
+  applicationName: string;
+  scopes: string[];
+  fields: ConsentFields;
+  csrfToken: string;
+  user: { name: string; email: string; activeLibrary: Library | null };
+  logoutUrl: string;
+}): string {
   const fields = Object.entries(args.fields)
     .map(([name, value]) => hidden(name, value))
     .join("\n");
@@ -75,6 +92,11 @@ export function consentPage(args: { applicationName: string; scopes: string[]; f
     `<div class="block-center">
 <form id="authorizationForm" method="post">
 <h3 class="block-center-heading">Authorize ${e(args.applicationName)}?</h3>
+<p class="who">You approve as <strong>${e(args.user.name || args.user.email)}</strong> (${e(args.user.email)})${
+      args.user.activeLibrary
+        ? `, for your active library <strong>${e(args.user.activeLibrary.name)}</strong> (${args.user.activeLibrary.id})`
+        : ""
+    }. Not you? <a href="${e(args.logoutUrl)}">Log out</a> and log in as the library's user.</p>
 ${hidden("csrfmiddlewaretoken", args.csrfToken)}
 ${fields}
 <p>Application requires the following permissions</p>
@@ -122,10 +144,14 @@ export function loggedOutPage(): string {
   return layout("Logged out | Apicbase", `<h1>Logged out</h1>\n<p>Thanks for spending some quality time with the web site today.</p>\n<p><a href="/accounts/login/">Log in again</a></p>`);
 }
 
-export function indexPage(): string {
+export function indexPage(user?: User): string {
+  const session = user
+    ? `<p class="who">Logged in as <strong>${e(user.email)}</strong>. <a href="/accounts/logout/?next=/">Log out</a></p>`
+    : `<p class="who">Not logged in. <a href="/accounts/login/?next=/">Log in</a></p>`;
   return layout(
     "Apicbase emulator",
     `<h1>Apicbase emulator</h1>
+${session}
 <p>A local stand-in for Apicbase's OAuth 2.0 authorization server (django-oauth-toolkit) and API, for development and tests.</p>
 <ul>
 <li><code>GET /oauth/authorize/</code></li>
@@ -134,7 +160,6 @@ export function indexPage(): string {
 <li><code>POST /oauth/revoke_token/</code></li>
 <li><code>GET /api/v2/accounts/libraries/active/</code></li>
 <li><code>GET /api/v2/accounts/libraries/</code></li>
-<li><a href="/accounts/login/">Log in</a></li>
 </ul>
 <p>Test controls live under <code>/__emulator/</code>; see emulator/README.md.</p>`,
   );

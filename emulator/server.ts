@@ -1,13 +1,14 @@
 /** The emulator's HTTP server: routing, faults, request log. Handlers are synchronous; only the body read awaits. */
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { handleLogin, handleLogout, LOGIN_PATH } from "./accounts";
+import { currentUser, handleLogin, handleLogout, LOGIN_PATH } from "./accounts";
 import { API_PATHS, handleApi, throttledResponse } from "./api";
 import { handleAuthorize } from "./authorize";
 import { CONTROL_PREFIX, handleControl } from "./controls";
 import { BodyTooLarge, HTML, html, Params, parseCookies, parseForm, readBody, type EmulatorResponse, type RequestContext } from "./http";
 import { handleIntrospect, handleRevoke, handleToken } from "./oauth";
-import { BAD_REQUEST_PAGE, indexPage, NOT_FOUND_PAGE, SERVER_ERROR_PAGE } from "./pages";
+import { BAD_REQUEST_PAGE, FAVICON_SVG, indexPage, NOT_FOUND_PAGE, SERVER_ERROR_PAGE } from "./pages";
+import { StatePersister, type LoadOutcome } from "./persistence";
 import type { Seed } from "./seed";
 import { EmulatorState, type EmulatorSettings, type Fault, type FaultEndpoint } from "./state";
 import { parseQsl, unquote } from "./uri";
@@ -16,11 +17,20 @@ export interface EmulatorOptions {
   seed: Seed;
   settings?: Partial<EmulatorSettings>;
   log?: boolean;
+  /**
+   * Where to keep the state across restarts (grants, tokens, sessions, clock, active libraries). Unset: in memory
+   * only, gone when the emulator stops (tests).
+   */
+  stateDir?: string;
+  /** Milliseconds between a change and its write to `stateDir` (default 200). */
+  saveDebounceMs?: number;
 }
 
 export interface Emulator {
   server: http.Server;
   state: EmulatorState;
+  /** Set with `stateDir`: what the start found there, and the saver. */
+  persistence: { loaded: LoadOutcome; persister: StatePersister } | null;
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -46,7 +56,10 @@ const CALLER_PREFIX = /^\/__as\/([A-Za-z0-9_.:-]{1,64})(\/.*)$/;
 function findRoute(path: string, state: EmulatorState): Route | undefined {
   switch (path) {
     case "/":
-      return { endpoint: null, handle: () => html(200, indexPage()) };
+      return { endpoint: null, handle: (ctx) => html(200, indexPage(currentUser(ctx, state))) };
+    case "/favicon.ico":
+    case "/favicon.svg":
+      return { endpoint: null, handle: () => ({ status: 200, headers: { "Content-Type": "image/svg+xml", "Cache-Control": "max-age=86400" }, body: FAVICON_SVG }) };
     case "/oauth/authorize/":
       return { endpoint: "authorize", handle: handleAuthorize };
     case "/oauth/token/":
@@ -85,6 +98,14 @@ function faultResponse(fault: Fault): EmulatorResponse | null {
 
 export function createEmulator(options: EmulatorOptions): Emulator {
   const state = new EmulatorState(options.seed, options.settings);
+  let persistence: Emulator["persistence"] = null;
+  if (options.stateDir) {
+    const persister = new StatePersister(state, options.stateDir, { debounceMs: options.saveDebounceMs });
+    const loaded = persister.load();
+    // A new sandbox is saved at once, so its id and start time survive a restart before its first request.
+    if (loaded.kind !== "restored") persister.changed();
+    persistence = { loaded, persister };
+  }
   // Cancels for "slow" faults still waiting, so close() does not hang on them.
   const pendingWaits = new Set<() => void>();
 
@@ -194,6 +215,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   }
 
   const server = http.createServer((req, res) => {
+    // Whatever a request changed (a code, a rotation, a login, the clock) is saved shortly after it.
+    if (persistence) res.once("finish", () => persistence?.persister.changed()).once("close", () => persistence?.persister.changed());
     handle(req, res).catch((error: unknown) => {
       console.error("emulator: request failed:", error instanceof Error ? error.stack : error);
       if (!res.headersSent && !res.destroyed) {
@@ -206,6 +229,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   return {
     server,
     state,
+    persistence,
     listen(port: number, host = "127.0.0.1") {
       return new Promise((resolve, reject) => {
         server.once("error", reject);
@@ -220,7 +244,10 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     close() {
       for (const cancel of [...pendingWaits]) cancel();
       return new Promise((resolve) => {
-        server.close(() => resolve());
+        server.close(() => {
+          persistence?.persister.close();
+          resolve();
+        });
         server.closeAllConnections();
       });
     },

@@ -1,4 +1,4 @@
-import { randomInt } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import type { Scope } from "../lib/sandbox";
 import type { RefreshLogEntry } from "./http";
 import { parseSeed, type ParsedSeed, type Seed } from "./seed";
@@ -118,6 +118,10 @@ export function generateToken(length = 30): string {
   return token;
 }
 
+function newInstanceId(): string {
+  return randomBytes(9).toString("base64url");
+}
+
 /** The emulator's clock: real time plus an offset that tests move forward instead of sleeping. */
 export class Clock {
   offsetMs = 0;
@@ -182,6 +186,13 @@ export class EmulatorState {
    * where no secret may appear (the portal's logs, pages, audit entries).
    */
   readonly issued: string[] = [];
+  /**
+   * Which sandbox this is: a new id (and `stateSince`, real time in ms) whenever the state starts from the seed
+   * (first start without saved state, or a reset). Saved with the state, so a restart keeps them; the portal compares
+   * `stateSince` with when it got a connection's tokens to tell "the sandbox was reset" from "revoked".
+   */
+  instanceId = newInstanceId();
+  stateSince = Date.now();
   /** Every refresh_token grant since the last reset, oldest first (at most ISSUED_LIMIT). */
   refreshLog: RefreshLogEntry[] = [];
   /** Until then (emulator clock, ms) every Apicbase endpoint fails as `outageMode` says (an outage of Apicbase). */
@@ -200,6 +211,8 @@ export class EmulatorState {
 
   /** Back to the seed: no sessions, codes, tokens, faults, clock offset, rate windows, settings overrides or stats. */
   reset(): void {
+    this.instanceId = newInstanceId();
+    this.stateSince = Date.now();
     this.clock.reset();
     this.settings = { ...this.baseSettings };
     this.sessions.clear();

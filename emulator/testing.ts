@@ -76,6 +76,10 @@ export class EmulatorControl {
   settings(patch: Partial<EmulatorSettings> = {}): Promise<EmulatorSettings> {
     return this.call("POST", "settings", patch);
   }
+  /** Which sandbox this is: a new id and start time after a reset or a start without saved state. */
+  instance(): Promise<{ instance_id: string; state_since: string }> {
+    return this.call("GET", "instance");
+  }
   stats(): Promise<Stats> {
     return this.call("GET", "stats");
   }
@@ -100,14 +104,24 @@ export class EmulatorControl {
   }
 }
 
-/** Starts an emulator on 127.0.0.1 with a free port; the demo seed unless another is given. */
-export async function startEmulator(opts: { seed?: Seed; settings?: Partial<EmulatorSettings> } = {}): Promise<{
+/**
+ * Starts an emulator on 127.0.0.1 with a free port (or `port`); the demo seed unless another is given; in memory
+ * unless `stateDir` asks it to keep its state there across restarts.
+ */
+export async function startEmulator(
+  opts: { seed?: Seed; settings?: Partial<EmulatorSettings>; stateDir?: string; port?: number; saveDebounceMs?: number } = {},
+): Promise<{
   url: string;
   close(): Promise<void>;
   control: EmulatorControl;
 }> {
-  const emulator = createEmulator({ seed: opts.seed ?? demoSeed("http://localhost:3000"), settings: opts.settings });
-  const url = await emulator.listen(0, "127.0.0.1");
+  const emulator = createEmulator({
+    seed: opts.seed ?? demoSeed("http://localhost:3000"),
+    settings: opts.settings,
+    stateDir: opts.stateDir,
+    saveDebounceMs: opts.saveDebounceMs,
+  });
+  const url = await emulator.listen(opts.port ?? 0, "127.0.0.1");
   return { url, close: () => emulator.close(), control: new EmulatorControl(url) };
 }
 

@@ -203,7 +203,13 @@ async function main() {
   let emulatorUrl: string | undefined;
   if (sandbox) {
     log(`starting the Apicbase emulator on port ${emulatorPort}`);
-    emulatorUrl = await startEmulator({ ...env, EMULATOR_PORT: emulatorPort, PORTAL_URL: portalUrl });
+    // The sandbox keeps its grants, tokens, clock and active libraries under DATA_DIR, so connections survive a restart.
+    emulatorUrl = await startEmulator({
+      ...env,
+      EMULATOR_PORT: emulatorPort,
+      PORTAL_URL: portalUrl,
+      EMULATOR_STATE_DIR: env.EMULATOR_STATE_DIR || path.join(dataDir, "emulator"),
+    });
   }
 
   const reason = buildReason();

@@ -34,6 +34,11 @@ export function ManualCodeForm({ authorizeUrl, action }: { authorizeUrl: string;
 
   // The moment the link was opened survives a reload of this page (this tab only): Apicbase's clock keeps running.
   const storageKey = `manual-code-opened:${authorizeUrl}`;
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- only the browser knows whether the link was opened
+    setHydrated(true);
+  }, []);
   useEffect(() => {
     const stored = Number(window.sessionStorage.getItem(storageKey));
     if (Number.isFinite(stored) && stored > 0 && Date.now() - stored < 10 * 60_000) {
@@ -102,7 +107,7 @@ export function ManualCodeForm({ authorizeUrl, action }: { authorizeUrl: string;
             <span aria-hidden="true">✕</span>
             <span>{state.message}</span>
           </p>
-          {link("Open the link again", "primary")}
+          {link(state.neverOpened ? "Open Apicbase's approval page" : "Open the link again", "primary")}
         </div>
       ) : (
         <div className="flex flex-wrap items-center gap-3">
@@ -149,6 +154,14 @@ export function ManualCodeForm({ authorizeUrl, action }: { authorizeUrl: string;
           setClientError(null);
         }}
       >
+        {/* Whether (and how long ago) the approval page was opened from here: Apicbase's refusal alone cannot tell. */}
+        {hydrated && (
+          <input
+            type="hidden"
+            name="opened_seconds_ago"
+            value={openedAt === null ? "" : String(Math.max(0, Math.floor((Math.max(now, openedAt) - openedAt) / 1000)))}
+          />
+        )}
         <TextField
           ref={inputRef}
           id="manual-code"

@@ -3,7 +3,8 @@ import { ApicbaseClient } from "@/lib/apicbase/client";
 import { endpointsFromBase } from "@/lib/apicbase/config";
 import { generateKey, parseKeyring } from "@/lib/crypto/secrets";
 import { MEMORY, openDatabase, type Database } from "@/lib/db/client";
-import { applications, authorizationLinks, organizations } from "@/lib/db/schema";
+import { eq } from "drizzle-orm";
+import { applications, authorizationLinks, connections, organizations } from "@/lib/db/schema";
 import {
   beginLinkAuthorization,
   claimLinkByState,
@@ -95,5 +96,38 @@ describe("authorization links", () => {
     const later = new Date(now.getTime() + 8 * 24 * 3600 * 1000);
     expect((await listOrganizationLinks(database.db, other!.id, later)).map((link) => link.state)).toEqual(["withdrawn", "expired"]);
     expect(await listOrganizationLinks(database.db, organizationId, now)).not.toEqual(expect.arrayContaining([expect.objectContaining({ id: open.id })]));
+  });
+
+  it("keeps what an approval through it did, with the library approved and who approved, for the list", async () => {
+    const [org] = await database.db.insert(organizations).values({ name: "Outcome org" }).returning();
+    const [connection] = await database.db
+      .insert(connections)
+      .values({ organizationId: org!.id, applicationId, libraryId: 103, libraryName: "Brasserie Oost", scopes: ["accounts"] })
+      .returning({ id: connections.id });
+    const now = new Date();
+    const link = await createAuthorizationLink(database.db, { organizationId: org!.id, applicationId, customerLabel: "Trattoria West (Sam)", createdByUserId: null, now });
+    const url = await beginLinkAuthorization(database.db, keyring, client, { token: link.token, redirectUri: "http://localhost/api/connect/callback", scopes: ["accounts"], now });
+    const claimed = await claimLinkByState(database.db, keyring, new URL(url!).searchParams.get("state")!, now);
+    await finishLink(database.db, claimed!.id, {
+      connectionId: connection!.id,
+      outcome: "updated",
+      library: { id: 103, name: "Brasserie Oost" },
+      approvedBy: "otto@sandbox.test",
+    });
+    // Renamed since: the list shows the connection's name now and the library as it was approved.
+    await database.db.update(connections).set({ libraryName: "Brasserie Oost (Ghent)" }).where(eq(connections.id, connection!.id));
+
+    const [listed] = await listOrganizationLinks(database.db, org!.id, now);
+    expect(listed).toMatchObject({
+      customerLabel: "Trattoria West (Sam)",
+      state: "used",
+      resultConnectionId: connection!.id,
+      resultLibraryName: "Brasserie Oost (Ghent)",
+      result: { outcome: "updated", libraryId: 103, libraryName: "Brasserie Oost", approvedBy: "otto@sandbox.test" },
+    });
+    // A database refuses an outcome it does not know.
+    await expect(
+      database.db.update(authorizationLinks).set({ resultOutcome: "replaced" as never }).where(eq(authorizationLinks.id, link.id)),
+    ).rejects.toThrow();
   });
 });

@@ -4,7 +4,7 @@ import { alias } from "drizzle-orm/pg-core";
 import type { ApicbaseClient } from "@/lib/apicbase/client";
 import { codeVerifierAad } from "@/lib/crypto/associated-data";
 import { decryptSecret, encryptSecret, type Keyring } from "@/lib/crypto/secrets";
-import { authorizationLinks, connections, organizations, users, type Db } from "@/lib/db";
+import { authorizationLinks, connections, organizations, users, type Db, type LinkOutcome } from "@/lib/db";
 
 /** A link is a bearer secret: long enough to be unguessable, stored only as a hash. */
 export function hashLinkToken(token: string): string {
@@ -168,10 +168,29 @@ export async function isLinkState(db: Db, state: string | null): Promise<boolean
   return Boolean(row);
 }
 
-export async function finishLink(db: Db, linkId: string, result: { connectionId: string } | { release: true }) {
+/** What an approval through a link did, kept on the link: shown on the result page and on /links. */
+export type LinkResult = {
+  connectionId: string;
+  outcome: LinkOutcome;
+  library: { id: number; name: string };
+  approvedBy: string;
+};
+
+export async function finishLink(db: Db, linkId: string, result: LinkResult | { release: true }) {
   await db
     .update(authorizationLinks)
-    .set("release" in result ? { usedAt: null, state: null, codeVerifierCiphertext: null } : { resultConnectionId: result.connectionId, codeVerifierCiphertext: null })
+    .set(
+      "release" in result
+        ? { usedAt: null, state: null, codeVerifierCiphertext: null }
+        : {
+            resultConnectionId: result.connectionId,
+            resultOutcome: result.outcome,
+            resultLibraryId: result.library.id,
+            resultLibraryName: result.library.name,
+            resultApprovedBy: result.approvedBy,
+            codeVerifierCiphertext: null,
+          },
+    )
     .where(eq(authorizationLinks.id, linkId));
 }
 
@@ -190,7 +209,13 @@ export type OrganizationLinkView = {
   /** open: works now; used: approved (or being approved); expired: ran out; withdrawn: withdrawn or replaced early. */
   state: "open" | "used" | "expired" | "withdrawn";
   resultConnectionId: string | null;
+  /** The connection's library now (it may have been renamed since). */
   resultLibraryName: string | null;
+  /**
+   * What the approval did, and the library the approver had active then, with who approved. Null for links used
+   * before the portal kept this.
+   */
+  result: { outcome: LinkOutcome; libraryId: number | null; libraryName: string | null; approvedBy: string | null } | null;
 };
 
 /** Ended this much before its natural end: someone withdrew it (or a newer re-authorization link replaced it). */
@@ -218,6 +243,10 @@ export async function listOrganizationLinks(db: Db, organizationId: string, now:
       usedAt: authorizationLinks.usedAt,
       resultConnectionId: authorizationLinks.resultConnectionId,
       resultLibraryName: result.libraryName,
+      resultOutcome: authorizationLinks.resultOutcome,
+      approvedLibraryId: authorizationLinks.resultLibraryId,
+      approvedLibraryName: authorizationLinks.resultLibraryName,
+      approvedBy: authorizationLinks.resultApprovedBy,
     })
     .from(authorizationLinks)
     .leftJoin(target, eq(target.id, authorizationLinks.connectionId))
@@ -226,7 +255,12 @@ export async function listOrganizationLinks(db: Db, organizationId: string, now:
     .where(eq(authorizationLinks.organizationId, organizationId))
     .orderBy(desc(authorizationLinks.createdAt), desc(authorizationLinks.id))
     .limit(limit);
-  return rows.map((row) => ({ ...row, kind: row.connectionId ? "reauthorize" : "connect", state: linkState(row, now) }));
+  return rows.map(({ resultOutcome, approvedLibraryId, approvedLibraryName, approvedBy, ...row }) => ({
+    ...row,
+    kind: row.connectionId ? "reauthorize" : "connect",
+    state: linkState(row, now),
+    result: resultOutcome ? { outcome: resultOutcome, libraryId: approvedLibraryId, libraryName: approvedLibraryName, approvedBy } : null,
+  }));
 }
 
 /** Makes an open link stop working at once. Only the organization's own links; used or ended ones stay as they are. */

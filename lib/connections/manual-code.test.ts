@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CODE_MESSAGES, manualCodeField, parseManualCode } from "./manual-code";
+import { CODE_MESSAGES, manualCodeField, parseManualCode, parseOpenedSecondsAgo, REFUSED_CODE_MESSAGES, refusedCodeReason } from "./manual-code";
 
 const CODE = "h3VbP0xQk9LmN2rT5yW8zA1cD4eF6g";
 
@@ -54,5 +54,29 @@ describe("manualCodeField", () => {
     expect(failed.success).toBe(false);
     expect(failed.error?.issues[0]?.message).toBe(CODE_MESSAGES.wrong_shape);
     expect(manualCodeField.safeParse(undefined).error?.issues[0]?.message).toBe(CODE_MESSAGES.empty);
+  });
+});
+
+describe("why Apicbase refused a well-formed code", () => {
+  it("reads the form's hidden field: empty is never opened, seconds since opening, anything else unknown", () => {
+    expect(parseOpenedSecondsAgo("")).toBeNull();
+    expect(parseOpenedSecondsAgo("0")).toBe(0);
+    expect(parseOpenedSecondsAgo("42")).toBe(42);
+    expect(parseOpenedSecondsAgo(null)).toBeUndefined();
+    expect(parseOpenedSecondsAgo("-1")).toBeUndefined();
+    expect(parseOpenedSecondsAgo("1.5")).toBeUndefined();
+    expect(parseOpenedSecondsAgo("soon")).toBeUndefined();
+  });
+
+  it("says the link was never opened, too late, or expired or used, as the page knows", () => {
+    expect(refusedCodeReason(null)).toBe("never_opened");
+    expect(REFUSED_CODE_MESSAGES[refusedCodeReason(null)]).toMatch(/not opened Apicbase's approval page .* not one Apicbase issued for this attempt/);
+    expect(REFUSED_CODE_MESSAGES[refusedCodeReason(null)]).not.toMatch(/expired|already used/);
+    expect(refusedCodeReason(61)).toBe("too_late");
+    expect(REFUSED_CODE_MESSAGES.too_late).toMatch(/^This code has expired: Apicbase's codes work for 60 seconds/);
+    // Within the minute the page cannot tell an expired code (Apicbase's clock) from a used one.
+    expect(refusedCodeReason(5)).toBe("expired_or_used");
+    expect(refusedCodeReason(60)).toBe("expired_or_used");
+    expect(refusedCodeReason(undefined)).toBe("expired_or_used");
   });
 });

@@ -73,5 +73,38 @@ export const manualCodeField = z.string({ error: CODE_MESSAGES.empty }).transfor
 /** The message a partner reads when Apicbase refuses a pasted code (invalid_grant). */
 export const CODE_EXPIRED_MESSAGE = "This code has expired or was already used: open the link again.";
 
-/** What the manual code form gets back; `expired` offers the link again. */
-export type ManualCodeResult = ActionResult<"code"> & { expired?: boolean };
+/** Refused, and the link was opened longer ago than a code lives: it expired. */
+export const CODE_TOO_LATE_MESSAGE = `This code has expired: Apicbase's codes work for ${CODE_LIFETIME_SECONDS} seconds after it shows them. Open the link again for a new one.`;
+
+/** Refused, and the approval page was never opened from this attempt's page: the code cannot be this attempt's. */
+export const CODE_NOT_THIS_ATTEMPT_MESSAGE =
+  "You have not opened Apicbase's approval page from this page yet, so this code is not one Apicbase issued for this " +
+  "attempt (a code from an earlier attempt or another browser does not work here). Open the approval page, choose " +
+  "Authorize and paste the code it shows.";
+
+/**
+ * Why Apicbase refused a well-formed code (it only says invalid_grant), from what this page knows: whether and how
+ * long ago the approval page was opened from it (`openedSecondsAgo`: null never, undefined unknown, e.g. no script).
+ */
+export function refusedCodeReason(openedSecondsAgo: number | null | undefined): "never_opened" | "too_late" | "expired_or_used" {
+  if (openedSecondsAgo === null) return "never_opened";
+  if (openedSecondsAgo !== undefined && openedSecondsAgo > CODE_LIFETIME_SECONDS) return "too_late";
+  return "expired_or_used";
+}
+
+export const REFUSED_CODE_MESSAGES = {
+  never_opened: CODE_NOT_THIS_ATTEMPT_MESSAGE,
+  too_late: CODE_TOO_LATE_MESSAGE,
+  expired_or_used: CODE_EXPIRED_MESSAGE,
+} as const;
+
+/** The form's hidden field: "" when the approval page was never opened from it, else seconds since; absent: unknown. */
+export function parseOpenedSecondsAgo(value: FormDataEntryValue | null): number | null | undefined {
+  if (value === null || typeof value !== "string") return undefined;
+  if (value === "") return null;
+  const seconds = Number(value);
+  return Number.isInteger(seconds) && seconds >= 0 && seconds < 86_400 ? seconds : undefined;
+}
+
+/** What the manual code form gets back; `expired` offers the link again (`neverOpened`: for the first time). */
+export type ManualCodeResult = ActionResult<"code"> & { expired?: boolean; neverOpened?: boolean };

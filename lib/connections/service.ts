@@ -94,8 +94,25 @@ async function revokeReplacedPair(ctx: ConnectionContext, replaced: ReplacedPair
 }
 
 export type CompletionResult =
-  | { ok: true; outcome: "connected" | "updated" | "reauthorized"; connectionId: string; libraryName: string }
-  | { ok: false; reason: "library_mismatch"; message: string; connectionId: string }
+  | {
+      ok: true;
+      /** updated: the organization had connected this library already; its connection got the new tokens. */
+      outcome: "connected" | "updated" | "reauthorized";
+      connectionId: string;
+      libraryId: number;
+      libraryName: string;
+      /** The Apicbase user who approved. */
+      approvedBy: string;
+    }
+  | {
+      ok: false;
+      reason: "library_mismatch";
+      message: string;
+      connectionId: string;
+      /** Who approved, and with which library active, instead of the connection's. */
+      approvedBy: string;
+      approvedLibrary: { id: number; name: string };
+    }
   | Failure;
 
 /**
@@ -172,12 +189,19 @@ export async function completeAuthorization(
           outcome: "failure",
           organizationId,
           connectionId: existing.id,
-          detail: { expectedLibraryId: existing.libraryId, approvedLibraryId: library.id, approvedBy: library.user.email },
+          detail: {
+            expectedLibraryId: existing.libraryId,
+            approvedLibraryId: library.id,
+            approvedLibraryName: library.name,
+            approvedBy: library.user.email,
+          },
         });
         return {
           ok: false,
           reason: "library_mismatch",
           connectionId: existing.id,
+          approvedBy: library.user.email,
+          approvedLibrary: { id: library.id, name: library.name },
           message: `${library.user.email} approved with "${library.name}" (${library.id}) as active library in Apicbase, but this connection is for "${existing.libraryName}" (${existing.libraryId}). Ask them to switch their active library to "${existing.libraryName}" in Apicbase, then re-authorize again. The stray approval was revoked.`,
         };
       }
@@ -188,7 +212,7 @@ export async function completeAuthorization(
         .where(and(eq(connections.id, existing.id), eq(connections.organizationId, organizationId)));
       await recordAudit(tx, { actor: ctx.actor, event: "connection_reauthorized", outcome: "success", organizationId, connectionId: existing.id, detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes, ...via } });
       await enqueueReauthorized(tx, ctx, existing.id, existing.status);
-      return { ok: true, outcome: "reauthorized", connectionId: existing.id, libraryName: library.name };
+      return { ok: true, outcome: "reauthorized", connectionId: existing.id, libraryId: library.id, libraryName: library.name, approvedBy: library.user.email };
     }
 
     const [existing] = await tx
@@ -204,7 +228,7 @@ export async function completeAuthorization(
         .where(and(eq(connections.id, existing.id), eq(connections.organizationId, organizationId)));
       await recordAudit(tx, { actor: ctx.actor, event: "connection_updated", outcome: "success", organizationId, connectionId: existing.id, detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes, ...via } });
       await enqueueReauthorized(tx, ctx, existing.id, existing.status);
-      return { ok: true, outcome: "updated", connectionId: existing.id, libraryName: library.name };
+      return { ok: true, outcome: "updated", connectionId: existing.id, libraryId: library.id, libraryName: library.name, approvedBy: library.user.email };
     }
 
     const id = randomUUID();
@@ -221,7 +245,7 @@ export async function completeAuthorization(
     });
     await recordAudit(tx, { actor: ctx.actor, event: args.via === "token_import" ? "connection_imported" : "connection_connected", outcome: "success", organizationId, connectionId: id, detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes, ...via } });
     await enqueueConnectionEvent(tx, { type: "connection.created", connectionId: id, now: ctx.now(), reason: args.via === "token_import" ? "Imported from tokens generated in Apicbase." : "Approved at Apicbase." });
-    return { ok: true, outcome: "connected", connectionId: id, libraryName: library.name };
+    return { ok: true, outcome: "connected", connectionId: id, libraryId: library.id, libraryName: library.name, approvedBy: library.user.email };
   });
 
   if (!result.ok && result.reason === "library_mismatch") {

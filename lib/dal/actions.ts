@@ -51,7 +51,7 @@ export function adminAction<Schema extends z.ZodObject>(
     if (!parsed.success) {
       return {
         ok: false,
-        message: "Nothing was changed: correct the field marked below.",
+        message: "Nothing was changed: correct the field that shows a message.",
         fieldErrors: fieldErrorsOf<FieldsOf<Schema>>(parsed.error),
         values,
       };

@@ -1,9 +1,12 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import { headers } from "next/headers";
-import { resolveApicbaseSettings } from "@/lib/apicbase/config";
+import { apicbaseWebBase, resolveApicbaseSettings } from "@/lib/apicbase/config";
 import { clientForApplication, ensureEnvironmentApplication } from "@/lib/connections/applications";
 import { getKeyring } from "@/lib/connections/keyring";
+import { sandboxResetSinceTokens } from "@/lib/connections/sandbox-reset";
+import { sandboxResetMessage } from "@/lib/messages/sandbox";
+import { latestReauthorizationRefusal, refusalMessage, REFUSAL_SHOWN_MS } from "@/lib/connections/refusals";
 import type { ConnectionContext } from "@/lib/connections/service";
 import { connections, getDb } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -66,3 +69,31 @@ export async function portalOrigin(): Promise<string> {
 
 export const CONNECT_CALLBACK_PATH = "/api/connect/callback";
 
+
+/**
+ * The sentence for a re-authorization refused in the last minutes because the approver had another library active:
+ * who approved and with which library. Null when there is none or the user may not see the connection.
+ */
+export async function reauthorizationRefusalMessage(user: PortalUser, connectionId: string): Promise<string | null> {
+  if (!(await connectionOwner(user, connectionId))) return null;
+  const { db } = await getDb();
+  const [connection] = await db
+    .select({ libraryId: connections.libraryId, libraryName: connections.libraryName })
+    .from(connections)
+    .where(eq(connections.id, connectionId));
+  const refusal = await latestReauthorizationRefusal(db, connectionId, new Date(Date.now() - REFUSAL_SHOWN_MS));
+  return connection && refusal ? refusalMessage(refusal, connection) : null;
+}
+
+/**
+ * With the bundled sandbox only: the sentence saying the sandbox was reset after this connection got its tokens
+ * (so Apicbase's "inactive" or invalid_grant is no revocation). Null otherwise, or for someone else's connection.
+ */
+export async function sandboxResetMessageFor(user: PortalUser, connectionId: string): Promise<string | null> {
+  if (!(await connectionOwner(user, connectionId))) return null;
+  const settings = resolveApicbaseSettings(env());
+  if (settings.target !== "sandbox") return null;
+  const { db } = await getDb();
+  const since = await sandboxResetSinceTokens(db, connectionId, apicbaseWebBase(env(), settings));
+  return since ? sandboxResetMessage(since) : null;
+}

@@ -2,8 +2,9 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import { findLink, listOrganizationLinks, withdrawLink, type OrganizationLinkView } from "@/lib/connections/links";
 import { recordAudit } from "@/lib/audit";
-import { authorizationLinks, connections, getDb, organizations } from "@/lib/db";
+import { authorizationLinks, connections, getDb, organizations, type LinkOutcome } from "@/lib/db";
 import { recordId } from "@/lib/forms";
+import { latestReauthorizationRefusal, refusalMessage, REFUSAL_SHOWN_MS } from "@/lib/connections/refusals";
 import { canActFor } from "./connections";
 import type { PortalUser } from "./session";
 
@@ -15,17 +16,71 @@ export async function linkForHolder(token: string) {
   return findLink(db, token, new Date());
 }
 
+export type LinkResultView = {
+  organizationName: string | null;
+  /** The connection's library now. */
+  libraryName: string | null;
+  /** Whom the partner made the link for. */
+  customerLabel: string | null;
+  kind: "connect" | "reauthorize" | null;
+  /** What the approval did and the library the approver had active then (links used before this was kept: null). */
+  outcome: LinkOutcome | null;
+  approvedLibrary: { id: number; name: string } | null;
+  approvedBy: string | null;
+  /** A re-authorization link approved for the wrong library in the last minutes: who approved, with which library. */
+  refusal: string | null;
+};
+
 /** The outcome page's names, by the link's (unguessable) id. */
-export async function linkResult(linkId: string | undefined): Promise<{ organizationName: string | null; libraryName: string | null }> {
-  if (!linkId || !recordId.safeParse(linkId).success) return { organizationName: null, libraryName: null };
+export async function linkResult(linkId: string | undefined): Promise<LinkResultView> {
+  const none: LinkResultView = {
+    organizationName: null,
+    libraryName: null,
+    customerLabel: null,
+    kind: null,
+    outcome: null,
+    approvedLibrary: null,
+    approvedBy: null,
+    refusal: null,
+  };
+  if (!linkId || !recordId.safeParse(linkId).success) return none;
   const { db } = await getDb();
   const [row] = await db
-    .select({ organizationName: organizations.name, libraryName: connections.libraryName })
+    .select({
+      organizationName: organizations.name,
+      libraryName: connections.libraryName,
+      customerLabel: authorizationLinks.customerLabel,
+      connectionId: authorizationLinks.connectionId,
+      outcome: authorizationLinks.resultOutcome,
+      approvedLibraryId: authorizationLinks.resultLibraryId,
+      approvedLibraryName: authorizationLinks.resultLibraryName,
+      approvedBy: authorizationLinks.resultApprovedBy,
+    })
     .from(authorizationLinks)
     .innerJoin(organizations, eq(organizations.id, authorizationLinks.organizationId))
     .leftJoin(connections, eq(connections.id, authorizationLinks.resultConnectionId))
     .where(eq(authorizationLinks.id, linkId));
-  return { organizationName: row?.organizationName ?? null, libraryName: row?.libraryName ?? null };
+  if (!row) return none;
+  let refusal: string | null = null;
+  if (row.connectionId) {
+    const [target] = await db
+      .select({ libraryId: connections.libraryId, libraryName: connections.libraryName })
+      .from(connections)
+      .where(eq(connections.id, row.connectionId));
+    const refused = target ? await latestReauthorizationRefusal(db, row.connectionId, new Date(Date.now() - REFUSAL_SHOWN_MS)) : null;
+    if (target && refused) refusal = refusalMessage(refused, target);
+  }
+  return {
+    refusal,
+    organizationName: row.organizationName,
+    libraryName: row.libraryName,
+    customerLabel: row.customerLabel,
+    kind: row.connectionId ? "reauthorize" : "connect",
+    outcome: row.outcome,
+    approvedLibrary:
+      row.approvedLibraryId !== null && row.approvedLibraryName !== null ? { id: row.approvedLibraryId, name: row.approvedLibraryName } : null,
+    approvedBy: row.approvedBy,
+  };
 }
 
 /** The organization's connect and re-authorization links, for its members and admins; null for anyone else. */

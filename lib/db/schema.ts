@@ -430,6 +430,9 @@ export const apiProxyUsage = pgTable(
 // approve at Apicbase; it connects a new library for a named customer, or re-authorizes an existing connection.
 // Only a hash of the link's secret is stored; the PKCE verifier of the attempt under way is encrypted.
 
+export const LINK_OUTCOMES = ["connected", "updated", "reauthorized"] as const;
+export type LinkOutcome = (typeof LINK_OUTCOMES)[number];
+
 export const authorizationLinks = pgTable(
   "authorization_links",
   {
@@ -454,8 +457,20 @@ export const authorizationLinks = pgTable(
     usedAt: timestamptz("used_at"),
     /** The connection the approval created or restored. */
     resultConnectionId: uuid("result_connection_id"),
+    /**
+     * What the approval did: a new connection, an update of a library the organization had already connected (a
+     * connect link used for it: flagged on /links), or a re-authorization. With the library the approver had active
+     * and who approved, as they were at that moment, next to the name the link was made for.
+     */
+    resultOutcome: text("result_outcome").$type<LinkOutcome>(),
+    resultLibraryId: integer("result_library_id"),
+    resultLibraryName: text("result_library_name"),
+    resultApprovedBy: text("result_approved_by"),
   },
-  (t) => [index("authorization_links_organization_id_idx").on(t.organizationId, t.createdAt)],
+  (t) => [
+    index("authorization_links_organization_id_idx").on(t.organizationId, t.createdAt),
+    check("authorization_links_result_outcome_check", oneOf(t.resultOutcome, LINK_OUTCOMES)),
+  ],
 );
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SandboxLogins } from "@/components/sandbox-logins";
 import { buttonClasses } from "@/components/ui/button";
-import { resolveApicbaseSettings } from "@/lib/apicbase/config";
+import { apicbaseWebBase, resolveApicbaseSettings } from "@/lib/apicbase/config";
 import { signInWithApicbase } from "@/lib/auth/actions";
 import { safeReturnPath } from "@/lib/auth/return-path";
 import { getCurrentUser } from "@/lib/dal/session";
@@ -19,7 +19,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
 
   const returnTo = safeReturnPath(firstParam(query.callbackUrl));
   if (await getCurrentUser()) redirect(returnTo);
-  const sandbox = resolveApicbaseSettings(env()).target === "sandbox";
+  const settings = resolveApicbaseSettings(env());
+  const sandbox = settings.target === "sandbox";
+  const apicbase = apicbaseWebBase(env(), settings);
 
   return (
     <div className="space-y-8">
@@ -32,9 +34,25 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
       </div>
 
       {firstParam(query.signedOut) && (
-        <p role="status" className="rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900">
-          You signed out of the portal.
-        </p>
+        <div className="space-y-2">
+          <p role="status" className="rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900">
+            You signed out of the portal.
+          </p>
+          <p className="text-sm leading-6 text-slate-700">
+            Apicbase keeps its own login: you may still be logged in there, and the next sign-in or approval in this
+            browser would use that account without asking for a password.{" "}
+            {sandbox ? (
+              <>
+                <a className="font-medium text-sky-800 underline underline-offset-2" href={`${apicbase}/accounts/logout/`}>
+                  Log out of the Apicbase sandbox
+                </a>{" "}
+                to sign in as another demo user.
+              </>
+            ) : (
+              <>On a shared computer, log out at {new URL(apicbase).host} too.</>
+            )}
+          </p>
+        </div>
       )}
 
       <form action={signInWithApicbase}>
@@ -49,7 +67,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
         signing in.
       </p>
 
-      {sandbox && <SandboxLogins />}
+      {sandbox && <SandboxLogins emulatorBase={apicbase} />}
     </div>
   );
 }

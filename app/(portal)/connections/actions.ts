@@ -25,6 +25,7 @@ import {
   connectionOwner,
   environmentApplication,
   portalOrigin,
+  sandboxResetMessageFor,
 } from "@/lib/dal/connections";
 import { applicationsForNewConnections } from "@/lib/dal/applications";
 import { getCurrentUser, type PortalUser } from "@/lib/dal/session";
@@ -68,7 +69,12 @@ export async function refreshConnectionAction(_previous: ConnectionActionResult 
   const access = await authorizeConnection(formData);
   if ("ok" in access) return access;
   const result = await refreshConnection(await connectionContext(access.user), access);
-  if (!result.ok) return refused(result.message);
+  if (!result.ok) {
+    // Apicbase refusing the grant is no revocation when the sandbox started over after the portal got the tokens.
+    const dead = result.apicbaseError === "invalid_grant" || ("needsReauthorization" in result && result.needsReauthorization);
+    const reset = dead ? await sandboxResetMessageFor(access.user, access.connectionId) : null;
+    return refused(reset ?? result.message);
+  }
   const until = formatAbsolute(result.expiresAt);
   if (!result.refreshed) {
     // Another refresh (a click, the background refresher) stored a pair moments ago: nothing to gain from another.
@@ -90,9 +96,10 @@ export async function verifyConnectionAction(_previous: ConnectionActionResult |
     activeLibrary: result.activeLibrary,
   };
   // A token that works but reaches another library is no success to celebrate: shown as a warning.
-  return result.active
-    ? { ok: true, message: result.message, verification, ...(result.drift ? { warning: true } : {}) }
-    : { ok: false, message: result.message, fieldErrors: {}, verification };
+  if (result.active) return { ok: true, message: result.message, verification, ...(result.drift ? { warning: true } : {}) };
+  const expired = result.portalExpiresAt !== null && result.portalExpiresAt.getTime() <= Date.now();
+  const reset = expired ? null : await sandboxResetMessageFor(access.user, access.connectionId);
+  return { ok: false, message: reset ?? result.message, fieldErrors: {}, verification };
 }
 
 /** "Revoke" (partners their own connections, admins any connection): a reason is required. */

@@ -8,7 +8,9 @@ import { ConnectionsList } from "@/components/connections/connections-list";
 import { NowProvider } from "@/components/connections/now";
 import { OrganizationSwitcher } from "@/components/organization-switcher";
 import { ConnectLibraryForm } from "@/components/connections/connect-library-form";
+import { apicbaseWebBase, resolveApicbaseSettings } from "@/lib/apicbase/config";
 import { CONNECT_ERRORS, isConnectErrorKey } from "@/lib/connections/notices";
+import { env } from "@/lib/env";
 import { connectionsHref, parseConnectionFilters } from "@/lib/connections/view";
 import { applicationsForNewConnections } from "@/lib/dal/applications";
 import { listConnections } from "@/lib/dal/connection-queries";
@@ -30,6 +32,9 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
   const { organization } = await requireMembership(organizationId);
   const filters = parseConnectionFilters(params);
   const connectError = firstParam(params.connect_error);
+  const settings = resolveApicbaseSettings(env());
+  const sandbox = settings.target === "sandbox";
+  const apicbase = apicbaseWebBase(env(), settings);
 
   // A query client for this request only; the browser picks the data up from the HydrationBoundary.
   const queryClient = makeQueryClient();
@@ -62,6 +67,27 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
           <ConnectLibraryForm action={startConnectAction} organizationId={organization.id} applications={connectable} />
         </div>
       </div>
+
+      {connectable.length > 0 && (
+        <p className="max-w-prose text-sm leading-6 text-slate-600">
+          <strong className="font-medium text-slate-800">Connect a library</strong> approves at Apicbase as whoever is
+          logged in there in this browser: Apicbase keeps its own login. That is most likely you, {user.email}, as you
+          signed in to the portal with that account, and the library connected is the one active for you in Apicbase.
+          For a customer&apos;s library,{" "}
+          <Link href={`/links?organization=${organization.id}`} className="font-medium text-sky-800 underline underline-offset-2">
+            send them a connect link
+          </Link>
+          , or{" "}
+          {sandbox ? (
+            <a href={`${apicbase}/accounts/logout/`} className="font-medium text-sky-800 underline underline-offset-2">
+              log out of the Apicbase sandbox
+            </a>
+          ) : (
+            <>log out of Apicbase</>
+          )}{" "}
+          first and let them log in.
+        </p>
+      )}
 
       {isConnectErrorKey(connectError) && (
         <Banner tone="error" message={CONNECT_ERRORS[connectError]} dismissHref={connectionsHref(organization.id, filters)} />

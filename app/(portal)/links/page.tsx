@@ -8,6 +8,7 @@ import { OrganizationSwitcher } from "@/components/organization-switcher";
 import { Card } from "@/components/ui/card";
 import { linksOf, type OrganizationLinkView } from "@/lib/dal/links";
 import { requireMembership, requireUser } from "@/lib/dal/session";
+import { LINK_OUTCOME_LABELS, LINK_USE_VERBS } from "@/lib/messages/links";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { createConnectLinkOnLinksPageAction, withdrawLinkAction } from "./actions";
 
@@ -76,13 +77,36 @@ export default async function LinksPage({ searchParams }: { searchParams: Search
           <ul className="divide-y divide-slate-100">
             {links.map((link) => {
               const style = STATE_STYLE[link.state];
+              const outcome = link.state === "used" ? link.result?.outcome : undefined;
               return (
                 <li key={link.id} className="flex flex-wrap items-start justify-between gap-3 py-3 text-sm">
                   <div className="space-y-1">
                     <p className="font-medium text-slate-900">
                       {whom(link)}
                       <span className={`ml-2 inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style.className}`}>{style.label}</span>
+                      {outcome && (
+                        <span
+                          className={`ml-2 inline-flex gap-1 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${
+                            outcome === "updated" ? "bg-amber-100 text-amber-950 ring-amber-400" : "bg-slate-100 text-slate-800 ring-slate-300"
+                          }`}
+                        >
+                          {outcome === "updated" && <span aria-hidden="true">⚠</span>}
+                          {LINK_OUTCOME_LABELS[outcome]}
+                        </span>
+                      )}
                     </p>
+                    {link.kind === "connect" && link.result?.outcome === "updated" && (
+                      <p className="text-amber-900">
+                        This link made no new connection: the library approved with it was already connected, so its
+                        connection got the new tokens.
+                        {link.customerLabel && link.result.libraryName && (
+                          <>
+                            {" "}
+                            Made for {link.customerLabel}; the library connected is {link.result.libraryName}.
+                          </>
+                        )}
+                      </p>
+                    )}
                     <p className="text-slate-600">
                       Created <DateTime date={link.createdAt} now={now} />
                       {link.createdBy && <> by {link.createdBy}</>}
@@ -96,12 +120,14 @@ export default async function LinksPage({ searchParams }: { searchParams: Search
                       {link.state === "used" && link.usedAt && (
                         <>
                           Used <DateTime date={link.usedAt} now={now} />
+                          {link.result?.approvedBy && <> by {link.result.approvedBy}</>}
                           {link.resultConnectionId ? (
                             <>
-                              {" "}
-                              for{" "}
+                              {": "}
+                              {link.result ? LINK_USE_VERBS[link.result.outcome] : "for "}
                               <Link href={`/connections/${link.resultConnectionId}`} className="font-medium text-sky-800 underline underline-offset-2">
-                                {link.resultLibraryName ?? "the connection"}
+                                {link.result?.libraryName ?? link.resultLibraryName ?? "the connection"}
+                                {link.result?.libraryId != null && ` (${link.result.libraryId})`}
                               </Link>
                             </>
                           ) : (

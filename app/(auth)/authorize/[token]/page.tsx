@@ -45,7 +45,11 @@ export default async function AuthorizationLinkPage({ params }: { params: Promis
           In Apicbase, make sure the <strong>active library</strong> is the one you want to connect
           {link.kind === "reauthorize" ? ` ("${link.libraryName}")` : ""}: the approval follows your active library.
         </li>
-        <li>Continue to Apicbase, log in and press <strong>Authorize</strong>.</li>
+        <li>
+          Continue to Apicbase, log in and press <strong>Authorize</strong>. Apicbase keeps its own login: if this
+          browser is still logged in there as someone else, Apicbase approves as them, so check the name on its page
+          and log out there first if it is not you.
+        </li>
         <li>You come back here and see the result. No portal account is needed.</li>
       </ol>
       <form action={continueToApicbaseAction}>

@@ -11,6 +11,7 @@ import { connectionsHref, parseHistoryPage, parseShowHandouts } from "@/lib/conn
 import { getConnectionWithHistory } from "@/lib/dal/connection-queries";
 import { ConnectionTimeline } from "@/components/health/health-panel";
 import { timelineOf } from "@/lib/dal/health";
+import { reauthorizationRefusalMessage, sandboxResetMessageFor } from "@/lib/dal/connections";
 import { requireUser } from "@/lib/dal/session";
 import { makeQueryClient } from "@/lib/query-client";
 import { queryKeys } from "@/lib/query-keys";
@@ -50,6 +51,10 @@ export default async function ConnectionPage({ params, searchParams }: { params:
   const notice = firstParam(query.notice);
   const connectError = firstParam(query.connect_error);
   const here = `/connections/${connection.id}`;
+  // A wrong-library approval is told with its facts: who approved, with which library active.
+  const errorMessage = connectError === "library_mismatch" ? await reauthorizationRefusalMessage(user, connection.id) : null;
+  // In the local sandbox, tokens it forgot in a reset are not "revoked": say what happened.
+  const sandboxReset = connection.status === "needs_reauthorization" ? await sandboxResetMessageFor(user, connection.id) : null;
 
   return (
     <div className="space-y-6">
@@ -65,7 +70,13 @@ export default async function ConnectionPage({ params, searchParams }: { params:
       {isConnectNoticeKey(notice) && (
         <Banner tone="success" message={CONNECT_NOTICES[notice](connection.libraryName)} dismissHref={here} />
       )}
-      {isConnectErrorKey(connectError) && <Banner tone="error" message={CONNECT_ERRORS[connectError]} dismissHref={here} />}
+      {isConnectErrorKey(connectError) && <Banner tone="error" message={errorMessage ?? CONNECT_ERRORS[connectError]} dismissHref={here} />}
+
+      {sandboxReset && (
+        <section aria-label="Sandbox reset" className="rounded-xl border border-amber-300 bg-amber-50 px-4 py-3 text-sm leading-6 text-amber-950">
+          <p className="font-medium">{sandboxReset}</p>
+        </section>
+      )}
 
       <HydrationBoundary state={dehydrate(queryClient)}>
         <NowProvider renderedAt={now.toISOString()}>

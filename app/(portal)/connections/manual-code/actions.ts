@@ -6,7 +6,13 @@ import { OOB_REDIRECT_URI } from "@/lib/apicbase/client";
 import { recordAudit } from "@/lib/audit";
 import { MANUAL_CODE_COOKIE, MANUAL_CODE_PATH, openManualIntent } from "@/lib/connections/intent";
 import { getKeyring } from "@/lib/connections/keyring";
-import { CODE_EXPIRED_MESSAGE, manualCodeField, type ManualCodeResult } from "@/lib/connections/manual-code";
+import {
+  manualCodeField,
+  parseOpenedSecondsAgo,
+  REFUSED_CODE_MESSAGES,
+  refusedCodeReason,
+  type ManualCodeResult,
+} from "@/lib/connections/manual-code";
 import { CONNECT_ERRORS, connectErrorKey } from "@/lib/connections/notices";
 import { connectWithCode, type CompletionResult } from "@/lib/connections/service";
 import { canActFor, connectionContext } from "@/lib/dal/connections";
@@ -57,7 +63,10 @@ export async function exchangeManualCodeAction(_previous: ManualCodeResult | nul
       apicbaseError: key,
       detail: { via: "manual_code", applicationId: intent.applicationId },
     });
-    if (key === "code_rejected") return { ok: false, message: CODE_EXPIRED_MESSAGE, fieldErrors: {}, expired: true };
+    if (key === "code_rejected") {
+      const reason = refusedCodeReason(parseOpenedSecondsAgo(formData.get("opened_seconds_ago")));
+      return { ok: false, message: REFUSED_CODE_MESSAGES[reason], fieldErrors: {}, expired: true, neverOpened: reason === "never_opened" };
+    }
     return refused(CONNECT_ERRORS[key]);
   }
 

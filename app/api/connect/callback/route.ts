@@ -114,7 +114,12 @@ async function linkCallback(request: NextRequest, origin: string) {
       await finishLink(db, link.id, { release: true });
       return result(link.id, completed.reason === "library_mismatch" ? "library_mismatch" : "not_found");
     }
-    await finishLink(db, link.id, { connectionId: completed.connectionId });
+    await finishLink(db, link.id, {
+      connectionId: completed.connectionId,
+      outcome: completed.outcome,
+      library: { id: completed.libraryId, name: completed.libraryName },
+      approvedBy: completed.approvedBy,
+    });
     return result(link.id, completed.outcome);
   } catch (error) {
     // Nothing was stored: the link may be used again (e.g. after cancelling by mistake).

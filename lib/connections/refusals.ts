@@ -1,0 +1,53 @@
+import { and, desc, eq, gte } from "drizzle-orm";
+import { auditEvents, type DbExecutor } from "@/lib/db";
+
+/** Who approved a re-authorization for the wrong library, and which library they had active in Apicbase. */
+export type ReauthorizationRefusal = {
+  at: Date;
+  approvedBy: string | null;
+  approvedLibrary: { id: number; name: string | null } | null;
+};
+
+/** How long after a refused re-authorization its page still explains it (the banner comes from the URL). */
+export const REFUSAL_SHOWN_MS = 15 * 60_000;
+
+/**
+ * The latest refused re-authorization of a connection since `since`, from the audit log, where the refusal is kept
+ * with its facts: the banner names them instead of a general sentence, and the URL carries no free text.
+ */
+export async function latestReauthorizationRefusal(db: DbExecutor, connectionId: string, since: Date): Promise<ReauthorizationRefusal | null> {
+  const [row] = await db
+    .select({ occurredAt: auditEvents.occurredAt, detail: auditEvents.detail })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.connectionId, connectionId),
+        eq(auditEvents.event, "connection_reauthorization_refused"),
+        gte(auditEvents.occurredAt, since),
+      ),
+    )
+    .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.id))
+    .limit(1);
+  if (!row) return null;
+  const detail = row.detail ?? {};
+  const libraryId = typeof detail.approvedLibraryId === "number" ? detail.approvedLibraryId : null;
+  return {
+    at: row.occurredAt,
+    approvedBy: typeof detail.approvedBy === "string" ? detail.approvedBy : null,
+    approvedLibrary: libraryId === null ? null : { id: libraryId, name: typeof detail.approvedLibraryName === "string" ? detail.approvedLibraryName : null },
+  };
+}
+
+/** The banner's sentence for a refusal: who, with which library active, and what to do. */
+export function refusalMessage(refusal: ReauthorizationRefusal, connection: { libraryId: number; libraryName: string }): string {
+  const who = refusal.approvedBy ?? "The approving user";
+  const active = refusal.approvedLibrary
+    ? `"${refusal.approvedLibrary.name ?? "library"}" (${refusal.approvedLibrary.id})`
+    : "another library";
+  return (
+    `${who} approved at Apicbase with ${active} as active library, but this connection is for "${connection.libraryName}" ` +
+    `(${connection.libraryId}). Nothing was changed and the stray approval was revoked. Ask the owner of ` +
+    `"${connection.libraryName}" to log in to Apicbase as themselves (log out there first if ${who} is still logged ` +
+    `in), make "${connection.libraryName}" their active library, then re-authorize again.`
+  );
+}
