@@ -83,6 +83,8 @@ async function startPortal(): Promise<void> {
     AUTH_SECRET: randomBytes(32).toString("base64url"),
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     PORTAL_URL: portalUrl,
+    // `next start` is production: the sandbox must be asked for (as playwright.config.ts does).
+    SANDBOX: "1",
     REFRESHER: "off",
   });
   const deadline = Date.now() + 60_000;
