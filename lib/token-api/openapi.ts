@@ -31,7 +31,9 @@ const ERRORS = {
   429: "`rate_limited`: over the key's rate limit, or over Apicbase's limit for the application; wait `Retry-After` seconds.",
   500: "`internal_error`: the portal failed; try again.",
   502: "`apicbase_unavailable` or `payload_too_large`: Apicbase could not be reached, or answered more than 10 MiB.",
-  503: "`refresh_failed`: the token needed a refresh and Apicbase failed; try again after `Retry-After`.",
+  503:
+    "`refresh_failed`: the token needed a refresh and Apicbase failed; `shutting_down`: the portal process is " +
+    "stopping (the proxy starts no new call). Try again after `Retry-After`.",
   504: "`apicbase_unavailable`: Apicbase did not answer in time.",
 } as const;
 

@@ -1,3 +1,4 @@
+import { beginDrain, endDrainForTests } from "@/lib/lifecycle/single-flight";
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
@@ -202,6 +203,20 @@ describe("Apicbase API proxy", () => {
       if (status === 200) continue;
       const escaped = await call(`connections/${id}/apicbase/${path}`);
       expect(escaped.response.status, path).toBe(status);
+    }
+    expect(await apiRequests()).toHaveLength(0);
+  });
+
+  it("a process that is stopping forwards nothing: 503 shutting_down with Retry-After", async () => {
+    const id = await fixture.connection();
+    beginDrain();
+    try {
+      const { response, body } = await call(`connections/${id}/apicbase/accounts/libraries/active/`);
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("5");
+      expect(body).toMatchObject({ error: "shutting_down" });
+    } finally {
+      endDrainForTests();
     }
     expect(await apiRequests()).toHaveLength(0);
   });

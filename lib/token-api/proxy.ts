@@ -13,6 +13,7 @@ import { parseRetryAfter, type FetchLike } from "@/lib/apicbase/http";
 import { openAccessToken } from "@/lib/connections/tokens";
 import { connections, type ConnectionStatus } from "@/lib/db/schema";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
+import { isDraining } from "@/lib/lifecycle/single-flight";
 import {
   apiError,
   authenticate,
@@ -146,6 +147,10 @@ export function proxyResponse(ctx: TokenApiContext, request: Request, route: Pro
     if (!row) return notFound();
     const refusal = statusRefusal(row.status);
     if (refusal) return refusal;
+    // A process that is stopping starts no new call to Apicbase: the caller retries on another process.
+    if (isDraining()) {
+      return apiError(503, "shutting_down", "The portal is restarting: try again in a few seconds.", { "Retry-After": "5" });
+    }
     const body = await requestBody(request, settings.maxRequestBytes);
     if (body instanceof Response) return body;
 

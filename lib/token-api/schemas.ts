@@ -114,6 +114,7 @@ export const TOKEN_API_ERROR_CODES = [
   "internal_error",
   "apicbase_unavailable",
   "refresh_failed",
+  "shutting_down",
 ] as const;
 export type TokenApiErrorCode = (typeof TOKEN_API_ERROR_CODES)[number];
 

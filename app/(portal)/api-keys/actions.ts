@@ -26,7 +26,7 @@ export async function createApiKeyAction(_previous: CreateApiKeyResult | null, f
   if (!parsed.success) {
     return {
       ok: false,
-      message: "No key was created: correct the field that shows a message.",
+      message: "No key was created: correct the fields that show a message.",
       fieldErrors: fieldErrorsOf(parsed.error),
       values: { name: values.name, scopes: values.scopes, expiresIn: values.expiresIn },
     };

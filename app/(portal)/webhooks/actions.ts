@@ -46,7 +46,7 @@ export async function createWebhookAction(_previous: WebhookSecretResult | null,
   const values = readFields(formData, ["organizationId", "url", "events"], ["events"]);
   const parsed = webhookEndpointForm(webhookUrlPolicy()).safeParse(values);
   if (!parsed.success) {
-    return { ok: false, message: "No endpoint was added: correct the field marked below.", fieldErrors: fieldErrorsOf(parsed.error), values: { url: values.url, events: values.events } };
+    return { ok: false, message: "No endpoint was added: correct the fields that show a message.", fieldErrors: fieldErrorsOf(parsed.error), values: { url: values.url, events: values.events } };
   }
   const { organizationId, url, events } = parsed.data;
   const created = await createWebhook(user, organizationId, url, events);
@@ -68,7 +68,7 @@ export async function updateWebhookAction(_previous: WebhookActionResult | null,
   const values = readFields(formData, ["organizationId", "endpointId", "url", "events"], ["events"]);
   const parsed = webhookEditForm(webhookUrlPolicy()).safeParse(values);
   if (!parsed.success) {
-    return { ok: false, message: "Nothing was changed: correct the field marked below.", fieldErrors: fieldErrorsOf(parsed.error), values: { url: values.url, events: values.events } };
+    return { ok: false, message: "Nothing was changed: correct the fields that show a message.", fieldErrors: fieldErrorsOf(parsed.error), values: { url: values.url, events: values.events } };
   }
   const { organizationId, endpointId, url, events } = parsed.data;
   const outcome = await updateWebhook(user, organizationId, endpointId, url, events);
