@@ -239,10 +239,10 @@ test("during a secret rotation both secrets verify each delivery", async () => {
 
 test("disconnecting sends connection.revoked; every delivery verified, one webhook-id per event", async () => {
   await page.goto(`/connections/${connectionId}`);
-  await page.getByRole("button", { name: "Disconnect" }).click();
+  await page.getByRole("button", { name: "Revoke", exact: true }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Reason").fill("Webhook journey done");
-  await dialog.getByRole("button", { name: "Yes, disconnect" }).click();
+  await dialog.getByRole("button", { name: "Yes, revoke" }).click();
   await expect(page.locator("main h1 + [data-status]")).toHaveText("Revoked");
   await expect.poll(() => receiver.types(connectionId).at(-1)).toBe("connection.revoked");
   expect(JSON.parse(receiver.deliveries.at(-1)!.body)).toMatchObject({ data: { reason: "Webhook journey done", connection: { status: "revoked" } } });
