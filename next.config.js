@@ -26,7 +26,13 @@ const nextConfig = {
       // JSON for backends: nothing may load or run from it.
       { source: "/api/v1/:path*", headers: [{ key: "Content-Security-Policy", value: apiContentSecurityPolicy }] },
       // An authorization link carries its secret in the path: no Referer may ever carry it elsewhere.
-      { source: "/authorize/:token*", headers: [{ key: "Referrer-Policy", value: "no-referrer" }, { key: "Cache-Control", value: "private, no-store" }] },
+      {
+        source: "/authorize/:token*",
+        headers: [
+          { key: "Referrer-Policy", value: "no-referrer" },
+          { key: "Cache-Control", value: "private, no-store" },
+        ],
+      },
     ];
   },
 };

@@ -20,8 +20,16 @@ const portalLog = (process.env.E2E_PORTAL_LOG ??= `${dataDir}.portal.log`);
 
 const chromium = "/usr/bin/chromium";
 const ISOLATED = [
-  "DATABASE_URL", "AUTH_APICBASE_ID", "AUTH_APICBASE_SECRET", "APICBASE_AUTHORIZE_URL", "APICBASE_TOKEN_URL",
-  "APICBASE_INTROSPECT_URL", "APICBASE_REVOKE_URL", "APICBASE_API_URL", "APICBASE_SCOPES", "PORTAL_ADMIN_EMAILS",
+  "DATABASE_URL",
+  "AUTH_APICBASE_ID",
+  "AUTH_APICBASE_SECRET",
+  "APICBASE_AUTHORIZE_URL",
+  "APICBASE_TOKEN_URL",
+  "APICBASE_INTROSPECT_URL",
+  "APICBASE_REVOKE_URL",
+  "APICBASE_API_URL",
+  "APICBASE_SCOPES",
+  "PORTAL_ADMIN_EMAILS",
 ];
 
 export default defineConfig({
@@ -50,7 +58,13 @@ export default defineConfig({
         launchOptions: {
           executablePath: existsSync(chromium) ? chromium : undefined,
           // Root needs --no-sandbox; the rest stops Chromium calling hosts this network cannot reach.
-          args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"],
+          args: [
+            "--no-sandbox",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+          ],
         },
       },
     },

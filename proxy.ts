@@ -19,7 +19,10 @@ export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   const portalUrl = process.env.PORTAL_URL || undefined;
 
-  if (SIGNED_IN_AREAS.some((area) => inArea(pathname, area)) && !SESSION_COOKIES.some((name) => request.cookies.has(name))) {
+  if (
+    SIGNED_IN_AREAS.some((area) => inArea(pathname, area)) &&
+    !SESSION_COOKIES.some((name) => request.cookies.has(name))
+  ) {
     const signIn = new URL("/signin", portalUrl ?? request.url);
     signIn.searchParams.set("callbackUrl", `${pathname}${search}`);
     const response = NextResponse.redirect(signIn);

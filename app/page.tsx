@@ -32,18 +32,20 @@ export default async function Home() {
       <div className="space-y-3">
         <h1 className="text-3xl font-bold tracking-tight text-slate-900">Apicbase partner portal</h1>
         <p className="text-lg leading-7 text-slate-700">
-          Connect your customers&apos; Apicbase libraries, keep every connection&apos;s tokens alive and repair the
-          ones that break, before a sync fails.
+          Connect your customers&apos; Apicbase libraries, keep every connection&apos;s tokens alive and repair the ones
+          that break, before a sync fails.
         </p>
       </div>
 
       <ApicbaseTargetBanner target={settings.target} base={base} />
 
       <section aria-labelledby="start-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
-        <h2 id="start-title" className="text-lg font-semibold text-slate-900">Get started</h2>
+        <h2 id="start-title" className="text-lg font-semibold text-slate-900">
+          Get started
+        </h2>
         <p className="mt-2 leading-7 text-slate-700">
-          Sign in with your Apicbase account. Partner members then see their organization&apos;s connections,
-          connect libraries and repair broken ones; admins manage organizations and their members.
+          Sign in with your Apicbase account. Partner members then see their organization&apos;s connections, connect
+          libraries and repair broken ones; admins manage organizations and their members.
         </p>
         <Link
           href="/signin"
@@ -54,7 +56,9 @@ export default async function Home() {
       </section>
 
       <section aria-labelledby="endpoints-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
-        <h2 id="endpoints-title" className="text-lg font-semibold text-slate-900">Apicbase endpoints</h2>
+        <h2 id="endpoints-title" className="text-lg font-semibold text-slate-900">
+          Apicbase endpoints
+        </h2>
         <p className="mt-1 text-sm text-slate-600">The client secret is configured but never shown.</p>
         <div className="mt-4">
           <EndpointList endpoints={settings.endpoints} clientId={settings.clientId} />
@@ -63,10 +67,15 @@ export default async function Home() {
 
       {settings.target === "sandbox" && (
         <section aria-labelledby="demo-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
-          <h2 id="demo-title" className="text-lg font-semibold text-slate-900">Demo logins</h2>
+          <h2 id="demo-title" className="text-lg font-semibold text-slate-900">
+            Demo logins
+          </h2>
           <p className="mt-1 text-sm leading-6 text-slate-600">
             Accounts of the emulator; they work at its{" "}
-            <a className="font-medium text-sky-800 underline underline-offset-2 hover:text-sky-950" href={`${base}/accounts/login/`}>
+            <a
+              className="font-medium text-sky-800 underline underline-offset-2 hover:text-sky-950"
+              href={`${base}/accounts/login/`}
+            >
               login page
             </a>
             .

@@ -7,7 +7,10 @@ export function Brand({ href = "/" }: { href?: string }) {
       href={href}
       className="flex items-center gap-3 rounded-lg focus-visible:outline-2 focus-visible:outline-offset-4 focus-visible:outline-sky-600"
     >
-      <span aria-hidden="true" className="grid size-8 place-items-center rounded-lg bg-slate-900 text-sm font-bold text-white">
+      <span
+        aria-hidden="true"
+        className="grid size-8 place-items-center rounded-lg bg-slate-900 text-sm font-bold text-white"
+      >
         A
       </span>
       <span className="font-semibold text-slate-900">Apicbase partner portal</span>

@@ -11,7 +11,10 @@ const LABELS: Record<keyof ApicbaseEndpoints, string> = {
 /** The Apicbase endpoints and the client id in use. Never the client secret. */
 export function EndpointList({ endpoints, clientId }: { endpoints: ApicbaseEndpoints; clientId: string }) {
   const rows: [string, string][] = [
-    ...(Object.keys(LABELS) as (keyof ApicbaseEndpoints)[]).map((key): [string, string] => [LABELS[key], endpoints[key]]),
+    ...(Object.keys(LABELS) as (keyof ApicbaseEndpoints)[]).map((key): [string, string] => [
+      LABELS[key],
+      endpoints[key],
+    ]),
     ["Client id", clientId],
   ];
   return (

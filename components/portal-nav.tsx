@@ -14,7 +14,12 @@ export function PortalNav({ items }: { items: { href: string; label: string }[] 
   return (
     <nav aria-label="Portal" className="flex items-center gap-1">
       {items.map(({ href, label }) => (
-        <Link key={href} href={href} aria-current={pathname === href || pathname.startsWith(`${href}/`) ? "page" : undefined} className={navLink}>
+        <Link
+          key={href}
+          href={href}
+          aria-current={pathname === href || pathname.startsWith(`${href}/`) ? "page" : undefined}
+          className={navLink}
+        >
           {label}
         </Link>
       ))}

@@ -1,7 +1,15 @@
 import { Brand } from "./brand";
 
 /** The page frame for people who are not signed in (landing, sign-in, authorization links, not found): the brand bar. */
-export function PublicShell({ children, mainClassName, footer }: { children: React.ReactNode; mainClassName: string; footer?: React.ReactNode }) {
+export function PublicShell({
+  children,
+  mainClassName,
+  footer,
+}: {
+  children: React.ReactNode;
+  mainClassName: string;
+  footer?: React.ReactNode;
+}) {
   return (
     <div className="flex min-h-screen flex-col">
       <header className="border-b border-slate-200 bg-white">

@@ -1,7 +1,9 @@
 import { SANDBOX_LIBRARIES, SANDBOX_USERS } from "@/lib/sandbox";
 
 function libraryNames(ids: readonly number[]): string {
-  return ids.map((id) => `${SANDBOX_LIBRARIES.find((library) => library.id === id)?.name ?? "Library"} (${id})`).join(", ");
+  return ids
+    .map((id) => `${SANDBOX_LIBRARIES.find((library) => library.id === id)?.name ?? "Library"} (${id})`)
+    .join(", ");
 }
 
 /**
@@ -17,10 +19,18 @@ export function DemoLoginsTable({ labelledBy, tone = "slate" }: { labelledBy: st
         <caption className="sr-only">Demo logins of the local sandbox</caption>
         <thead className={`border-b ${rule}`}>
           <tr>
-            <th scope="col" className="py-1.5 pr-3 font-medium">User name</th>
-            <th scope="col" className="py-1.5 pr-3 font-medium">Password</th>
-            <th scope="col" className="py-1.5 pr-3 font-medium">Role</th>
-            <th scope="col" className="py-1.5 font-medium">Libraries</th>
+            <th scope="col" className="py-1.5 pr-3 font-medium">
+              User name
+            </th>
+            <th scope="col" className="py-1.5 pr-3 font-medium">
+              Password
+            </th>
+            <th scope="col" className="py-1.5 pr-3 font-medium">
+              Role
+            </th>
+            <th scope="col" className="py-1.5 font-medium">
+              Libraries
+            </th>
           </tr>
         </thead>
         <tbody className={`divide-y ${rows}`}>
@@ -41,16 +51,21 @@ export function DemoLoginsTable({ labelledBy, tone = "slate" }: { labelledBy: st
 /** The emulator's demo accounts, shown on the sign-in page of a local sandbox only. */
 export function SandboxLogins({ emulatorBase }: { emulatorBase: string }) {
   return (
-    <section aria-labelledby="sandbox-title" className="rounded-xl border border-amber-300 bg-amber-50 p-5 text-amber-950">
+    <section
+      aria-labelledby="sandbox-title"
+      className="rounded-xl border border-amber-300 bg-amber-50 p-5 text-amber-950"
+    >
       <div className="flex flex-wrap items-center gap-3">
-        <span className="rounded-full bg-amber-200 px-2.5 py-0.5 text-xs font-semibold tracking-wide uppercase">Sandbox</span>
+        <span className="rounded-full bg-amber-200 px-2.5 py-0.5 text-xs font-semibold tracking-wide uppercase">
+          Sandbox
+        </span>
         <h2 id="sandbox-title" className="text-base font-semibold">
           Local sandbox
         </h2>
       </div>
       <p className="mt-2 text-sm leading-6">
-        This portal signs in against the bundled Apicbase emulator, not the real Apicbase. Use one of its demo logins
-        on the emulator&apos;s login page:
+        This portal signs in against the bundled Apicbase emulator, not the real Apicbase. Use one of its demo logins on
+        the emulator&apos;s login page:
       </p>
       <div className="mt-3">
         <DemoLoginsTable labelledBy="sandbox-title" tone="amber" />
@@ -58,7 +73,10 @@ export function SandboxLogins({ emulatorBase }: { emulatorBase: string }) {
       <p className="mt-3 text-sm leading-6">
         The emulator keeps its own login, like Apicbase: once logged in there, it does not ask again. To use another
         demo user,{" "}
-        <a className="font-medium underline underline-offset-2" href={`${emulatorBase}/accounts/logout/?next=/accounts/login/`}>
+        <a
+          className="font-medium underline underline-offset-2"
+          href={`${emulatorBase}/accounts/logout/?next=/accounts/login/`}
+        >
           log out of the emulator
         </a>{" "}
         first.

@@ -1,7 +1,15 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page, type Request } from "@playwright/test";
+import {
+  expect,
+  test,
+  type APIRequestContext,
+  type Browser,
+  type BrowserContext,
+  type Page,
+  type Request,
+} from "@playwright/test";
 import { EmulatorControl } from "../emulator/testing";
 import { SANDBOX_DESK_APP, SANDBOX_PARTNER_APP, SANDBOX_USERS } from "../lib/sandbox";
 import { answerConsent, logInAtApicbase } from "./journey";
@@ -95,7 +103,9 @@ test.beforeAll(async ({ browser }) => {
 test("an admin registers an application with a wrong secret; Test credentials says so, and says fine after Replace secret", async () => {
   await admin.goto("/admin/applications");
   await expect(admin.getByRole("heading", { level: 1, name: "Applications" })).toBeVisible();
-  await expect(admin.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Applications" })).toHaveAttribute("aria-current", "page");
+  await expect(
+    admin.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Applications" }),
+  ).toHaveAttribute("aria-current", "page");
   const environment = admin.getByRole("region", { name: "Partner app (sandbox)" });
   await expect(environment).toContainText("Set in the environment (AUTH_APICBASE_SECRET)");
   await expect(environment.getByRole("button", { name: /Replace secret|Disable|Delete/ })).toHaveCount(0);
@@ -104,7 +114,10 @@ test("an admin registers an application with a wrong secret; Test credentials sa
   const leftover = admin.getByRole("button", { name: `Delete ${APPLICATION}` });
   if (await leftover.count()) {
     await leftover.click();
-    await admin.getByRole("dialog", { name: `Delete “${APPLICATION}”?` }).getByRole("button", { name: "Yes, delete" }).click();
+    await admin
+      .getByRole("dialog", { name: `Delete “${APPLICATION}”?` })
+      .getByRole("button", { name: "Yes, delete" })
+      .click();
     await expect(admin.getByRole("region", { name: APPLICATION })).toHaveCount(0);
   }
 
@@ -137,7 +150,9 @@ test("an admin registers an application with a wrong secret; Test credentials sa
   await secret.fill(WRONG_SECRET);
   await form.getByRole("checkbox", { name: "accounts" }).check();
   await register.click();
-  await expect(form.getByRole("status")).toHaveText(`Registered “${APPLICATION}”. Its secret is stored encrypted; test the credentials next.`);
+  await expect(form.getByRole("status")).toHaveText(
+    `Registered “${APPLICATION}”. Its secret is stored encrypted; test the credentials next.`,
+  );
   await expect(secret).toHaveValue("");
 
   const card = admin.getByRole("region", { name: APPLICATION });
@@ -153,7 +168,9 @@ test("an admin registers an application with a wrong secret; Test credentials sa
   await card.getByText("Replace secret").click();
   await card.getByLabel(`New client secret for ${APPLICATION}`).fill(SANDBOX_DESK_APP.clientSecret);
   await card.getByRole("button", { name: "Save new secret" }).click();
-  await expect(card.getByRole("status")).toHaveText("Secret replaced. Every call from now on uses it; test the credentials again.");
+  await expect(card.getByRole("status")).toHaveText(
+    "Secret replaced. Every call from now on uses it; test the credentials again.",
+  );
   await expect(card).toContainText("Credentials not tested yet");
   await card.getByRole("button", { name: `Test the credentials of ${APPLICATION}` }).click();
   await expect(card).toContainText("Credentials fine. Apicbase accepted the client id and secret");
@@ -163,8 +180,12 @@ test("an admin registers an application with a wrong secret; Test credentials sa
   await clientId.fill(SANDBOX_DESK_APP.clientId);
   await secret.fill("another-secret-value");
   await register.click();
-  await expect(clientId).toHaveAccessibleDescription(new RegExp(`This client id is already registered, as “${APPLICATION.replace(/[()]/g, "\\$&")}”\\.`));
-  await expect(secret).toHaveAccessibleDescription(/Enter the secret again: the portal never sends a secret back to the browser\./);
+  await expect(clientId).toHaveAccessibleDescription(
+    new RegExp(`This client id is already registered, as “${APPLICATION.replace(/[()]/g, "\\$&")}”\\.`),
+  );
+  await expect(secret).toHaveAccessibleDescription(
+    /Enter the secret again: the portal never sends a secret back to the browser\./,
+  );
 
   // No secret reaches the browser: not in the page, not in its RSC payload.
   const rsc = await (await admin.request.get("/admin/applications", { headers: { RSC: "1" } })).text();
@@ -204,7 +225,9 @@ test("removing a member from an organization ends their session at once", async 
   await expect(row).toContainText(ORGANIZATION);
   await row.getByRole("button", { name: `Remove sam@sandbox.test from ${ORGANIZATION}` }).click();
   await confirmRemoval.getByRole("button", { name: "Yes, remove" }).click();
-  await expect(admin.getByRole("status").filter({ hasText: "Removed" })).toHaveText(/Removed, and signed out of the portal everywhere\./);
+  await expect(admin.getByRole("status").filter({ hasText: "Removed" })).toHaveText(
+    /Removed, and signed out of the portal everywhere\./,
+  );
   await expect(row).not.toContainText(ORGANIZATION);
   await expect(row).toContainText("Not signed in");
 
@@ -225,7 +248,9 @@ test("an admin ends one session, then all sessions of a user, from /admin/sessio
   await admin.goto("/admin/sessions");
   await expect(admin.getByRole("heading", { level: 1, name: "Sessions" })).toBeVisible();
   const mine = admin.getByRole("region", { name: "Ada Admin" });
-  await expect(mine.getByRole("row", { name: new RegExp(`${await sessionFingerprint(admin.context())}\\s*This browser`) })).toBeVisible();
+  await expect(
+    mine.getByRole("row", { name: new RegExp(`${await sessionFingerprint(admin.context())}\\s*This browser`) }),
+  ).toBeVisible();
   const sams = admin.getByRole("region", { name: "Sam Staff" });
   await expect(sams).toContainText("2 active sessions");
   await expect(sams.getByRole("row", { name: new RegExp(laptopPrint) })).toContainText(/just now|minute/);
@@ -236,7 +261,10 @@ test("an admin ends one session, then all sessions of a user, from /admin/sessio
   await screenshot(admin, "admin-sessions");
 
   await sams.getByRole("button", { name: `End session ${laptopPrint} of sam@sandbox.test` }).click();
-  await admin.getByRole("dialog", { name: `End session ${laptopPrint} of sam@sandbox.test?` }).getByRole("button", { name: "Yes, end session" }).click();
+  await admin
+    .getByRole("dialog", { name: `End session ${laptopPrint} of sam@sandbox.test?` })
+    .getByRole("button", { name: "Yes, end session" })
+    .click();
   await expect(admin.getByRole("status").filter({ hasText: laptopPrint })).toHaveText(
     `Ended session ${laptopPrint} of sam@sandbox.test: their next click lands on the sign-in page.`,
   );
@@ -246,8 +274,13 @@ test("an admin ends one session, then all sessions of a user, from /admin/sessio
   await expect(phone.getByRole("heading", { level: 1, name: "You're not in an organization yet" })).toBeVisible();
 
   await sams.getByRole("button", { name: "End all sessions of sam@sandbox.test" }).click();
-  await admin.getByRole("dialog", { name: "End all sessions of sam@sandbox.test?" }).getByRole("button", { name: "Yes, end all sessions" }).click();
-  await expect(admin.getByRole("status").filter({ hasText: "Ended 1 session" })).toHaveText("Ended 1 session of sam@sandbox.test.");
+  await admin
+    .getByRole("dialog", { name: "End all sessions of sam@sandbox.test?" })
+    .getByRole("button", { name: "Yes, end all sessions" })
+    .click();
+  await expect(admin.getByRole("status").filter({ hasText: "Ended 1 session" })).toHaveText(
+    "Ended 1 session of sam@sandbox.test.",
+  );
   await expect(sams).toHaveCount(0);
   await phone.goto("/no-organization");
   await expect(phone).toHaveURL(/\/signin(\?|$)/);
@@ -258,7 +291,8 @@ test("an admin ends one session, then all sessions of a user, from /admin/sessio
 let revokeConnectionUrl: string;
 
 const resultOf = (page: Page) => page.getByRole("status", { name: "Result of the last action" });
-const factOf = (page: Page, label: string) => page.locator("dt", { hasText: new RegExp(`^${label}$`) }).locator("xpath=following-sibling::dd[1]");
+const factOf = (page: Page, label: string) =>
+  page.locator("dt", { hasText: new RegExp(`^${label}$`) }).locator("xpath=following-sibling::dd[1]");
 
 test("an admin sees every organization's connections, revokes one with a reason, and its old tokens are dead at Apicbase", async () => {
   // An organization of the admin's making, connected by the admin (active library Bistro Nord) through the real flow.
@@ -277,14 +311,18 @@ test("an admin sees every organization's connections, revokes one with a reason,
 
   // The admin area lists it with its organization, searchable like the partner dashboard.
   await admin.goto("/admin/connections?q=bistro");
-  await expect(admin.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Connections" })).toHaveAttribute("aria-current", "page");
+  await expect(
+    admin.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Connections" }),
+  ).toHaveAttribute("aria-current", "page");
   const row = admin.getByRole("row", { name: new RegExp(REVOKE_ORGANIZATION) });
   await expect(row.locator("[data-status]")).toHaveText("Active");
   await expect(admin.getByRole("columnheader", { name: "Organization" })).toBeVisible();
   await admin.setViewportSize({ width: 1280, height: 900 });
   await screenshot(admin, "admin-connections");
   await admin.goto("/admin/organizations");
-  await expect(admin.getByRole("list", { name: `Connections of ${REVOKE_ORGANIZATION} by status` })).toContainText("Active");
+  await expect(admin.getByRole("list", { name: `Connections of ${REVOKE_ORGANIZATION} by status` })).toContainText(
+    "Active",
+  );
   await admin.getByRole("region", { name: REVOKE_ORGANIZATION }).scrollIntoViewIfNeeded();
   await admin.screenshot({ path: path.join(SCREENSHOTS_DIR, "admin-organizations.png") });
 
@@ -295,7 +333,9 @@ test("an admin sees every organization's connections, revokes one with a reason,
   await dialog.getByLabel("Reason").fill(REVOKE_REASON);
   await screenshot(admin, "admin-revoke-confirm");
   await dialog.getByRole("button", { name: "Yes, revoke" }).click();
-  await expect(resultOf(admin)).toContainText('"Bistro Nord" is revoked: Apicbase revoked the grant and the portal deleted its tokens.');
+  await expect(resultOf(admin)).toContainText(
+    '"Bistro Nord" is revoked: Apicbase revoked the grant and the portal deleted its tokens.',
+  );
   await expect(factOf(admin, "Revoked")).toContainText("By admin@sandbox.test");
   await expect(factOf(admin, "Revoked")).toContainText(`Why: ${REVOKE_REASON}`);
 
@@ -305,7 +345,9 @@ test("an admin sees every organization's connections, revokes one with a reason,
 
   await admin.goto("/admin");
   await expect(admin.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
-  await expect(admin.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Overview" })).toHaveAttribute("aria-current", "page");
+  await expect(
+    admin.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Overview" }),
+  ).toHaveAttribute("aria-current", "page");
   const revoked = admin.getByRole("region", { name: "Recently revoked connections" });
   await expect(revoked.getByRole("row", { name: new RegExp(REVOKE_ORGANIZATION) })).toContainText(REVOKE_REASON);
   await screenshot(admin, "admin-overview");
@@ -330,7 +372,9 @@ test("an admin re-authorizes the revoked connection through a link the library o
   await expect(admin.getByRole("button", { name: "Revoke" })).toBeVisible();
 });
 
-test("revoking where Apicbase has no revocation endpoint says so and tells how the owner removes the app", async ({ browser }) => {
+test("revoking where Apicbase has no revocation endpoint says so and tells how the owner removes the app", async ({
+  browser,
+}) => {
   // A partner replaying the admin's revoke of another organization's connection is refused, and nothing changes.
   await admin.goto(revokeConnectionUrl);
   await admin.getByRole("button", { name: "Revoke" }).click();
@@ -377,13 +421,18 @@ test("a partner calling the admin actions and routes directly is refused, and no
     what: "end the admin's sessions",
     request: await captureAction(admin, async () => {
       await admin.getByRole("button", { name: "End all sessions of admin@sandbox.test" }).click();
-      await admin.getByRole("dialog", { name: "End all sessions of admin@sandbox.test?" }).getByRole("button", { name: "Yes, end all sessions" }).click();
+      await admin
+        .getByRole("dialog", { name: "End all sessions of admin@sandbox.test?" })
+        .getByRole("button", { name: "Yes, end all sessions" })
+        .click();
     }),
   });
   await admin.goto("/admin/members");
   forged.push({
     what: "make Sam an admin",
-    request: await captureAction(admin, () => admin.getByRole("button", { name: "Make sam@sandbox.test a portal admin" }).click()),
+    request: await captureAction(admin, () =>
+      admin.getByRole("button", { name: "Make sam@sandbox.test a portal admin" }).click(),
+    ),
   });
 
   const partner = await signedIn(browser, "partner");
@@ -392,7 +441,15 @@ test("a partner calling the admin actions and routes directly is refused, and no
     expect(await response.text(), what).toContain("Only portal admins can do this.");
   }
 
-  for (const page of ["/admin", "/admin/connections", "/admin/organizations", "/admin/applications", "/admin/members", "/admin/sessions", "/admin/audit"]) {
+  for (const page of [
+    "/admin",
+    "/admin/connections",
+    "/admin/organizations",
+    "/admin/applications",
+    "/admin/members",
+    "/admin/sessions",
+    "/admin/audit",
+  ]) {
     const response = await partner.goto(page);
     expect(response?.status(), page).toBe(404);
     await expect(partner.getByRole("heading", { level: 1, name: "Admins only" })).toBeVisible();
@@ -424,7 +481,9 @@ test("a partner calling the admin actions and routes directly is refused, and no
 test("a forged server-action request with a foreign Origin changes nothing", async () => {
   await admin.goto("/admin/applications");
   const card = admin.getByRole("region", { name: APPLICATION });
-  const disable = await captureAction(admin, () => card.getByRole("button", { name: `Disable ${APPLICATION}` }).click());
+  const disable = await captureAction(admin, () =>
+    card.getByRole("button", { name: `Disable ${APPLICATION}` }).click(),
+  );
 
   for (const origin of ["https://evil.example", "null"]) {
     const response = await replay(admin.request, disable, { origin });
@@ -441,9 +500,14 @@ test("a forged server-action request with a foreign Origin changes nothing", asy
   await expect(card).toContainText("not offered for new connections; its connections keep refreshing");
 
   await card.getByRole("button", { name: `Enable ${APPLICATION}` }).click();
-  await expect(admin.getByRole("status").filter({ hasText: "enabled again" })).toHaveText(`“${APPLICATION}” is enabled again.`);
+  await expect(admin.getByRole("status").filter({ hasText: "enabled again" })).toHaveText(
+    `“${APPLICATION}” is enabled again.`,
+  );
   await card.getByRole("button", { name: `Delete ${APPLICATION}` }).click();
-  await admin.getByRole("dialog", { name: `Delete “${APPLICATION}”?` }).getByRole("button", { name: "Yes, delete" }).click();
+  await admin
+    .getByRole("dialog", { name: `Delete “${APPLICATION}”?` })
+    .getByRole("button", { name: "Yes, delete" })
+    .click();
   await expect(admin.getByRole("status").filter({ hasText: "Deleted" })).toHaveText(`Deleted “${APPLICATION}”.`);
   await expect(card).toHaveCount(0);
 });
@@ -460,9 +524,12 @@ test("the audit log lists each of these events, filters them in the URL, and exp
   // The filters are in the URL, so the view can be shared and reloaded.
   await expect(admin).toHaveURL(/[?&]actor=admin%40sandbox\.test(&|$)/);
   await expect(admin).toHaveURL(/[?&]event=member_removed(&|$)/);
-  await expect(table.getByRole("row", { name: /Member removed/ }).filter({ hasText: "sam@sandbox.test" }).first()).toContainText(
-    `sam@sandbox.test · 1 session ended`,
-  );
+  await expect(
+    table
+      .getByRole("row", { name: /Member removed/ })
+      .filter({ hasText: "sam@sandbox.test" })
+      .first(),
+  ).toContainText(`sam@sandbox.test · 1 session ended`);
   await expect(table.getByRole("row").filter({ hasText: "sam@sandbox.test" }).first()).toContainText(ORGANIZATION);
 
   await admin.goto("/admin/audit?event=application_credentials_tested");
@@ -471,12 +538,24 @@ test("the audit log lists each of these events, filters them in the URL, and exp
   await expect(table.getByRole("row", { name: /credentials fine/ }).first()).toContainText("Success");
 
   await admin.goto("/admin/audit?actor=admin%40sandbox.test");
-  for (const event of ["Application registered", "Application secret replaced", "Application disabled", "Application enabled", "Application deleted", "Session ended", "All sessions of a user ended"]) {
+  for (const event of [
+    "Application registered",
+    "Application secret replaced",
+    "Application disabled",
+    "Application enabled",
+    "Application deleted",
+    "Session ended",
+    "All sessions of a user ended",
+  ]) {
     await expect(table.getByRole("row", { name: new RegExp(event) }).first(), event).toBeVisible();
   }
   await admin.goto("/admin/audit?event=connection_disconnected");
-  await expect(table.getByRole("row", { name: new RegExp(REVOKE_REASON.replace(/[()]/g, "\\$&")) }).first()).toContainText("grant revoked at Apicbase");
-  await expect(table.getByRole("row", { name: /Apicbase offers no revocation/ }).first()).toContainText(UNSUPPORTED_REASON);
+  await expect(
+    table.getByRole("row", { name: new RegExp(REVOKE_REASON.replace(/[()]/g, "\\$&")) }).first(),
+  ).toContainText("grant revoked at Apicbase");
+  await expect(table.getByRole("row", { name: /Apicbase offers no revocation/ }).first()).toContainText(
+    UNSUPPORTED_REASON,
+  );
   await expect(table.getByRole("row").filter({ hasText: REVOKE_REASON }).first()).toContainText(REVOKE_ORGANIZATION);
   await admin.goto("/admin/audit?event=connection_reauthorized");
   await expect(table.getByRole("row", { name: /Connection re-authorized/ }).first()).toContainText(REVOKE_ORGANIZATION);
@@ -488,7 +567,9 @@ test("the audit log lists each of these events, filters them in the URL, and exp
   await admin.goto("/admin/audit?connection=nope&from=2026-02-31T10:00");
   await expect(filters.getByLabel("Connection id")).toHaveAccessibleDescription(/Enter a connection id/);
   await expect(filters.getByLabel("From (UTC)")).toHaveAttribute("aria-invalid", "true");
-  await expect(admin.getByRole("main").getByRole("alert")).toHaveText("Nothing is listed until the filter marked above is corrected.");
+  await expect(admin.getByRole("main").getByRole("alert")).toHaveText(
+    "Nothing is listed until the filter marked above is corrected.",
+  );
 
   await admin.goto("/admin/audit");
   await expect(table).toBeVisible();
@@ -501,13 +582,26 @@ test("the audit log lists each of these events, filters them in the URL, and exp
   expect(file.suggestedFilename()).toMatch(/^audit-log-\d{8}-\d{4}\.csv$/);
   const csv = await readFile((await file.path())!, "utf8");
   expect(csv.startsWith("\uFEFFtime_utc,actor,actor_user_id,organization,")).toBe(true);
-  for (const event of ["application_registered", "application_credentials_tested", "application_secret_replaced", "member_removed", "session_ended", "user_sessions_ended", "access_refused", "connection_connected", "connection_disconnected", "connection_reauthorized", "authorization_link_created"]) {
+  for (const event of [
+    "application_registered",
+    "application_credentials_tested",
+    "application_secret_replaced",
+    "member_removed",
+    "session_ended",
+    "user_sessions_ended",
+    "access_refused",
+    "connection_connected",
+    "connection_disconnected",
+    "connection_reauthorized",
+    "authorization_link_created",
+  ]) {
     expect(csv, event).toContain(`,${event},`);
   }
   expect(csv).toContain(",invalid_client,");
   expect(csv).toContain(REVOKE_REASON);
   expect(csv).toContain(UNSUPPORTED_REASON);
-  for (const secret of [WRONG_SECRET, SANDBOX_DESK_APP.clientSecret, "another-secret-value"]) expect(csv).not.toContain(secret);
+  for (const secret of [WRONG_SECRET, SANDBOX_DESK_APP.clientSecret, "another-secret-value"])
+    expect(csv).not.toContain(secret);
 
   const filtered = await admin.request.get("/admin/audit/export?event=member_removed&actor=admin%40sandbox.test");
   expect(filtered.headers()["content-type"]).toBe("text/csv; charset=utf-8");

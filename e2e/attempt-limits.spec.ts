@@ -7,10 +7,14 @@ import { E2E_SIGN_IN_START_LIMIT, PORTAL_URL } from "./urls";
  * Sign-in starts are counted per address in the database. The portal runs without a proxy here, so Next.js keeps the
  * X-Forwarded-For a client sends: this journey uses an address of its own and leaves 127.0.0.1 alone.
  */
-test("more sign-in starts than allowed from one address: 429 with Retry-After, and a page that says when to retry", async ({ browser, request }) => {
+test("more sign-in starts than allowed from one address: 429 with Retry-After, and a page that says when to retry", async ({
+  browser,
+  request,
+}) => {
   test.setTimeout(240_000);
   const address = `198.51.100.${Math.floor(Math.random() * 200) + 20}`;
-  const start = () => request.post("/api/auth/signin/apicbase", { headers: { "X-Forwarded-For": address }, maxRedirects: 0 });
+  const start = () =>
+    request.post("/api/auth/signin/apicbase", { headers: { "X-Forwarded-For": address }, maxRedirects: 0 });
   for (let n = 0; n < E2E_SIGN_IN_START_LIMIT; n++) expect((await start()).status()).not.toBe(429);
   const refused = await start();
   expect(refused.status()).toBe(429);
@@ -36,7 +40,9 @@ test("more sign-in starts than allowed from one address: 429 with Retry-After, a
   await expect(other).toHaveURL(/accounts\/login/);
 });
 
-test("more connect starts than allowed in one session: the connections page says so, and nothing is started", async ({ browser }) => {
+test("more connect starts than allowed in one session: the connections page says so, and nothing is started", async ({
+  browser,
+}) => {
   test.setTimeout(240_000);
   const page = await (await browser.newContext()).newPage();
   await signIn(page, "partner");

@@ -39,13 +39,18 @@ async function signedInPage(browser: Browser, name: DemoUser): Promise<Page> {
 const TOKEN_SHAPED = /(?<![A-Za-z0-9_-])[A-Za-z0-9]{30}(?![A-Za-z0-9_-])/;
 
 test.describe("sign in with Apicbase", () => {
-  test("a partner signs in through Apicbase's login and consent, lands in their organization, and signs out", async ({ page, context }) => {
+  test("a partner signs in through Apicbase's login and consent, lands in their organization, and signs out", async ({
+    page,
+    context,
+  }) => {
     await page.goto("/connections");
     await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fconnections$/);
     await expect(page.getByRole("heading", { level: 1, name: "Sign in" })).toBeVisible();
     const sandbox = page.getByRole("region", { name: "Local sandbox" });
     await expect(sandbox.getByRole("row", { name: /partner@sandbox\.test partner-demo partner member/ })).toBeVisible();
-    await expect(sandbox.getByRole("row", { name: /nora@sandbox\.test .* Bistro Nord \(101\), Café Zuid \(102\)/ })).toBeVisible();
+    await expect(
+      sandbox.getByRole("row", { name: /nora@sandbox\.test .* Bistro Nord \(101\), Café Zuid \(102\)/ }),
+    ).toBeVisible();
     // The demo logins fit the page at 1280 px: nothing to scroll sideways.
     expect(page.viewportSize()?.width).toBe(1280);
     const demoTable = sandbox.getByRole("group", { name: "Local sandbox" });
@@ -98,7 +103,10 @@ test.describe("sign in with Apicbase", () => {
     await expect(page.getByRole("status")).toHaveText("You signed out of the portal.");
     // Apicbase (the emulator) keeps its own login; the page says so and offers its log-out.
     await expect(page.getByText("Apicbase keeps its own login: you may still be logged in there")).toBeVisible();
-    await expect(page.getByRole("link", { name: "Log out of the Apicbase sandbox" })).toHaveAttribute("href", `${EMULATOR_URL}/accounts/logout/`);
+    await expect(page.getByRole("link", { name: "Log out of the Apicbase sandbox" })).toHaveAttribute(
+      "href",
+      `${EMULATOR_URL}/accounts/logout/`,
+    );
     await screenshot(page, "signin-signed-out");
 
     // The session ended in the database: the old cookie no longer opens anything.
@@ -119,7 +127,9 @@ test.describe("sign in with Apicbase", () => {
     await expect(page.getByRole("button", { name: "Sign in with Apicbase" })).toBeVisible();
   });
 
-  test("a callback that does not belong to a sign-in of this browser is refused before any token request", async ({ page }) => {
+  test("a callback that does not belong to a sign-in of this browser is refused before any token request", async ({
+    page,
+  }) => {
     await page.goto("/api/auth/callback/apicbase?code=forged-code&state=forged-state");
     await expect(page).toHaveURL(/\/signin\/error\?reason=state_mismatch$/);
     await expect(page.getByRole("heading", { level: 1, name: "This sign-in could not be verified" })).toBeVisible();
@@ -133,19 +143,35 @@ test.describe("sign in with Apicbase", () => {
     await expect(page).toHaveURL(`${PORTAL_URL}/connections`);
   });
 
-  test("a signed-in partner sent to the sign-in page with a return address on another site stays on the portal", async ({ page }) => {
+  test("a signed-in partner sent to the sign-in page with a return address on another site stays on the portal", async ({
+    page,
+  }) => {
     await page.goto("/signin?callbackUrl=%2F.%2F%2Fevil.example%2Flogin");
     await signInThroughApicbase(page, "partner");
     await expect(page).toHaveURL(`${PORTAL_URL}/connections`);
 
     // Signed in now, the sign-in page redirects at once: every spelling of "another site" lands on the connections.
     const payloads = [
-      "/.//evil.example/login", "/..//evil.example", "/a/..//evil.example", "/%2e//evil.example", "/%2E%2E//evil.example",
-      "/a/%2e%2e//evil.example", "/%2f/evil.example", "/.%2f/evil.example", "/%5c/evil.example", "/.\\/evil.example",
-      "/\\evil.example", "/\t/evil.example", "/.\n//evil.example", "//evil.example", "https://evil.example/",
+      "/.//evil.example/login",
+      "/..//evil.example",
+      "/a/..//evil.example",
+      "/%2e//evil.example",
+      "/%2E%2E//evil.example",
+      "/a/%2e%2e//evil.example",
+      "/%2f/evil.example",
+      "/.%2f/evil.example",
+      "/%5c/evil.example",
+      "/.\\/evil.example",
+      "/\\evil.example",
+      "/\t/evil.example",
+      "/.\n//evil.example",
+      "//evil.example",
+      "https://evil.example/",
     ];
     for (const payload of payloads) {
-      const response = await page.request.get(`/signin?${new URLSearchParams({ callbackUrl: payload })}`, { maxRedirects: 0 });
+      const response = await page.request.get(`/signin?${new URLSearchParams({ callbackUrl: payload })}`, {
+        maxRedirects: 0,
+      });
       expect(response.status(), payload).toBe(307);
       const location = response.headers()["location"] ?? "";
       expect(new URL(location, `${PORTAL_URL}/signin`).href, payload).toBe(`${PORTAL_URL}/connections`);
@@ -153,7 +179,9 @@ test.describe("sign in with Apicbase", () => {
     await page.goto(`/signin?${new URLSearchParams({ callbackUrl: "/a/..//evil.example/login" })}`);
     await expect(page).toHaveURL(`${PORTAL_URL}/connections`);
     // A harmless path on the portal is still honoured.
-    const own = await page.request.get(`/signin?${new URLSearchParams({ callbackUrl: "/links" })}`, { maxRedirects: 0 });
+    const own = await page.request.get(`/signin?${new URLSearchParams({ callbackUrl: "/links" })}`, {
+      maxRedirects: 0,
+    });
     expect(new URL(own.headers()["location"] ?? "", `${PORTAL_URL}/signin`).href).toBe(`${PORTAL_URL}/links`);
   });
 });
@@ -168,7 +196,10 @@ test.describe("organizations and roles", () => {
     await expect(page.getByRole("heading", { level: 1, name: "You're not in an organization yet" })).toBeVisible();
     const ask = page.getByRole("region", { name: "Whom to ask" });
     await expect(ask).toContainText("Ask a portal admin to add nora@sandbox.test");
-    await expect(ask.getByRole("link", { name: "admin@sandbox.test" })).toHaveAttribute("href", "mailto:admin@sandbox.test");
+    await expect(ask.getByRole("link", { name: "admin@sandbox.test" })).toHaveAttribute(
+      "href",
+      "mailto:admin@sandbox.test",
+    );
     await screenshot(page, "no-organization");
   });
 

@@ -1,4 +1,12 @@
-import { expect, test, type APIResponse, type BrowserContext, type Locator, type Page, type Request } from "@playwright/test";
+import {
+  expect,
+  test,
+  type APIResponse,
+  type BrowserContext,
+  type Locator,
+  type Page,
+  type Request,
+} from "@playwright/test";
 import { EmulatorControl } from "../emulator/testing";
 import { SANDBOX_PARTNER_APP } from "../lib/sandbox";
 import { answerConsent, logInAtApicbase, screenshot, signIn } from "./journey";
@@ -43,7 +51,11 @@ function capture(target: BrowserContext) {
 const forgetApicbaseLogin = (target: BrowserContext) => target.clearCookies({ domain: "127.0.0.1" });
 
 const facts = () => page.getByRole("region", { name: "Connection", exact: true });
-const fact = (label: string): Locator => facts().locator("div").filter({ has: page.getByRole("term").filter({ hasText: label }) }).getByRole("definition");
+const fact = (label: string): Locator =>
+  facts()
+    .locator("div")
+    .filter({ has: page.getByRole("term").filter({ hasText: label }) })
+    .getByRole("definition");
 const actionResult = () => page.getByRole("status", { name: "Result of the last action" });
 const heading = () => page.getByRole("heading", { level: 1 });
 const badge = () => page.locator("main h1 + [data-status]");
@@ -53,7 +65,14 @@ const history = () => page.getByRole("region", { name: "History", exact: true })
 const historyEvents = () =>
   history()
     .getByRole("row")
-    .evaluateAll((rows) => rows.map((row) => [...(row as HTMLTableRowElement).cells].slice(1).map((cell) => cell.textContent).join(" | ")));
+    .evaluateAll((rows) =>
+      rows.map((row) =>
+        [...(row as HTMLTableRowElement).cells]
+          .slice(1)
+          .map((cell) => cell.textContent)
+          .join(" | "),
+      ),
+    );
 
 async function refreshGrants() {
   return (await emulator.stats()).token_grants.refresh_token;
@@ -74,7 +93,9 @@ test.afterAll(async () => {
 test("a partner connects two libraries, approved at Apicbase by two different users", async () => {
   await signIn(page, "partner");
   await expect(page).toHaveURL(`${PORTAL_URL}/connections`);
-  organizationId = await page.locator("form:has(button:text-is('Connect a library')) input[name=organizationId]").inputValue();
+  organizationId = await page
+    .locator("form:has(button:text-is('Connect a library')) input[name=organizationId]")
+    .inputValue();
 
   // The partner is logged in at Apicbase as themself; the library's user must log in instead.
   await forgetApicbaseLogin(context);
@@ -108,14 +129,20 @@ test("the dashboard shows both connections with their scopes and a live countdow
   await expect(page).toHaveURL(`${PORTAL_URL}/connections?organization=${organizationId}`);
   await expect(page.getByRole("status").filter({ hasText: /^Showing/ })).toHaveText("Showing 1–2 of 2 connections.");
 
-  for (const [library, id, approver] of [["Bistro Nord", 101, "Nora Nord"], ["Brasserie Oost", 103, "Otto Oost"]] as const) {
+  for (const [library, id, approver] of [
+    ["Bistro Nord", 101, "Nora Nord"],
+    ["Brasserie Oost", 103, "Otto Oost"],
+  ] as const) {
     const row = page.getByRole("row", { name: new RegExp(library) });
     await expect(row.getByRole("link", { name: library })).toBeVisible();
     await expect(row).toContainText(`Library ${id}`);
     await expect(row).toContainText(approver);
     await expect(row).toContainText("via Partner app (sandbox)");
     await expect(row.locator("[data-status]")).toHaveText("Active");
-    await expect(row.getByRole("list", { name: `Scopes of ${library}` }).getByRole("listitem")).toHaveText(["accounts", "library"]);
+    await expect(row.getByRole("list", { name: `Scopes of ${library}` }).getByRole("listitem")).toHaveText([
+      "accounts",
+      "library",
+    ]);
     const countdown = row.getByRole("timer");
     await expect(countdown).toHaveText(/^6d 23h \d\dm \d\ds left$/);
     // It ticks.
@@ -145,7 +172,9 @@ test("the dashboard shows both connections with their scopes and a live countdow
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page).toHaveURL(/status=needs_reauthorization/);
   await expect(page.getByRole("heading", { name: "No connections match this search" })).toBeVisible();
-  await expect(page.getByRole("main")).toContainText("None of the 2 connections has the status “Needs re-authorization”.");
+  await expect(page.getByRole("main")).toContainText(
+    "None of the 2 connections has the status “Needs re-authorization”.",
+  );
   await screenshot(page, "connections-no-results");
   await page.getByRole("link", { name: "Show all", exact: true }).click();
   await expect(page.getByRole("row", { name: /Bistro Nord|Brasserie Oost/ })).toHaveCount(2);
@@ -169,7 +198,9 @@ test("Refresh stores a new pair with a later expiry, and the rotated-away tokens
   // A second click moments later does not rotate again: the pair is brand new.
   const afterFirst = await expiry().getAttribute("datetime");
   await page.getByRole("button", { name: "Refresh" }).click();
-  await expect(actionResult()).toContainText("Not refreshed again: this connection got a new token pair less than a minute ago");
+  await expect(actionResult()).toContainText(
+    "Not refreshed again: this connection got a new token pair less than a minute ago",
+  );
   await expect(expiry()).toHaveAttribute("datetime", afterFirst!);
   expect(await refreshGrants()).toEqual({ ok: grants.ok + 1, error: grants.error });
   await expect(history().getByRole("row").filter({ hasText: "Refreshed" })).toHaveCount(1);
@@ -178,8 +209,15 @@ test("Refresh stores a new pair with a later expiry, and the rotated-away tokens
   await expect(actionResult()).toContainText("Apicbase confirms the access token is active.");
   const comparison = actionResult().getByRole("table");
   await expect(comparison.getByRole("row", { name: /^Active/ })).toContainText("Yes");
-  await expect(comparison.getByRole("row", { name: /^Scopes/ }).getByRole("list", { name: "Scopes at Apicbase" }).getByRole("listitem")).toHaveText(["accounts", "library"]);
-  await expect(comparison.getByRole("row", { name: /^Access token expires/ })).toContainText(/\d{4}, \d\d:\d\d UTC.*\d{4}, \d\d:\d\d UTC/);
+  await expect(
+    comparison
+      .getByRole("row", { name: /^Scopes/ })
+      .getByRole("list", { name: "Scopes at Apicbase" })
+      .getByRole("listitem"),
+  ).toHaveText(["accounts", "library"]);
+  await expect(comparison.getByRole("row", { name: /^Access token expires/ })).toContainText(
+    /\d{4}, \d\d:\d\d UTC.*\d{4}, \d\d:\d\d UTC/,
+  );
   await expect(comparison.getByRole("row", { name: /^Library reached/ })).toContainText("Bistro Nord (101)");
   await expect(fact("Last verification")).toContainText("active · just now");
   await screenshot(page, "connection-verified");
@@ -192,7 +230,9 @@ test("Refresh stores a new pair with a later expiry, and the rotated-away tokens
 
 test("Verify after the grant was revoked at Apicbase shows that the connection needs re-authorization", async () => {
   await page.getByRole("button", { name: "Verify" }).click();
-  await expect(actionResult()).toContainText("Apicbase no longer accepts this connection's access token: it was revoked. Re-authorize the connection.");
+  await expect(actionResult()).toContainText(
+    "Apicbase no longer accepts this connection's access token: it was revoked. Re-authorize the connection.",
+  );
   await expect(badge()).toHaveText("Needs re-authorization");
   await expect(page.getByRole("main")).toContainText("Re-authorize it: the library's user approves again");
   await page.getByRole("button", { name: "Refresh" }).click();
@@ -200,7 +240,9 @@ test("Verify after the grant was revoked at Apicbase shows that the connection n
   await screenshot(page, "connection-needs-reauthorization");
 
   await page.goto(`/connections?organization=${organizationId}&status=needs_reauthorization`);
-  await expect(page.getByRole("row", { name: /Bistro Nord/ }).locator("[data-status]")).toHaveText("Needs re-authorization");
+  await expect(page.getByRole("row", { name: /Bistro Nord/ }).locator("[data-status]")).toHaveText(
+    "Needs re-authorization",
+  );
   await expect(page.getByRole("row", { name: /Brasserie Oost/ })).toHaveCount(0);
 });
 
@@ -211,7 +253,11 @@ test("Re-authorize restores the connection under the same id, with its history",
   await logInAtApicbase(page, "nora");
   await answerConsent(page);
   await expect(page).toHaveURL(`${PORTAL_URL}/connections/${noraConnection}?notice=reauthorized`);
-  await expect(page.getByRole("status").filter({ hasText: '"Bistro Nord" is re-authorized: the connection keeps its id and history, with new tokens.' })).toBeVisible();
+  await expect(
+    page
+      .getByRole("status")
+      .filter({ hasText: '"Bistro Nord" is re-authorized: the connection keeps its id and history, with new tokens.' }),
+  ).toBeVisible();
   await expect(badge()).toHaveText("Active");
   const events = history().getByRole("row");
   await expect(events.nth(1)).toContainText("Re-authorized");
@@ -224,11 +270,15 @@ test("Re-authorize restores the connection under the same id, with its history",
 test("library drift: after the user switches library in Apicbase, Verify warns and Re-authorize is refused", async () => {
   await emulator.setActiveLibrary("nora@sandbox.test", 102);
   await page.getByRole("button", { name: "Verify" }).click();
-  await expect(actionResult()).toContainText('its user\'s active library is now "Café Zuid" (102), not "Bistro Nord" (101)');
+  await expect(actionResult()).toContainText(
+    'its user\'s active library is now "Café Zuid" (102), not "Bistro Nord" (101)',
+  );
   await expect(page.getByRole("note")).toContainText("Library drift: now reaches Café Zuid (102)");
 
   await page.goto(`/connections?organization=${organizationId}`);
-  await expect(page.getByRole("row", { name: /Bistro Nord/ }).getByRole("note")).toHaveText(/Library drift: now reaches Café Zuid \(102\)/);
+  await expect(page.getByRole("row", { name: /Bistro Nord/ }).getByRole("note")).toHaveText(
+    /Library drift: now reaches Café Zuid \(102\)/,
+  );
   await expect(page.getByRole("row", { name: /Brasserie Oost/ }).getByRole("note")).toHaveCount(0);
   await screenshot(page, "connections-drift");
 
@@ -241,7 +291,8 @@ test("library drift: after the user switches library in Apicbase, Verify warns a
   // The banner names who approved and which library they had active (the facts the refusal was audited with).
   await expect(
     page.getByRole("alert").filter({
-      hasText: 'nora@sandbox.test approved at Apicbase with "Café Zuid" (102) as active library, but this connection is for "Bistro Nord" (101).',
+      hasText:
+        'nora@sandbox.test approved at Apicbase with "Café Zuid" (102) as active library, but this connection is for "Bistro Nord" (101).',
     }),
   ).toBeVisible();
   await expect(expiry()).toHaveAttribute("datetime", before!);
@@ -259,7 +310,9 @@ test("cancelling the approval at Apicbase says so and connects nothing", async (
   await page.getByRole("button", { name: "Connect a library" }).click();
   await answerConsent(page, "Cancel");
   await expect(page).toHaveURL(`${PORTAL_URL}/connections?organization=${organizationId}&connect_error=access_denied`);
-  await expect(page.getByRole("alert").filter({ hasText: "The approval was cancelled at Apicbase. Nothing was connected." })).toBeVisible();
+  await expect(
+    page.getByRole("alert").filter({ hasText: "The approval was cancelled at Apicbase. Nothing was connected." }),
+  ).toBeVisible();
   await expect(page.getByRole("row", { name: /Bistro Nord|Brasserie Oost/ })).toHaveCount(2);
   await screenshot(page, "connect-cancelled");
   await page.getByRole("link", { name: "Dismiss" }).click();
@@ -271,14 +324,21 @@ test("connecting the same library again updates the existing connection and says
   await page.getByRole("button", { name: "Connect a library" }).click();
   await answerConsent(page);
   await expect(page).toHaveURL(`${PORTAL_URL}/connections/${noraConnection}?notice=updated`);
-  await expect(page.getByRole("status").filter({ hasText: '"Bistro Nord" is connected again under its existing connection of this organization (same id and history): the new approval replaced its tokens instead of adding a second connection.' })).toBeVisible();
+  await expect(
+    page.getByRole("status").filter({
+      hasText:
+        '"Bistro Nord" is connected again under its existing connection of this organization (same id and history): the new approval replaced its tokens instead of adding a second connection.',
+    }),
+  ).toBeVisible();
   await expect(history().getByRole("row").nth(1)).toContainText("Updated by a new approval");
   await screenshot(page, "connection-updated");
   await page.goto(`/connections?organization=${organizationId}`);
   await expect(page.getByText("Showing 1–2 of 2 connections.")).toBeVisible();
 });
 
-test("a partner of another organization can neither see, refresh, verify nor disconnect this organization's connection", async ({ browser }) => {
+test("a partner of another organization can neither see, refresh, verify nor disconnect this organization's connection", async ({
+  browser,
+}) => {
   // Real submissions of the three actions, captured from the partner's page.
   await page.goto(`/connections/${noraConnection}`);
   const captured = new Map<string, Request>();
@@ -388,12 +448,15 @@ test("Revoke asks first, then revokes the grant at Apicbase and keeps the connec
   await dialog.getByLabel("Reason").fill("Customer moved to another POS");
   await dialog.getByRole("button", { name: "Yes, revoke" }).click();
   await expect(dialog).toBeHidden();
-  await expect(actionResult()).toContainText('"Bistro Nord" is revoked: Apicbase revoked the grant and the portal deleted its tokens.');
+  await expect(actionResult()).toContainText(
+    '"Bistro Nord" is revoked: Apicbase revoked the grant and the portal deleted its tokens.',
+  );
   await expect(badge()).toHaveText("Revoked");
   await expect(fact("Revoked")).toContainText("By partner@sandbox.test");
   await expect(fact("Revoked")).toContainText("Why: Customer moved to another POS");
   await expect(fact("Access token expires")).toHaveText("Tokens deleted");
-  for (const name of ["Refresh", "Verify", "Revoke"]) await expect(page.getByRole("button", { name, exact: true })).toHaveCount(0);
+  for (const name of ["Refresh", "Verify", "Revoke"])
+    await expect(page.getByRole("button", { name, exact: true })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Re-authorize" })).toBeVisible();
   await expect(history().getByRole("row").nth(1)).toContainText("Revoked");
   await screenshot(page, "connection-disconnected");
@@ -414,7 +477,11 @@ test("no token value reaches the browser: not in any HTML, RSC payload or JSON i
   // The pages kept their data fresh through the JSON routes (React Query, after each action).
   expect(bodies.some((entry) => entry.url.includes("/api/portal/connections/"))).toBe(true);
   // The JSON routes React Query polls, once more for certain.
-  for (const url of [`/api/portal/connections?organization=${organizationId}`, `/api/portal/connections/${noraConnection}`, `/api/portal/connections/${ottoConnection}`]) {
+  for (const url of [
+    `/api/portal/connections?organization=${organizationId}`,
+    `/api/portal/connections/${noraConnection}`,
+    `/api/portal/connections/${ottoConnection}`,
+  ]) {
     const response = await page.request.get(url);
     expect(response.status()).toBe(200);
     bodies.push({ url, body: await response.text() });
@@ -430,7 +497,11 @@ test("no token value reaches the browser: not in any HTML, RSC payload or JSON i
     const response = await fetch(`${EMULATOR_URL}/oauth/introspect/`, {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ token: candidate, client_id: SANDBOX_PARTNER_APP.clientId, client_secret: SANDBOX_PARTNER_APP.clientSecret }),
+      body: new URLSearchParams({
+        token: candidate,
+        client_id: SANDBOX_PARTNER_APP.clientId,
+        client_secret: SANDBOX_PARTNER_APP.clientSecret,
+      }),
     });
     if (((await response.json()) as { active: boolean }).active) live.push(candidate);
   }

@@ -42,12 +42,16 @@ async function confirmOwner(admin: Page, email: string, apicbaseUserId: number, 
   await expect(notice).toContainText(`signed in as Apicbase user ${apicbaseUserId}`);
   await expect(notice).toContainText("Withheld: admin rights (PORTAL_ADMIN_EMAILS)");
   if (shot) await screenshot(admin, shot);
-  await notice.getByRole("button", { name: `Confirm that ${email} now belongs to Apicbase user ${apicbaseUserId}` }).click();
+  await notice
+    .getByRole("button", { name: `Confirm that ${email} now belongs to Apicbase user ${apicbaseUserId}` })
+    .click();
   await admin.getByRole("dialog").getByRole("button", { name: "Yes, confirm" }).click();
   await expect(admin.getByRole("region", { name: /changed hands/ })).toHaveCount(0);
 }
 
-test("an admin e-mail that moved to another Apicbase user grants nothing until another admin confirms", async ({ browser }) => {
+test("an admin e-mail that moved to another Apicbase user grants nothing until another admin confirms", async ({
+  browser,
+}) => {
   test.setTimeout(240_000);
   const adminUser = demoUser("admin");
   const partnerUser = demoUser("partner");

@@ -4,9 +4,18 @@ import { answerConsent, createOrganization, registerDeskApp, screenshot, signIn 
 import { PORTAL_URL } from "./urls";
 
 /** Response headers every answer carries (reliability checklist I1), and that the policy breaks nothing it serves. */
-const PAGES = ["/", "/signin", "/signin/error?error=AccessDenied", `/authorize/${"x".repeat(43)}`, "/api/v1/connections", "/no-such-page"];
+const PAGES = [
+  "/",
+  "/signin",
+  "/signin/error?error=AccessDenied",
+  `/authorize/${"x".repeat(43)}`,
+  "/api/v1/connections",
+  "/no-such-page",
+];
 
-test("every answer carries the security headers; authorization links never leak through a Referer", async ({ request }) => {
+test("every answer carries the security headers; authorization links never leak through a Referer", async ({
+  request,
+}) => {
   for (const path of PAGES) {
     const response = await request.get(path, { maxRedirects: 0 });
     const headers = response.headers();
@@ -25,14 +34,26 @@ test("every answer carries the security headers; authorization links never leak 
 
 /** The script policy of a page's answer: a fresh nonce, 'strict-dynamic', never 'unsafe-inline'. */
 function scriptPolicy(policy: string | undefined): { nonce: string; directive: string } {
-  const directive = policy?.split(";").map((part) => part.trim()).find((part) => part.startsWith("script-src ")) ?? "";
+  const directive =
+    policy
+      ?.split(";")
+      .map((part) => part.trim())
+      .find((part) => part.startsWith("script-src ")) ?? "";
   const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(directive)?.[1] ?? "";
   return { nonce, directive };
 }
 
 test("pages allow scripts by a per-request nonce with 'strict-dynamic', never 'unsafe-inline'", async ({ request }) => {
   const seen = new Set<string>();
-  for (const path of ["/", "/signin", "/signin/error?error=AccessDenied", `/authorize/${"x".repeat(43)}`, "/no-such-page", "/", "/"]) {
+  for (const path of [
+    "/",
+    "/signin",
+    "/signin/error?error=AccessDenied",
+    `/authorize/${"x".repeat(43)}`,
+    "/no-such-page",
+    "/",
+    "/",
+  ]) {
     const response = await request.get(path, { maxRedirects: 0 });
     const { nonce, directive } = scriptPolicy(response.headers()["content-security-policy"]);
     expect(directive, path).toMatch(/^script-src 'self' 'nonce-[A-Za-z0-9+/=]{24}' 'strict-dynamic'$/);
@@ -48,7 +69,8 @@ test("pages allow scripts by a per-request nonce with 'strict-dynamic', never 'u
 function watchViolations(page: Page): string[] {
   const violations: string[] = [];
   page.on("console", (message) => {
-    if (/Content Security Policy|Refused to (load|execute|apply|connect|evaluate)/i.test(message.text())) violations.push(message.text());
+    if (/Content Security Policy|Refused to (load|execute|apply|connect|evaluate)/i.test(message.text()))
+      violations.push(message.text());
   });
   page.on("pageerror", (error) => violations.push(`page error: ${error.message}`));
   return violations;
@@ -64,7 +86,9 @@ const heading = (name: string | RegExp) => async (page: Page) => {
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
 };
 
-test("the content security policy blocks nothing the portal's pages need, on every kind of page", async ({ browser }) => {
+test("the content security policy blocks nothing the portal's pages need, on every kind of page", async ({
+  browser,
+}) => {
   // A long journey (a dozen pages, sign-in, a connection, a link) on a machine that may be busy.
   test.setTimeout(300_000);
   const context = await browser.newContext();
@@ -98,8 +122,12 @@ test("the content security policy blocks nothing the portal's pages need, on eve
   await page.getByRole("button", { name: "Verify" }).first().click();
   await page.waitForLoadState("networkidle");
 
-  await visit(page, `/connections/import?organization=${organizationId}`, async () => expect(page.getByRole("heading", { level: 1 })).toBeVisible());
-  await visit(page, `/api-keys?organization=${organizationId}`, async () => expect(page.getByRole("heading", { level: 1 })).toBeVisible());
+  await visit(page, `/connections/import?organization=${organizationId}`, async () =>
+    expect(page.getByRole("heading", { level: 1 })).toBeVisible(),
+  );
+  await visit(page, `/api-keys?organization=${organizationId}`, async () =>
+    expect(page.getByRole("heading", { level: 1 })).toBeVisible(),
+  );
 
   // Manual code entry: the page with the approval link and the paste field (its countdown is client-side code).
   await visit(page, `/connections?organization=${organizationId}`, heading("Connections"));
@@ -119,7 +147,9 @@ test("the content security policy blocks nothing the portal's pages need, on eve
   const customer = await browser.newContext();
   const customerPage = await customer.newPage();
   const customerViolations = watchViolations(customerPage);
-  await visit(customerPage, link, async () => expect(customerPage.getByRole("button", { name: "Continue to Apicbase" })).toBeEnabled());
+  await visit(customerPage, link, async () =>
+    expect(customerPage.getByRole("button", { name: "Continue to Apicbase" })).toBeEnabled(),
+  );
   await visit(customerPage, "/authorize/result", heading("No result to show"));
   await customer.close();
 
@@ -140,7 +170,12 @@ test("an inline script injected into a page's HTML does not run; one with the pa
       `<img src="data:,x" onerror="window.__handler = 'ran'" alt="">`,
       `<script nonce="${nonce}">window.__trusted = 'ran'</script>`,
     ].join("");
-    await route.fulfill({ response, body: (await response.text()).replace("<body", `<body data-injected="1"`).replace("</body>", `${injected}</body>`) });
+    await route.fulfill({
+      response,
+      body: (await response.text())
+        .replace("<body", `<body data-injected="1"`)
+        .replace("</body>", `${injected}</body>`),
+    });
   });
   await page.goto("/signin");
   await page.waitForLoadState("networkidle");
@@ -156,7 +191,10 @@ test("an inline script injected into a page's HTML does not run; one with the pa
   await screenshot(page, "signin-under-csp");
 });
 
-test("forged Host and X-Forwarded-* headers steer neither redirects nor the addresses the portal shows", async ({ page, request }) => {
+test("forged Host and X-Forwarded-* headers steer neither redirects nor the addresses the portal shows", async ({
+  page,
+  request,
+}) => {
   const forged = { "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https", "X-Forwarded-Port": "443" };
   for (const headers of [forged, { ...forged, Host: "evil.example" }]) {
     const response = await request.get("/connections", { maxRedirects: 0, headers });

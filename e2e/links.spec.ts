@@ -5,7 +5,10 @@ import { EMULATOR_URL } from "./urls";
 
 const emulator = new EmulatorControl(EMULATOR_URL);
 
-test("a library owner without a portal account re-authorizes a connection through a single-use link", async ({ page, browser }) => {
+test("a library owner without a portal account re-authorizes a connection through a single-use link", async ({
+  page,
+  browser,
+}) => {
   await emulator.setActiveLibrary("otto@sandbox.test", 104);
   await signIn(page, "partner");
   await page.goto("/connections");
@@ -29,7 +32,9 @@ test("a library owner without a portal account re-authorizes a connection throug
   const ownerPage = await owner.newPage();
   await ownerPage.goto(link);
   await expect(ownerPage.getByRole("heading", { name: "Approve access at Apicbase" })).toBeVisible();
-  await expect(ownerPage.getByText(/re-authorize its connection to your Apicbase library "Trattoria West"/)).toBeVisible();
+  await expect(
+    ownerPage.getByText(/re-authorize its connection to your Apicbase library "Trattoria West"/),
+  ).toBeVisible();
   await screenshot(ownerPage, "authorization-link");
   await ownerPage.getByRole("button", { name: "Continue to Apicbase" }).click();
   await logInAtApicbase(ownerPage, "otto");
@@ -52,7 +57,10 @@ test("a library owner without a portal account re-authorizes a connection throug
   await expect(page.getByText(/re-authorized/i).first()).toBeVisible();
 });
 
-test("a partner sends a connect link; the customer approves with their own Apicbase account; a withdrawn link stops working", async ({ page, browser }) => {
+test("a partner sends a connect link; the customer approves with their own Apicbase account; a withdrawn link stops working", async ({
+  page,
+  browser,
+}) => {
   await emulator.setActiveLibrary("otto@sandbox.test", 103);
   await signIn(page, "partner");
   await page.goto("/connections?q=Brasserie+Oost");
@@ -86,7 +94,9 @@ test("a partner sends a connect link; the customer approves with their own Apicb
   const customer = await browser.newContext();
   const customerPage = await customer.newPage();
   await customerPage.goto(link);
-  await expect(customerPage.getByText(/asks you to connect your Apicbase library \(for Brasserie Oost, Ghent\)/)).toBeVisible();
+  await expect(
+    customerPage.getByText(/asks you to connect your Apicbase library \(for Brasserie Oost, Ghent\)/),
+  ).toBeVisible();
   await customerPage.getByRole("button", { name: "Continue to Apicbase" }).click();
   await logInAtApicbase(customerPage, "otto");
   await answerConsent(customerPage);
@@ -137,12 +147,17 @@ async function approveConnectLink(page: Page, browser: Browser, customer: string
   return { customerPage, close: () => context.close() };
 }
 
-test("a connect link used for a library the organization already connected says it updated that connection", async ({ page, browser }) => {
+test("a connect link used for a library the organization already connected says it updated that connection", async ({
+  page,
+  browser,
+}) => {
   await emulator.setActiveLibrary("otto@sandbox.test", 103);
   await signIn(page, "partner");
   // Brasserie Oost is connected first (by an earlier journey or by this link, whichever it is).
   const first = await approveConnectLink(page, browser, "Brasserie Oost (first link)");
-  await expect(first.customerPage.getByRole("heading", { name: /^(Connected|Updated an existing connection)$/ })).toBeVisible();
+  await expect(
+    first.customerPage.getByRole("heading", { name: /^(Connected|Updated an existing connection)$/ }),
+  ).toBeVisible();
   await first.close();
 
   // A link made for another customer, used by otto with Brasserie Oost still active: an update, and it says so.
@@ -159,9 +174,14 @@ test("a connect link used for a library the organization already connected says 
   await second.close();
 
   await page.goto("/links");
-  const row = page.getByRole("region", { name: /^Links/ }).getByRole("listitem").filter({ hasText: "Trattoria West (Sam)" });
+  const row = page
+    .getByRole("region", { name: /^Links/ })
+    .getByRole("listitem")
+    .filter({ hasText: "Trattoria West (Sam)" });
   await expect(row).toContainText("Already connected: updated");
-  await expect(row).toContainText(/Used .* by otto@sandbox\.test: updated the existing connection of Brasserie Oost \(103\)/);
+  await expect(row).toContainText(
+    /Used .* by otto@sandbox\.test: updated the existing connection of Brasserie Oost \(103\)/,
+  );
   await expect(row).toContainText("Made for Trattoria West (Sam); the library connected is Brasserie Oost.");
   await screenshot(page, "links-page-updated");
 });
@@ -173,7 +193,9 @@ test("an unknown or malformed link says it does not work, without touching anyth
   await expect(page.getByRole("heading", { name: "This link does not work" })).toBeVisible();
 });
 
-test("a crafted result address shows no success: the outcome only comes sealed from the approval itself", async ({ page }) => {
+test("a crafted result address shows no success: the outcome only comes sealed from the approval itself", async ({
+  page,
+}) => {
   const crafted = [
     "/authorize/result?outcome=connected",
     `/authorize/result?outcome=reauthorized&link=${"0".repeat(8)}-0000-4000-8000-${"0".repeat(12)}`,
@@ -185,7 +207,9 @@ test("a crafted result address shows no success: the outcome only comes sealed f
     await expect(page.getByRole("heading", { name: /^(Connected|Re-authorized)$/ })).toHaveCount(0);
   }
   // Nor does a forged cookie or the header the portal uses internally.
-  await page.context().addCookies([{ name: "portal_link_result", value: "v1.k0.forged.forged.forged", url: `${page.url()}` }]);
+  await page
+    .context()
+    .addCookies([{ name: "portal_link_result", value: "v1.k0.forged.forged.forged", url: `${page.url()}` }]);
   await page.setExtraHTTPHeaders({ "x-portal-link-result": "v1.k0.forged.forged.forged" });
   await page.goto("/authorize/result?outcome=connected");
   await expect(page.getByRole("heading", { level: 1, name: "No result to show" })).toBeVisible();

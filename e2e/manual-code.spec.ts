@@ -22,7 +22,8 @@ let usedCode = "";
 
 const codeField = () => page.getByLabel("Code from Apicbase");
 const expiredAlert = () => page.getByRole("alert").filter({ hasText: EXPIRED });
-const NOT_THIS_ATTEMPT = "You have not opened Apicbase's approval page from this page yet, so this code is not one Apicbase issued for this attempt";
+const NOT_THIS_ATTEMPT =
+  "You have not opened Apicbase's approval page from this page yet, so this code is not one Apicbase issued for this attempt";
 const notThisAttemptAlert = () => page.getByRole("alert").filter({ hasText: NOT_THIS_ATTEMPT });
 
 async function startWithDeskApp(shot?: string) {
@@ -116,7 +117,10 @@ test("a used code pasted into a new attempt, whose link was never opened, says s
   await page.getByRole("button", { name: "Connect with this code" }).click();
   await expect(notThisAttemptAlert()).toBeVisible();
   await expect(page.getByRole("alert").filter({ hasText: EXPIRED })).toHaveCount(0);
-  await expect(notThisAttemptAlert().getByRole("link", { name: /^Open Apicbase's approval page/ })).toHaveAttribute("target", "_blank");
+  await expect(notThisAttemptAlert().getByRole("link", { name: /^Open Apicbase's approval page/ })).toHaveAttribute(
+    "target",
+    "_blank",
+  );
   await screenshot(page, "manual-code-never-opened");
   const after = await emulator.stats();
   expect(after.token_grants.authorization_code.error).toBe(before.token_grants.authorization_code.error + 1);
@@ -132,7 +136,10 @@ test("a code pasted after Apicbase's clock moved 61 seconds fails with the messa
     await codeField().fill(`urn:ietf:wg:oauth:2.0:oob?code=${code}`);
     await page.getByRole("button", { name: "Connect with this code" }).click();
     await expect(expiredAlert()).toBeVisible();
-    await expect(expiredAlert().getByRole("link", { name: /^Open the link again/ })).toHaveAttribute("target", "_blank");
+    await expect(expiredAlert().getByRole("link", { name: /^Open the link again/ })).toHaveAttribute(
+      "target",
+      "_blank",
+    );
     await screenshot(page, "manual-code-expired");
   } finally {
     await emulator.resetClock();
@@ -158,5 +165,7 @@ test("re-authorizing a connection of an application without a redirect URL goes 
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(`${connectionUrl}?notice=reauthorized`);
   await expect(page.getByRole("status").filter({ hasText: '"Brasserie Oost" is re-authorized' })).toBeVisible();
-  await expect(page.getByRole("region", { name: "History", exact: true }).getByRole("row").nth(1)).toContainText("with a pasted code");
+  await expect(page.getByRole("region", { name: "History", exact: true }).getByRole("row").nth(1)).toContainText(
+    "with a pasted code",
+  );
 });

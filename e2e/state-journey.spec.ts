@@ -33,7 +33,9 @@ async function signIn(page: Page, name: DemoUser) {
   await page.getByRole("button", { name: "Sign in with Apicbase" }).click();
   await logInAtApicbase(page, name);
   await answerConsent(page);
-  await page.waitForURL((url) => !url.pathname.startsWith("/signin") && url.port !== new URL(EMULATOR_URL).port, { timeout: 30_000 });
+  await page.waitForURL((url) => !url.pathname.startsWith("/signin") && url.port !== new URL(EMULATOR_URL).port, {
+    timeout: 30_000,
+  });
 }
 const ORGANIZATION = `State Journey ${Date.now().toString(36)}`;
 
@@ -45,13 +47,17 @@ let connectionUrl = "";
 const badge = () => page.locator("main h1 + [data-status]");
 const facts = () => page.getByRole("region", { name: "Connection", exact: true });
 const fact = (label: string): Locator =>
-  facts().locator("div").filter({ has: page.getByRole("term").filter({ hasText: new RegExp(`^${label}$`) }) }).getByRole("definition");
+  facts()
+    .locator("div")
+    .filter({ has: page.getByRole("term").filter({ hasText: new RegExp(`^${label}$`) }) })
+    .getByRole("definition");
 const actionResult = () => page.getByRole("status", { name: "Result of the last action" });
 const actions = () => page.getByRole("region", { name: "Actions" });
 const history = () => page.getByRole("region", { name: "History", exact: true });
 const latestEvent = () => history().getByRole("row").nth(1).getByRole("cell").nth(1);
 /** The newest History row's event (a failure carries a "(failed)" for screen readers). */
-const expectLatestEvent = (label: string) => expect(latestEvent()).toHaveText(new RegExp(`^${label.replace(/[()]/g, "\\$&")}( \\(failed\\))?$`));
+const expectLatestEvent = (label: string) =>
+  expect(latestEvent()).toHaveText(new RegExp(`^${label.replace(/[()]/g, "\\$&")}( \\(failed\\))?$`));
 const row = () => page.getByRole("row", { name: /Brasserie Oost/ });
 
 async function openDetail() {
@@ -65,7 +71,12 @@ async function openDashboard() {
 }
 
 /** The dashboard row, read as a reviewer would after each step. */
-async function expectRow(expected: { status: string; countdown: boolean; texts?: (string | RegExp)[]; absent?: (string | RegExp)[] }) {
+async function expectRow(expected: {
+  status: string;
+  countdown: boolean;
+  texts?: (string | RegExp)[];
+  absent?: (string | RegExp)[];
+}) {
   await openDashboard();
   await expect(row().locator("[data-status]")).toHaveText(expected.status);
   await expect(row().getByRole("timer")).toHaveCount(expected.countdown ? 1 : 0);
@@ -137,14 +148,20 @@ test("drift: Verify warns (not a green success), both pages show the drift, Hist
   await emulator.setActiveLibrary("otto@sandbox.test", 104);
   await openDetail();
   await actions().getByRole("button", { name: "Verify" }).click();
-  await expect(actionResult()).toContainText('its user\'s active library is now "Trattoria West" (104), not "Brasserie Oost" (103)');
+  await expect(actionResult()).toContainText(
+    'its user\'s active library is now "Trattoria West" (104), not "Brasserie Oost" (103)',
+  );
   await expect(actionResult().locator("[data-tone]")).toHaveAttribute("data-tone", "warning");
   await expect(page.getByRole("note")).toContainText("Library drift: now reaches Trattoria West (104)");
   await expect(fact("Last verification")).toContainText(/^reaches another library · just now/);
   await expectLatestEvent("Verified: reaches another library");
   await screenshot(page, "state-3-drift-detail");
 
-  await expectRow({ status: "Active", countdown: true, texts: ["Library drift: now reaches Trattoria West (104)", "Verified reaches another library"] });
+  await expectRow({
+    status: "Active",
+    countdown: true,
+    texts: ["Library drift: now reaches Trattoria West (104)", "Verified reaches another library"],
+  });
   await screenshot(page, "state-3-drift-dashboard");
 });
 
@@ -171,12 +188,19 @@ test("a failed manual refresh (Apicbase 500 once) is no 'Refresh failing': the t
   await expect(badge()).toHaveText("Active");
   await expect(page.getByRole("main")).not.toContainText("Refresh failing");
   await expect(fact("Access token expires").getByRole("timer")).toHaveText(/^6d 23h/);
-  await expect(fact("Access token expires")).toContainText(/Last refresh failed just now \(.+ CET\) \(server_error\), retrying in less than a minute \(.+ CET\)/);
+  await expect(fact("Access token expires")).toContainText(
+    /Last refresh failed just now \(.+ CET\) \(server_error\), retrying in less than a minute \(.+ CET\)/,
+  );
   await expectLatestEvent("Refresh failed");
   await expect(history().getByRole("row").nth(1)).toContainText("asked for on the portal");
   await screenshot(page, "state-5-refresh-failed-detail");
 
-  await expectRow({ status: "Active", countdown: true, texts: ["Last refresh failed just now"], absent: ["Refresh failing"] });
+  await expectRow({
+    status: "Active",
+    countdown: true,
+    texts: ["Last refresh failed just now"],
+    absent: ["Refresh failing"],
+  });
   await screenshot(page, "state-5-refresh-failed-dashboard");
 });
 
@@ -191,7 +215,12 @@ test("recovery: Refresh works again; the earlier verification is now marked as a
   await expectLatestEvent("Refreshed");
   await screenshot(page, "state-6-recovered-detail");
 
-  await expectRow({ status: "Active", countdown: true, texts: ["Verified active (before the last refresh)"], absent: ["Last refresh failed"] });
+  await expectRow({
+    status: "Active",
+    countdown: true,
+    texts: ["Verified active (before the last refresh)"],
+    absent: ["Last refresh failed"],
+  });
 });
 
 test("revoke: Revoked everywhere, no countdown, no stale 'active', History says Revoked", async () => {
@@ -207,16 +236,24 @@ test("revoke: Revoked everywhere, no countdown, no stale 'active', History says 
   await expect(fact("Last verification")).toHaveText("no tokens to verify");
   await expect(facts()).not.toContainText(/\bactive\b/);
   await expectLatestEvent("Revoked");
-  for (const name of ["Refresh", "Verify", "Revoke"]) await expect(actions().getByRole("button", { name, exact: true })).toHaveCount(0);
+  for (const name of ["Refresh", "Verify", "Revoke"])
+    await expect(actions().getByRole("button", { name, exact: true })).toHaveCount(0);
   await expect(actions().getByRole("button", { name: "Re-authorize" })).toBeEnabled();
   await screenshot(page, "state-7-revoked-detail");
 
-  await expectRow({ status: "Revoked", countdown: false, texts: ["Tokens deleted", "Verified no tokens to verify"], absent: [/\bactive\b/] });
+  await expectRow({
+    status: "Revoked",
+    countdown: false,
+    texts: ["Tokens deleted", "Verified no tokens to verify"],
+    absent: [/\bactive\b/],
+  });
   await screenshot(page, "state-7-revoked-dashboard");
 
   // The admin lists and the status filter agree.
   await page.goto(`/admin/connections?q=${encodeURIComponent("Brasserie Oost")}&status=revoked`);
-  await expect(page.getByRole("row", { name: new RegExp(ORGANIZATION) }).locator("[data-status]")).toHaveText("Revoked");
+  await expect(page.getByRole("row", { name: new RegExp(ORGANIZATION) }).locator("[data-status]")).toHaveText(
+    "Revoked",
+  );
 });
 
 test("re-authorize: active again with a fresh countdown; the old verification is history; History says Re-authorized", async () => {
@@ -233,6 +270,10 @@ test("re-authorize: active again with a fresh countdown; the old verification is
   await expectLatestEvent("Re-authorized");
   await screenshot(page, "state-8-reauthorized-detail");
 
-  await expectRow({ status: "Active", countdown: true, texts: ["Verified active (of the tokens held before the last approval)"] });
+  await expectRow({
+    status: "Active",
+    countdown: true,
+    texts: ["Verified active (of the tokens held before the last approval)"],
+  });
   await screenshot(page, "state-8-reauthorized-dashboard");
 });

@@ -40,7 +40,9 @@ test("API keys: create (shown once), use with the token API, revoke", async ({ p
   await screenshot(page, "api-keys-revoke-dialog");
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(dialog).toBeHidden();
-  expect((await request.get("/api/v1/connections", { headers: { Authorization: `Bearer ${key}` } })).status()).toBe(200);
+  expect((await request.get("/api/v1/connections", { headers: { Authorization: `Bearer ${key}` } })).status()).toBe(
+    200,
+  );
   await row.getByRole("button", { name: `Revoke the API key “${name}”` }).click();
   await dialog.getByRole("button", { name: "Yes, revoke" }).click();
   await expect(page.getByRole("listitem").filter({ hasText: name })).toContainText("Revoked");

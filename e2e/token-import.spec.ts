@@ -42,14 +42,19 @@ async function paste(application: string, pair: { access: string; refresh: strin
 
 async function expectNothingStored() {
   await page.goto(`/connections?organization=${organizationId}`);
-  await expect(page.getByRole("status").filter({ hasText: /connection/ })).toHaveText(/^No connections yet\.$|^Showing 1–1 of 1 connection\.$/);
+  await expect(page.getByRole("status").filter({ hasText: /connection/ })).toHaveText(
+    /^No connections yet\.$|^Showing 1–1 of 1 connection\.$/,
+  );
 }
 
 test.beforeAll(async ({ browser }) => {
   context = await browser.newContext();
   context.on("response", (response) => {
     if (!response.url().startsWith(PORTAL_URL)) return;
-    void response.text().then((body) => bodies.push(body), () => undefined);
+    void response.text().then(
+      (body) => bodies.push(body),
+      () => undefined,
+    );
   });
   page = await context.newPage();
   await signIn(page, "admin");
@@ -85,9 +90,13 @@ test("tokens of another application are refused, naming the application that iss
   const pair = await mint("otto@sandbox.test", SANDBOX_DESK_APP.clientId);
   await paste(SANDBOX_PARTNER_APP.name, pair);
   await expect(applicationField()).toHaveAccessibleDescription(
-    new RegExp(`issued to the application “${SANDBOX_DESK_APP.name.replace(/[()]/g, "\\$&")}”, not “Partner app \\(sandbox\\)”`),
+    new RegExp(
+      `issued to the application “${SANDBOX_DESK_APP.name.replace(/[()]/g, "\\$&")}”, not “Partner app \\(sandbox\\)”`,
+    ),
   );
-  await expect(page.getByRole("alert").filter({ hasText: "Apicbase did not accept these tokens. Nothing was stored." })).toBeVisible();
+  await expect(
+    page.getByRole("alert").filter({ hasText: "Apicbase did not accept these tokens. Nothing was stored." }),
+  ).toBeVisible();
   await screenshot(page, "token-import-wrong-application");
   await expectNothingStored();
   await expect(page.getByRole("status").filter({ hasText: /connection/ })).toHaveText("No connections yet.");
@@ -98,11 +107,18 @@ test("an inactive access token whose refresh token is dead is refused", async ()
   // Someone already used the pair: the refresh rotated it, so both pasted tokens are dead.
   const used = await fetch(`${EMULATOR_URL}/oauth/token/`, {
     method: "POST",
-    body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: pair.refresh, client_id: SANDBOX_PARTNER_APP.clientId, client_secret: SANDBOX_PARTNER_APP.clientSecret }),
+    body: new URLSearchParams({
+      grant_type: "refresh_token",
+      refresh_token: pair.refresh,
+      client_id: SANDBOX_PARTNER_APP.clientId,
+      client_secret: SANDBOX_PARTNER_APP.clientSecret,
+    }),
   });
   expect(used.status).toBe(200);
   await paste(SANDBOX_PARTNER_APP.name, pair);
-  await expect(accessField()).toHaveAccessibleDescription(/Apicbase no longer accepts these tokens for “Partner app \(sandbox\)”: the access token is not active and the refresh token was refused/);
+  await expect(accessField()).toHaveAccessibleDescription(
+    /Apicbase no longer accepts these tokens for “Partner app \(sandbox\)”: the access token is not active and the refresh token was refused/,
+  );
   await expectNothingStored();
   await expect(page.getByRole("status").filter({ hasText: /connection/ })).toHaveText("No connections yet.");
 });
@@ -115,7 +131,10 @@ test("a pair generated in Apicbase's UI is shown, then stored only after the par
   await expect(found).toContainText("Brasserie Oost (library 103");
   await expect(found).toContainText("Otto Oost · otto@sandbox.test");
   await expect(found).toContainText(SANDBOX_PARTNER_APP.name);
-  await expect(found.getByRole("list", { name: "Scopes of the imported tokens" }).getByRole("listitem")).toHaveText(["accounts", "library"]);
+  await expect(found.getByRole("list", { name: "Scopes of the imported tokens" }).getByRole("listitem")).toHaveText([
+    "accounts",
+    "library",
+  ]);
   // Relative and absolute: 7 days minus the moments since it was generated.
   await expect(found.locator("time")).toHaveText(/^in [67] days$/);
   await expect(found).toContainText(/Access token expires\s*in [67] days \(\d{1,2} \w{3} \d{4}, \d\d:\d\d UTC\)/);
@@ -128,13 +147,19 @@ test("a pair generated in Apicbase's UI is shown, then stored only after the par
   await page.getByRole("button", { name: "Store this connection" }).click();
   await expect(page).toHaveURL(/\/connections\/[0-9a-f-]{36}\?notice=imported$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Brasserie Oost");
-  await expect(page.getByRole("status").filter({ hasText: '"Brasserie Oost" is connected with the imported tokens.' })).toBeVisible();
-  await expect(page.getByRole("region", { name: "History", exact: true }).getByRole("row").nth(1)).toContainText("Connected by token import");
+  await expect(
+    page.getByRole("status").filter({ hasText: '"Brasserie Oost" is connected with the imported tokens.' }),
+  ).toBeVisible();
+  await expect(page.getByRole("region", { name: "History", exact: true }).getByRole("row").nth(1)).toContainText(
+    "Connected by token import",
+  );
   await screenshot(page, "token-import-stored");
 
   // The stored connection works: Verify asks Apicbase about the stored access token.
   await page.getByRole("button", { name: "Verify" }).click();
-  await expect(page.getByRole("status", { name: "Result of the last action" })).toContainText("Apicbase confirms the access token is active.");
+  await expect(page.getByRole("status", { name: "Result of the last action" })).toContainText(
+    "Apicbase confirms the access token is active.",
+  );
 });
 
 test("an expired access token with a working refresh token is refreshed once and stored", async () => {
@@ -153,14 +178,20 @@ test("an expired access token with a working refresh token is refreshed once and
   // The pasted pair is spent now: the refresh rotated it.
   const introspected = await fetch(`${EMULATOR_URL}/oauth/introspect/`, {
     method: "POST",
-    body: new URLSearchParams({ token: pair.access, client_id: SANDBOX_PARTNER_APP.clientId, client_secret: SANDBOX_PARTNER_APP.clientSecret }),
+    body: new URLSearchParams({
+      token: pair.access,
+      client_id: SANDBOX_PARTNER_APP.clientId,
+      client_secret: SANDBOX_PARTNER_APP.clientSecret,
+    }),
   });
   expect(await introspected.json()).toEqual({ active: false });
   await page.getByRole("button", { name: "Store this connection" }).click();
   await expect(page).toHaveURL(/\/connections\/[0-9a-f-]{36}\?notice=imported$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Bistro Nord");
   await page.getByRole("button", { name: "Verify" }).click();
-  await expect(page.getByRole("status", { name: "Result of the last action" })).toContainText("Apicbase confirms the access token is active.");
+  await expect(page.getByRole("status", { name: "Result of the last action" })).toContainText(
+    "Apicbase confirms the access token is active.",
+  );
   await page.goto(`/connections?organization=${organizationId}`);
   await expect(page.getByRole("status").filter({ hasText: /^Showing/ })).toHaveText("Showing 1–2 of 2 connections.");
 });

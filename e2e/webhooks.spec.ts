@@ -17,7 +17,14 @@ test.describe.configure({ mode: "serial" });
 const emulator = new EmulatorControl(EMULATOR_URL);
 const NOT_YOURS = "Only members of this organization can manage its webhooks.";
 
-type Delivery = { headers: IncomingHttpHeaders; body: string; type: string; organizationId: string; connectionId: string | null; verifiedWith: string[] };
+type Delivery = {
+  headers: IncomingHttpHeaders;
+  body: string;
+  type: string;
+  organizationId: string;
+  connectionId: string | null;
+  verifiedWith: string[];
+};
 
 /** A receiver on loopback: records every POST, checks its signature against the secrets it knows, answers the queued statuses. */
 class Receiver {
@@ -46,8 +53,18 @@ class Receiver {
             return false;
           }
         });
-        const payload = JSON.parse(body) as { type: string; data: { organization: { id: string }; connection: { id: string } | null } };
-        this.deliveries.push({ headers: request.headers, body, type: payload.type, organizationId: payload.data.organization.id, connectionId: payload.data.connection?.id ?? null, verifiedWith });
+        const payload = JSON.parse(body) as {
+          type: string;
+          data: { organization: { id: string }; connection: { id: string } | null };
+        };
+        this.deliveries.push({
+          headers: request.headers,
+          body,
+          type: payload.type,
+          organizationId: payload.data.organization.id,
+          connectionId: payload.data.connection?.id ?? null,
+          verifiedWith,
+        });
         // A delivery that does not verify is refused, as a real receiver would.
         response.statusCode = verifiedWith.length === 0 ? 401 : (this.statuses.shift() ?? 204);
         response.end();
@@ -133,7 +150,9 @@ test("a member adds an endpoint, sees its secret once, and a test event arrives 
   await form.getByLabel("Endpoint URL").fill(receiver.url);
   for (const box of await form.getByRole("checkbox").all()) await box.uncheck();
   await form.getByRole("button", { name: "Add endpoint" }).click();
-  await expect(form.getByRole("group", { name: "Events to send" })).toHaveAccessibleDescription("Choose at least one event to send.");
+  await expect(form.getByRole("group", { name: "Events to send" })).toHaveAccessibleDescription(
+    "Choose at least one event to send.",
+  );
   await expect(page.getByText("No endpoints yet")).toBeVisible();
 
   for (const box of await form.getByRole("checkbox").all()) await box.check();
@@ -161,7 +180,9 @@ test("a member adds an endpoint, sees its secret once, and a test event arrives 
     },
   );
   capturing = "test";
-  await endpointCard().getByRole("button", { name: `Send a test event to ${receiver.url}` }).click();
+  await endpointCard()
+    .getByRole("button", { name: `Send a test event to ${receiver.url}` })
+    .click();
   await expect.poll(() => receiver.types()).toEqual(["webhook.test"]);
   expect(receiver.deliveries[0]!.verifiedWith).toEqual([firstSecret]);
   await page.reload();
@@ -185,10 +206,16 @@ test("connecting, a lost rotation, re-authorizing: created, needs_reauthorizatio
   await expect(page.locator("main h1 + [data-status]")).toHaveText("Needs re-authorization");
   await page.getByRole("button", { name: "Refresh" }).click();
   await expect(page.getByRole("status", { name: "Result of the last action" })).toContainText("needs re-authorization");
-  await expect.poll(() => receiver.types(connectionId)).toEqual(["connection.created", "connection.needs_reauthorization"]);
+  await expect
+    .poll(() => receiver.types(connectionId))
+    .toEqual(["connection.created", "connection.needs_reauthorization"]);
   const told = receiver.deliveries.find((d) => d.type === "connection.needs_reauthorization")!;
   expect(JSON.parse(told.body)).toMatchObject({
-    data: { connection: { id: connectionId, status: "needs_reauthorization", library: { id: 104 } }, apicbase_error: "lost_rotation", organization: { id: organizationId } },
+    data: {
+      connection: { id: connectionId, status: "needs_reauthorization", library: { id: 104 } },
+      apicbase_error: "lost_rotation",
+      organization: { id: organizationId },
+    },
   });
 
   await page.getByRole("button", { name: "Re-authorize" }).click();
@@ -196,7 +223,12 @@ test("connecting, a lost rotation, re-authorizing: created, needs_reauthorizatio
   await expect(page).toHaveURL(`${PORTAL_URL}/connections/${connectionId}?notice=reauthorized`);
   await expect
     .poll(() => receiver.types(connectionId))
-    .toEqual(["connection.created", "connection.needs_reauthorization", "connection.reauthorized", "connection.recovered"]);
+    .toEqual([
+      "connection.created",
+      "connection.needs_reauthorization",
+      "connection.reauthorized",
+      "connection.recovered",
+    ]);
   // Still exactly one needs_reauthorization after all of it.
   await page.waitForTimeout(1500);
   expect(receiver.types(connectionId).filter((type) => type === "connection.needs_reauthorization")).toHaveLength(1);
@@ -206,7 +238,9 @@ test("a receiver answering 500 gets the event again after a backoff, with the sa
   receiver.statuses.push(500);
   const before = receiver.deliveries.length;
   await page.goto(`/webhooks?organization=${organizationId}`);
-  await endpointCard().getByRole("button", { name: `Send a test event to ${receiver.url}` }).click();
+  await endpointCard()
+    .getByRole("button", { name: `Send a test event to ${receiver.url}` })
+    .click();
   await expect.poll(() => receiver.deliveries.length).toBe(before + 1);
   await page.reload();
   await expect(log().getByRole("row").nth(1)).toContainText("Retrying");
@@ -222,8 +256,12 @@ test("a receiver answering 500 gets the event again after a backoff, with the sa
 
 test("during a secret rotation both secrets verify each delivery", async () => {
   capturing = "rotate";
-  await endpointCard().getByRole("button", { name: `Rotate the signing secret of ${receiver.url}` }).click();
-  await expect(endpointCard().getByRole("status").filter({ hasText: "A new signing secret signs from now on" })).toBeVisible();
+  await endpointCard()
+    .getByRole("button", { name: `Rotate the signing secret of ${receiver.url}` })
+    .click();
+  await expect(
+    endpointCard().getByRole("status").filter({ hasText: "A new signing secret signs from now on" }),
+  ).toBeVisible();
   const secondSecret = await endpointCard().getByRole("textbox", { name: "Signing secret" }).inputValue();
   expect(secondSecret).toMatch(/^whsec_/);
   expect(secondSecret).not.toBe(firstSecret);
@@ -231,7 +269,9 @@ test("during a secret rotation both secrets verify each delivery", async () => {
   await page.reload();
   await expect(endpointCard()).toContainText("Secret rotation under way: the previous secret also signs until");
   const before = receiver.deliveries.length;
-  await endpointCard().getByRole("button", { name: `Send a test event to ${receiver.url}` }).click();
+  await endpointCard()
+    .getByRole("button", { name: `Send a test event to ${receiver.url}` })
+    .click();
   await expect.poll(() => receiver.deliveries.length).toBe(before + 1);
   expect(receiver.deliveries.at(-1)!.verifiedWith).toEqual([firstSecret, secondSecret]);
   await screenshot(page, "webhooks-rotation");
@@ -245,13 +285,16 @@ test("disconnecting sends connection.revoked; every delivery verified, one webho
   await dialog.getByRole("button", { name: "Yes, revoke" }).click();
   await expect(page.locator("main h1 + [data-status]")).toHaveText("Revoked");
   await expect.poll(() => receiver.types(connectionId).at(-1)).toBe("connection.revoked");
-  expect(JSON.parse(receiver.deliveries.at(-1)!.body)).toMatchObject({ data: { reason: "Webhook journey done", connection: { status: "revoked" } } });
+  expect(JSON.parse(receiver.deliveries.at(-1)!.body)).toMatchObject({
+    data: { reason: "Webhook journey done", connection: { status: "revoked" } },
+  });
 
   for (const delivery of receiver.deliveries) expect(delivery.verifiedWith.length, delivery.type).toBeGreaterThan(0);
   const connectionEvents = receiver.deliveries.filter((d) => d.connectionId === connectionId);
   expect(new Set(connectionEvents.map((d) => d.headers["webhook-id"])).size).toBe(connectionEvents.length);
   // Never a token: the emulator's are 30 characters of [A-Za-z0-9].
-  for (const delivery of receiver.deliveries) expect(delivery.body).not.toMatch(/(?<![A-Za-z0-9_-])[A-Za-z0-9]{30}(?![A-Za-z0-9_-])/);
+  for (const delivery of receiver.deliveries)
+    expect(delivery.body).not.toMatch(/(?<![A-Za-z0-9_-])[A-Za-z0-9]{30}(?![A-Za-z0-9_-])/);
 });
 
 test("another organization gets none of these events and can neither see, test nor rotate this endpoint", async () => {
@@ -290,7 +333,9 @@ test("another organization gets none of these events and can neither see, test n
   await page.goto(`/webhooks?organization=${organizationId}`);
   await expect(endpointCard()).toContainText("Enabled");
   await expect(endpointCard()).toContainText("Secret rotation under way");
-  await endpointCard().getByRole("button", { name: `Send a test event to ${receiver.url}` }).click();
+  await endpointCard()
+    .getByRole("button", { name: `Send a test event to ${receiver.url}` })
+    .click();
   await expect.poll(() => receiver.deliveries.length).toBe(before + 1);
   expect(receiver.deliveries.at(-1)!.verifiedWith).toHaveLength(2);
   expect(elsewhere.deliveries.filter((d) => d.organizationId === organizationId)).toEqual([]);

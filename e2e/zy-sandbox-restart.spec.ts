@@ -76,7 +76,9 @@ async function stop(child: ChildProcess | undefined): Promise<void> {
 async function startPortal(): Promise<void> {
   portal = run("node_modules/.bin/next", ["start", "-p", String(portalPort)], {
     ...Object.fromEntries(
-      ["DATABASE_URL", "AUTH_APICBASE_ID", "AUTH_APICBASE_SECRET", "APICBASE_SCOPES", "PORTAL_ADMIN_EMAILS"].map((name) => [name, ""]),
+      ["DATABASE_URL", "AUTH_APICBASE_ID", "AUTH_APICBASE_SECRET", "APICBASE_SCOPES", "PORTAL_ADMIN_EMAILS"].map(
+        (name) => [name, ""],
+      ),
     ),
     APICBASE_BASE_URL: emulatorUrl,
     DATA_DIR: path.join(root, "portal"),
@@ -139,7 +141,9 @@ test("a connection keeps working when the sandbox is stopped and started on the 
   await page.goto(`${portalUrl}/connections`);
   await page.getByRole("button", { name: "Connect a library" }).click();
   // The consent page says as whom the approval is given.
-  await expect(page.getByText(`You approve as Piet Partner (${partner.email}), for your active library Bistro Nord (101).`)).toBeVisible();
+  await expect(
+    page.getByText(`You approve as Piet Partner (${partner.email}), for your active library Bistro Nord (101).`),
+  ).toBeVisible();
   await page.getByRole("button", { name: "Authorize" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Bistro Nord" })).toBeVisible();
   const connectionUrl = page.url().split("?")[0]!;
@@ -168,6 +172,8 @@ test("after the sandbox's state is deleted, Verify says the sandbox was reset, n
   await expect(actionResult()).toContainText("Nobody revoked anything");
   await expect(actionResult()).not.toContainText("it was revoked");
   await page.reload();
-  await expect(page.getByRole("region", { name: "Sandbox reset" })).toContainText("Re-authorize the connection to connect it again.");
+  await expect(page.getByRole("region", { name: "Sandbox reset" })).toContainText(
+    "Re-authorize the connection to connect it again.",
+  );
   await screenshot(page, "sandbox-reset");
 });

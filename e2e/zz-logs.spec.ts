@@ -16,7 +16,9 @@ test("no authorization code, token or client secret appears in the portal's logs
   // The log is real: the server printed its start-up lines into it.
   expect(printed).toMatch(/Ready in|Local:/);
 
-  const { codes_and_tokens: issued, client_secrets: clientSecrets } = await new EmulatorControl(EMULATOR_URL).issuedSecrets();
+  const { codes_and_tokens: issued, client_secrets: clientSecrets } = await new EmulatorControl(
+    EMULATOR_URL,
+  ).issuedSecrets();
   // The journeys before this one connected libraries: the emulator issued codes and tokens to search for.
   expect(issued.length).toBeGreaterThan(5);
   const leaked = [...issued, ...clientSecrets].filter((secret) => printed.includes(secret));
@@ -26,7 +28,9 @@ test("no authorization code, token or client secret appears in the portal's logs
 });
 
 test("no authorization code, token or client secret appears in the audit log or its CSV export", async ({ page }) => {
-  const { codes_and_tokens: issued, client_secrets: clientSecrets } = await new EmulatorControl(EMULATOR_URL).issuedSecrets();
+  const { codes_and_tokens: issued, client_secrets: clientSecrets } = await new EmulatorControl(
+    EMULATOR_URL,
+  ).issuedSecrets();
   await signIn(page, "admin");
   const exported = await page.request.get("/admin/audit/export");
   expect(exported.status()).toBe(200);

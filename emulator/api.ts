@@ -27,7 +27,11 @@ function bearerToken(ctx: RequestContext): string | null {
 }
 
 function notAuthenticated(challenge: string): EmulatorResponse {
-  return json(401, { detail: "Authentication credentials were not provided." }, { ...DRF_HEADERS, "WWW-Authenticate": challenge });
+  return json(
+    401,
+    { detail: "Authentication credentials were not provided." },
+    { ...DRF_HEADERS, "WWW-Authenticate": challenge },
+  );
 }
 
 type Authenticated = { access: AccessToken; user: User };
@@ -107,7 +111,11 @@ function handleIngredients(ctx: RequestContext, state: EmulatorState): EmulatorR
   }
   if (ctx.method !== "POST") return json(405, { detail: `Method "${ctx.method}" not allowed.` }, INGREDIENT_HEADERS);
   if (!(ctx.headers["content-type"] ?? "").toLowerCase().startsWith("application/json")) {
-    return json(415, { detail: `Unsupported media type "${ctx.headers["content-type"] ?? ""}" in request.` }, DRF_HEADERS);
+    return json(
+      415,
+      { detail: `Unsupported media type "${ctx.headers["content-type"] ?? ""}" in request.` },
+      DRF_HEADERS,
+    );
   }
   let input: unknown;
   try {
@@ -117,6 +125,10 @@ function handleIngredients(ctx: RequestContext, state: EmulatorState): EmulatorR
   }
   const { name, unit } = (input ?? {}) as { name?: unknown; unit?: unknown };
   if (typeof name !== "string" || !name.trim()) return json(400, { name: ["This field is required."] }, DRF_HEADERS);
-  const created = state.addIngredient(libraryId, name.trim().slice(0, 200), typeof unit === "string" && unit ? unit : "kg");
+  const created = state.addIngredient(
+    libraryId,
+    name.trim().slice(0, 200),
+    typeof unit === "string" && unit ? unit : "kg",
+  );
   return json(201, created, DRF_HEADERS);
 }

@@ -22,7 +22,15 @@ type Validation =
     };
 
 // Response types oauthlib's OpenID server routes to another grant, which DOT then refuses for these applications.
-const OTHER_GRANT_RESPONSE_TYPES = new Set(["token", "none", "id_token", "id_token token", "code id_token", "code token", "code id_token token"]);
+const OTHER_GRANT_RESPONSE_TYPES = new Set([
+  "token",
+  "none",
+  "id_token",
+  "id_token token",
+  "code id_token",
+  "code token",
+  "code id_token token",
+]);
 const PKCE_METHODS = new Set(["plain", "S256"]);
 const KNOWN_SCOPES = new Set<string>(ALL_SCOPES);
 
@@ -44,7 +52,8 @@ function validate(params: Params, state: EmulatorState, source: "query" | "form"
   let redirectUri = params.get("redirect_uri");
   if (redirectUri !== null) {
     if (!isAbsoluteUri(redirectUri)) return { kind: "fatal", description: "Invalid redirect URI." };
-    if (!redirectUriAllowed(redirectUri, app.redirectUris)) return { kind: "fatal", description: "Mismatching redirect URI." };
+    if (!redirectUriAllowed(redirectUri, app.redirectUris))
+      return { kind: "fatal", description: "Mismatching redirect URI." };
   } else {
     // DOT has a default only when exactly one URI is registered.
     const [only, ...others] = app.redirectUris;
@@ -53,7 +62,13 @@ function validate(params: Params, state: EmulatorState, source: "query" | "form"
   }
 
   const stateParam = params.get("state") ?? "";
-  const fail = (error: string, description?: string): Validation => ({ kind: "error", redirectUri, error, description, state: stateParam });
+  const fail = (error: string, description?: string): Validation => ({
+    kind: "error",
+    redirectUri,
+    error,
+    description,
+    state: stateParam,
+  });
 
   const responseType = params.get("response_type");
   if (responseType === null) return fail("invalid_request", "Missing response_type parameter.");
@@ -124,11 +139,16 @@ export function handleAuthorize(ctx: RequestContext, state: EmulatorState): Emul
     if (v.kind === "fatal") return fatalResponse(v.description, state);
     if (v.kind === "error") return errorResponse(v, "append", state);
     // DOT skips the consent page for approval_prompt=auto when the user already gave this app these scopes.
-    if (ctx.query.get("approval_prompt") === "auto" && hasLiveGrant(state, user, v.app, v.scopes)) return issueCode(v, user, state);
+    if (ctx.query.get("approval_prompt") === "auto" && hasLiveGrant(state, user, v.app, v.scopes))
+      return issueCode(v, user, state);
     const csrf = csrfToken(ctx);
     const page = consentPage({
       applicationName: v.app.name,
-      user: { name: `${user.firstName} ${user.lastName}`.trim(), email: user.email, activeLibrary: state.libraries.get(user.activeLibrary) ?? null },
+      user: {
+        name: `${user.firstName} ${user.lastName}`.trim(),
+        email: user.email,
+        activeLibrary: state.libraries.get(user.activeLibrary) ?? null,
+      },
       // "Not you?": log out and come back to this very approval, which then asks for a login.
       logoutUrl: `/accounts/logout/?next=${encodeURIComponent(ctx.rawUrl)}`,
       scopes: v.scopes,
@@ -157,7 +177,11 @@ export function handleAuthorize(ctx: RequestContext, state: EmulatorState): Emul
   // Django's BooleanField: absent, empty or "false" means Cancel.
   const allow = ctx.form.get("allow");
   if (allow === null || allow === "" || allow.toLowerCase() === "false") {
-    return errorResponse({ redirectUri: v.redirectUri, error: "access_denied", state: ctx.form.get("state") ?? "" }, "append", state);
+    return errorResponse(
+      { redirectUri: v.redirectUri, error: "access_denied", state: ctx.form.get("state") ?? "" },
+      "append",
+      state,
+    );
   }
   if (v.kind === "error") return errorResponse(v, "oauthlib", state);
 
@@ -167,7 +191,11 @@ export function handleAuthorize(ctx: RequestContext, state: EmulatorState): Emul
 function hasLiveGrant(state: EmulatorState, user: User, app: Application, scopes: string[]): boolean {
   const now = state.now();
   return [...state.accessTokens.values()].some(
-    (access) => access.userId === user.id && access.clientId === app.clientId && access.expiresAt > now && scopes.every((s) => access.scopes.includes(s)),
+    (access) =>
+      access.userId === user.id &&
+      access.clientId === app.clientId &&
+      access.expiresAt > now &&
+      scopes.every((s) => access.scopes.includes(s)),
   );
 }
 

@@ -112,7 +112,13 @@ function route(method: string, path: string, body: unknown, state: EmulatorState
   if (is("GET", "faults")) return json(200, faultsView(state));
   if (is("POST", "faults")) {
     const input = parse(faultInput, body);
-    state.faults.push({ endpoint: input.endpoint, mode: input.mode, remaining: input.count, delay_ms: input.delay_ms, retry_after: input.retry_after });
+    state.faults.push({
+      endpoint: input.endpoint,
+      mode: input.mode,
+      remaining: input.count,
+      delay_ms: input.delay_ms,
+      retry_after: input.retry_after,
+    });
     return json(200, faultsView(state));
   }
   if (is("DELETE", "faults")) {
@@ -135,7 +141,10 @@ function route(method: string, path: string, body: unknown, state: EmulatorState
     const user = requireUser(state, unquote(activeLibrary[1] ?? ""));
     const input = parse(activeLibraryInput, body);
     if (!user.libraries.includes(input.library_id)) {
-      throw new ControlError(400, `library ${input.library_id} is not one of ${user.email}'s libraries (${user.libraries.join(", ")})`);
+      throw new ControlError(
+        400,
+        `library ${input.library_id} is not one of ${user.email}'s libraries (${user.libraries.join(", ")})`,
+      );
     }
     user.activeLibrary = input.library_id;
     return json(200, { email: user.email, active_library: user.activeLibrary, libraries: user.libraries });
@@ -146,7 +155,8 @@ function route(method: string, path: string, body: unknown, state: EmulatorState
   if (rename && method === "POST") {
     const user = requireUser(state, unquote(rename[1] ?? ""));
     const input = parse(renameInput, body);
-    if (state.userByEmail(input.email)) throw new ControlError(409, `${input.email} is already another user's username`);
+    if (state.userByEmail(input.email))
+      throw new ControlError(409, `${input.email} is already another user's username`);
     user.email = input.email;
     return json(200, { id: user.id, email: user.email });
   }
@@ -191,7 +201,12 @@ function route(method: string, path: string, body: unknown, state: EmulatorState
   throw new ControlError(404, `no control ${method} ${CONTROL_PREFIX}${path}`);
 }
 
-export function handleControl(method: string, pathname: string, rawBody: string, state: EmulatorState): EmulatorResponse {
+export function handleControl(
+  method: string,
+  pathname: string,
+  rawBody: string,
+  state: EmulatorState,
+): EmulatorResponse {
   let body: unknown = {};
   if (rawBody.trim()) {
     try {

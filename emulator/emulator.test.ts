@@ -15,7 +15,11 @@ const PARTNER = {
   redirect: "http://localhost:3000/api/auth/callback/apicbase",
   connect: "http://localhost:3000/api/connect/callback",
 };
-const DESK = { id: SANDBOX_DESK_APP.clientId, secret: SANDBOX_DESK_APP.clientSecret, redirect: "urn:ietf:wg:oauth:2.0:oob" };
+const DESK = {
+  id: SANDBOX_DESK_APP.clientId,
+  secret: SANDBOX_DESK_APP.clientSecret,
+  redirect: "urn:ietf:wg:oauth:2.0:oob",
+};
 const NORA = { email: "nora@sandbox.test", password: "nora-demo" };
 const OTTO = { email: "otto@sandbox.test", password: "otto-demo" };
 
@@ -37,7 +41,14 @@ function authorizeUrl(params: Record<string, string>): string {
 }
 
 function partnerAuthorize(extra: Record<string, string> = {}): string {
-  return authorizeUrl({ response_type: "code", client_id: PARTNER.id, redirect_uri: PARTNER.redirect, scope: "accounts library", state: "st-1", ...extra });
+  return authorizeUrl({
+    response_type: "code",
+    client_id: PARTNER.id,
+    redirect_uri: PARTNER.redirect,
+    scope: "accounts library",
+    state: "st-1",
+    ...extra,
+  });
 }
 
 async function approve(url: string, user = NORA, allow = true) {
@@ -71,11 +82,22 @@ async function post(path: string, form: Record<string, string>, headers: Record<
 const creds = (client: Client = PARTNER) => ({ client_id: client.id, client_secret: client.secret });
 
 function exchange(code: string, extra: Record<string, string> = {}, client: Client = PARTNER) {
-  return post("/oauth/token/", { grant_type: "authorization_code", code, redirect_uri: PARTNER.redirect, ...creds(client), ...extra });
+  return post("/oauth/token/", {
+    grant_type: "authorization_code",
+    code,
+    redirect_uri: PARTNER.redirect,
+    ...creds(client),
+    ...extra,
+  });
 }
 
 function refresh(refreshToken: string, extra: Record<string, string> = {}, client: Client = PARTNER) {
-  return post("/oauth/token/", { grant_type: "refresh_token", refresh_token: refreshToken, ...creds(client), ...extra });
+  return post("/oauth/token/", {
+    grant_type: "refresh_token",
+    refresh_token: refreshToken,
+    ...creds(client),
+    ...extra,
+  });
 }
 
 async function connect(extra: Record<string, string> = {}, user = NORA): Promise<TokenResponse> {
@@ -97,8 +119,14 @@ function revoke(token: string, extra: Record<string, string> = {}, client: Clien
 }
 
 async function api(path: string, token?: string) {
-  const response = await fetch(`${emu.url}/api/v2/accounts/${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+  const response = await fetch(`${emu.url}/api/v2/accounts/${path}`, {
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 const basic = (client: Client) => `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString("base64")}`;
@@ -129,7 +157,9 @@ describe("login and consent", () => {
       form: [...hiddenFields, ["username", NORA.email], ["password", "nope"]],
     });
     expect(wrong.status).toBe(200);
-    expect(await wrong.text()).toContain("Please enter a correct username and password. Note that both fields may be case-sensitive.");
+    expect(await wrong.text()).toContain(
+      "Please enter a correct username and password. Note that both fields may be case-sensitive.",
+    );
     expect(browser.cookies.has("sessionid")).toBe(false);
 
     const right = await browser.request(`${emu.url}/accounts/login/`, {
@@ -146,19 +176,33 @@ describe("login and consent", () => {
     await browser.request(`${emu.url}/accounts/login/`);
     const forged = await browser.request(`${emu.url}/accounts/login/`, {
       method: "POST",
-      form: [["csrfmiddlewaretoken", "x".repeat(32)], ["username", NORA.email], ["password", NORA.password]],
+      form: [
+        ["csrfmiddlewaretoken", "x".repeat(32)],
+        ["username", NORA.email],
+        ["password", NORA.password],
+      ],
     });
     expect(forged.status).toBe(403);
     const offsite = await browser.request(`${emu.url}/accounts/login/`, {
       method: "POST",
-      form: [["username", NORA.email], ["password", NORA.password], ["next", "https://evil.example/"]],
+      form: [
+        ["username", NORA.email],
+        ["password", NORA.password],
+        ["next", "https://evil.example/"],
+      ],
     });
     expect(offsite.headers.get("location")).toBe("/");
   });
 
   it("shows a consent page naming the app and scopes with DOT's hidden fields", async () => {
     const browser = new BrowserSession();
-    await browser.request(`${emu.url}/accounts/login/`, { method: "POST", form: [["username", NORA.email], ["password", NORA.password]] });
+    await browser.request(`${emu.url}/accounts/login/`, {
+      method: "POST",
+      form: [
+        ["username", NORA.email],
+        ["password", NORA.password],
+      ],
+    });
     const page = await browser.request(partnerAuthorize({ code_challenge: "abc", code_challenge_method: "S256" }));
     const html = await page.text();
     expect(page.status).toBe(200);
@@ -180,10 +224,18 @@ describe("login and consent", () => {
 
   it("says on the consent page as whom the approval is given, with a log-out that comes back to the same approval", async () => {
     const browser = new BrowserSession();
-    await browser.request(`${emu.url}/accounts/login/`, { method: "POST", form: [["username", NORA.email], ["password", NORA.password]] });
+    await browser.request(`${emu.url}/accounts/login/`, {
+      method: "POST",
+      form: [
+        ["username", NORA.email],
+        ["password", NORA.password],
+      ],
+    });
     const authorize = partnerAuthorize();
     const html = await (await browser.request(authorize)).text();
-    expect(html).toContain("You approve as <strong>Nora Nord</strong> (nora@sandbox.test), for your active library <strong>Bistro Nord</strong> (101).");
+    expect(html).toContain(
+      "You approve as <strong>Nora Nord</strong> (nora@sandbox.test), for your active library <strong>Bistro Nord</strong> (101).",
+    );
     const logout = /<a href="([^"]+)">Log out<\/a>/.exec(html)?.[1]?.replace(/&amp;/g, "&");
     expect(logout).toBeDefined();
     const out = await browser.request(new URL(logout!, emu.url).href);
@@ -200,12 +252,20 @@ describe("login and consent", () => {
     expect(icon.status).toBe(200);
     expect(icon.headers.get("content-type")).toBe("image/svg+xml");
     expect(await icon.text()).toMatch(/^<svg /);
-    expect(await (await fetch(`${emu.url}/accounts/login/`)).text()).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
+    expect(await (await fetch(`${emu.url}/accounts/login/`)).text()).toContain(
+      '<link rel="icon" href="/favicon.svg" type="image/svg+xml">',
+    );
   });
 
   it("escapes user input on the consent page", async () => {
     const browser = new BrowserSession();
-    await browser.request(`${emu.url}/accounts/login/`, { method: "POST", form: [["username", NORA.email], ["password", NORA.password]] });
+    await browser.request(`${emu.url}/accounts/login/`, {
+      method: "POST",
+      form: [
+        ["username", NORA.email],
+        ["password", NORA.password],
+      ],
+    });
     const html = await (await browser.request(partnerAuthorize({ state: `"><script>alert(1)</script>` }))).text();
     expect(html).not.toContain("<script>alert(1)</script>");
     expect(html).toContain("&quot;&gt;&lt;script&gt;");
@@ -215,7 +275,9 @@ describe("login and consent", () => {
     const result = await approve(partnerAuthorize({ state: "a b/c" }));
     expect(result.kind).toBe("redirect");
     if (result.kind !== "redirect") return;
-    expect(result.location).toMatch(/^http:\/\/localhost:3000\/api\/auth\/callback\/apicbase\?code=[A-Za-z0-9]{30}&state=a\+b%2Fc$/);
+    expect(result.location).toMatch(
+      /^http:\/\/localhost:3000\/api\/auth\/callback\/apicbase\?code=[A-Za-z0-9]{30}&state=a\+b%2Fc$/,
+    );
   });
 
   it("redirects with access_denied on Cancel", async () => {
@@ -224,14 +286,23 @@ describe("login and consent", () => {
   });
 
   it("redirects unknown or disallowed scopes and bad response types with the error", async () => {
-    expect(await approve(partnerAuthorize({ scope: "accounts bogus" }))).toEqual({ kind: "redirect", location: `${PARTNER.redirect}?error=invalid_scope&state=st-1` });
+    expect(await approve(partnerAuthorize({ scope: "accounts bogus" }))).toEqual({
+      kind: "redirect",
+      location: `${PARTNER.redirect}?error=invalid_scope&state=st-1`,
+    });
     expect(await approve(partnerAuthorize({ response_type: "foo" }))).toEqual({
       kind: "redirect",
       location: `${PARTNER.redirect}?error=unsupported_response_type&state=st-1`,
     });
-    expect(await approve(partnerAuthorize({ response_type: "token" }))).toEqual({ kind: "redirect", location: `${PARTNER.redirect}?error=unauthorized_client&state=st-1` });
+    expect(await approve(partnerAuthorize({ response_type: "token" }))).toEqual({
+      kind: "redirect",
+      location: `${PARTNER.redirect}?error=unauthorized_client&state=st-1`,
+    });
     const missing = authorizeUrl({ client_id: PARTNER.id, redirect_uri: PARTNER.redirect });
-    expect(await approve(missing)).toEqual({ kind: "redirect", location: `${PARTNER.redirect}?error=invalid_request&error_description=Missing+response_type+parameter.` });
+    expect(await approve(missing)).toEqual({
+      kind: "redirect",
+      location: `${PARTNER.redirect}?error=invalid_request&error_description=Missing+response_type+parameter.`,
+    });
     expect(await approve(partnerAuthorize({ code_challenge: "x", code_challenge_method: "S512" }))).toEqual({
       kind: "redirect",
       location: `${PARTNER.redirect}?error=invalid_request&error_description=Transform+algorithm+not+supported.&state=st-1`,
@@ -275,16 +346,26 @@ describe("login and consent", () => {
     expect(location.searchParams.get("tenant")).toBe("7");
     const code = location.searchParams.get("code") ?? "";
     // The token request must repeat the URI string exactly.
-    expect((await exchange(code)).body).toEqual({ error: "invalid_request", error_description: "Mismatching redirect URI." });
+    expect((await exchange(code)).body).toEqual({
+      error: "invalid_request",
+      error_description: "Mismatching redirect URI.",
+    });
     expect((await exchange(code, { redirect_uri: `${PARTNER.redirect}?tenant=7` })).status).toBe(200);
   });
 
   it("shows the code on the out-of-band page, and the code exchanges with redirect_uri=oob", async () => {
-    const result = await approve(authorizeUrl({ response_type: "code", client_id: DESK.id, scope: "accounts library" }));
+    const result = await approve(
+      authorizeUrl({ response_type: "code", client_id: DESK.id, scope: "accounts library" }),
+    );
     expect(result.kind).toBe("oob");
     if (result.kind !== "oob") return;
     expect(result.code).toMatch(/^[A-Za-z0-9]{30}$/);
-    const tokens = await post("/oauth/token/", { grant_type: "authorization_code", code: result.code, redirect_uri: DESK.redirect, ...creds(DESK) });
+    const tokens = await post("/oauth/token/", {
+      grant_type: "authorization_code",
+      code: result.code,
+      redirect_uri: DESK.redirect,
+      ...creds(DESK),
+    });
     expect(tokens.status).toBe(200);
     expect(tokens.body.scope).toBe("accounts library");
   });
@@ -297,18 +378,32 @@ describe("login and consent", () => {
 
   it("skips the consent page for approval_prompt=auto once the user has granted these scopes", async () => {
     const browser = new BrowserSession();
-    await browser.request(`${emu.url}/accounts/login/`, { method: "POST", form: [["username", NORA.email], ["password", NORA.password]] });
+    await browser.request(`${emu.url}/accounts/login/`, {
+      method: "POST",
+      form: [
+        ["username", NORA.email],
+        ["password", NORA.password],
+      ],
+    });
     expect((await browser.request(partnerAuthorize({ approval_prompt: "auto" }))).status).toBe(200);
     await connect({ scope: "accounts library" });
     const skipped = await browser.request(partnerAuthorize({ approval_prompt: "auto", scope: "accounts" }));
     expect(skipped.status).toBe(302);
     expect(skipped.headers.get("location")).toMatch(/\?code=[A-Za-z0-9]{30}&state=st-1$/);
-    expect((await browser.request(partnerAuthorize({ approval_prompt: "auto", scope: "accounts sales" }))).status).toBe(200);
+    expect((await browser.request(partnerAuthorize({ approval_prompt: "auto", scope: "accounts sales" }))).status).toBe(
+      200,
+    );
   });
 
   it("ends the session on logout", async () => {
     const browser = new BrowserSession();
-    await browser.request(`${emu.url}/accounts/login/`, { method: "POST", form: [["username", NORA.email], ["password", NORA.password]] });
+    await browser.request(`${emu.url}/accounts/login/`, {
+      method: "POST",
+      form: [
+        ["username", NORA.email],
+        ["password", NORA.password],
+      ],
+    });
     expect((await browser.request(partnerAuthorize())).status).toBe(200);
     await browser.request(`${emu.url}/accounts/logout/`);
     const after = await browser.request(partnerAuthorize());
@@ -346,14 +441,26 @@ describe("token endpoint", () => {
     expect((await exchange(old)).body).toEqual({ error: "invalid_grant" });
 
     const foreign = await getCode();
-    expect((await exchange(foreign, { redirect_uri: PARTNER.redirect }, DESK)).body).toEqual({ error: "invalid_grant" });
+    expect((await exchange(foreign, { redirect_uri: PARTNER.redirect }, DESK)).body).toEqual({
+      error: "invalid_grant",
+    });
   });
 
   it("answers 401 invalid_client for bad, missing or unknown client credentials", async () => {
     const code = await getCode();
-    const attempts: Record<string, string>[] = [{ client_id: PARTNER.id, client_secret: "wrong" }, { client_id: PARTNER.id }, {}, { client_id: "nope", client_secret: "x" }];
+    const attempts: Record<string, string>[] = [
+      { client_id: PARTNER.id, client_secret: "wrong" },
+      { client_id: PARTNER.id },
+      {},
+      { client_id: "nope", client_secret: "x" },
+    ];
     for (const form of attempts) {
-      const response = await post("/oauth/token/", { grant_type: "authorization_code", code, redirect_uri: PARTNER.redirect, ...form });
+      const response = await post("/oauth/token/", {
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: PARTNER.redirect,
+        ...form,
+      });
       expect(response.status).toBe(401);
       expect(response.text).toBe('{"error": "invalid_client"}');
       expect(response.headers.get("www-authenticate")).toBe('Bearer error="invalid_client"');
@@ -363,13 +470,23 @@ describe("token endpoint", () => {
   });
 
   it("answers invalid_request for a missing code, missing refresh token or mismatching redirect URI", async () => {
-    const missingCode = await post("/oauth/token/", { grant_type: "authorization_code", redirect_uri: PARTNER.redirect, ...creds() });
+    const missingCode = await post("/oauth/token/", {
+      grant_type: "authorization_code",
+      redirect_uri: PARTNER.redirect,
+      ...creds(),
+    });
     expect(missingCode.status).toBe(400);
     expect(missingCode.text).toBe('{"error": "invalid_request", "error_description": "Missing code parameter."}');
     const missingRefresh = await post("/oauth/token/", { grant_type: "refresh_token", ...creds() });
-    expect(missingRefresh.body).toEqual({ error: "invalid_request", error_description: "Missing refresh token parameter." });
+    expect(missingRefresh.body).toEqual({
+      error: "invalid_request",
+      error_description: "Missing refresh token parameter.",
+    });
     const code = await getCode();
-    expect((await exchange(code, { redirect_uri: PARTNER.connect })).body).toEqual({ error: "invalid_request", error_description: "Mismatching redirect URI." });
+    expect((await exchange(code, { redirect_uri: PARTNER.connect })).body).toEqual({
+      error: "invalid_request",
+      error_description: "Mismatching redirect URI.",
+    });
     // The partner app registers two URIs, so there is no default to fall back on.
     const withoutUri = await post("/oauth/token/", { grant_type: "authorization_code", code, ...creds() });
     expect(withoutUri.body).toEqual({ error: "invalid_request", error_description: "Missing redirect URI." });
@@ -377,7 +494,9 @@ describe("token endpoint", () => {
 
   it("answers unsupported_grant_type for a missing or unknown grant type and for a JSON body", async () => {
     expect((await post("/oauth/token/", { code: "x", ...creds() })).body).toEqual({ error: "unsupported_grant_type" });
-    expect((await post("/oauth/token/", { grant_type: "magic", ...creds() })).body).toEqual({ error: "unsupported_grant_type" });
+    expect((await post("/oauth/token/", { grant_type: "magic", ...creds() })).body).toEqual({
+      error: "unsupported_grant_type",
+    });
     const code = await getCode();
     const asJson = await fetch(`${emu.url}/oauth/token/`, {
       method: "POST",
@@ -386,25 +505,40 @@ describe("token endpoint", () => {
     });
     expect(asJson.status).toBe(400);
     expect(await asJson.json()).toEqual({ error: "unsupported_grant_type" });
-    expect((await post("/oauth/token/", { grant_type: "client_credentials", ...creds() })).body).toEqual({ error: "unauthorized_client" });
+    expect((await post("/oauth/token/", { grant_type: "client_credentials", ...creds() })).body).toEqual({
+      error: "unauthorized_client",
+    });
   });
 
   it("reads multipart form bodies as Django does", async () => {
     const form = new FormData();
-    for (const [k, v] of Object.entries({ grant_type: "authorization_code", code: await getCode(), redirect_uri: PARTNER.redirect, ...creds() })) form.append(k, v);
+    for (const [k, v] of Object.entries({
+      grant_type: "authorization_code",
+      code: await getCode(),
+      redirect_uri: PARTNER.redirect,
+      ...creds(),
+    }))
+      form.append(k, v);
     expect((await fetch(`${emu.url}/oauth/token/`, { method: "POST", body: form })).status).toBe(200);
   });
 
   it("accepts HTTP Basic client authentication", async () => {
     const code = await getCode();
-    const response = await post("/oauth/token/", { grant_type: "authorization_code", code, redirect_uri: PARTNER.redirect }, { Authorization: basic(PARTNER) });
+    const response = await post(
+      "/oauth/token/",
+      { grant_type: "authorization_code", code, redirect_uri: PARTNER.redirect },
+      { Authorization: basic(PARTNER) },
+    );
     expect(response.status).toBe(200);
   });
 
   it("answers 405 to GET and refuses parameters in the URL", async () => {
     expect((await fetch(`${emu.url}/oauth/token/`)).status).toBe(405);
     const response = await fetch(`${emu.url}/oauth/token/?client_secret=x`, { method: "POST" });
-    expect(await response.json()).toEqual({ error: "invalid_request", error_description: "URL query parameters are not allowed" });
+    expect(await response.json()).toEqual({
+      error: "invalid_request",
+      error_description: "URL query parameters are not allowed",
+    });
   });
 });
 
@@ -423,8 +557,13 @@ describe("PKCE", () => {
   it("refuses a wrong verifier with invalid_grant and a missing one with invalid_request", async () => {
     const verifier = randomBytes(32).toString("base64url");
     const code = await getCode({ code_challenge: s256(verifier), code_challenge_method: "S256" });
-    expect((await exchange(code, { code_verifier: "wrong-verifier-wrong-verifier-wrong-verifier" })).body).toEqual({ error: "invalid_grant" });
-    expect((await exchange(code)).body).toEqual({ error: "invalid_request", error_description: "Code verifier required." });
+    expect((await exchange(code, { code_verifier: "wrong-verifier-wrong-verifier-wrong-verifier" })).body).toEqual({
+      error: "invalid_grant",
+    });
+    expect((await exchange(code)).body).toEqual({
+      error: "invalid_request",
+      error_description: "Code verifier required.",
+    });
     expect((await exchange(code, { code_verifier: verifier })).status).toBe(200);
   });
 
@@ -509,11 +648,19 @@ describe("introspection", () => {
     const before = Math.floor(Date.now() / 1000);
     const response = await introspect(tokens.access_token);
     expect(response.status).toBe(200);
-    expect(response.text).toMatch(/^\{"active": true, "scope": "accounts library", "exp": \d+, "client_id": "sandbox-partner-app", "username": "nora@sandbox\.test"\}$/);
+    expect(response.text).toMatch(
+      /^\{"active": true, "scope": "accounts library", "exp": \d+, "client_id": "sandbox-partner-app", "username": "nora@sandbox\.test"\}$/,
+    );
     expect(Math.abs((response.body.exp as number) - (before + 604800))).toBeLessThanOrEqual(2);
-    const viaBasic = await post("/oauth/introspect/", { token: tokens.access_token }, { Authorization: basic(PARTNER) });
+    const viaBasic = await post(
+      "/oauth/introspect/",
+      { token: tokens.access_token },
+      { Authorization: basic(PARTNER) },
+    );
     expect(viaBasic.body.active).toBe(true);
-    const viaGet = await fetch(`${emu.url}/oauth/introspect/?token=${tokens.access_token}`, { headers: { Authorization: basic(PARTNER) } });
+    const viaGet = await fetch(`${emu.url}/oauth/introspect/?token=${tokens.access_token}`, {
+      headers: { Authorization: basic(PARTNER) },
+    });
     expect(((await viaGet.json()) as { active: boolean }).active).toBe(true);
   });
 
@@ -524,7 +671,13 @@ describe("introspection", () => {
     await refresh(rotated.refresh_token);
     await revoke(revoked.access_token);
     const desk = await emu.control.mintTokens({ email: NORA.email, client_id: DESK.id, scope: "accounts" });
-    for (const token of [revoked.access_token, rotated.access_token, "z".repeat(30), expired.refresh_token, desk.access_token]) {
+    for (const token of [
+      revoked.access_token,
+      rotated.access_token,
+      "z".repeat(30),
+      expired.refresh_token,
+      desk.access_token,
+    ]) {
       const response = await introspect(token);
       expect(response.text).toBe('{"active": false}');
     }
@@ -536,7 +689,11 @@ describe("introspection", () => {
 
   it("answers 403 with an empty body to bad caller credentials", async () => {
     const tokens = await connect();
-    const attempts: Record<string, string>[] = [{ client_id: PARTNER.id, client_secret: "wrong" }, {}, { client_id: "nope", client_secret: "x" }];
+    const attempts: Record<string, string>[] = [
+      { client_id: PARTNER.id, client_secret: "wrong" },
+      {},
+      { client_id: "nope", client_secret: "x" },
+    ];
     for (const form of attempts) {
       const response = await post("/oauth/introspect/", { token: tokens.access_token, ...form });
       expect(response.status).toBe(403);
@@ -573,7 +730,10 @@ describe("revocation", () => {
   });
 
   it("needs a token and client credentials", async () => {
-    expect((await post("/oauth/revoke_token/", creds())).body).toEqual({ error: "invalid_request", error_description: "Missing token parameter." });
+    expect((await post("/oauth/revoke_token/", creds())).body).toEqual({
+      error: "invalid_request",
+      error_description: "Missing token parameter.",
+    });
     const unauthenticated = await revoke("x", { client_secret: "wrong" });
     expect(unauthenticated.status).toBe(401);
     expect(unauthenticated.body).toEqual({ error: "invalid_client" });
@@ -739,7 +899,13 @@ describe("faults", () => {
     expect(log).toHaveLength(2);
     expect(log[0]).toMatchObject({ caller: "worker-1", used: tokens.refresh_token, error: null, answer: "dropped" });
     expect(log[0]!.issued).toMatch(/^[A-Za-z0-9]{30}$/);
-    expect(log[1]).toMatchObject({ caller: "worker-1", used: tokens.refresh_token, issued: null, error: "invalid_grant", answer: "sent" });
+    expect(log[1]).toMatchObject({
+      caller: "worker-1",
+      used: tokens.refresh_token,
+      issued: null,
+      error: "invalid_grant",
+      answer: "sent",
+    });
     await emu.control.reset();
     expect(await emu.control.refreshLog()).toEqual([]);
   });
@@ -761,8 +927,20 @@ describe("faults", () => {
     await emu.control.fault({ endpoint: "introspect", mode: "malformed" });
     const pending = (await (await fetch(`${emu.url}/__emulator/faults`)).json()) as { pending: unknown[] };
     expect(pending.pending).toHaveLength(2);
-    expect((await fetch(`${emu.url}/api/v2/accounts/libraries/`, { headers: { Authorization: `Bearer ${tokens.access_token}` } })).status).toBe(500);
-    expect((await fetch(`${emu.url}/api/v2/accounts/libraries/`, { headers: { Authorization: `Bearer ${tokens.access_token}` } })).status).toBe(500);
+    expect(
+      (
+        await fetch(`${emu.url}/api/v2/accounts/libraries/`, {
+          headers: { Authorization: `Bearer ${tokens.access_token}` },
+        })
+      ).status,
+    ).toBe(500);
+    expect(
+      (
+        await fetch(`${emu.url}/api/v2/accounts/libraries/`, {
+          headers: { Authorization: `Bearer ${tokens.access_token}` },
+        })
+      ).status,
+    ).toBe(500);
     expect((await api("libraries/", tokens.access_token)).status).toBe(200);
     await emu.control.clearFaults();
     expect(await isActive(tokens.access_token)).toBe(true);
@@ -777,14 +955,23 @@ describe("faults", () => {
 
 describe("controls", () => {
   it("mints a token pair as Apicbase's UI would", async () => {
-    const minted = await emu.control.mintTokens({ email: OTTO.email, client_id: PARTNER.id, scope: "accounts library", expires_in: 120 });
+    const minted = await emu.control.mintTokens({
+      email: OTTO.email,
+      client_id: PARTNER.id,
+      scope: "accounts library",
+      expires_in: 120,
+    });
     expect(minted).toMatchObject({ expires_in: 120, token_type: "Bearer", scope: "accounts library" });
     expect((await api("libraries/active/", minted.access_token)).body).toMatchObject({ id: 103 });
     await emu.control.advanceClock(121);
     expect(await isActive(minted.access_token)).toBe(false);
     expect((await refresh(minted.refresh_token)).status).toBe(200);
-    await expect(emu.control.mintTokens({ email: OTTO.email, client_id: DESK.id, scope: "sales" })).rejects.toThrow(/400/);
-    await expect(emu.control.mintTokens({ email: "nobody@x", client_id: DESK.id, scope: "accounts" })).rejects.toThrow(/404/);
+    await expect(emu.control.mintTokens({ email: OTTO.email, client_id: DESK.id, scope: "sales" })).rejects.toThrow(
+      /400/,
+    );
+    await expect(emu.control.mintTokens({ email: "nobody@x", client_id: DESK.id, scope: "accounts" })).rejects.toThrow(
+      /404/,
+    );
   });
 
   it("revokes everything an application holds for a user", async () => {
@@ -861,7 +1048,15 @@ describe("controls", () => {
     const issued = await emu.control.issuedSecrets();
     const rotatedBody = rotated.body as { access_token: string; refresh_token: string };
     expect(issued.codes_and_tokens).toEqual(
-      expect.arrayContaining([code, first.access_token, first.refresh_token, rotatedBody.access_token, rotatedBody.refresh_token, minted.access_token, minted.refresh_token]),
+      expect.arrayContaining([
+        code,
+        first.access_token,
+        first.refresh_token,
+        rotatedBody.access_token,
+        rotatedBody.refresh_token,
+        minted.access_token,
+        minted.refresh_token,
+      ]),
     );
     expect(issued.client_secrets).toContain(PARTNER.secret);
   });
@@ -870,15 +1065,23 @@ describe("controls", () => {
     const minted = await emu.control.mintTokens({ email: NORA.email, client_id: PARTNER.id, scope: "accounts" });
     const renamed = await emu.control.renameUser(NORA.email, "nora.new@sandbox.test");
     expect(renamed.email).toBe("nora.new@sandbox.test");
-    expect((await introspect(minted.access_token)).body).toMatchObject({ active: true, username: "nora.new@sandbox.test" });
+    expect((await introspect(minted.access_token)).body).toMatchObject({
+      active: true,
+      username: "nora.new@sandbox.test",
+    });
     await expect(emu.control.renameUser(NORA.email, "x@sandbox.test")).rejects.toThrow(/404/);
     await expect(emu.control.renameUser("nora.new@sandbox.test", "otto@sandbox.test")).rejects.toThrow(/409/);
     await emu.control.reset();
-    expect((await emu.control.mintTokens({ email: NORA.email, client_id: PARTNER.id, scope: "accounts" })).access_token).toBeTruthy();
+    expect(
+      (await emu.control.mintTokens({ email: NORA.email, client_id: PARTNER.id, scope: "accounts" })).access_token,
+    ).toBeTruthy();
   });
 
   it("rejects bad control input with a message", async () => {
-    const bad = await fetch(`${emu.url}/__emulator/faults`, { method: "POST", body: JSON.stringify({ endpoint: "token", mode: "explode" }) });
+    const bad = await fetch(`${emu.url}/__emulator/faults`, {
+      method: "POST",
+      body: JSON.stringify({ endpoint: "token", mode: "explode" }),
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/mode/);
     await expect(emu.control.setActiveLibrary(NORA.email, 103)).rejects.toThrow(/400/);
@@ -901,9 +1104,17 @@ describe("routing", () => {
 
 const customSeed: Seed = {
   libraries: [{ id: 501, name: "Harbour Kitchen", status: "active" }],
-  users: [{ id: 77, email: "chef@harbour.test", password: "pw", first_name: "Chef", last_name: "Harbour", libraries: [501] }],
+  users: [
+    { id: 77, email: "chef@harbour.test", password: "pw", first_name: "Chef", last_name: "Harbour", libraries: [501] },
+  ],
   applications: [
-    { name: "Only app", client_id: "only", client_secret: "only-secret", redirect_uris: ["https://partner.test/cb"], scopes: ["accounts"] },
+    {
+      name: "Only app",
+      client_id: "only",
+      client_secret: "only-secret",
+      redirect_uris: ["https://partner.test/cb"],
+      scopes: ["accounts"],
+    },
   ],
 };
 
@@ -914,7 +1125,10 @@ describe("seed", () => {
       "http://portal.test:8080/api/auth/callback/apicbase",
       "http://portal.test:8080/api/connect/callback",
     ]);
-    expect(seed.applications[1]).toMatchObject({ redirect_uris: ["urn:ietf:wg:oauth:2.0:oob"], scopes: ["accounts", "library"] });
+    expect(seed.applications[1]).toMatchObject({
+      redirect_uris: ["urn:ietf:wg:oauth:2.0:oob"],
+      scopes: ["accounts", "library"],
+    });
   });
 
   it("loads a seed file and names the bad field of an invalid one", () => {
@@ -927,7 +1141,10 @@ describe("seed", () => {
       writeFileSync(bad, JSON.stringify({ ...customSeed, users: [{ ...customSeed.users[0], active_library: 999 }] }));
       expect(() => loadSeed(bad)).toThrow(SeedError);
       expect(() => loadSeed(bad)).toThrow(/users\[0\]\.active_library/);
-      writeFileSync(bad, JSON.stringify({ ...customSeed, applications: [{ ...customSeed.applications[0], scopes: ["everything"] }] }));
+      writeFileSync(
+        bad,
+        JSON.stringify({ ...customSeed, applications: [{ ...customSeed.applications[0], scopes: ["everything"] }] }),
+      );
       expect(() => loadSeed(bad)).toThrow(/applications\[0\]\.scopes\[0\]/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -946,10 +1163,17 @@ describe("seed", () => {
       const code = result.kind === "redirect" ? (new URL(result.location).searchParams.get("code") ?? "") : "";
       const tokens = await fetch(`${custom.url}/oauth/token/`, {
         method: "POST",
-        body: new URLSearchParams({ grant_type: "authorization_code", code, client_id: "only", client_secret: "only-secret" }),
+        body: new URLSearchParams({
+          grant_type: "authorization_code",
+          code,
+          client_id: "only",
+          client_secret: "only-secret",
+        }),
       });
       const { access_token } = (await tokens.json()) as TokenResponse;
-      const active = await fetch(`${custom.url}/api/v2/accounts/libraries/active/`, { headers: { Authorization: `Bearer ${access_token}` } });
+      const active = await fetch(`${custom.url}/api/v2/accounts/libraries/active/`, {
+        headers: { Authorization: `Bearer ${access_token}` },
+      });
       expect(await active.json()).toEqual({
         id: 501,
         name: "Harbour Kitchen",
@@ -989,7 +1213,8 @@ function runEmulator(env: Record<string, string>) {
   const waitFor = async (pattern: RegExp, timeoutMs = 30_000) => {
     const deadline = Date.now() + timeoutMs;
     while (!pattern.test(output)) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`emulator did not print ${pattern}: ${output}`);
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`emulator did not print ${pattern}: ${output}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     return output;
@@ -1017,7 +1242,9 @@ describe("npm run emulator", () => {
         body: JSON.stringify({ email: "chef@harbour.test", client_id: "only", scope: "accounts" }),
       });
       const { access_token } = (await minted.json()) as TokenResponse;
-      const active = await fetch(`${base}/api/v2/accounts/libraries/active/`, { headers: { Authorization: `Bearer ${access_token}` } });
+      const active = await fetch(`${base}/api/v2/accounts/libraries/active/`, {
+        headers: { Authorization: `Bearer ${access_token}` },
+      });
       expect(await active.json()).toMatchObject({ name: "Harbour Kitchen" });
     } finally {
       await run.stop();

@@ -115,7 +115,14 @@ export function parseCookies(header: string | undefined): Map<string, string> {
     const eq = part.indexOf("=");
     if (eq < 0) continue;
     const name = part.slice(0, eq).trim();
-    if (name && !cookies.has(name)) cookies.set(name, part.slice(eq + 1).trim().replace(/^"(.*)"$/, "$1"));
+    if (name && !cookies.has(name))
+      cookies.set(
+        name,
+        part
+          .slice(eq + 1)
+          .trim()
+          .replace(/^"(.*)"$/, "$1"),
+      );
   }
   return cookies;
 }
@@ -131,7 +138,9 @@ export function setCookie(name: string, value: string, options: { httpOnly?: boo
 export function pythonJson(value: Record<string, string | number | boolean>): string {
   const escapeNonAscii = (json: string) =>
     json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-  const members = Object.entries(value).map(([k, v]) => `${escapeNonAscii(JSON.stringify(k))}: ${escapeNonAscii(JSON.stringify(v))}`);
+  const members = Object.entries(value).map(
+    ([k, v]) => `${escapeNonAscii(JSON.stringify(k))}: ${escapeNonAscii(JSON.stringify(v))}`,
+  );
   return `{${members.join(", ")}}`;
 }
 
@@ -151,11 +160,23 @@ export function html(status: number, body: string, headers: Record<string, strin
 }
 
 /** Like Django's HttpResponseRedirect, which passes the target through iri_to_uri (so it is a valid header value). */
-export function redirect(location: string, headers: Record<string, string | string[]> = {}, status = 302): EmulatorResponse {
-  return { status, headers: { "Content-Type": HTML, Location: quote(location, "/#%[]=:;$&()+,!?*@'~"), ...headers }, body: "" };
+export function redirect(
+  location: string,
+  headers: Record<string, string | string[]> = {},
+  status = 302,
+): EmulatorResponse {
+  return {
+    status,
+    headers: { "Content-Type": HTML, Location: quote(location, "/#%[]=:;$&()+,!?*@'~"), ...headers },
+    body: "",
+  };
 }
 
-export function json(status: number, value: unknown, headers: Record<string, string | string[]> = {}): EmulatorResponse {
+export function json(
+  status: number,
+  value: unknown,
+  headers: Record<string, string | string[]> = {},
+): EmulatorResponse {
   return { status, headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(value) };
 }
 

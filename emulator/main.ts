@@ -34,18 +34,26 @@ async function main(): Promise<void> {
     revocation_endpoint: flag("EMULATOR_REVOCATION", true),
   };
   const seedPath = process.env.EMULATOR_SEED?.trim();
-  const seed: Seed = seedPath ? loadSeed(seedPath) : demoSeed(process.env.PORTAL_URL?.trim() || "http://localhost:3000");
+  const seed: Seed = seedPath
+    ? loadSeed(seedPath)
+    : demoSeed(process.env.PORTAL_URL?.trim() || "http://localhost:3000");
 
   const stateDir = process.env.EMULATOR_STATE_DIR?.trim() || undefined;
   const emulator = createEmulator({ seed, settings, log: flag("EMULATOR_LOG", false), stateDir });
   if (emulator.persistence) {
     const { loaded, persister } = emulator.persistence;
     if (loaded.kind === "restored") {
-      console.log(`Apicbase emulator: state restored from ${persister.file} (saved ${loaded.savedAt}, ${loaded.grants} refresh tokens)`);
+      console.log(
+        `Apicbase emulator: state restored from ${persister.file} (saved ${loaded.savedAt}, ${loaded.grants} refresh tokens)`,
+      );
     } else if (loaded.kind === "unreadable") {
-      console.warn(`Apicbase emulator: ${persister.file} was unreadable (${loaded.reason}); moved to ${loaded.movedTo}, starting from the seed`);
+      console.warn(
+        `Apicbase emulator: ${persister.file} was unreadable (${loaded.reason}); moved to ${loaded.movedTo}, starting from the seed`,
+      );
     } else {
-      console.log(`Apicbase emulator: no saved state in ${persister.dir}, starting from the seed; state is saved there`);
+      console.log(
+        `Apicbase emulator: no saved state in ${persister.dir}, starting from the seed; state is saved there`,
+      );
     }
     // Last resort for an exit that skips close() (an uncaught error): what changed since the last write.
     process.once("exit", () => persister.flush());

@@ -134,14 +134,16 @@ function passwordGrant(ctx: RequestContext, state: EmulatorState): never {
     if (!ctx.form.get(name)) throw new OAuthError("invalid_request", `Request is missing ${name} parameter.`);
   }
   const user = state.userByEmail(ctx.form.get("username") ?? "");
-  if (!user || user.password !== ctx.form.get("password")) throw new OAuthError("invalid_grant", "Invalid credentials given.");
+  if (!user || user.password !== ctx.form.get("password"))
+    throw new OAuthError("invalid_grant", "Invalid credentials given.");
   throw new OAuthError("unauthorized_client");
 }
 
 export function handleToken(ctx: RequestContext, state: EmulatorState): EmulatorResponse {
   if (ctx.method !== "POST") return methodNotAllowed(["POST", "OPTIONS"]);
   const grantType = ctx.form.get("grant_type");
-  const tally = grantType === "authorization_code" || grantType === "refresh_token" ? state.stats.token_grants[grantType] : null;
+  const tally =
+    grantType === "authorization_code" || grantType === "refresh_token" ? state.stats.token_grants[grantType] : null;
   try {
     if (ctx.rawQuery) throw new OAuthError("invalid_request", "URL query parameters are not allowed");
     let pair: TokenPair;
@@ -208,7 +210,13 @@ export function handleIntrospect(ctx: RequestContext, state: EmulatorState): Emu
   const user = access ? state.userById(access.userId) : undefined;
   const body: Record<string, string | number | boolean> =
     access && user && access.clientId === app.clientId
-      ? { active: true, scope: access.scopes.join(" "), exp: Math.floor(access.expiresAt / 1000), client_id: access.clientId, username: user.email }
+      ? {
+          active: true,
+          scope: access.scopes.join(" "),
+          exp: Math.floor(access.expiresAt / 1000),
+          client_id: access.clientId,
+          username: user.email,
+        }
       : { active: false };
   return { status: 200, headers: { "Content-Type": "application/json" }, body: pythonJson(body) };
 }
@@ -234,7 +242,10 @@ export function handleRevoke(ctx: RequestContext, state: EmulatorState): Emulato
       state.revokeRefreshToken(refresh);
       return true;
     };
-    const order = ctx.form.get("token_type_hint") === "refresh_token" ? [revokeRefresh, revokeAccess] : [revokeAccess, revokeRefresh];
+    const order =
+      ctx.form.get("token_type_hint") === "refresh_token"
+        ? [revokeRefresh, revokeAccess]
+        : [revokeAccess, revokeRefresh];
     order.some((revoke) => revoke());
     return { status: 200, headers: { "Content-Type": HTML }, body: "" };
   } catch (error) {

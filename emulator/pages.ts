@@ -86,7 +86,9 @@ export function consentPage(args: {
   const fields = Object.entries(args.fields)
     .map(([name, value]) => hidden(name, value))
     .join("\n");
-  const scopes = args.scopes.map((scope) => `<li>${e(SCOPE_DESCRIPTIONS[scope] ?? scope)} (${e(scope)})</li>`).join("\n");
+  const scopes = args.scopes
+    .map((scope) => `<li>${e(SCOPE_DESCRIPTIONS[scope] ?? scope)} (${e(scope)})</li>`)
+    .join("\n");
   return layout(
     "Authorize | Apicbase",
     `<div class="block-center">
@@ -141,7 +143,10 @@ export function oobCodePage(code: string): string {
 }
 
 export function loggedOutPage(): string {
-  return layout("Logged out | Apicbase", `<h1>Logged out</h1>\n<p>Thanks for spending some quality time with the web site today.</p>\n<p><a href="/accounts/login/">Log in again</a></p>`);
+  return layout(
+    "Logged out | Apicbase",
+    `<h1>Logged out</h1>\n<p>Thanks for spending some quality time with the web site today.</p>\n<p><a href="/accounts/login/">Log in again</a></p>`,
+  );
 }
 
 export function indexPage(user?: User): string {

@@ -74,10 +74,16 @@ const refresh = (url: string, refreshToken: string) =>
   });
 
 const introspect = (url: string, token: string) =>
-  form(`${url}/oauth/introspect/`, { token, client_id: SANDBOX_PARTNER_APP.clientId, client_secret: SANDBOX_PARTNER_APP.clientSecret });
+  form(`${url}/oauth/introspect/`, {
+    token,
+    client_id: SANDBOX_PARTNER_APP.clientId,
+    client_secret: SANDBOX_PARTNER_APP.clientSecret,
+  });
 
 async function activeLibrary(url: string, accessToken: string): Promise<number> {
-  const response = await fetch(`${url}/api/v2/accounts/libraries/active/`, { headers: { Authorization: `Bearer ${accessToken}` } });
+  const response = await fetch(`${url}/api/v2/accounts/libraries/active/`, {
+    headers: { Authorization: `Bearer ${accessToken}` },
+  });
   expect(response.status).toBe(200);
   return ((await response.json()) as { id: number }).id;
 }
@@ -94,7 +100,10 @@ describe("the emulator's state across restarts", () => {
     const second = await start();
     expect(await second.control.instance()).toEqual(instance);
     expect((await second.control.clock()).offset_seconds).toBe(3600);
-    expect((await introspect(second.url, pair.access_token)).body).toMatchObject({ active: true, scope: "accounts library" });
+    expect((await introspect(second.url, pair.access_token)).body).toMatchObject({
+      active: true,
+      scope: "accounts library",
+    });
     expect(await activeLibrary(second.url, pair.access_token)).toBe(102);
 
     // The refresh token still works once, and its rotation is saved too.
@@ -114,7 +123,11 @@ describe("the emulator's state across restarts", () => {
     await connect(emu.url);
     await stop(emu);
     const file = path.join(dir, STATE_FILE);
-    const saved = JSON.parse(readFileSync(file, "utf8")) as { format: string; refresh_tokens: unknown[]; access_tokens: unknown[] };
+    const saved = JSON.parse(readFileSync(file, "utf8")) as {
+      format: string;
+      refresh_tokens: unknown[];
+      access_tokens: unknown[];
+    };
     expect(saved.format).toBe("apicbase-emulator-state");
     expect(saved.refresh_tokens).toHaveLength(1);
     expect(saved.access_tokens).toHaveLength(1);

@@ -79,7 +79,8 @@ export function snapshotState(state: EmulatorState, savedAt = new Date()): Saved
  */
 export function restoreState(state: EmulatorState, saved: SavedState): void {
   const userIds = new Set(state.users.map((user) => user.id));
-  const known = (grant: { userId: number; clientId: string }) => userIds.has(grant.userId) && state.applications.has(grant.clientId);
+  const known = (grant: { userId: number; clientId: string }) =>
+    userIds.has(grant.userId) && state.applications.has(grant.clientId);
   state.instanceId = saved.instance_id;
   state.stateSince = saved.state_since;
   state.clock.offsetMs = saved.clock_offset_ms;
@@ -153,7 +154,10 @@ export class StatePersister {
         restoreState(this.state, parsed.data);
         return { kind: "restored", savedAt: parsed.data.saved_at, grants: this.state.refreshTokens.size };
       }
-      reason = parsed.error.issues.map((issue) => `${issue.path.join(".") || "file"}: ${issue.message}`).slice(0, 3).join("; ");
+      reason = parsed.error.issues
+        .map((issue) => `${issue.path.join(".") || "file"}: ${issue.message}`)
+        .slice(0, 3)
+        .join("; ");
     } catch (error) {
       reason = error instanceof Error ? error.message : String(error);
     }

@@ -28,11 +28,7 @@ const applicationSchema = z.object({
   client_id: z.string().min(1),
   client_secret: z.string().min(1),
   redirect_uris: z
-    .array(
-      z
-        .string()
-        .refine((uri) => isAbsoluteUri(uri) && !/\s/.test(uri), "must be an absolute URI without spaces"),
-    )
+    .array(z.string().refine((uri) => isAbsoluteUri(uri) && !/\s/.test(uri), "must be an absolute URI without spaces"))
     .min(1),
   // The scopes this application may request.
   scopes: z.array(z.enum(ALL_SCOPES)).min(1),

@@ -5,7 +5,17 @@ import { currentUser, handleLogin, handleLogout, LOGIN_PATH } from "./accounts";
 import { API_PATHS, handleApi, throttledResponse } from "./api";
 import { handleAuthorize } from "./authorize";
 import { CONTROL_PREFIX, handleControl } from "./controls";
-import { BodyTooLarge, HTML, html, Params, parseCookies, parseForm, readBody, type EmulatorResponse, type RequestContext } from "./http";
+import {
+  BodyTooLarge,
+  HTML,
+  html,
+  Params,
+  parseCookies,
+  parseForm,
+  readBody,
+  type EmulatorResponse,
+  type RequestContext,
+} from "./http";
 import { handleIntrospect, handleRevoke, handleToken } from "./oauth";
 import { BAD_REQUEST_PAGE, FAVICON_SVG, indexPage, NOT_FOUND_PAGE, SERVER_ERROR_PAGE } from "./pages";
 import { StatePersister, type LoadOutcome } from "./persistence";
@@ -40,7 +50,11 @@ interface Route {
   handle(ctx: RequestContext, state: EmulatorState): EmulatorResponse;
 }
 
-const SECURITY_HEADERS = { "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin" };
+const SECURITY_HEADERS = {
+  "X-Frame-Options": "DENY",
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "same-origin",
+};
 
 // What a "malformed" fault sends: a 200 whose body is cut off, so it is not valid JSON (or HTML).
 const MALFORMED_BODIES: Record<FaultEndpoint, { type: string; body: string }> = {
@@ -48,7 +62,7 @@ const MALFORMED_BODIES: Record<FaultEndpoint, { type: string; body: string }> = 
   introspect: { type: "application/json", body: '{"active": tr' },
   revoke: { type: "application/json", body: '{"error": ' },
   api: { type: "application/json", body: '{"id":1' },
-  authorize: { type: HTML, body: "<!DOCTYPE html><html><body><form id=\"authorizationF" },
+  authorize: { type: HTML, body: '<!DOCTYPE html><html><body><form id="authorizationF' },
 };
 
 const CALLER_PREFIX = /^\/__as\/([A-Za-z0-9_.:-]{1,64})(\/.*)$/;
@@ -59,7 +73,14 @@ function findRoute(path: string, state: EmulatorState): Route | undefined {
       return { endpoint: null, handle: (ctx) => html(200, indexPage(currentUser(ctx, state))) };
     case "/favicon.ico":
     case "/favicon.svg":
-      return { endpoint: null, handle: () => ({ status: 200, headers: { "Content-Type": "image/svg+xml", "Cache-Control": "max-age=86400" }, body: FAVICON_SVG }) };
+      return {
+        endpoint: null,
+        handle: () => ({
+          status: 200,
+          headers: { "Content-Type": "image/svg+xml", "Cache-Control": "max-age=86400" },
+          body: FAVICON_SVG,
+        }),
+      };
     case "/oauth/authorize/":
       return { endpoint: "authorize", handle: handleAuthorize };
     case "/oauth/token/":
@@ -110,7 +131,11 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   const pendingWaits = new Set<() => void>();
 
   function send(req: IncomingMessage, res: ServerResponse, path: string, response: EmulatorResponse): void {
-    res.writeHead(response.status, { ...SECURITY_HEADERS, ...response.headers, "Content-Length": Buffer.byteLength(response.body) });
+    res.writeHead(response.status, {
+      ...SECURITY_HEADERS,
+      ...response.headers,
+      "Content-Length": Buffer.byteLength(response.body),
+    });
     res.end(response.body);
     if (options.log) console.log(`${req.method} ${path} ${response.status}`);
   }
@@ -154,7 +179,11 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     if (!route) {
       // Django's APPEND_SLASH.
       if (!path.endsWith("/") && (method === "GET" || method === "HEAD") && findRoute(`${path}/`, state)) {
-        return send(req, res, path, { status: 301, headers: { Location: `${path}/${q >= 0 ? `?${rawQuery}` : ""}` }, body: "" });
+        return send(req, res, path, {
+          status: 301,
+          headers: { Location: `${path}/${q >= 0 ? `?${rawQuery}` : ""}` },
+          body: "",
+        });
       }
       return send(req, res, path, html(404, NOT_FOUND_PAGE));
     }
@@ -216,7 +245,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
 
   const server = http.createServer((req, res) => {
     // Whatever a request changed (a code, a rotation, a login, the clock) is saved shortly after it.
-    if (persistence) res.once("finish", () => persistence?.persister.changed()).once("close", () => persistence?.persister.changed());
+    if (persistence)
+      res.once("finish", () => persistence?.persister.changed()).once("close", () => persistence?.persister.changed());
     handle(req, res).catch((error: unknown) => {
       console.error("emulator: request failed:", error instanceof Error ? error.stack : error);
       if (!res.headersSent && !res.destroyed) {

@@ -250,7 +250,11 @@ export class EmulatorState {
     this.ingredients = new Map();
     this.nextIngredientId = 1;
     for (const library of this.libraries.values()) {
-      for (const [name, unit] of [["Flour", "kg"], ["Butter", "kg"], ["Milk", "l"]] as const) {
+      for (const [name, unit] of [
+        ["Flour", "kg"],
+        ["Butter", "kg"],
+        ["Milk", "l"],
+      ] as const) {
         this.addIngredient(library.id, `${name} (${library.name})`, unit);
       }
     }
@@ -266,7 +270,13 @@ export class EmulatorState {
     this.applications = new Map(
       this.seed.applications.map((app) => [
         app.client_id,
-        { name: app.name, clientId: app.client_id, clientSecret: app.client_secret, redirectUris: [...app.redirect_uris], scopes: [...app.scopes] },
+        {
+          name: app.name,
+          clientId: app.client_id,
+          clientSecret: app.client_secret,
+          redirectUris: [...app.redirect_uris],
+          scopes: [...app.scopes],
+        },
       ]),
     );
   }
@@ -289,15 +299,37 @@ export class EmulatorState {
   }
 
   createCode(fields: Omit<AuthorizationCode, "code" | "expiresAt">): AuthorizationCode {
-    const code = { ...fields, code: generateToken(), expiresAt: this.now() + this.settings.code_lifetime_seconds * 1000 };
+    const code = {
+      ...fields,
+      code: generateToken(),
+      expiresAt: this.now() + this.settings.code_lifetime_seconds * 1000,
+    };
     this.codes.set(code.code, code);
     this.remember(code.code);
     return code;
   }
 
-  issueTokenPair(clientId: string, userId: number, scopes: string[], lifetimeSeconds = this.settings.access_token_lifetime_seconds): TokenPair {
-    const access: AccessToken = { token: generateToken(), clientId, userId, scopes, expiresAt: this.now() + lifetimeSeconds * 1000 };
-    const refresh: RefreshToken = { token: generateToken(), clientId, userId, scopes, accessToken: access.token, revokedAt: null };
+  issueTokenPair(
+    clientId: string,
+    userId: number,
+    scopes: string[],
+    lifetimeSeconds = this.settings.access_token_lifetime_seconds,
+  ): TokenPair {
+    const access: AccessToken = {
+      token: generateToken(),
+      clientId,
+      userId,
+      scopes,
+      expiresAt: this.now() + lifetimeSeconds * 1000,
+    };
+    const refresh: RefreshToken = {
+      token: generateToken(),
+      clientId,
+      userId,
+      scopes,
+      accessToken: access.token,
+      revokedAt: null,
+    };
     this.accessTokens.set(access.token, access);
     this.refreshTokens.set(refresh.token, refresh);
     this.remember(access.token, refresh.token);

@@ -109,7 +109,13 @@ export class EmulatorControl {
  * unless `stateDir` asks it to keep its state there across restarts.
  */
 export async function startEmulator(
-  opts: { seed?: Seed; settings?: Partial<EmulatorSettings>; stateDir?: string; port?: number; saveDebounceMs?: number } = {},
+  opts: {
+    seed?: Seed;
+    settings?: Partial<EmulatorSettings>;
+    stateDir?: string;
+    port?: number;
+    saveDebounceMs?: number;
+  } = {},
 ): Promise<{
   url: string;
   close(): Promise<void>;
@@ -166,7 +172,11 @@ export function parseForms(html: string): HtmlForm[] {
       const type = (attrs.get("type") ?? "text").toLowerCase();
       if (name && type !== "submit") fields.push([name, attrs.get("value") ?? ""]);
     }
-    forms.push({ action: formTag.get("action") ?? null, method: (formTag.get("method") ?? "get").toLowerCase(), fields });
+    forms.push({
+      action: formTag.get("action") ?? null,
+      method: (formTag.get("method") ?? "get").toLowerCase(),
+      fields,
+    });
   }
   return forms;
 }
@@ -196,7 +206,8 @@ export class BrowserSession {
   }
 }
 
-const isRedirect = (response: Response) => response.status >= 300 && response.status < 400 && response.headers.has("location");
+const isRedirect = (response: Response) =>
+  response.status >= 300 && response.status < 400 && response.headers.has("location");
 
 export type ApprovalResult =
   | { kind: "redirect"; location: string }
@@ -223,7 +234,8 @@ export async function approveInBrowser(args: {
   let loggedIn = false;
   for (let hops = 0; isRedirect(response); hops++) {
     const target = new URL(response.headers.get("location") ?? "", url);
-    if (target.origin !== origin || hops > 5) return { kind: "redirect", location: response.headers.get("location") ?? "" };
+    if (target.origin !== origin || hops > 5)
+      return { kind: "redirect", location: response.headers.get("location") ?? "" };
     url = target.href;
     response = await browser.request(url);
     if (target.pathname === "/accounts/login/" && !loggedIn && response.status === 200) {
@@ -239,7 +251,9 @@ export async function approveInBrowser(args: {
 
   const html = await response.text();
   if (response.status !== 200) return { kind: "error", status: response.status, html };
-  const consent = /<form\b[^>]*id="authorizationForm"/i.test(html) ? parseForms(html).find((f) => f.method === "post") : undefined;
+  const consent = /<form\b[^>]*id="authorizationForm"/i.test(html)
+    ? parseForms(html).find((f) => f.method === "post")
+    : undefined;
   if (!consent) return { kind: "error", status: response.status, html };
 
   const fields = [...consent.fields];

@@ -11,7 +11,10 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env) {
   return createEnv({
     server: {
       NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-      DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+      DATABASE_URL: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+        .optional(),
       DATA_DIR: z.string().default(".data"),
       AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
       TOKEN_ENCRYPTION_KEY: z.string().optional(),
@@ -54,7 +57,10 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env) {
       /** The delivery loop of webhooks and e-mail in this process: "off" where only workers deliver. */
       NOTIFICATIONS: z.enum(["on", "off"]).default("on"),
       /** SMTP server for e-mail alerts (smtp:// or smtps://, with credentials); unset: no e-mail. */
-      SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
+      SMTP_URL: z
+        .string()
+        .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+        .optional(),
       /** The sender of e-mail alerts. */
       SMTP_FROM: z.string().default("Apicbase partner portal <no-reply@localhost>"),
     },

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { addMemberForm, apicbaseEmail, createOrganizationForm, fieldErrorsOf, organizationName, readFields } from "./forms";
+import {
+  addMemberForm,
+  apicbaseEmail,
+  createOrganizationForm,
+  fieldErrorsOf,
+  organizationName,
+  readFields,
+} from "./forms";
 
 function nameError(value: unknown): string | undefined {
   const result = organizationName.safeParse(value);

@@ -6,7 +6,12 @@ import { z } from "zod";
  */
 export type ActionResult<Field extends string = string> =
   | { ok: true; message: string }
-  | { ok: false; message: string; fieldErrors: Partial<Record<Field, string>>; values?: Partial<Record<Field, string>> };
+  | {
+      ok: false;
+      message: string;
+      fieldErrors: Partial<Record<Field, string>>;
+      values?: Partial<Record<Field, string>>;
+    };
 
 const NAME_MIN = 2;
 const NAME_MAX = 80;

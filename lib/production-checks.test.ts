@@ -13,17 +13,33 @@ const CREDENTIALS = { AUTH_APICBASE_ID: "partner-app", AUTH_APICBASE_SECRET: "se
 describe("productionRefusals", () => {
   it("refuses production without PORTAL_URL, and the sandbox in production without SANDBOX=1", () => {
     expect(productionRefusals({ NODE_ENV: "production", ...CREDENTIALS })).toEqual([PORTAL_URL_REQUIRED]);
-    expect(productionRefusals({ NODE_ENV: "production", PORTAL_URL: "", ...CREDENTIALS })).toEqual([PORTAL_URL_REQUIRED]);
-    expect(productionRefusals({ NODE_ENV: "production", PORTAL_URL: "https://portal.example" })).toEqual([SANDBOX_REFUSED]);
+    expect(productionRefusals({ NODE_ENV: "production", PORTAL_URL: "", ...CREDENTIALS })).toEqual([
+      PORTAL_URL_REQUIRED,
+    ]);
+    expect(productionRefusals({ NODE_ENV: "production", PORTAL_URL: "https://portal.example" })).toEqual([
+      SANDBOX_REFUSED,
+    ]);
     // APICBASE_BASE_URL without credentials is the sandbox too: the demo application against some emulator.
-    expect(productionRefusals({ NODE_ENV: "production", PORTAL_URL: "https://p.example", APICBASE_BASE_URL: "http://127.0.0.1:4010" }))
-      .toEqual([SANDBOX_REFUSED]);
-    expect(productionRefusals({ NODE_ENV: "production", SANDBOX: "true" })).toEqual([PORTAL_URL_REQUIRED, SANDBOX_REFUSED]);
+    expect(
+      productionRefusals({
+        NODE_ENV: "production",
+        PORTAL_URL: "https://p.example",
+        APICBASE_BASE_URL: "http://127.0.0.1:4010",
+      }),
+    ).toEqual([SANDBOX_REFUSED]);
+    expect(productionRefusals({ NODE_ENV: "production", SANDBOX: "true" })).toEqual([
+      PORTAL_URL_REQUIRED,
+      SANDBOX_REFUSED,
+    ]);
   });
 
   it("lets production start with its URL and credentials, or with SANDBOX=1; anything goes outside production", () => {
-    expect(productionRefusals({ NODE_ENV: "production", PORTAL_URL: "https://portal.example", ...CREDENTIALS })).toEqual([]);
-    expect(productionRefusals({ NODE_ENV: "production", PORTAL_URL: "http://localhost:3000", SANDBOX: "1" })).toEqual([]);
+    expect(
+      productionRefusals({ NODE_ENV: "production", PORTAL_URL: "https://portal.example", ...CREDENTIALS }),
+    ).toEqual([]);
+    expect(productionRefusals({ NODE_ENV: "production", PORTAL_URL: "http://localhost:3000", SANDBOX: "1" })).toEqual(
+      [],
+    );
     expect(productionRefusals({})).toEqual([]);
     expect(productionRefusals({ NODE_ENV: "development" })).toEqual([]);
   });
@@ -36,7 +52,10 @@ describe("productionRefusals", () => {
 
 describe("the sandbox's paths in production", () => {
   it("every one of them (settings, demo admin, seeding through getDb) refuses without SANDBOX=1", () => {
-    const production = readEnv({ NODE_ENV: "production", PORTAL_URL: "https://portal.example" } as unknown as NodeJS.ProcessEnv);
+    const production = readEnv({
+      NODE_ENV: "production",
+      PORTAL_URL: "https://portal.example",
+    } as unknown as NodeJS.ProcessEnv);
     expect(() => resolveApicbaseSettings(production)).toThrow(SANDBOX_REFUSED);
     // The demo admin comes from the same settings: admin@sandbox.test is no admin of a production portal.
     expect(() => adminEmailsFromEnv(production)).toThrow(SANDBOX_REFUSED);
@@ -66,7 +85,14 @@ describe("npm start in production", () => {
     try {
       return spawnSync(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/start.ts"], {
         cwd: root,
-        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATA_DIR: dataDir, PORT: "1", EMULATOR_PORT: "1", ...env } as unknown as NodeJS.ProcessEnv,
+        env: {
+          PATH: process.env.PATH ?? "",
+          HOME: process.env.HOME ?? "",
+          DATA_DIR: dataDir,
+          PORT: "1",
+          EMULATOR_PORT: "1",
+          ...env,
+        } as unknown as NodeJS.ProcessEnv,
         encoding: "utf8",
         timeout: 60_000,
       });
@@ -76,7 +102,12 @@ describe("npm start in production", () => {
   }
 
   it("refuses to start without PORTAL_URL, before starting or building anything", () => {
-    const run = start({ NODE_ENV: "production", ...CREDENTIALS, AUTH_SECRET: "s".repeat(32), TOKEN_ENCRYPTION_KEY: "k" });
+    const run = start({
+      NODE_ENV: "production",
+      ...CREDENTIALS,
+      AUTH_SECRET: "s".repeat(32),
+      TOKEN_ENCRYPTION_KEY: "k",
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(PORTAL_URL_REQUIRED);
     expect(run.stdout).not.toMatch(/building|starting the Apicbase emulator/);

@@ -10,13 +10,13 @@ const set = (value: string | undefined): boolean => value !== undefined && value
 export const PORTAL_URL_REQUIRED =
   "PORTAL_URL must be set when NODE_ENV=production: the portal's public URL (e.g. https://portal.example.com). " +
   "Redirect URIs, link URLs and the cookies' Secure flag are built from it, never from a request's Host or " +
-  "X-Forwarded-* headers. See README.md, \"Configuration\".";
+  'X-Forwarded-* headers. See README.md, "Configuration".';
 
 export const SANDBOX_REFUSED =
   "NODE_ENV=production without Apicbase credentials (AUTH_APICBASE_ID, AUTH_APICBASE_SECRET) would run the local " +
   "sandbox: its demo application, admin@sandbox.test as a portal admin and its demo organization. Set the " +
   "credentials of your Apicbase application, or SANDBOX=1 to run the sandbox in production on purpose. " +
-  "See README.md, \"Configuration\".";
+  'See README.md, "Configuration".';
 
 /** Whether this environment runs the local sandbox (no Apicbase credentials: the emulator's demo application). */
 export function isSandboxEnvironment(env: RawEnv): boolean {

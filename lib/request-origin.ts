@@ -8,7 +8,8 @@ export type OriginSettings = { portalUrl?: string; trustProxy: boolean };
 
 const FALLBACK_HOST = "localhost:3000";
 /** A host name or IP literal with an optional port: nothing that could carry a path, credentials or another URL. */
-const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+const HOST =
+  /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
 
 /** The first value of a header a chain of proxies may have appended to (`a, b`). */
 function firstValue(value: string | null): string | undefined {

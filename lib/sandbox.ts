@@ -33,12 +33,52 @@ export type SandboxUser = {
 };
 
 export const SANDBOX_USERS: readonly SandboxUser[] = [
-  { email: "admin@sandbox.test", password: "admin-demo", firstName: "Ada", lastName: "Admin", libraries: [101], activeLibrary: 101, role: "portal admin" },
-  { email: "partner@sandbox.test", password: "partner-demo", firstName: "Piet", lastName: "Partner", libraries: [101], activeLibrary: 101, role: "partner member" },
-  { email: "nora@sandbox.test", password: "nora-demo", firstName: "Nora", lastName: "Nord", libraries: [101, 102], activeLibrary: 101, role: "library owner" },
-  { email: "otto@sandbox.test", password: "otto-demo", firstName: "Otto", lastName: "Oost", libraries: [103, 104], activeLibrary: 103, role: "library owner" },
+  {
+    email: "admin@sandbox.test",
+    password: "admin-demo",
+    firstName: "Ada",
+    lastName: "Admin",
+    libraries: [101],
+    activeLibrary: 101,
+    role: "portal admin",
+  },
+  {
+    email: "partner@sandbox.test",
+    password: "partner-demo",
+    firstName: "Piet",
+    lastName: "Partner",
+    libraries: [101],
+    activeLibrary: 101,
+    role: "partner member",
+  },
+  {
+    email: "nora@sandbox.test",
+    password: "nora-demo",
+    firstName: "Nora",
+    lastName: "Nord",
+    libraries: [101, 102],
+    activeLibrary: 101,
+    role: "library owner",
+  },
+  {
+    email: "otto@sandbox.test",
+    password: "otto-demo",
+    firstName: "Otto",
+    lastName: "Oost",
+    libraries: [103, 104],
+    activeLibrary: 103,
+    role: "library owner",
+  },
   // In no organization until an admin adds them: someone to add, remove and sign out while trying the admin pages.
-  { email: "sam@sandbox.test", password: "sam-demo", firstName: "Sam", lastName: "Staff", libraries: [104], activeLibrary: 104, role: "partner staff, not in an organization yet" },
+  {
+    email: "sam@sandbox.test",
+    password: "sam-demo",
+    firstName: "Sam",
+    lastName: "Staff",
+    libraries: [104],
+    activeLibrary: 104,
+    role: "partner staff, not in an organization yet",
+  },
 ];
 
 export const ALL_SCOPES = ["accounts", "library", "inventory", "procurement", "sales", "media"] as const;

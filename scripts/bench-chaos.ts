@@ -132,7 +132,8 @@ async function freePorts(candidates: number[], count: number): Promise<number[]>
     if (free.length === count) break;
     if (await portFree(port)) free.push(port);
   }
-  if (free.length < count) throw new Error(`need ${count} free port(s) among ${candidates.join(", ")}, found ${free.length}`);
+  if (free.length < count)
+    throw new Error(`need ${count} free port(s) among ${candidates.join(", ")}, found ${free.length}`);
   return free;
 }
 
@@ -162,7 +163,13 @@ type Instance = {
 const instances: Instance[] = [];
 const generations = new Map<string, number>();
 
-function startInstance(kind: Kind, slot: number, common: Record<string, string>, emulatorUrl: string, port?: number): Instance {
+function startInstance(
+  kind: Kind,
+  slot: number,
+  common: Record<string, string>,
+  emulatorUrl: string,
+  port?: number,
+): Instance {
   const key = `${kind}${slot}`;
   const generation = (generations.get(key) ?? 0) + 1;
   generations.set(key, generation);
@@ -179,7 +186,17 @@ function startInstance(kind: Kind, slot: number, common: Record<string, string>,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const instance: Instance = { name, kind, slot, child, pid: child.pid ?? -1, port, listening: false, output: [], exited: Promise.resolve() };
+  const instance: Instance = {
+    name,
+    kind,
+    slot,
+    child,
+    pid: child.pid ?? -1,
+    port,
+    listening: false,
+    output: [],
+    exited: Promise.resolve(),
+  };
   instance.exited = new Promise((resolve) =>
     child.once("exit", () => {
       instance.exitedAt = Date.now();
@@ -293,7 +310,11 @@ export type ChaosFigures = {
   phasesSeconds: Record<string, number>;
 };
 
-async function run(database: Database, emulator: { url: string; control: EmulatorControl }, databaseUrl: string): Promise<ChaosFigures> {
+async function run(
+  database: Database,
+  emulator: { url: string; control: EmulatorControl },
+  databaseUrl: string,
+): Promise<ChaosFigures> {
   const { db } = database;
   const control = emulator.control;
   const setupStarted = Date.now();
@@ -313,8 +334,13 @@ async function run(database: Database, emulator: { url: string; control: Emulato
     timeoutMs: APICBASE_TIMEOUT_MS,
   };
   const application = await ensureEnvironmentApplication(db, settings);
-  const [organization] = await db.insert(organizations).values({ name: `Chaos ${randomUUID()}` }).returning();
-  const apiKey = (await createApiKey(db, { organizationId: organization!.id, name: "Chaos callers", actor: { system: "bench" } })).key;
+  const [organization] = await db
+    .insert(organizations)
+    .values({ name: `Chaos ${randomUUID()}` })
+    .returning();
+  const apiKey = (
+    await createApiKey(db, { organizationId: organization!.id, name: "Chaos callers", actor: { system: "bench" } })
+  ).key;
   const seeded = new Map<string, string>();
   const now = new Date();
   for (let start = 0; start < config.connections; start += 500) {
@@ -324,7 +350,11 @@ async function run(database: Database, emulator: { url: string; control: Emulato
       minted.push(
         ...(await Promise.all(
           Array.from({ length: Math.min(25, size - i) }, () =>
-            control.mintTokens({ email: "nora@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId, scope: "accounts library" }),
+            control.mintTokens({
+              email: "nora@sandbox.test",
+              client_id: SANDBOX_PARTNER_APP.clientId,
+              scope: "accounts library",
+            }),
           ),
         )),
       );
@@ -362,18 +392,25 @@ async function run(database: Database, emulator: { url: string; control: Emulato
     TOKEN_API_RATE_LIMIT: "1000000",
   };
   const apiPorts = await freePorts(API_PORTS, config.tokenApis);
-  const startSlot = (kind: Kind, slot: number) => startInstance(kind, slot, common, emulator.url, kind === "token-api" ? apiPorts[slot - 1] : undefined);
+  const startSlot = (kind: Kind, slot: number) =>
+    startInstance(kind, slot, common, emulator.url, kind === "token-api" ? apiPorts[slot - 1] : undefined);
   for (let slot = 1; slot <= config.refreshers; slot++) startSlot("worker", slot);
   for (let slot = 1; slot <= config.tokenApis; slot++) startSlot("token-api", slot);
   // Generous: on a loaded machine starting a handful of node processes takes a while.
   const ready = Date.now() + 180_000;
-  const starting = () => instances.filter((i) => (i.kind === "token-api" && !i.listening) || (i.kind === "worker" && i.output.length === 0));
+  const starting = () =>
+    instances.filter((i) => (i.kind === "token-api" && !i.listening) || (i.kind === "worker" && i.output.length === 0));
   while (starting().length > 0 && Date.now() < ready) {
     const dead = instances.find((i) => !alive(i));
     if (dead) throw new Error(`${dead.name} exited while starting:\n${dead.output.join("\n")}`);
     await sleep(100);
   }
-  if (starting().length > 0) throw new Error(`${starting().map((i) => i.name).join(", ")} did not start within 180 s`);
+  if (starting().length > 0)
+    throw new Error(
+      `${starting()
+        .map((i) => i.name)
+        .join(", ")} did not start within 180 s`,
+    );
   log(`started ${instances.length} processes`);
 
   // --- Callers: fetch tokens through whichever token API process listens. ---
@@ -384,10 +421,13 @@ async function run(database: Database, emulator: { url: string; control: Emulato
     if (up.length === 0) return void (await sleep(200));
     const target = pick(up);
     try {
-      const response = await fetch(`http://127.0.0.1:${target.port}/api/v1/connections/${id}/access-token?min_valid_seconds=${MIN_VALID_S}`, {
-        headers: { Authorization: `Bearer ${apiKey}`, Connection: "close" },
-        signal: AbortSignal.timeout(30_000),
-      });
+      const response = await fetch(
+        `http://127.0.0.1:${target.port}/api/v1/connections/${id}/access-token?min_valid_seconds=${MIN_VALID_S}`,
+        {
+          headers: { Authorization: `Bearer ${apiKey}`, Connection: "close" },
+          signal: AbortSignal.timeout(30_000),
+        },
+      );
       await response.arrayBuffer();
       tally(String(response.status));
     } catch {
@@ -431,7 +471,10 @@ async function run(database: Database, emulator: { url: string; control: Emulato
     if (t >= nextFault) {
       nextFault = t + between(300, 1200);
       const fault = randomFault();
-      injected.set(`${fault.endpoint}:${fault.mode}`, (injected.get(`${fault.endpoint}:${fault.mode}`) ?? 0) + (fault.count ?? 1));
+      injected.set(
+        `${fault.endpoint}:${fault.mode}`,
+        (injected.get(`${fault.endpoint}:${fault.mode}`) ?? 0) + (fault.count ?? 1),
+      );
       await control.fault(fault);
     }
     if (t >= nextAction && t < lastActionAt) {
@@ -487,7 +530,9 @@ async function run(database: Database, emulator: { url: string; control: Emulato
   }
   // A killed process's lease would lapse within REFRESH_LEASE_MS (60 s): lapse it now, as that time would.
   for (const killed of instances.filter((i) => i.sigkillAt !== undefined)) {
-    await db.execute(sql`update ${connections} set lease_expires_at = now() where lease_owner like ${`%:${killed.pid}:%`}`);
+    await db.execute(
+      sql`update ${connections} set lease_expires_at = now() where lease_owner like ${`%:${killed.pid}:%`}`,
+    );
   }
   calling = false;
   await Promise.all(callers);
@@ -504,7 +549,11 @@ async function run(database: Database, emulator: { url: string; control: Emulato
     await sleep(1_000);
     unresolved = await unresolvedConnections(db, keyring, control, seeded);
   }
-  log(unresolved.length === 0 ? "settled" : `${unresolved.length} connection(s) still unresolved after ${config.settle} s`);
+  log(
+    unresolved.length === 0
+      ? "settled"
+      : `${unresolved.length} connection(s) still unresolved after ${config.settle} s`,
+  );
 
   phases.settle = seconds(settleStarted);
   // --- Stop everything gracefully, then count. ---
@@ -523,7 +572,13 @@ async function run(database: Database, emulator: { url: string; control: Emulato
   await Promise.all(finalStops);
 
   phases.stop = seconds(stopStarted);
-  const figures = await count(db, keyring, control, seeded, { kills, sigterms, sigtermExits, unresolved: unresolved.length, phases });
+  const figures = await count(db, keyring, control, seeded, {
+    kills,
+    sigterms,
+    sigtermExits,
+    unresolved: unresolved.length,
+    phases,
+  });
   print(figures, injected, statuses);
   return figures;
 }
@@ -532,7 +587,12 @@ function randomFault(): FaultSpec {
   const roll = random();
   if (roll < 0.3) {
     // Either well under the timeout (processed late) or well over it (the client gives up; nothing happens).
-    return { endpoint: "token", mode: "slow", delay_ms: random() < 0.8 ? between(300, 2000) : between(11_000, 12_000), count: between(1, 4) };
+    return {
+      endpoint: "token",
+      mode: "slow",
+      delay_ms: random() < 0.8 ? between(300, 2000) : between(11_000, 12_000),
+      count: between(1, 4),
+    };
   }
   if (roll < 0.45) return { endpoint: "token", mode: "error_500", count: between(1, 3) };
   if (roll < 0.55) return { endpoint: "token", mode: "malformed" };
@@ -591,7 +651,12 @@ async function readRows(db: Database["db"], keyring: ReturnType<typeof parseKeyr
  * yet, or lost and not yet found out), a lapsed lease of a killed process, or an interrupted refresh nobody has
  * checked yet. (Leases of live processes end with their refreshes, at the latest when they are stopped.)
  */
-async function unresolvedConnections(db: Database["db"], keyring: ReturnType<typeof parseKeyring>, control: EmulatorControl, seeded: Map<string, string>) {
+async function unresolvedConnections(
+  db: Database["db"],
+  keyring: ReturnType<typeof parseKeyring>,
+  control: EmulatorControl,
+  seeded: Map<string, string>,
+) {
   const chainOf = chains(seeded, await control.refreshLog());
   const now = Date.now();
   return (await readRows(db, keyring))
@@ -620,7 +685,8 @@ function causeOf(entry: RefreshLogEntry): "dropped" | "kill" | "sigterm" | "none
   if (!receiver) return "none";
   if (receiver.overran) return "sigterm";
   if (receiver.sigkillAt !== undefined) return "kill";
-  if (receiver.sigtermAt !== undefined && entry.at >= receiver.sigtermAt - APICBASE_TIMEOUT_MS - 1_000) return "sigterm";
+  if (receiver.sigtermAt !== undefined && entry.at >= receiver.sigtermAt - APICBASE_TIMEOUT_MS - 1_000)
+    return "sigterm";
   return "none";
 }
 
@@ -663,8 +729,13 @@ async function count(
     if (redeemed.has(entry.used)) redeemedTwice++;
     if (entry.issued) redeemed.add(entry.used);
   }
-  const [leases] = await db.select({ count: sql<number>`count(*)::int` }).from(connections).where(sql`${connections.leaseOwner} is not null`);
-  const [versions] = await db.select({ sum: sql<number>`coalesce(sum(${connections.tokenVersion} - 1), 0)::int` }).from(connections);
+  const [leases] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(connections)
+    .where(sql`${connections.leaseOwner} is not null`);
+  const [versions] = await db
+    .select({ sum: sql<number>`coalesce(sum(${connections.tokenVersion} - 1), 0)::int` })
+    .from(connections);
   return {
     seed: config.seed,
     connections: rows.length,
@@ -694,13 +765,19 @@ function print(figures: ChaosFigures, injected: Map<string, number>, statuses: M
   console.log("");
   line("connections", figures.connections);
   line("kill -9 / SIGTERM (during the run)", `${figures.kills} / ${figures.sigterms}`);
-  line("exit after SIGTERM: median / max / past the bound", `${median} ms / ${max} ms / ${figures.sigtermOverran} (bound ${DRAIN_BOUND_MS} ms)`);
+  line(
+    "exit after SIGTERM: median / max / past the bound",
+    `${median} ms / ${max} ms / ${figures.sigtermOverran} (bound ${DRAIN_BOUND_MS} ms)`,
+  );
   line("faults injected", [...injected].map(([kind, n]) => `${kind} ${n}`).join(", ") || "none");
   line("token API answers", [...statuses].map(([status, n]) => `${status}: ${n}`).join(", ") || "none");
   line("refresh grants (emulator)", figures.refreshGrants);
   line("stored refreshes (portal)", figures.storedRefreshes);
   line("needing re-authorization: injected lost answer", figures.reauthorization.injectedLostAnswer);
-  line("needing re-authorization: kill -9 between answer and store", figures.reauthorization.killedBetweenAnswerAndStore);
+  line(
+    "needing re-authorization: kill -9 between answer and store",
+    figures.reauthorization.killedBetweenAnswerAndStore,
+  );
   line("needing re-authorization: no cause (lost without cause)", `${figures.lostWithoutCause}   (must be 0)`);
   line("refresh tokens redeemed twice", `${figures.redeemedTwice}   (must be 0)`);
   line("stored tokens not the latest the emulator issued (stale)", `${figures.stale}   (must be 0)`);
@@ -708,7 +785,12 @@ function print(figures: ChaosFigures, injected: Map<string, number>, statuses: M
   line("refresh calls arriving > 100 ms after their process's SIGTERM handler", figures.callsAfterSigterm);
   line("leases left", figures.leasesLeft);
   if (figures.unresolvedAfterSettle) line("unresolved when the settle ended", figures.unresolvedAfterSettle);
-  line("phases (s)", Object.entries(figures.phasesSeconds).map(([phase, s]) => `${phase} ${s}`).join(", "));
+  line(
+    "phases (s)",
+    Object.entries(figures.phasesSeconds)
+      .map(([phase, s]) => `${phase} ${s}`)
+      .join(", "),
+  );
 }
 
 main().catch((error: unknown) => {

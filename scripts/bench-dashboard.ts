@@ -48,13 +48,42 @@ const GOAL_PAGE_MS = 200;
 
 type Scenario = { name: string; filters: ConnectionFilters; query: string; expect: RegExp };
 const SCENARIOS: Scenario[] = [
-  { name: "first page", filters: { q: "", status: null, page: 1 }, query: "", expect: /Showing 1–25 of 10,000 connections/ },
-  { name: "search \"bistro\"", filters: { q: "bistro", status: null, page: 1 }, query: "&q=bistro", expect: /Showing 1–25 of [\d,]+ connections matching/ },
-  { name: "status: expiring soon", filters: { q: "", status: "expiring_soon", page: 1 }, query: "&status=expiring_soon", expect: /Showing 1–25 of [\d,]+ connections matching/ },
-  { name: "page 200 (deep)", filters: { q: "", status: null, page: 200 }, query: "&page=200", expect: /Showing 4,976–5,000 of 10,000/ },
+  {
+    name: "first page",
+    filters: { q: "", status: null, page: 1 },
+    query: "",
+    expect: /Showing 1–25 of 10,000 connections/,
+  },
+  {
+    name: 'search "bistro"',
+    filters: { q: "bistro", status: null, page: 1 },
+    query: "&q=bistro",
+    expect: /Showing 1–25 of [\d,]+ connections matching/,
+  },
+  {
+    name: "status: expiring soon",
+    filters: { q: "", status: "expiring_soon", page: 1 },
+    query: "&status=expiring_soon",
+    expect: /Showing 1–25 of [\d,]+ connections matching/,
+  },
+  {
+    name: "page 200 (deep)",
+    filters: { q: "", status: null, page: 200 },
+    query: "&page=200",
+    expect: /Showing 4,976–5,000 of 10,000/,
+  },
 ];
 
-type Row = { database: string; measured: string; scenario: string; p50: number; p95: number; mean: number; runs: number; goal: number };
+type Row = {
+  database: string;
+  measured: string;
+  scenario: string;
+  p50: number;
+  p95: number;
+  mean: number;
+  runs: number;
+  goal: number;
+};
 const results: Row[] = [];
 
 function log(message: string) {
@@ -69,14 +98,51 @@ function percentile(sorted: number[], p: number): number {
 function summarize(database: string, measured: string, scenario: string, samples: number[], goal: number) {
   const sorted = [...samples].sort((a, b) => a - b);
   const mean = samples.reduce((sum, value) => sum + value, 0) / samples.length;
-  results.push({ database, measured, scenario, p50: percentile(sorted, 50), p95: percentile(sorted, 95), mean, runs: samples.length, goal });
+  results.push({
+    database,
+    measured,
+    scenario,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    mean,
+    runs: samples.length,
+    goal,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Seed: one organization with CONNECTIONS connections in every state, three audit events each, and a member.
 
-const WORDS = ["Bistro", "Café", "Brasserie", "Trattoria", "Pizzeria", "Bakkerij", "Grill", "Sushi", "Taverne", "Eetcafé", "Kitchen", "Deli"];
-const PLACES = ["Nord", "Zuid", "Oost", "West", "Centrum", "Haven", "Markt", "Park", "Station", "Dijk", "Brug", "Plein", "Molen", "Kade"];
+const WORDS = [
+  "Bistro",
+  "Café",
+  "Brasserie",
+  "Trattoria",
+  "Pizzeria",
+  "Bakkerij",
+  "Grill",
+  "Sushi",
+  "Taverne",
+  "Eetcafé",
+  "Kitchen",
+  "Deli",
+];
+const PLACES = [
+  "Nord",
+  "Zuid",
+  "Oost",
+  "West",
+  "Centrum",
+  "Haven",
+  "Markt",
+  "Park",
+  "Station",
+  "Dijk",
+  "Brug",
+  "Plein",
+  "Molen",
+  "Kade",
+];
 
 type Seeded = { organizationId: string; userId: string; sessionToken: string };
 
@@ -88,10 +154,23 @@ async function seed(database: Database): Promise<Seeded> {
   const applicationId = randomUUID();
   const sessionToken = randomBytes(32).toString("base64url");
   await db.insert(organizations).values({ id: organizationId, name: `Bench partner ${organizationId.slice(0, 8)}` });
-  await db.insert(applications).values({ id: applicationId, name: "Bench app", clientId: `bench-${organizationId.slice(0, 8)}`, source: "environment", scopes: ["accounts", "library"] });
-  await db.insert(users).values({ id: userId, email: `bench-${organizationId.slice(0, 8)}@bench.test`, name: "Bench Partner", apicbaseUserId: 900_000_000 + Math.floor(Math.random() * 1_000_000) });
+  await db.insert(applications).values({
+    id: applicationId,
+    name: "Bench app",
+    clientId: `bench-${organizationId.slice(0, 8)}`,
+    source: "environment",
+    scopes: ["accounts", "library"],
+  });
+  await db.insert(users).values({
+    id: userId,
+    email: `bench-${organizationId.slice(0, 8)}@bench.test`,
+    name: "Bench Partner",
+    apicbaseUserId: 900_000_000 + Math.floor(Math.random() * 1_000_000),
+  });
   await db.insert(memberships).values({ userId, organizationId });
-  await db.insert(sessions).values({ sessionToken: hashSessionToken(sessionToken), userId, expires: new Date(now + 24 * 3600_000) });
+  await db
+    .insert(sessions)
+    .values({ sessionToken: hashSessionToken(sessionToken), userId, expires: new Date(now + 24 * 3600_000) });
 
   const day = 24 * 3600_000;
   let random = 42;
@@ -102,7 +181,16 @@ async function seed(database: Database): Promise<Seeded> {
     const events: NewAuditEvent[] = [];
     for (let i = start; i < Math.min(CONNECTIONS, start + BATCH); i++) {
       const roll = next();
-      const status: ConnectionStatus = roll < 0.82 ? "active" : roll < 0.88 ? "refresh_failing" : roll < 0.94 ? "needs_reauthorization" : roll < 0.99 ? "revoked" : "revoking";
+      const status: ConnectionStatus =
+        roll < 0.82
+          ? "active"
+          : roll < 0.88
+            ? "refresh_failing"
+            : roll < 0.94
+              ? "needs_reauthorization"
+              : roll < 0.99
+                ? "revoked"
+                : "revoking";
       const expiresAt = status === "revoked" ? null : new Date(now + (next() * 9 - 2) * day);
       const id = randomUUID();
       const libraryId = 100_000 + i;
@@ -123,16 +211,32 @@ async function seed(database: Database): Promise<Seeded> {
         refreshTokenCiphertext: null,
         accessTokenExpiresAt: expiresAt,
         lastRefreshedAt: new Date(now - next() * 7 * day),
-        lastRefreshError: status === "refresh_failing" ? "server_error" : status === "needs_reauthorization" ? "invalid_grant" : null,
+        lastRefreshError:
+          status === "refresh_failing" ? "server_error" : status === "needs_reauthorization" ? "invalid_grant" : null,
         lastVerifiedAt: i % 3 === 0 ? new Date(now - next() * day) : null,
-        lastVerification: i % 3 === 0 ? { active: status === "active", scope: "accounts library", exp: expiresAt ? Math.floor(expiresAt.getTime() / 1000) : null, library: { id: libraryId, name } } : null,
+        lastVerification:
+          i % 3 === 0
+            ? {
+                active: status === "active",
+                scope: "accounts library",
+                exp: expiresAt ? Math.floor(expiresAt.getTime() / 1000) : null,
+                library: { id: libraryId, name },
+              }
+            : null,
         observedLibraryId: i % 97 === 0 ? libraryId + 1 : null,
         revokedAt: status === "revoked" ? new Date(now - next() * 30 * day) : null,
         revokeReason: status === "revoked" ? "Disconnected by bench" : null,
         createdAt: new Date(now - (30 + next() * 300) * day),
       });
       for (const event of ["connection_connected", "connection_refreshed", "connection_verified"]) {
-        events.push({ actorLabel: "bench", organizationId, connectionId: id, event, outcome: "success", occurredAt: new Date(now - next() * 30 * day) });
+        events.push({
+          actorLabel: "bench",
+          organizationId,
+          connectionId: id,
+          event,
+          outcome: "success",
+          occurredAt: new Date(now - next() * 30 * day),
+        });
       }
     }
     await db.insert(connections).values(rows);
@@ -182,7 +286,9 @@ async function benchQueries(label: string, database: Database, organizationId: s
 // ---------------------------------------------------------------------------------------------------------------
 // 2. Full page renders through `next start`.
 
-async function startPortal(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: string[] }> {
+async function startPortal(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; output: string[] }> {
   const url = `http://localhost:${PORT}`;
   const output: string[] = [];
   const child = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", String(PORT)], {
@@ -227,7 +333,9 @@ async function benchPages(label: string, env: Record<string, string>, seeded: Se
         const response = await fetch(target, { headers: { cookie }, redirect: "manual" });
         const html = await response.text();
         if (response.status !== 200 || !scenario.expect.test(html)) {
-          throw new Error(`${scenario.name}: unexpected answer ${response.status} ${response.headers.get("location") ?? ""}\n${html.slice(0, 300)}\n${output.join("").slice(-2000)}`);
+          throw new Error(
+            `${scenario.name}: unexpected answer ${response.status} ${response.headers.get("location") ?? ""}\n${html.slice(0, 300)}\n${output.join("").slice(-2000)}`,
+          );
         }
       };
       for (let i = 0; i < 5; i++) await get();
@@ -269,7 +377,9 @@ async function benchPglite(skipPage: boolean) {
     try {
       const started = performance.now();
       seeded = await seed(database);
-      log(`PGlite: seeded in ${((performance.now() - started) / 1000).toFixed(1)} s; measuring the list query (${QUERY_RUNS} runs each)`);
+      log(
+        `PGlite: seeded in ${((performance.now() - started) / 1000).toFixed(1)} s; measuring the list query (${QUERY_RUNS} runs each)`,
+      );
       await benchQueries("PGlite, before analyze", database, seeded.organizationId);
       await analyze(database);
       await benchQueries("PGlite", database, seeded.organizationId);
@@ -313,8 +423,12 @@ function report() {
   const W = Math.max(...results.map((row) => row.database.length), 8) + 1;
   const ms = (value: number) => `${value.toFixed(1)} ms`.padStart(10);
   console.log("");
-  console.log(`Dashboard benchmark: ${CONNECTIONS.toLocaleString("en")} connections in one organization (page size 25)`);
-  console.log(`${pad("database", W)} ${pad("measured", 20)} ${pad("scenario", 24)} ${"p50".padStart(10)} ${"p95".padStart(10)} ${"mean".padStart(10)}  runs  goal (p95)`);
+  console.log(
+    `Dashboard benchmark: ${CONNECTIONS.toLocaleString("en")} connections in one organization (page size 25)`,
+  );
+  console.log(
+    `${pad("database", W)} ${pad("measured", 20)} ${pad("scenario", 24)} ${"p50".padStart(10)} ${"p95".padStart(10)} ${"mean".padStart(10)}  runs  goal (p95)`,
+  );
   for (const row of results) {
     const verdict = row.database.includes("before analyze") ? "(for comparison)" : row.p95 < row.goal ? "ok" : "MISSED";
     console.log(

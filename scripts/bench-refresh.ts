@@ -45,7 +45,9 @@ async function main() {
 
 async function run(emulator: Awaited<ReturnType<typeof spawnEmulator>>) {
   const peakRss = peakMemory();
-  const database = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, poolMax: concurrency + 2 } : { dataDir: MEMORY });
+  const database = await openDatabase(
+    process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, poolMax: concurrency + 2 } : { dataDir: MEMORY },
+  );
   const { db } = database;
   const keyring = parseKeyring(generateKey());
   const settings: ApicbaseSettings = {
@@ -57,7 +59,10 @@ async function run(emulator: Awaited<ReturnType<typeof spawnEmulator>>) {
     timeoutMs: 10_000 + latencyMs,
   };
   const application = await ensureEnvironmentApplication(db, settings);
-  const [organization] = await db.insert(organizations).values({ name: `Bench ${randomUUID()}` }).returning();
+  const [organization] = await db
+    .insert(organizations)
+    .values({ name: `Bench ${randomUUID()}` })
+    .returning();
 
   console.log(`[bench] ${database.kind}: minting and storing ${count} connections, all due now…`);
   const now = new Date();
@@ -68,7 +73,11 @@ async function run(emulator: Awaited<ReturnType<typeof spawnEmulator>>) {
       minted.push(
         ...(await Promise.all(
           Array.from({ length: Math.min(25, size - i) }, () =>
-            emulator.control.mintTokens({ email: "nora@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId, scope: "accounts library" }),
+            emulator.control.mintTokens({
+              email: "nora@sandbox.test",
+              client_id: SANDBOX_PARTNER_APP.clientId,
+              scope: "accounts library",
+            }),
           ),
         )),
       );
@@ -95,7 +104,14 @@ async function run(emulator: Awaited<ReturnType<typeof spawnEmulator>>) {
   await emulator.control.resetStats();
   const clock = () => new Date();
   const refresher = new Refresher({
-    ctx: { db, keyring, clientFor: cachedClients(db, keyring, settings, clock), now: clock, actor: { system: "bench" }, leaseOwner: "bench" },
+    ctx: {
+      db,
+      keyring,
+      clientFor: cachedClients(db, keyring, settings, clock),
+      now: clock,
+      actor: { system: "bench" },
+      leaseOwner: "bench",
+    },
     budget: { perMinute: 1_000_000_000, burst: count },
     concurrency,
   });
@@ -114,7 +130,10 @@ async function run(emulator: Awaited<ReturnType<typeof spawnEmulator>>) {
 
   const stats = await emulator.control.stats();
   const [versions] = await db
-    .select({ least: sql<number>`min(${connections.tokenVersion})`, most: sql<number>`max(${connections.tokenVersion})` })
+    .select({
+      least: sql<number>`min(${connections.tokenVersion})`,
+      most: sql<number>`max(${connections.tokenVersion})`,
+    })
     .from(connections)
     .where(eq(connections.organizationId, organization!.id));
   const ideal = (count * latencyMs) / 1000 / concurrency;
@@ -122,10 +141,18 @@ async function run(emulator: Awaited<ReturnType<typeof spawnEmulator>>) {
   console.log(`connections:               ${count} (${database.kind})`);
   console.log(`token call latency:        ${latencyMs} ms, concurrency ${concurrency}`);
   console.log(`refreshed / failed:        ${refreshed} / ${failed}`);
-  console.log(`total time:                ${seconds.toFixed(1)} s (ideal ${ideal.toFixed(1)} s: ${((ideal / seconds) * 100).toFixed(0)} % of it)`);
-  console.log(`refreshes per second:      ${(refreshed / seconds).toFixed(1)} (ideal ${(concurrency / (latencyMs / 1000)).toFixed(1)})`);
-  console.log(`refresh grants/connection: ${(stats.token_grants.refresh_token.ok / count).toFixed(3)} (token versions ${Number(versions!.least) - 1}..${Number(versions!.most) - 1} refreshes each; invalid_grant ${stats.token_grants.refresh_token.error})`);
-  console.log(`peak memory (RSS):         ${(peakRss() / 1024 / 1024).toFixed(0)} MiB (this process; the emulator runs in its own)`);
+  console.log(
+    `total time:                ${seconds.toFixed(1)} s (ideal ${ideal.toFixed(1)} s: ${((ideal / seconds) * 100).toFixed(0)} % of it)`,
+  );
+  console.log(
+    `refreshes per second:      ${(refreshed / seconds).toFixed(1)} (ideal ${(concurrency / (latencyMs / 1000)).toFixed(1)})`,
+  );
+  console.log(
+    `refresh grants/connection: ${(stats.token_grants.refresh_token.ok / count).toFixed(3)} (token versions ${Number(versions!.least) - 1}..${Number(versions!.most) - 1} refreshes each; invalid_grant ${stats.token_grants.refresh_token.error})`,
+  );
+  console.log(
+    `peak memory (RSS):         ${(peakRss() / 1024 / 1024).toFixed(0)} MiB (this process; the emulator runs in its own)`,
+  );
 
   await database.close();
   if (failed > 0 || stats.token_grants.refresh_token.ok !== count) process.exitCode = 1;

@@ -45,7 +45,8 @@ const { values: args } = parseArgs({
 });
 
 const root = process.cwd();
-const databaseOptions = (dataDir: string): OpenDatabaseOptions => (process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dataDir });
+const databaseOptions = (dataDir: string): OpenDatabaseOptions =>
+  process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dataDir };
 
 // ---------------------------------------------------------------------------------------------------------------
 // The baseline: node:http, one read of the connection's row per request, JSON out.
@@ -59,7 +60,11 @@ async function serveBaseline() {
       return;
     }
     const [row] = await database.db
-      .select({ id: connections.id, ciphertext: connections.accessTokenCiphertext, expiresAt: connections.accessTokenExpiresAt })
+      .select({
+        id: connections.id,
+        ciphertext: connections.accessTokenCiphertext,
+        expiresAt: connections.accessTokenExpiresAt,
+      })
       .from(connections)
       .where(eq(connections.id, id));
     response.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
@@ -87,7 +92,12 @@ async function serveHandler() {
 
 type LoadResult = { requests: number; perSecond: number; p50: number; p99: number; errors: number };
 
-async function load(url: (i: number) => string, headers: Record<string, string>, clients: number, seconds: number): Promise<LoadResult> {
+async function load(
+  url: (i: number) => string,
+  headers: Record<string, string>,
+  clients: number,
+  seconds: number,
+): Promise<LoadResult> {
   const first = new URL(url(0));
   let sent = 0;
   const result = await autocannon({
@@ -138,7 +148,10 @@ async function cleanUp() {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
 }
 
-const status = (url: string) => new Promise<number>((resolve, reject) => http.get(url, (r) => (r.resume(), resolve(r.statusCode ?? 0))).on("error", reject));
+const status = (url: string) =>
+  new Promise<number>((resolve, reject) =>
+    http.get(url, (r) => (r.resume(), resolve(r.statusCode ?? 0))).on("error", reject),
+  );
 
 async function main() {
   const distDir = path.join(root, process.env.NEXT_DIST_DIR || ".next");
@@ -151,7 +164,10 @@ async function main() {
   const port = Number(args.port);
   const dataDir = mkdtempSync(path.join(tmpdir(), "portal-bench-token-api-"));
   const emulator = await spawnEmulator();
-  cleanups.push(() => emulator.stop(), async () => rmSync(dataDir, { recursive: true, force: true }));
+  cleanups.push(
+    () => emulator.stop(),
+    async () => rmSync(dataDir, { recursive: true, force: true }),
+  );
   const key = generateKey();
   const keyring = parseKeyring(key);
 
@@ -166,7 +182,10 @@ async function main() {
   };
   const seeding = await openDatabase(databaseOptions(dataDir));
   const application = await ensureEnvironmentApplication(seeding.db, settings);
-  const [organization] = await seeding.db.insert(organizations).values({ name: `Bench ${randomUUID()}` }).returning();
+  const [organization] = await seeding.db
+    .insert(organizations)
+    .values({ name: `Bench ${randomUUID()}` })
+    .returning();
   const ids: string[] = [];
   const rows: NewConnection[] = Array.from({ length: Number(args.connections) }, (_, i) => {
     const id = randomUUID();
@@ -178,14 +197,19 @@ async function main() {
       libraryId: 200_000 + i,
       libraryName: `Library ${i}`,
       scopes: ["accounts", "library"],
-      ...sealTokens(keyring, id, { accessToken: randomBytes(15).toString("hex"), refreshToken: randomBytes(15).toString("hex") }),
+      ...sealTokens(keyring, id, {
+        accessToken: randomBytes(15).toString("hex"),
+        refreshToken: randomBytes(15).toString("hex"),
+      }),
       tokenVersion: 1,
       accessTokenExpiresAt: new Date(Date.now() + 7 * 86_400_000),
       nextRefreshAt: new Date(Date.now() + 5 * 86_400_000),
     };
   });
   await seeding.db.insert(connections).values(rows);
-  const apiKey = (await createApiKey(seeding.db, { organizationId: organization!.id, name: "Bench", actor: { system: "bench" } })).key;
+  const apiKey = (
+    await createApiKey(seeding.db, { organizationId: organization!.id, name: "Bench", actor: { system: "bench" } })
+  ).key;
   await seeding.close();
 
   const base = `http://127.0.0.1:${port}`;
@@ -195,24 +219,38 @@ async function main() {
   console.log(`[bench] portal (next start) on ${base}, ${clients} clients, ${seconds} s…`);
   // BENCH_NODE_ARGS (e.g. "--cpu-prof") go to the portal's node.
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
-  const portal = track(spawn(process.execPath, [...nodeArgs, path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      // The emulator's demo application, in a production build.
-      SANDBOX: "1",
-      DATA_DIR: dataDir,
-      TOKEN_ENCRYPTION_KEY: key,
-      AUTH_SECRET: randomBytes(32).toString("base64url"),
-      APICBASE_BASE_URL: emulator.url,
-      AUTH_APICBASE_ID: "",
-      PORTAL_URL: base,
-      REFRESHER: "off",
-      TOKEN_API_RATE_LIMIT: "1000000",
-      BENCH_BASELINE_ROUTE: "1",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  }));
+  const portal = track(
+    spawn(
+      process.execPath,
+      [
+        ...nodeArgs,
+        path.join(root, "node_modules", "next", "dist", "bin", "next"),
+        "start",
+        "-p",
+        String(port),
+        "-H",
+        "127.0.0.1",
+      ],
+      {
+        env: {
+          ...process.env,
+          NODE_ENV: "production",
+          // The emulator's demo application, in a production build.
+          SANDBOX: "1",
+          DATA_DIR: dataDir,
+          TOKEN_ENCRYPTION_KEY: key,
+          AUTH_SECRET: randomBytes(32).toString("base64url"),
+          APICBASE_BASE_URL: emulator.url,
+          AUTH_APICBASE_ID: "",
+          PORTAL_URL: base,
+          REFRESHER: "off",
+          TOKEN_API_RATE_LIMIT: "1000000",
+          BENCH_BASELINE_ROUTE: "1",
+        },
+        stdio: ["ignore", "ignore", "inherit"],
+      },
+    ),
+  );
   await started(portal, async () => (await status(`${base}/api/v1/connections`)) === 401);
   await load(target, headers, clients, 2); // warm-up
   const portalResult = await load(target, headers, clients, seconds);
@@ -223,20 +261,37 @@ async function main() {
   await stop(portal);
 
   console.log(`[bench] bare node:http server, same read, same load…`);
-  const baseline = track(spawn(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/bench-token-api.ts", "--serve-baseline", "--port", String(port)], {
-    env: { ...process.env, BENCH_DATA_DIR: dataDir },
-    stdio: ["ignore", "ignore", "inherit"],
-  }));
+  const baseline = track(
+    spawn(
+      path.join(root, "node_modules", ".bin", "tsx"),
+      ["scripts/bench-token-api.ts", "--serve-baseline", "--port", String(port)],
+      {
+        env: { ...process.env, BENCH_DATA_DIR: dataDir },
+        stdio: ["ignore", "ignore", "inherit"],
+      },
+    ),
+  );
   await started(baseline, async () => (await status(target(0))) === 200);
   await load(target, headers, clients, 2);
   const baselineResult = await load(target, headers, clients, seconds);
   await stop(baseline);
 
   console.log(`[bench] the same handlers without Next.js (\`npm run token-api\`'s server), same load…`);
-  const handler = track(spawn(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/bench-token-api.ts", "--serve-handler", "--port", String(port)], {
-    env: { ...process.env, BENCH_DATA_DIR: dataDir, TOKEN_ENCRYPTION_KEY: key, BENCH_APICBASE_SETTINGS: JSON.stringify(settings) },
-    stdio: ["ignore", "ignore", "inherit"],
-  }));
+  const handler = track(
+    spawn(
+      path.join(root, "node_modules", ".bin", "tsx"),
+      ["scripts/bench-token-api.ts", "--serve-handler", "--port", String(port)],
+      {
+        env: {
+          ...process.env,
+          BENCH_DATA_DIR: dataDir,
+          TOKEN_ENCRYPTION_KEY: key,
+          BENCH_APICBASE_SETTINGS: JSON.stringify(settings),
+        },
+        stdio: ["ignore", "ignore", "inherit"],
+      },
+    ),
+  );
   await started(handler, async () => (await status(`${base}/api/v1/connections`)) === 401);
   await load(target, headers, clients, 2);
   const handlerResult = await load(target, headers, clients, seconds);
@@ -245,19 +300,25 @@ async function main() {
   const row = (name: string, r: LoadResult) =>
     `${name.padEnd(34)} ${r.perSecond.toFixed(0).padStart(8)} req/s   p50 ${r.p50.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1).padStart(6)} ms   ${r.requests} requests, ${r.errors} not 200`;
   console.log("");
-  console.log(`database: ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}; ${clients} concurrent clients; ${seconds} s each`);
+  console.log(
+    `database: ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}; ${clients} concurrent clients; ${seconds} s each`,
+  );
   console.log(row("token API (next start)", portalResult));
   console.log(row("trivial Next.js route, same read", trivialResult));
   console.log(row("bare node:http, same single read", baselineResult));
   console.log(row("token API, npm run token-api", handlerResult));
   const share = (r: LoadResult) => `${((r.perSecond / baselineResult.perSecond) * 100).toFixed(0)} %`;
-  console.log(`token API / bare node:http ceiling: ${share(portalResult)} through Next.js, ${share(handlerResult)} as npm run token-api`);
+  console.log(
+    `token API / bare node:http ceiling: ${share(portalResult)} through Next.js, ${share(handlerResult)} as npm run token-api`,
+  );
   // A run without answers (a server too slow to answer within the run) proves nothing either way.
   const answered = portalResult.requests > 0 && trivialResult.requests > 0;
   const verdict = (ok: boolean) => (!answered ? "no answers: not measured" : ok ? "met" : "NOT met");
   const ofTrivial = portalResult.perSecond / trivialResult.perSecond;
   console.log("");
-  console.log(`goal: p99 through the portal <= 250 ms at ${clients} clients: ${portalResult.p99.toFixed(0)} ms (${verdict(portalResult.p99 <= 250)})`);
+  console.log(
+    `goal: p99 through the portal <= 250 ms at ${clients} clients: ${portalResult.p99.toFixed(0)} ms (${verdict(portalResult.p99 <= 250)})`,
+  );
   console.log(
     `goal: throughput >= 50 % of the trivial Next.js route: ${(ofTrivial * 100).toFixed(0)} % ` +
       `(${portalResult.perSecond.toFixed(0)} vs ${trivialResult.perSecond.toFixed(0)} req/s; ${verdict(ofTrivial >= 0.5)})`,

@@ -8,7 +8,9 @@ import { readEnv } from "../lib/env";
 
 async function main() {
   const { DATABASE_URL, DATA_DIR } = readEnv();
-  const target = DATABASE_URL ? `PostgreSQL at ${describeUrl(DATABASE_URL)}` : `PGlite in ${path.resolve(DATA_DIR, "pglite")}`;
+  const target = DATABASE_URL
+    ? `PostgreSQL at ${describeUrl(DATABASE_URL)}`
+    : `PGlite in ${path.resolve(DATA_DIR, "pglite")}`;
   console.log(`Applying migrations to ${target}…`);
   const database = await openDatabase({ url: DATABASE_URL, dataDir: DATA_DIR });
   await database.close();

@@ -43,7 +43,8 @@ async function main() {
     fail(error instanceof KeyringError ? error.message : "TOKEN_ENCRYPTION_KEY cannot be read");
   }
   const batchSize = Number(flag("batch-size") ?? 200);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) fail("--batch-size must be a whole number from 1 to 10000");
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)
+    fail("--batch-size must be a whole number from 1 to 10000");
 
   let database;
   try {
@@ -56,7 +57,9 @@ async function main() {
             `(PGlite allows one process at a time). ${describeError(error)}`,
     );
   }
-  console.log(`[keys:rotate] re-encrypting under key "${keyring.current.kid}" (keys configured: ${[...keyring.keys.keys()].join(", ")})`);
+  console.log(
+    `[keys:rotate] re-encrypting under key "${keyring.current.kid}" (keys configured: ${[...keyring.keys.keys()].join(", ")})`,
+  );
   try {
     const report = await rotateSealedColumns(database.db, keyring, {
       batchSize,

@@ -41,7 +41,7 @@ function resolveSecrets(env: NodeJS.ProcessEnv, dataDir: string): LocalSecrets {
   if (env.NODE_ENV === "production" && (env.DATABASE_URL || env.AUTH_APICBASE_ID)) {
     fail(
       `${missing.join(" and ")} must be set in production when DATABASE_URL or AUTH_APICBASE_ID is set; ` +
-        "refusing to generate them. See README.md, \"Running against real Apicbase\".",
+        'refusing to generate them. See README.md, "Running against real Apicbase".',
     );
   }
 
@@ -72,8 +72,13 @@ function resolveSecrets(env: NodeJS.ProcessEnv, dataDir: string): LocalSecrets {
 
 const BUILD_INPUTS = ["app", "components", "lib", "public"];
 const BUILD_FILES = [
-  "next.config.js", "package.json", "package-lock.json", "tsconfig.json", "postcss.config.mjs",
-  "instrumentation.ts", "proxy.ts",
+  "next.config.js",
+  "package.json",
+  "package-lock.json",
+  "tsconfig.json",
+  "postcss.config.mjs",
+  "instrumentation.ts",
+  "proxy.ts",
 ];
 
 function newestMtime(entry: string): number {
@@ -147,7 +152,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 /** Relays a child's output line by line under a short prefix, so the two servers' logs stay apart. */
 function relay(child: ChildProcess, prefix: string, onLine?: (line: string) => void) {
-  for (const [stream, out] of [[child.stdout, process.stdout], [child.stderr, process.stderr]] as const) {
+  for (const [stream, out] of [
+    [child.stdout, process.stdout],
+    [child.stderr, process.stderr],
+  ] as const) {
     if (!stream) continue;
     createInterface({ input: stream }).on("line", (line) => {
       out.write(`${prefix} ${line}\n`);
@@ -160,7 +168,10 @@ function startEmulator(env: NodeJS.ProcessEnv): Promise<string> {
   const emulator = spawnChild(bin("tsx"), ["emulator/main.ts"], env, true);
   supervise(emulator, "the emulator");
   return new Promise((resolve) => {
-    const timer = setTimeout(() => shutdown(1, "the emulator did not say it was listening within 30 s; stopping"), 30_000);
+    const timer = setTimeout(
+      () => shutdown(1, "the emulator did not say it was listening within 30 s; stopping"),
+      30_000,
+    );
     emulator.on("exit", () => clearTimeout(timer));
     relay(emulator, "[emulator]", (line) => {
       const match = /Apicbase emulator listening on (\S+)/.exec(line);
@@ -221,16 +232,21 @@ async function main() {
   }
   if (stopping) return;
 
-  const portal = spawnChild(bin("next"), ["start", "-p", port], {
-    ...env,
-    ...secrets,
-    PORTAL_URL: portalUrl,
-    EMULATOR_PORT: emulatorPort,
-    // `next start` runs with NODE_ENV=production; the sandbox it serves was allowed above (not production, or SANDBOX=1).
-    ...(isSandboxEnvironment(env) && sandboxAllowed(env) ? { SANDBOX: "1" } : {}),
-    // The portal's own handler (lib/lifecycle/shutdown.ts) lets refreshes under way store their tokens before exiting.
-    NEXT_MANUAL_SIG_HANDLE: "true",
-  }, true);
+  const portal = spawnChild(
+    bin("next"),
+    ["start", "-p", port],
+    {
+      ...env,
+      ...secrets,
+      PORTAL_URL: portalUrl,
+      EMULATOR_PORT: emulatorPort,
+      // `next start` runs with NODE_ENV=production; the sandbox it serves was allowed above (not production, or SANDBOX=1).
+      ...(isSandboxEnvironment(env) && sandboxAllowed(env) ? { SANDBOX: "1" } : {}),
+      // The portal's own handler (lib/lifecycle/shutdown.ts) lets refreshes under way store their tokens before exiting.
+      NEXT_MANUAL_SIG_HANDLE: "true",
+    },
+    true,
+  );
   portalChild = portal;
   supervise(portal, "the portal");
   relay(portal, "[portal]");
@@ -244,7 +260,9 @@ async function main() {
   } else {
     log(`apicbase: ${env.APICBASE_BASE_URL ?? "production"}, client ${env.AUTH_APICBASE_ID ?? "sandbox-partner-app"}`);
   }
-  log(`data:     ${env.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : `PGlite in ${path.relative(root, dataDir) || dataDir}/`}`);
+  log(
+    `data:     ${env.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : `PGlite in ${path.relative(root, dataDir) || dataDir}/`}`,
+  );
   log("press Ctrl-C to stop");
 }
 

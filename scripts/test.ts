@@ -1,5 +1,5 @@
 /**
- * `npm test`: every check in order (lint, types, unit and integration tests, the short chaos run on PostgreSQL,
+ * `npm test`: every check in order (format, lint, types, unit and integration tests, the short chaos run on PostgreSQL,
  * production build, end-to-end tests),
  * carrying on after a failure and exiting non-zero if anything failed. Each runner's own output stays visible;
  * the closing lines sum them up, the last one as `tests: N passed, N failed[, N skipped]`.
@@ -47,7 +47,13 @@ const format = ({ passed, failed, skipped }: Counts) =>
 
 /** A test runner's outcome; a run that broke outside any test (a crash, a server that did not start) is one failure. */
 function runnerOutcome(name: string, code: number, counts: Counts | undefined, note = ""): Outcome {
-  if (!counts) return { name, ok: false, summary: `failed (exit code ${code}, no report)`, counts: { passed: 0, failed: 1, skipped: 0 } };
+  if (!counts)
+    return {
+      name,
+      ok: false,
+      summary: `failed (exit code ${code}, no report)`,
+      counts: { passed: 0, failed: 1, skipped: 0 },
+    };
   const ok = code === 0 && counts.failed === 0;
   if (!ok && counts.failed === 0) counts = { ...counts, failed: 1 };
   return { name, ok, summary: format(counts) + note, counts };
@@ -75,12 +81,20 @@ async function unit(): Promise<Outcome> {
   banner("unit and integration tests (vitest run)");
   const file = path.join(reports, "vitest.json");
   rmSync(file, { force: true });
-  const code = await run(bin("vitest"), ["run", "--passWithNoTests", "--reporter=default", "--reporter=json", `--outputFile.json=${file}`]);
+  const code = await run(bin("vitest"), [
+    "run",
+    "--passWithNoTests",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${file}`,
+  ]);
   const report = readJson<VitestReport>(file);
   if (!report) return runnerOutcome("unit", code, undefined);
 
   // A file that fails to load has no test results of its own: count it as one failure.
-  const brokenFiles = report.testResults.filter((r) => r.status === "failed" && !r.assertionResults.some((a) => a.status === "failed"));
+  const brokenFiles = report.testResults.filter(
+    (r) => r.status === "failed" && !r.assertionResults.some((a) => a.status === "failed"),
+  );
   const counts = {
     passed: report.numPassedTests,
     failed: report.numFailedTests + brokenFiles.length,
@@ -98,7 +112,11 @@ async function unit(): Promise<Outcome> {
   if (skipped.size > 0) {
     console.log("\nSkipped:");
     for (const [where, titles] of skipped) {
-      console.log(titles.length <= 2 ? titles.map((title) => `  ${where} › ${title}`).join("\n") : `  ${where}: ${titles.length} tests`);
+      console.log(
+        titles.length <= 2
+          ? titles.map((title) => `  ${where} › ${title}`).join("\n")
+          : `  ${where}: ${titles.length} tests`,
+      );
     }
   }
   for (const broken of brokenFiles) console.log(`Failed to run: ${path.relative(root, broken.name)}`);
@@ -154,6 +172,9 @@ async function e2e(): Promise<Outcome> {
 async function main() {
   mkdirSync(reports, { recursive: true });
   const outcomes: Outcome[] = [];
+  outcomes.push(
+    await check("format", "format (prettier --check .)", bin("prettier"), ["--check", "--log-level=warn", "."]),
+  );
   outcomes.push(await check("lint", "lint (eslint .)", bin("eslint"), ["."]));
   outcomes.push(await check("types", "types (tsc --noEmit)", bin("tsc"), ["--noEmit"]));
   outcomes.push(await unit());
@@ -163,7 +184,12 @@ async function main() {
   if (build.ok && existsSync(path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) {
     outcomes.push(await e2e());
   } else {
-    outcomes.push({ name: "e2e", ok: false, summary: "not run: the production build failed", counts: { passed: 0, failed: 0, skipped: 0 } });
+    outcomes.push({
+      name: "e2e",
+      ok: false,
+      summary: "not run: the production build failed",
+      counts: { passed: 0, failed: 0, skipped: 0 },
+    });
   }
 
   // A failed step that has no tests of its own (lint, types, build) counts as one failure in the total.

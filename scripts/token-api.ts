@@ -26,7 +26,9 @@ async function main() {
   loadEnvConfig(process.cwd());
   const config = readEnv();
   if (!config.DATABASE_URL) {
-    fail("npm run token-api needs PostgreSQL (DATABASE_URL): the embedded database (PGlite) belongs to the web server, which serves /api/v1/ itself.");
+    fail(
+      "npm run token-api needs PostgreSQL (DATABASE_URL): the embedded database (PGlite) belongs to the web server, which serves /api/v1/ itself.",
+    );
   }
   if (!config.TOKEN_ENCRYPTION_KEY) fail("TOKEN_ENCRYPTION_KEY is not set: give this process the web server's key.");
   const database = await openDatabase({ url: config.DATABASE_URL });

@@ -44,7 +44,14 @@ async function main() {
   const keyring = parseKeyring(encryptionKey(config.TOKEN_ENCRYPTION_KEY, config.DATA_DIR));
   // A small pool: a refresh holds a connection only for two short transactions (the HTTP call runs outside them).
   const database = await openDatabase({ url: config.DATABASE_URL, poolMax: 3 });
-  const refresher = refresherFromEnvironment({ db: database.db, keyring, settings: resolveApicbaseSettings(config), env: config, role: "worker", log });
+  const refresher = refresherFromEnvironment({
+    db: database.db,
+    keyring,
+    settings: resolveApicbaseSettings(config),
+    env: config,
+    role: "worker",
+    log,
+  });
   // Webhooks and e-mail from the outbox: any number of processes share the work through delivery leases.
   const deliverer = delivererFromEnvironment({ db: database.db, keyring, env: config, role: "worker", log });
 

@@ -30,7 +30,9 @@ export function AdminNav() {
                 className={[
                   "inline-block rounded-t-md border-b-2 px-3 py-2 text-sm font-medium",
                   "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600",
-                  current ? "border-slate-900 text-slate-950" : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900",
+                  current
+                    ? "border-slate-900 text-slate-950"
+                    : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900",
                 ].join(" ")}
               >
                 {label}

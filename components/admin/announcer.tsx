@@ -16,7 +16,9 @@ export function Announcer({ children }: { children: React.ReactNode }) {
       <div className="pointer-events-none fixed inset-x-0 bottom-4 z-20 flex justify-center px-4">
         <div
           className={
-            message ? "pointer-events-auto flex max-w-2xl items-start gap-4 rounded-lg bg-slate-900 px-4 py-3 text-sm text-white shadow-lg" : "sr-only"
+            message
+              ? "pointer-events-auto flex max-w-2xl items-start gap-4 rounded-lg bg-slate-900 px-4 py-3 text-sm text-white shadow-lg"
+              : "sr-only"
           }
         >
           {/* Always in the page, so screen readers hear what is put into it. */}

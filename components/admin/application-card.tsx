@@ -28,7 +28,10 @@ function CredentialsCheckResult({ application, now }: { application: Application
     <div aria-live="polite" aria-atomic="true" id={`credentials-check-${application.id}`}>
       {check && described ? (
         <div className={`flex gap-3 rounded-lg border px-3 py-2 text-sm ${TONES[described.tone].box}`}>
-          <span aria-hidden="true" className={`mt-0.5 inline-flex size-5 shrink-0 items-center justify-center rounded-full text-xs font-bold ${TONES[described.tone].mark}`}>
+          <span
+            aria-hidden="true"
+            className={`mt-0.5 inline-flex size-5 shrink-0 items-center justify-center rounded-full text-xs font-bold ${TONES[described.tone].mark}`}
+          >
             {TONES[described.tone].symbol}
           </span>
           <p>
@@ -39,7 +42,9 @@ function CredentialsCheckResult({ application, now }: { application: Application
           </p>
         </div>
       ) : (
-        <p className="text-sm text-slate-600">Credentials not tested yet{application.source === "registered" ? " (or the secret was replaced since)" : ""}.</p>
+        <p className="text-sm text-slate-600">
+          Credentials not tested yet{application.source === "registered" ? " (or the secret was replaced since)" : ""}.
+        </p>
       )}
     </div>
   );
@@ -59,7 +64,15 @@ function plural(n: number, one: string, many: string) {
 }
 
 /** One application: its settings (never the secret), its last credentials test, and what an admin can do with it. */
-export function ApplicationCard({ application, actions, now }: { application: ApplicationView; actions: ApplicationActions; now: Date }) {
+export function ApplicationCard({
+  application,
+  actions,
+  now,
+}: {
+  application: ApplicationView;
+  actions: ApplicationActions;
+  now: Date;
+}) {
   const { id, name, source } = application;
   const fromEnvironment = source === "environment";
   const fields = { applicationId: id };
@@ -73,11 +86,17 @@ export function ApplicationCard({ application, actions, now }: { application: Ap
           {name}
         </h3>
         {fromEnvironment ? (
-          <span className="rounded-full bg-sky-50 px-2.5 py-0.5 text-xs font-semibold text-sky-900 ring-1 ring-sky-600/30 ring-inset">From the environment</span>
+          <span className="rounded-full bg-sky-50 px-2.5 py-0.5 text-xs font-semibold text-sky-900 ring-1 ring-sky-600/30 ring-inset">
+            From the environment
+          </span>
         ) : application.disabledAt ? (
-          <span className="rounded-full bg-slate-100 px-2.5 py-0.5 text-xs font-semibold text-slate-700 ring-1 ring-slate-500/30 ring-inset">Disabled</span>
+          <span className="rounded-full bg-slate-100 px-2.5 py-0.5 text-xs font-semibold text-slate-700 ring-1 ring-slate-500/30 ring-inset">
+            Disabled
+          </span>
         ) : (
-          <span className="rounded-full bg-emerald-50 px-2.5 py-0.5 text-xs font-semibold text-emerald-900 ring-1 ring-emerald-600/30 ring-inset">Enabled</span>
+          <span className="rounded-full bg-emerald-50 px-2.5 py-0.5 text-xs font-semibold text-emerald-900 ring-1 ring-emerald-600/30 ring-inset">
+            Enabled
+          </span>
         )}
       </div>
 
@@ -92,7 +111,10 @@ export function ApplicationCard({ application, actions, now }: { application: Ap
         <Fact label="Requested scopes">
           <ul aria-label={`Scopes of ${name}`} className="flex flex-wrap gap-1">
             {application.scopes.map((scope) => (
-              <li key={scope} className="rounded-md bg-indigo-50 px-2 py-0.5 font-mono text-xs font-medium text-indigo-900 ring-1 ring-indigo-200 ring-inset">
+              <li
+                key={scope}
+                className="rounded-md bg-indigo-50 px-2 py-0.5 font-mono text-xs font-medium text-indigo-900 ring-1 ring-indigo-200 ring-inset"
+              >
                 {scope}
               </li>
             ))}
@@ -101,7 +123,8 @@ export function ApplicationCard({ application, actions, now }: { application: Ap
         <Fact label="Connections">{plural(application.connectionCount, "connection", "connections")}</Fact>
         {application.disabledAt ? (
           <Fact label="Disabled">
-            <DateTime date={application.disabledAt} now={now} />: not offered for new connections; its connections keep refreshing.
+            <DateTime date={application.disabledAt} now={now} />: not offered for new connections; its connections keep
+            refreshing.
           </Fact>
         ) : (
           <Fact label={fromEnvironment ? "In the portal since" : "Registered"}>
@@ -123,9 +146,21 @@ export function ApplicationCard({ application, actions, now }: { application: Ap
           />
           {!fromEnvironment &&
             (application.disabledAt ? (
-              <ButtonForm action={actions.enable} fields={fields} text="Enable" pendingLabel="Enabling…" label={`Enable ${name}`} />
+              <ButtonForm
+                action={actions.enable}
+                fields={fields}
+                text="Enable"
+                pendingLabel="Enabling…"
+                label={`Enable ${name}`}
+              />
             ) : (
-              <ButtonForm action={actions.disable} fields={fields} text="Disable" pendingLabel="Disabling…" label={`Disable ${name}`} />
+              <ButtonForm
+                action={actions.disable}
+                fields={fields}
+                text="Disable"
+                pendingLabel="Disabling…"
+                label={`Disable ${name}`}
+              />
             ))}
           {!fromEnvironment && (
             <ButtonForm

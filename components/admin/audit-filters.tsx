@@ -56,7 +56,8 @@ const described = (id: string, error: string | undefined, hint?: boolean) =>
 export function AuditFilters({ parsed }: { parsed: ParsedAuditFilters }) {
   const { values, errors } = parsed;
   const filtered = Object.values(values).some(Boolean);
-  const events = values.event && !(KNOWN_EVENTS as string[]).includes(values.event) ? [...KNOWN_EVENTS, values.event] : KNOWN_EVENTS;
+  const events =
+    values.event && !(KNOWN_EVENTS as string[]).includes(values.event) ? [...KNOWN_EVENTS, values.event] : KNOWN_EVENTS;
   const exportQuery = auditQuery(values);
   const hasErrors = Object.keys(errors).length > 0;
   return (
@@ -68,7 +69,12 @@ export function AuditFilters({ parsed }: { parsed: ParsedAuditFilters }) {
       className="space-y-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
     >
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-        <Field id="audit-connection" label="Connection id" error={errors.connection} hint="Or paste the connection's address.">
+        <Field
+          id="audit-connection"
+          label="Connection id"
+          error={errors.connection}
+          hint="Or paste the connection's address."
+        >
           <input
             id="audit-connection"
             name="connection"
@@ -80,7 +86,12 @@ export function AuditFilters({ parsed }: { parsed: ParsedAuditFilters }) {
             className={`${control(Boolean(errors.connection))} font-mono`}
           />
         </Field>
-        <Field id="audit-actor" label="Actor" error={errors.actor} hint="Part of an e-mail, or system:… for the portal itself.">
+        <Field
+          id="audit-actor"
+          label="Actor"
+          error={errors.actor}
+          hint="Part of an e-mail, or system:… for the portal itself."
+        >
           <input
             id="audit-actor"
             name="actor"

@@ -10,16 +10,31 @@ const link =
 /** Audit entries, newest first: when, what, who, where, and the detail in words (never a token or secret). */
 export function AuditTable({ entries, now }: { entries: AuditEntryView[]; now: Date }) {
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm" role="region" aria-label="Audit entries" tabIndex={0}>
+    <div
+      className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm"
+      role="region"
+      aria-label="Audit entries"
+      tabIndex={0}
+    >
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">Audit log entries, newest first</caption>
         <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
           <tr>
-            <th scope="col" className={cell}>When</th>
-            <th scope="col" className={cell}>Event</th>
-            <th scope="col" className={cell}>Actor</th>
-            <th scope="col" className={cell}>Organization · connection</th>
-            <th scope="col" className={cell}>Details</th>
+            <th scope="col" className={cell}>
+              When
+            </th>
+            <th scope="col" className={cell}>
+              Event
+            </th>
+            <th scope="col" className={cell}>
+              Actor
+            </th>
+            <th scope="col" className={cell}>
+              Organization · connection
+            </th>
+            <th scope="col" className={cell}>
+              Details
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -58,12 +73,18 @@ export function AuditTable({ entries, now }: { entries: AuditEntryView[]; now: D
                 {entry.apicbaseError &&
                   (entry.outcome === "failure" ? (
                     <span className="mt-1 block">
-                      Apicbase error: <code className="rounded bg-red-50 px-1 font-mono text-xs text-red-800">{entry.apicbaseError}</code>
+                      Apicbase error:{" "}
+                      <code className="rounded bg-red-50 px-1 font-mono text-xs text-red-800">
+                        {entry.apicbaseError}
+                      </code>
                     </span>
                   ) : (
                     // E.g. a credentials test, where invalid_grant for a made-up code is the answer hoped for.
                     <span className="mt-1 block">
-                      Apicbase answered: <code className="rounded bg-slate-100 px-1 font-mono text-xs text-slate-800">{entry.apicbaseError}</code>
+                      Apicbase answered:{" "}
+                      <code className="rounded bg-slate-100 px-1 font-mono text-xs text-slate-800">
+                        {entry.apicbaseError}
+                      </code>
                     </span>
                   ))}
               </td>

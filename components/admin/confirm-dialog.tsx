@@ -40,7 +40,13 @@ export function ConfirmButton({
   const id = useId();
   return (
     <>
-      <Button variant={variant} size="sm" aria-label={label} aria-haspopup="dialog" onClick={() => dialogRef.current?.showModal()}>
+      <Button
+        variant={variant}
+        size="sm"
+        aria-label={label}
+        aria-haspopup="dialog"
+        onClick={() => dialogRef.current?.showModal()}
+      >
         {text}
       </Button>
       <dialog

@@ -55,9 +55,15 @@ export function OrganizationCard({
             <caption className="sr-only">Members of {name}</caption>
             <thead className="border-b border-slate-200 text-slate-600">
               <tr>
-                <th scope="col" className="py-2 pr-4 font-medium">Member</th>
-                <th scope="col" className="py-2 pr-4 font-medium">Since</th>
-                <th scope="col" className="py-2 font-medium"><span className="sr-only">Actions</span></th>
+                <th scope="col" className="py-2 pr-4 font-medium">
+                  Member
+                </th>
+                <th scope="col" className="py-2 pr-4 font-medium">
+                  Since
+                </th>
+                <th scope="col" className="py-2 font-medium">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -114,7 +120,15 @@ export function OrganizationCard({
   );
 }
 
-function ConnectionHealth({ organizationId, name, health }: { organizationId: string; name: string; health: StatusCounts | undefined }) {
+function ConnectionHealth({
+  organizationId,
+  name,
+  health,
+}: {
+  organizationId: string;
+  name: string;
+  health: StatusCounts | undefined;
+}) {
   const total = health ? Object.values(health).reduce((sum, n) => sum + n, 0) : 0;
   const link =
     "rounded font-semibold text-sky-800 underline-offset-2 hover:text-sky-950 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
@@ -141,7 +155,9 @@ function ConnectionHealth({ organizationId, name, health }: { organizationId: st
           ))}
         </ul>
       ) : (
-        <p className="mt-1 text-slate-600">No library connected yet: its members connect libraries from their dashboard.</p>
+        <p className="mt-1 text-slate-600">
+          No library connected yet: its members connect libraries from their dashboard.
+        </p>
       )}
     </div>
   );

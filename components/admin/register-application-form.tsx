@@ -11,7 +11,8 @@ import { fieldError, typedValue, type FormAction } from "./form-action";
 type Field = "name" | "clientId" | "clientSecret" | "redirectMode" | "scopes";
 
 const REDIRECT_MODE_HINTS = {
-  redirect: "Apicbase sends the browser back to the portal with the code. Register the portal's redirect URI with the application at Apicbase.",
+  redirect:
+    "Apicbase sends the browser back to the portal with the code. Register the portal's redirect URI with the application at Apicbase.",
   oob: "The application has no redirect URL: Apicbase shows the code on a page and the user pastes it into the portal.",
 } as const;
 
@@ -106,12 +107,16 @@ export function RegisterApplicationForm({ action, redirectUri }: { action: FormA
         )}
       </fieldset>
 
-      <fieldset aria-describedby={["application-scopes-hint", scopesError ? "application-scopes-error" : ""].filter(Boolean).join(" ")}>
+      <fieldset
+        aria-describedby={["application-scopes-hint", scopesError ? "application-scopes-error" : ""]
+          .filter(Boolean)
+          .join(" ")}
+      >
         <legend className="text-sm font-medium text-slate-800">Requested scopes</legend>
         <p id="application-scopes-hint" className="mt-0.5 text-sm text-slate-600">
-          What the portal asks the library owner to approve. <strong className="font-semibold">accounts</strong> is required:
-          the portal reads the approving user&apos;s active library with it, to know which library a connection reaches.
-          Ask only for scopes the application may request at Apicbase.
+          What the portal asks the library owner to approve. <strong className="font-semibold">accounts</strong> is
+          required: the portal reads the approving user&apos;s active library with it, to know which library a
+          connection reaches. Ask only for scopes the application may request at Apicbase.
         </p>
         <div className="mt-2 flex flex-wrap gap-x-5 gap-y-2">
           {ALL_SCOPES.map((scope) => (

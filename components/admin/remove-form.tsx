@@ -22,15 +22,27 @@ export function RemoveForm<Field extends string>({
   confirm?: Confirmation;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
-  const [state, formAction] = useActionState(async (previous: Awaited<ReturnType<FormAction<Field>>> | null, formData: FormData) => {
-    const result = await action(previous, formData);
-    dialog.current?.close();
-    return result;
-  }, null);
+  const [state, formAction] = useActionState(
+    async (previous: Awaited<ReturnType<FormAction<Field>>> | null, formData: FormData) => {
+      const result = await action(previous, formData);
+      dialog.current?.close();
+      return result;
+    },
+    null,
+  );
   if (confirm) {
     return (
       <div className="flex flex-col items-end gap-1">
-        <ConfirmButton formAction={formAction} fields={fields} text={text} label={label} pendingLabel="Removing…" variant="danger" confirm={confirm} dialogRef={dialog} />
+        <ConfirmButton
+          formAction={formAction}
+          fields={fields}
+          text={text}
+          label={label}
+          pendingLabel="Removing…"
+          variant="danger"
+          confirm={confirm}
+          dialogRef={dialog}
+        />
         {state && !state.ok && <FormMessage state={state} />}
       </div>
     );

@@ -29,9 +29,15 @@ export function CodeExample({ title, code }: { title: string; code: string }) {
           {copied === "copied" ? "Copied" : "Copy"}
         </Button>
       </div>
-      <pre className="overflow-x-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-5 text-slate-100">{code}</pre>
+      <pre className="overflow-x-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-5 text-slate-100">
+        {code}
+      </pre>
       <p aria-live="polite" className="sr-only">
-        {copied === "copied" ? `${title} copied` : copied === "failed" ? "Copying failed: select the text and copy it" : ""}
+        {copied === "copied"
+          ? `${title} copied`
+          : copied === "failed"
+            ? "Copying failed: select the text and copy it"
+            : ""}
       </p>
     </figure>
   );

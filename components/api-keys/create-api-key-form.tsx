@@ -17,7 +17,12 @@ const SCOPES = [
   { scope: "proxy", label: "Call Apicbase through the portal (proxy)" },
 ] as const;
 
-const LIFETIME_LABELS: Record<string, string> = { never: "Until revoked", "30": "30 days", "90": "90 days", "365": "1 year" };
+const LIFETIME_LABELS: Record<string, string> = {
+  never: "Until revoked",
+  "30": "30 days",
+  "90": "90 days",
+  "365": "1 year",
+};
 
 export function CreateApiKeyForm({ action, organizationId }: { action: CreateAction; organizationId: string }) {
   const [state, formAction] = useActionState(action, null);
@@ -60,7 +65,11 @@ export function CreateApiKeyForm({ action, organizationId }: { action: CreateAct
             </select>
           </div>
         </div>
-        <fieldset aria-describedby={["api-key-scopes-hint", scopesError ? "api-key-scopes-error" : ""].filter(Boolean).join(" ")}>
+        <fieldset
+          aria-describedby={["api-key-scopes-hint", scopesError ? "api-key-scopes-error" : ""]
+            .filter(Boolean)
+            .join(" ")}
+        >
           <legend className="text-sm font-medium text-slate-800">The key may</legend>
           <p id="api-key-scopes-hint" className="mt-0.5 text-sm text-slate-600">
             Give each backend only what it needs: a key that only lists connections cannot fetch a token.
@@ -91,7 +100,9 @@ export function CreateApiKeyForm({ action, organizationId }: { action: CreateAct
         </div>
         <FormMessage state={state} />
       </form>
-      {state?.ok && state.created && <NewKey key={state.created.key} name={state.created.name} apiKey={state.created.key} />}
+      {state?.ok && state.created && (
+        <NewKey key={state.created.key} name={state.created.name} apiKey={state.created.key} />
+      )}
     </div>
   );
 }
@@ -99,7 +110,11 @@ export function CreateApiKeyForm({ action, organizationId }: { action: CreateAct
 function NewKey({ name, apiKey }: { name: string; apiKey: string }) {
   const [copied, setCopied] = useState(false);
   return (
-    <div role="region" aria-labelledby="new-api-key-title" className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4">
+    <div
+      role="region"
+      aria-labelledby="new-api-key-title"
+      className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4"
+    >
       <h3 id="new-api-key-title" className="font-semibold text-amber-950">
         The new key “{name}”: copy it now
       </h3>

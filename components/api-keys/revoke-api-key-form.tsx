@@ -8,7 +8,17 @@ import type { RevokeApiKeyResult } from "@/lib/api-keys/forms";
 type RevokeAction = (previous: RevokeApiKeyResult | null, formData: FormData) => Promise<RevokeApiKeyResult>;
 
 /** Revoke asks first, in a native dialog: backends using the key stop working at once, and it cannot be undone. */
-export function RevokeApiKeyForm({ action, organizationId, apiKeyId, name }: { action: RevokeAction; organizationId: string; apiKeyId: string; name: string }) {
+export function RevokeApiKeyForm({
+  action,
+  organizationId,
+  apiKeyId,
+  name,
+}: {
+  action: RevokeAction;
+  organizationId: string;
+  apiKeyId: string;
+  name: string;
+}) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [state, formAction] = useActionState(async (previous: RevokeApiKeyResult | null, formData: FormData) => {
     const result = await action(previous, formData);

@@ -4,7 +4,15 @@ import Link from "next/link";
  * The outcome of a round trip through Apicbase (connect, re-authorize), from a fixed key in the URL. An error is an
  * alert; a success a status. "Dismiss" drops the key, so a reload does not repeat it.
  */
-export function Banner({ tone, message, dismissHref }: { tone: "success" | "error"; message: string; dismissHref: string }) {
+export function Banner({
+  tone,
+  message,
+  dismissHref,
+}: {
+  tone: "success" | "error";
+  message: string;
+  dismissHref: string;
+}) {
   const success = tone === "success";
   return (
     <div

@@ -45,13 +45,17 @@ export function ConnectionActions({
 }) {
   const queryClient = useQueryClient();
   const [running, setRunning] = useState<Intent | "reauthorize" | null>(null);
-  const [outcome, dispatch, acting] = useActionState(async (_previous: Outcome, formData: FormData): Promise<Outcome> => {
-    const intent = String(formData.get("intent")) as Intent;
-    const action = intent === "verify" ? actions.verify : intent === "disconnect" ? actions.disconnect : actions.refresh;
-    const result = await action(null, formData);
-    await queryClient.invalidateQueries({ queryKey: queryKeys.connections.all });
-    return { intent, result };
-  }, null);
+  const [outcome, dispatch, acting] = useActionState(
+    async (_previous: Outcome, formData: FormData): Promise<Outcome> => {
+      const intent = String(formData.get("intent")) as Intent;
+      const action =
+        intent === "verify" ? actions.verify : intent === "disconnect" ? actions.disconnect : actions.refresh;
+      const result = await action(null, formData);
+      await queryClient.invalidateQueries({ queryKey: queryKeys.connections.all });
+      return { intent, result };
+    },
+    null,
+  );
   const [, reauthorize, reauthorizing] = useActionState(async (_previous: null, formData: FormData): Promise<null> => {
     await actions.reauthorize(formData);
     return null;
@@ -60,8 +64,10 @@ export function ConnectionActions({
   const dialog = useRef<HTMLDialogElement>(null);
 
   // The dialog stays open when the reason was refused, to show why at the field.
-  const reasonError = outcome?.intent === "disconnect" && !outcome.result.ok ? outcome.result.fieldErrors.reason : undefined;
-  const typedReason = outcome?.intent === "disconnect" && !outcome.result.ok ? (outcome.result.values?.reason ?? "") : "";
+  const reasonError =
+    outcome?.intent === "disconnect" && !outcome.result.ok ? outcome.result.fieldErrors.reason : undefined;
+  const typedReason =
+    outcome?.intent === "disconnect" && !outcome.result.ok ? (outcome.result.values?.reason ?? "") : "";
   useEffect(() => {
     if (outcome?.intent === "disconnect" && !reasonError) dialog.current?.close();
   }, [outcome, reasonError]);
@@ -92,8 +98,8 @@ export function ConnectionActions({
           : revoking
             ? "This connection is being revoked: nothing uses its tokens any more, and the portal keeps asking Apicbase to revoke the grant. Revoke tries again now."
             : `Refresh gets a new token pair now. Verify asks Apicbase whether the access token is still active and which library it reaches. Re-authorize runs the approval again at Apicbase: ${
-              connection.approvedBy?.email ?? "the approving user"
-            } logs in with ${connection.libraryName} as active library.`}
+                connection.approvedBy?.email ?? "the approving user"
+              } logs in with ${connection.libraryName} as active library.`}
       </p>
 
       <div className="mt-4 flex flex-wrap items-center gap-3">
@@ -129,7 +135,13 @@ export function ConnectionActions({
         {busy && <p className="text-sm text-slate-600">{ACTION_TEXT.busy}</p>}
       </div>
 
-      <div role="status" aria-live="polite" aria-atomic="true" aria-label="Result of the last action" className="mt-4 empty:hidden">
+      <div
+        role="status"
+        aria-live="polite"
+        aria-atomic="true"
+        aria-label="Result of the last action"
+        className="mt-4 empty:hidden"
+      >
         {outcome && <ActionOutcome outcome={outcome} connection={connection} status={status} />}
       </div>
 
@@ -169,7 +181,9 @@ export function ConnectionActions({
               rows={3}
               defaultValue={typedReason}
               aria-invalid={reasonError ? true : undefined}
-              aria-describedby={reasonError ? "disconnect-reason-hint disconnect-reason-error" : "disconnect-reason-hint"}
+              aria-describedby={
+                reasonError ? "disconnect-reason-hint disconnect-reason-error" : "disconnect-reason-hint"
+              }
               className="mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2 text-sm text-slate-900 shadow-xs focus:outline-2 focus:outline-offset-1 focus:outline-sky-600 aria-[invalid=true]:border-red-600"
             />
             {reasonError && (
@@ -238,31 +252,55 @@ function VerificationTable({
       <caption className="sr-only">What Apicbase says about the access token, next to what the portal holds</caption>
       <thead className="bg-slate-50 text-xs tracking-wide text-slate-600 uppercase">
         <tr>
-          <th scope="col" className={cell}><span className="sr-only">Property</span></th>
-          <th scope="col" className={cell}>Apicbase (introspection)</th>
-          <th scope="col" className={cell}>Portal</th>
+          <th scope="col" className={cell}>
+            <span className="sr-only">Property</span>
+          </th>
+          <th scope="col" className={cell}>
+            Apicbase (introspection)
+          </th>
+          <th scope="col" className={cell}>
+            Portal
+          </th>
         </tr>
       </thead>
       <tbody className="divide-y divide-slate-100">
         <tr>
-          <th scope="row" className={`${cell} font-medium`}>Active</th>
+          <th scope="row" className={`${cell} font-medium`}>
+            Active
+          </th>
           <td className={cell}>{verification.active ? "Yes" : "No"}</td>
           <td className={cell}>{STATUS_LABELS[status]}</td>
         </tr>
         <tr>
-          <th scope="row" className={`${cell} font-medium`}>Scopes</th>
-          <td className={cell}>{verification.scopes ? <ScopeChips scopes={verification.scopes} label="Scopes at Apicbase" /> : "Not reported"}</td>
-          <td className={cell}><ScopeChips scopes={connection.scopes} label="Scopes the portal holds" /></td>
+          <th scope="row" className={`${cell} font-medium`}>
+            Scopes
+          </th>
+          <td className={cell}>
+            {verification.scopes ? (
+              <ScopeChips scopes={verification.scopes} label="Scopes at Apicbase" />
+            ) : (
+              "Not reported"
+            )}
+          </td>
+          <td className={cell}>
+            <ScopeChips scopes={connection.scopes} label="Scopes the portal holds" />
+          </td>
         </tr>
         <tr>
-          <th scope="row" className={`${cell} font-medium`}>Access token expires</th>
+          <th scope="row" className={`${cell} font-medium`}>
+            Access token expires
+          </th>
           <td className={cell}>{verification.active ? when(verification.serverExpiresAt) : "Not reported"}</td>
           <td className={cell}>{when(verification.portalExpiresAt)}</td>
         </tr>
         <tr>
-          <th scope="row" className={`${cell} font-medium`}>Library reached</th>
+          <th scope="row" className={`${cell} font-medium`}>
+            Library reached
+          </th>
           <td className={cell}>
-            {verification.activeLibrary ? `${verification.activeLibrary.name} (${verification.activeLibrary.id})` : "Not reported"}
+            {verification.activeLibrary
+              ? `${verification.activeLibrary.name} (${verification.activeLibrary.id})`
+              : "Not reported"}
           </td>
           <td className={cell}>{`${connection.libraryName} (${connection.libraryId})`}</td>
         </tr>

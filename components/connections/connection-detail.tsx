@@ -87,7 +87,8 @@ export function ConnectionDetail({
             )}
           </Fact>
           <Fact label="Application">
-            {connection.application.name} <span className="font-mono text-slate-600">({connection.application.clientId})</span>
+            {connection.application.name}{" "}
+            <span className="font-mono text-slate-600">({connection.application.clientId})</span>
           </Fact>
           <Fact label="Last refresh">
             <LiveDateTime value={connection.lastRefreshedAt} empty={REFRESH_TEXT.neverLong} />
@@ -101,11 +102,15 @@ export function ConnectionDetail({
               tokensGone={state.token.kind === "deleted" || state.token.kind === "not_used"}
               long
             />
-            {state.verification && !state.verification.stale && connection.lastVerification?.active && connection.lastVerification.expiresAt && (
-              <span className="block text-slate-600">
-                {VERIFICATION_TEXT.apicbaseExpiry}: {formatAbsolute(new Date(connection.lastVerification.expiresAt), timeZone)}
-              </span>
-            )}
+            {state.verification &&
+              !state.verification.stale &&
+              connection.lastVerification?.active &&
+              connection.lastVerification.expiresAt && (
+                <span className="block text-slate-600">
+                  {VERIFICATION_TEXT.apicbaseExpiry}:{" "}
+                  {formatAbsolute(new Date(connection.lastVerification.expiresAt), timeZone)}
+                </span>
+              )}
             {state.verification?.library && (
               <span className="block text-slate-600">
                 {VERIFICATION_TEXT.reachedLibrary}: {state.verification.library.name} ({state.verification.library.id})
@@ -120,7 +125,9 @@ export function ConnectionDetail({
             <Fact label={connection.status === "revoking" ? "Revoke requested" : "Revoked"}>
               <LiveDateTime value={connection.revoked.at} />
               {connection.revoked.by && <span className="block">By {connection.revoked.by}</span>}
-              {connection.revoked.reason && <span className="block text-slate-600">Why: {connection.revoked.reason}</span>}
+              {connection.revoked.reason && (
+                <span className="block text-slate-600">Why: {connection.revoked.reason}</span>
+              )}
             </Fact>
           )}
           <Fact label="Connection id">
@@ -156,7 +163,9 @@ function History({ connectionId, history }: { connectionId: string; history: Con
       <h2 id="history-title" className="text-lg font-semibold text-slate-900">
         History
       </h2>
-      <p className="mt-1 text-sm text-slate-600">{history.showHandouts ? HISTORY_TEXT.introWithHandouts : HISTORY_TEXT.intro}</p>
+      <p className="mt-1 text-sm text-slate-600">
+        {history.showHandouts ? HISTORY_TEXT.introWithHandouts : HISTORY_TEXT.intro}
+      </p>
 
       <div role="group" aria-labelledby="handouts-title" className="mt-4 rounded-lg bg-slate-50 px-4 py-3 text-sm">
         <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -195,10 +204,18 @@ function History({ connectionId, history }: { connectionId: string; history: Con
             <caption className="sr-only">History of this connection, newest first</caption>
             <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
               <tr>
-                <th scope="col" className={cell}>When</th>
-                <th scope="col" className={cell}>Event</th>
-                <th scope="col" className={cell}>By</th>
-                <th scope="col" className={cell}>Details</th>
+                <th scope="col" className={cell}>
+                  When
+                </th>
+                <th scope="col" className={cell}>
+                  Event
+                </th>
+                <th scope="col" className={cell}>
+                  By
+                </th>
+                <th scope="col" className={cell}>
+                  Details
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -214,7 +231,9 @@ function History({ connectionId, history }: { connectionId: string; history: Con
                     {entry.outcome === "failure" && <span className="sr-only"> (failed)</span>}
                   </td>
                   <td className={`${cell} break-words text-slate-700`}>{entry.actor}</td>
-                  <td className={`${cell} text-slate-700`}>{historySummary(entry, (date) => formatAbsolute(date, timeZone))}</td>
+                  <td className={`${cell} text-slate-700`}>
+                    {historySummary(entry, (date) => formatAbsolute(date, timeZone))}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -228,12 +247,18 @@ function History({ connectionId, history }: { connectionId: string; history: Con
           </p>
           <div className="flex gap-2">
             {history.page > 1 && (
-              <Link href={`/connections/${connectionId}?history=${history.page - 1}${handoutsParam}`} className={pageLink}>
+              <Link
+                href={`/connections/${connectionId}?history=${history.page - 1}${handoutsParam}`}
+                className={pageLink}
+              >
                 Newer
               </Link>
             )}
             {history.page < history.pageCount && (
-              <Link href={`/connections/${connectionId}?history=${history.page + 1}${handoutsParam}`} className={pageLink}>
+              <Link
+                href={`/connections/${connectionId}?history=${history.page + 1}${handoutsParam}`}
+                className={pageLink}
+              >
                 Older
               </Link>
             )}

@@ -12,7 +12,13 @@ const control =
  * next/form turns the submit into a client-side navigation. A new search starts again at page 1. A null
  * organization searches every organization's connections (the admin area).
  */
-export function ConnectionFiltersForm({ organizationId, filters }: { organizationId: string | null; filters: ConnectionFilters }) {
+export function ConnectionFiltersForm({
+  organizationId,
+  filters,
+}: {
+  organizationId: string | null;
+  filters: ConnectionFilters;
+}) {
   const filtered = isFiltered(filters);
   return (
     <Form

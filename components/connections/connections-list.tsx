@@ -4,7 +4,13 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { connectionListQuery } from "@/lib/connections/query-options";
 import { deriveConnectionState } from "@/lib/connections/status";
-import { connectionsHref, isFiltered, viewFacts, type ConnectionFilters, type ConnectionView } from "@/lib/connections/view";
+import {
+  connectionsHref,
+  isFiltered,
+  viewFacts,
+  type ConnectionFilters,
+  type ConnectionView,
+} from "@/lib/connections/view";
 import { REFRESH_TEXT, STATUS_LABELS, VERIFICATION_TEXT } from "@/lib/messages/status";
 import { ExpiryCountdown, LiveDateTime } from "./countdown";
 import { NextRefresh } from "./next-refresh";
@@ -24,7 +30,13 @@ const numberFormat = new Intl.NumberFormat("en");
  * The dashboard's table, hydrated from the server's prefetch and polled every 15 seconds. A null organization lists
  * every organization's connections (the admin area), with a column naming each one's organization.
  */
-export function ConnectionsList({ organizationId, filters }: { organizationId: string | null; filters: ConnectionFilters }) {
+export function ConnectionsList({
+  organizationId,
+  filters,
+}: {
+  organizationId: string | null;
+  filters: ConnectionFilters;
+}) {
   const { data, error, isFetching } = useQuery(connectionListQuery(organizationId, filters));
   if (!data) {
     return (
@@ -60,7 +72,10 @@ export function ConnectionsList({ organizationId, filters }: { organizationId: s
       </div>
 
       {data.organizationTotal === 0 && organizationId === null ? (
-        <section aria-labelledby="empty-title" className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
+        <section
+          aria-labelledby="empty-title"
+          className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-12 text-center"
+        >
           <h2 id="empty-title" className="text-lg font-semibold text-slate-900">
             No organization has connected a library yet
           </h2>
@@ -83,10 +98,10 @@ export function ConnectionsList({ organizationId, filters }: { organizationId: s
           </h2>
           <p className="mx-auto mt-2 max-w-prose leading-7 text-slate-700">
             Choose <strong className="font-semibold">Connect a library</strong> above. Apicbase asks you to log in with
-            the account whose <em>active library</em> you want to connect (for a customer&apos;s library, the
-            customer logs in) and to approve the partner application. You come back here (or, for an application
-            without a redirect URL, paste the code Apicbase shows), and the library appears with its status, scopes
-            and token expiry.
+            the account whose <em>active library</em> you want to connect (for a customer&apos;s library, the customer
+            logs in) and to approve the partner application. You come back here (or, for an application without a
+            redirect URL, paste the code Apicbase shows), and the library appears with its status, scopes and token
+            expiry.
           </p>
           <p className="mx-auto mt-2 max-w-prose leading-7 text-slate-700">
             Customer without a portal account? Send them a{" "}
@@ -123,9 +138,7 @@ export function ConnectionsList({ organizationId, filters }: { organizationId: s
               </>
             )}
             {filters.drift && (
-              <>
-                {(filters.q || filters.status) && " and"} a token that reaches another library than the connected one
-              </>
+              <>{(filters.q || filters.status) && " and"} a token that reaches another library than the connected one</>
             )}
             . Check the spelling, search for a library id, or{" "}
             <Link href={connectionsHref(organizationId, {})} className={link}>
@@ -144,23 +157,50 @@ export function ConnectionsList({ organizationId, filters }: { organizationId: s
   );
 }
 
-function ConnectionsTable({ connections, showOrganization }: { connections: ConnectionView[]; showOrganization: boolean }) {
+function ConnectionsTable({
+  connections,
+  showOrganization,
+}: {
+  connections: ConnectionView[];
+  showOrganization: boolean;
+}) {
   const now = useNow();
   const th = "px-3 py-2.5 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase";
   return (
     // Focusable so keyboard users can scroll it sideways on narrow screens.
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm" tabIndex={0} role="region" aria-label="Connections table">
+    <div
+      className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm"
+      tabIndex={0}
+      role="region"
+      aria-label="Connections table"
+    >
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">Connections, sorted by library name</caption>
         <thead className="bg-slate-50">
           <tr>
-            <th scope="col" className={th}>Library</th>
-            {showOrganization && <th scope="col" className={th}>Organization</th>}
-            <th scope="col" className={th}>Status</th>
-            <th scope="col" className={th}>Approved by</th>
-            <th scope="col" className={th}>Scopes</th>
-            <th scope="col" className={th}>Access token expires</th>
-            <th scope="col" className={th}>Refresh &amp; verification</th>
+            <th scope="col" className={th}>
+              Library
+            </th>
+            {showOrganization && (
+              <th scope="col" className={th}>
+                Organization
+              </th>
+            )}
+            <th scope="col" className={th}>
+              Status
+            </th>
+            <th scope="col" className={th}>
+              Approved by
+            </th>
+            <th scope="col" className={th}>
+              Scopes
+            </th>
+            <th scope="col" className={th}>
+              Access token expires
+            </th>
+            <th scope="col" className={th}>
+              Refresh &amp; verification
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -190,7 +230,9 @@ function ConnectionsTable({ connections, showOrganization }: { connections: Conn
                 <td className="px-3 py-3">
                   {connection.approvedBy ? (
                     <>
-                      <span className="block font-medium text-slate-900">{connection.approvedBy.name ?? connection.approvedBy.email}</span>
+                      <span className="block font-medium text-slate-900">
+                        {connection.approvedBy.name ?? connection.approvedBy.email}
+                      </span>
                       {connection.approvedBy.name && connection.approvedBy.email && (
                         <span className="block break-words text-slate-600">
                           <Email address={connection.approvedBy.email} />
@@ -269,7 +311,9 @@ function Pagination({
               First
             </Link>
           ) : (
-            <span aria-disabled="true" className={disabled}>First</span>
+            <span aria-disabled="true" className={disabled}>
+              First
+            </span>
           )}
         </li>
         <li>
@@ -278,7 +322,9 @@ function Pagination({
               Previous
             </Link>
           ) : (
-            <span aria-disabled="true" className={disabled}>Previous</span>
+            <span aria-disabled="true" className={disabled}>
+              Previous
+            </span>
           )}
         </li>
         <li>
@@ -287,7 +333,9 @@ function Pagination({
               Next
             </Link>
           ) : (
-            <span aria-disabled="true" className={disabled}>Next</span>
+            <span aria-disabled="true" className={disabled}>
+              Next
+            </span>
           )}
         </li>
         <li>
@@ -296,7 +344,9 @@ function Pagination({
               Last
             </Link>
           ) : (
-            <span aria-disabled="true" className={disabled}>Last</span>
+            <span aria-disabled="true" className={disabled}>
+              Last
+            </span>
           )}
         </li>
       </ul>

@@ -13,7 +13,8 @@ import { useNow, useTimeZone } from "./now";
 export function ExpiryCountdown({ token }: { token: TokenState }) {
   const now = useNow();
   const timeZone = useTimeZone();
-  if (token.kind === "rejected") return <span className="block text-sm font-medium text-red-800">{TOKEN_TEXT.rejected}</span>;
+  if (token.kind === "rejected")
+    return <span className="block text-sm font-medium text-red-800">{TOKEN_TEXT.rejected}</span>;
   if (token.kind === "not_used") return <span className="text-sm text-slate-600">{TOKEN_TEXT.notUsed}</span>;
   if (token.kind === "deleted") return <span className="text-sm text-slate-600">{TOKEN_TEXT.deleted}</span>;
   if (!token.expiresAt) return <span className="text-sm text-slate-600">{TOKEN_TEXT.none}</span>;

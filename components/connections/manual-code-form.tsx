@@ -11,7 +11,8 @@ type Action = (previous: ManualCodeResult | null, formData: FormData) => Promise
 /** What a screen reader hears, politely and only when a threshold passes, never every second. */
 function announcement(left: number | null): string {
   if (left === null) return "";
-  if (left > 30) return `Apicbase's approval page is open in a new tab. About ${CODE_LIFETIME_SECONDS} seconds to paste its code.`;
+  if (left > 30)
+    return `Apicbase's approval page is open in a new tab. About ${CODE_LIFETIME_SECONDS} seconds to paste its code.`;
   if (left > 10) return "About 30 seconds left to paste the code.";
   if (left > 0) return "About 10 seconds left to paste the code.";
   return "Time is up: the code has most likely expired. Open the link again for a new one.";
@@ -63,7 +64,10 @@ export function ManualCodeForm({ authorizeUrl, action }: { authorizeUrl: string;
     return () => clearInterval(timer);
   }, [openedAt]);
 
-  const left = openedAt === null ? null : Math.max(0, CODE_LIFETIME_SECONDS - Math.floor((Math.max(now, openedAt) - openedAt) / 1000));
+  const left =
+    openedAt === null
+      ? null
+      : Math.max(0, CODE_LIFETIME_SECONDS - Math.floor((Math.max(now, openedAt) - openedAt) / 1000));
   const opened = () => {
     const at = Date.now();
     window.sessionStorage.setItem(storageKey, String(at));
@@ -86,7 +90,14 @@ export function ManualCodeForm({ authorizeUrl, action }: { authorizeUrl: string;
   }[tone];
 
   const link = (label: string, variant: "primary" | "secondary") => (
-    <a href={authorizeUrl} target="_blank" rel="noopener noreferrer" onClick={opened} onAuxClick={opened} className={buttonClasses(variant)}>
+    <a
+      href={authorizeUrl}
+      target="_blank"
+      rel="noopener noreferrer"
+      onClick={opened}
+      onAuxClick={opened}
+      className={buttonClasses(variant)}
+    >
       {label}
       <span aria-hidden="true">↗</span>
       <span className="sr-only"> (opens in a new tab)</span>
@@ -96,13 +107,22 @@ export function ManualCodeForm({ authorizeUrl, action }: { authorizeUrl: string;
   return (
     <div className="space-y-6">
       <ol className="list-decimal space-y-2 pl-5 text-sm leading-6 text-slate-700">
-        <li>Open Apicbase&apos;s approval page. It opens in a new tab; log in there as the library&apos;s user and choose Authorize.</li>
-        <li>Apicbase then shows a code instead of sending you back. Copy it: the code alone, the whole line or the page&apos;s address all work.</li>
+        <li>
+          Open Apicbase&apos;s approval page. It opens in a new tab; log in there as the library&apos;s user and choose
+          Authorize.
+        </li>
+        <li>
+          Apicbase then shows a code instead of sending you back. Copy it: the code alone, the whole line or the
+          page&apos;s address all work.
+        </li>
         <li>Paste it below within 60 seconds. The portal connects the library at once.</li>
       </ol>
 
       {state && !state.ok && state.expired && openedAt === null ? (
-        <div role="alert" className="flex flex-wrap items-center justify-between gap-3 rounded-xl border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900">
+        <div
+          role="alert"
+          className="flex flex-wrap items-center justify-between gap-3 rounded-xl border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900"
+        >
           <p className="flex gap-2 font-medium">
             <span aria-hidden="true">✕</span>
             <span>{state.message}</span>
@@ -111,7 +131,10 @@ export function ManualCodeForm({ authorizeUrl, action }: { authorizeUrl: string;
         </div>
       ) : (
         <div className="flex flex-wrap items-center gap-3">
-          {link(openedAt === null ? "Open Apicbase's approval page" : "Open the approval page again", openedAt === null ? "primary" : "secondary")}
+          {link(
+            openedAt === null ? "Open Apicbase's approval page" : "Open the approval page again",
+            openedAt === null ? "primary" : "secondary",
+          )}
         </div>
       )}
 
@@ -120,7 +143,11 @@ export function ManualCodeForm({ authorizeUrl, action }: { authorizeUrl: string;
           <p className="text-sm font-medium">The 60-second countdown starts when you open the approval page.</p>
         ) : (
           <div className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
-            <p role="timer" aria-label="Time left to paste the code" className="font-mono text-3xl font-bold tabular-nums">
+            <p
+              role="timer"
+              aria-label="Time left to paste the code"
+              className="font-mono text-3xl font-bold tabular-nums"
+            >
               {display(left)}
             </p>
             <p className="text-sm font-medium">
@@ -132,7 +159,10 @@ export function ManualCodeForm({ authorizeUrl, action }: { authorizeUrl: string;
             </p>
           </div>
         )}
-        <p className="mt-1 text-sm">Apicbase counts the 60 seconds from when it showed you the code, so you have a little less than the countdown says.</p>
+        <p className="mt-1 text-sm">
+          Apicbase counts the 60 seconds from when it showed you the code, so you have a little less than the countdown
+          says.
+        </p>
         <p className="sr-only" aria-live="polite">
           {announcement(left)}
         </p>
@@ -159,7 +189,9 @@ export function ManualCodeForm({ authorizeUrl, action }: { authorizeUrl: string;
           <input
             type="hidden"
             name="opened_seconds_ago"
-            value={openedAt === null ? "" : String(Math.max(0, Math.floor((Math.max(now, openedAt) - openedAt) / 1000)))}
+            value={
+              openedAt === null ? "" : String(Math.max(0, Math.floor((Math.max(now, openedAt) - openedAt) / 1000)))
+            }
           />
         )}
         <TextField
@@ -192,7 +224,10 @@ export function ManualCodeForm({ authorizeUrl, action }: { authorizeUrl: string;
       </form>
 
       {state && !state.ok && !state.expired && !state.fieldErrors.code && (
-        <p role="alert" className="rounded-xl border border-red-300 bg-red-50 px-4 py-3 text-sm font-medium text-red-900">
+        <p
+          role="alert"
+          className="rounded-xl border border-red-300 bg-red-50 px-4 py-3 text-sm font-medium text-red-900"
+        >
           {state.message}
         </p>
       )}

@@ -12,7 +12,8 @@ export function NextRefresh({ connection, compact = false }: { connection: Conne
   const now = useNow();
   const muted = "text-slate-600";
   if (connection.status === "needs_reauthorization") return <span className={muted}>None: re-authorize it first</span>;
-  if (connection.status === "revoked" || connection.status === "revoking") return <span className={muted}>None: disconnected</span>;
+  if (connection.status === "revoked" || connection.status === "revoking")
+    return <span className={muted}>None: disconnected</span>;
   if (!connection.nextRefreshAt) return <span className={muted}>Not planned yet (planned within 10 minutes)</span>;
   const planned = new Date(connection.nextRefreshAt);
   const paused = connection.refreshPausedUntil ? new Date(connection.refreshPausedUntil) : null;
@@ -28,9 +29,13 @@ export function NextRefresh({ connection, compact = false }: { connection: Conne
           <span className="text-slate-500">({formatAbsolute(at)})</span>
         </>
       )}
-      {!compact && connection.status === "refresh_failing" && <span className={`block ${muted}`}>A retry after the last failure, with a growing wait.</span>}
+      {!compact && connection.status === "refresh_failing" && (
+        <span className={`block ${muted}`}>A retry after the last failure, with a growing wait.</span>
+      )}
       {!compact && paused && paused > now && (
-        <span className={`block ${muted}`}>Its application&apos;s refreshes are paused: Apicbase refused the application&apos;s credentials.</span>
+        <span className={`block ${muted}`}>
+          Its application&apos;s refreshes are paused: Apicbase refused the application&apos;s credentials.
+        </span>
       )}
     </span>
   );

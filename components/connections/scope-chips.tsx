@@ -4,7 +4,10 @@ export function ScopeChips({ scopes, label = "Scopes" }: { scopes: string[]; lab
   return (
     <ul aria-label={label} className="flex flex-wrap gap-1">
       {scopes.map((scope) => (
-        <li key={scope} className="rounded-md bg-indigo-50 px-2 py-0.5 font-mono text-xs font-medium text-indigo-900 ring-1 ring-indigo-200 ring-inset">
+        <li
+          key={scope}
+          className="rounded-md bg-indigo-50 px-2 py-0.5 font-mono text-xs font-medium text-indigo-900 ring-1 ring-indigo-200 ring-inset"
+        >
           {scope}
         </li>
       ))}

@@ -16,7 +16,8 @@ export function VerificationSummary({
   long?: boolean;
 }) {
   if (tokensGone) return <span className="text-slate-600">{VERIFICATION_TEXT.noTokens}</span>;
-  if (!verification) return <span className="text-slate-600">{long ? VERIFICATION_TEXT.neverLong : VERIFICATION_TEXT.never}</span>;
+  if (!verification)
+    return <span className="text-slate-600">{long ? VERIFICATION_TEXT.neverLong : VERIFICATION_TEXT.never}</span>;
   const word = VERIFICATION_TEXT.outcome[verification.outcome];
   const tone = verification.stale
     ? "text-slate-600"
@@ -47,7 +48,10 @@ export function RefreshNote({ refresh }: { refresh: RefreshState }) {
       ? REFRESH_TEXT.lastFailed(moment(refresh.failedAt), retry, refresh.code)
       : REFRESH_TEXT.failing(refresh.failures, moment(refresh.failedAt), retry, refresh.code);
   return (
-    <span data-refresh={refresh.kind} className={`block text-xs font-medium ${refresh.kind === "failing" ? "text-orange-800" : "text-amber-800"}`}>
+    <span
+      data-refresh={refresh.kind}
+      className={`block text-xs font-medium ${refresh.kind === "failing" ? "text-orange-800" : "text-amber-800"}`}
+    >
       {text}
     </span>
   );

@@ -43,7 +43,9 @@ export function TokenImportForm({
           name="applicationId"
           defaultValue={chosen}
           aria-invalid={applicationError ? true : undefined}
-          aria-describedby={["import-application-hint", applicationError ? "import-application-error" : ""].filter(Boolean).join(" ")}
+          aria-describedby={["import-application-hint", applicationError ? "import-application-error" : ""]
+            .filter(Boolean)
+            .join(" ")}
           className={`mt-1 block w-full rounded-lg border bg-white px-3 py-2 text-sm text-slate-900 shadow-xs focus:outline-2 focus:outline-offset-1 focus:outline-sky-600 ${applicationError ? "border-red-500" : "border-slate-300"}`}
         >
           {applications.map((application) => (
@@ -83,7 +85,9 @@ export function TokenImportForm({
         className="max-w-xl"
       />
       {state && !state.ok && (
-        <p className="max-w-xl text-sm text-slate-600">Paste the tokens again: the portal never sends a token back to the browser.</p>
+        <p className="max-w-xl text-sm text-slate-600">
+          Paste the tokens again: the portal never sends a token back to the browser.
+        </p>
       )}
       <div className="flex flex-wrap items-center gap-4">
         <SubmitButton pendingLabel="Asking Apicbase…">Check with Apicbase</SubmitButton>

@@ -11,9 +11,20 @@ const WIDTH = 720;
 const HEIGHT = 160;
 const PAD = { top: 12, right: 8, bottom: 24, left: 32 };
 const numberFormat = new Intl.NumberFormat("en");
-const shortDate = (iso: string) => new Date(`${iso}T00:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+const shortDate = (iso: string) =>
+  new Date(`${iso}T00:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
 
-export function HealthPanel({ health, title, needsReauthorizationHref, expiringHref }: { health: HealthOverview; title: string; needsReauthorizationHref?: string; expiringHref?: string }) {
+export function HealthPanel({
+  health,
+  title,
+  needsReauthorizationHref,
+  expiringHref,
+}: {
+  health: HealthOverview;
+  title: string;
+  needsReauthorizationHref?: string;
+  expiringHref?: string;
+}) {
   const { days } = health;
   const max = Math.max(1, ...days.map((d) => d.succeeded + d.failed));
   const plotWidth = WIDTH - PAD.left - PAD.right;
@@ -27,7 +38,10 @@ export function HealthPanel({ health, title, needsReauthorizationHref, expiringH
     `${numberFormat.format(health.totals.failed)} failed; ${broke} time${broke === 1 ? "" : "s"} a connection came to need re-authorization.`;
   const tile = "rounded-lg border border-slate-200 bg-slate-50 px-4 py-3";
   return (
-    <section aria-labelledby="health-title" className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+    <section
+      aria-labelledby="health-title"
+      className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+    >
       <div>
         <h2 id="health-title" className="text-lg font-semibold text-slate-900">
           {title}
@@ -37,14 +51,28 @@ export function HealthPanel({ health, title, needsReauthorizationHref, expiringH
       <dl className="grid gap-3 sm:grid-cols-4">
         <div className={tile}>
           <dt className="text-sm text-slate-600">Needing re-authorization now</dt>
-          <dd className={`text-2xl font-semibold ${health.needsReauthorization > 0 ? "text-red-800" : "text-slate-900"}`}>
-            {needsReauthorizationHref && health.needsReauthorization > 0 ? <Link href={needsReauthorizationHref} className="underline underline-offset-2">{health.needsReauthorization}</Link> : health.needsReauthorization}
+          <dd
+            className={`text-2xl font-semibold ${health.needsReauthorization > 0 ? "text-red-800" : "text-slate-900"}`}
+          >
+            {needsReauthorizationHref && health.needsReauthorization > 0 ? (
+              <Link href={needsReauthorizationHref} className="underline underline-offset-2">
+                {health.needsReauthorization}
+              </Link>
+            ) : (
+              health.needsReauthorization
+            )}
           </dd>
         </div>
         <div className={tile}>
           <dt className="text-sm text-slate-600">Expiring within 48 h</dt>
           <dd className={`text-2xl font-semibold ${health.expiringSoon > 0 ? "text-amber-800" : "text-slate-900"}`}>
-            {expiringHref && health.expiringSoon > 0 ? <Link href={expiringHref} className="underline underline-offset-2">{health.expiringSoon}</Link> : health.expiringSoon}
+            {expiringHref && health.expiringSoon > 0 ? (
+              <Link href={expiringHref} className="underline underline-offset-2">
+                {health.expiringSoon}
+              </Link>
+            ) : (
+              health.expiringSoon
+            )}
           </dd>
         </div>
         <div className={tile}>
@@ -53,7 +81,9 @@ export function HealthPanel({ health, title, needsReauthorizationHref, expiringH
         </div>
         <div className={tile}>
           <dt className="text-sm text-slate-600">Refreshes failed (30 days)</dt>
-          <dd className={`text-2xl font-semibold ${health.totals.failed > 0 ? "text-red-800" : "text-slate-900"}`}>{numberFormat.format(health.totals.failed)}</dd>
+          <dd className={`text-2xl font-semibold ${health.totals.failed > 0 ? "text-red-800" : "text-slate-900"}`}>
+            {numberFormat.format(health.totals.failed)}
+          </dd>
         </div>
       </dl>
       <figure className="space-y-2">
@@ -70,9 +100,23 @@ export function HealthPanel({ health, title, needsReauthorizationHref, expiringH
             return (
               <g key={d.date}>
                 <title>{`${shortDate(d.date)}: ${d.succeeded} succeeded, ${d.failed} failed${d.newlyNeedingReauthorization ? `, ${d.newlyNeedingReauthorization} came to need re-authorization` : ""}`}</title>
-                <rect x={x} width={barWidth} y={y(d.succeeded)} height={y(0) - y(d.succeeded)} className="fill-emerald-600" />
-                <rect x={x} width={barWidth} y={y(d.succeeded + d.failed)} height={y(d.succeeded) - y(d.succeeded + d.failed)} className="fill-red-600" />
-                {d.newlyNeedingReauthorization > 0 && <circle cx={x + barWidth / 2} cy={PAD.top - 4} r={3.5} className="fill-amber-500" />}
+                <rect
+                  x={x}
+                  width={barWidth}
+                  y={y(d.succeeded)}
+                  height={y(0) - y(d.succeeded)}
+                  className="fill-emerald-600"
+                />
+                <rect
+                  x={x}
+                  width={barWidth}
+                  y={y(d.succeeded + d.failed)}
+                  height={y(d.succeeded) - y(d.succeeded + d.failed)}
+                  className="fill-red-600"
+                />
+                {d.newlyNeedingReauthorization > 0 && (
+                  <circle cx={x + barWidth / 2} cy={PAD.top - 4} r={3.5} className="fill-amber-500" />
+                )}
                 {(index === 0 || index === days.length - 1 || index === Math.floor(days.length / 2)) && (
                   <text x={x + barWidth / 2} y={HEIGHT - 6} textAnchor="middle" className="fill-slate-500 text-[10px]">
                     {shortDate(d.date)}
@@ -83,9 +127,18 @@ export function HealthPanel({ health, title, needsReauthorizationHref, expiringH
           })}
         </svg>
         <figcaption className="flex flex-wrap gap-4 text-xs text-slate-600">
-          <span><span aria-hidden className="mr-1 inline-block size-2.5 bg-emerald-600" />Refreshes succeeded</span>
-          <span><span aria-hidden className="mr-1 inline-block size-2.5 bg-red-600" />Refreshes failed</span>
-          <span><span aria-hidden className="mr-1 inline-block size-2.5 rounded-full bg-amber-500" />A connection came to need re-authorization</span>
+          <span>
+            <span aria-hidden className="mr-1 inline-block size-2.5 bg-emerald-600" />
+            Refreshes succeeded
+          </span>
+          <span>
+            <span aria-hidden className="mr-1 inline-block size-2.5 bg-red-600" />
+            Refreshes failed
+          </span>
+          <span>
+            <span aria-hidden className="mr-1 inline-block size-2.5 rounded-full bg-amber-500" />A connection came to
+            need re-authorization
+          </span>
           <span>Days in UTC.</span>
         </figcaption>
       </figure>
@@ -96,16 +149,26 @@ export function HealthPanel({ health, title, needsReauthorizationHref, expiringH
             <caption className="sr-only">Refreshes per day, last {days.length} days</caption>
             <thead className="text-left text-xs text-slate-600 uppercase">
               <tr>
-                <th scope="col" className="px-2 py-1">Day (UTC)</th>
-                <th scope="col" className="px-2 py-1">Succeeded</th>
-                <th scope="col" className="px-2 py-1">Failed</th>
-                <th scope="col" className="px-2 py-1">Came to need re-authorization</th>
+                <th scope="col" className="px-2 py-1">
+                  Day (UTC)
+                </th>
+                <th scope="col" className="px-2 py-1">
+                  Succeeded
+                </th>
+                <th scope="col" className="px-2 py-1">
+                  Failed
+                </th>
+                <th scope="col" className="px-2 py-1">
+                  Came to need re-authorization
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {[...days].reverse().map((d) => (
                 <tr key={d.date}>
-                  <th scope="row" className="px-2 py-1 text-left font-normal">{shortDate(d.date)}</th>
+                  <th scope="row" className="px-2 py-1 text-left font-normal">
+                    {shortDate(d.date)}
+                  </th>
                   <td className="px-2 py-1">{d.succeeded}</td>
                   <td className="px-2 py-1">{d.failed}</td>
                   <td className="px-2 py-1">{d.newlyNeedingReauthorization}</td>
@@ -130,22 +193,37 @@ export function ConnectionTimeline({ events, now }: { events: TimelineEvent[]; n
   const width = 720;
   const x = (iso: string) => 8 + ((new Date(iso).getTime() - start) / (now.getTime() - start)) * (width - 16);
   const failures = events.filter((e) => e.outcome === "failure").length;
-  const summary = events.length === 0 ? "No token events in the last 30 days." : `${events.length} token events in the last 30 days, ${failures} of them failures.`;
+  const summary =
+    events.length === 0
+      ? "No token events in the last 30 days."
+      : `${events.length} token events in the last 30 days, ${failures} of them failures.`;
   return (
     <section aria-labelledby="timeline-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
       <h2 id="timeline-title" className="text-lg font-semibold text-slate-900">
         Last 30 days
       </h2>
-      <p className="mt-1 text-sm text-slate-600">{summary} Each mark is one event; the History above lists them in words.</p>
+      <p className="mt-1 text-sm text-slate-600">
+        {summary} Each mark is one event; the History above lists them in words.
+      </p>
       <svg viewBox={`0 0 ${width} 44`} className="mt-3 h-auto w-full" role="img" aria-label={summary}>
         <line x1={8} x2={width - 8} y1={22} y2={22} className="stroke-slate-300" />
         {events.map((event, index) => (
-          <circle key={index} cx={x(event.at)} cy={22} r={event.outcome === "failure" ? 6 : 4.5} className={`${TONE[event.outcome]} stroke-white`}>
+          <circle
+            key={index}
+            cx={x(event.at)}
+            cy={22}
+            r={event.outcome === "failure" ? 6 : 4.5}
+            className={`${TONE[event.outcome]} stroke-white`}
+          >
             <title>{`${new Date(event.at).toISOString().replace("T", " ").slice(0, 16)} UTC: ${historyLabel({ ...event, detail: null })}${event.apicbaseError ? ` (${event.apicbaseError})` : ""}`}</title>
           </circle>
         ))}
-        <text x={8} y={42} className="fill-slate-500 text-[10px]">30 days ago</text>
-        <text x={width - 8} y={42} textAnchor="end" className="fill-slate-500 text-[10px]">now</text>
+        <text x={8} y={42} className="fill-slate-500 text-[10px]">
+          30 days ago
+        </text>
+        <text x={width - 8} y={42} textAnchor="end" className="fill-slate-500 text-[10px]">
+          now
+        </text>
       </svg>
     </section>
   );

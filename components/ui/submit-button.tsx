@@ -22,7 +22,14 @@ export function SubmitButton({
 }) {
   const { pending } = useFormStatus();
   return (
-    <Button type="submit" variant={variant} size={size} disabled={pending || disabled} aria-disabled={pending || disabled} {...props}>
+    <Button
+      type="submit"
+      variant={variant}
+      size={size}
+      disabled={pending || disabled}
+      aria-disabled={pending || disabled}
+      {...props}
+    >
       {pending ? pendingLabel : children}
     </Button>
   );

@@ -21,7 +21,13 @@ function EventChoices({ idPrefix, chosen, error }: { idPrefix: string; chosen: r
       <div className="mt-2 grid gap-2 sm:grid-cols-2">
         {NOTIFICATION_EVENT_TYPES.map((type) => (
           <label key={type} className="flex items-start gap-2 text-sm">
-            <input type="checkbox" name="events" value={type} defaultChecked={chosen.includes(type)} className="mt-1 size-4 accent-slate-900" />
+            <input
+              type="checkbox"
+              name="events"
+              value={type}
+              defaultChecked={chosen.includes(type)}
+              className="mt-1 size-4 accent-slate-900"
+            />
             <span>
               <code className="font-mono text-xs font-semibold text-slate-900">{type}</code>
               <span className="block text-slate-600">{EVENT_DESCRIPTIONS[type]}</span>
@@ -39,7 +45,15 @@ function EventChoices({ idPrefix, chosen, error }: { idPrefix: string; chosen: r
 }
 
 /** Adds an endpoint; shows its signing secret once, right after. */
-export function CreateWebhookForm({ action, organizationId, urlHint }: { action: SecretAction; organizationId: string; urlHint: string }) {
+export function CreateWebhookForm({
+  action,
+  organizationId,
+  urlHint,
+}: {
+  action: SecretAction;
+  organizationId: string;
+  urlHint: string;
+}) {
   const [state, formAction] = useActionState(action, null);
   const typedEvents = typedValue(state, "events");
   return (
@@ -58,7 +72,11 @@ export function CreateWebhookForm({ action, organizationId, urlHint }: { action:
           defaultValue={typedValue(state, "url")}
           error={fieldError(state, "url")}
         />
-        <EventChoices idPrefix="new-webhook" chosen={typedEvents !== undefined ? typedEvents.split(" ") : NOTIFICATION_EVENT_TYPES} error={fieldError(state, "events")} />
+        <EventChoices
+          idPrefix="new-webhook"
+          chosen={typedEvents !== undefined ? typedEvents.split(" ") : NOTIFICATION_EVENT_TYPES}
+          error={fieldError(state, "events")}
+        />
         <SubmitButton pendingLabel="Adding…">Add endpoint</SubmitButton>
         <FormMessage state={state} />
       </form>
@@ -99,7 +117,11 @@ export function EditWebhookForm({
         defaultValue={typedValue(state, "url") ?? url}
         error={fieldError(state, "url")}
       />
-      <EventChoices idPrefix={`webhook-${endpointId}`} chosen={typedEvents !== undefined ? typedEvents.split(" ") : eventTypes} error={fieldError(state, "events")} />
+      <EventChoices
+        idPrefix={`webhook-${endpointId}`}
+        chosen={typedEvents !== undefined ? typedEvents.split(" ") : eventTypes}
+        error={fieldError(state, "events")}
+      />
       <SubmitButton variant="secondary" size="sm" pendingLabel="Saving…">
         Save changes
       </SubmitButton>
@@ -109,14 +131,29 @@ export function EditWebhookForm({
 }
 
 /** "Rotate secret": the new secret is shown once; the old one keeps signing for 24 h. */
-export function RotateSecretForm({ action, organizationId, endpointId, url }: { action: SecretAction; organizationId: string; endpointId: string; url: string }) {
+export function RotateSecretForm({
+  action,
+  organizationId,
+  endpointId,
+  url,
+}: {
+  action: SecretAction;
+  organizationId: string;
+  endpointId: string;
+  url: string;
+}) {
   const [state, formAction] = useActionState(action, null);
   return (
     <div className="space-y-2">
       <form action={formAction}>
         <input type="hidden" name="organizationId" value={organizationId} />
         <input type="hidden" name="endpointId" value={endpointId} />
-        <SubmitButton variant="secondary" size="sm" pendingLabel="Rotating…" aria-label={`Rotate the signing secret of ${url}`}>
+        <SubmitButton
+          variant="secondary"
+          size="sm"
+          pendingLabel="Rotating…"
+          aria-label={`Rotate the signing secret of ${url}`}
+        >
           Rotate secret
         </SubmitButton>
       </form>
@@ -130,7 +167,11 @@ function NewSecret({ secret }: { secret: string }) {
   const [copied, setCopied] = useState(false);
   const id = useId();
   return (
-    <div role="region" aria-labelledby={`${id}-title`} className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4">
+    <div
+      role="region"
+      aria-labelledby={`${id}-title`}
+      className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4"
+    >
       <h3 id={`${id}-title`} className="font-semibold text-amber-950">
         Signing secret: copy it now
       </h3>

@@ -65,19 +65,30 @@ export async function createApiKey(
       event: "api_key_created",
       outcome: "success",
       organizationId: args.organizationId,
-      detail: { apiKeyId: row!.id, name: args.name, prefix: generated.prefix, scopes, expiresAt: expiresAt?.toISOString() ?? null },
+      detail: {
+        apiKeyId: row!.id,
+        name: args.name,
+        prefix: generated.prefix,
+        scopes,
+        expiresAt: expiresAt?.toISOString() ?? null,
+      },
     });
     return { id: row!.id, key: generated.key, prefix: generated.prefix };
   });
 }
 
 /** Revokes a key of this organization (scoped in the statement itself); false when there is no such live key. */
-export async function revokeApiKey(db: Db, args: { organizationId: string; apiKeyId: string; actor: AuditActor; now: Date }): Promise<boolean> {
+export async function revokeApiKey(
+  db: Db,
+  args: { organizationId: string; apiKeyId: string; actor: AuditActor; now: Date },
+): Promise<boolean> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(apiKeys)
       .set({ revokedAt: args.now })
-      .where(and(eq(apiKeys.id, args.apiKeyId), eq(apiKeys.organizationId, args.organizationId), isNull(apiKeys.revokedAt)))
+      .where(
+        and(eq(apiKeys.id, args.apiKeyId), eq(apiKeys.organizationId, args.organizationId), isNull(apiKeys.revokedAt)),
+      )
       .returning({ name: apiKeys.name, prefix: apiKeys.prefix });
     if (!row) return false;
     await recordAudit(tx, {

@@ -31,7 +31,12 @@ function client(overrides: Partial<ApicbaseClientOptions> = {}) {
   });
 }
 
-async function expectApicbaseError(promise: Promise<unknown> | (() => unknown), match: Partial<Pick<ApicbaseError, "code" | "oauthError" | "status" | "ambiguous" | "endpoint" | "retryAfterSeconds">>) {
+async function expectApicbaseError(
+  promise: Promise<unknown> | (() => unknown),
+  match: Partial<
+    Pick<ApicbaseError, "code" | "oauthError" | "status" | "ambiguous" | "endpoint" | "retryAfterSeconds">
+  >,
+) {
   let caught: unknown;
   try {
     await (typeof promise === "function" ? promise() : promise);
@@ -59,7 +64,10 @@ async function connect(c = client(), user = nora, scopes = ["accounts", "library
 
 describe("authorization request", () => {
   it("carries client, redirect URI, scopes, state and an S256 challenge of the verifier", async () => {
-    const request = await client().createAuthorizationRequest({ redirectUri: REDIRECT, scopes: ["accounts", "library"] });
+    const request = await client().createAuthorizationRequest({
+      redirectUri: REDIRECT,
+      scopes: ["accounts", "library"],
+    });
     const url = new URL(request.url);
     expect(url.href.startsWith(`${emulator.url}/oauth/authorize/?`)).toBe(true);
     expect(Object.fromEntries(url.searchParams)).toMatchObject({
@@ -95,10 +103,18 @@ describe("code exchange", () => {
   it("reports Cancel on the consent page as access_denied", async () => {
     const c = client();
     const request = await c.createAuthorizationRequest({ redirectUri: REDIRECT, scopes: ["accounts"] });
-    const result = await approveInBrowser({ authorizeUrl: request.url, email: nora.email, password: nora.password, allow: false });
+    const result = await approveInBrowser({
+      authorizeUrl: request.url,
+      email: nora.email,
+      password: nora.password,
+      allow: false,
+    });
     expect(result.kind).toBe("redirect");
     if (result.kind !== "redirect") return;
-    await expectApicbaseError(() => c.parseAuthorizationResponse(result.location, request.state), { code: "authorization_error", oauthError: "access_denied" });
+    await expectApicbaseError(() => c.parseAuthorizationResponse(result.location, request.state), {
+      code: "authorization_error",
+      oauthError: "access_denied",
+    });
   });
 
   it("reports an unknown scope as invalid_scope", async () => {
@@ -106,7 +122,10 @@ describe("code exchange", () => {
     const request = await c.createAuthorizationRequest({ redirectUri: REDIRECT, scopes: ["accounts", "payroll"] });
     const result = await approveInBrowser({ authorizeUrl: request.url, email: nora.email, password: nora.password });
     if (result.kind !== "redirect") throw new Error("expected a redirect");
-    await expectApicbaseError(() => c.parseAuthorizationResponse(result.location, request.state), { code: "authorization_error", oauthError: "invalid_scope" });
+    await expectApicbaseError(() => c.parseAuthorizationResponse(result.location, request.state), {
+      code: "authorization_error",
+      oauthError: "invalid_scope",
+    });
   });
 
   it("refuses a redirect whose state is not ours", async () => {
@@ -120,7 +139,10 @@ describe("code exchange", () => {
     const c = client();
     const { request, code } = await authorize(c);
     await control.advanceClock(61);
-    const error = await expectApicbaseError(c.exchangeCode({ code, redirectUri: REDIRECT, codeVerifier: request.codeVerifier }), { code: "oauth_error", oauthError: "invalid_grant", status: 400 });
+    const error = await expectApicbaseError(
+      c.exchangeCode({ code, redirectUri: REDIRECT, codeVerifier: request.codeVerifier }),
+      { code: "oauth_error", oauthError: "invalid_grant", status: 400 },
+    );
     expect(error.needsReauthorization).toBe(true);
     expect(error.ambiguous).toBe(false);
   });
@@ -129,7 +151,9 @@ describe("code exchange", () => {
     const c = client();
     const { request, code } = await authorize(c);
     await control.advanceClock(59);
-    await expect(c.exchangeCode({ code, redirectUri: REDIRECT, codeVerifier: request.codeVerifier })).resolves.toMatchObject({ tokenType: "bearer" });
+    await expect(
+      c.exchangeCode({ code, redirectUri: REDIRECT, codeVerifier: request.codeVerifier }),
+    ).resolves.toMatchObject({ tokenType: "bearer" });
   });
 
   it("refuses a code used twice, also when both arrive at the same moment", async () => {
@@ -142,35 +166,57 @@ describe("code exchange", () => {
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.find((r) => r.status === "rejected");
     expect((rejected as PromiseRejectedResult).reason).toMatchObject({ oauthError: "invalid_grant" });
-    await expectApicbaseError(c.exchangeCode({ code, redirectUri: REDIRECT, codeVerifier: request.codeVerifier }), { oauthError: "invalid_grant" });
+    await expectApicbaseError(c.exchangeCode({ code, redirectUri: REDIRECT, codeVerifier: request.codeVerifier }), {
+      oauthError: "invalid_grant",
+    });
   });
 
   it("refuses a wrong PKCE verifier (invalid_grant) and a missing one (invalid_request)", async () => {
     const c = client();
     const first = await authorize(c);
-    await expectApicbaseError(c.exchangeCode({ code: first.code, redirectUri: REDIRECT, codeVerifier: "x".repeat(43) }), { oauthError: "invalid_grant" });
+    await expectApicbaseError(
+      c.exchangeCode({ code: first.code, redirectUri: REDIRECT, codeVerifier: "x".repeat(43) }),
+      { oauthError: "invalid_grant" },
+    );
     const second = await authorize(c);
-    await expectApicbaseError(c.exchangeCode({ code: second.code, redirectUri: REDIRECT }), { oauthError: "invalid_request", status: 400 });
+    await expectApicbaseError(c.exchangeCode({ code: second.code, redirectUri: REDIRECT }), {
+      oauthError: "invalid_request",
+      status: 400,
+    });
   });
 
   it("refuses a redirect URI that differs from the one authorized (invalid_request)", async () => {
     const c = client();
     const { request, code } = await authorize(c);
-    await expectApicbaseError(c.exchangeCode({ code, redirectUri: "http://localhost:3000/api/connect/callback", codeVerifier: request.codeVerifier }), { oauthError: "invalid_request" });
+    await expectApicbaseError(
+      c.exchangeCode({
+        code,
+        redirectUri: "http://localhost:3000/api/connect/callback",
+        codeVerifier: request.codeVerifier,
+      }),
+      { oauthError: "invalid_request" },
+    );
   });
 
   it("reports wrong application credentials as invalid_client (401), not as the connection's fault", async () => {
     const c = client();
     const { request, code } = await authorize(c);
     const wrong = client({ clientSecret: "not-the-secret" });
-    const error = await expectApicbaseError(wrong.exchangeCode({ code, redirectUri: REDIRECT, codeVerifier: request.codeVerifier }), { oauthError: "invalid_client", status: 401 });
+    const error = await expectApicbaseError(
+      wrong.exchangeCode({ code, redirectUri: REDIRECT, codeVerifier: request.codeVerifier }),
+      { oauthError: "invalid_client", status: 401 },
+    );
     expect(error.isClientCredentialsError).toBe(true);
     expect(error.needsReauthorization).toBe(false);
   });
 
   it("exchanges an out-of-band code with redirect_uri=urn:ietf:wg:oauth:2.0:oob", async () => {
     const desk = client({ clientId: SANDBOX_DESK_APP.clientId, clientSecret: SANDBOX_DESK_APP.clientSecret });
-    const request = await desk.createAuthorizationRequest({ redirectUri: OOB_REDIRECT_URI, scopes: ["accounts", "library"], pkce: false });
+    const request = await desk.createAuthorizationRequest({
+      redirectUri: OOB_REDIRECT_URI,
+      scopes: ["accounts", "library"],
+      pkce: false,
+    });
     const result = await approveInBrowser({ authorizeUrl: request.url, email: nora.email, password: nora.password });
     if (result.kind !== "oob") throw new Error(`expected the out-of-band page, got ${result.kind}`);
     const tokens = await desk.exchangeCode({ code: result.code, redirectUri: OOB_REDIRECT_URI });
@@ -186,7 +232,10 @@ describe("refresh", () => {
     expect(second.accessToken).not.toBe(first.accessToken);
     expect(second.refreshToken).not.toBe(first.refreshToken);
     expect(second.scopes).toEqual(["accounts", "library"]);
-    await expectApicbaseError(c.refresh({ refreshToken: first.refreshToken }), { oauthError: "invalid_grant", status: 400 });
+    await expectApicbaseError(c.refresh({ refreshToken: first.refreshToken }), {
+      oauthError: "invalid_grant",
+      status: 400,
+    });
     expect(await c.introspect(first.accessToken)).toEqual({ active: false });
     expect(await c.introspect(second.accessToken)).toMatchObject({ active: true });
   });
@@ -194,7 +243,10 @@ describe("refresh", () => {
   it("gives exactly one winner when two refreshes race with the same refresh token", async () => {
     const c = client();
     const first = await connect(c);
-    const results = await Promise.allSettled([c.refresh({ refreshToken: first.refreshToken }), c.refresh({ refreshToken: first.refreshToken })]);
+    const results = await Promise.allSettled([
+      c.refresh({ refreshToken: first.refreshToken }),
+      c.refresh({ refreshToken: first.refreshToken }),
+    ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
   });
 
@@ -218,14 +270,18 @@ describe("refresh", () => {
     const tokens = await connect(c);
     const narrowed = await c.refresh({ refreshToken: tokens.refreshToken, scopes: ["accounts"] });
     expect(narrowed.scopes).toEqual(["accounts"]);
-    await expectApicbaseError(c.refresh({ refreshToken: narrowed.refreshToken, scopes: ["accounts", "sales"] }), { oauthError: "invalid_scope" });
+    await expectApicbaseError(c.refresh({ refreshToken: narrowed.refreshToken, scopes: ["accounts", "sales"] }), {
+      oauthError: "invalid_scope",
+    });
   });
 
   it("refuses a refresh token after the library owner removed the app", async () => {
     const c = client();
     const tokens = await connect(c);
     await control.revokeGrant({ email: nora.email, client_id: SANDBOX_PARTNER_APP.clientId });
-    const error = await expectApicbaseError(c.refresh({ refreshToken: tokens.refreshToken }), { oauthError: "invalid_grant" });
+    const error = await expectApicbaseError(c.refresh({ refreshToken: tokens.refreshToken }), {
+      oauthError: "invalid_grant",
+    });
     expect(error.needsReauthorization).toBe(true);
   });
 });
@@ -235,7 +291,12 @@ describe("introspection", () => {
     const c = client();
     const tokens = await connect(c);
     const info = await c.introspect(tokens.accessToken);
-    expect(info).toMatchObject({ active: true, scopes: ["accounts", "library"], clientId: SANDBOX_PARTNER_APP.clientId, username: nora.email });
+    expect(info).toMatchObject({
+      active: true,
+      scopes: ["accounts", "library"],
+      clientId: SANDBOX_PARTNER_APP.clientId,
+      username: nora.email,
+    });
     if (info.active) expect(Math.abs(info.expiresAt!.getTime() - tokens.expiresAt.getTime())).toBeLessThan(5000);
   });
 
@@ -256,7 +317,11 @@ describe("introspection", () => {
 
   it("reports bad caller credentials (403, empty body) as the application's problem", async () => {
     const tokens = await connect();
-    const error = await expectApicbaseError(client({ clientSecret: "wrong" }).introspect(tokens.accessToken), { code: "forbidden", status: 403, endpoint: "introspect" });
+    const error = await expectApicbaseError(client({ clientSecret: "wrong" }).introspect(tokens.accessToken), {
+      code: "forbidden",
+      status: 403,
+      endpoint: "introspect",
+    });
     expect(error.isClientCredentialsError).toBe(true);
   });
 });
@@ -284,7 +349,11 @@ describe("Apicbase API", () => {
     const c = client();
     const tokens = await connect(c);
     const active = await c.getActiveLibrary(tokens.accessToken);
-    expect(active).toMatchObject({ id: 101, name: "Bistro Nord", user: { email: nora.email, firstName: "Nora", lastName: "Nord" } });
+    expect(active).toMatchObject({
+      id: 101,
+      name: "Bistro Nord",
+      user: { email: nora.email, firstName: "Nora", lastName: "Nord" },
+    });
     expect(active.user.id).toBeGreaterThan(0);
     await control.setActiveLibrary(nora.email, 102);
     expect(await c.getActiveLibrary(tokens.accessToken)).toMatchObject({ id: 102, name: "Café Zuid" });
@@ -300,8 +369,16 @@ describe("Apicbase API", () => {
 
   it("maps 401 (dead token) and 403 (no accounts scope)", async () => {
     const c = client();
-    const minted = await control.mintTokens({ email: nora.email, client_id: SANDBOX_PARTNER_APP.clientId, scope: "library" });
-    await expectApicbaseError(c.getActiveLibrary(minted.access_token), { code: "forbidden", status: 403, endpoint: "api" });
+    const minted = await control.mintTokens({
+      email: nora.email,
+      client_id: SANDBOX_PARTNER_APP.clientId,
+      scope: "library",
+    });
+    await expectApicbaseError(c.getActiveLibrary(minted.access_token), {
+      code: "forbidden",
+      status: 403,
+      endpoint: "api",
+    });
     await expectApicbaseError(c.getActiveLibrary("B".repeat(30)), { code: "unauthorized", status: 401 });
   });
 
@@ -311,7 +388,10 @@ describe("Apicbase API", () => {
     await control.settings({ rate_limit_per_minute: 3 });
     const tokens = await connect(c);
     for (let i = 0; i < 3; i++) await c.getActiveLibrary(tokens.accessToken);
-    const error = await expectApicbaseError(c.getActiveLibrary(tokens.accessToken), { code: "rate_limited", status: 429 });
+    const error = await expectApicbaseError(c.getActiveLibrary(tokens.accessToken), {
+      code: "rate_limited",
+      status: 429,
+    });
     expect(error.retryAfterSeconds).toBeGreaterThan(0);
     expect(error.retryable).toBe(true);
     const calls = (await control.stats()).requests.api;
@@ -328,7 +408,11 @@ describe("failures", () => {
     const c = client();
     const tokens = await connect(c);
     await control.fault({ endpoint: "token", mode: "error_500" });
-    const error = await expectApicbaseError(c.refresh({ refreshToken: tokens.refreshToken }), { code: "server_error", status: 500, ambiguous: true });
+    const error = await expectApicbaseError(c.refresh({ refreshToken: tokens.refreshToken }), {
+      code: "server_error",
+      status: 500,
+      ambiguous: true,
+    });
     expect(error.retryable).toBe(true);
   });
 
@@ -336,7 +420,10 @@ describe("failures", () => {
     const c = client();
     const tokens = await connect(c);
     await control.fault({ endpoint: "token", mode: "malformed" });
-    await expectApicbaseError(c.refresh({ refreshToken: tokens.refreshToken }), { code: "invalid_response", ambiguous: true });
+    await expectApicbaseError(c.refresh({ refreshToken: tokens.refreshToken }), {
+      code: "invalid_response",
+      ambiguous: true,
+    });
     await control.fault({ endpoint: "api", mode: "malformed" });
     await expectApicbaseError(c.getActiveLibrary(tokens.accessToken), { code: "invalid_response" });
   });
@@ -363,7 +450,11 @@ describe("failures", () => {
     const c = client();
     const tokens = await connect(c);
     await control.fault({ endpoint: "token", mode: "rate_limit", retry_after: 7 });
-    await expectApicbaseError(c.refresh({ refreshToken: tokens.refreshToken }), { code: "rate_limited", status: 429, retryAfterSeconds: 7 });
+    await expectApicbaseError(c.refresh({ refreshToken: tokens.refreshToken }), {
+      code: "rate_limited",
+      status: 429,
+      retryAfterSeconds: 7,
+    });
   });
 
   it("an unreachable server is a network error that cannot have changed anything", async () => {
@@ -404,43 +495,77 @@ describe("responses that break the spec", () => {
   });
 
   it("refuses an oversized answer", async () => {
-    handler = () => ({ status: 200, body: JSON.stringify({ access_token: "a", token_type: "Bearer", expires_in: 1, refresh_token: "b", pad: "x".repeat(200_000) }) });
+    handler = () => ({
+      status: 200,
+      body: JSON.stringify({
+        access_token: "a",
+        token_type: "Bearer",
+        expires_in: 1,
+        refresh_token: "b",
+        pad: "x".repeat(200_000),
+      }),
+    });
     await expectApicbaseError(fake().refresh({ refreshToken: "abc" }), { code: "invalid_response" });
   });
 
   it("refuses a token answer with a negative expiry or a missing access token", async () => {
-    handler = () => ({ status: 200, body: JSON.stringify({ token_type: "Bearer", expires_in: 604800, refresh_token: "b" }) });
+    handler = () => ({
+      status: 200,
+      body: JSON.stringify({ token_type: "Bearer", expires_in: 604800, refresh_token: "b" }),
+    });
     await expectApicbaseError(fake().refresh({ refreshToken: "abc" }), { code: "invalid_response", ambiguous: true });
-    handler = () => ({ status: 200, body: JSON.stringify({ access_token: "a", token_type: "Bearer", expires_in: -5, refresh_token: "b" }) });
+    handler = () => ({
+      status: 200,
+      body: JSON.stringify({ access_token: "a", token_type: "Bearer", expires_in: -5, refresh_token: "b" }),
+    });
     await expectApicbaseError(fake().refresh({ refreshToken: "abc" }), { code: "invalid_response" });
   });
 
   it("refuses an introspection answer of the wrong shape and an active token of another client", async () => {
     handler = () => ({ status: 200, body: JSON.stringify({ active: "yes" }) });
     await expectApicbaseError(fake().introspect("abc"), { code: "invalid_response" });
-    handler = () => ({ status: 200, body: JSON.stringify({ active: true, scope: "accounts", exp: 2_000_000_000, client_id: "someone-else" }) });
+    handler = () => ({
+      status: 200,
+      body: JSON.stringify({ active: true, scope: "accounts", exp: 2_000_000_000, client_id: "someone-else" }),
+    });
     expect(await fake().introspect("abc")).toEqual({ active: false });
   });
 
   it("accepts what RFC 6749 allows: BEARER in capitals, no expires_in, no scope, no new refresh token", async () => {
     handler = () => ({ status: 200, body: JSON.stringify({ access_token: "new-access", token_type: "BEARER" }) });
     const tokens = await fake().refresh({ refreshToken: "old-refresh", currentScopes: ["accounts", "library"] });
-    expect(tokens).toMatchObject({ accessToken: "new-access", refreshToken: "old-refresh", expiresIn: 3600, scopes: ["accounts", "library"] });
+    expect(tokens).toMatchObject({
+      accessToken: "new-access",
+      refreshToken: "old-refresh",
+      expiresIn: 3600,
+      scopes: ["accounts", "library"],
+    });
   });
 
   it("clamps an absurd expires_in instead of trusting it", async () => {
-    handler = () => ({ status: 200, body: JSON.stringify({ access_token: "a", refresh_token: "b", token_type: "Bearer", expires_in: 1e9 }) });
+    handler = () => ({
+      status: 200,
+      body: JSON.stringify({ access_token: "a", refresh_token: "b", token_type: "Bearer", expires_in: 1e9 }),
+    });
     expect((await fake().refresh({ refreshToken: "x" })).expiresIn).toBe(30 * 24 * 3600);
   });
 
   it("treats a 200 carrying an OAuth error body as that error", async () => {
     handler = () => ({ status: 200, body: JSON.stringify({ error: "invalid_grant" }) });
-    await expectApicbaseError(fake().refresh({ refreshToken: "x" }), { code: "oauth_error", oauthError: "invalid_grant" });
+    await expectApicbaseError(fake().refresh({ refreshToken: "x" }), {
+      code: "oauth_error",
+      oauthError: "invalid_grant",
+    });
   });
 
   it("refuses a code exchange that yields no refresh token", async () => {
-    handler = () => ({ status: 200, body: JSON.stringify({ access_token: "a", token_type: "Bearer", expires_in: 604800 }) });
-    await expectApicbaseError(fake().exchangeCode({ code: "abc", redirectUri: REDIRECT }), { code: "invalid_response" });
+    handler = () => ({
+      status: 200,
+      body: JSON.stringify({ access_token: "a", token_type: "Bearer", expires_in: 604800 }),
+    });
+    await expectApicbaseError(fake().exchangeCode({ code: "abc", redirectUri: REDIRECT }), {
+      code: "invalid_response",
+    });
   });
 
   it("reads introspection without exp or scope as active with unknown expiry, and 401 {active:false} as inactive", async () => {
@@ -451,7 +576,11 @@ describe("responses that break the spec", () => {
   });
 
   it("reads Retry-After as an HTTP date and clamps it", async () => {
-    handler = () => ({ status: 429, headers: { "retry-after": new Date(Date.now() + 20_000).toUTCString() }, body: "{}" });
+    handler = () => ({
+      status: 429,
+      headers: { "retry-after": new Date(Date.now() + 20_000).toUTCString() },
+      body: "{}",
+    });
     const error = await expectApicbaseError(fake().getActiveLibrary("abc"), { code: "rate_limited" });
     expect(error.retryAfterSeconds).toBeGreaterThanOrEqual(18);
     expect(error.retryAfterSeconds).toBeLessThanOrEqual(21);
@@ -460,7 +589,10 @@ describe("responses that break the spec", () => {
   });
 
   it("refuses an active library without a numeric id", async () => {
-    handler = () => ({ status: 200, body: JSON.stringify({ id: "101", name: "x", status: "active", user: { id: 1, email: "a@b" } }) });
+    handler = () => ({
+      status: 200,
+      body: JSON.stringify({ id: "101", name: "x", status: "active", user: { id: 1, email: "a@b" } }),
+    });
     await expectApicbaseError(fake().getActiveLibrary("abc"), { code: "invalid_response", endpoint: "api" });
   });
 

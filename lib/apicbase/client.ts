@@ -127,7 +127,11 @@ export class ApicbaseClient {
       const checked = oauth.validateAuthResponse(this.as, this.client, params, expectedState);
       const code = checked.get("code");
       if (!code) {
-        throw new ApicbaseError({ code: "invalid_response", endpoint: "authorize", message: "Apicbase redirected back without a code" });
+        throw new ApicbaseError({
+          code: "invalid_response",
+          endpoint: "authorize",
+          message: "Apicbase redirected back without a code",
+        });
       }
       return { code };
     } catch (error) {
@@ -142,19 +146,49 @@ export class ApicbaseClient {
         });
       }
       if (error instanceof oauth.OperationProcessingError && /state/.test(error.message)) {
-        throw new ApicbaseError({ code: "state_mismatch", endpoint: "authorize", message: "the state returned by Apicbase does not match this sign-in attempt" });
+        throw new ApicbaseError({
+          code: "state_mismatch",
+          endpoint: "authorize",
+          message: "the state returned by Apicbase does not match this sign-in attempt",
+        });
       }
-      throw new ApicbaseError({ code: "invalid_response", endpoint: "authorize", message: "Apicbase's authorization response could not be read" });
+      throw new ApicbaseError({
+        code: "invalid_response",
+        endpoint: "authorize",
+        message: "Apicbase's authorization response could not be read",
+      });
     }
   }
 
   /** Exchanges an authorization code (from the redirect or pasted from Apicbase's out-of-band page). */
-  async exchangeCode(args: { code: string; redirectUri: string; codeVerifier?: string; scopes?: string[] }): Promise<TokenSet> {
-    const params = oauth.validateAuthResponse(this.as, this.client, new URLSearchParams({ code: args.code }), oauth.skipStateCheck);
-    const res = await this.oauthCall("token", (opts) =>
-      oauth.authorizationCodeGrantRequest(this.as, this.client, this.auth, params, args.redirectUri, args.codeVerifier ?? oauth.nopkce, opts),
+  async exchangeCode(args: {
+    code: string;
+    redirectUri: string;
+    codeVerifier?: string;
+    scopes?: string[];
+  }): Promise<TokenSet> {
+    const params = oauth.validateAuthResponse(
+      this.as,
+      this.client,
+      new URLSearchParams({ code: args.code }),
+      oauth.skipStateCheck,
     );
-    const tokens = await this.readTokenResponse(res, () => oauth.processAuthorizationCodeResponse(this.as, this.client, res), args.scopes);
+    const res = await this.oauthCall("token", (opts) =>
+      oauth.authorizationCodeGrantRequest(
+        this.as,
+        this.client,
+        this.auth,
+        params,
+        args.redirectUri,
+        args.codeVerifier ?? oauth.nopkce,
+        opts,
+      ),
+    );
+    const tokens = await this.readTokenResponse(
+      res,
+      () => oauth.processAuthorizationCodeResponse(this.as, this.client, res),
+      args.scopes,
+    );
     if (!tokens.refreshToken) throw invalid("token", "Apicbase issued no refresh token", false);
     return { ...tokens, refreshToken: tokens.refreshToken };
   }
@@ -167,7 +201,11 @@ export class ApicbaseClient {
         additionalParameters: args.scopes ? { scope: args.scopes.join(" ") } : undefined,
       }),
     );
-    const tokens = await this.readTokenResponse(res, () => oauth.processRefreshTokenResponse(this.as, this.client, res), args.scopes ?? args.currentScopes);
+    const tokens = await this.readTokenResponse(
+      res,
+      () => oauth.processRefreshTokenResponse(this.as, this.client, res),
+      args.scopes ?? args.currentScopes,
+    );
     // RFC 6749 §6: a server may keep the refresh token; Apicbase always rotates, but keep the old one if it did not.
     return { ...tokens, refreshToken: tokens.refreshToken ?? args.refreshToken };
   }
@@ -205,7 +243,10 @@ export class ApicbaseClient {
   async revoke(token: string, hint: "access_token" | "refresh_token"): Promise<RevocationResult> {
     try {
       const res = await this.oauthCall("revoke", (opts) =>
-        oauth.revocationRequest(this.as, this.client, this.auth, token, { ...opts, additionalParameters: { token_type_hint: hint } }),
+        oauth.revocationRequest(this.as, this.client, this.auth, token, {
+          ...opts,
+          additionalParameters: { token_type_hint: hint },
+        }),
       );
       await oauth.processRevocationResponse(res).catch(() => {
         throw invalid("revoke", "Apicbase's revocation answer could not be read");
@@ -242,7 +283,8 @@ export class ApicbaseClient {
       count = parsed.data.count;
       results.push(...parsed.data.results);
       const next: string | null = parsed.data.next;
-      url = next && URL.canParse(next, api) && new URL(next, api).origin === api.origin ? new URL(next, api).href : null;
+      url =
+        next && URL.canParse(next, api) && new URL(next, api).origin === api.origin ? new URL(next, api).href : null;
     }
     return { count, results };
   }
@@ -268,11 +310,16 @@ export class ApicbaseClient {
   private transport(endpoint: ApicbaseEndpointName, maxBytes: number) {
     let last: BufferedResponse | undefined;
     const customFetch = async (url: string, init: oauth.CustomFetchOptions<string, unknown>) => {
-      last = await send(endpoint, url, { method: init.method, headers: init.headers, body: init.body as BodyInit }, {
-        timeoutMs: this.timeoutMs,
-        maxBytes,
-        fetch: this.options.fetch,
-      });
+      last = await send(
+        endpoint,
+        url,
+        { method: init.method, headers: init.headers, body: init.body as BodyInit },
+        {
+          timeoutMs: this.timeoutMs,
+          maxBytes,
+          fetch: this.options.fetch,
+        },
+      );
       return toResponse(last);
     };
     return { customFetch, last: () => last };
@@ -295,15 +342,26 @@ export class ApicbaseClient {
 
   private endpointUrl(endpoint: ApicbaseEndpointName): string {
     const e = this.options.endpoints;
-    return endpoint === "token" ? e.token : endpoint === "introspect" ? e.introspect : endpoint === "revoke" ? e.revoke : e.api;
+    return endpoint === "token"
+      ? e.token
+      : endpoint === "introspect"
+        ? e.introspect
+        : endpoint === "revoke"
+          ? e.revoke
+          : e.api;
   }
 
   private async apiGet(accessToken: string, url: string): Promise<unknown> {
     this.assertNotBlocked("api");
-    const res = await send("api", url, {
-      method: "GET",
-      headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" },
-    }, { timeoutMs: this.timeoutMs, maxBytes: API_MAX_BYTES, fetch: this.options.fetch });
+    const res = await send(
+      "api",
+      url,
+      {
+        method: "GET",
+        headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" },
+      },
+      { timeoutMs: this.timeoutMs, maxBytes: API_MAX_BYTES, fetch: this.options.fetch },
+    );
     if (res.status !== 200) throw this.failure("api", res);
     try {
       return JSON.parse(res.text());
@@ -319,7 +377,13 @@ export class ApicbaseClient {
     if (status === 429) {
       const wait = retryAfterSeconds ?? 60;
       this.blockedUntil.set(endpoint, this.now() + wait * 1000);
-      return new ApicbaseError({ code: "rate_limited", endpoint, status, retryAfterSeconds: wait, message: `${label} is rate limiting us (retry after ${wait} s)` });
+      return new ApicbaseError({
+        code: "rate_limited",
+        endpoint,
+        status,
+        retryAfterSeconds: wait,
+        message: `${label} is rate limiting us (retry after ${wait} s)`,
+      });
     }
     if (status >= 400 && status < 500 && endpoint !== "api") {
       let json: unknown;
@@ -342,22 +406,55 @@ export class ApicbaseClient {
     }
     if (status >= 500) {
       if (status === 503 && retryAfterSeconds) this.blockedUntil.set(endpoint, this.now() + retryAfterSeconds * 1000);
-      return new ApicbaseError({ code: "server_error", endpoint, status, retryAfterSeconds, ambiguous: endpoint === "token" || endpoint === "revoke", message: `${label} failed with HTTP ${status}` });
+      return new ApicbaseError({
+        code: "server_error",
+        endpoint,
+        status,
+        retryAfterSeconds,
+        ambiguous: endpoint === "token" || endpoint === "revoke",
+        message: `${label} failed with HTTP ${status}`,
+      });
     }
     if (status >= 300 && status < 400) {
-      return new ApicbaseError({ code: "invalid_response", endpoint, status, message: `${label} answered with a redirect (HTTP ${status}), which the portal does not follow` });
+      return new ApicbaseError({
+        code: "invalid_response",
+        endpoint,
+        status,
+        message: `${label} answered with a redirect (HTTP ${status}), which the portal does not follow`,
+      });
     }
-    if (status === 401) return new ApicbaseError({ code: "unauthorized", endpoint, status, message: `${label} did not accept the credentials (HTTP 401)` });
+    if (status === 401)
+      return new ApicbaseError({
+        code: "unauthorized",
+        endpoint,
+        status,
+        message: `${label} did not accept the credentials (HTTP 401)`,
+      });
     if (status === 403) {
       return new ApicbaseError({
         code: "forbidden",
         endpoint,
         status,
-        message: endpoint === "introspect" ? `${label} refused the application's credentials (HTTP 403)` : `${label} refused: missing scope or permission (HTTP 403)`,
+        message:
+          endpoint === "introspect"
+            ? `${label} refused the application's credentials (HTTP 403)`
+            : `${label} refused: missing scope or permission (HTTP 403)`,
       });
     }
-    if (status === 404 || status === 405) return new ApicbaseError({ code: "not_found", endpoint, status, message: `${label} does not exist here (HTTP ${status})` });
-    return new ApicbaseError({ code: "invalid_response", endpoint, status, ambiguous: endpoint === "token", message: `${label} answered with unexpected HTTP ${status}` });
+    if (status === 404 || status === 405)
+      return new ApicbaseError({
+        code: "not_found",
+        endpoint,
+        status,
+        message: `${label} does not exist here (HTTP ${status})`,
+      });
+    return new ApicbaseError({
+      code: "invalid_response",
+      endpoint,
+      status,
+      ambiguous: endpoint === "token",
+      message: `${label} answered with unexpected HTTP ${status}`,
+    });
   }
 
   private async readTokenResponse(
@@ -366,9 +463,20 @@ export class ApicbaseClient {
     requestedScopes: string[] | undefined,
   ): Promise<Omit<TokenSet, "refreshToken"> & { refreshToken: string | undefined }> {
     // Some proxies answer 200 with an OAuth error body: treat it as the error it names.
-    const errorBody = oauthErrorBody.safeParse(await res.clone().json().catch(() => undefined));
+    const errorBody = oauthErrorBody.safeParse(
+      await res
+        .clone()
+        .json()
+        .catch(() => undefined),
+    );
     if (errorBody.success) {
-      throw new ApicbaseError({ code: "oauth_error", endpoint: "token", status: 200, oauthError: errorBody.data.error, message: `Apicbase token endpoint answered 200 ${errorBody.data.error}` });
+      throw new ApicbaseError({
+        code: "oauth_error",
+        endpoint: "token",
+        status: 200,
+        oauthError: errorBody.data.error,
+        message: `Apicbase token endpoint answered 200 ${errorBody.data.error}`,
+      });
     }
     let body: oauth.TokenEndpointResponse;
     try {

@@ -16,7 +16,11 @@ describe("Apicbase target and its web address", () => {
   });
 
   it("with APICBASE_BASE_URL: that base, without its trailing slash", () => {
-    const { env, settings } = settingsFor({ APICBASE_BASE_URL: "https://staging.example.test/", AUTH_APICBASE_ID: "id", AUTH_APICBASE_SECRET: "s" });
+    const { env, settings } = settingsFor({
+      APICBASE_BASE_URL: "https://staging.example.test/",
+      AUTH_APICBASE_ID: "id",
+      AUTH_APICBASE_SECRET: "s",
+    });
     expect(settings.target).toBe("custom");
     expect(settings.endpoints.api).toBe("https://staging.example.test/api/v2/");
     expect(apicbaseWebBase(env, settings)).toBe("https://staging.example.test");

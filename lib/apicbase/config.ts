@@ -70,7 +70,12 @@ export function resolveApicbaseSettings(env: Env): ApicbaseSettings {
     revoke: env.APICBASE_REVOKE_URL ?? base.revoke,
     api: withSlash(env.APICBASE_API_URL ?? base.api),
   };
-  if (target === "production" && Object.values(endpoints).some((u) => !u.startsWith("https://api.apicbase.com/") && !u.startsWith("https://app.apicbase.com/"))) {
+  if (
+    target === "production" &&
+    Object.values(endpoints).some(
+      (u) => !u.startsWith("https://api.apicbase.com/") && !u.startsWith("https://app.apicbase.com/"),
+    )
+  ) {
     target = "custom";
   }
   return {
@@ -88,6 +93,8 @@ export function resolveApicbaseSettings(env: Env): ApicbaseSettings {
  * bundled emulator, else the authorize endpoint's origin. No trailing slash.
  */
 export function apicbaseWebBase(env: Env, settings: ApicbaseSettings = resolveApicbaseSettings(env)): string {
-  const base = env.APICBASE_BASE_URL ?? (env.AUTH_APICBASE_ID ? new URL(settings.endpoints.authorize).origin : `http://127.0.0.1:${env.EMULATOR_PORT}`);
+  const base =
+    env.APICBASE_BASE_URL ??
+    (env.AUTH_APICBASE_ID ? new URL(settings.endpoints.authorize).origin : `http://127.0.0.1:${env.EMULATOR_PORT}`);
   return base.replace(/\/+$/, "");
 }

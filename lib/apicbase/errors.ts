@@ -70,8 +70,10 @@ export class ApicbaseError extends Error {
 
   /** The application's credentials are wrong; no connection is at fault. */
   get isClientCredentialsError(): boolean {
-    return (this.code === "oauth_error" && this.oauthError === "invalid_client") ||
-      (this.endpoint === "introspect" && this.code === "forbidden");
+    return (
+      (this.code === "oauth_error" && this.oauthError === "invalid_client") ||
+      (this.endpoint === "introspect" && this.code === "forbidden")
+    );
   }
 
   /** Worth trying again later, possibly after `retryAfterSeconds`. */

@@ -131,5 +131,9 @@ export async function forwardApiCall(request: ForwardRequest, options: ForwardOp
     });
   }
   const passed = allowedHeaders(response.headers, FORWARDED_RESPONSE_HEADERS);
-  return { status: response.status, headers: passed, body: response.body ? capped(response.body, options.maxResponseBytes) : null };
+  return {
+    status: response.status,
+    headers: passed,
+    body: response.body ? capped(response.body, options.maxResponseBytes) : null,
+  };
 }

@@ -29,7 +29,14 @@ function networkCode(error: unknown): string | undefined {
 }
 
 // Refused before anything was sent: Apicbase cannot have processed the request.
-const NEVER_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ERR_INVALID_URL"]);
+const NEVER_SENT = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ERR_INVALID_URL",
+]);
 
 /**
  * One HTTP exchange with Apicbase: never follows redirects, gives up after `timeoutMs` (the whole exchange,

@@ -18,7 +18,9 @@ export async function fetchSandboxInstance(webBase: string, timeoutMs = 2_000): 
     });
     if (!response.ok) return null;
     const parsed = instanceAnswer.safeParse(await response.json());
-    return parsed.success ? { instanceId: parsed.data.instance_id, stateSince: new Date(parsed.data.state_since) } : null;
+    return parsed.success
+      ? { instanceId: parsed.data.instance_id, stateSince: new Date(parsed.data.state_since) }
+      : null;
   } catch {
     return null;
   }

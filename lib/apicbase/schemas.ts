@@ -1,13 +1,24 @@
 import { z } from "zod";
 
 // Tokens are opaque to the portal; anything outside printable ASCII or absurdly long is not an Apicbase token.
-export const tokenValue = z.string().min(1).max(4096).regex(/^[\x21-\x7e]+$/, "not a token");
+export const tokenValue = z
+  .string()
+  .min(1)
+  .max(4096)
+  .regex(/^[\x21-\x7e]+$/, "not a token");
 
 const scopeToken = /^[\x21\x23-\x5b\x5d-\x7e]{1,64}$/;
 export const scopeString = z
   .string()
   .max(1000)
-  .refine((s) => s.split(/\s+/).filter(Boolean).every((t) => scopeToken.test(t)), "malformed scope");
+  .refine(
+    (s) =>
+      s
+        .split(/\s+/)
+        .filter(Boolean)
+        .every((t) => scopeToken.test(t)),
+    "malformed scope",
+  );
 
 export function scopeList(scope: string): string[] {
   return [...new Set(scope.split(/\s+/).filter(Boolean))];

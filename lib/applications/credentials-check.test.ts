@@ -25,7 +25,10 @@ const REDIRECT = "http://localhost:3000/api/connect/callback";
 
 describe("Test credentials against the token endpoint", () => {
   it("says the credentials are fine when only the made-up code is refused (invalid_grant)", async () => {
-    const check = await checkCredentials(client(SANDBOX_DESK_APP.clientId, SANDBOX_DESK_APP.clientSecret), OOB_REDIRECT_URI);
+    const check = await checkCredentials(
+      client(SANDBOX_DESK_APP.clientId, SANDBOX_DESK_APP.clientSecret),
+      OOB_REDIRECT_URI,
+    );
     expect(check).toMatchObject({ result: "accepted", apicbaseError: "invalid_grant", httpStatus: 400 });
     expect(describeCredentialsCheck(check).title).toBe("Credentials fine");
     // Nothing was issued.
@@ -43,16 +46,25 @@ describe("Test credentials against the token endpoint", () => {
 
   it("tells an Apicbase failure, a timeout and an unreachable endpoint apart from an answer about the credentials", async () => {
     await emulator.control.fault({ endpoint: "token", mode: "error_500", count: 1 });
-    const failed = await checkCredentials(client(SANDBOX_PARTNER_APP.clientId, SANDBOX_PARTNER_APP.clientSecret), REDIRECT);
+    const failed = await checkCredentials(
+      client(SANDBOX_PARTNER_APP.clientId, SANDBOX_PARTNER_APP.clientSecret),
+      REDIRECT,
+    );
     expect(failed).toMatchObject({ result: "server_error", httpStatus: 500 });
     expect(describeCredentialsCheck(failed).tone).toBe("unknown");
 
     await emulator.control.fault({ endpoint: "token", mode: "slow", delay_ms: 1500, count: 1 });
-    const slow = await checkCredentials(client(SANDBOX_PARTNER_APP.clientId, SANDBOX_PARTNER_APP.clientSecret, emulator.url, 300), REDIRECT);
+    const slow = await checkCredentials(
+      client(SANDBOX_PARTNER_APP.clientId, SANDBOX_PARTNER_APP.clientSecret, emulator.url, 300),
+      REDIRECT,
+    );
     expect(slow.result).toBe("timeout");
 
     await emulator.control.fault({ endpoint: "token", mode: "rate_limit", retry_after: 30, count: 1 });
-    const limited = await checkCredentials(client(SANDBOX_PARTNER_APP.clientId, SANDBOX_PARTNER_APP.clientSecret), REDIRECT);
+    const limited = await checkCredentials(
+      client(SANDBOX_PARTNER_APP.clientId, SANDBOX_PARTNER_APP.clientSecret),
+      REDIRECT,
+    );
     expect(limited).toMatchObject({ result: "rate_limited", httpStatus: 429 });
 
     // A port nobody listens on.

@@ -20,7 +20,11 @@ export async function checkCredentials(
   redirectUri: string,
   now: () => Date = () => new Date(),
 ): Promise<ApplicationCredentialsCheck> {
-  const checked = (result: ApplicationCredentialsCheck["result"], apicbaseError: string | null = null, httpStatus: number | null = null) => ({
+  const checked = (
+    result: ApplicationCredentialsCheck["result"],
+    apicbaseError: string | null = null,
+    httpStatus: number | null = null,
+  ) => ({
     result,
     apicbaseError,
     httpStatus,
@@ -33,9 +37,11 @@ export async function checkCredentials(
   } catch (error) {
     if (!isApicbaseError(error)) throw error;
     const status = error.status ?? null;
-    if (error.code === "oauth_error" && error.oauthError === "invalid_grant") return checked("accepted", "invalid_grant", status);
+    if (error.code === "oauth_error" && error.oauthError === "invalid_grant")
+      return checked("accepted", "invalid_grant", status);
     // RFC 6749 §5.2: 401 is the token endpoint's answer to failed client authentication, with or without a body.
-    if (error.isClientCredentialsError || error.code === "unauthorized") return checked("rejected", error.oauthError ?? null, status);
+    if (error.isClientCredentialsError || error.code === "unauthorized")
+      return checked("rejected", error.oauthError ?? null, status);
     switch (error.code) {
       case "network":
         return checked("unreachable");
@@ -54,7 +60,11 @@ export async function checkCredentials(
 export type CredentialsCheckTone = "good" | "bad" | "unknown";
 
 /** The outcome in words, as the applications page and the audit log say it. */
-export function describeCredentialsCheck(check: ApplicationCredentialsCheck): { tone: CredentialsCheckTone; title: string; text: string } {
+export function describeCredentialsCheck(check: ApplicationCredentialsCheck): {
+  tone: CredentialsCheckTone;
+  title: string;
+  text: string;
+} {
   switch (check.result) {
     case "accepted":
       return {
@@ -69,11 +79,23 @@ export function describeCredentialsCheck(check: ApplicationCredentialsCheck): { 
         text: `Apicbase answered ${check.apicbaseError ?? `HTTP ${check.httpStatus ?? 401}`}: it does not know this client id, or the secret does not match. Replace the secret, or check the client id.`,
       };
     case "unreachable":
-      return { tone: "unknown", title: "Apicbase unreachable", text: "The token endpoint could not be reached, so nothing was checked. Try again later." };
+      return {
+        tone: "unknown",
+        title: "Apicbase unreachable",
+        text: "The token endpoint could not be reached, so nothing was checked. Try again later.",
+      };
     case "timeout":
-      return { tone: "unknown", title: "No answer", text: "The token endpoint did not answer in time, so nothing was checked. Try again later." };
+      return {
+        tone: "unknown",
+        title: "No answer",
+        text: "The token endpoint did not answer in time, so nothing was checked. Try again later.",
+      };
     case "rate_limited":
-      return { tone: "unknown", title: "Rate limited", text: "Apicbase asked the portal to wait (HTTP 429), so nothing was checked. Try again in a minute." };
+      return {
+        tone: "unknown",
+        title: "Rate limited",
+        text: "Apicbase asked the portal to wait (HTTP 429), so nothing was checked. Try again in a minute.",
+      };
     case "server_error":
       return {
         tone: "unknown",

@@ -50,7 +50,9 @@ describe("requested scopes", () => {
 
   it("requires accounts and says why", () => {
     const result = requestedScopes.safeParse("library");
-    expect(result.error?.issues[0]?.message).toMatch(/^Keep “accounts”: the portal reads the approving user's active library with it/);
+    expect(result.error?.issues[0]?.message).toMatch(
+      /^Keep “accounts”: the portal reads the approving user's active library with it/,
+    );
     expect(requestedScopes.safeParse("").success).toBe(false);
   });
 
@@ -84,7 +86,11 @@ describe("the registration form", () => {
       redirectMode: "Choose how Apicbase hands the code back.",
       scopes: expect.stringMatching(/^Keep “accounts”/),
     });
-    const same = registerApplicationForm.safeParse({ ...valid, clientSecret: valid.clientId + "x", clientId: valid.clientId + "x" });
+    const same = registerApplicationForm.safeParse({
+      ...valid,
+      clientSecret: valid.clientId + "x",
+      clientId: valid.clientId + "x",
+    });
     expect(fieldErrorsOf(same.error!)).toEqual({
       clientSecret: "The secret is the same as the client id: one of them was pasted into the wrong field.",
     });

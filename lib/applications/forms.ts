@@ -26,10 +26,19 @@ function credential(what: "client id" | "client secret", min: number, max: numbe
   return z
     .string({ error: `Enter the ${what}.` })
     .min(1, `Enter the ${what}.`)
-    .refine((value) => value.trim() === value, `Remove the spaces or line breaks around the ${what}: it is used exactly as typed.`)
-    .refine((value) => PRINTABLE_ASCII.test(value), `A ${what} has printable ASCII characters only (letters, digits, - _ . and the like).`)
+    .refine(
+      (value) => value.trim() === value,
+      `Remove the spaces or line breaks around the ${what}: it is used exactly as typed.`,
+    )
+    .refine(
+      (value) => PRINTABLE_ASCII.test(value),
+      `A ${what} has printable ASCII characters only (letters, digits, - _ . and the like).`,
+    )
     .refine((value) => !value.includes(" "), `A ${what} has no spaces.`)
-    .refine((value) => value.length >= min, `A ${what} has at least ${min} characters; Apicbase's are long random strings.`)
+    .refine(
+      (value) => value.length >= min,
+      `A ${what} has at least ${min} characters; Apicbase's are long random strings.`,
+    )
     .refine((value) => value.length <= max, `A ${what} has at most ${max} characters.`);
 }
 

@@ -18,12 +18,16 @@ describe("attempt counters", () => {
   it("allows the limit per window, refuses the next with the seconds to the window's end, per subject", async () => {
     const db = database.db;
     const now = at("2026-11-29T10:00:15Z");
-    for (let n = 1; n <= 3; n++) expect(await countAttempt(db, rule, "1.2.3.4", now)).toEqual({ allowed: true, count: n });
+    for (let n = 1; n <= 3; n++)
+      expect(await countAttempt(db, rule, "1.2.3.4", now)).toEqual({ allowed: true, count: n });
     expect(await countAttempt(db, rule, "1.2.3.4", now)).toEqual({ allowed: false, count: 4, retryAfterSeconds: 45 });
     expect(await attemptsExhausted(db, rule, "1.2.3.4", now)).toMatchObject({ allowed: false, retryAfterSeconds: 45 });
     // Another subject, another rule: their own counters.
     expect(await countAttempt(db, rule, "5.6.7.8", now)).toEqual({ allowed: true, count: 1 });
-    expect(await attemptsExhausted(db, { ...rule, name: "other" }, "1.2.3.4", now)).toEqual({ allowed: true, count: 0 });
+    expect(await attemptsExhausted(db, { ...rule, name: "other" }, "1.2.3.4", now)).toEqual({
+      allowed: true,
+      count: 0,
+    });
     // The next window starts from zero, and clears the subject's old one.
     const next = at("2026-11-29T10:01:00Z");
     expect(await countAttempt(db, rule, "1.2.3.4", next)).toEqual({ allowed: true, count: 1 });
@@ -35,7 +39,9 @@ describe("attempt counters", () => {
 
   it("counts concurrent attempts exactly (one upsert each)", async () => {
     const now = at("2026-11-29T11:00:00Z");
-    const verdicts = await Promise.all(Array.from({ length: 10 }, () => countAttempt(database.db, rule, "9.9.9.9", now)));
+    const verdicts = await Promise.all(
+      Array.from({ length: 10 }, () => countAttempt(database.db, rule, "9.9.9.9", now)),
+    );
     expect(verdicts.map((verdict) => verdict.count).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(verdicts.filter((verdict) => verdict.allowed)).toHaveLength(3);
   });

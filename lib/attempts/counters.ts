@@ -16,7 +16,8 @@ export type AttemptRule = {
   readonly windowSeconds: number;
 };
 
-export type AttemptVerdict = { allowed: true; count: number } | { allowed: false; count: number; retryAfterSeconds: number };
+export type AttemptVerdict =
+  { allowed: true; count: number } | { allowed: false; count: number; retryAfterSeconds: number };
 
 /** Failed API key attempts per client address (token API, both servers). */
 export const FAILED_API_KEY_RULE: AttemptRule = { name: "api_key_failures", limit: 20, windowSeconds: 600 };
@@ -37,7 +38,12 @@ function windowOf(rule: AttemptRule, now: Date) {
 }
 
 /** Counts one attempt; refused when it is beyond the rule's limit in the current window. */
-export async function countAttempt(db: DbExecutor, rule: AttemptRule, subject: string, now = new Date()): Promise<AttemptVerdict> {
+export async function countAttempt(
+  db: DbExecutor,
+  rule: AttemptRule,
+  subject: string,
+  now = new Date(),
+): Promise<AttemptVerdict> {
   const key = keyOf(rule, subject);
   const window = windowOf(rule, now);
   const [row] = await db
@@ -51,26 +57,40 @@ export async function countAttempt(db: DbExecutor, rule: AttemptRule, subject: s
   const count = row?.count ?? 1;
   // The first attempt of a window clears the subject's older windows, so the table holds only live counters.
   if (count === 1) {
-    await db.delete(attemptCounters).where(and(eq(attemptCounters.key, key), lt(attemptCounters.windowStartedAt, window.startedAt)));
+    await db
+      .delete(attemptCounters)
+      .where(and(eq(attemptCounters.key, key), lt(attemptCounters.windowStartedAt, window.startedAt)));
     // Subjects that never come back: now and then, everyone's windows older than a day.
     if (Math.random() < 0.01) await deleteEndedWindows(db, new Date(now.getTime() - 86_400_000));
   }
-  return count > rule.limit ? { allowed: false, count, retryAfterSeconds: window.retryAfterSeconds } : { allowed: true, count };
+  return count > rule.limit
+    ? { allowed: false, count, retryAfterSeconds: window.retryAfterSeconds }
+    : { allowed: true, count };
 }
 
 /** Whether the subject already used up the window (without counting anything). */
-export async function attemptsExhausted(db: DbExecutor, rule: AttemptRule, subject: string, now = new Date()): Promise<AttemptVerdict> {
+export async function attemptsExhausted(
+  db: DbExecutor,
+  rule: AttemptRule,
+  subject: string,
+  now = new Date(),
+): Promise<AttemptVerdict> {
   const window = windowOf(rule, now);
   const [row] = await db
     .select({ count: attemptCounters.count })
     .from(attemptCounters)
     .where(and(eq(attemptCounters.key, keyOf(rule, subject)), eq(attemptCounters.windowStartedAt, window.startedAt)));
   const count = row?.count ?? 0;
-  return count >= rule.limit ? { allowed: false, count, retryAfterSeconds: window.retryAfterSeconds } : { allowed: true, count };
+  return count >= rule.limit
+    ? { allowed: false, count, retryAfterSeconds: window.retryAfterSeconds }
+    : { allowed: true, count };
 }
 
 /** Counters of windows that ended before `before` (any subject): what a periodic cleanup removes. */
 export async function deleteEndedWindows(db: DbExecutor, before: Date): Promise<number> {
-  const deleted = await db.delete(attemptCounters).where(lt(attemptCounters.windowStartedAt, before)).returning({ key: attemptCounters.key });
+  const deleted = await db
+    .delete(attemptCounters)
+    .where(lt(attemptCounters.windowStartedAt, before))
+    .returning({ key: attemptCounters.key });
   return deleted.length;
 }

@@ -43,7 +43,7 @@ describe("CSV cells", () => {
   });
 
   it.each([
-    ["=HYPERLINK(\"http://evil.example\",\"click\")", "'=HYPERLINK(\"http://evil.example\",\"click\")"],
+    ['=HYPERLINK("http://evil.example","click")', '\'=HYPERLINK("http://evil.example","click")'],
     ["+1+1", "'+1+1"],
     ["-2+3", "'-2+3"],
     ["@SUM(A1:A2)", "'@SUM(A1:A2)"],
@@ -65,7 +65,7 @@ describe("audit CSV lines", () => {
     id: 7,
     occurredAt: "2026-11-27T14:03:00.000Z",
     actor: { label: "admin@sandbox.test", userId: "11111111-1111-4111-8111-111111111111" },
-    organization: { id: "22222222-2222-4222-8222-222222222222", name: "=Acme, \"Inc\"" },
+    organization: { id: "22222222-2222-4222-8222-222222222222", name: '=Acme, "Inc"' },
     connection: { id: "33333333-3333-4333-8333-333333333333", libraryId: 101, libraryName: "@Bistro\nNord" },
     event: "connection_refresh_failed",
     eventLabel: "Refresh failed",
@@ -81,7 +81,7 @@ describe("audit CSV lines", () => {
       "2026-11-27T14:03:00.000Z",
       "admin@sandbox.test",
       "11111111-1111-4111-8111-111111111111",
-      "'=Acme, \"Inc\"",
+      '\'=Acme, "Inc"',
       "22222222-2222-4222-8222-222222222222",
       "33333333-3333-4333-8333-333333333333",
       "101",

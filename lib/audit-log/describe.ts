@@ -18,7 +18,11 @@ const text = (value: unknown): string | null =>
   typeof value === "string" && value !== "" ? value : typeof value === "number" ? String(value) : null;
 
 const list = (value: unknown): string | null =>
-  Array.isArray(value) && value.every((item) => typeof item === "string") ? (value.length > 0 ? value.join(" ") : "none") : null;
+  Array.isArray(value) && value.every((item) => typeof item === "string")
+    ? value.length > 0
+      ? value.join(" ")
+      : "none"
+    : null;
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
@@ -112,7 +116,8 @@ export function summarizeDetail(event: string, detail: Detail): string {
       break;
     case "member_removed":
       if (who) parts.push(d.pending === true ? `invitation of ${who} withdrawn` : who);
-      if (typeof d.sessionsEnded === "number" && d.sessionsEnded > 0) parts.push(`${plural(d.sessionsEnded, "session", "sessions")} ended`);
+      if (typeof d.sessionsEnded === "number" && d.sessionsEnded > 0)
+        parts.push(`${plural(d.sessionsEnded, "session", "sessions")} ended`);
       break;
     case "admin_promoted":
     case "admin_demoted":

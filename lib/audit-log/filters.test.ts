@@ -6,7 +6,15 @@ const ID = "0b6f3c2e-8d1a-4c5b-9e7f-1a2b3c4d5e6f";
 describe("audit log filters from the URL", () => {
   it("reads every filter, with the end of the range inclusive of the minute typed", () => {
     const { filters, errors } = parseAuditFilters(
-      new URLSearchParams({ connection: ID, actor: " admin@ ", event: "member_removed", outcome: "success", from: "2026-11-27T14:00", to: "2026-11-27T14:03", page: "3" }),
+      new URLSearchParams({
+        connection: ID,
+        actor: " admin@ ",
+        event: "member_removed",
+        outcome: "success",
+        from: "2026-11-27T14:00",
+        to: "2026-11-27T14:03",
+        page: "3",
+      }),
     );
     expect(errors).toEqual({});
     expect(filters).toEqual({
@@ -21,7 +29,10 @@ describe("audit log filters from the URL", () => {
   });
 
   it("takes a pasted connection address as its id, and a day as the whole day", () => {
-    const { filters } = parseAuditFilters({ connection: `https://portal.example/connections/${ID.toUpperCase()}?history=2`, to: "2026-11-27" });
+    const { filters } = parseAuditFilters({
+      connection: `https://portal.example/connections/${ID.toUpperCase()}?history=2`,
+      to: "2026-11-27",
+    });
     expect(filters.connectionId).toBe(ID);
     expect(filters.before).toEqual(new Date("2026-11-28T00:00:00Z"));
   });
@@ -36,7 +47,9 @@ describe("audit log filters from the URL", () => {
       to: "yesterday",
     });
     expect(Object.keys(errors).sort()).toEqual(["actor", "connection", "event", "from", "outcome", "to"]);
-    expect(parseAuditFilters({ from: "2026-11-27T15:00", to: "2026-11-27T14:00" }).errors).toEqual({ to: "The end is before the start." });
+    expect(parseAuditFilters({ from: "2026-11-27T15:00", to: "2026-11-27T14:00" }).errors).toEqual({
+      to: "The end is before the start.",
+    });
   });
 
   it("falls back to the first page for an unusable page number", () => {
@@ -50,7 +63,10 @@ describe("audit log filters from the URL", () => {
   });
 
   it("parses days, minutes and seconds as UTC ranges", () => {
-    expect(parseMoment("2026-11-27T14:03:05")).toEqual({ start: new Date("2026-11-27T14:03:05Z"), end: new Date("2026-11-27T14:03:06Z") });
+    expect(parseMoment("2026-11-27T14:03:05")).toEqual({
+      start: new Date("2026-11-27T14:03:05Z"),
+      end: new Date("2026-11-27T14:03:06Z"),
+    });
     expect(parseMoment("2026-13-01")).toBeNull();
     expect(parseMoment("2026-11-27T25:00")).toBeNull();
   });

@@ -43,10 +43,22 @@ export function parseMoment(value: string): { start: Date; end: Date } | null {
   const match = MOMENT.exec(value);
   if (!match) return null;
   const [, y, mo, d, h, mi, s] = match;
-  const parts = [y, mo, d, h ?? "0", mi ?? "0", s ?? "0"].map(Number) as [number, number, number, number, number, number];
+  const parts = [y, mo, d, h ?? "0", mi ?? "0", s ?? "0"].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const start = new Date(Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3], parts[4], parts[5]));
   // Date.UTC rolls 2026-02-31 over to March: refuse instead.
-  if (start.getUTCDate() !== parts[2] || start.getUTCMonth() !== parts[1] - 1 || start.getUTCHours() !== parts[3] || start.getUTCMinutes() !== parts[4]) {
+  if (
+    start.getUTCDate() !== parts[2] ||
+    start.getUTCMonth() !== parts[1] - 1 ||
+    start.getUTCHours() !== parts[3] ||
+    start.getUTCMinutes() !== parts[4]
+  ) {
     return null;
   }
   const step = s !== undefined ? 1_000 : h !== undefined ? 60_000 : 86_400_000;
@@ -63,14 +75,26 @@ function read(params: Params, name: string): string {
 const pageNumber = z.coerce.number().int().min(1).max(1_000_000).catch(1);
 
 export function parseAuditFilters(params: Params): ParsedAuditFilters {
-  const values = Object.fromEntries(AUDIT_FILTER_FIELDS.map((field) => [field, read(params, field).trim()])) as Record<AuditFilterField, string>;
+  const values = Object.fromEntries(AUDIT_FILTER_FIELDS.map((field) => [field, read(params, field).trim()])) as Record<
+    AuditFilterField,
+    string
+  >;
   const errors: ParsedAuditFilters["errors"] = {};
-  const filters: AuditFilters = { connectionId: null, actor: null, event: null, outcome: null, from: null, before: null, page: pageNumber.parse(read(params, "page") || 1) };
+  const filters: AuditFilters = {
+    connectionId: null,
+    actor: null,
+    event: null,
+    outcome: null,
+    from: null,
+    before: null,
+    page: pageNumber.parse(read(params, "page") || 1),
+  };
 
   if (values.connection) {
     // A pasted connection address (…/connections/<id>) works as well as the bare id.
     const id = UUID.exec(values.connection)?.[0];
-    if (id && values.connection.replace(/^.*\/connections\//, "").replace(/[?#].*$/, "") === id) filters.connectionId = id.toLowerCase();
+    if (id && values.connection.replace(/^.*\/connections\//, "").replace(/[?#].*$/, "") === id)
+      filters.connectionId = id.toLowerCase();
     else errors.connection = "Enter a connection id, as in the connection's address (e.g. 0b6f…-…).";
   }
   if (values.actor) {

@@ -75,7 +75,9 @@ export function toEntryView(row: EntryRow): AuditEntryView {
     occurredAt: row.occurredAt.toISOString(),
     actor: { label: row.actorLabel, userId: row.actorUserId },
     organization: row.organizationId ? { id: row.organizationId, name: row.organizationName } : null,
-    connection: row.connectionId ? { id: row.connectionId, libraryId: row.libraryId, libraryName: row.libraryName } : null,
+    connection: row.connectionId
+      ? { id: row.connectionId, libraryId: row.libraryId, libraryName: row.libraryName }
+      : null,
     event: row.event,
     eventLabel: eventLabel(row.event),
     outcome: row.outcome,
@@ -92,7 +94,12 @@ function selectEntries(db: DbExecutor) {
     .leftJoin(connections, eq(connections.id, auditEvents.connectionId));
 }
 
-async function pageOf(db: DbExecutor, where: SQL | undefined, requestedPage: number, pageSize: number): Promise<AuditPage> {
+async function pageOf(
+  db: DbExecutor,
+  where: SQL | undefined,
+  requestedPage: number,
+  pageSize: number,
+): Promise<AuditPage> {
   const [counted] = await db.select({ n: count() }).from(auditEvents).where(where);
   const total = counted?.n ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
@@ -119,7 +126,11 @@ export type AuditExportRow = AuditEntryView & { detail: Record<string, unknown> 
  * The whole filtered log, newest first, a batch at a time (keyset pagination, so the thousandth batch costs what
  * the first did). The cursor keeps the database's microsecond timestamp as text: a JS Date would lose them.
  */
-export async function* auditExportBatches(db: DbExecutor, filters: Omit<AuditFilters, "page">, batchSize = 500): AsyncGenerator<AuditExportRow[]> {
+export async function* auditExportBatches(
+  db: DbExecutor,
+  filters: Omit<AuditFilters, "page">,
+  batchSize = 500,
+): AsyncGenerator<AuditExportRow[]> {
   const where = auditConditions(filters);
   let cursor: { at: string; id: number } | null = null;
   for (;;) {

@@ -72,12 +72,19 @@ export function portalAdapter(db: Db): Adapter {
       // The provider's profile() put it there; without it there is nobody to create.
       const { apicbaseUserId } = data as Partial<AdapterUser>;
       if (apicbaseUserId === undefined) throw new Error("The Apicbase profile carried no user id");
-      const { user } = await createApicbaseUser(db, { apicbaseUserId, email: data.email, name: data.name ?? data.email });
+      const { user } = await createApicbaseUser(db, {
+        apicbaseUserId,
+        email: data.email,
+        name: data.name ?? data.email,
+      });
       return toAdapterUser(user);
     },
     async linkAccount(account) {
       const apicbaseUserId = apicbaseUserIdOf(account);
-      const [owner] = await db.select({ apicbaseUserId: users.apicbaseUserId }).from(users).where(eq(users.id, account.userId));
+      const [owner] = await db
+        .select({ apicbaseUserId: users.apicbaseUserId })
+        .from(users)
+        .where(eq(users.id, account.userId));
       // Auth.js links a new provider account to whoever is signed in; here that would merge two Apicbase users.
       if (apicbaseUserId === undefined || owner?.apicbaseUserId !== apicbaseUserId) {
         throw new AccountMismatchError("This browser is signed in as another portal user");

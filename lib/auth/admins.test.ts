@@ -3,12 +3,9 @@ import { configuredAdminEmails, isPortalAdmin, parseAdminEmails } from "./admins
 
 describe("PORTAL_ADMIN_EMAILS", () => {
   it("accepts commas, semicolons and any white space, in any case", () => {
-    expect([...parseAdminEmails(" Ada@Example.com,bob@example.com;\n carol@example.com\tdave@example.com ,, ")]).toEqual([
-      "ada@example.com",
-      "bob@example.com",
-      "carol@example.com",
-      "dave@example.com",
-    ]);
+    expect([
+      ...parseAdminEmails(" Ada@Example.com,bob@example.com;\n carol@example.com\tdave@example.com ,, "),
+    ]).toEqual(["ada@example.com", "bob@example.com", "carol@example.com", "dave@example.com"]);
   });
 
   it("ignores what cannot be an e-mail address and counts duplicates once", () => {

@@ -99,13 +99,19 @@ function discardSignInGrant(client: ApicbaseClient, account: Account | null | un
   if (!token) return;
   client.revoke(token, account?.refresh_token ? "refresh_token" : "access_token").catch((error: unknown) => {
     // ApicbaseError messages name the endpoint and the failure, never a token.
-    console.warn(`[auth] could not revoke the sign-in grant: ${isApicbaseError(error) ? error.message : describeForLog(error)}`);
+    console.warn(
+      `[auth] could not revoke the sign-in grant: ${isApicbaseError(error) ? error.message : describeForLog(error)}`,
+    );
   });
 }
 
 export async function membershipsOf(db: Db, userId: string): Promise<SessionMembership[]> {
   return db
-    .select({ organizationId: memberships.organizationId, organizationName: organizations.name, role: memberships.role })
+    .select({
+      organizationId: memberships.organizationId,
+      organizationName: organizations.name,
+      role: memberships.role,
+    })
     .from(memberships)
     .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
     .where(eq(memberships.userId, userId))

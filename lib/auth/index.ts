@@ -35,19 +35,30 @@ async function refusedSignInStart(request: NextRequest): Promise<Response | null
   if (request.method !== "POST" || !SIGN_IN_START.test(request.nextUrl.pathname)) return null;
   const verdict = await countSignInStart(clientAddress(request.headers, { trustProxy: env().TRUST_PROXY === "1" }));
   if (verdict.allowed) return null;
-  const location = new URL(signInErrorPath("too_many_attempts", undefined, verdict.retryAfterSeconds), request.nextUrl.origin);
-  return new Response(`Too many sign-in attempts from this address. Try again in ${verdict.retryAfterSeconds} seconds.`, {
-    status: 429,
-    headers: {
-      "Retry-After": String(verdict.retryAfterSeconds),
-      "Content-Type": "text/plain; charset=utf-8",
-      "Cache-Control": "no-store",
-      Link: `<${location.pathname}${location.search}>; rel="alternate"`,
+  const location = new URL(
+    signInErrorPath("too_many_attempts", undefined, verdict.retryAfterSeconds),
+    request.nextUrl.origin,
+  );
+  return new Response(
+    `Too many sign-in attempts from this address. Try again in ${verdict.retryAfterSeconds} seconds.`,
+    {
+      status: 429,
+      headers: {
+        "Retry-After": String(verdict.retryAfterSeconds),
+        "Content-Type": "text/plain; charset=utf-8",
+        "Cache-Control": "no-store",
+        Link: `<${location.pathname}${location.search}>; rel="alternate"`,
+      },
     },
-  });
+  );
 }
 
-const ERROR_DESTINATIONS = new Set<string>([AUTH_PAGES.signIn, AUTH_PAGES.error, "/api/auth/signin", "/api/auth/error"]);
+const ERROR_DESTINATIONS = new Set<string>([
+  AUTH_PAGES.signIn,
+  AUTH_PAGES.error,
+  "/api/auth/signin",
+  "/api/auth/error",
+]);
 
 /**
  * Auth.js ends a failed sign-in on the error page with only its error type (often "Configuration"). This sends it
@@ -86,5 +97,6 @@ async function withFailureReason(request: NextRequest, handler: (request: NextRe
 
 export const handlers = {
   GET: (request: NextRequest) => withFailureReason(request, authJsHandlers.GET),
-  POST: async (request: NextRequest) => (await refusedSignInStart(request)) ?? withFailureReason(request, authJsHandlers.POST),
+  POST: async (request: NextRequest) =>
+    (await refusedSignInStart(request)) ?? withFailureReason(request, authJsHandlers.POST),
 };

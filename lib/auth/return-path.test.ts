@@ -67,7 +67,15 @@ describe("safeReturnPath", () => {
   });
 
   it("falls back to the connections for anything it does not accept, or the sign-in flow itself", () => {
-    const refused = ["//evil.example", undefined, 42, "/signin?callbackUrl=/x", "/signin/error", "/api/auth/signout", "/x".repeat(600)];
+    const refused = [
+      "//evil.example",
+      undefined,
+      42,
+      "/signin?callbackUrl=/x",
+      "/signin/error",
+      "/api/auth/signout",
+      "/x".repeat(600),
+    ];
     for (const value of refused) {
       expect(safeReturnPath(value)).toBe(DEFAULT_RETURN_PATH);
     }
@@ -75,10 +83,48 @@ describe("safeReturnPath", () => {
   });
 
   // Strings built from the characters that matter to URL parsing, so that the generator hits the tricky cases often.
-  const core = fc.constantFrom("/", "\\", ".", "..", "%2e", "%2f", "%5c", "\t", "\n", "evil.example", "a", "@", ":", "?", "#");
+  const core = fc.constantFrom(
+    "/",
+    "\\",
+    ".",
+    "..",
+    "%2e",
+    "%2f",
+    "%5c",
+    "\t",
+    "\n",
+    "evil.example",
+    "a",
+    "@",
+    ":",
+    "?",
+    "#",
+  );
   const exotic = fc.constantFrom(
-    "%2E", "%2F", "%5C", "%09", "%0a", "\r", " ", "\u0000", "\u007f", "\u00a0", "\u3002", "&", "=", "connections",
-    "http:", "https:", "javascript:", "%", "%25", "\u200b", "\ufeff", "\uff0f", "\uff3c", "signin",
+    "%2E",
+    "%2F",
+    "%5C",
+    "%09",
+    "%0a",
+    "\r",
+    " ",
+    "\u0000",
+    "\u007f",
+    "\u00a0",
+    "\u3002",
+    "&",
+    "=",
+    "connections",
+    "http:",
+    "https:",
+    "javascript:",
+    "%",
+    "%25",
+    "\u200b",
+    "\ufeff",
+    "\uff0f",
+    "\uff3c",
+    "signin",
   );
   const urlish = fc
     .array(fc.oneof({ arbitrary: core, weight: 4 }, { arbitrary: exotic, weight: 1 }), { maxLength: 10 })
@@ -132,18 +178,28 @@ describe("authRedirect (Auth.js's redirect callback)", () => {
     expect(authRedirect({ url: "/signin?signedOut=1", baseUrl: PORTAL })).toBe(`${PORTAL}/signin?signedOut=1`);
   });
 
-  it.each(["https://evil.example/", "//evil.example", "/.//evil.example", `${PORTAL}/..//evil.example`, "/%2f/evil.example"])(
-    "sends anything else to the default: %j",
-    (url) => {
-      expect(authRedirect({ url, baseUrl: PORTAL })).toBe(`${PORTAL}${DEFAULT_RETURN_PATH}`);
-    },
-  );
+  it.each([
+    "https://evil.example/",
+    "//evil.example",
+    "/.//evil.example",
+    `${PORTAL}/..//evil.example`,
+    "/%2f/evil.example",
+  ])("sends anything else to the default: %j", (url) => {
+    expect(authRedirect({ url, baseUrl: PORTAL })).toBe(`${PORTAL}${DEFAULT_RETURN_PATH}`);
+  });
 
   it("property: never leaves the portal's origin", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.webUrl(), fc.string().map((rest) => `/${rest}`)), (url) => {
-        expect(new URL(authRedirect({ url, baseUrl: PORTAL })).origin).toBe(PORTAL);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.webUrl(),
+          fc.string().map((rest) => `/${rest}`),
+        ),
+        (url) => {
+          expect(new URL(authRedirect({ url, baseUrl: PORTAL })).origin).toBe(PORTAL);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

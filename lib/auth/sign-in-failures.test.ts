@@ -1,4 +1,11 @@
-import { AccessDenied, AdapterError, CallbackRouteError, InvalidCheck, OAuthAccountNotLinked, OAuthCallbackError } from "@auth/core/errors";
+import {
+  AccessDenied,
+  AdapterError,
+  CallbackRouteError,
+  InvalidCheck,
+  OAuthAccountNotLinked,
+  OAuthCallbackError,
+} from "@auth/core/errors";
 import * as oauth from "oauth4webapi";
 import { describe, expect, it } from "vitest";
 import { ApicbaseError, type ApicbaseErrorCode } from "@/lib/apicbase/errors";
@@ -26,7 +33,12 @@ const apicbase = (code: ApicbaseErrorCode, extra: Partial<ConstructorParameters<
 function stateMismatch(): unknown {
   const as = { issuer: "http://apicbase.test" };
   try {
-    oauth.validateAuthResponse(as, { client_id: "portal" }, new URLSearchParams({ code: "abc", state: "theirs" }), "ours");
+    oauth.validateAuthResponse(
+      as,
+      { client_id: "portal" },
+      new URLSearchParams({ code: "abc", state: "theirs" }),
+      "ours",
+    );
   } catch (error) {
     return error;
   }
@@ -45,9 +57,15 @@ describe("classifySignInFailure", () => {
     const error = build(OAuthCallbackError, "OAuth Provider returned an error", { providerId: "apicbase" });
     expect(classifySignInFailure(error, "access_denied")).toEqual({ failure: "access_denied" });
     expect(classifySignInFailure(error, "invalid_scope")).toEqual({ failure: "invalid_scope" });
-    expect(classifySignInFailure(error, "temporarily_unavailable")).toEqual({ failure: "authorization_error", code: "temporarily_unavailable" });
+    expect(classifySignInFailure(error, "temporarily_unavailable")).toEqual({
+      failure: "authorization_error",
+      code: "temporarily_unavailable",
+    });
     // Whatever was typed into the URL is never shown back.
-    expect(classifySignInFailure(error, "<img src=x onerror=alert(1)>")).toEqual({ failure: "authorization_error", code: undefined });
+    expect(classifySignInFailure(error, "<img src=x onerror=alert(1)>")).toEqual({
+      failure: "authorization_error",
+      code: undefined,
+    });
   });
 
   it("recognizes a missing, forged or foreign state", () => {
@@ -56,27 +74,42 @@ describe("classifySignInFailure", () => {
   });
 
   it("recognizes an unreachable or slow Apicbase, at the token endpoint or the API", () => {
-    const refused = new TypeError("fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) });
+    const refused = new TypeError("fetch failed", {
+      cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }),
+    });
     expect(classifySignInFailure(fromCallback(refused)).failure).toBe("apicbase_unreachable");
-    expect(classifySignInFailure(fromCallback(new DOMException("timed out", "TimeoutError"))).failure).toBe("apicbase_unreachable");
+    expect(classifySignInFailure(fromCallback(new DOMException("timed out", "TimeoutError"))).failure).toBe(
+      "apicbase_unreachable",
+    );
     expect(classifySignInFailure(fromCallback(apicbase("network"))).failure).toBe("apicbase_unreachable");
     expect(classifySignInFailure(fromCallback(apicbase("timeout"))).failure).toBe("apicbase_unreachable");
   });
 
   it("names the token endpoint's refusals", () => {
     expect(classifySignInFailure(fromCallback(tokenEndpointError("invalid_grant", 400))).failure).toBe("code_rejected");
-    expect(classifySignInFailure(fromCallback(tokenEndpointError("invalid_client", 401))).failure).toBe("client_rejected");
-    expect(classifySignInFailure(fromCallback(tokenEndpointError("server_error", 500)))).toEqual({ failure: "apicbase_error", code: "server_error" });
+    expect(classifySignInFailure(fromCallback(tokenEndpointError("invalid_client", 401))).failure).toBe(
+      "client_rejected",
+    );
+    expect(classifySignInFailure(fromCallback(tokenEndpointError("server_error", 500)))).toEqual({
+      failure: "apicbase_error",
+      code: "server_error",
+    });
   });
 
   it("names the API's refusals while the profile is read", () => {
     expect(classifySignInFailure(fromCallback(apicbase("forbidden", { status: 403 }))).failure).toBe("missing_scope");
-    expect(classifySignInFailure(fromCallback(apicbase("rate_limited", { status: 429 }))).failure).toBe("apicbase_busy");
-    expect(classifySignInFailure(fromCallback(apicbase("server_error", { status: 502 }))).failure).toBe("apicbase_error");
+    expect(classifySignInFailure(fromCallback(apicbase("rate_limited", { status: 429 }))).failure).toBe(
+      "apicbase_busy",
+    );
+    expect(classifySignInFailure(fromCallback(apicbase("server_error", { status: 502 }))).failure).toBe(
+      "apicbase_error",
+    );
   });
 
   it("recognizes a sign-in that would merge two Apicbase users", () => {
-    expect(classifySignInFailure(build(AdapterError, new AccountMismatchError("signed in as someone else"))).failure).toBe("account_conflict");
+    expect(
+      classifySignInFailure(build(AdapterError, new AccountMismatchError("signed in as someone else"))).failure,
+    ).toBe("account_conflict");
     expect(classifySignInFailure(new OAuthAccountNotLinked("already linked")).failure).toBe("account_conflict");
   });
 

@@ -73,7 +73,8 @@ export const SIGN_IN_FAILURE_MESSAGES: Record<SignInFailure, SignInFailureMessag
   },
   missing_scope: {
     title: "Apicbase did not say who you are",
-    explanation: "To sign you in, the portal needs the \"accounts\" permission to look up your Apicbase user, and Apicbase refused it.",
+    explanation:
+      'To sign you in, the portal needs the "accounts" permission to look up your Apicbase user, and Apicbase refused it.',
     action: `Tell ${ADMIN}: APICBASE_SCOPES must include "accounts".`,
   },
   account_conflict: {
@@ -133,7 +134,17 @@ export class AccountMismatchError extends Error {
   override name = "AccountMismatchError";
 }
 
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET"]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ETIMEDOUT",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_SOCKET",
+]);
 
 type Classified = { failure: SignInFailure; code?: string };
 

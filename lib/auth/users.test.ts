@@ -2,7 +2,16 @@ import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MEMORY, openDatabase, type Database, type Db } from "@/lib/db/client";
-import { accounts, auditEvents, emailBindings, invitations, memberships, organizations, sessions, users } from "@/lib/db/schema";
+import {
+  accounts,
+  auditEvents,
+  emailBindings,
+  invitations,
+  memberships,
+  organizations,
+  sessions,
+  users,
+} from "@/lib/db/schema";
 import { portalAdapter } from "./adapter";
 import { createApicbaseUser, ownsEmail, syncApicbaseUser } from "./users";
 
@@ -42,7 +51,11 @@ describe("portal users keyed on the Apicbase user id", () => {
       { organizationId: beta.id, email: "otto@example.com" },
     ]);
 
-    const { user, joinedOrganizationIds } = await createApicbaseUser(db, { apicbaseUserId: 3, email: "Nora@Example.COM", name: "Nora Nord" });
+    const { user, joinedOrganizationIds } = await createApicbaseUser(db, {
+      apicbaseUserId: 3,
+      email: "Nora@Example.COM",
+      name: "Nora Nord",
+    });
 
     expect(user).toMatchObject({ apicbaseUserId: 3, email: "nora@example.com", name: "Nora Nord", isAdmin: false });
     expect(joinedOrganizationIds.sort()).toEqual([acme.id, beta.id].sort());
@@ -95,15 +108,21 @@ describe("portal users keyed on the Apicbase user id", () => {
     expect(audit?.detail).toMatchObject({ email: "boss@example.com", boundApicbaseUserId: 1, apicbaseUserId: 2 });
 
     // Signing in again changes nothing; the first user coming back with the address gets what it grants.
-    expect((await syncApicbaseUser(db, { apicbaseUserId: 2, email: "boss@example.com", name: "Second" }))?.contested).toEqual({ boundApicbaseUserId: 1 });
+    expect(
+      (await syncApicbaseUser(db, { apicbaseUserId: 2, email: "boss@example.com", name: "Second" }))?.contested,
+    ).toEqual({ boundApicbaseUserId: 1 });
     const back = await syncApicbaseUser(db, { apicbaseUserId: 1, email: "boss@example.com", name: "First" });
     expect(back?.contested).toBeUndefined();
     expect(await membershipsOf(first.user.id)).toEqual([acme.id]);
   });
 
   it("refuses an identity without a usable Apicbase user id", async () => {
-    await expect(createApicbaseUser(db, { apicbaseUserId: 0, email: "x@example.com", name: "X" })).rejects.toThrow(/user id/);
-    await expect(createApicbaseUser(db, { apicbaseUserId: 1.5, email: "x@example.com", name: "X" })).rejects.toThrow(/user id/);
+    await expect(createApicbaseUser(db, { apicbaseUserId: 0, email: "x@example.com", name: "X" })).rejects.toThrow(
+      /user id/,
+    );
+    await expect(createApicbaseUser(db, { apicbaseUserId: 1.5, email: "x@example.com", name: "X" })).rejects.toThrow(
+      /user id/,
+    );
   });
 });
 
@@ -147,22 +166,33 @@ describe("the portal's Auth.js adapter", () => {
       expires_at: 1_900_000_000,
     });
     const [link] = await db.select().from(accounts).where(eq(accounts.userId, user.id));
-    expect(link).toMatchObject({ provider: "apicbase", providerAccountId: "5", scope: "accounts library", access_token: null, refresh_token: null, id_token: null });
+    expect(link).toMatchObject({
+      provider: "apicbase",
+      providerAccountId: "5",
+      scope: "accounts library",
+      access_token: null,
+      refresh_token: null,
+      id_token: null,
+    });
   });
 
   it("refuses to link one Apicbase user to another's portal user", async () => {
     const adapter = portalAdapter(db);
     const { user } = await createApicbaseUser(db, { apicbaseUserId: 5, email: "otto@example.com", name: "Otto" });
-    await expect(adapter.linkAccount!({ userId: user.id, type: "oauth", provider: "apicbase", providerAccountId: "6" })).rejects.toThrow(
-      /another portal user/,
-    );
+    await expect(
+      adapter.linkAccount!({ userId: user.id, type: "oauth", provider: "apicbase", providerAccountId: "6" }),
+    ).rejects.toThrow(/another portal user/);
     expect(await db.select().from(accounts)).toEqual([]);
   });
 
   it("stores sessions and deletes them at sign-out", async () => {
     const adapter = portalAdapter(db);
     const { user } = await createApicbaseUser(db, { apicbaseUserId: 8, email: "s@example.com", name: "S" });
-    await adapter.createSession!({ sessionToken: "t".repeat(43), userId: user.id, expires: new Date(Date.now() + 60_000) });
+    await adapter.createSession!({
+      sessionToken: "t".repeat(43),
+      userId: user.id,
+      expires: new Date(Date.now() + 60_000),
+    });
     expect((await adapter.getSessionAndUser!("t".repeat(43)))?.user.id).toBe(user.id);
     await adapter.deleteSession!("t".repeat(43));
     expect(await db.select().from(sessions)).toEqual([]);
@@ -173,7 +203,11 @@ describe("the portal's Auth.js adapter", () => {
     const { user } = await createApicbaseUser(db, { apicbaseUserId: 9, email: "h@example.com", name: "H" });
     const token = "Ab-".repeat(14) + "x";
     const hash = createHash("sha256").update(token, "utf8").digest("hex");
-    const created = await adapter.createSession!({ sessionToken: token, userId: user.id, expires: new Date(Date.now() + 60_000) });
+    const created = await adapter.createSession!({
+      sessionToken: token,
+      userId: user.id,
+      expires: new Date(Date.now() + 60_000),
+    });
     // Auth.js puts what createSession returns into the cookie: the token, not the hash.
     expect(created.sessionToken).toBe(token);
     const stored = await db.select().from(sessions).where(eq(sessions.userId, user.id));

@@ -1,7 +1,16 @@
 import "server-only";
 import { and, eq, ne } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit";
-import { emailBindings, invitations, memberships, users, type Db, type DbExecutor, type DbTransaction, type User } from "@/lib/db";
+import {
+  emailBindings,
+  invitations,
+  memberships,
+  users,
+  type Db,
+  type DbExecutor,
+  type DbTransaction,
+  type User,
+} from "@/lib/db";
 
 /** What a sign-in tells the portal about a user; the Apicbase user id is the key. */
 export type ApicbaseIdentity = { apicbaseUserId: number; email: string; name: string };
@@ -23,7 +32,10 @@ async function releaseEmail(tx: DbTransaction, email: string, apicbaseUserId: nu
  */
 async function bindEmail(tx: DbTransaction, email: string, apicbaseUserId: number): Promise<number> {
   await tx.insert(emailBindings).values({ email, apicbaseUserId }).onConflictDoNothing();
-  const [binding] = await tx.select({ apicbaseUserId: emailBindings.apicbaseUserId }).from(emailBindings).where(eq(emailBindings.email, email));
+  const [binding] = await tx
+    .select({ apicbaseUserId: emailBindings.apicbaseUserId })
+    .from(emailBindings)
+    .where(eq(emailBindings.email, email));
   return binding?.apicbaseUserId ?? apicbaseUserId;
 }
 
@@ -66,7 +78,8 @@ export type SyncedUser = {
 /** Claims what the e-mail grants when it belongs to this user; otherwise records, once per sign-in, why not. */
 async function grantsOfEmail(tx: DbTransaction, user: User, email: string): Promise<SyncedUser> {
   const boundApicbaseUserId = await bindEmail(tx, email, user.apicbaseUserId);
-  if (boundApicbaseUserId === user.apicbaseUserId) return { user, joinedOrganizationIds: await claimInvitations(tx, user.id, email) };
+  if (boundApicbaseUserId === user.apicbaseUserId)
+    return { user, joinedOrganizationIds: await claimInvitations(tx, user.id, email) };
   await recordAudit(tx, {
     actor: { id: user.id, email },
     event: "email_binding_contested",

@@ -22,19 +22,35 @@ afterAll(async () => database?.close());
 describe("the environment's application", () => {
   it("is created once, read (not written) on later calls, and follows a change of scopes", async () => {
     const first = await ensureEnvironmentApplication(database.db, settings);
-    expect(first).toMatchObject({ clientId: "env-app", source: "environment", redirectMode: "redirect", scopes: ["accounts", "library"] });
+    expect(first).toMatchObject({
+      clientId: "env-app",
+      source: "environment",
+      redirectMode: "redirect",
+      scopes: ["accounts", "library"],
+    });
     const again = await ensureEnvironmentApplication(database.db, settings);
     expect(again.id).toBe(first.id);
     expect(again.updatedAt.getTime()).toBe(first.updatedAt.getTime());
 
-    const widened = await ensureEnvironmentApplication(database.db, { ...settings, scopes: ["accounts", "library", "products"] });
+    const widened = await ensureEnvironmentApplication(database.db, {
+      ...settings,
+      scopes: ["accounts", "library", "products"],
+    });
     expect(widened.id).toBe(first.id);
     expect(widened.scopes).toEqual(["accounts", "library", "products"]);
     expect((await database.db.select().from(applications)).length).toBe(1);
   });
 
   it("refuses a client id that an admin also registered", async () => {
-    await database.db.insert(applications).values({ name: "Registered", clientId: "registered-app", source: "registered", scopes: ["accounts"], clientSecretCiphertext: "v1.k.iv.secret.tag" });
-    await expect(ensureEnvironmentApplication(database.db, { ...settings, clientId: "registered-app" })).rejects.toThrow(/also registered/);
+    await database.db.insert(applications).values({
+      name: "Registered",
+      clientId: "registered-app",
+      source: "registered",
+      scopes: ["accounts"],
+      clientSecretCiphertext: "v1.k.iv.secret.tag",
+    });
+    await expect(
+      ensureEnvironmentApplication(database.db, { ...settings, clientId: "registered-app" }),
+    ).rejects.toThrow(/also registered/);
   });
 });

@@ -18,18 +18,29 @@ function sameScopes(a: readonly string[], b: readonly string[]): boolean {
 }
 
 export async function ensureEnvironmentApplication(db: Db, settings: ApicbaseSettings): Promise<ApplicationRow> {
-  const name = settings.target === "sandbox" && settings.clientId === SANDBOX_PARTNER_APP.clientId ? SANDBOX_PARTNER_APP.name : "Partner application (from the environment)";
+  const name =
+    settings.target === "sandbox" && settings.clientId === SANDBOX_PARTNER_APP.clientId
+      ? SANDBOX_PARTNER_APP.name
+      : "Partner application (from the environment)";
   // Pages call this on every render: read first, and write only when the row is missing or its scopes changed.
   const [existing] = await db.select().from(applications).where(eq(applications.clientId, settings.clientId));
   if (existing?.source === "environment" && sameScopes(existing.scopes, settings.scopes)) return existing;
   const [row] = await db
     .insert(applications)
-    .values({ name, clientId: settings.clientId, source: "environment", redirectMode: "redirect", scopes: settings.scopes })
+    .values({
+      name,
+      clientId: settings.clientId,
+      source: "environment",
+      redirectMode: "redirect",
+      scopes: settings.scopes,
+    })
     .onConflictDoUpdate({ target: applications.clientId, set: { scopes: settings.scopes, updatedAt: new Date() } })
     .returning();
   if (!row) throw new Error("the environment's application could not be stored");
   if (row.source !== "environment") {
-    throw new Error(`AUTH_APICBASE_ID ${settings.clientId} is also registered as an application in the portal; remove one of the two.`);
+    throw new Error(
+      `AUTH_APICBASE_ID ${settings.clientId} is also registered as an application in the portal; remove one of the two.`,
+    );
   }
   return row;
 }
@@ -48,7 +59,9 @@ export async function clientForApplication(
   const [app] = await db.select().from(applications).where(eq(applications.id, applicationId));
   if (!app) throw new Error("unknown application");
   const clientSecret =
-    app.source === "environment" ? settings.clientSecret : openClientSecret(keyring, app.id, app.clientSecretCiphertext ?? "");
+    app.source === "environment"
+      ? settings.clientSecret
+      : openClientSecret(keyring, app.id, app.clientSecretCiphertext ?? "");
   return new ApicbaseClient({
     endpoints: settings.endpoints,
     clientId: app.clientId,

@@ -7,7 +7,9 @@ let cached: { source: string; keyring: Keyring } | undefined;
 export function getKeyring(): Keyring {
   const source = env().TOKEN_ENCRYPTION_KEY;
   if (!source) {
-    throw new Error("TOKEN_ENCRYPTION_KEY is not set: the portal cannot store or read tokens. See README.md, Configuration.");
+    throw new Error(
+      "TOKEN_ENCRYPTION_KEY is not set: the portal cannot store or read tokens. See README.md, Configuration.",
+    );
   }
   if (cached?.source !== source) cached = { source, keyring: parseKeyring(source) };
   return cached.keyring;

@@ -23,7 +23,11 @@ describe("the sealed result of an authorization link", () => {
     const flipped = `${sealed.slice(0, -2)}${sealed.endsWith("A") ? "B" : "A"}${sealed.slice(-1)}`;
     expect(openLinkResult(keyring, flipped, now)).toBeNull();
     expect(openLinkResult(parseKeyring(generateKey()), sealed, now)).toBeNull();
-    const forged = encryptSecret(keyring, JSON.stringify({ linkId: null, outcome: "connected", createdAt: now }), "connect-intent");
+    const forged = encryptSecret(
+      keyring,
+      JSON.stringify({ linkId: null, outcome: "connected", createdAt: now }),
+      "connect-intent",
+    );
     expect(openLinkResult(keyring, forged, now)).toBeNull();
   });
 });

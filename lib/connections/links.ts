@@ -45,7 +45,13 @@ export async function createAuthorizationLink(
       await tx
         .update(authorizationLinks)
         .set({ expiresAt: args.now })
-        .where(and(eq(authorizationLinks.connectionId, args.connectionId), isNull(authorizationLinks.usedAt), gt(authorizationLinks.expiresAt, args.now)));
+        .where(
+          and(
+            eq(authorizationLinks.connectionId, args.connectionId),
+            isNull(authorizationLinks.usedAt),
+            gt(authorizationLinks.expiresAt, args.now),
+          ),
+        );
     }
     return tx
       .insert(authorizationLinks)
@@ -76,7 +82,11 @@ export type LinkView = {
 };
 
 /** What the person holding the link may see: whom it is for and whether it still works. Null when unknown. */
-export async function findLink(db: Db, token: string, now: Date): Promise<(LinkView & { applicationId: string }) | null> {
+export async function findLink(
+  db: Db,
+  token: string,
+  now: Date,
+): Promise<(LinkView & { applicationId: string }) | null> {
   if (!isLinkToken(token)) return null;
   const [row] = await db
     .select({
@@ -124,7 +134,9 @@ export async function beginLinkAuthorization(
     .update(authorizationLinks)
     .set({
       state: request.state,
-      codeVerifierCiphertext: request.codeVerifier ? encryptSecret(keyring, request.codeVerifier, verifierAad(link.id)) : null,
+      codeVerifierCiphertext: request.codeVerifier
+        ? encryptSecret(keyring, request.codeVerifier, verifierAad(link.id))
+        : null,
     })
     .where(and(eq(authorizationLinks.id, link.id), isNull(authorizationLinks.usedAt)))
     .returning({ id: authorizationLinks.id });
@@ -144,12 +156,23 @@ export type ClaimedLink = {
  * The callback's side: takes the open link whose attempt carries this `state`, marking it used at once so a
  * replayed callback finds nothing. `release` gives it back when the approval failed and may be tried again.
  */
-export async function claimLinkByState(db: Db, keyring: Keyring, state: string, now: Date): Promise<ClaimedLink | null> {
+export async function claimLinkByState(
+  db: Db,
+  keyring: Keyring,
+  state: string,
+  now: Date,
+): Promise<ClaimedLink | null> {
   if (!state) return null;
   const [row] = await db
     .update(authorizationLinks)
     .set({ usedAt: now })
-    .where(and(eq(authorizationLinks.state, state), isNull(authorizationLinks.usedAt), gt(authorizationLinks.expiresAt, now)))
+    .where(
+      and(
+        eq(authorizationLinks.state, state),
+        isNull(authorizationLinks.usedAt),
+        gt(authorizationLinks.expiresAt, now),
+      ),
+    )
     .returning();
   if (!row) return null;
   return {
@@ -158,13 +181,18 @@ export async function claimLinkByState(db: Db, keyring: Keyring, state: string, 
     applicationId: row.applicationId,
     connectionId: row.connectionId,
     customerLabel: row.customerLabel,
-    codeVerifier: row.codeVerifierCiphertext ? decryptSecret(keyring, row.codeVerifierCiphertext, verifierAad(row.id)) : undefined,
+    codeVerifier: row.codeVerifierCiphertext
+      ? decryptSecret(keyring, row.codeVerifierCiphertext, verifierAad(row.id))
+      : undefined,
   };
 }
 
 export async function isLinkState(db: Db, state: string | null): Promise<boolean> {
   if (!state) return false;
-  const [row] = await db.select({ id: authorizationLinks.id }).from(authorizationLinks).where(eq(authorizationLinks.state, state));
+  const [row] = await db
+    .select({ id: authorizationLinks.id })
+    .from(authorizationLinks)
+    .where(eq(authorizationLinks.state, state));
   return Boolean(row);
 }
 
@@ -215,20 +243,35 @@ export type OrganizationLinkView = {
    * What the approval did, and the library the approver had active then, with who approved. Null for links used
    * before the portal kept this.
    */
-  result: { outcome: LinkOutcome; libraryId: number | null; libraryName: string | null; approvedBy: string | null } | null;
+  result: {
+    outcome: LinkOutcome;
+    libraryId: number | null;
+    libraryName: string | null;
+    approvedBy: string | null;
+  } | null;
 };
 
 /** Ended this much before its natural end: someone withdrew it (or a newer re-authorization link replaced it). */
 const WITHDRAWN_MARGIN_MS = 60_000;
 
-function linkState(row: { createdAt: Date; expiresAt: Date; usedAt: Date | null }, now: Date): OrganizationLinkView["state"] {
+function linkState(
+  row: { createdAt: Date; expiresAt: Date; usedAt: Date | null },
+  now: Date,
+): OrganizationLinkView["state"] {
   if (row.usedAt) return "used";
   if (row.expiresAt.getTime() > now.getTime()) return "open";
-  return row.expiresAt.getTime() < row.createdAt.getTime() + LINK_TTL_MS - WITHDRAWN_MARGIN_MS ? "withdrawn" : "expired";
+  return row.expiresAt.getTime() < row.createdAt.getTime() + LINK_TTL_MS - WITHDRAWN_MARGIN_MS
+    ? "withdrawn"
+    : "expired";
 }
 
 /** The organization's links, newest first. */
-export async function listOrganizationLinks(db: Db, organizationId: string, now: Date, limit = 100): Promise<OrganizationLinkView[]> {
+export async function listOrganizationLinks(
+  db: Db,
+  organizationId: string,
+  now: Date,
+  limit = 100,
+): Promise<OrganizationLinkView[]> {
   const target = alias(connections, "target_connection");
   const result = alias(connections, "result_connection");
   const rows = await db
@@ -259,12 +302,17 @@ export async function listOrganizationLinks(db: Db, organizationId: string, now:
     ...row,
     kind: row.connectionId ? "reauthorize" : "connect",
     state: linkState(row, now),
-    result: resultOutcome ? { outcome: resultOutcome, libraryId: approvedLibraryId, libraryName: approvedLibraryName, approvedBy } : null,
+    result: resultOutcome
+      ? { outcome: resultOutcome, libraryId: approvedLibraryId, libraryName: approvedLibraryName, approvedBy }
+      : null,
   }));
 }
 
 /** Makes an open link stop working at once. Only the organization's own links; used or ended ones stay as they are. */
-export async function withdrawLink(db: Db, args: { organizationId: string; linkId: string; now: Date }): Promise<{ customerLabel: string | null; connectionId: string | null } | null> {
+export async function withdrawLink(
+  db: Db,
+  args: { organizationId: string; linkId: string; now: Date },
+): Promise<{ customerLabel: string | null; connectionId: string | null } | null> {
   const [row] = await db
     .update(authorizationLinks)
     .set({ expiresAt: args.now, state: null, codeVerifierCiphertext: null })

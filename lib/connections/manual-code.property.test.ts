@@ -23,9 +23,12 @@ const pasted = (value: string) =>
 describe("parseManualCode (property-based)", () => {
   it("finds the code in every way a person copies it, whatever white space surrounds it", () => {
     fc.assert(
-      fc.property(code.chain((value) => fc.tuple(fc.constant(value), pasted(value), space, space)), ([value, text, before, after]) => {
-        expect(parseManualCode(`${before}${text}${after}`)).toEqual({ ok: true, code: value });
-      }),
+      fc.property(
+        code.chain((value) => fc.tuple(fc.constant(value), pasted(value), space, space)),
+        ([value, text, before, after]) => {
+          expect(parseManualCode(`${before}${text}${after}`)).toEqual({ ok: true, code: value });
+        },
+      ),
     );
   });
 
@@ -34,7 +37,14 @@ describe("parseManualCode (property-based)", () => {
     const noisy = fc.oneof(
       fc.string({ maxLength: 200 }),
       fc.string({ unit: "binary", maxLength: 200 }),
-      fc.array(fc.oneof(code, fc.constantFrom("code=", "&", "?", "#", "%", "%zz", "error=access_denied", " ", "\n", "“", ".")), { maxLength: 8 })
+      fc
+        .array(
+          fc.oneof(
+            code,
+            fc.constantFrom("code=", "&", "?", "#", "%", "%zz", "error=access_denied", " ", "\n", "“", "."),
+          ),
+          { maxLength: 8 },
+        )
         .map((parts) => parts.join("")),
     );
     fc.assert(

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { CODE_MESSAGES, manualCodeField, parseManualCode, parseOpenedSecondsAgo, REFUSED_CODE_MESSAGES, refusedCodeReason } from "./manual-code";
+import {
+  CODE_MESSAGES,
+  manualCodeField,
+  parseManualCode,
+  parseOpenedSecondsAgo,
+  REFUSED_CODE_MESSAGES,
+  refusedCodeReason,
+} from "./manual-code";
 
 const CODE = "h3VbP0xQk9LmN2rT5yW8zA1cD4eF6g";
 
@@ -11,15 +18,24 @@ describe("parseManualCode", () => {
   });
 
   it("finds the code in a whole copied line of Apicbase's page", () => {
-    expect(parseManualCode(`Please return to your application and enter this code: ${CODE}`)).toEqual({ ok: true, code: CODE });
-    expect(parseManualCode(`Please return to your application and enter this code:\n\n${CODE}\n`)).toEqual({ ok: true, code: CODE });
+    expect(parseManualCode(`Please return to your application and enter this code: ${CODE}`)).toEqual({
+      ok: true,
+      code: CODE,
+    });
+    expect(parseManualCode(`Please return to your application and enter this code:\n\n${CODE}\n`)).toEqual({
+      ok: true,
+      code: CODE,
+    });
     expect(parseManualCode(`the code is “${CODE}”.`)).toEqual({ ok: true, code: CODE });
     expect(parseManualCode(`Success code=${CODE}`)).toEqual({ ok: true, code: CODE });
   });
 
   it("takes code= from a full URL or query string", () => {
     expect(parseManualCode(`urn:ietf:wg:oauth:2.0:oob?code=${CODE}`)).toEqual({ ok: true, code: CODE });
-    expect(parseManualCode(`https://app.apicbase.com/oauth/authorize/?code=${CODE}&state=abcdefghijklmnop`)).toEqual({ ok: true, code: CODE });
+    expect(parseManualCode(`https://app.apicbase.com/oauth/authorize/?code=${CODE}&state=abcdefghijklmnop`)).toEqual({
+      ok: true,
+      code: CODE,
+    });
     expect(parseManualCode(`?state=xyz&code=${CODE}#top`)).toEqual({ ok: true, code: CODE });
     // A URL's other long words (state, paths) do not count as codes once code= names one.
     expect(parseManualCode(`http://x.test/cb?state=${"s".repeat(30)}&code=${CODE}`)).toEqual({ ok: true, code: CODE });
@@ -28,14 +44,27 @@ describe("parseManualCode", () => {
   it("refuses junk with a reason, before anything is sent", () => {
     expect(parseManualCode("")).toMatchObject({ ok: false, reason: "empty" });
     expect(parseManualCode("   \n ")).toMatchObject({ ok: false, reason: "empty" });
-    expect(parseManualCode("hello world")).toMatchObject({ ok: false, reason: "wrong_shape", message: CODE_MESSAGES.wrong_shape });
+    expect(parseManualCode("hello world")).toMatchObject({
+      ok: false,
+      reason: "wrong_shape",
+      message: CODE_MESSAGES.wrong_shape,
+    });
     expect(parseManualCode("abc123")).toMatchObject({ ok: false, reason: "wrong_shape" });
-    expect(parseManualCode(`${CODE.slice(0, 20)}-${CODE.slice(20)}`)).toMatchObject({ ok: false, reason: "wrong_shape" });
+    expect(parseManualCode(`${CODE.slice(0, 20)}-${CODE.slice(20)}`)).toMatchObject({
+      ok: false,
+      reason: "wrong_shape",
+    });
     expect(parseManualCode("x".repeat(65))).toMatchObject({ ok: false, reason: "wrong_shape" });
     expect(parseManualCode("<script>alert(1)</script>")).toMatchObject({ ok: false, reason: "wrong_shape" });
     expect(parseManualCode("a".repeat(5000))).toMatchObject({ ok: false, reason: "too_long" });
-    expect(parseManualCode("https://app.apicbase.com/?code=&state=x")).toMatchObject({ ok: false, reason: "wrong_shape" });
-    expect(parseManualCode("https://app.apicbase.com/?code=not%20a%20code")).toMatchObject({ ok: false, reason: "wrong_shape" });
+    expect(parseManualCode("https://app.apicbase.com/?code=&state=x")).toMatchObject({
+      ok: false,
+      reason: "wrong_shape",
+    });
+    expect(parseManualCode("https://app.apicbase.com/?code=not%20a%20code")).toMatchObject({
+      ok: false,
+      reason: "wrong_shape",
+    });
   });
 
   it("refuses two different codes, and says when the approval was cancelled", () => {
@@ -43,7 +72,10 @@ describe("parseManualCode", () => {
     expect(parseManualCode(`${CODE} ${other}`)).toMatchObject({ ok: false, reason: "several" });
     expect(parseManualCode(`?code=${CODE}&code=${other}`)).toMatchObject({ ok: false, reason: "several" });
     expect(parseManualCode(`${CODE} ${CODE}`)).toEqual({ ok: true, code: CODE });
-    expect(parseManualCode("urn:ietf:wg:oauth:2.0:oob?error=access_denied&state=x")).toMatchObject({ ok: false, reason: "denied" });
+    expect(parseManualCode("urn:ietf:wg:oauth:2.0:oob?error=access_denied&state=x")).toMatchObject({
+      ok: false,
+      reason: "denied",
+    });
   });
 });
 
@@ -70,7 +102,9 @@ describe("why Apicbase refused a well-formed code", () => {
 
   it("says the link was never opened, too late, or expired or used, as the page knows", () => {
     expect(refusedCodeReason(null)).toBe("never_opened");
-    expect(REFUSED_CODE_MESSAGES[refusedCodeReason(null)]).toMatch(/not opened Apicbase's approval page .* not one Apicbase issued for this attempt/);
+    expect(REFUSED_CODE_MESSAGES[refusedCodeReason(null)]).toMatch(
+      /not opened Apicbase's approval page .* not one Apicbase issued for this attempt/,
+    );
     expect(REFUSED_CODE_MESSAGES[refusedCodeReason(null)]).not.toMatch(/expired|already used/);
     expect(refusedCodeReason(61)).toBe("too_late");
     expect(REFUSED_CODE_MESSAGES.too_late).toMatch(/^This code has expired: Apicbase's codes work for 60 seconds/);

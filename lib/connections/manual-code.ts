@@ -22,11 +22,16 @@ export const CODE_MESSAGES = {
   empty: "Paste the code Apicbase showed you.",
   too_long: "That is far longer than an Apicbase code. Copy only the code from Apicbase's page.",
   denied: "Apicbase says the approval was cancelled, so there is no code. Open the link again and choose Authorize.",
-  wrong_shape: "That is not an Apicbase code: a code is 30 letters and digits, like “h3VbP0x…”. Copy it from Apicbase's page.",
+  wrong_shape:
+    "That is not an Apicbase code: a code is 30 letters and digits, like “h3VbP0x…”. Copy it from Apicbase's page.",
   several: "That holds more than one code-like value. Paste only the code Apicbase showed you.",
 } as const;
 
-const refuse = (reason: Exclude<ParsedCode, { ok: true }>["reason"]): ParsedCode => ({ ok: false, reason, message: CODE_MESSAGES[reason] });
+const refuse = (reason: Exclude<ParsedCode, { ok: true }>["reason"]): ParsedCode => ({
+  ok: false,
+  reason,
+  message: CODE_MESSAGES[reason],
+});
 
 /** Strips quotes, brackets and trailing punctuation a copied word may carry. */
 const bare = (word: string) => word.replace(/^[\s"'“”‘’`(<[{]+|[\s"'“”‘’`)>\]},.;:!?]+$/g, "");
@@ -55,7 +60,14 @@ export function parseManualCode(input: string): ParsedCode {
   }
   if (/(?:^|[?&#\s])error=access_denied\b/.test(text)) return refuse("denied");
 
-  const candidates = [...new Set(text.split(/\s+/).map(bare).filter((word) => CODE_SHAPE.test(word)))];
+  const candidates = [
+    ...new Set(
+      text
+        .split(/\s+/)
+        .map(bare)
+        .filter((word) => CODE_SHAPE.test(word)),
+    ),
+  ];
   if (candidates.length === 1) return { ok: true, code: candidates[0]! };
   return refuse(candidates.length > 1 ? "several" : "wrong_shape");
 }
@@ -86,7 +98,9 @@ export const CODE_NOT_THIS_ATTEMPT_MESSAGE =
  * Why Apicbase refused a well-formed code (it only says invalid_grant), from what this page knows: whether and how
  * long ago the approval page was opened from it (`openedSecondsAgo`: null never, undefined unknown, e.g. no script).
  */
-export function refusedCodeReason(openedSecondsAgo: number | null | undefined): "never_opened" | "too_late" | "expired_or_used" {
+export function refusedCodeReason(
+  openedSecondsAgo: number | null | undefined,
+): "never_opened" | "too_late" | "expired_or_used" {
   if (openedSecondsAgo === null) return "never_opened";
   if (openedSecondsAgo !== undefined && openedSecondsAgo > CODE_LIFETIME_SECONDS) return "too_late";
   return "expired_or_used";

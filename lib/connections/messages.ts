@@ -2,7 +2,8 @@ import { ApicbaseError } from "@/lib/apicbase/errors";
 
 /** What a partner reads when Apicbase says no: what happened and what to do, never a token or raw body. */
 export function apicbaseErrorMessage(error: unknown): string {
-  if (!(error instanceof ApicbaseError)) return "Something went wrong on the portal's side. Nothing was changed: try again.";
+  if (!(error instanceof ApicbaseError))
+    return "Something went wrong on the portal's side. Nothing was changed: try again.";
   switch (error.code) {
     case "oauth_error":
       switch (error.oauthError) {
@@ -19,7 +20,8 @@ export function apicbaseErrorMessage(error: unknown): string {
       }
     case "authorization_error":
       if (error.oauthError === "access_denied") return "The approval was cancelled at Apicbase. Nothing was connected.";
-      if (error.oauthError === "invalid_scope") return "Apicbase refused the requested scopes (invalid_scope). Nothing was connected.";
+      if (error.oauthError === "invalid_scope")
+        return "Apicbase refused the requested scopes (invalid_scope). Nothing was connected.";
       return `Apicbase refused the authorization (${error.oauthError}). Nothing was connected.`;
     case "state_mismatch":
       return "This approval does not match a connect attempt started in this browser (it may be old or already used). Start again.";

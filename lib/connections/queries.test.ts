@@ -3,7 +3,13 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MEMORY, openDatabase, type Database } from "@/lib/db/client";
 import { apiKeys, applications, auditEvents, connections, organizations, type ConnectionStatus } from "@/lib/db/schema";
-import { queryAttentionOverview, queryConnectionDetail, queryConnectionHistory, queryConnectionList, queryStatusCountsByOrganization } from "./queries";
+import {
+  queryAttentionOverview,
+  queryConnectionDetail,
+  queryConnectionHistory,
+  queryConnectionList,
+  queryStatusCountsByOrganization,
+} from "./queries";
 import { DISPLAY_STATUSES, displayStatus } from "./status";
 import { CONNECTIONS_PAGE_SIZE, parseConnectionFilters, type ConnectionFilters } from "./view";
 
@@ -25,7 +31,12 @@ type Seeded = {
 };
 const seeded: Seeded[] = [];
 
-const filters = (overrides: Partial<ConnectionFilters> = {}): ConnectionFilters => ({ q: "", status: null, page: 1, ...overrides });
+const filters = (overrides: Partial<ConnectionFilters> = {}): ConnectionFilters => ({
+  q: "",
+  status: null,
+  page: 1,
+  ...overrides,
+});
 
 beforeAll(async () => {
   database = await openDatabase({ dataDir: MEMORY });
@@ -34,7 +45,9 @@ beforeAll(async () => {
     { id: orgA, name: "Org A" },
     { id: orgB, name: "Org B" },
   ]);
-  await db.insert(applications).values({ id: appId, name: "Partner app", clientId: "partner-app", source: "environment" });
+  await db
+    .insert(applications)
+    .values({ id: appId, name: "Partner app", clientId: "partner-app", source: "environment" });
   // Every display state, at its boundaries: expiring soon within 24 h, expired at or before now.
   // A failed refresh counts as "refresh failing" only once the background engine's retries fail.
   const shapes: [ConnectionStatus, Date | null, number?][] = [
@@ -72,11 +85,21 @@ beforeAll(async () => {
       accessTokenCiphertext: status === "revoked" ? null : "v1.secret-ciphertext",
       refreshTokenCiphertext: status === "revoked" ? null : "v1.secret-ciphertext",
       observedLibraryId: i === 3 ? 42 : null,
-      lastVerification: i === 3 ? { active: true, scope: "accounts library", exp: 1_800_000_000, library: { id: 42, name: "Elsewhere" } } : null,
+      lastVerification:
+        i === 3
+          ? { active: true, scope: "accounts library", exp: 1_800_000_000, library: { id: 42, name: "Elsewhere" } }
+          : null,
     });
   }
   // Another organization's library with a name that matches every search below.
-  await db.insert(connections).values({ organizationId: orgB, applicationId: appId, libraryId: 1000, libraryName: "Bistro Nord B", scopes: [], accessTokenExpiresAt: hours(100) });
+  await db.insert(connections).values({
+    organizationId: orgB,
+    applicationId: appId,
+    libraryId: 1000,
+    libraryName: "Bistro Nord B",
+    scopes: [],
+    accessTokenExpiresAt: hours(100),
+  });
 });
 
 afterAll(async () => {
@@ -86,10 +109,15 @@ afterAll(async () => {
 describe("queryConnectionList", () => {
   it("translates each display status into SQL that agrees with displayStatus()", async () => {
     for (const status of DISPLAY_STATUSES) {
-      const expected = seeded.filter((row) => displayStatus(row, now) === status).map((row) => row.id).sort();
+      const expected = seeded
+        .filter((row) => displayStatus(row, now) === status)
+        .map((row) => row.id)
+        .sort();
       const list = await queryConnectionList(database.db, orgA, filters({ status }), now);
       expect(list.total, status).toBe(expected.length);
-      expect(list.connections.map((row) => row.id).sort(), status).toEqual(expected.slice(0, CONNECTIONS_PAGE_SIZE).sort());
+      expect(list.connections.map((row) => row.id).sort(), status).toEqual(
+        expected.slice(0, CONNECTIONS_PAGE_SIZE).sort(),
+      );
       expect(expected.length, `the seed covers ${status}`).toBeGreaterThan(0);
     }
   });
@@ -97,7 +125,11 @@ describe("queryConnectionList", () => {
   it("pages through every connection of the organization in a stable, case-insensitive name order", async () => {
     const first = await queryConnectionList(database.db, orgA, filters(), now);
     expect(first).toMatchObject({ total: 60, organizationTotal: 60, page: 1, pageCount: 3, pageSize: 25 });
-    const pages = [first, await queryConnectionList(database.db, orgA, filters({ page: 2 }), now), await queryConnectionList(database.db, orgA, filters({ page: 3 }), now)];
+    const pages = [
+      first,
+      await queryConnectionList(database.db, orgA, filters({ page: 2 }), now),
+      await queryConnectionList(database.db, orgA, filters({ page: 3 }), now),
+    ];
     const ids = pages.flatMap((page) => page.connections.map((row) => row.id));
     expect(new Set(ids).size).toBe(60);
     const names = pages.flatMap((page) => page.connections.map((row) => row.libraryName.toLowerCase()));
@@ -122,7 +154,12 @@ describe("queryConnectionList", () => {
     expect(percent.connections.every((row) => row.libraryName.startsWith("100% Vegan"))).toBe(true);
     expect(percent.total).toBeGreaterThan(0);
     const underscore = await queryConnectionList(database.db, orgA, filters({ q: "k_b" }), now);
-    expect(underscore.connections.map((row) => row.libraryName)).toEqual(seeded.filter((row) => row.libraryName.includes("k_b")).map((row) => row.libraryName).sort());
+    expect(underscore.connections.map((row) => row.libraryName)).toEqual(
+      seeded
+        .filter((row) => row.libraryName.includes("k_b"))
+        .map((row) => row.libraryName)
+        .sort(),
+    );
 
     const byId = await queryConnectionList(database.db, orgA, filters({ q: "1003" }), now);
     expect(byId.connections.map((row) => row.libraryId)).toEqual([1003]);
@@ -133,7 +170,9 @@ describe("queryConnectionList", () => {
 
   it("combines search and status", async () => {
     const list = await queryConnectionList(database.db, orgA, filters({ q: "bistro", status: "active" }), now);
-    const expected = seeded.filter((row) => row.libraryName.startsWith("Bistro") && displayStatus(row, now) === "active");
+    const expected = seeded.filter(
+      (row) => row.libraryName.startsWith("Bistro") && displayStatus(row, now) === "active",
+    );
     expect(list.connections.map((row) => row.id).sort()).toEqual(expected.map((row) => row.id).sort());
   });
 
@@ -143,7 +182,11 @@ describe("queryConnectionList", () => {
     expect(json).not.toContain("ciphertext");
     expect(json).not.toContain("v1.secret");
     expect(list.connections[0]?.drift).toEqual({ libraryId: 42, libraryName: "Elsewhere" });
-    expect(list.connections[0]?.lastVerification).toMatchObject({ active: true, scopes: ["accounts", "library"], library: { id: 42, name: "Elsewhere" } });
+    expect(list.connections[0]?.lastVerification).toMatchObject({
+      active: true,
+      scopes: ["accounts", "library"],
+      library: { id: 42, name: "Elsewhere" },
+    });
   });
 
   it("an empty organization has nothing to show", async () => {
@@ -159,7 +202,11 @@ describe("every organization's connections (admins)", () => {
     expect(all.total).toBe(seeded.filter((row) => row.libraryName.startsWith("Bistro Nord")).length + 1);
     expect(new Set(all.connections.map((row) => row.organizationName))).toEqual(new Set(["Org A", "Org B"]));
     const unfiltered = await queryConnectionList(database.db, null, filters(), now);
-    expect(unfiltered).toMatchObject({ total: 61, organizationTotal: 61, pageCount: Math.ceil(61 / CONNECTIONS_PAGE_SIZE) });
+    expect(unfiltered).toMatchObject({
+      total: 61,
+      organizationTotal: 61,
+      pageCount: Math.ceil(61 / CONNECTIONS_PAGE_SIZE),
+    });
     expect(JSON.stringify(unfiltered)).not.toContain("ciphertext");
   });
 
@@ -178,15 +225,25 @@ describe("every organization's connections (admins)", () => {
 
     const { db } = database;
     const revokedRow = seeded.find((row) => row.status === "revoked")!;
-    await db.update(connections).set({ revokedAt: hours(-24), revokeReason: "contract ended" }).where(eq(connections.id, revokedRow.id));
+    await db
+      .update(connections)
+      .set({ revokedAt: hours(-24), revokeReason: "contract ended" })
+      .where(eq(connections.id, revokedRow.id));
     const overview = await queryAttentionOverview(db, now);
     expect(overview.total).toBe(61);
     expect(overview.counts.refresh_failing).toBe(expected.refresh_failing);
     expect(overview.drift).toBe(1);
     expect(overview.recentlyRevoked.total).toBe(1);
-    expect(overview.recentlyRevoked.latest[0]).toMatchObject({ id: revokedRow.id, organizationName: "Org A", reason: "contract ended" });
+    expect(overview.recentlyRevoked.latest[0]).toMatchObject({
+      id: revokedRow.id,
+      organizationName: "Org A",
+      reason: "contract ended",
+    });
     // Older than a week: no longer "recent".
-    await db.update(connections).set({ revokedAt: hours(-24 * 8) }).where(eq(connections.id, revokedRow.id));
+    await db
+      .update(connections)
+      .set({ revokedAt: hours(-24 * 8) })
+      .where(eq(connections.id, revokedRow.id));
     expect((await queryAttentionOverview(db, now)).recentlyRevoked.total).toBe(0);
   });
 });
@@ -196,7 +253,11 @@ describe("queryConnectionDetail and queryConnectionHistory", () => {
     const target = seeded[0]!;
     expect(await queryConnectionDetail(database.db, orgB, target.id)).toBeNull();
     const detail = await queryConnectionDetail(database.db, orgA, target.id);
-    expect(detail).toMatchObject({ id: target.id, organizationName: "Org A", application: { name: "Partner app", clientId: "partner-app" } });
+    expect(detail).toMatchObject({
+      id: target.id,
+      organizationName: "Org A",
+      application: { name: "Partner app", clientId: "partner-app" },
+    });
     expect(JSON.stringify(detail)).not.toContain("ciphertext");
   });
 
@@ -215,7 +276,12 @@ describe("queryConnectionDetail and queryConnectionHistory", () => {
       });
     }
     // Someone of another organization probing the id: not part of this partner's history.
-    await db.insert(auditEvents).values({ actorLabel: "stranger@elsewhere.test", connectionId: target.id, event: "access_refused", outcome: "failure" });
+    await db.insert(auditEvents).values({
+      actorLabel: "stranger@elsewhere.test",
+      connectionId: target.id,
+      event: "access_refused",
+      outcome: "failure",
+    });
     const first = await queryConnectionHistory(db, orgA, target.id, 1);
     expect(first).toMatchObject({ total: 25, page: 1, pageCount: 2 });
     expect(first.events[0]?.detail).toEqual({ n: 24 });
@@ -229,8 +295,21 @@ describe("queryConnectionDetail and queryConnectionHistory", () => {
     const target = seeded[2]!;
     const { db } = database;
     const keyId = randomUUID();
-    await db.insert(apiKeys).values({ id: keyId, organizationId: orgA, name: "billing-sync", prefix: "apb_bill", secretHash: "x".repeat(64) });
-    await db.insert(auditEvents).values({ occurredAt: hours(-2), actorLabel: "system:refresher", organizationId: orgA, connectionId: target.id, event: "connection_refreshed", outcome: "success" });
+    await db.insert(apiKeys).values({
+      id: keyId,
+      organizationId: orgA,
+      name: "billing-sync",
+      prefix: "apb_bill",
+      secretHash: "x".repeat(64),
+    });
+    await db.insert(auditEvents).values({
+      occurredAt: hours(-2),
+      actorLabel: "system:refresher",
+      organizationId: orgA,
+      connectionId: target.id,
+      event: "connection_refreshed",
+      outcome: "success",
+    });
     await db.insert(auditEvents).values(
       Array.from({ length: 40 }, (_, i) => ({
         occurredAt: new Date(hours(-1).getTime() + i * 60_000),
@@ -243,12 +322,24 @@ describe("queryConnectionDetail and queryConnectionHistory", () => {
       })),
     );
     // About the organization, not this connection: never in its History.
-    await db.insert(auditEvents).values({ actorLabel: "partner@sandbox.test", organizationId: orgA, connectionId: target.id, event: "api_key_created", outcome: "success" });
+    await db.insert(auditEvents).values({
+      actorLabel: "partner@sandbox.test",
+      organizationId: orgA,
+      connectionId: target.id,
+      event: "api_key_created",
+      outcome: "success",
+    });
 
     const history = await queryConnectionHistory(db, orgA, target.id, 1);
     expect(history.events.map((event) => event.event)).toEqual(["connection_refreshed"]);
     expect(history.handouts).toEqual([
-      { keyName: "billing-sync", actor: "api-key:apb_bill", count: 40, first: hours(-1).toISOString(), last: new Date(hours(-1).getTime() + 39 * 60_000).toISOString() },
+      {
+        keyName: "billing-sync",
+        actor: "api-key:apb_bill",
+        count: 40,
+        first: hours(-1).toISOString(),
+        last: new Date(hours(-1).getTime() + 39 * 60_000).toISOString(),
+      },
     ]);
     const all = await queryConnectionHistory(db, orgA, target.id, 1, true);
     expect(all).toMatchObject({ showHandouts: true, total: 41, pageCount: 3 });
@@ -258,9 +349,24 @@ describe("queryConnectionDetail and queryConnectionHistory", () => {
 
 describe("parseConnectionFilters", () => {
   it("reads the URL's filters and falls back to none for anything unusable", () => {
-    expect(parseConnectionFilters({ q: "  Bistro   Nord ", status: "expiring_soon", page: "3" })).toEqual({ q: "Bistro Nord", status: "expiring_soon", page: 3, drift: false });
-    expect(parseConnectionFilters({ q: ["a", "b"], status: "bogus", page: "-2" })).toEqual({ q: "a", status: null, page: 1, drift: false });
-    expect(parseConnectionFilters(new URLSearchParams("page=abc&q=" + "x".repeat(500)))).toEqual({ q: "x".repeat(100), status: null, page: 1, drift: false });
+    expect(parseConnectionFilters({ q: "  Bistro   Nord ", status: "expiring_soon", page: "3" })).toEqual({
+      q: "Bistro Nord",
+      status: "expiring_soon",
+      page: 3,
+      drift: false,
+    });
+    expect(parseConnectionFilters({ q: ["a", "b"], status: "bogus", page: "-2" })).toEqual({
+      q: "a",
+      status: null,
+      page: 1,
+      drift: false,
+    });
+    expect(parseConnectionFilters(new URLSearchParams("page=abc&q=" + "x".repeat(500)))).toEqual({
+      q: "x".repeat(100),
+      status: null,
+      page: 1,
+      drift: false,
+    });
     expect(parseConnectionFilters({})).toEqual({ q: "", status: null, page: 1, drift: false });
   });
 });

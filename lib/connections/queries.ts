@@ -1,4 +1,20 @@
-import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lte, ne, or, sql, type SQL } from "drizzle-orm";
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  gt,
+  gte,
+  inArray,
+  isNotNull,
+  isNull,
+  lte,
+  ne,
+  or,
+  sql,
+  type SQL,
+} from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbExecutor } from "@/lib/db/client";
 import { apiKeys, applications, auditEvents, connections, organizations, users } from "@/lib/db/schema";
@@ -30,7 +46,8 @@ const c = connections;
  */
 const engineFailing = () => and(eq(c.status, "refresh_failing"), gt(c.backgroundRefreshFailures, 0))!;
 /** Shown by the access token's expiry: active, or failing only by refreshes someone asked for. */
-const shownByExpiry = () => or(eq(c.status, "active"), and(eq(c.status, "refresh_failing"), eq(c.backgroundRefreshFailures, 0)))!;
+const shownByExpiry = () =>
+  or(eq(c.status, "active"), and(eq(c.status, "refresh_failing"), eq(c.backgroundRefreshFailures, 0)))!;
 
 /** The derived display states (lib/connections/status.ts) as conditions on the stored facts. */
 export function statusCondition(status: DisplayStatus, now: Date): SQL {
@@ -86,20 +103,23 @@ const safeColumns = {
   backgroundRefreshFailures: c.backgroundRefreshFailures,
   lastVerifiedAt: c.lastVerifiedAt,
   // The token version itself stays on the server; only whether the verification examined the current one leaves.
-  verificationCurrent: sql<boolean>`coalesce(${c.lastVerifiedTokenVersion} = ${c.tokenVersion}, false)`.mapWith(Boolean),
+  verificationCurrent: sql<boolean>`coalesce(${c.lastVerifiedTokenVersion} = ${c.tokenVersion}, false)`.mapWith(
+    Boolean,
+  ),
   lastVerification: c.lastVerification,
   observedLibraryId: c.observedLibraryId,
   createdAt: c.createdAt,
   updatedAt: c.updatedAt,
 };
 
-type Column<T> = T extends SQL<infer Data>
-  ? Data
-  : T extends { _: { notNull: infer NotNull; data: infer Data } }
-    ? NotNull extends true
-      ? Data
-      : Data | null
-    : never;
+type Column<T> =
+  T extends SQL<infer Data>
+    ? Data
+    : T extends { _: { notNull: infer NotNull; data: infer Data } }
+      ? NotNull extends true
+        ? Data
+        : Data | null
+      : never;
 type SafeRow = { [K in keyof typeof safeColumns]: Column<(typeof safeColumns)[K]> };
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -113,8 +133,14 @@ function toView(row: SafeRow): ConnectionView {
     organizationName: row.organizationName,
     libraryId: row.libraryId,
     libraryName: row.libraryName,
-    approvedBy: row.approvedByEmail || row.approvedByName ? { email: row.approvedByEmail, name: row.approvedByName } : null,
-    application: { id: row.applicationId, name: row.applicationName, clientId: row.applicationClientId, redirectMode: row.applicationRedirectMode },
+    approvedBy:
+      row.approvedByEmail || row.approvedByName ? { email: row.approvedByEmail, name: row.approvedByName } : null,
+    application: {
+      id: row.applicationId,
+      name: row.applicationName,
+      clientId: row.applicationClientId,
+      redirectMode: row.applicationRedirectMode,
+    },
     status: row.status,
     scopes: row.scopes,
     accessTokenExpiresAt: iso(row.accessTokenExpiresAt),
@@ -148,13 +174,19 @@ function toView(row: SafeRow): ConnectionView {
 export const driftCondition = (): SQL => and(isNotNull(c.observedLibraryId), ne(c.observedLibraryId, c.libraryId))!;
 
 /** A null organization: every organization's connections (the admin area). */
-export function whereForList(organizationId: string | null, filters: Pick<ConnectionFilters, "q" | "status" | "drift">, now: Date): SQL {
-  return and(
-    organizationId ? eq(c.organizationId, organizationId) : undefined,
-    searchCondition(filters.q),
-    filters.status ? statusCondition(filters.status, now) : undefined,
-    filters.drift ? driftCondition() : undefined,
-  ) ?? sql`true`;
+export function whereForList(
+  organizationId: string | null,
+  filters: Pick<ConnectionFilters, "q" | "status" | "drift">,
+  now: Date,
+): SQL {
+  return (
+    and(
+      organizationId ? eq(c.organizationId, organizationId) : undefined,
+      searchCondition(filters.q),
+      filters.status ? statusCondition(filters.status, now) : undefined,
+      filters.drift ? driftCondition() : undefined,
+    ) ?? sql`true`
+  );
 }
 
 const listOrder = () => [sql`lower(${c.libraryName})`, c.libraryId];
@@ -302,7 +334,10 @@ export async function queryConnectionHistory(
   );
   const where = and(
     about,
-    inArray(auditEvents.event, showHandouts ? [...CONNECTION_EVENTS] : CONNECTION_EVENTS.filter((event) => event !== HANDOUT_EVENT)),
+    inArray(
+      auditEvents.event,
+      showHandouts ? [...CONNECTION_EVENTS] : CONNECTION_EVENTS.filter((event) => event !== HANDOUT_EVENT),
+    ),
   );
   const apiKeyId = sql<string | null>`${auditEvents.detail} ->> 'apiKeyId'`;
   const handouts = await db
@@ -375,7 +410,8 @@ function displayStatusSql(now: Date): SQL<DisplayStatus> {
 
 export type StatusCounts = Record<DisplayStatus, number>;
 
-const emptyCounts = (): StatusCounts => Object.fromEntries(DISPLAY_STATUSES.map((status) => [status, 0])) as StatusCounts;
+const emptyCounts = (): StatusCounts =>
+  Object.fromEntries(DISPLAY_STATUSES.map((status) => [status, 0])) as StatusCounts;
 
 /** Each organization's connections counted per display status (organizations without any are absent). */
 export async function queryStatusCountsByOrganization(db: DbExecutor, now: Date): Promise<Map<string, StatusCounts>> {
@@ -421,8 +457,14 @@ export async function queryAttentionOverview(db: DbExecutor, now: Date, latestLi
   const since = new Date(now.getTime() - RECENTLY_REVOKED_DAYS * 24 * 3600 * 1000);
   const recent = and(inArray(c.status, ["revoking", "revoked"]), gte(c.revokedAt, since))!;
   const [byStatus, [drift], [revokedTotal], latest] = await Promise.all([
-    db.select({ status, n: sql<number>`count(*)::int` }).from(c).groupBy(sql`1`),
-    db.select({ n: count() }).from(c).where(and(driftCondition(), ne(c.status, "revoked"))),
+    db
+      .select({ status, n: sql<number>`count(*)::int` })
+      .from(c)
+      .groupBy(sql`1`),
+    db
+      .select({ n: count() })
+      .from(c)
+      .where(and(driftCondition(), ne(c.status, "revoked"))),
     db.select({ n: count() }).from(c).where(recent),
     db
       .select({

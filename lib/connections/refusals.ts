@@ -15,7 +15,11 @@ export const REFUSAL_SHOWN_MS = 15 * 60_000;
  * The latest refused re-authorization of a connection since `since`, from the audit log, where the refusal is kept
  * with its facts: the banner names them instead of a general sentence, and the URL carries no free text.
  */
-export async function latestReauthorizationRefusal(db: DbExecutor, connectionId: string, since: Date): Promise<ReauthorizationRefusal | null> {
+export async function latestReauthorizationRefusal(
+  db: DbExecutor,
+  connectionId: string,
+  since: Date,
+): Promise<ReauthorizationRefusal | null> {
   const [row] = await db
     .select({ occurredAt: auditEvents.occurredAt, detail: auditEvents.detail })
     .from(auditEvents)
@@ -34,12 +38,18 @@ export async function latestReauthorizationRefusal(db: DbExecutor, connectionId:
   return {
     at: row.occurredAt,
     approvedBy: typeof detail.approvedBy === "string" ? detail.approvedBy : null,
-    approvedLibrary: libraryId === null ? null : { id: libraryId, name: typeof detail.approvedLibraryName === "string" ? detail.approvedLibraryName : null },
+    approvedLibrary:
+      libraryId === null
+        ? null
+        : { id: libraryId, name: typeof detail.approvedLibraryName === "string" ? detail.approvedLibraryName : null },
   };
 }
 
 /** The banner's sentence for a refusal: who, with which library active, and what to do. */
-export function refusalMessage(refusal: ReauthorizationRefusal, connection: { libraryId: number; libraryName: string }): string {
+export function refusalMessage(
+  refusal: ReauthorizationRefusal,
+  connection: { libraryId: number; libraryName: string },
+): string {
   const who = refusal.approvedBy ?? "The approving user";
   const active = refusal.approvedLibrary
     ? `"${refusal.approvedLibrary.name ?? "library"}" (${refusal.approvedLibrary.id})`

@@ -36,7 +36,11 @@ export const revokeReason = z
 export type Revocation = "revoked" | "unsupported" | "failed" | "pending";
 export type DisconnectResult = { ok: true; revocation: Revocation; message: string } | Failure;
 
-const notFound: Failure = { ok: false, reason: "not_found", message: "This connection does not exist or belongs to another organization." };
+const notFound: Failure = {
+  ok: false,
+  reason: "not_found",
+  message: "This connection does not exist or belongs to another organization.",
+};
 
 /** What the library owner does where the portal cannot revoke the grant itself. */
 export const OWNER_REMOVES_APP =
@@ -73,14 +77,20 @@ export async function disconnectConnection(
   const [current] = await ctx.db.select().from(connections).where(scoped);
   if (!current) return notFound;
   if (current.status === "revoked") {
-    return { ok: false, reason: "not_refreshable", message: `"${current.libraryName}" is already revoked; it holds no tokens.` };
+    return {
+      ok: false,
+      reason: "not_refreshable",
+      message: `"${current.libraryName}" is already revoked; it holds no tokens.`,
+    };
   }
   return finishRevocation(ctx, current, { resumed: true });
 }
 
 /** Apicbase down, slow or throttling: worth another try later. A refusal (4xx) will not change by waiting. */
 function transient(error: unknown): boolean {
-  return !(error instanceof ApicbaseError) || ["server_error", "timeout", "network", "rate_limited"].includes(error.code);
+  return (
+    !(error instanceof ApicbaseError) || ["server_error", "timeout", "network", "rate_limited"].includes(error.code)
+  );
 }
 
 function errorCode(error: unknown): string {
@@ -92,7 +102,11 @@ function errorCode(error: unknown): string {
  * `revoking` (tokens unused, reason kept) for the sweep to try again, until REVOKE_GIVE_UP_MS after the revoke was
  * asked for.
  */
-export async function finishRevocation(ctx: ConnectionContext, row: Connection, options: { resumed: boolean }): Promise<DisconnectResult> {
+export async function finishRevocation(
+  ctx: ConnectionContext,
+  row: Connection,
+  options: { resumed: boolean },
+): Promise<DisconnectResult> {
   let pair: TokenPair | null = null;
   try {
     pair = openTokens(ctx.keyring, row);
@@ -148,7 +162,13 @@ export async function finishRevocation(ctx: ConnectionContext, row: Connection, 
       apicbaseError,
       detail: { revocation, reason: row.revokeReason, ...(options.resumed ? { resumed: true } : {}) },
     });
-    await enqueueConnectionEvent(tx, { type: "connection.revoked", connectionId: row.id, now, reason: row.revokeReason, apicbaseError });
+    await enqueueConnectionEvent(tx, {
+      type: "connection.revoked",
+      connectionId: row.id,
+      now,
+      reason: row.revokeReason,
+      apicbaseError,
+    });
     return true;
   });
   if (!finished) {
@@ -161,7 +181,10 @@ export async function finishRevocation(ctx: ConnectionContext, row: Connection, 
 async function keepRevoking(ctx: ConnectionContext, row: Connection, code: string): Promise<DisconnectResult> {
   const now = ctx.now();
   await ctx.db.transaction(async (tx) => {
-    await tx.update(connections).set({ updatedAt: now }).where(and(eq(connections.id, row.id), eq(connections.status, "revoking")));
+    await tx
+      .update(connections)
+      .set({ updatedAt: now })
+      .where(and(eq(connections.id, row.id), eq(connections.status, "revoking")));
     await recordAudit(tx, {
       actor: ctx.actor,
       event: "connection_revocation_pending",
@@ -196,7 +219,10 @@ export function disconnectedMessage(libraryName: string, revocation: Revocation)
  * Finishes revokes interrupted half way: rows `revoking` for longer than the grace period. Each row is claimed
  * with compare-and-swap on its update time, so two processes sweeping at once never revoke the same row twice.
  */
-export async function resumeRevocations(ctx: ConnectionContext, limit = 10): Promise<{ resumed: number; finished: number }> {
+export async function resumeRevocations(
+  ctx: ConnectionContext,
+  limit = 10,
+): Promise<{ resumed: number; finished: number }> {
   const cutoff = new Date(ctx.now().getTime() - REVOKE_GRACE_MS);
   const stuck = await ctx.db
     .select({ id: connections.id, updatedAt: connections.updatedAt })
@@ -210,7 +236,13 @@ export async function resumeRevocations(ctx: ConnectionContext, limit = 10): Pro
     const [claimed] = await ctx.db
       .update(connections)
       .set({ updatedAt: ctx.now() })
-      .where(and(eq(connections.id, candidate.id), eq(connections.status, "revoking"), eq(connections.updatedAt, candidate.updatedAt)))
+      .where(
+        and(
+          eq(connections.id, candidate.id),
+          eq(connections.status, "revoking"),
+          eq(connections.updatedAt, candidate.updatedAt),
+        ),
+      )
       .returning();
     if (!claimed) continue;
     resumed++;

@@ -15,7 +15,10 @@ let emu: Awaited<ReturnType<typeof startEmulator>>;
 beforeAll(async () => {
   database = await openDatabase({ dataDir: MEMORY });
   const [org] = await database.db.insert(organizations).values({ name: "Reset org" }).returning();
-  const [app] = await database.db.insert(applications).values({ name: "Env app", clientId: "app", source: "environment", scopes: ["accounts"] }).returning();
+  const [app] = await database.db
+    .insert(applications)
+    .values({ name: "Env app", clientId: "app", source: "environment", scopes: ["accounts"] })
+    .returning();
   organizationId = org!.id;
   applicationId = app!.id;
   emu = await startEmulator();
@@ -28,7 +31,14 @@ afterAll(async () => {
 async function connectionAt(libraryId: number, connectedAt: Date, lastRefreshedAt: Date | null = null) {
   const [row] = await database.db
     .insert(connections)
-    .values({ organizationId, applicationId, libraryId, libraryName: `Library ${libraryId}`, scopes: ["accounts"], lastRefreshedAt })
+    .values({
+      organizationId,
+      applicationId,
+      libraryId,
+      libraryName: `Library ${libraryId}`,
+      scopes: ["accounts"],
+      lastRefreshedAt,
+    })
     .returning({ id: connections.id });
   await database.db.insert(auditEvents).values({
     occurredAt: connectedAt,
@@ -80,10 +90,18 @@ describe("a refused re-authorization, told with its facts", () => {
       outcome: "failure",
       organizationId,
       connectionId: id,
-      detail: { expectedLibraryId: 101, approvedLibraryId: 103, approvedLibraryName: "Brasserie Oost", approvedBy: "otto@sandbox.test" },
+      detail: {
+        expectedLibraryId: 101,
+        approvedLibraryId: 103,
+        approvedLibraryName: "Brasserie Oost",
+        approvedBy: "otto@sandbox.test",
+      },
     });
     const refusal = await latestReauthorizationRefusal(database.db, id, new Date(Date.now() - 60_000));
-    expect(refusal).toMatchObject({ approvedBy: "otto@sandbox.test", approvedLibrary: { id: 103, name: "Brasserie Oost" } });
+    expect(refusal).toMatchObject({
+      approvedBy: "otto@sandbox.test",
+      approvedLibrary: { id: 103, name: "Brasserie Oost" },
+    });
     expect(refusalMessage(refusal!, { libraryId: 101, libraryName: "Bistro Nord" })).toMatch(
       /^otto@sandbox\.test approved at Apicbase with "Brasserie Oost" \(103\) as active library, but this connection is for "Bistro Nord" \(101\)\./,
     );

@@ -7,12 +7,21 @@ const PAIR_EVENTS = ["connection_connected", "connection_updated", "connection_r
 
 /** When the portal got the connection's current token pair: its last refresh, or the approval or import before it. */
 export async function tokensObtainedAt(db: DbExecutor, connectionId: string): Promise<Date | null> {
-  const [row] = await db.select({ lastRefreshedAt: connections.lastRefreshedAt }).from(connections).where(eq(connections.id, connectionId));
+  const [row] = await db
+    .select({ lastRefreshedAt: connections.lastRefreshedAt })
+    .from(connections)
+    .where(eq(connections.id, connectionId));
   if (!row) return null;
   const [approval] = await db
     .select({ at: auditEvents.occurredAt })
     .from(auditEvents)
-    .where(and(eq(auditEvents.connectionId, connectionId), eq(auditEvents.outcome, "success"), inArray(auditEvents.event, PAIR_EVENTS)))
+    .where(
+      and(
+        eq(auditEvents.connectionId, connectionId),
+        eq(auditEvents.outcome, "success"),
+        inArray(auditEvents.event, PAIR_EVENTS),
+      ),
+    )
     .orderBy(desc(auditEvents.occurredAt))
     .limit(1);
   const times = [row.lastRefreshedAt, approval?.at ?? null].filter((at): at is Date => at !== null);
@@ -24,7 +33,11 @@ export async function tokensObtainedAt(db: DbExecutor, connectionId: string): Pr
  * connection's tokens, the sandbox cannot know them, and "revoked" would be untrue. Returns that moment, else null
  * (also whenever the sandbox does not say, or the portal talks to another Apicbase).
  */
-export async function sandboxResetSinceTokens(db: DbExecutor, connectionId: string, sandboxWebBase: string | null): Promise<Date | null> {
+export async function sandboxResetSinceTokens(
+  db: DbExecutor,
+  connectionId: string,
+  sandboxWebBase: string | null,
+): Promise<Date | null> {
   if (!sandboxWebBase) return null;
   const obtainedAt = await tokensObtainedAt(db, connectionId);
   if (!obtainedAt) return null;

@@ -9,7 +9,14 @@ import { auditEvents, connections, organizations } from "@/lib/db/schema";
 import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { clientForApplication, ensureEnvironmentApplication } from "./applications";
 import { REVOKE_GIVE_UP_MS, REVOKE_GRACE_MS, resumeRevocations } from "./revoke";
-import { completeAuthorization, connectWithCode, disconnectConnection, refreshConnection, verifyConnection, type ConnectionContext } from "./service";
+import {
+  completeAuthorization,
+  connectWithCode,
+  disconnectConnection,
+  refreshConnection,
+  verifyConnection,
+  type ConnectionContext,
+} from "./service";
 import { openTokens } from "./tokens";
 
 let emulator: Awaited<ReturnType<typeof startEmulator>>;
@@ -41,7 +48,10 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await control.reset();
-  const [org] = await database.db.insert(organizations).values({ name: `Org ${crypto.randomUUID()}` }).returning();
+  const [org] = await database.db
+    .insert(organizations)
+    .values({ name: `Org ${crypto.randomUUID()}` })
+    .returning();
   organizationId = org!.id;
 });
 
@@ -57,10 +67,19 @@ function context(overrides: Partial<ConnectionContext> = {}): ConnectionContext 
   };
 }
 
-const client = () => new ApicbaseClient({ endpoints: settings.endpoints, clientId: settings.clientId, clientSecret: settings.clientSecret });
+const client = () =>
+  new ApicbaseClient({
+    endpoints: settings.endpoints,
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+  });
 
 async function approval(email: string) {
-  const minted = await control.mintTokens({ email, client_id: SANDBOX_PARTNER_APP.clientId, scope: "accounts library" });
+  const minted = await control.mintTokens({
+    email,
+    client_id: SANDBOX_PARTNER_APP.clientId,
+    scope: "accounts library",
+  });
   const tokens: TokenSet = {
     accessToken: minted.access_token,
     refreshToken: minted.refresh_token,
@@ -88,7 +107,11 @@ describe("an approval's code, end to end (connectWithCode)", () => {
   const redirectUri = "http://localhost:3000/api/connect/callback";
   async function approvedCode(email = "nora@sandbox.test") {
     const request = await client().createAuthorizationRequest({ redirectUri, scopes: ["accounts", "library"] });
-    const answer = await approveInBrowser({ authorizeUrl: request.url, email, password: email.replace(/@.*/, "-demo") });
+    const answer = await approveInBrowser({
+      authorizeUrl: request.url,
+      email,
+      password: email.replace(/@.*/, "-demo"),
+    });
     if (answer.kind !== "redirect") throw new Error(`no redirect: ${answer.kind}`);
     const { code } = client().parseAuthorizationResponse(new URL(answer.location).searchParams, request.state);
     return { code, codeVerifier: request.codeVerifier };
@@ -96,16 +119,26 @@ describe("an approval's code, end to end (connectWithCode)", () => {
 
   it("exchanges the code, reads the active library and stores the connection", async () => {
     const { code, codeVerifier } = await approvedCode();
-    const result = await connectWithCode(context(), client(), { code, redirectUri, codeVerifier, organizationId, applicationId });
+    const result = await connectWithCode(context(), client(), {
+      code,
+      redirectUri,
+      codeVerifier,
+      organizationId,
+      applicationId,
+    });
     expect(result).toMatchObject({ ok: true, outcome: "connected", libraryName: "Bistro Nord" });
   });
 
   it("hands the grant back when the library cannot be read, and stores nothing", async () => {
     const { code, codeVerifier } = await approvedCode();
     await control.fault({ endpoint: "api", mode: "error_500" });
-    await expect(connectWithCode(context(), client(), { code, redirectUri, codeVerifier, organizationId, applicationId })).rejects.toThrow();
+    await expect(
+      connectWithCode(context(), client(), { code, redirectUri, codeVerifier, organizationId, applicationId }),
+    ).rejects.toThrow();
     expect((await control.stats()).requests.revoke).toBe(1);
-    expect(await database.db.select().from(connections).where(eq(connections.organizationId, organizationId))).toEqual([]);
+    expect(await database.db.select().from(connections).where(eq(connections.organizationId, organizationId))).toEqual(
+      [],
+    );
   });
 });
 
@@ -114,7 +147,14 @@ describe("completing an approval", () => {
     const { connectionId, tokens, outcome } = await connect();
     expect(outcome).toBe("connected");
     const r = await row(connectionId);
-    expect(r).toMatchObject({ libraryId: 101, libraryName: "Bistro Nord", approvedByEmail: "nora@sandbox.test", approvedByName: "Nora Nord", status: "active", scopes: ["accounts", "library"] });
+    expect(r).toMatchObject({
+      libraryId: 101,
+      libraryName: "Bistro Nord",
+      approvedByEmail: "nora@sandbox.test",
+      approvedByName: "Nora Nord",
+      status: "active",
+      scopes: ["accounts", "library"],
+    });
     expect(r.accessTokenCiphertext).not.toContain(tokens.accessToken);
     expect(JSON.stringify(r)).not.toContain(tokens.refreshToken);
     expect(openTokens(keyring, r)).toEqual({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken });
@@ -136,30 +176,69 @@ describe("completing an approval", () => {
     const { connectionId } = await connect();
     await control.setActiveLibrary("nora@sandbox.test", 102);
     const stray = await approval("nora@sandbox.test");
-    const refused = await completeAuthorization(context(), { organizationId, applicationId, ...stray, reauthorizeConnectionId: connectionId });
+    const refused = await completeAuthorization(context(), {
+      organizationId,
+      applicationId,
+      ...stray,
+      reauthorizeConnectionId: connectionId,
+    });
     expect(refused).toMatchObject({ ok: false, reason: "library_mismatch" });
     expect(await client().introspect(stray.tokens.accessToken)).toEqual({ active: false });
     await control.setActiveLibrary("nora@sandbox.test", 101);
     const fresh = await approval("nora@sandbox.test");
-    expect(await completeAuthorization(context(), { organizationId, applicationId, ...fresh, reauthorizeConnectionId: connectionId })).toMatchObject({ ok: true, outcome: "reauthorized", connectionId });
+    expect(
+      await completeAuthorization(context(), {
+        organizationId,
+        applicationId,
+        ...fresh,
+        reauthorizeConnectionId: connectionId,
+      }),
+    ).toMatchObject({ ok: true, outcome: "reauthorized", connectionId });
   });
 
   it("does not let one organization re-authorize another's connection", async () => {
     const { connectionId } = await connect();
-    const [other] = await database.db.insert(organizations).values({ name: `Other ${crypto.randomUUID()}` }).returning();
+    const [other] = await database.db
+      .insert(organizations)
+      .values({ name: `Other ${crypto.randomUUID()}` })
+      .returning();
     const fresh = await approval("nora@sandbox.test");
-    expect(await completeAuthorization(context(), { organizationId: other!.id, applicationId, ...fresh, reauthorizeConnectionId: connectionId })).toMatchObject({ ok: false, reason: "not_found" });
+    expect(
+      await completeAuthorization(context(), {
+        organizationId: other!.id,
+        applicationId,
+        ...fresh,
+        reauthorizeConnectionId: connectionId,
+      }),
+    ).toMatchObject({ ok: false, reason: "not_found" });
   });
 
   it("audits an import as such, and importing the pair a connection already holds leaves that pair working", async () => {
     const { tokens, library } = await approval("nora@sandbox.test");
-    const imported = await completeAuthorization(context(), { organizationId, applicationId, tokens, library, via: "token_import" });
+    const imported = await completeAuthorization(context(), {
+      organizationId,
+      applicationId,
+      tokens,
+      library,
+      via: "token_import",
+    });
     expect(imported).toMatchObject({ ok: true, outcome: "connected" });
     if (!imported.ok) throw new Error("unreachable");
-    const audit = await database.db.select().from(auditEvents).where(eq(auditEvents.connectionId, imported.connectionId));
-    expect(audit.map((entry) => [entry.event, (entry.detail as { via?: string }).via])).toEqual([["connection_imported", "token_import"]]);
+    const audit = await database.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.connectionId, imported.connectionId));
+    expect(audit.map((entry) => [entry.event, (entry.detail as { via?: string }).via])).toEqual([
+      ["connection_imported", "token_import"],
+    ]);
 
-    const again = await completeAuthorization(context(), { organizationId, applicationId, tokens, library, via: "token_import" });
+    const again = await completeAuthorization(context(), {
+      organizationId,
+      applicationId,
+      tokens,
+      library,
+      via: "token_import",
+    });
     expect(again).toMatchObject({ ok: true, outcome: "updated", connectionId: imported.connectionId });
     expect(await client().introspect(tokens.accessToken)).toMatchObject({ active: true });
   });
@@ -182,7 +261,9 @@ describe("refresh", () => {
   it("lets only one of many concurrent refreshes through (one refresh grant, no invalid_grant), and all of them share it", async () => {
     const { connectionId } = await connect();
     await control.resetStats();
-    const results = await Promise.all(Array.from({ length: 10 }, () => refreshConnection(context(), { organizationId, connectionId })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => refreshConnection(context(), { organizationId, connectionId })),
+    );
     expect(results.every((r) => r.ok)).toBe(true);
     const stats = await control.stats();
     expect(stats.token_grants.refresh_token).toEqual({ ok: 1, error: 0 });
@@ -194,7 +275,10 @@ describe("refresh", () => {
     const result = await refreshConnection(context(), { organizationId, connectionId });
     expect(result).toMatchObject({ ok: false, apicbaseError: "invalid_grant" });
     expect(!result.ok && result.message).toMatch(/re-authorize/);
-    expect(await row(connectionId)).toMatchObject({ status: "needs_reauthorization", lastRefreshError: "invalid_grant" });
+    expect(await row(connectionId)).toMatchObject({
+      status: "needs_reauthorization",
+      lastRefreshError: "invalid_grant",
+    });
   });
 
   it("detects a rotation whose answer was lost, and says so", async () => {
@@ -280,10 +364,17 @@ describe("disconnect", () => {
     const { connectionId, tokens } = await connect();
     const result = await disconnectConnection(context(), { organizationId, connectionId, reason: "customer left" });
     expect(result).toMatchObject({ ok: true, revocation: "revoked" });
-    expect(await row(connectionId)).toMatchObject({ status: "revoked", accessTokenCiphertext: null, refreshTokenCiphertext: null, revokeReason: "customer left" });
+    expect(await row(connectionId)).toMatchObject({
+      status: "revoked",
+      accessTokenCiphertext: null,
+      refreshTokenCiphertext: null,
+      revokeReason: "customer left",
+    });
     expect(await client().introspect(tokens.accessToken)).toEqual({ active: false });
     const events = await database.db.select().from(auditEvents).where(eq(auditEvents.connectionId, connectionId));
-    expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(["connection_connected", "connection_disconnected"]));
+    expect(events.map((e) => e.event)).toEqual(
+      expect.arrayContaining(["connection_connected", "connection_disconnected"]),
+    );
     expect(JSON.stringify(events)).not.toContain(tokens.accessToken);
   });
 
@@ -298,7 +389,13 @@ describe("disconnect", () => {
 
   const later = (ms: number) => () => new Date(Date.now() + ms);
   const eventsOf = async (connectionId: string) =>
-    (await database.db.select().from(auditEvents).where(eq(auditEvents.connectionId, connectionId)).orderBy(auditEvents.id)).map((e) => ({
+    (
+      await database.db
+        .select()
+        .from(auditEvents)
+        .where(eq(auditEvents.connectionId, connectionId))
+        .orderBy(auditEvents.id)
+    ).map((e) => ({
       event: e.event,
       apicbaseError: e.apicbaseError,
       detail: e.detail,
@@ -313,8 +410,14 @@ describe("disconnect", () => {
       .set({ status: "revoking", revokeReason: "contract ended", revokedAt: asked, updatedAt: asked })
       .where(eq(connections.id, connectionId));
     // Nothing uses it meanwhile.
-    expect(await refreshConnection(context(), { organizationId, connectionId })).toMatchObject({ ok: false, reason: "not_refreshable" });
-    expect(await verifyConnection(context(), { organizationId, connectionId })).toMatchObject({ ok: false, reason: "not_refreshable" });
+    expect(await refreshConnection(context(), { organizationId, connectionId })).toMatchObject({
+      ok: false,
+      reason: "not_refreshable",
+    });
+    expect(await verifyConnection(context(), { organizationId, connectionId })).toMatchObject({
+      ok: false,
+      reason: "not_refreshable",
+    });
 
     expect(await resumeRevocations(context({ actor: { system: "refresher" } }))).toEqual({ resumed: 1, finished: 1 });
     expect(await row(connectionId)).toMatchObject({
@@ -325,8 +428,15 @@ describe("disconnect", () => {
       revokedAt: asked,
     });
     expect(await client().introspect(tokens.accessToken)).toEqual({ active: false });
-    expect(await client().refresh({ refreshToken: tokens.refreshToken, currentScopes: tokens.scopes }).catch((e: unknown) => e)).toMatchObject({ oauthError: "invalid_grant" });
-    expect((await eventsOf(connectionId)).at(-1)).toMatchObject({ event: "connection_disconnected", detail: { revocation: "revoked", reason: "contract ended", resumed: true } });
+    expect(
+      await client()
+        .refresh({ refreshToken: tokens.refreshToken, currentScopes: tokens.scopes })
+        .catch((e: unknown) => e),
+    ).toMatchObject({ oauthError: "invalid_grant" });
+    expect((await eventsOf(connectionId)).at(-1)).toMatchObject({
+      event: "connection_disconnected",
+      detail: { revocation: "revoked", reason: "contract ended", resumed: true },
+    });
     // A second sweep finds nothing.
     expect(await resumeRevocations(context({ now: later(REVOKE_GRACE_MS * 2) }))).toEqual({ resumed: 0, finished: 0 });
   });
@@ -345,11 +455,22 @@ describe("disconnect", () => {
 
     // Within the grace period the sweep leaves it to whoever is working on it.
     expect(await resumeRevocations(context())).toEqual({ resumed: 0, finished: 0 });
-    expect(await resumeRevocations(context({ now: later(REVOKE_GRACE_MS + 1000) }))).toEqual({ resumed: 1, finished: 1 });
-    expect(await row(connectionId)).toMatchObject({ status: "revoked", refreshTokenCiphertext: null, revokeReason: "customer asked" });
+    expect(await resumeRevocations(context({ now: later(REVOKE_GRACE_MS + 1000) }))).toEqual({
+      resumed: 1,
+      finished: 1,
+    });
+    expect(await row(connectionId)).toMatchObject({
+      status: "revoked",
+      refreshTokenCiphertext: null,
+      revokeReason: "customer asked",
+    });
     expect(await client().introspect(tokens.accessToken)).toEqual({ active: false });
     const events = await eventsOf(connectionId);
-    expect(events.map((e) => e.event)).toEqual(["connection_connected", "connection_revocation_pending", "connection_disconnected"]);
+    expect(events.map((e) => e.event)).toEqual([
+      "connection_connected",
+      "connection_revocation_pending",
+      "connection_disconnected",
+    ]);
     expect(events[1]).toMatchObject({ apicbaseError: "server_error", detail: { reason: "customer asked" } });
     expect(JSON.stringify(events)).not.toContain(tokens.refreshToken);
   });
@@ -357,23 +478,46 @@ describe("disconnect", () => {
   it("resumes a pending revoke when someone revokes again, with the first reason, and gives up on Apicbase after a day", async () => {
     const { connectionId } = await connect();
     await control.fault({ endpoint: "revoke", mode: "error_500", count: 3 });
-    expect(await disconnectConnection(context(), { organizationId, connectionId, reason: "first" })).toMatchObject({ revocation: "pending" });
-    expect(await disconnectConnection(context(), { organizationId, connectionId, reason: "second" })).toMatchObject({ revocation: "pending" });
+    expect(await disconnectConnection(context(), { organizationId, connectionId, reason: "first" })).toMatchObject({
+      revocation: "pending",
+    });
+    expect(await disconnectConnection(context(), { organizationId, connectionId, reason: "second" })).toMatchObject({
+      revocation: "pending",
+    });
     expect((await row(connectionId)).revokeReason).toBe("first");
-    const done = await disconnectConnection(context({ now: later(REVOKE_GIVE_UP_MS + 60_000) }), { organizationId, connectionId, reason: "third" });
+    const done = await disconnectConnection(context({ now: later(REVOKE_GIVE_UP_MS + 60_000) }), {
+      organizationId,
+      connectionId,
+      reason: "third",
+    });
     expect(done).toMatchObject({ ok: true, revocation: "failed" });
     expect(done.ok && done.message).toMatch(/remove the application in Apicbase/);
-    expect(await row(connectionId)).toMatchObject({ status: "revoked", refreshTokenCiphertext: null, revokeReason: "first" });
-    expect(await disconnectConnection(context(), { organizationId, connectionId, reason: "again" })).toMatchObject({ ok: false });
+    expect(await row(connectionId)).toMatchObject({
+      status: "revoked",
+      refreshTokenCiphertext: null,
+      revokeReason: "first",
+    });
+    expect(await disconnectConnection(context(), { organizationId, connectionId, reason: "again" })).toMatchObject({
+      ok: false,
+    });
   });
 
   it("re-authorizes a revoked connection in place", async () => {
     const { connectionId } = await connect();
     await disconnectConnection(context(), { organizationId, connectionId, reason: "by mistake" });
     const { tokens, library } = await approval("nora@sandbox.test");
-    const result = await completeAuthorization(context(), { organizationId, applicationId, tokens, library, reauthorizeConnectionId: connectionId });
+    const result = await completeAuthorization(context(), {
+      organizationId,
+      applicationId,
+      tokens,
+      library,
+      reauthorizeConnectionId: connectionId,
+    });
     expect(result).toMatchObject({ ok: true, outcome: "reauthorized", connectionId });
     expect(await row(connectionId)).toMatchObject({ status: "active", revokedAt: null, revokeReason: null });
-    expect(await refreshConnection(context(), { organizationId, connectionId })).toMatchObject({ ok: true, refreshed: true });
+    expect(await refreshConnection(context(), { organizationId, connectionId })).toMatchObject({
+      ok: true,
+      refreshed: true,
+    });
   });
 });

@@ -24,9 +24,18 @@ export type ConnectionContext = {
 
 export { REFRESH_LEASE_MS } from "@/lib/lifecycle/refresh";
 
-export type Failure = { ok: false; reason: "not_found" | "busy" | "not_refreshable" | "apicbase"; message: string; apicbaseError?: string };
+export type Failure = {
+  ok: false;
+  reason: "not_found" | "busy" | "not_refreshable" | "apicbase";
+  message: string;
+  apicbaseError?: string;
+};
 
-const notFound: Failure = { ok: false, reason: "not_found", message: "This connection does not exist or belongs to another organization." };
+const notFound: Failure = {
+  ok: false,
+  reason: "not_found",
+  message: "This connection does not exist or belongs to another organization.",
+};
 
 function approver(library: ActiveLibrary) {
   const name = `${library.user.firstName} ${library.user.lastName}`.trim();
@@ -68,14 +77,34 @@ const replacedColumns = {
   accessTokenCiphertext: connections.accessTokenCiphertext,
   refreshTokenCiphertext: connections.refreshTokenCiphertext,
 };
-type ReplacedPair = { id: string; applicationId: string; accessTokenCiphertext: string | null; refreshTokenCiphertext: string | null };
+type ReplacedPair = {
+  id: string;
+  applicationId: string;
+  accessTokenCiphertext: string | null;
+  refreshTokenCiphertext: string | null;
+};
 
 /** A new approval for a connection: re-authorized, and recovered when it was broken. */
-async function enqueueReauthorized(tx: DbExecutor, ctx: ConnectionContext, connectionId: string, previousStatus: ConnectionStatus) {
+async function enqueueReauthorized(
+  tx: DbExecutor,
+  ctx: ConnectionContext,
+  connectionId: string,
+  previousStatus: ConnectionStatus,
+) {
   const now = ctx.now();
-  await enqueueConnectionEvent(tx, { type: "connection.reauthorized", connectionId, now, reason: "The library's user approved again: the connection has new tokens." });
+  await enqueueConnectionEvent(tx, {
+    type: "connection.reauthorized",
+    connectionId,
+    now,
+    reason: "The library's user approved again: the connection has new tokens.",
+  });
   if (previousStatus === "needs_reauthorization" || previousStatus === "refresh_failing") {
-    await enqueueConnectionEvent(tx, { type: "connection.recovered", connectionId, now, reason: "Re-authorized: the connection works again." });
+    await enqueueConnectionEvent(tx, {
+      type: "connection.recovered",
+      connectionId,
+      now,
+      reason: "Re-authorized: the connection works again.",
+    });
   }
 }
 
@@ -135,7 +164,12 @@ export async function connectWithCode(
     via?: "manual_code";
   },
 ): Promise<CompletionResult> {
-  const tokens = await client.exchangeCode({ code: args.code, redirectUri: args.redirectUri, codeVerifier: args.codeVerifier, scopes: args.scopes });
+  const tokens = await client.exchangeCode({
+    code: args.code,
+    redirectUri: args.redirectUri,
+    codeVerifier: args.codeVerifier,
+    scopes: args.scopes,
+  });
   let library: ActiveLibrary;
   try {
     library = await client.getActiveLibrary(tokens.accessToken);
@@ -208,11 +242,32 @@ export async function completeAuthorization(
       replaced = existing;
       await tx
         .update(connections)
-        .set({ ...freshTokenColumns(ctx, existing.id, tokens), ...approver(library), applicationId, libraryName: library.name, tokenVersion: sql`${connections.tokenVersion} + 1`, lastRefreshedAt: null })
+        .set({
+          ...freshTokenColumns(ctx, existing.id, tokens),
+          ...approver(library),
+          applicationId,
+          libraryName: library.name,
+          tokenVersion: sql`${connections.tokenVersion} + 1`,
+          lastRefreshedAt: null,
+        })
         .where(and(eq(connections.id, existing.id), eq(connections.organizationId, organizationId)));
-      await recordAudit(tx, { actor: ctx.actor, event: "connection_reauthorized", outcome: "success", organizationId, connectionId: existing.id, detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes, ...via } });
+      await recordAudit(tx, {
+        actor: ctx.actor,
+        event: "connection_reauthorized",
+        outcome: "success",
+        organizationId,
+        connectionId: existing.id,
+        detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes, ...via },
+      });
       await enqueueReauthorized(tx, ctx, existing.id, existing.status);
-      return { ok: true, outcome: "reauthorized", connectionId: existing.id, libraryId: library.id, libraryName: library.name, approvedBy: library.user.email };
+      return {
+        ok: true,
+        outcome: "reauthorized",
+        connectionId: existing.id,
+        libraryId: library.id,
+        libraryName: library.name,
+        approvedBy: library.user.email,
+      };
     }
 
     const [existing] = await tx
@@ -224,11 +279,32 @@ export async function completeAuthorization(
       replaced = existing;
       await tx
         .update(connections)
-        .set({ ...freshTokenColumns(ctx, existing.id, tokens), ...approver(library), applicationId, libraryName: library.name, tokenVersion: sql`${connections.tokenVersion} + 1`, lastRefreshedAt: null })
+        .set({
+          ...freshTokenColumns(ctx, existing.id, tokens),
+          ...approver(library),
+          applicationId,
+          libraryName: library.name,
+          tokenVersion: sql`${connections.tokenVersion} + 1`,
+          lastRefreshedAt: null,
+        })
         .where(and(eq(connections.id, existing.id), eq(connections.organizationId, organizationId)));
-      await recordAudit(tx, { actor: ctx.actor, event: "connection_updated", outcome: "success", organizationId, connectionId: existing.id, detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes, ...via } });
+      await recordAudit(tx, {
+        actor: ctx.actor,
+        event: "connection_updated",
+        outcome: "success",
+        organizationId,
+        connectionId: existing.id,
+        detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes, ...via },
+      });
       await enqueueReauthorized(tx, ctx, existing.id, existing.status);
-      return { ok: true, outcome: "updated", connectionId: existing.id, libraryId: library.id, libraryName: library.name, approvedBy: library.user.email };
+      return {
+        ok: true,
+        outcome: "updated",
+        connectionId: existing.id,
+        libraryId: library.id,
+        libraryName: library.name,
+        approvedBy: library.user.email,
+      };
     }
 
     const id = randomUUID();
@@ -243,9 +319,28 @@ export async function completeAuthorization(
       tokenVersion: 1,
       createdByUserId: "id" in ctx.actor ? ctx.actor.id : null,
     });
-    await recordAudit(tx, { actor: ctx.actor, event: args.via === "token_import" ? "connection_imported" : "connection_connected", outcome: "success", organizationId, connectionId: id, detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes, ...via } });
-    await enqueueConnectionEvent(tx, { type: "connection.created", connectionId: id, now: ctx.now(), reason: args.via === "token_import" ? "Imported from tokens generated in Apicbase." : "Approved at Apicbase." });
-    return { ok: true, outcome: "connected", connectionId: id, libraryId: library.id, libraryName: library.name, approvedBy: library.user.email };
+    await recordAudit(tx, {
+      actor: ctx.actor,
+      event: args.via === "token_import" ? "connection_imported" : "connection_connected",
+      outcome: "success",
+      organizationId,
+      connectionId: id,
+      detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes, ...via },
+    });
+    await enqueueConnectionEvent(tx, {
+      type: "connection.created",
+      connectionId: id,
+      now: ctx.now(),
+      reason: args.via === "token_import" ? "Imported from tokens generated in Apicbase." : "Approved at Apicbase.",
+    });
+    return {
+      ok: true,
+      outcome: "connected",
+      connectionId: id,
+      libraryId: library.id,
+      libraryName: library.name,
+      approvedBy: library.user.email,
+    };
   });
 
   if (!result.ok && result.reason === "library_mismatch") {
@@ -283,14 +378,22 @@ export type VerifyResult =
   | Failure;
 
 /** Asks Apicbase about the stored access token (introspection) and which library it reaches now. */
-export async function verifyConnection(ctx: ConnectionContext, args: { organizationId: string; connectionId: string }): Promise<VerifyResult> {
+export async function verifyConnection(
+  ctx: ConnectionContext,
+  args: { organizationId: string; connectionId: string },
+): Promise<VerifyResult> {
   const row = await loadForUpdate(ctx.db, args.organizationId, args.connectionId);
   if (!row) return notFound;
   if (row.status === "revoking" || row.status === "revoked") {
-    return { ok: false, reason: "not_refreshable", message: "This connection was revoked; re-authorize it to use it again." };
+    return {
+      ok: false,
+      reason: "not_refreshable",
+      message: "This connection was revoked; re-authorize it to use it again.",
+    };
   }
   const pair = openTokens(ctx.keyring, row);
-  if (!pair) return { ok: false, reason: "not_refreshable", message: "This connection holds no tokens; re-authorize it." };
+  if (!pair)
+    return { ok: false, reason: "not_refreshable", message: "This connection holds no tokens; re-authorize it." };
   const client = await ctx.clientFor(row.applicationId);
   const now = ctx.now();
   try {
@@ -340,10 +443,21 @@ export async function verifyConnection(ctx: ConnectionContext, args: { organizat
         },
       });
       if (revoked) {
-        await enqueueConnectionEvent(tx, { type: "connection.needs_reauthorization", connectionId: row.id, now, reason: message, apicbaseError: "inactive_token" });
+        await enqueueConnectionEvent(tx, {
+          type: "connection.needs_reauthorization",
+          connectionId: row.id,
+          now,
+          reason: message,
+          apicbaseError: "inactive_token",
+        });
       }
       if (activeLibrary && activeLibrary.id !== row.libraryId && row.observedLibraryId !== activeLibrary.id) {
-        await enqueueConnectionEvent(tx, { type: "connection.library_drift", connectionId: row.id, now, reason: message });
+        await enqueueConnectionEvent(tx, {
+          type: "connection.library_drift",
+          connectionId: row.id,
+          now,
+          reason: message,
+        });
       }
     });
     return {
@@ -358,7 +472,14 @@ export async function verifyConnection(ctx: ConnectionContext, args: { organizat
     };
   } catch (error) {
     const code = error instanceof ApicbaseError ? (error.oauthError ?? error.code) : "portal_error";
-    await recordAudit(ctx.db, { actor: ctx.actor, event: "connection_verified", outcome: "failure", organizationId: row.organizationId, connectionId: row.id, apicbaseError: code });
+    await recordAudit(ctx.db, {
+      actor: ctx.actor,
+      event: "connection_verified",
+      outcome: "failure",
+      organizationId: row.organizationId,
+      connectionId: row.id,
+      apicbaseError: code,
+    });
     return { ok: false, reason: "apicbase", message: apicbaseErrorMessage(error), apicbaseError: code };
   }
 }

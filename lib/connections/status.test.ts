@@ -33,10 +33,22 @@ type Expected = {
 };
 
 const cases: [string, Partial<ConnectionFacts>, Expected][] = [
-  ["connected and verified: active with a countdown", {}, { status: "active", token: "usable", refresh: "ok", verification: { outcome: "active", stale: null }, drift: null }],
-  ["never verified", { lastVerifiedAt: null, lastVerification: null, verificationCurrent: false }, { status: "active", token: "usable", verification: null }],
+  [
+    "connected and verified: active with a countdown",
+    {},
+    { status: "active", token: "usable", refresh: "ok", verification: { outcome: "active", stale: null }, drift: null },
+  ],
+  [
+    "never verified",
+    { lastVerifiedAt: null, lastVerification: null, verificationCurrent: false },
+    { status: "active", token: "usable", verification: null },
+  ],
   ["within a day of expiry", { accessTokenExpiresAt: at(5) }, { status: "expiring_soon", token: "usable" }],
-  ["expired, refresh token believed good: no countdown", { accessTokenExpiresAt: at(-1) }, { status: "expired_refreshable", token: "expired" }],
+  [
+    "expired, refresh token believed good: no countdown",
+    { accessTokenExpiresAt: at(-1) },
+    { status: "expired_refreshable", token: "expired" },
+  ],
   ["no expiry known", { accessTokenExpiresAt: null }, { status: "expired_refreshable", token: "expired" }],
   [
     "refreshed after the verification: the verification is history",
@@ -51,12 +63,27 @@ const cases: [string, Partial<ConnectionFacts>, Expected][] = [
   [
     "verification found another library: drift",
     { lastVerification: { active: true, library: other }, observedLibrary: { id: 102, name: "Café Zuid" } },
-    { status: "active", token: "usable", verification: { outcome: "other_library", stale: null }, drift: { libraryId: 102, stale: null } },
+    {
+      status: "active",
+      token: "usable",
+      verification: { outcome: "other_library", stale: null },
+      drift: { libraryId: 102, stale: null },
+    },
   ],
   [
     "drift seen before the last refresh",
-    { lastVerification: { active: true, library: other }, observedLibrary: { id: 102, name: "Café Zuid" }, lastRefreshedAt: at(-0.2), verificationCurrent: false },
-    { status: "active", token: "usable", verification: { outcome: "other_library", stale: "refresh" }, drift: { libraryId: 102, stale: "refresh" } },
+    {
+      lastVerification: { active: true, library: other },
+      observedLibrary: { id: 102, name: "Café Zuid" },
+      lastRefreshedAt: at(-0.2),
+      verificationCurrent: false,
+    },
+    {
+      status: "active",
+      token: "usable",
+      verification: { outcome: "other_library", stale: "refresh" },
+      drift: { libraryId: 102, stale: "refresh" },
+    },
   ],
   [
     "a later verification reached the connected library again: drift over",
@@ -70,17 +97,34 @@ const cases: [string, Partial<ConnectionFacts>, Expected][] = [
   ],
   [
     "one failed manual refresh: still shown by its token, with the failure noted",
-    { status: "refresh_failing", lastRefreshError: "server_error", lastRefreshFailedAt: at(-0.1), refreshFailureCount: 1, backgroundRefreshFailures: 0, nextRefreshAt: at(0.01) },
+    {
+      status: "refresh_failing",
+      lastRefreshError: "server_error",
+      lastRefreshFailedAt: at(-0.1),
+      refreshFailureCount: 1,
+      backgroundRefreshFailures: 0,
+      nextRefreshAt: at(0.01),
+    },
     { status: "active", token: "usable", refresh: "last_failed", can: { refresh: true, verify: true } },
   ],
   [
     "a failed manual refresh of an expired token",
-    { status: "refresh_failing", accessTokenExpiresAt: at(-2), lastRefreshError: "timeout", backgroundRefreshFailures: 0 },
+    {
+      status: "refresh_failing",
+      accessTokenExpiresAt: at(-2),
+      lastRefreshError: "timeout",
+      backgroundRefreshFailures: 0,
+    },
     { status: "expired_refreshable", token: "expired", refresh: "last_failed" },
   ],
   [
     "the background engine's retries fail: Refresh failing, the token still counts down",
-    { status: "refresh_failing", lastRefreshError: "server_error", refreshFailureCount: 3, backgroundRefreshFailures: 2 },
+    {
+      status: "refresh_failing",
+      lastRefreshError: "server_error",
+      refreshFailureCount: 3,
+      backgroundRefreshFailures: 2,
+    },
     { status: "refresh_failing", token: "usable", refresh: "failing" },
   ],
   [
@@ -91,7 +135,12 @@ const cases: [string, Partial<ConnectionFacts>, Expected][] = [
   [
     "needs re-authorization: no countdown, an earlier 'active' verification is not current",
     { status: "needs_reauthorization", lastRefreshError: "invalid_grant" },
-    { status: "needs_reauthorization", token: "rejected", verification: { outcome: "active", stale: "rejected" }, can: { refresh: true, verify: true, reauthorize: true, revoke: true } },
+    {
+      status: "needs_reauthorization",
+      token: "rejected",
+      verification: { outcome: "active", stale: "rejected" },
+      can: { refresh: true, verify: true, reauthorize: true, revoke: true },
+    },
   ],
   [
     "needs re-authorization found by Verify: its 'not active' is current",
@@ -106,12 +155,24 @@ const cases: [string, Partial<ConnectionFacts>, Expected][] = [
   [
     "revoking: nothing shown of the old verification or drift",
     { status: "revoking", verificationCurrent: false, observedLibrary: { id: 102, name: "Café Zuid" } },
-    { status: "revoking", token: "not_used", verification: null, drift: null, can: { refresh: false, verify: false, revoke: true } },
+    {
+      status: "revoking",
+      token: "not_used",
+      verification: null,
+      drift: null,
+      can: { refresh: false, verify: false, revoke: true },
+    },
   ],
   [
     "revoked: no stale 'active', no countdown, nothing left to revoke",
     { status: "revoked", verificationCurrent: false, observedLibrary: { id: 102, name: "Café Zuid" } },
-    { status: "revoked", token: "deleted", verification: null, drift: null, can: { refresh: false, verify: false, reauthorize: true, revoke: false } },
+    {
+      status: "revoked",
+      token: "deleted",
+      verification: null,
+      drift: null,
+      can: { refresh: false, verify: false, reauthorize: true, revoke: false },
+    },
   ],
   [
     "revoked while its verification still matched (no version bump): still nothing shown",
@@ -120,7 +181,12 @@ const cases: [string, Partial<ConnectionFacts>, Expected][] = [
   ],
   [
     "re-authorized after a revoke: active again, the old verification is history",
-    { status: "active", lastRefreshedAt: null, verificationCurrent: false, lastVerification: { active: true, library } },
+    {
+      status: "active",
+      lastRefreshedAt: null,
+      verificationCurrent: false,
+      lastVerification: { active: true, library },
+    },
     { status: "active", token: "usable", verification: { outcome: "active", stale: "new_tokens" } },
   ],
   [
@@ -137,7 +203,9 @@ describe("deriveConnectionState", () => {
     expect(state.token.kind).toBe(expected.token);
     if (expected.refresh) expect(state.refresh.kind).toBe(expected.refresh);
     if (expected.verification !== undefined) {
-      expect(state.verification && { outcome: state.verification.outcome, stale: state.verification.stale }).toEqual(expected.verification);
+      expect(state.verification && { outcome: state.verification.outcome, stale: state.verification.stale }).toEqual(
+        expected.verification,
+      );
     }
     if (expected.drift !== undefined) {
       expect(state.drift && { libraryId: state.drift.libraryId, stale: state.drift.stale }).toEqual(expected.drift);
@@ -149,14 +217,24 @@ describe("deriveConnectionState", () => {
     for (const [, changes] of cases) {
       const state = deriveConnectionState({ ...base, ...changes }, now);
       const facts = { ...base, ...changes };
-      const usable = ["active", "refresh_failing"].includes(facts.status) && facts.accessTokenExpiresAt !== null && facts.accessTokenExpiresAt > now;
+      const usable =
+        ["active", "refresh_failing"].includes(facts.status) &&
+        facts.accessTokenExpiresAt !== null &&
+        facts.accessTokenExpiresAt > now;
       expect(state.token.kind === "usable").toBe(usable);
     }
   });
 
   it("carries the failure's time, code and the engine's next try", () => {
     const state = deriveConnectionState(
-      { ...base, status: "refresh_failing", lastRefreshError: "server_error", lastRefreshFailedAt: at(-0.1), backgroundRefreshFailures: 0, nextRefreshAt: at(0.5) },
+      {
+        ...base,
+        status: "refresh_failing",
+        lastRefreshError: "server_error",
+        lastRefreshFailedAt: at(-0.1),
+        backgroundRefreshFailures: 0,
+        nextRefreshAt: at(0.5),
+      },
       now,
     );
     expect(state.refresh).toEqual({ kind: "last_failed", failedAt: at(-0.1), retryAt: at(0.5), code: "server_error" });

@@ -136,7 +136,11 @@ export function deriveConnectionState(facts: ConnectionFacts, now: Date): Connec
             ? { kind: "expired", expiresAt }
             : { kind: "usable", expiresAt };
 
-  const failure = { failedAt: facts.lastRefreshFailedAt ?? null, retryAt: facts.nextRefreshAt ?? null, code: facts.lastRefreshError ?? null };
+  const failure = {
+    failedAt: facts.lastRefreshFailedAt ?? null,
+    retryAt: facts.nextRefreshAt ?? null,
+    code: facts.lastRefreshError ?? null,
+  };
   const refresh: RefreshState =
     status !== "refresh_failing"
       ? { kind: "ok" }

@@ -11,34 +11,60 @@ const padding = fc.constantFrom("", " ", "\n", "\t", "  \r\n", " \n ");
 describe("token import fields (property-based)", () => {
   it("keeps any well-formed pair exactly, with the white space and 'Bearer ' people copy around it stripped", () => {
     fc.assert(
-      fc.property(token, token, padding, padding, fc.constantFrom("", "Bearer ", "bearer  ", "BEARER\t"), (access, refresh, before, after, bearer) => {
-        fc.pre(access !== refresh && !/^bearer/i.test(access));
-        const parsed = importTokensForm.safeParse({ ...ids, accessToken: `${before}${bearer}${access}${after}`, refreshToken: `${after}${refresh}${before}` });
-        expect(parsed.success).toBe(true);
-        expect(parsed.data).toMatchObject({ accessToken: access, refreshToken: refresh });
-      }),
+      fc.property(
+        token,
+        token,
+        padding,
+        padding,
+        fc.constantFrom("", "Bearer ", "bearer  ", "BEARER\t"),
+        (access, refresh, before, after, bearer) => {
+          fc.pre(access !== refresh && !/^bearer/i.test(access));
+          const parsed = importTokensForm.safeParse({
+            ...ids,
+            accessToken: `${before}${bearer}${access}${after}`,
+            refreshToken: `${after}${refresh}${before}`,
+          });
+          expect(parsed.success).toBe(true);
+          expect(parsed.data).toMatchObject({ accessToken: access, refreshToken: refresh });
+        },
+      ),
     );
   });
 
   it("never throws; whatever it accepts is one printable word of a token's length; refusals name the field", () => {
-    const anyText = fc.oneof(fc.string({ maxLength: 600 }), fc.string({ unit: "binary", maxLength: 80 }), token, fc.constant(undefined));
+    const anyText = fc.oneof(
+      fc.string({ maxLength: 600 }),
+      fc.string({ unit: "binary", maxLength: 80 }),
+      token,
+      fc.constant(undefined),
+    );
     fc.assert(
-      fc.property(anyText, anyText, fc.oneof(fc.constant(ids.applicationId), fc.string()), (accessToken, refreshToken, applicationId) => {
-        const parsed = importTokensForm.safeParse({ organizationId: ids.organizationId, applicationId, accessToken, refreshToken });
-        if (parsed.success) {
-          for (const value of [parsed.data.accessToken, parsed.data.refreshToken]) {
-            expect(value).toMatch(/^[\x21-\x7e]+$/);
-            expect(value.length).toBeGreaterThanOrEqual(16);
-            expect(value.length).toBeLessThanOrEqual(IMPORT_TOKEN_MAX);
+      fc.property(
+        anyText,
+        anyText,
+        fc.oneof(fc.constant(ids.applicationId), fc.string()),
+        (accessToken, refreshToken, applicationId) => {
+          const parsed = importTokensForm.safeParse({
+            organizationId: ids.organizationId,
+            applicationId,
+            accessToken,
+            refreshToken,
+          });
+          if (parsed.success) {
+            for (const value of [parsed.data.accessToken, parsed.data.refreshToken]) {
+              expect(value).toMatch(/^[\x21-\x7e]+$/);
+              expect(value.length).toBeGreaterThanOrEqual(16);
+              expect(value.length).toBeLessThanOrEqual(IMPORT_TOKEN_MAX);
+            }
+            expect(parsed.data.accessToken).not.toBe(parsed.data.refreshToken);
+          } else {
+            for (const issue of parsed.error.issues) {
+              expect(["applicationId", "accessToken", "refreshToken"]).toContain(issue.path[0]);
+              expect(issue.message.length).toBeGreaterThan(10);
+            }
           }
-          expect(parsed.data.accessToken).not.toBe(parsed.data.refreshToken);
-        } else {
-          for (const issue of parsed.error.issues) {
-            expect(["applicationId", "accessToken", "refreshToken"]).toContain(issue.path[0]);
-            expect(issue.message.length).toBeGreaterThan(10);
-          }
-        }
-      }),
+        },
+      ),
       { numRuns: 3000 },
     );
   });

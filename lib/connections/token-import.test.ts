@@ -4,7 +4,14 @@ import { ApicbaseClient } from "@/lib/apicbase/client";
 import { endpointsFromBase } from "@/lib/apicbase/config";
 import { parseKeyring, generateKey } from "@/lib/crypto/secrets";
 import { SANDBOX_DESK_APP, SANDBOX_PARTNER_APP } from "@/lib/sandbox";
-import { importTokensForm, inspectImport, openPendingImport, pendingFromFinding, sealPendingImport, IMPORT_TTL_MS } from "./token-import";
+import {
+  importTokensForm,
+  inspectImport,
+  openPendingImport,
+  pendingFromFinding,
+  sealPendingImport,
+  IMPORT_TTL_MS,
+} from "./token-import";
 
 // The decision runs against the emulator over real HTTP: introspection, refresh and Get Active Library as Apicbase
 // answers them, with tokens minted the way Apicbase's own UI hands them out.
@@ -21,13 +28,22 @@ beforeEach(async () => {
 });
 
 const clientOf = (app: { clientId: string; clientSecret: string }) =>
-  new ApicbaseClient({ endpoints: endpointsFromBase(emulator.url), clientId: app.clientId, clientSecret: app.clientSecret });
+  new ApicbaseClient({
+    endpoints: endpointsFromBase(emulator.url),
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
+  });
 const partner = () => clientOf(SANDBOX_PARTNER_APP);
 const desk = () => clientOf(SANDBOX_DESK_APP);
 const deskAsOther = () => ({ name: "Desk app", introspect: (token: string) => desk().introspect(token) });
 
 async function mint(clientId: string, extra: { expires_in?: number } = {}) {
-  const pair = await emulator.control.mintTokens({ email: "otto@sandbox.test", client_id: clientId, scope: "accounts library", ...extra });
+  const pair = await emulator.control.mintTokens({
+    email: "otto@sandbox.test",
+    client_id: clientId,
+    scope: "accounts library",
+    ...extra,
+  });
   return { accessToken: pair.access_token, refreshToken: pair.refresh_token! };
 }
 
@@ -94,7 +110,11 @@ describe("inspectImport", () => {
   });
 
   it("refuses tokens without the accounts scope before asking for the library", async () => {
-    const pair = await emulator.control.mintTokens({ email: "otto@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId, scope: "library" });
+    const pair = await emulator.control.mintTokens({
+      email: "otto@sandbox.test",
+      client_id: SANDBOX_PARTNER_APP.clientId,
+      scope: "library",
+    });
     const decision = await inspect({ accessToken: pair.access_token, refreshToken: pair.refresh_token! });
     expect(decision).toMatchObject({ ok: false, reason: "no_accounts_scope" });
     expect((await emulator.control.stats()).requests.api).toBe(0);
@@ -116,24 +136,35 @@ describe("importTokensForm", () => {
   };
   const errors = (input: Record<string, unknown>) => {
     const parsed = importTokensForm.safeParse(input);
-    return parsed.success ? {} : Object.fromEntries(parsed.error.issues.map((issue) => [String(issue.path[0]), issue.message]));
+    return parsed.success
+      ? {}
+      : Object.fromEntries(parsed.error.issues.map((issue) => [String(issue.path[0]), issue.message]));
   };
 
   it("trims what a copy adds: spaces, line breaks, a Bearer prefix", () => {
-    expect(importTokensForm.parse(base)).toMatchObject({ accessToken: "AbCdEfGhIjKlMnOpQrStUvWxYz0123", refreshToken: "ZyXwVuTsRqPoNmLkJiHgFeDcBa9876" });
+    expect(importTokensForm.parse(base)).toMatchObject({
+      accessToken: "AbCdEfGhIjKlMnOpQrStUvWxYz0123",
+      refreshToken: "ZyXwVuTsRqPoNmLkJiHgFeDcBa9876",
+    });
   });
 
   it("refuses malformed input at the field that holds it", () => {
     expect(errors({ ...base, accessToken: "" })).toEqual({ accessToken: "Paste the access token." });
     expect(errors({ ...base, refreshToken: undefined })).toEqual({ refreshToken: "Paste the refresh token." });
-    expect(errors({ ...base, accessToken: "two words in a row that are long" }).accessToken).toMatch(/no spaces or line breaks inside/);
+    expect(errors({ ...base, accessToken: "two words in a row that are long" }).accessToken).toMatch(
+      /no spaces or line breaks inside/,
+    );
     expect(errors({ ...base, refreshToken: "short" }).refreshToken).toMatch(/too short/);
     expect(errors({ ...base, refreshToken: "x".repeat(600) }).refreshToken).toMatch(/far longer/);
-    expect(errors({ ...base, accessToken: "tökenwithümlautsandmorechars" }).accessToken).toMatch(/letters, digits and punctuation only/);
+    expect(errors({ ...base, accessToken: "tökenwithümlautsandmorechars" }).accessToken).toMatch(
+      /letters, digits and punctuation only/,
+    );
     expect(errors({ ...base, refreshToken: base.accessToken.replace(/^\s*Bearer /, "") })).toEqual({
       refreshToken: "This is the same token as the access token: paste the refresh token here.",
     });
-    expect(errors({ ...base, applicationId: "" })).toEqual({ applicationId: "Choose the application that issued the tokens." });
+    expect(errors({ ...base, applicationId: "" })).toEqual({
+      applicationId: "Choose the application that issued the tokens.",
+    });
   });
 });
 
@@ -142,12 +173,29 @@ describe("the pending import cookie", () => {
   const now = new Date("2026-11-28T10:00:00Z");
   const pending = pendingFromFinding(
     {
-      tokens: { accessToken: "a".repeat(30), refreshToken: "r".repeat(30), tokenType: "bearer", expiresIn: 60, expiresAt: new Date(now.getTime() + 60_000), scopes: ["accounts"] },
-      library: { id: 103, name: "Brasserie Oost", status: "active", user: { id: 4, email: "otto@sandbox.test", firstName: "Otto", lastName: "Oost" } },
+      tokens: {
+        accessToken: "a".repeat(30),
+        refreshToken: "r".repeat(30),
+        tokenType: "bearer",
+        expiresIn: 60,
+        expiresAt: new Date(now.getTime() + 60_000),
+        scopes: ["accounts"],
+      },
+      library: {
+        id: 103,
+        name: "Brasserie Oost",
+        status: "active",
+        user: { id: 4, email: "otto@sandbox.test", firstName: "Otto", lastName: "Oost" },
+      },
       username: "otto@sandbox.test",
       refreshed: false,
     },
-    { userId: "u1", organizationId: "7c0e6f0e-8a4b-4c47-9a51-3f1f0a6f2b11", applicationId: "0d4c3b4e-5f8a-4f5e-8f8a-2b2a6c7d8e9f", now },
+    {
+      userId: "u1",
+      organizationId: "7c0e6f0e-8a4b-4c47-9a51-3f1f0a6f2b11",
+      applicationId: "0d4c3b4e-5f8a-4f5e-8f8a-2b2a6c7d8e9f",
+      now,
+    },
   );
 
   it("holds the pair encrypted, and only for 15 minutes", () => {

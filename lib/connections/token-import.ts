@@ -19,19 +19,33 @@ export const IMPORT_TOKEN_MAX = 512;
 
 function importToken(what: "access token" | "refresh token") {
   const article = what === "access token" ? "An" : "A";
-  return z
-    .string({ error: `Paste the ${what}.` })
-    // Copied tokens often carry spaces or a line break around them, and an access token sometimes "Bearer ".
-    .transform((value) => value.trim().replace(what === "access token" ? /^bearer\s+/i : /^$/, ""))
-    .pipe(
-      z
-        .string()
-        .min(1, { message: `Paste the ${what}.`, abort: true })
-        .refine((value) => !/\s/.test(value), { message: `${article} ${what} has no spaces or line breaks inside. Paste only the ${what}.`, abort: true })
-        .refine((value) => /^[\x21-\x7e]*$/.test(value), { message: `${article} ${what} has letters, digits and punctuation only. Paste it as Apicbase shows it.`, abort: true })
-        .refine((value) => value.length >= IMPORT_TOKEN_MIN, { message: `That is too short for an Apicbase ${what} (they are 30 characters). Paste the whole ${what}.`, abort: true })
-        .refine((value) => value.length <= IMPORT_TOKEN_MAX, { message: `That is far longer than an Apicbase ${what}. Paste only the ${what}.`, abort: true }),
-    );
+  return (
+    z
+      .string({ error: `Paste the ${what}.` })
+      // Copied tokens often carry spaces or a line break around them, and an access token sometimes "Bearer ".
+      .transform((value) => value.trim().replace(what === "access token" ? /^bearer\s+/i : /^$/, ""))
+      .pipe(
+        z
+          .string()
+          .min(1, { message: `Paste the ${what}.`, abort: true })
+          .refine((value) => !/\s/.test(value), {
+            message: `${article} ${what} has no spaces or line breaks inside. Paste only the ${what}.`,
+            abort: true,
+          })
+          .refine((value) => /^[\x21-\x7e]*$/.test(value), {
+            message: `${article} ${what} has letters, digits and punctuation only. Paste it as Apicbase shows it.`,
+            abort: true,
+          })
+          .refine((value) => value.length >= IMPORT_TOKEN_MIN, {
+            message: `That is too short for an Apicbase ${what} (they are 30 characters). Paste the whole ${what}.`,
+            abort: true,
+          })
+          .refine((value) => value.length <= IMPORT_TOKEN_MAX, {
+            message: `That is far longer than an Apicbase ${what}. Paste only the ${what}.`,
+            abort: true,
+          }),
+      )
+  );
 }
 
 export const importTokensForm = z
@@ -75,14 +89,24 @@ export type ImportRefusal = {
 };
 export type ImportDecision = { ok: true; finding: ImportFinding } | ImportRefusal;
 
-function refusal(reason: ImportRefusal["reason"], field: ImportField | null, message: string, code: string = reason): ImportRefusal {
+function refusal(
+  reason: ImportRefusal["reason"],
+  field: ImportField | null,
+  message: string,
+  code: string = reason,
+): ImportRefusal {
   return { ok: false, reason, field, message, code };
 }
 
 function fromApicbase(error: unknown, applicationName: string): ImportRefusal {
   const code = error instanceof ApicbaseError ? (error.oauthError ?? error.code) : "portal_error";
   if (error instanceof ApicbaseError && error.isClientCredentialsError) {
-    return refusal("apicbase", "applicationId", `Apicbase rejected the client id or secret of “${applicationName}”, so the tokens could not be checked. An admin must correct the application's credentials.`, code);
+    return refusal(
+      "apicbase",
+      "applicationId",
+      `Apicbase rejected the client id or secret of “${applicationName}”, so the tokens could not be checked. An admin must correct the application's credentials.`,
+      code,
+    );
   }
   if (error instanceof ApicbaseError && error.code === "forbidden" && error.endpoint === "api") {
     return noAccounts();
@@ -206,7 +230,10 @@ const pendingImport = z.object({
 });
 export type PendingImport = z.infer<typeof pendingImport>;
 
-export function pendingFromFinding(finding: ImportFinding, args: { userId: string; organizationId: string; applicationId: string; now: Date }): PendingImport {
+export function pendingFromFinding(
+  finding: ImportFinding,
+  args: { userId: string; organizationId: string; applicationId: string; now: Date },
+): PendingImport {
   return {
     userId: args.userId,
     organizationId: args.organizationId,

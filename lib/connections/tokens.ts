@@ -25,8 +25,13 @@ export function openTokens(
 }
 
 /** Only the access token: what the token API hands out, without decrypting the refresh token it never needs. */
-export function openAccessToken(keyring: Keyring, row: { id: string; accessTokenCiphertext: string | null }): string | null {
-  return row.accessTokenCiphertext ? decryptSecret(keyring, row.accessTokenCiphertext, aad(row.id, "access_token")) : null;
+export function openAccessToken(
+  keyring: Keyring,
+  row: { id: string; accessTokenCiphertext: string | null },
+): string | null {
+  return row.accessTokenCiphertext
+    ? decryptSecret(keyring, row.accessTokenCiphertext, aad(row.id, "access_token"))
+    : null;
 }
 
 const secretAad = clientSecretAad;

@@ -151,7 +151,10 @@ export const connectionFiltersSchema = z.object({
     .string()
     .transform((value) => value.replace(/\s+/g, " ").trim().slice(0, SEARCH_MAX_LENGTH))
     .catch(""),
-  status: z.enum(DISPLAY_STATUSES as [DisplayStatus, ...DisplayStatus[]]).nullable().catch(null),
+  status: z
+    .enum(DISPLAY_STATUSES as [DisplayStatus, ...DisplayStatus[]])
+    .nullable()
+    .catch(null),
   page: pageNumber,
   drift: z
     .string()
@@ -163,8 +166,14 @@ type Param = string | string[] | undefined;
 const first = (value: Param) => (Array.isArray(value) ? value[0] : value);
 
 export function parseConnectionFilters(params: Record<string, Param> | URLSearchParams): ConnectionFilters {
-  const get = (name: string) => (params instanceof URLSearchParams ? (params.get(name) ?? undefined) : first(params[name]));
-  return connectionFiltersSchema.parse({ q: get("q") ?? "", status: get("status") || null, page: get("page") ?? 1, drift: get("drift") ?? "" });
+  const get = (name: string) =>
+    params instanceof URLSearchParams ? (params.get(name) ?? undefined) : first(params[name]);
+  return connectionFiltersSchema.parse({
+    q: get("q") ?? "",
+    status: get("status") || null,
+    page: get("page") ?? 1,
+    drift: get("drift") ?? "",
+  });
 }
 
 export function parseHistoryPage(value: Param | null): number {

@@ -3,7 +3,8 @@
  * copied elsewhere does not decrypt. One module, so that the code sealing a column and `npm run keys:rotate`
  * (lib/crypto/sealed-columns.ts) cannot disagree.
  */
-export const connectionTokenAad = (connectionId: string, kind: "access_token" | "refresh_token") => `connection:${connectionId}:${kind}`;
+export const connectionTokenAad = (connectionId: string, kind: "access_token" | "refresh_token") =>
+  `connection:${connectionId}:${kind}`;
 export const clientSecretAad = (applicationId: string) => `application:${applicationId}:client_secret`;
 export const codeVerifierAad = (linkId: string) => `authorization-link:${linkId}:code_verifier`;
 

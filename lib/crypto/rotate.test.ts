@@ -6,7 +6,12 @@ import { openTokens } from "@/lib/connections/tokens";
 import * as schema from "@/lib/db/schema";
 import { applications, authorizationLinks } from "@/lib/db/schema";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
-import { createPostgresDatabase, findPostgres, lifecycleFixture, type LifecycleFixture } from "@/lib/lifecycle/test-fixtures";
+import {
+  createPostgresDatabase,
+  findPostgres,
+  lifecycleFixture,
+  type LifecycleFixture,
+} from "@/lib/lifecycle/test-fixtures";
 import { redactUrl, triedPostgresUrls } from "@/lib/testing/postgres";
 import { clientSecretAad, codeVerifierAad } from "./associated-data";
 import { countByKeyId, rotateSealedColumns } from "./rotate";
@@ -38,7 +43,9 @@ function rotation(label: string, databaseUrl?: () => string | undefined) {
       fixture = await lifecycleFixture({ databaseUrl: databaseUrl?.() });
       oldKeyring = fixture.keyring;
       const fresh = generateKey();
-      newKeyring = parseKeyring(`fresh:${fresh},${oldKeyring.current.kid}:${oldKeyring.current.key.toString("base64")}`);
+      newKeyring = parseKeyring(
+        `fresh:${fresh},${oldKeyring.current.kid}:${oldKeyring.current.key.toString("base64")}`,
+      );
       newOnly = parseKeyring(`fresh:${fresh}`);
     }, 180_000);
     afterAll(() => fixture?.close());
@@ -76,13 +83,20 @@ function rotation(label: string, databaseUrl?: () => string | undefined) {
 
     it("re-encrypts tokens, client secrets and link verifiers under the first key, in batches, and can run again", async () => {
       const ids = await fixture.insertConnections(5);
-      const before = new Map(await Promise.all(ids.map(async (id) => [id, openTokens(oldKeyring, await fixture.row(id))!] as const)));
-      const versions = new Map(await Promise.all(ids.map(async (id) => [id, (await fixture.row(id)).tokenVersion] as const)));
+      const before = new Map(
+        await Promise.all(ids.map(async (id) => [id, openTokens(oldKeyring, await fixture.row(id))!] as const)),
+      );
+      const versions = new Map(
+        await Promise.all(ids.map(async (id) => [id, (await fixture.row(id)).tokenVersion] as const)),
+      );
       const appId = await registeredApplication(oldKeyring, "s3cret-of-the-app");
       const linkId = await linkWithVerifier(oldKeyring, "verifier-".repeat(5));
 
       const batches: string[] = [];
-      const report = await rotateSealedColumns(fixture.db, newKeyring, { batchSize: 2, onBatch: (column) => batches.push(column) });
+      const report = await rotateSealedColumns(fixture.db, newKeyring, {
+        batchSize: 2,
+        onBatch: (column) => batches.push(column),
+      });
       expect(report.columns.map((column) => [column.label, column.rotated, column.byKeyId])).toEqual([
         ["connections.access_token_ciphertext", 5, { fresh: 5 }],
         ["connections.refresh_token_ciphertext", 5, { fresh: 5 }],
@@ -104,7 +118,9 @@ function rotation(label: string, databaseUrl?: () => string | undefined) {
       const [app] = await fixture.db.select().from(applications).where(eq(applications.id, appId));
       expect(decryptSecret(newOnly, app!.clientSecretCiphertext!, clientSecretAad(appId))).toBe("s3cret-of-the-app");
       const [link] = await fixture.db.select().from(authorizationLinks).where(eq(authorizationLinks.id, linkId));
-      expect(decryptSecret(newOnly, link!.codeVerifierCiphertext!, codeVerifierAad(linkId))).toBe("verifier-".repeat(5));
+      expect(decryptSecret(newOnly, link!.codeVerifierCiphertext!, codeVerifierAad(linkId))).toBe(
+        "verifier-".repeat(5),
+      );
 
       // Resumable: a second run finds nothing left to do.
       const again = await rotateSealedColumns(fixture.db, newKeyring);
@@ -132,7 +148,10 @@ function rotation(label: string, databaseUrl?: () => string | undefined) {
       // 1. A refresh reads the row, Apicbase is slow, the rotation re-encrypts the row meanwhile; the refresh then
       // stores its new pair (compare-and-swap on the version the rotation left alone).
       await fixture.control.fault({ endpoint: "token", mode: "slow", delay_ms: 1500, count: 1 });
-      const refreshing = refreshConnection(fixture.context({ keyring: newKeyring }), { ...target, connectionId: early! });
+      const refreshing = refreshConnection(fixture.context({ keyring: newKeyring }), {
+        ...target,
+        connectionId: early!,
+      });
       await new Promise((resolve) => setTimeout(resolve, 300));
       await rotateSealedColumns(fixture.db, newKeyring);
       const refreshed = await refreshing;
@@ -146,7 +165,10 @@ function rotation(label: string, databaseUrl?: () => string | undefined) {
         beforeWrite: async (column, id) => {
           if (interleaved || id !== late || column !== "connections.access_token_ciphertext") return;
           interleaved = true;
-          const result = await refreshConnection(fixture.context({ keyring: oldKeyring }), { ...target, connectionId: late! });
+          const result = await refreshConnection(fixture.context({ keyring: oldKeyring }), {
+            ...target,
+            connectionId: late!,
+          });
           expect(result).toMatchObject({ ok: true, refreshed: true });
         },
       });
@@ -157,7 +179,10 @@ function rotation(label: string, databaseUrl?: () => string | undefined) {
       // would answer invalid_grant), and everything is readable with the new key alone.
       const later = fixture.context({ keyring: newOnly, now: () => new Date(fixture.clock.now().getTime() + 120_000) });
       for (const connectionId of [early!, late!]) {
-        expect(await refreshConnection(later, { ...target, connectionId })).toMatchObject({ ok: true, refreshed: true });
+        expect(await refreshConnection(later, { ...target, connectionId })).toMatchObject({
+          ok: true,
+          refreshed: true,
+        });
       }
       expect((await fixture.control.stats()).token_grants.refresh_token).toEqual({ ok: 4, error: 0 });
     }, 30_000);

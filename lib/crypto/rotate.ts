@@ -10,7 +10,13 @@
 import { and, eq, gt, isNotNull, ne, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { SEALED_COLUMNS, type SealedColumn } from "./sealed-columns";
-import { decryptSecret, encryptSecret, SecretDecryptionError, type Keyring, type SecretDecryptionFailure } from "./secrets";
+import {
+  decryptSecret,
+  encryptSecret,
+  SecretDecryptionError,
+  type Keyring,
+  type SecretDecryptionFailure,
+} from "./secrets";
 
 export type ColumnRotation = {
   label: string;
@@ -49,18 +55,38 @@ const keyIdOf = (column: SealedColumn): SQL<string> => sql<string>`split_part(${
 
 type Row = { id: string; ciphertext: string; version: number | null };
 
-async function readRows(db: Db, column: SealedColumn, currentKid: string, after: string | null, limit: number): Promise<Row[]> {
+async function readRows(
+  db: Db,
+  column: SealedColumn,
+  currentKid: string,
+  after: string | null,
+  limit: number,
+): Promise<Row[]> {
   return db
-    .select({ id: sql<string>`${column.id}::text`, ciphertext: sql<string>`${column.column}`, version: column.version ? sql<number>`${column.version}` : sql<null>`null` })
+    .select({
+      id: sql<string>`${column.id}::text`,
+      ciphertext: sql<string>`${column.column}`,
+      version: column.version ? sql<number>`${column.version}` : sql<null>`null`,
+    })
     .from(column.table)
-    .where(and(isNotNull(column.column), ne(keyIdOf(column), currentKid), after === null ? undefined : gt(sql`${column.id}::text`, after)))
+    .where(
+      and(
+        isNotNull(column.column),
+        ne(keyIdOf(column), currentKid),
+        after === null ? undefined : gt(sql`${column.id}::text`, after),
+      ),
+    )
     .orderBy(sql`${column.id}::text`)
     .limit(limit);
 }
 
 async function readRow(db: Db, column: SealedColumn, id: string): Promise<Row | undefined> {
   const [row] = await db
-    .select({ id: sql<string>`${column.id}::text`, ciphertext: sql<string>`${column.column}`, version: column.version ? sql<number>`${column.version}` : sql<null>`null` })
+    .select({
+      id: sql<string>`${column.id}::text`,
+      ciphertext: sql<string>`${column.column}`,
+      version: column.version ? sql<number>`${column.version}` : sql<null>`null`,
+    })
     .from(column.table)
     .where(eq(sql`${column.id}::text`, id));
   return row;
@@ -78,7 +104,13 @@ async function swap(db: Db, column: SealedColumn, row: Row, ciphertext: string):
 
 type RowOutcome = "rotated" | "rewritten_meanwhile" | SecretDecryptionFailure;
 
-async function rotateRow(db: Db, keyring: Keyring, column: SealedColumn, first: Row, options: RotationOptions): Promise<RowOutcome> {
+async function rotateRow(
+  db: Db,
+  keyring: Keyring,
+  column: SealedColumn,
+  first: Row,
+  options: RotationOptions,
+): Promise<RowOutcome> {
   let row: Row | undefined = first;
   for (let attempt = 1; attempt <= ATTEMPTS_PER_ROW; attempt++) {
     if (!row || row.ciphertext === null) return "rewritten_meanwhile";
@@ -96,11 +128,16 @@ async function rotateRow(db: Db, keyring: Keyring, column: SealedColumn, first: 
     if (await swap(db, column, row, sealed)) return "rotated";
     row = await readRow(db, column, row.id);
   }
-  throw new Error(`${column.label}: row ${first.id} kept changing while it was being re-encrypted; run the rotation again`);
+  throw new Error(
+    `${column.label}: row ${first.id} kept changing while it was being re-encrypted; run the rotation again`,
+  );
 }
 
 /** Ciphertexts per key id, per column. */
-export async function countByKeyId(db: Db, columns: readonly SealedColumn[] = SEALED_COLUMNS): Promise<Map<string, Record<string, number>>> {
+export async function countByKeyId(
+  db: Db,
+  columns: readonly SealedColumn[] = SEALED_COLUMNS,
+): Promise<Map<string, Record<string, number>>> {
   const counts = new Map<string, Record<string, number>>();
   for (const column of columns) {
     const rows = await db
@@ -113,12 +150,22 @@ export async function countByKeyId(db: Db, columns: readonly SealedColumn[] = SE
   return counts;
 }
 
-export async function rotateSealedColumns(db: Db, keyring: Keyring, options: RotationOptions = {}): Promise<RotationReport> {
+export async function rotateSealedColumns(
+  db: Db,
+  keyring: Keyring,
+  options: RotationOptions = {},
+): Promise<RotationReport> {
   const columns = options.columns ?? SEALED_COLUMNS;
   const batchSize = options.batchSize ?? 200;
   const results: ColumnRotation[] = [];
   for (const column of columns) {
-    const result: ColumnRotation = { label: column.label, rotated: 0, rewrittenMeanwhile: 0, unreadable: {}, byKeyId: {} };
+    const result: ColumnRotation = {
+      label: column.label,
+      rotated: 0,
+      rewrittenMeanwhile: 0,
+      unreadable: {},
+      byKeyId: {},
+    };
     let after: string | null = null;
     for (;;) {
       const rows = await readRows(db, column, keyring.current.kid, after, batchSize);

@@ -74,7 +74,9 @@ describe("generateKey / parseKeyring", () => {
 
   it("never puts key material in its errors", () => {
     const short = randomBytes(20).toString("base64");
-    expect(() => parseKeyring(`k1:${short}`)).toThrow(expect.objectContaining({ message: expect.not.stringContaining(short) }));
+    expect(() => parseKeyring(`k1:${short}`)).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining(short) }),
+    );
   });
 });
 

@@ -87,7 +87,9 @@ function decodeKey(encoded: string, position: string): Buffer {
   }
   const key = Buffer.from(encoded, encoded.includes("-") || encoded.includes("_") ? "base64url" : "base64");
   if (key.length !== KEY_BYTES) {
-    throw new KeyringError(`${position}: the key must decode to exactly ${KEY_BYTES} bytes, it decodes to ${key.length}`);
+    throw new KeyringError(
+      `${position}: the key must decode to exactly ${KEY_BYTES} bytes, it decodes to ${key.length}`,
+    );
   }
   return key;
 }
@@ -113,7 +115,10 @@ export function decryptSecret(keyring: Keyring, payload: string, aad: string): s
   const { kid, iv, ciphertext, tag } = parsePayload(payload);
   const key = keyring.keys.get(kid);
   if (!key) {
-    throw new SecretDecryptionError("unknown_key", `The secret was encrypted with key "${kid}", which is not configured`);
+    throw new SecretDecryptionError(
+      "unknown_key",
+      `The secret was encrypted with key "${kid}", which is not configured`,
+    );
   }
   const decipher = createDecipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
   decipher.setAAD(associatedData(kid, aad));

@@ -42,7 +42,9 @@ export function adminAction<Schema extends z.ZodObject>(
       }
       return { ok: false, message: access.message, fieldErrors: {} };
     }
-    const input = readFields(formData, Object.keys(schema.shape), options.lists) as Partial<Record<FieldsOf<Schema>, string>>;
+    const input = readFields(formData, Object.keys(schema.shape), options.lists) as Partial<
+      Record<FieldsOf<Schema>, string>
+    >;
     // What the form shows again after a failure: everything typed except secrets.
     const values = Object.fromEntries(
       Object.entries(input).filter(([field]) => !options.secrets?.includes(field as FieldsOf<Schema>)),

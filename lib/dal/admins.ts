@@ -38,7 +38,10 @@ export async function listAdmins(_admin: Admin): Promise<AdminView[]> {
       ? db
           .select({ email: users.email, name: users.name })
           .from(users)
-          .innerJoin(emailBindings, and(eq(emailBindings.email, users.email), eq(emailBindings.apicbaseUserId, users.apicbaseUserId)))
+          .innerJoin(
+            emailBindings,
+            and(eq(emailBindings.email, users.email), eq(emailBindings.apicbaseUserId, users.apicbaseUserId)),
+          )
           .where(inArray(users.email, [...configured]))
       : [],
   ]);
@@ -77,7 +80,12 @@ export async function promoteAdmin(admin: Admin, email: string): Promise<Promote
     // A configured e-mail makes its bound user an admin; whoever else carries it now can still be promoted by name.
     if (user.isAdmin || (configured && (await ownsEmail(tx, email, user.apicbaseUserId)))) return "already_admin";
     await tx.update(users).set({ isAdmin: true }).where(eq(users.id, user.id));
-    await recordAudit(tx, { actor: { id: admin.id, email: admin.email }, event: "admin_promoted", outcome: "success", detail: { userId: user.id, email } });
+    await recordAudit(tx, {
+      actor: { id: admin.id, email: admin.email },
+      event: "admin_promoted",
+      outcome: "success",
+      detail: { userId: user.id, email },
+    });
     return "promoted";
   });
 }
@@ -95,7 +103,12 @@ export async function demoteAdmin(admin: Admin, userId: string): Promise<DemoteO
       .where(and(eq(users.id, userId), eq(users.isAdmin, true), ne(users.id, admin.id)))
       .returning({ email: users.email });
     if (!demoted) return "not_promoted";
-    await recordAudit(tx, { actor: { id: admin.id, email: admin.email }, event: "admin_demoted", outcome: "success", detail: { userId, email: demoted.email } });
+    await recordAudit(tx, {
+      actor: { id: admin.id, email: admin.email },
+      event: "admin_demoted",
+      outcome: "success",
+      detail: { userId, email: demoted.email },
+    });
     return "demoted";
   });
 }

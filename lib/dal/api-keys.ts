@@ -34,8 +34,14 @@ export async function proxiedCallsOf(user: PortalUser, organizationId: string) {
   return proxiedCallsSince(db, organizationId, new Date(Date.now() - 24 * 3_600_000));
 }
 
-export async function revokeOrganizationApiKey(user: PortalUser, organizationId: string, apiKeyId: string): Promise<"revoked" | "not_found" | "not_allowed"> {
+export async function revokeOrganizationApiKey(
+  user: PortalUser,
+  organizationId: string,
+  apiKeyId: string,
+): Promise<"revoked" | "not_found" | "not_allowed"> {
   if (!canActFor(user, organizationId)) return "not_allowed";
   const { db } = await getDb();
-  return (await revokeApiKey(db, { organizationId, apiKeyId, actor: actorOf(user), now: new Date() })) ? "revoked" : "not_found";
+  return (await revokeApiKey(db, { organizationId, apiKeyId, actor: actorOf(user), now: new Date() }))
+    ? "revoked"
+    : "not_found";
 }

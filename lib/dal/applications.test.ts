@@ -26,7 +26,8 @@ const WRONG_SECRET = "wrong-desk-secret-0001";
 
 beforeAll(async () => {
   emulator = await startEmulator();
-  for (const name of ["DATABASE_URL", "AUTH_APICBASE_ID", "AUTH_APICBASE_SECRET", "PORTAL_ADMIN_EMAILS"]) vi.stubEnv(name, "");
+  for (const name of ["DATABASE_URL", "AUTH_APICBASE_ID", "AUTH_APICBASE_SECRET", "PORTAL_ADMIN_EMAILS"])
+    vi.stubEnv(name, "");
   vi.stubEnv("DATA_DIR", ":memory:");
   vi.stubEnv("APICBASE_BASE_URL", emulator.url);
   vi.stubEnv("PORTAL_URL", "http://localhost:3000");
@@ -67,7 +68,9 @@ describe("registering an application", () => {
     expect(row.clientSecretCiphertext).not.toContain(WRONG_SECRET);
     expect(openClientSecret(getKeyring(), id, row.clientSecretCiphertext!)).toBe(WRONG_SECRET);
     // Copied to another application's row, the ciphertext does not decrypt.
-    expect(() => openClientSecret(getKeyring(), crypto.randomUUID(), row.clientSecretCiphertext!)).toThrow(SecretDecryptionError);
+    expect(() => openClientSecret(getKeyring(), crypto.randomUUID(), row.clientSecretCiphertext!)).toThrow(
+      SecretDecryptionError,
+    );
 
     const listed = await listApplications(admin);
     expect(listed.map((a) => [a.source, a.clientId])).toEqual([
@@ -75,7 +78,13 @@ describe("registering an application", () => {
       ["registered", SANDBOX_DESK_APP.clientId],
     ]);
     expect(JSON.stringify(listed)).not.toMatch(/secret|ciphertext/i);
-    expect(listed[1]).toMatchObject({ name: "Desk app", redirectMode: "oob", scopes: ["accounts", "library"], connectionCount: 0, credentialsCheck: null });
+    expect(listed[1]).toMatchObject({
+      name: "Desk app",
+      redirectMode: "oob",
+      scopes: ["accounts", "library"],
+      connectionCount: 0,
+      credentialsCheck: null,
+    });
 
     const [audit] = await db.select().from(auditEvents).where(eq(auditEvents.event, "application_registered"));
     expect(audit).toMatchObject({ actorUserId: admin.id, outcome: "success" });
@@ -85,7 +94,15 @@ describe("registering an application", () => {
 
   it("refuses a client id that is already registered, the environment's included", async () => {
     const id = await register();
-    expect(await registerApplication(admin, { name: "Again", clientId: SANDBOX_DESK_APP.clientId, clientSecret: "x".repeat(20), redirectMode: "oob", scopes: ["accounts"] })).toEqual({
+    expect(
+      await registerApplication(admin, {
+        name: "Again",
+        clientId: SANDBOX_DESK_APP.clientId,
+        clientSecret: "x".repeat(20),
+        redirectMode: "oob",
+        scopes: ["accounts"],
+      }),
+    ).toEqual({
       outcome: "client_id_taken",
       takenBy: "Desk app",
     });
@@ -128,7 +145,10 @@ describe("Test credentials and Replace secret", () => {
 
   it("tests the environment's application with the environment's secret, and cannot replace it", async () => {
     const [environment] = await listApplications(admin);
-    expect(await testApplicationCredentials(admin, environment!.id)).toMatchObject({ outcome: "checked", check: { result: "accepted" } });
+    expect(await testApplicationCredentials(admin, environment!.id)).toMatchObject({
+      outcome: "checked",
+      check: { result: "accepted" },
+    });
     expect(await replaceApplicationSecret(admin, environment!.id, "y".repeat(20))).toBe("not_found");
     expect(await setApplicationDisabled(admin, environment!.id, true)).toEqual({ outcome: "not_found" });
     expect(await deleteApplication(admin, environment!.id)).toEqual({ outcome: "not_found" });
@@ -136,7 +156,10 @@ describe("Test credentials and Replace secret", () => {
 
   it("says so when the stored secret cannot be decrypted any more", async () => {
     const id = await register({ clientId: "unreadable-app" });
-    await db.update(applications).set({ clientSecretCiphertext: sealClientSecret(getKeyring(), crypto.randomUUID(), "z".repeat(20)) }).where(eq(applications.id, id));
+    await db
+      .update(applications)
+      .set({ clientSecretCiphertext: sealClientSecret(getKeyring(), crypto.randomUUID(), "z".repeat(20)) })
+      .where(eq(applications.id, id));
     expect(await testApplicationCredentials(admin, id)).toEqual({ outcome: "secret_unreadable", name: "Desk app" });
     await deleteApplication(admin, id);
   });
@@ -151,7 +174,9 @@ describe("disabling and deleting", () => {
     expect(await setApplicationDisabled(admin, id, true)).toEqual({ outcome: "unchanged", name: "Toggle app" });
     expect(await offered()).not.toContain("Toggle app");
     expect(await setApplicationDisabled(admin, id, false)).toEqual({ outcome: "changed", name: "Toggle app" });
-    const events = (await db.select().from(auditEvents)).map((e) => e.event).filter((e) => /application_(dis|en)abled/.test(e));
+    const events = (await db.select().from(auditEvents))
+      .map((e) => e.event)
+      .filter((e) => /application_(dis|en)abled/.test(e));
     expect(events).toEqual(["application_disabled", "application_enabled"]);
     await deleteApplication(admin, id);
   });
@@ -161,10 +186,21 @@ describe("disabling and deleting", () => {
     const [organization] = await db.insert(organizations).values({ name: "Deletion test" }).returning();
     const rows = await db
       .insert(connections)
-      .values([101, 102].map((libraryId) => ({ organizationId: organization!.id, applicationId: id, libraryId, libraryName: `Library ${libraryId}` })))
+      .values(
+        [101, 102].map((libraryId) => ({
+          organizationId: organization!.id,
+          applicationId: id,
+          libraryId,
+          libraryName: `Library ${libraryId}`,
+        })),
+      )
       .returning({ id: connections.id });
 
-    expect(await deleteApplication(admin, id)).toEqual({ outcome: "has_connections", name: "Busy app", connections: 2 });
+    expect(await deleteApplication(admin, id)).toEqual({
+      outcome: "has_connections",
+      name: "Busy app",
+      connections: 2,
+    });
     expect(await rowOf(id)).toBeDefined();
     expect((await listApplications(admin)).find((a) => a.id === id)?.connectionCount).toBe(2);
 

@@ -60,12 +60,13 @@ export async function listApplications(_admin: Admin): Promise<ApplicationView[]
   const { db } = await getDb();
   const [rows, counts] = await Promise.all([
     db.select(viewColumns).from(applications).orderBy(asc(applications.name), asc(applications.createdAt)),
-    db.select({ applicationId: connections.applicationId, n: count() }).from(connections).groupBy(connections.applicationId),
+    db
+      .select({ applicationId: connections.applicationId, n: count() })
+      .from(connections)
+      .groupBy(connections.applicationId),
   ]);
   const byApplication = new Map(counts.map((row) => [row.applicationId, row.n]));
-  return rows
-    .map((row) => ({ ...row, connectionCount: byApplication.get(row.id) ?? 0 }))
-    .sort(environmentFirst);
+  return rows.map((row) => ({ ...row, connectionCount: byApplication.get(row.id) ?? 0 })).sort(environmentFirst);
 }
 
 /** The applications a new connection may use: enabled ones. For the connect flow (any signed-in member). */
@@ -75,13 +76,17 @@ export async function applicationsForNewConnections(
   await environmentApplication();
   const { db } = await getDb();
   const rows = await db
-    .select({ id: applications.id, name: applications.name, redirectMode: applications.redirectMode, scopes: applications.scopes, source: applications.source })
+    .select({
+      id: applications.id,
+      name: applications.name,
+      redirectMode: applications.redirectMode,
+      scopes: applications.scopes,
+      source: applications.source,
+    })
     .from(applications)
     .where(isNull(applications.disabledAt))
     .orderBy(asc(applications.name));
-  return rows
-    .sort(environmentFirst)
-    .map(({ source: _source, ...application }) => application);
+  return rows.sort(environmentFirst).map(({ source: _source, ...application }) => application);
 }
 
 export type RegisterApplicationInput = {
@@ -115,14 +120,23 @@ export async function registerApplication(admin: Admin, input: RegisterApplicati
       .onConflictDoNothing({ target: applications.clientId })
       .returning({ id: applications.id });
     if (!created) {
-      const [existing] = await tx.select({ name: applications.name }).from(applications).where(eq(applications.clientId, input.clientId));
+      const [existing] = await tx
+        .select({ name: applications.name })
+        .from(applications)
+        .where(eq(applications.clientId, input.clientId));
       return { outcome: "client_id_taken" as const, takenBy: existing?.name ?? "another application" };
     }
     await recordAudit(tx, {
       actor: actorOf(admin),
       event: "application_registered",
       outcome: "success",
-      detail: { applicationId: id, name: input.name, clientId: input.clientId, redirectMode: input.redirectMode, scopes: input.scopes },
+      detail: {
+        applicationId: id,
+        name: input.name,
+        clientId: input.clientId,
+        redirectMode: input.redirectMode,
+        scopes: input.scopes,
+      },
     });
     return { outcome: "registered" as const, id };
   });
@@ -134,7 +148,11 @@ export type ReplaceSecretOutcome = "replaced" | "same_as_client_id" | "not_found
  * Replaces a registered application's secret in one statement: a refresh already under way finishes with the old
  * one, every later call uses the new one. The last credentials test no longer applies, so it is cleared.
  */
-export async function replaceApplicationSecret(admin: Admin, applicationId: string, secret: string): Promise<ReplaceSecretOutcome> {
+export async function replaceApplicationSecret(
+  admin: Admin,
+  applicationId: string,
+  secret: string,
+): Promise<ReplaceSecretOutcome> {
   const { db } = await getDb();
   const clientSecretCiphertext = sealClientSecret(getKeyring(), applicationId, secret);
   return db.transaction(async (tx) => {
@@ -145,7 +163,10 @@ export async function replaceApplicationSecret(admin: Admin, applicationId: stri
       .for("update");
     if (!app) return "not_found";
     if (app.clientId === secret) return "same_as_client_id";
-    await tx.update(applications).set({ clientSecretCiphertext, credentialsCheck: null }).where(eq(applications.id, applicationId));
+    await tx
+      .update(applications)
+      .set({ clientSecretCiphertext, credentialsCheck: null })
+      .where(eq(applications.id, applicationId));
     await recordAudit(tx, {
       actor: actorOf(admin),
       event: "application_secret_replaced",
@@ -156,10 +177,15 @@ export async function replaceApplicationSecret(admin: Admin, applicationId: stri
   });
 }
 
-export type AvailabilityOutcome = { outcome: "changed"; name: string } | { outcome: "unchanged"; name: string } | { outcome: "not_found" };
+export type AvailabilityOutcome =
+  { outcome: "changed"; name: string } | { outcome: "unchanged"; name: string } | { outcome: "not_found" };
 
 /** Disabling keeps an application's connections (only it can refresh them); new connections cannot choose it. */
-export async function setApplicationDisabled(admin: Admin, applicationId: string, disabled: boolean): Promise<AvailabilityOutcome> {
+export async function setApplicationDisabled(
+  admin: Admin,
+  applicationId: string,
+  disabled: boolean,
+): Promise<AvailabilityOutcome> {
   const { db } = await getDb();
   return db.transaction(async (tx) => {
     const [changed] = await tx
@@ -223,7 +249,10 @@ export async function deleteApplication(admin: Admin, applicationId: string): Pr
         .for("update");
       if (!app) return { outcome: "not_found" as const };
       name = app.name;
-      const [used] = await tx.select({ n: count() }).from(connections).where(eq(connections.applicationId, applicationId));
+      const [used] = await tx
+        .select({ n: count() })
+        .from(connections)
+        .where(eq(connections.applicationId, applicationId));
       if (used && used.n > 0) return { outcome: "has_connections" as const, name: app.name, connections: used.n };
       await tx.delete(applications).where(eq(applications.id, applicationId));
       await recordAudit(tx, {
@@ -284,7 +313,9 @@ export async function testApplicationCredentials(admin: Admin, applicationId: st
       .where(
         and(
           eq(applications.id, applicationId),
-          app.ciphertext === null ? isNull(applications.clientSecretCiphertext) : eq(applications.clientSecretCiphertext, app.ciphertext),
+          app.ciphertext === null
+            ? isNull(applications.clientSecretCiphertext)
+            : eq(applications.clientSecretCiphertext, app.ciphertext),
         ),
       );
     await recordAudit(tx, {
@@ -292,7 +323,13 @@ export async function testApplicationCredentials(admin: Admin, applicationId: st
       event: "application_credentials_tested",
       outcome: check.result === "accepted" ? "success" : "failure",
       apicbaseError: check.apicbaseError,
-      detail: { applicationId, name: app.name, clientId: app.clientId, result: check.result, httpStatus: check.httpStatus },
+      detail: {
+        applicationId,
+        name: app.name,
+        clientId: app.clientId,
+        result: check.result,
+        httpStatus: check.httpStatus,
+      },
     });
   });
   return { outcome: "checked", name: app.name, check };

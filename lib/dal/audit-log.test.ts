@@ -5,7 +5,12 @@ import { endpointsFromBase } from "@/lib/apicbase/config";
 import { recordAudit } from "@/lib/audit";
 import { parseAuditFilters } from "@/lib/audit-log/filters";
 import { createApicbaseUser } from "@/lib/auth/users";
-import { completeAuthorization, disconnectConnection, refreshConnection, verifyConnection } from "@/lib/connections/service";
+import {
+  completeAuthorization,
+  disconnectConnection,
+  refreshConnection,
+  verifyConnection,
+} from "@/lib/connections/service";
 import { generateKey } from "@/lib/crypto/secrets";
 import { auditEvents, closeDb, getDb, sessions, type Db } from "@/lib/db";
 import { SANDBOX_DESK_APP, SANDBOX_PARTNER_APP } from "@/lib/sandbox";
@@ -30,7 +35,11 @@ const secrets = new Set<string>();
 const WRONG_SECRET = "a-wrong-secret-for-the-desk-app";
 
 async function approval(email: string) {
-  const minted = await emulator.control.mintTokens({ email, client_id: SANDBOX_PARTNER_APP.clientId, scope: "accounts library" });
+  const minted = await emulator.control.mintTokens({
+    email,
+    client_id: SANDBOX_PARTNER_APP.clientId,
+    scope: "accounts library",
+  });
   secrets.add(minted.access_token).add(minted.refresh_token);
   const tokens: TokenSet = {
     accessToken: minted.access_token,
@@ -40,7 +49,11 @@ async function approval(email: string) {
     expiresAt: new Date(Date.now() + minted.expires_in * 1000),
     scopes: minted.scope.split(" "),
   };
-  const client = new ApicbaseClient({ endpoints: endpointsFromBase(emulator.url), clientId: SANDBOX_PARTNER_APP.clientId, clientSecret: SANDBOX_PARTNER_APP.clientSecret });
+  const client = new ApicbaseClient({
+    endpoints: endpointsFromBase(emulator.url),
+    clientId: SANDBOX_PARTNER_APP.clientId,
+    clientSecret: SANDBOX_PARTNER_APP.clientSecret,
+  });
   return { tokens, library: await client.getActiveLibrary(tokens.accessToken) };
 }
 
@@ -56,7 +69,8 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
  */
 beforeAll(async () => {
   emulator = await startEmulator();
-  for (const name of ["DATABASE_URL", "AUTH_APICBASE_ID", "AUTH_APICBASE_SECRET", "PORTAL_ADMIN_EMAILS"]) vi.stubEnv(name, "");
+  for (const name of ["DATABASE_URL", "AUTH_APICBASE_ID", "AUTH_APICBASE_SECRET", "PORTAL_ADMIN_EMAILS"])
+    vi.stubEnv(name, "");
   vi.stubEnv("DATA_DIR", ":memory:");
   vi.stubEnv("APICBASE_BASE_URL", emulator.url);
   vi.stubEnv("PORTAL_URL", "http://localhost:3000");
@@ -64,19 +78,49 @@ beforeAll(async () => {
   secrets.add(WRONG_SECRET).add(SANDBOX_DESK_APP.clientSecret).add(SANDBOX_PARTNER_APP.clientSecret);
   db = (await getDb()).db;
 
-  const { user: adminUser } = await createApicbaseUser(db, { apicbaseUserId: 1, email: "admin@sandbox.test", name: "Ada Admin" });
-  admin = { id: adminUser.id, name: adminUser.name, email: adminUser.email, isAdmin: true, memberships: [] } as unknown as Admin;
+  const { user: adminUser } = await createApicbaseUser(db, {
+    apicbaseUserId: 1,
+    email: "admin@sandbox.test",
+    name: "Ada Admin",
+  });
+  admin = {
+    id: adminUser.id,
+    name: adminUser.name,
+    email: adminUser.email,
+    isAdmin: true,
+    memberships: [],
+  } as unknown as Admin;
   const created = await createOrganization(admin, "Audit Partner");
   if (created.outcome !== "created") throw new Error("no organization");
   organizationId = created.id;
   const other = await createOrganization(admin, "Other Partner");
   if (other.outcome !== "created") throw new Error("no organization");
-  const { user: piet } = await createApicbaseUser(db, { apicbaseUserId: 2, email: "partner@sandbox.test", name: "Piet Partner" });
-  const { user: otto } = await createApicbaseUser(db, { apicbaseUserId: 4, email: "otto@sandbox.test", name: "Otto Oost" });
+  const { user: piet } = await createApicbaseUser(db, {
+    apicbaseUserId: 2,
+    email: "partner@sandbox.test",
+    name: "Piet Partner",
+  });
+  const { user: otto } = await createApicbaseUser(db, {
+    apicbaseUserId: 4,
+    email: "otto@sandbox.test",
+    name: "Otto Oost",
+  });
   await addMember(admin, organizationId, "partner@sandbox.test");
   await addMember(admin, other.id, "otto@sandbox.test");
-  partner = { id: piet.id, name: piet.name, email: piet.email, isAdmin: false, memberships: [{ organizationId, organizationName: "Audit Partner", role: "member" }] };
-  outsider = { id: otto.id, name: otto.name, email: otto.email, isAdmin: false, memberships: [{ organizationId: other.id, organizationName: "Other Partner", role: "member" }] };
+  partner = {
+    id: piet.id,
+    name: piet.name,
+    email: piet.email,
+    isAdmin: false,
+    memberships: [{ organizationId, organizationName: "Audit Partner", role: "member" }],
+  };
+  outsider = {
+    id: otto.id,
+    name: otto.name,
+    email: otto.email,
+    isAdmin: false,
+    memberships: [{ organizationId: other.id, organizationName: "Other Partner", role: "member" }],
+  };
 
   const registered = await registerApplication(admin, {
     name: "Desk app",
@@ -92,7 +136,11 @@ beforeAll(async () => {
 
   const applicationId = (await environmentApplication()).id;
   const ctx = await connectionContext(partner);
-  const connected = await completeAuthorization(ctx, { organizationId, applicationId, ...(await approval("nora@sandbox.test")) });
+  const connected = await completeAuthorization(ctx, {
+    organizationId,
+    applicationId,
+    ...(await approval("nora@sandbox.test")),
+  });
   if (!connected.ok) throw new Error(connected.message);
   connectionId = connected.connectionId;
   const refreshed = await refreshConnection(ctx, { organizationId, connectionId });
@@ -100,12 +148,19 @@ beforeAll(async () => {
   await verifyConnection(ctx, { organizationId, connectionId });
   await emulator.control.revokeGrant({ email: "nora@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId });
   // A manual refresh right after another is skipped; two minutes later it reaches Apicbase, which refuses it.
-  const failed = await refreshConnection({ ...ctx, now: () => new Date(Date.now() + 120_000) }, { organizationId, connectionId });
+  const failed = await refreshConnection(
+    { ...ctx, now: () => new Date(Date.now() + 120_000) },
+    { organizationId, connectionId },
+  );
   if (failed.ok) throw new Error("the refresh of a revoked grant succeeded");
   await disconnectConnection(ctx, { organizationId, connectionId, reason: "customer left" });
 
   const expires = new Date(Date.now() + 3600_000);
-  const sessionTokens = ["otto-session-token-aaaaaaaaaaaa", "piet-session-token-bbbbbbbbbbbb", "piet-second-session-cccccccccc"];
+  const sessionTokens = [
+    "otto-session-token-aaaaaaaaaaaa",
+    "piet-session-token-bbbbbbbbbbbb",
+    "piet-second-session-cccccccccc",
+  ];
   for (const token of sessionTokens) secrets.add(token);
   await db.insert(sessions).values([
     { sessionToken: sessionIdOf(sessionTokens[0]!), userId: otto.id, expires },
@@ -179,10 +234,18 @@ describe("the admin audit log", () => {
     });
     expect(byConnection.entries[0]!.summary).toContain("reason: customer left");
 
-    const tested = await auditLog(admin, parseAuditFilters({ event: "application_credentials_tested", outcome: "failure" }).filters);
-    expect(tested.entries.map((e) => e.summary)).toEqual([`Desk app (client id ${SANDBOX_DESK_APP.clientId}) · wrong credentials`]);
+    const tested = await auditLog(
+      admin,
+      parseAuditFilters({ event: "application_credentials_tested", outcome: "failure" }).filters,
+    );
+    expect(tested.entries.map((e) => e.summary)).toEqual([
+      `Desk app (client id ${SANDBOX_DESK_APP.clientId}) · wrong credentials`,
+    ]);
 
-    const byActor = await auditLog(admin, parseAuditFilters({ actor: "ADMIN@sandbox", event: "member_removed" }).filters);
+    const byActor = await auditLog(
+      admin,
+      parseAuditFilters({ actor: "ADMIN@sandbox", event: "member_removed" }).filters,
+    );
     expect(byActor.entries).toHaveLength(1);
     expect(byActor.entries[0]!.summary).toBe("otto@sandbox.test · 1 session ended");
     // Wildcards typed by the user match themselves.
@@ -205,7 +268,9 @@ describe("the admin audit log", () => {
     const { page: _page, ...filters } = parseAuditFilters({ connection: connectionId }).filters;
     const csv = await readAll(await auditLogCsv(admin, filters, `?connection=${connectionId}`));
     const lines = csv.split("\r\n").filter(Boolean);
-    expect(lines[0]).toBe("\uFEFFtime_utc,actor,actor_user_id,organization,organization_id,connection_id,library_id,library_name,event,event_description,outcome,apicbase_error,summary,detail_json");
+    expect(lines[0]).toBe(
+      "\uFEFFtime_utc,actor,actor_user_id,organization,organization_id,connection_id,library_id,library_name,event,event_description,outcome,apicbase_error,summary,detail_json",
+    );
     expect(lines.slice(1).map((line) => line.split(",")[8])).toEqual([
       "connection_disconnected",
       "connection_refresh_failed",
@@ -218,19 +283,30 @@ describe("the admin audit log", () => {
     // Batches smaller than the log: keyset pagination neither skips nor repeats an entry.
     const { auditExportBatches } = await import("@/lib/audit-log/query");
     const ids: number[] = [];
-    for await (const batch of auditExportBatches(db, parseAuditFilters({}).filters, 3)) ids.push(...batch.map((row) => row.id));
-    const expected = (await db.select({ id: auditEvents.id }).from(auditEvents)).map((row) => row.id).sort((a, b) => b - a);
+    for await (const batch of auditExportBatches(db, parseAuditFilters({}).filters, 3))
+      ids.push(...batch.map((row) => row.id));
+    const expected = (await db.select({ id: auditEvents.id }).from(auditEvents))
+      .map((row) => row.id)
+      .sort((a, b) => b - a);
     expect(ids).toEqual(expected);
 
     const exported = await auditLog(admin, parseAuditFilters({ event: "audit_log_exported" }).filters);
-    expect(exported.entries[0]).toMatchObject({ actor: { label: "admin@sandbox.test" }, summary: `filtered: connection=${connectionId}` });
+    expect(exported.entries[0]).toMatchObject({
+      actor: { label: "admin@sandbox.test" },
+      summary: `filtered: connection=${connectionId}`,
+    });
   });
 });
 
 describe("a connection's history for partners", () => {
   it("shows the organization's own entries to its members and admins, nothing to anyone else", async () => {
     // A refused attempt by someone of another organization is filed without an organization: not this partner's.
-    await recordAudit(db, { actor: { id: outsider.id, email: outsider.email }, event: "access_refused", outcome: "failure", connectionId });
+    await recordAudit(db, {
+      actor: { id: outsider.id, email: outsider.email },
+      event: "access_refused",
+      outcome: "failure",
+      connectionId,
+    });
     const history = (await getConnectionWithHistory(partner, connectionId, 1))?.history;
     expect(history?.events.map((e) => e.event)).toEqual([
       "connection_disconnected",

@@ -9,7 +9,12 @@ import type { Admin, PortalUser } from "./session";
 /** Someone signed in asked for something admins only may have: worth a line in the log. */
 export async function recordAccessRefused(user: PortalUser, action: string): Promise<void> {
   const { db } = await getDb();
-  await recordAudit(db, { actor: { id: user.id, email: user.email }, event: "access_refused", outcome: "failure", detail: { action } });
+  await recordAudit(db, {
+    actor: { id: user.id, email: user.email },
+    event: "access_refused",
+    outcome: "failure",
+    detail: { action },
+  });
 }
 
 /** One page of the whole audit log (admins). */
@@ -26,7 +31,11 @@ const BOM = "\uFEFF";
  * The filtered log as CSV, streamed a batch at a time so its size does not matter. The export itself is recorded
  * first (with the filters), so the log shows who took a copy of it.
  */
-export async function auditLogCsv(admin: Admin, filters: Omit<AuditFilters, "page">, query: string): Promise<ReadableStream<Uint8Array>> {
+export async function auditLogCsv(
+  admin: Admin,
+  filters: Omit<AuditFilters, "page">,
+  query: string,
+): Promise<ReadableStream<Uint8Array>> {
   const { db } = await getDb();
   await recordAudit(db, {
     actor: { id: admin.id, email: admin.email },

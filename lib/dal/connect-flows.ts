@@ -10,7 +10,10 @@ import type { PortalUser } from "./session";
 
 async function applicationName(applicationId: string): Promise<string | null> {
   const { db } = await getDb();
-  const [row] = await db.select({ name: applications.name }).from(applications).where(eq(applications.id, applicationId));
+  const [row] = await db
+    .select({ name: applications.name })
+    .from(applications)
+    .where(eq(applications.id, applicationId));
   return row?.name ?? null;
 }
 
@@ -34,11 +37,18 @@ export async function manualCodeAttempt(user: PortalUser): Promise<ManualCodeAtt
     const [row] = await db
       .select({ libraryName: connections.libraryName })
       .from(connections)
-      .where(and(eq(connections.id, intent.reauthorizeConnectionId), eq(connections.organizationId, intent.organizationId)));
+      .where(
+        and(eq(connections.id, intent.reauthorizeConnectionId), eq(connections.organizationId, intent.organizationId)),
+      );
     if (!row) return null;
     reauthorizing = { connectionId: intent.reauthorizeConnectionId, libraryName: row.libraryName };
   }
-  return { organizationId: intent.organizationId, applicationName: name, authorizeUrl: intent.authorizeUrl, reauthorizing };
+  return {
+    organizationId: intent.organizationId,
+    applicationName: name,
+    authorizeUrl: intent.authorizeUrl,
+    reauthorizing,
+  };
 }
 
 /** What a checked token import found, for the confirmation page: never the tokens. */
@@ -56,7 +66,13 @@ export type PendingImportView = {
 
 export async function pendingImportView(user: PortalUser, organizationId: string): Promise<PendingImportView | null> {
   const pending = openPendingImport(getKeyring(), (await cookies()).get(IMPORT_COOKIE)?.value, Date.now());
-  if (!pending || pending.userId !== user.id || pending.organizationId !== organizationId || !canActFor(user, organizationId)) return null;
+  if (
+    !pending ||
+    pending.userId !== user.id ||
+    pending.organizationId !== organizationId ||
+    !canActFor(user, organizationId)
+  )
+    return null;
   const name = await applicationName(pending.applicationId);
   if (!name) return null;
   const { db } = await getDb();

@@ -38,7 +38,10 @@ export async function listConnections(
   return queryConnectionList(db, organizationId, filters, now);
 }
 
-export async function getConnectionDetail(user: PortalUser, connectionId: string): Promise<ConnectionDetailView | null> {
+export async function getConnectionDetail(
+  user: PortalUser,
+  connectionId: string,
+): Promise<ConnectionDetailView | null> {
   const organizationId = await connectionOwner(user, connectionId);
   if (!organizationId) return null;
   const { db } = await getDb();
@@ -71,7 +74,10 @@ export async function attentionOverview(_admin: Admin, now = new Date()): Promis
 }
 
 /** Each organization's connections per status, for the admin's organizations page. */
-export async function connectionHealthByOrganization(_admin: Admin, now = new Date()): Promise<Map<string, StatusCounts>> {
+export async function connectionHealthByOrganization(
+  _admin: Admin,
+  now = new Date(),
+): Promise<Map<string, StatusCounts>> {
   const { db } = await getDb();
   return queryStatusCountsByOrganization(db, now);
 }

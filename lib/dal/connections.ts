@@ -69,7 +69,6 @@ export async function portalOrigin(): Promise<string> {
 
 export const CONNECT_CALLBACK_PATH = "/api/connect/callback";
 
-
 /**
  * The sentence for a re-authorization refused in the last minutes because the approver had another library active:
  * who approved and with which library. Null when there is none or the user may not see the connection.

@@ -5,7 +5,11 @@ import { canActFor } from "./connections";
 import type { Admin, PortalUser } from "./session";
 
 /** The organization's health over the last 30 days, for its members and admins; null for anyone else. */
-export async function organizationHealth(user: PortalUser, organizationId: string, now: Date): Promise<HealthOverview | null> {
+export async function organizationHealth(
+  user: PortalUser,
+  organizationId: string,
+  now: Date,
+): Promise<HealthOverview | null> {
   if (!canActFor(user, organizationId)) return null;
   const { db } = await getDb();
   return healthOverTime(db, { organizationId, now });
@@ -17,7 +21,12 @@ export async function portalHealth(_admin: Admin, now: Date): Promise<HealthOver
   return healthOverTime(db, { organizationId: null, now });
 }
 
-export async function timelineOf(user: PortalUser, organizationId: string, connectionId: string, now: Date): Promise<TimelineEvent[] | null> {
+export async function timelineOf(
+  user: PortalUser,
+  organizationId: string,
+  connectionId: string,
+  now: Date,
+): Promise<TimelineEvent[] | null> {
   if (!canActFor(user, organizationId)) return null;
   const { db } = await getDb();
   return connectionTimeline(db, { organizationId, connectionId, now });

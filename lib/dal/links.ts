@@ -67,7 +67,9 @@ export async function linkResult(linkId: string | undefined): Promise<LinkResult
       .select({ libraryId: connections.libraryId, libraryName: connections.libraryName })
       .from(connections)
       .where(eq(connections.id, row.connectionId));
-    const refused = target ? await latestReauthorizationRefusal(db, row.connectionId, new Date(Date.now() - REFUSAL_SHOWN_MS)) : null;
+    const refused = target
+      ? await latestReauthorizationRefusal(db, row.connectionId, new Date(Date.now() - REFUSAL_SHOWN_MS))
+      : null;
     if (target && refused) refusal = refusalMessage(refused, target);
   }
   return {
@@ -78,7 +80,9 @@ export async function linkResult(linkId: string | undefined): Promise<LinkResult
     kind: row.connectionId ? "reauthorize" : "connect",
     outcome: row.outcome,
     approvedLibrary:
-      row.approvedLibraryId !== null && row.approvedLibraryName !== null ? { id: row.approvedLibraryId, name: row.approvedLibraryName } : null,
+      row.approvedLibraryId !== null && row.approvedLibraryName !== null
+        ? { id: row.approvedLibraryId, name: row.approvedLibraryName }
+        : null,
     approvedBy: row.approvedBy,
   };
 }
@@ -91,7 +95,11 @@ export async function linksOf(user: PortalUser, organizationId: string): Promise
 }
 
 /** Makes an open link of the organization stop working at once (audited). */
-export async function withdrawOrganizationLink(user: PortalUser, organizationId: string, linkId: string): Promise<"withdrawn" | "not_open" | "not_allowed"> {
+export async function withdrawOrganizationLink(
+  user: PortalUser,
+  organizationId: string,
+  linkId: string,
+): Promise<"withdrawn" | "not_open" | "not_allowed"> {
   if (!canActFor(user, organizationId)) return "not_allowed";
   const { db } = await getDb();
   const withdrawn = await withdrawLink(db, { organizationId, linkId, now: new Date() });
@@ -102,7 +110,10 @@ export async function withdrawOrganizationLink(user: PortalUser, organizationId:
     outcome: "success",
     organizationId,
     connectionId: withdrawn.connectionId,
-    detail: { kind: withdrawn.connectionId ? "reauthorize" : "connect", ...(withdrawn.customerLabel ? { customer: withdrawn.customerLabel } : {}) },
+    detail: {
+      kind: withdrawn.connectionId ? "reauthorize" : "connect",
+      ...(withdrawn.customerLabel ? { customer: withdrawn.customerLabel } : {}),
+    },
   });
   return "withdrawn";
 }

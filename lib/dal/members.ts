@@ -30,7 +30,8 @@ export type PortalUserView = {
 export async function listPortalUsers(_admin: Admin, now = new Date()): Promise<PortalUserView[]> {
   const config = env();
   const configured = adminEmailsFromEnv(config);
-  const configuredSource: AdminSource = parseAdminEmails(config.PORTAL_ADMIN_EMAILS).size > 0 ? "configured" : "sandbox";
+  const configuredSource: AdminSource =
+    parseAdminEmails(config.PORTAL_ADMIN_EMAILS).size > 0 ? "configured" : "sandbox";
   const { db } = await getDb();
   const [userRows, membershipRows, sessionCounts, invitationCounts] = await Promise.all([
     db
@@ -51,7 +52,11 @@ export async function listPortalUsers(_admin: Admin, now = new Date()): Promise<
       .from(memberships)
       .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
       .orderBy(asc(organizations.name)),
-    db.select({ userId: sessions.userId, n: count() }).from(sessions).where(gt(sessions.expires, now)).groupBy(sessions.userId),
+    db
+      .select({ userId: sessions.userId, n: count() })
+      .from(sessions)
+      .where(gt(sessions.expires, now))
+      .groupBy(sessions.userId),
     db.select({ email: invitations.email, n: count() }).from(invitations).groupBy(invitations.email),
   ]);
   const sessionsByUser = new Map(sessionCounts.map((row) => [row.userId, row.n]));
@@ -87,7 +92,12 @@ export async function confirmEmailOwner(admin: Admin, userId: string): Promise<C
   const { db } = await getDb();
   return db.transaction(async (tx) => {
     const [user] = await tx
-      .select({ id: users.id, email: users.email, apicbaseUserId: users.apicbaseUserId, boundApicbaseUserId: emailBindings.apicbaseUserId })
+      .select({
+        id: users.id,
+        email: users.email,
+        apicbaseUserId: users.apicbaseUserId,
+        boundApicbaseUserId: emailBindings.apicbaseUserId,
+      })
       .from(users)
       .innerJoin(emailBindings, eq(emailBindings.email, users.email))
       .where(eq(users.id, userId))

@@ -12,7 +12,13 @@ let admin: Admin;
 
 beforeAll(async () => {
   // The local sandbox on an in-memory database, whatever the shell says.
-  for (const name of ["DATABASE_URL", "AUTH_APICBASE_ID", "AUTH_APICBASE_SECRET", "APICBASE_BASE_URL", "PORTAL_ADMIN_EMAILS"]) {
+  for (const name of [
+    "DATABASE_URL",
+    "AUTH_APICBASE_ID",
+    "AUTH_APICBASE_SECRET",
+    "APICBASE_BASE_URL",
+    "PORTAL_ADMIN_EMAILS",
+  ]) {
     vi.stubEnv(name, "");
   }
   vi.stubEnv("DATA_DIR", ":memory:");
@@ -49,7 +55,11 @@ describe("organizations", () => {
   it("adds a portal user as a member at once and invites anyone else", async () => {
     const created = await createOrganization(admin, "Acme Ordering");
     if (created.outcome !== "created") throw new Error("not created");
-    const { user: nora } = await createApicbaseUser(db, { apicbaseUserId: 3, email: "nora@sandbox.test", name: "Nora" });
+    const { user: nora } = await createApicbaseUser(db, {
+      apicbaseUserId: 3,
+      email: "nora@sandbox.test",
+      name: "Nora",
+    });
 
     expect(await addMember(admin, created.id, "nora@sandbox.test")).toBe("added");
     expect(await addMember(admin, created.id, "nora@sandbox.test")).toBe("already_member");
@@ -96,8 +106,16 @@ describe("organizations", () => {
   it("ends every portal session of a removed member at once, and only theirs", async () => {
     const team = await createOrganization(admin, "Session Test");
     if (team.outcome !== "created") throw new Error("not created");
-    const { user: leaver } = await createApicbaseUser(db, { apicbaseUserId: 20, email: "leaver@sandbox.test", name: "Leaver" });
-    const { user: stayer } = await createApicbaseUser(db, { apicbaseUserId: 21, email: "stayer@sandbox.test", name: "Stayer" });
+    const { user: leaver } = await createApicbaseUser(db, {
+      apicbaseUserId: 20,
+      email: "leaver@sandbox.test",
+      name: "Leaver",
+    });
+    const { user: stayer } = await createApicbaseUser(db, {
+      apicbaseUserId: 21,
+      email: "stayer@sandbox.test",
+      name: "Stayer",
+    });
     await addMember(admin, team.id, "leaver@sandbox.test");
     await addMember(admin, team.id, "stayer@sandbox.test");
     await addMember(admin, team.id, "admin@sandbox.test");
@@ -108,12 +126,21 @@ describe("organizations", () => {
       { sessionToken: "stayer-laptop", userId: stayer.id, expires },
       { sessionToken: "admin-laptop", userId: admin.id, expires },
     ]);
-    const tokensLeft = async () => (await db.select({ token: sessions.sessionToken }).from(sessions)).map((s) => s.token).sort();
+    const tokensLeft = async () =>
+      (await db.select({ token: sessions.sessionToken }).from(sessions)).map((s) => s.token).sort();
 
     expect(await removeMember(admin, team.id, leaver.id)).toBe(true);
     expect(await tokensLeft()).toEqual(["admin-laptop", "stayer-laptop"]);
-    const [removed] = await db.select().from(auditEvents).where(eq(auditEvents.organizationId, team.id)).orderBy(desc(auditEvents.id)).limit(1);
-    expect(removed).toMatchObject({ event: "member_removed", detail: expect.objectContaining({ userId: leaver.id, sessionsEnded: 2 }) });
+    const [removed] = await db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.organizationId, team.id))
+      .orderBy(desc(auditEvents.id))
+      .limit(1);
+    expect(removed).toMatchObject({
+      event: "member_removed",
+      detail: expect.objectContaining({ userId: leaver.id, sessionsEnded: 2 }),
+    });
     expect(JSON.stringify(removed)).not.toContain("leaver-laptop");
 
     // An admin leaving an organization stays signed in: their access does not come from the membership.
@@ -132,10 +159,22 @@ describe("organizations", () => {
 
 describe("admins", () => {
   it("lists the sandbox's demo admin, promotes a portal user and demotes them again", async () => {
-    const { user: piet } = await createApicbaseUser(db, { apicbaseUserId: 2, email: "partner@sandbox.test", name: "Piet" });
-    const asUser = { id: piet.id, email: piet.email, name: piet.name, isAdmin: false, memberships: [] } satisfies PortalUser;
+    const { user: piet } = await createApicbaseUser(db, {
+      apicbaseUserId: 2,
+      email: "partner@sandbox.test",
+      name: "Piet",
+    });
+    const asUser = {
+      id: piet.id,
+      email: piet.email,
+      name: piet.name,
+      isAdmin: false,
+      memberships: [],
+    } satisfies PortalUser;
 
-    expect(await listAdmins(admin)).toEqual([{ email: "admin@sandbox.test", name: "Ada Admin", source: "sandbox", promotedUserId: null }]);
+    expect(await listAdmins(admin)).toEqual([
+      { email: "admin@sandbox.test", name: "Ada Admin", source: "sandbox", promotedUserId: null },
+    ]);
     expect(await promoteAdmin(admin, "nobody@sandbox.test")).toBe("unknown_user");
     expect(await promoteAdmin(admin, "admin@sandbox.test")).toBe("already_admin");
     expect(await promoteAdmin(admin, "partner@sandbox.test")).toBe("promoted");

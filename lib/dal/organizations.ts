@@ -47,7 +47,9 @@ export async function listOrganizations(_admin: Admin): Promise<OrganizationView
   ]);
   return organizationRows.map((organization) => ({
     ...organization,
-    members: memberRows.filter((row) => row.organizationId === organization.id).map(({ organizationId: _, ...member }) => member),
+    members: memberRows
+      .filter((row) => row.organizationId === organization.id)
+      .map(({ organizationId: _, ...member }) => member),
     invitations: invitationRows
       .filter((row) => row.organizationId === organization.id)
       .map(({ organizationId: _, ...invitation }) => invitation),
@@ -61,7 +63,11 @@ export async function createOrganization(
   const { db } = await getDb();
   return db.transaction(async (tx) => {
     // The unique index on lower(name) decides, so two admins creating "Acme" at once get one organization.
-    const [created] = await tx.insert(organizations).values({ name }).onConflictDoNothing().returning({ id: organizations.id });
+    const [created] = await tx
+      .insert(organizations)
+      .values({ name })
+      .onConflictDoNothing()
+      .returning({ id: organizations.id });
     if (!created) return { outcome: "name_taken" as const };
     await recordAudit(tx, {
       actor: actorOf(admin),
@@ -93,7 +99,11 @@ export async function addMember(admin: Admin, organizationId: string, email: str
     const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
     let outcome: AddMemberOutcome;
     if (user) {
-      const added = await tx.insert(memberships).values({ userId: user.id, organizationId }).onConflictDoNothing().returning();
+      const added = await tx
+        .insert(memberships)
+        .values({ userId: user.id, organizationId })
+        .onConflictDoNothing()
+        .returning();
       outcome = added.length > 0 ? "added" : "already_member";
     } else {
       const invited = await tx
@@ -129,7 +139,10 @@ export async function removeMember(admin: Admin, organizationId: string, userId:
       .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
       .returning({ userId: memberships.userId });
     if (!removed) return false;
-    const ended = userId === admin.id ? [] : await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ userId: sessions.userId });
+    const ended =
+      userId === admin.id
+        ? []
+        : await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ userId: sessions.userId });
     const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, userId));
     await recordAudit(tx, {
       actor: actorOf(admin),

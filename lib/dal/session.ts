@@ -54,7 +54,9 @@ export async function requireAdmin(): Promise<Admin> {
 }
 
 /** Actions: the same check as a result, so the form can say why instead of navigating away. */
-export async function authorizeAdmin(): Promise<{ ok: true; admin: Admin } | { ok: false; user: PortalUser | null; message: string }> {
+export async function authorizeAdmin(): Promise<
+  { ok: true; admin: Admin } | { ok: false; user: PortalUser | null; message: string }
+> {
   const user = await getCurrentUser();
   if (!user) return { ok: false, user, message: "Your session has ended. Sign in again." };
   const admin = asAdmin(user);

@@ -14,7 +14,14 @@ const now = new Date("2026-11-27T12:00:00Z");
 const hours = (n: number) => new Date(now.getTime() + n * 3600_000);
 
 beforeAll(async () => {
-  for (const name of ["DATABASE_URL", "AUTH_APICBASE_ID", "AUTH_APICBASE_SECRET", "APICBASE_BASE_URL", "PORTAL_ADMIN_EMAILS"]) vi.stubEnv(name, "");
+  for (const name of [
+    "DATABASE_URL",
+    "AUTH_APICBASE_ID",
+    "AUTH_APICBASE_SECRET",
+    "APICBASE_BASE_URL",
+    "PORTAL_ADMIN_EMAILS",
+  ])
+    vi.stubEnv(name, "");
   vi.stubEnv("DATA_DIR", ":memory:");
   db = (await getDb()).db;
   const { user } = await createApicbaseUser(db, { apicbaseUserId: 1, email: "admin@sandbox.test", name: "Ada Admin" });
@@ -51,16 +58,27 @@ describe("listing sessions", () => {
     expect(laptop.expiresAt).toEqual(hours(6));
     expect(JSON.stringify(listed)).not.toContain("-token");
 
-    expect((await listActiveSessions(admin, { now, userId: admin.id })).map((s) => s.user.email)).toEqual(["admin@sandbox.test"]);
+    expect((await listActiveSessions(admin, { now, userId: admin.id })).map((s) => s.user.email)).toEqual([
+      "admin@sandbox.test",
+    ]);
   });
 });
 
 describe("ending sessions", () => {
   it("ends one session by its id, and says when it was already gone", async () => {
     const id = sessionIdOf("nora-phone-token");
-    expect(await endSession(admin, id)).toEqual({ outcome: "ended", email: "nora@sandbox.test", fingerprint: id.slice(0, 8) });
+    expect(await endSession(admin, id)).toEqual({
+      outcome: "ended",
+      email: "nora@sandbox.test",
+      fingerprint: id.slice(0, 8),
+    });
     expect(await endSession(admin, id)).toEqual({ outcome: "not_found" });
-    expect(await db.select().from(sessions).where(eq(sessions.sessionToken, sessionIdOf("nora-laptop-token")))).toHaveLength(1);
+    expect(
+      await db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.sessionToken, sessionIdOf("nora-laptop-token"))),
+    ).toHaveLength(1);
     const [audit] = await db.select().from(auditEvents).where(eq(auditEvents.event, "session_ended"));
     expect(audit?.detail).toEqual({ userId: nora.id, email: "nora@sandbox.test", session: id.slice(0, 8) });
   });

@@ -81,13 +81,17 @@ export async function listActiveSessions(
   });
 }
 
-export type EndSessionOutcome = { outcome: "ended"; email: string | null; fingerprint: string } | { outcome: "not_found" };
+export type EndSessionOutcome =
+  { outcome: "ended"; email: string | null; fingerprint: string } | { outcome: "not_found" };
 
 /** Ends one session: its next request finds no session and goes to the sign-in page. */
 export async function endSession(admin: Admin, id: string): Promise<EndSessionOutcome> {
   const { db } = await getDb();
   return db.transaction(async (tx) => {
-    const [ended] = await tx.delete(sessions).where(eq(sessions.sessionToken, id)).returning({ userId: sessions.userId });
+    const [ended] = await tx
+      .delete(sessions)
+      .where(eq(sessions.sessionToken, id))
+      .returning({ userId: sessions.userId });
     if (!ended) return { outcome: "not_found" as const };
     const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, ended.userId));
     await recordAudit(tx, {
@@ -100,7 +104,8 @@ export async function endSession(admin: Admin, id: string): Promise<EndSessionOu
   });
 }
 
-export type EndUserSessionsOutcome = { outcome: "ended"; email: string | null; count: number } | { outcome: "not_found" };
+export type EndUserSessionsOutcome =
+  { outcome: "ended"; email: string | null; count: number } | { outcome: "not_found" };
 
 /** Ends every session of one user (they stay a member wherever they are: they only have to sign in again). */
 export async function endUserSessions(admin: Admin, userId: string): Promise<EndUserSessionsOutcome> {

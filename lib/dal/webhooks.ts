@@ -32,57 +32,105 @@ export function webhookUrlPolicy() {
 }
 
 /** The organization's endpoints with their latest deliveries, for its members and admins; null for anyone else. */
-export async function webhooksOf(user: PortalUser, organizationId: string, now: Date): Promise<{ endpoint: WebhookEndpointView; deliveries: DeliveryView[] }[] | null> {
+export async function webhooksOf(
+  user: PortalUser,
+  organizationId: string,
+  now: Date,
+): Promise<{ endpoint: WebhookEndpointView; deliveries: DeliveryView[] }[] | null> {
   if (!canActFor(user, organizationId)) return null;
   const { db } = await getDb();
   const endpoints = await listEndpoints(db, organizationId, now);
-  return Promise.all(endpoints.map(async (endpoint) => ({ endpoint, deliveries: await deliveryLog(db, { organizationId, endpointId: endpoint.id }) })));
+  return Promise.all(
+    endpoints.map(async (endpoint) => ({
+      endpoint,
+      deliveries: await deliveryLog(db, { organizationId, endpointId: endpoint.id }),
+    })),
+  );
 }
 
-export async function createWebhook(user: PortalUser, organizationId: string, url: string, eventTypes: NotificationEventType[]) {
+export async function createWebhook(
+  user: PortalUser,
+  organizationId: string,
+  url: string,
+  eventTypes: NotificationEventType[],
+) {
   if (!canActFor(user, organizationId)) return null;
   const { db } = await getDb();
   return createEndpoint(db, getKeyring(), { organizationId, url, eventTypes, actor: actorOf(user) });
 }
 
-export async function updateWebhook(user: PortalUser, organizationId: string, endpointId: string, url: string, eventTypes: NotificationEventType[]) {
+export async function updateWebhook(
+  user: PortalUser,
+  organizationId: string,
+  endpointId: string,
+  url: string,
+  eventTypes: NotificationEventType[],
+) {
   if (!canActFor(user, organizationId)) return "not_allowed" as const;
   const { db } = await getDb();
-  return (await updateEndpoint(db, { organizationId, endpointId, url, eventTypes, actor: actorOf(user), now: new Date() })) ? ("done" as const) : ("not_found" as const);
+  return (await updateEndpoint(db, {
+    organizationId,
+    endpointId,
+    url,
+    eventTypes,
+    actor: actorOf(user),
+    now: new Date(),
+  }))
+    ? ("done" as const)
+    : ("not_found" as const);
 }
 
 export async function rotateWebhookSecret(user: PortalUser, organizationId: string, endpointId: string) {
   if (!canActFor(user, organizationId)) return "not_allowed" as const;
   const { db } = await getDb();
-  return (await rotateSecret(db, getKeyring(), { organizationId, endpointId, actor: actorOf(user), now: new Date() })) ?? ("not_found" as const);
+  return (
+    (await rotateSecret(db, getKeyring(), { organizationId, endpointId, actor: actorOf(user), now: new Date() })) ??
+    ("not_found" as const)
+  );
 }
 
-export async function setWebhookEnabled(user: PortalUser, organizationId: string, endpointId: string, enabled: boolean) {
+export async function setWebhookEnabled(
+  user: PortalUser,
+  organizationId: string,
+  endpointId: string,
+  enabled: boolean,
+) {
   if (!canActFor(user, organizationId)) return "not_allowed" as const;
   const { db } = await getDb();
-  return (await setEndpointEnabled(db, { organizationId, endpointId, enabled, actor: actorOf(user), now: new Date() })) ? ("done" as const) : ("not_found" as const);
+  return (await setEndpointEnabled(db, { organizationId, endpointId, enabled, actor: actorOf(user), now: new Date() }))
+    ? ("done" as const)
+    : ("not_found" as const);
 }
 
 export async function deleteWebhook(user: PortalUser, organizationId: string, endpointId: string) {
   if (!canActFor(user, organizationId)) return "not_allowed" as const;
   const { db } = await getDb();
-  return (await deleteEndpoint(db, { organizationId, endpointId, actor: actorOf(user) })) ? ("done" as const) : ("not_found" as const);
+  return (await deleteEndpoint(db, { organizationId, endpointId, actor: actorOf(user) }))
+    ? ("done" as const)
+    : ("not_found" as const);
 }
 
 export async function sendWebhookTest(user: PortalUser, organizationId: string, endpointId: string) {
   if (!canActFor(user, organizationId)) return "not_allowed" as const;
   const { db } = await getDb();
-  return (await sendTestEvent(db, { organizationId, endpointId, now: new Date() })) ? ("done" as const) : ("not_found" as const);
+  return (await sendTestEvent(db, { organizationId, endpointId, now: new Date() }))
+    ? ("done" as const)
+    : ("not_found" as const);
 }
 
 export async function resendWebhookDelivery(user: PortalUser, organizationId: string, deliveryId: string) {
   if (!canActFor(user, organizationId)) return "not_allowed" as const;
   const { db } = await getDb();
-  return (await resendDelivery(db, { organizationId, deliveryId, now: new Date() })) ? ("done" as const) : ("not_found" as const);
+  return (await resendDelivery(db, { organizationId, deliveryId, now: new Date() }))
+    ? ("done" as const)
+    : ("not_found" as const);
 }
 
 /** This member's e-mail settings in the organization; null when they are not a member (an admin looking in). */
-export async function emailSettingsOf(user: PortalUser, organizationId: string): Promise<{ alerts: boolean; digest: boolean } | null> {
+export async function emailSettingsOf(
+  user: PortalUser,
+  organizationId: string,
+): Promise<{ alerts: boolean; digest: boolean } | null> {
   const { db } = await getDb();
   const [row] = await db
     .select({ alerts: memberships.emailAlerts, digest: memberships.emailDigest })
@@ -92,7 +140,11 @@ export async function emailSettingsOf(user: PortalUser, organizationId: string):
 }
 
 /** Only the member's own row: nobody turns e-mail on for someone else. */
-export async function saveEmailSettings(user: PortalUser, organizationId: string, settings: { alerts: boolean; digest: boolean }): Promise<boolean> {
+export async function saveEmailSettings(
+  user: PortalUser,
+  organizationId: string,
+  settings: { alerts: boolean; digest: boolean },
+): Promise<boolean> {
   const { db } = await getDb();
   const rows = await db
     .update(memberships)

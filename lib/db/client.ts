@@ -153,7 +153,8 @@ function keepStatisticsFresh(pglite: PGlite): () => void {
   const analyze = () => {
     if (pglite.closed) return;
     pglite.exec("analyze").catch((error: unknown) => {
-      if (!pglite.closed) console.warn(`PGlite: analyze failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (!pglite.closed)
+        console.warn(`PGlite: analyze failed: ${error instanceof Error ? error.message : String(error)}`);
     });
   };
   analyze();

@@ -6,7 +6,13 @@ import { fileURLToPath } from "node:url";
 import { and, asc, eq, isNull, lte, or, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_ORGANIZATION } from "../sandbox";
-import { createPostgresDatabase, explicitPostgresUrl, findPostgres, redactUrl, triedPostgresUrls } from "../testing/postgres";
+import {
+  createPostgresDatabase,
+  explicitPostgresUrl,
+  findPostgres,
+  redactUrl,
+  triedPostgresUrls,
+} from "../testing/postgres";
 import { openDatabase, type Database, type Db, type DbExecutor } from "./client";
 import {
   applications,
@@ -136,7 +142,11 @@ async function sqlState(promise: Promise<unknown>): Promise<string | undefined> 
   try {
     await promise;
   } catch (error) {
-    for (let e: unknown = error; e instanceof Error || (e && typeof e === "object"); e = (e as { cause?: unknown }).cause) {
+    for (
+      let e: unknown = error;
+      e instanceof Error || (e && typeof e === "object");
+      e = (e as { cause?: unknown }).cause
+    ) {
       const code = (e as { code?: unknown }).code;
       if (typeof code === "string") return code;
     }
@@ -206,9 +216,7 @@ function databaseBehaviour(target: Target) {
   it("stores only the known connection statuses", async () => {
     const connection = await createConnection(db);
     expect(connection.status).toBe("active");
-    expect(await sqlState(createConnection(db, { status: "expiring_soon" as ConnectionStatus }))).toBe(
-      CHECK_VIOLATION,
-    );
+    expect(await sqlState(createConnection(db, { status: "expiring_soon" as ConnectionStatus }))).toBe(CHECK_VIOLATION);
     expect(
       await sqlState(
         db
@@ -250,9 +258,9 @@ function databaseBehaviour(target: Target) {
 
   it("refuses to delete an organization that still has connections", async () => {
     const connection = await createConnection(db);
-    expect(
-      await sqlState(db.delete(organizations).where(eq(organizations.id, connection.organizationId))),
-    ).toBe(FOREIGN_KEY_VIOLATION);
+    expect(await sqlState(db.delete(organizations).where(eq(organizations.id, connection.organizationId)))).toBe(
+      FOREIGN_KEY_VIOLATION,
+    );
   });
 
   it("lets only one of two writers holding the same token_version store its tokens", async () => {
@@ -377,30 +385,27 @@ function databaseBehaviour(target: Target) {
     expect(await claim("worker-c", 2)).toEqual([]);
   });
 
-  it.runIf(target.kind === "postgres")(
-    "skips rows another open transaction has locked (PostgreSQL)",
-    async () => {
-      const connection = await createConnection(db, { nextRefreshAt: new Date(Date.now() - 1000) });
-      const lockedRows = (tx: DbExecutor) =>
-        tx
-          .select({ id: connections.id })
-          .from(connections)
-          .where(eq(connections.id, connection.id))
-          .for("update", { skipLocked: true });
+  it.runIf(target.kind === "postgres")("skips rows another open transaction has locked (PostgreSQL)", async () => {
+    const connection = await createConnection(db, { nextRefreshAt: new Date(Date.now() - 1000) });
+    const lockedRows = (tx: DbExecutor) =>
+      tx
+        .select({ id: connections.id })
+        .from(connections)
+        .where(eq(connections.id, connection.id))
+        .for("update", { skipLocked: true });
 
-      let locked!: () => void;
-      const holding = new Promise<void>((resolve) => (locked = resolve));
-      const holder = db.transaction(async (tx) => {
-        expect(await lockedRows(tx)).toHaveLength(1);
-        locked();
-        await sleep(100);
-      });
-      await holding;
-      expect(await db.transaction((tx) => lockedRows(tx))).toEqual([]);
-      await holder;
-      expect(await db.transaction((tx) => lockedRows(tx))).toHaveLength(1);
-    },
-  );
+    let locked!: () => void;
+    const holding = new Promise<void>((resolve) => (locked = resolve));
+    const holder = db.transaction(async (tx) => {
+      expect(await lockedRows(tx)).toHaveLength(1);
+      locked();
+      await sleep(100);
+    });
+    await holding;
+    expect(await db.transaction((tx) => lockedRows(tx))).toEqual([]);
+    await holder;
+    expect(await db.transaction((tx) => lockedRows(tx))).toHaveLength(1);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -410,9 +415,12 @@ describe("database on PGlite", () => {
 });
 
 if (postgresAdminUrl || !explicitUrl) {
-  describe.skipIf(!postgresAdminUrl)(`database on PostgreSQL (${postgresAdminUrl ? redactUrl(postgresAdminUrl) : triedUrls})`, () => {
-    databaseBehaviour(postgresTarget(postgresAdminUrl ?? ""));
-  });
+  describe.skipIf(!postgresAdminUrl)(
+    `database on PostgreSQL (${postgresAdminUrl ? redactUrl(postgresAdminUrl) : triedUrls})`,
+    () => {
+      databaseBehaviour(postgresTarget(postgresAdminUrl ?? ""));
+    },
+  );
 } else {
   describe("database on PostgreSQL", () => {
     it("is reachable at TEST_DATABASE_URL", () => {
@@ -455,7 +463,11 @@ describe("PGlite specifics", () => {
 
   it("getDb() opens nothing at import, then one shared instance per process from the environment", async () => {
     const dataDir = path.join(dir, "from-env");
-    const saved = { DATABASE_URL: process.env.DATABASE_URL, DATA_DIR: process.env.DATA_DIR, AUTH_APICBASE_ID: process.env.AUTH_APICBASE_ID };
+    const saved = {
+      DATABASE_URL: process.env.DATABASE_URL,
+      DATA_DIR: process.env.DATA_DIR,
+      AUTH_APICBASE_ID: process.env.AUTH_APICBASE_ID,
+    };
     process.env.DATABASE_URL = "";
     process.env.AUTH_APICBASE_ID = "";
     process.env.DATA_DIR = dataDir;

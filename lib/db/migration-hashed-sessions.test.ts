@@ -22,7 +22,10 @@ const hashing = journal.entries.findIndex((entry) => entry.tag.endsWith("_hashed
 function foldersBefore(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "portal-migrations-"));
   cpSync(migrationsFolder, dir, { recursive: true });
-  writeFileSync(path.join(dir, "meta/_journal.json"), JSON.stringify({ ...journal, entries: journal.entries.slice(0, hashing) }));
+  writeFileSync(
+    path.join(dir, "meta/_journal.json"),
+    JSON.stringify({ ...journal, entries: journal.entries.slice(0, hashing) }),
+  );
   return dir;
 }
 
@@ -36,13 +39,22 @@ async function upgrade(open: (folder: string) => Promise<Database>) {
     const old = await open(before);
     const expires = new Date(Date.now() + 3600_000);
     // Raw SQL: the schema of this commit no longer describes the old table's meaning.
-    const [user] = await old.db.insert(users).values({ apicbaseUserId: 42, email: "Ada@Example.com", name: "Ada" }).returning();
+    const [user] = await old.db
+      .insert(users)
+      .values({ apicbaseUserId: 42, email: "Ada@Example.com", name: "Ada" })
+      .returning();
     for (const token of tokens) {
-      await old.db.execute(sql`insert into sessions (session_token, user_id, expires) values (${token}, ${user!.id}, ${expires})`);
+      await old.db.execute(
+        sql`insert into sessions (session_token, user_id, expires) values (${token}, ${user!.id}, ${expires})`,
+      );
     }
     await old.close();
     const current = await open(migrationsFolder);
-    return { current, userId: user!.id, cleanup: () => temporary.forEach((dir) => rmSync(dir, { recursive: true, force: true })) };
+    return {
+      current,
+      userId: user!.id,
+      cleanup: () => temporary.forEach((dir) => rmSync(dir, { recursive: true, force: true })),
+    };
   } catch (error) {
     temporary.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
     throw error;
@@ -54,9 +66,9 @@ async function expectUpgraded(current: Database, userId: string) {
   expect(rows.map((row) => row.sessionToken).sort()).toEqual(tokens.map(sha256).sort());
   expect(JSON.stringify(rows)).not.toContain("xxxx");
   // The e-mail the user held is bound to their Apicbase id.
-  expect(await current.db.select({ email: emailBindings.email, id: emailBindings.apicbaseUserId }).from(emailBindings)).toEqual([
-    { email: "ada@example.com", id: 42 },
-  ]);
+  expect(
+    await current.db.select({ email: emailBindings.email, id: emailBindings.apicbaseUserId }).from(emailBindings),
+  ).toEqual([{ email: "ada@example.com", id: 42 }]);
 }
 
 const postgres = await findPostgres();
@@ -83,7 +95,9 @@ describe("hashing the sessions that exist at the migration", () => {
   it.skipIf(!postgres)(`on PostgreSQL (${postgres ? redactUrl(postgres) : triedPostgresUrls}): the same`, async () => {
     const database = await createPostgresDatabase(postgres!);
     databases.push(database);
-    const { current, userId, cleanup } = await upgrade((folder) => openDatabase({ url: database.url, migrationsFolder: folder }));
+    const { current, userId, cleanup } = await upgrade((folder) =>
+      openDatabase({ url: database.url, migrationsFolder: folder }),
+    );
     try {
       await expectUpgraded(current, userId);
     } finally {

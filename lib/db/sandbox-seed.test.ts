@@ -24,7 +24,13 @@ describe("seedSandbox", () => {
     const rows = await database.db.select().from(applications);
     expect(rows).toHaveLength(1);
     const [app] = rows;
-    expect(app).toMatchObject({ name: SANDBOX_DESK_APP.name, clientId: SANDBOX_DESK_APP.clientId, redirectMode: "oob", source: "registered", scopes: ["accounts", "library"] });
+    expect(app).toMatchObject({
+      name: SANDBOX_DESK_APP.name,
+      clientId: SANDBOX_DESK_APP.clientId,
+      redirectMode: "oob",
+      source: "registered",
+      scopes: ["accounts", "library"],
+    });
     expect(app!.clientSecretCiphertext).not.toContain(SANDBOX_DESK_APP.clientSecret);
     expect(openClientSecret(keyring, app!.id, app!.clientSecretCiphertext!)).toBe(SANDBOX_DESK_APP.clientSecret);
     const audit = await database.db.select().from(auditEvents);

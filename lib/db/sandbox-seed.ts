@@ -46,7 +46,13 @@ export async function seedSandbox(db: Db, options: { deskApp?: Keyring | null } 
         actor: { system: "sandbox seed" },
         event: "application_registered",
         outcome: "success",
-        detail: { applicationId: id, name: SANDBOX_DESK_APP.name, clientId: SANDBOX_DESK_APP.clientId, redirectMode: "oob", scopes: ["accounts", "library"] },
+        detail: {
+          applicationId: id,
+          name: SANDBOX_DESK_APP.name,
+          clientId: SANDBOX_DESK_APP.clientId,
+          redirectMode: "oob",
+          scopes: ["accounts", "library"],
+        },
       });
     }
   });

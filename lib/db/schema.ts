@@ -211,7 +211,10 @@ export const applications = pgTable(
     /** Encrypted with the row id as associated data; null for the application from the environment. */
     clientSecretCiphertext: text("client_secret_ciphertext"),
     redirectMode: text("redirect_mode").$type<ApplicationRedirectMode>().notNull().default("redirect"),
-    scopes: text("scopes").array().notNull().default(sql`'{}'::text[]`),
+    scopes: text("scopes")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     source: text("source").$type<ApplicationSource>().notNull(),
     disabledAt: timestamptz("disabled_at"),
     /** Background refreshes of this application's connections wait until then: Apicbase refused its credentials. */
@@ -272,7 +275,10 @@ export const connections = pgTable(
     approvedByEmail: text("approved_by_email"),
     approvedByName: text("approved_by_name"),
     status: text("status").$type<ConnectionStatus>().notNull().default("active"),
-    scopes: text("scopes").array().notNull().default(sql`'{}'::text[]`),
+    scopes: text("scopes")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** Encrypted with the connection id as associated data (see lib/crypto/secrets.ts). */
     accessTokenCiphertext: text("access_token_ciphertext"),
     refreshTokenCiphertext: text("refresh_token_ciphertext"),
@@ -313,7 +319,11 @@ export const connections = pgTable(
     index("connections_organization_status_idx").on(t.organizationId, t.status),
     index("connections_organization_library_name_idx").on(t.organizationId, t.libraryName),
     // The dashboard's order (case-insensitive name, then id): its pages come straight from this index.
-    index("connections_organization_lower_library_name_idx").on(t.organizationId, sql`lower(${t.libraryName})`, t.libraryId),
+    index("connections_organization_lower_library_name_idx").on(
+      t.organizationId,
+      sql`lower(${t.libraryName})`,
+      t.libraryId,
+    ),
     index("connections_organization_created_at_idx").on(t.organizationId, t.createdAt),
     index("connections_next_refresh_at_idx").on(t.nextRefreshAt),
     index("connections_application_id_idx").on(t.applicationId),
@@ -382,11 +392,18 @@ export const apiKeys = pgTable(
     /** The key stops working at this moment; null: it works until revoked. */
     expiresAt: timestamptz("expires_at"),
     /** What the key may do: list connections, hand out access tokens, call Apicbase through the proxy. */
-    scopes: text("scopes").array().$type<ApiKeyScope[]>().notNull().default(sql`'{list,token,proxy}'::text[]`),
+    scopes: text("scopes")
+      .array()
+      .$type<ApiKeyScope[]>()
+      .notNull()
+      .default(sql`'{list,token,proxy}'::text[]`),
   },
   (t) => [
     index("api_keys_organization_id_idx").on(t.organizationId),
-    check("api_keys_scopes_check", sql`cardinality(${t.scopes}) > 0 and ${t.scopes} <@ array['list','token','proxy']::text[]`),
+    check(
+      "api_keys_scopes_check",
+      sql`cardinality(${t.scopes}) > 0 and ${t.scopes} <@ array['list','token','proxy']::text[]`,
+    ),
   ],
 );
 
@@ -515,7 +532,10 @@ export const attemptCounters = pgTable(
     windowStartedAt: timestamptz("window_started_at").notNull(),
     count: integer("count").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.key, t.windowStartedAt] }), index("attempt_counters_window_idx").on(t.windowStartedAt)],
+  (t) => [
+    primaryKey({ columns: [t.key, t.windowStartedAt] }),
+    index("attempt_counters_window_idx").on(t.windowStartedAt),
+  ],
 );
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -576,7 +596,9 @@ export const notificationEvents = pgTable(
   },
   (t) => [
     index("notification_events_organization_occurred_at_idx").on(t.organizationId, t.occurredAt),
-    index("notification_events_email_pending_idx").on(t.occurredAt).where(sql`${t.emailedAt} is null`),
+    index("notification_events_email_pending_idx")
+      .on(t.occurredAt)
+      .where(sql`${t.emailedAt} is null`),
   ],
 );
 
@@ -616,7 +638,9 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [
     uniqueIndex("webhook_deliveries_endpoint_event_key").on(t.endpointId, t.eventId),
-    index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("webhook_deliveries_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
     index("webhook_deliveries_endpoint_created_at_idx").on(t.endpointId, t.createdAt),
     check("webhook_deliveries_status_check", oneOf(t.status, WEBHOOK_DELIVERY_STATUSES)),
   ],

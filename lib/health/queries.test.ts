@@ -15,28 +15,106 @@ describe("health over time", () => {
   beforeAll(async () => {
     database = await openDatabase({ dataDir: MEMORY });
     const db = database.db;
-    const [a, b] = await db.insert(organizations).values([{ name: "Ours" }, { name: "Theirs" }]).returning();
+    const [a, b] = await db
+      .insert(organizations)
+      .values([{ name: "Ours" }, { name: "Theirs" }])
+      .returning();
     ours = a!.id;
     theirs = b!.id;
-    const [app] = await db.insert(applications).values({ name: "App", clientId: "app", source: "environment" }).returning();
+    const [app] = await db
+      .insert(applications)
+      .values({ name: "App", clientId: "app", source: "environment" })
+      .returning();
     const rows = await db
       .insert(connections)
       .values([
-        { organizationId: ours, applicationId: app!.id, libraryId: 1, libraryName: "One", status: "needs_reauthorization" },
-        { organizationId: ours, applicationId: app!.id, libraryId: 2, libraryName: "Two", status: "active", accessTokenExpiresAt: new Date(now.getTime() + 24 * 3600_000) },
-        { organizationId: ours, applicationId: app!.id, libraryId: 3, libraryName: "Three", status: "active", accessTokenExpiresAt: new Date(now.getTime() + 5 * 24 * 3600_000) },
-        { organizationId: theirs, applicationId: app!.id, libraryId: 4, libraryName: "Four", status: "needs_reauthorization" },
+        {
+          organizationId: ours,
+          applicationId: app!.id,
+          libraryId: 1,
+          libraryName: "One",
+          status: "needs_reauthorization",
+        },
+        {
+          organizationId: ours,
+          applicationId: app!.id,
+          libraryId: 2,
+          libraryName: "Two",
+          status: "active",
+          accessTokenExpiresAt: new Date(now.getTime() + 24 * 3600_000),
+        },
+        {
+          organizationId: ours,
+          applicationId: app!.id,
+          libraryId: 3,
+          libraryName: "Three",
+          status: "active",
+          accessTokenExpiresAt: new Date(now.getTime() + 5 * 24 * 3600_000),
+        },
+        {
+          organizationId: theirs,
+          applicationId: app!.id,
+          libraryId: 4,
+          libraryName: "Four",
+          status: "needs_reauthorization",
+        },
       ])
       .returning();
     connectionId = rows[0]!.id;
     const actor = { system: "refresher" };
     await recordAudits(db, [
-      { actor, event: "connection_refreshed", outcome: "success", organizationId: ours, connectionId, occurredAt: day(0) },
-      { actor, event: "connection_refreshed", outcome: "success", organizationId: ours, connectionId, occurredAt: day(0, 11) },
-      { actor, event: "connection_refresh_failed", outcome: "failure", organizationId: ours, connectionId, apicbaseError: "invalid_grant", detail: { outcome: "reauthorize" }, occurredAt: day(2) },
-      { actor, event: "connection_refresh_failed", outcome: "failure", organizationId: ours, connectionId, apicbaseError: "timeout", detail: { outcome: "retry" }, occurredAt: day(2, 12) },
-      { actor, event: "connection_refreshed", outcome: "success", organizationId: ours, connectionId, occurredAt: day(40) },
-      { actor, event: "connection_refreshed", outcome: "success", organizationId: theirs, connectionId: null, occurredAt: day(1) },
+      {
+        actor,
+        event: "connection_refreshed",
+        outcome: "success",
+        organizationId: ours,
+        connectionId,
+        occurredAt: day(0),
+      },
+      {
+        actor,
+        event: "connection_refreshed",
+        outcome: "success",
+        organizationId: ours,
+        connectionId,
+        occurredAt: day(0, 11),
+      },
+      {
+        actor,
+        event: "connection_refresh_failed",
+        outcome: "failure",
+        organizationId: ours,
+        connectionId,
+        apicbaseError: "invalid_grant",
+        detail: { outcome: "reauthorize" },
+        occurredAt: day(2),
+      },
+      {
+        actor,
+        event: "connection_refresh_failed",
+        outcome: "failure",
+        organizationId: ours,
+        connectionId,
+        apicbaseError: "timeout",
+        detail: { outcome: "retry" },
+        occurredAt: day(2, 12),
+      },
+      {
+        actor,
+        event: "connection_refreshed",
+        outcome: "success",
+        organizationId: ours,
+        connectionId,
+        occurredAt: day(40),
+      },
+      {
+        actor,
+        event: "connection_refreshed",
+        outcome: "success",
+        organizationId: theirs,
+        connectionId: null,
+        occurredAt: day(1),
+      },
     ]);
   });
   afterAll(async () => database?.close());
@@ -58,7 +136,9 @@ describe("health over time", () => {
   });
 
   it("a connection's timeline keeps to its organization and the last 30 days", async () => {
-    expect((await connectionTimeline(database.db, { organizationId: ours, connectionId, now })).map((e) => e.event)).toEqual([
+    expect(
+      (await connectionTimeline(database.db, { organizationId: ours, connectionId, now })).map((e) => e.event),
+    ).toEqual([
       "connection_refresh_failed",
       "connection_refresh_failed",
       "connection_refreshed",

@@ -22,11 +22,17 @@ export type HealthOverview = {
 
 const utcDay = (date: Date) => date.toISOString().slice(0, 10);
 
-export async function healthOverTime(db: DbExecutor, args: { organizationId: string | null; now: Date }): Promise<HealthOverview> {
+export async function healthOverTime(
+  db: DbExecutor,
+  args: { organizationId: string | null; now: Date },
+): Promise<HealthOverview> {
   const { now } = args;
-  const first = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (HEALTH_DAYS - 1) * DAY_MS);
-  const inOrganization = (column: typeof auditEvents.organizationId | typeof connections.organizationId): SQL | undefined =>
-    args.organizationId ? eq(column, args.organizationId) : undefined;
+  const first = new Date(
+    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (HEALTH_DAYS - 1) * DAY_MS,
+  );
+  const inOrganization = (
+    column: typeof auditEvents.organizationId | typeof connections.organizationId,
+  ): SQL | undefined => (args.organizationId ? eq(column, args.organizationId) : undefined);
   const day = sql<string>`to_char(date_trunc('day', ${auditEvents.occurredAt} at time zone 'UTC'), 'YYYY-MM-DD')`;
   const [perDay, current] = await Promise.all([
     db
@@ -57,27 +63,54 @@ export async function healthOverTime(db: DbExecutor, args: { organizationId: str
   const days: HealthDay[] = Array.from({ length: HEALTH_DAYS }, (_, index) => {
     const date = utcDay(new Date(first.getTime() + index * DAY_MS));
     const row = byDay.get(date);
-    return { date, succeeded: row?.succeeded ?? 0, failed: row?.failed ?? 0, newlyNeedingReauthorization: row?.broke ?? 0 };
+    return {
+      date,
+      succeeded: row?.succeeded ?? 0,
+      failed: row?.failed ?? 0,
+      newlyNeedingReauthorization: row?.broke ?? 0,
+    };
   });
   return {
     days,
     needsReauthorization: current[0]?.needsReauthorization ?? 0,
     expiringSoon: current[0]?.expiringSoon ?? 0,
-    totals: { succeeded: days.reduce((sum, d) => sum + d.succeeded, 0), failed: days.reduce((sum, d) => sum + d.failed, 0) },
+    totals: {
+      succeeded: days.reduce((sum, d) => sum + d.succeeded, 0),
+      failed: days.reduce((sum, d) => sum + d.failed, 0),
+    },
   };
 }
 
 export type TimelineEvent = { at: string; event: string; outcome: "success" | "failure"; apicbaseError: string | null };
 
 /** One connection's token events of the last 30 days, oldest first (the connection page's timeline). */
-export async function connectionTimeline(db: DbExecutor, args: { organizationId: string; connectionId: string; now: Date }): Promise<TimelineEvent[]> {
+export async function connectionTimeline(
+  db: DbExecutor,
+  args: { organizationId: string; connectionId: string; now: Date },
+): Promise<TimelineEvent[]> {
   const since = new Date(args.now.getTime() - HEALTH_DAYS * DAY_MS);
   const rows = await db
-    .select({ at: auditEvents.occurredAt, event: auditEvents.event, outcome: auditEvents.outcome, apicbaseError: auditEvents.apicbaseError })
+    .select({
+      at: auditEvents.occurredAt,
+      event: auditEvents.event,
+      outcome: auditEvents.outcome,
+      apicbaseError: auditEvents.apicbaseError,
+    })
     .from(auditEvents)
-    .where(and(eq(auditEvents.connectionId, args.connectionId), eq(auditEvents.organizationId, args.organizationId), gte(auditEvents.occurredAt, since), lte(auditEvents.occurredAt, args.now)))
+    .where(
+      and(
+        eq(auditEvents.connectionId, args.connectionId),
+        eq(auditEvents.organizationId, args.organizationId),
+        gte(auditEvents.occurredAt, since),
+        lte(auditEvents.occurredAt, args.now),
+      ),
+    )
     .orderBy(auditEvents.occurredAt)
     .limit(500);
-  return rows.map((row) => ({ at: row.at.toISOString(), event: row.event, outcome: row.outcome, apicbaseError: row.apicbaseError }));
+  return rows.map((row) => ({
+    at: row.at.toISOString(),
+    event: row.event,
+    outcome: row.outcome,
+    apicbaseError: row.apicbaseError,
+  }));
 }
-

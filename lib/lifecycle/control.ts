@@ -33,7 +33,10 @@ async function lockedRow(tx: DbTransaction): Promise<RefreshControl> {
   const select = () => tx.select().from(refreshControl).where(eq(refreshControl.id, ROW)).for("update");
   const [existing] = await select();
   if (existing) return existing;
-  await tx.insert(refreshControl).values({ id: ROW, budgetTokens: 0, budgetRefilledAt: LONG_AGO }).onConflictDoNothing();
+  await tx
+    .insert(refreshControl)
+    .values({ id: ROW, budgetTokens: 0, budgetRefilledAt: LONG_AGO })
+    .onConflictDoNothing();
   const [created] = await select();
   if (!created) throw new Error("refresh_control row missing");
   return created;
@@ -50,7 +53,12 @@ const later = (a: Date, b: Date) => (a.getTime() >= b.getTime() ? a : b);
  * Takes up to `wanted` background refreshes from the shared budget. Grants whole refreshes only; with none
  * available, says how long until the next one.
  */
-export async function takeRefreshBudget(db: Db, now: Date, wanted: number, budget: RefreshBudget): Promise<{ granted: number; waitMs: number }> {
+export async function takeRefreshBudget(
+  db: Db,
+  now: Date,
+  wanted: number,
+  budget: RefreshBudget,
+): Promise<{ granted: number; waitMs: number }> {
   return db.transaction(async (tx) => takeFrom(tx, await lockedRow(tx), now, wanted, budget));
 }
 
@@ -96,7 +104,9 @@ export async function pauseRefreshes(db: Db | DbTransaction, until: Date): Promi
     .values({ id: ROW, budgetTokens: 0, budgetRefilledAt: LONG_AGO, pausedUntil: until })
     .onConflictDoUpdate({
       target: refreshControl.id,
-      set: { pausedUntil: sql`greatest(coalesce(${refreshControl.pausedUntil}, ${until.toISOString()}::timestamptz), ${until.toISOString()}::timestamptz)` },
+      set: {
+        pausedUntil: sql`greatest(coalesce(${refreshControl.pausedUntil}, ${until.toISOString()}::timestamptz), ${until.toISOString()}::timestamptz)`,
+      },
     });
 }
 
@@ -117,14 +127,22 @@ export async function backgroundGate(db: Db, now: Date): Promise<Gate> {
  * The gate and the budget in one transaction (one round trip per tick): how many due connections this refresher
  * may claim now. A trial gets one, or goes back to open when the budget has none.
  */
-export async function admitBackgroundRefreshes(db: Db, now: Date, wanted: number, budget: RefreshBudget): Promise<{ gate: Gate; granted: number; waitMs: number }> {
+export async function admitBackgroundRefreshes(
+  db: Db,
+  now: Date,
+  wanted: number,
+  budget: RefreshBudget,
+): Promise<{ gate: Gate; granted: number; waitMs: number }> {
   return db.transaction(async (tx) => {
     const row = await lockedRow(tx);
     const gate = await gateFor(tx, row, now);
     if (gate.kind === "wait") return { gate, granted: 0, waitMs: gate.until.getTime() - now.getTime() };
     const taken = await takeFrom(tx, row, now, gate.kind === "trial" ? 1 : wanted, budget);
     if (gate.kind === "trial" && taken.granted === 0) {
-      await tx.update(refreshControl).set({ breakerState: "open", breakerOpenUntil: now, breakerProbeStartedAt: null }).where(eq(refreshControl.id, ROW));
+      await tx
+        .update(refreshControl)
+        .set({ breakerState: "open", breakerOpenUntil: now, breakerProbeStartedAt: null })
+        .where(eq(refreshControl.id, ROW));
     }
     return { gate, ...taken };
   });
@@ -132,16 +150,28 @@ export async function admitBackgroundRefreshes(db: Db, now: Date, wanted: number
 
 async function gateFor(tx: DbTransaction, row: RefreshControl, now: Date): Promise<Gate> {
   const breaker: Breaker = { state: row.breakerState, failures: row.breakerFailures };
-  if (row.pausedUntil && row.pausedUntil > now) return { kind: "wait", until: row.pausedUntil, reason: "retry_after", breaker };
+  if (row.pausedUntil && row.pausedUntil > now)
+    return { kind: "wait", until: row.pausedUntil, reason: "retry_after", breaker };
   if (row.breakerState === "closed") return { kind: "go", breaker };
   if (row.breakerState === "open" && row.breakerOpenUntil && row.breakerOpenUntil > now) {
     return { kind: "wait", until: row.breakerOpenUntil, reason: "breaker_open", breaker };
   }
-  const trialRunning = row.breakerState === "half_open" && row.breakerProbeStartedAt && now.getTime() - row.breakerProbeStartedAt.getTime() < PROBE_TIMEOUT_MS;
+  const trialRunning =
+    row.breakerState === "half_open" &&
+    row.breakerProbeStartedAt &&
+    now.getTime() - row.breakerProbeStartedAt.getTime() < PROBE_TIMEOUT_MS;
   if (trialRunning) {
-    return { kind: "wait", until: new Date(row.breakerProbeStartedAt!.getTime() + PROBE_TIMEOUT_MS), reason: "trial_running", breaker };
+    return {
+      kind: "wait",
+      until: new Date(row.breakerProbeStartedAt!.getTime() + PROBE_TIMEOUT_MS),
+      reason: "trial_running",
+      breaker,
+    };
   }
-  await tx.update(refreshControl).set({ breakerState: "half_open", breakerProbeStartedAt: now }).where(eq(refreshControl.id, ROW));
+  await tx
+    .update(refreshControl)
+    .set({ breakerState: "half_open", breakerProbeStartedAt: now })
+    .where(eq(refreshControl.id, ROW));
   return { kind: "trial", breaker: { state: "half_open", failures: row.breakerFailures } };
 }
 
@@ -181,9 +211,10 @@ export async function recordApicbaseHealth(db: Db, now: Date, health: "up" | "do
     const failures = row.breakerFailures + 1;
     if (row.breakerState === "half_open" || (row.breakerState === "closed" && failures >= BREAKER_THRESHOLD)) {
       // A failed trial doubles the pause; the first opening uses the base cooldown.
-      const cooldownMs = row.breakerState === "half_open"
-        ? Math.min(BREAKER_MAX_COOLDOWN_MS, row.breakerCooldownSeconds * 2000)
-        : BREAKER_COOLDOWN_MS;
+      const cooldownMs =
+        row.breakerState === "half_open"
+          ? Math.min(BREAKER_MAX_COOLDOWN_MS, row.breakerCooldownSeconds * 2000)
+          : BREAKER_COOLDOWN_MS;
       await tx
         .update(refreshControl)
         .set({

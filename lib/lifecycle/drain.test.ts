@@ -38,10 +38,18 @@ async function until(what: string, check: () => Promise<boolean> | boolean, time
 function fakeProcess() {
   const emitter = new EventEmitter();
   const exit = vi.fn();
-  return { once: emitter.once.bind(emitter) as NodeJS.Process["once"], exit, emit: (signal: string) => emitter.emit(signal) };
+  return {
+    once: emitter.once.bind(emitter) as NodeJS.Process["once"],
+    exit,
+    emit: (signal: string) => emitter.emit(signal),
+  };
 }
 
-function apiContext(fixture: LifecycleFixture, leaseOwner: string, overrides: Partial<TokenApiContext> = {}): TokenApiContext {
+function apiContext(
+  fixture: LifecycleFixture,
+  leaseOwner: string,
+  overrides: Partial<TokenApiContext> = {},
+): TokenApiContext {
   return {
     db: fixture.db,
     keyring: fixture.keyring,
@@ -64,7 +72,12 @@ function apiContext(fixture: LifecycleFixture, leaseOwner: string, overrides: Pa
 /** What the test's rows look like now: token versions and lease holders. */
 async function rows(fixture: LifecycleFixture, ids: string[]) {
   const found = await fixture.db
-    .select({ id: connections.id, version: connections.tokenVersion, leaseOwner: connections.leaseOwner, status: connections.status })
+    .select({
+      id: connections.id,
+      version: connections.tokenVersion,
+      leaseOwner: connections.leaseOwner,
+      status: connections.status,
+    })
     .from(connections)
     .where(inArray(connections.id, ids));
   return new Map(found.map((row) => [row.id, row]));
@@ -89,8 +102,17 @@ describe("web server shutdown (what instrumentation.ts installs)", () => {
     const due = await fixture.insertConnections(6);
     await fixture.makeDue(due);
     const [clicked, apiNeedsRefresh] = await fixture.insertConnections(2);
-    await fixture.db.update(connections).set({ accessTokenExpiresAt: new Date(Date.now() + HOUR) }).where(inArray(connections.id, [apiNeedsRefresh!]));
-    const apiKey = (await createApiKey(fixture.db, { organizationId: fixture.organizationId, name: "Sync", actor: { system: "test" } })).key;
+    await fixture.db
+      .update(connections)
+      .set({ accessTokenExpiresAt: new Date(Date.now() + HOUR) })
+      .where(inArray(connections.id, [apiNeedsRefresh!]));
+    const apiKey = (
+      await createApiKey(fixture.db, {
+        organizationId: fixture.organizationId,
+        name: "Sync",
+        actor: { system: "test" },
+      })
+    ).key;
     // Three calls take 1.5 s at Apicbase (under the 2 s timeout): two background refreshes and a "Refresh" click.
     await fixture.control.fault({ endpoint: "token", mode: "slow", delay_ms: 1500, count: 3 });
     await fixture.control.resetStats();
@@ -100,20 +122,34 @@ describe("web server shutdown (what instrumentation.ts installs)", () => {
     const proc = fakeProcess();
     const lines: string[] = [];
     const bound = drainBoundMs(fixture.settings.timeoutMs);
-    installGracefulShutdown({ stopRefresher: () => refresher.stop(), maxWaitMs: bound, log: (line) => lines.push(line), process: proc });
+    installGracefulShutdown({
+      stopRefresher: () => refresher.stop(),
+      maxWaitMs: bound,
+      log: (line) => lines.push(line),
+      process: proc,
+    });
     refresher.start();
-    const click = refreshConnection(fixture.context({ leaseOwner: "web:A" }), { organizationId: fixture.organizationId, connectionId: clicked! });
+    const click = refreshConnection(fixture.context({ leaseOwner: "web:A" }), {
+      organizationId: fixture.organizationId,
+      connectionId: clicked!,
+    });
     await until("three calls at Apicbase", async () => (await tokenCalls(fixture)) === 3);
 
     const signalled = Date.now();
     proc.emit("SIGTERM");
     expect(isDraining()).toBe(true);
     // Asked after SIGTERM: a click is told to come back, the token API answers 503 with Retry-After; nothing is sent.
-    const late = await refreshConnection(fixture.context({ leaseOwner: "web:A" }), { organizationId: fixture.organizationId, connectionId: due[5]! });
-    expect(late).toMatchObject({ ok: false, shuttingDown: true, retryAfterSeconds: 5 });
-    const request = new Request(`http://portal.test/api/v1/connections/${apiNeedsRefresh}/access-token?min_valid_seconds=86400`, {
-      headers: { Authorization: `Bearer ${apiKey}` },
+    const late = await refreshConnection(fixture.context({ leaseOwner: "web:A" }), {
+      organizationId: fixture.organizationId,
+      connectionId: due[5]!,
     });
+    expect(late).toMatchObject({ ok: false, shuttingDown: true, retryAfterSeconds: 5 });
+    const request = new Request(
+      `http://portal.test/api/v1/connections/${apiNeedsRefresh}/access-token?min_valid_seconds=86400`,
+      {
+        headers: { Authorization: `Bearer ${apiKey}` },
+      },
+    );
     const refused = await accessTokenResponse(apiContext(fixture, "web:A"), request, apiNeedsRefresh!);
     expect(refused.status).toBe(503);
     expect(refused.headers.get("retry-after")).toBe("5");
@@ -137,7 +173,11 @@ describe("web server shutdown (what instrumentation.ts installs)", () => {
 
     // Another process (not shutting down) takes the handed-back connections at once: no lease to wait out.
     endDrainForTests();
-    const other = new Refresher({ ctx: fixture.context({ leaseOwner: "worker:B", actor: { system: "worker" } }), budget: BUDGET, concurrency: 4 });
+    const other = new Refresher({
+      ctx: fixture.context({ leaseOwner: "worker:B", actor: { system: "worker" } }),
+      budget: BUDGET,
+      concurrency: 4,
+    });
     expect(await other.tick()).toMatchObject({ claimed: 4, refreshed: 4, failed: 0 });
     const final = await rows(fixture, due);
     expect(due.every((id) => final.get(id)!.version === 2)).toBe(true);
@@ -145,7 +185,13 @@ describe("web server shutdown (what instrumentation.ts installs)", () => {
 
   it("a token API call that took the lease but had not called Apicbase gives it back; another process refreshes at once", async () => {
     const [id] = await fixture.insertConnections(1, { accessTokenExpiresAt: new Date(Date.now() + HOUR) });
-    const apiKey = (await createApiKey(fixture.db, { organizationId: fixture.organizationId, name: "Sync", actor: { system: "test" } })).key;
+    const apiKey = (
+      await createApiKey(fixture.db, {
+        organizationId: fixture.organizationId,
+        name: "Sync",
+        actor: { system: "test" },
+      })
+    ).key;
     await fixture.control.resetStats();
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
@@ -157,7 +203,9 @@ describe("web server shutdown (what instrumentation.ts installs)", () => {
       },
     });
     const get = () =>
-      new Request(`http://portal.test/api/v1/connections/${id}/access-token?min_valid_seconds=86400`, { headers: { Authorization: `Bearer ${apiKey}` } });
+      new Request(`http://portal.test/api/v1/connections/${id}/access-token?min_valid_seconds=86400`, {
+        headers: { Authorization: `Bearer ${apiKey}` },
+      });
     const first = accessTokenResponse(stalled, get(), id!);
     await until("the lease", async () => (await rows(fixture, [id!])).get(id!)!.leaseOwner === "api:A");
     beginDrain();
@@ -240,7 +288,11 @@ describe.runIf(postgresAdminUrl)("npm run worker and npm run token-api on SIGTER
     await fixture.makeDue(due);
     await fixture.control.fault({ endpoint: "token", mode: "slow", delay_ms: 2000, count: 2 });
     await fixture.control.resetStats();
-    const worker = spawnScript("scripts/worker.ts", { ...processEnv("worker-a"), REFRESH_CONCURRENCY: "2", REFRESH_BUDGET_PER_MINUTE: "90" });
+    const worker = spawnScript("scripts/worker.ts", {
+      ...processEnv("worker-a"),
+      REFRESH_CONCURRENCY: "2",
+      REFRESH_BUDGET_PER_MINUTE: "90",
+    });
     try {
       await until("two calls at Apicbase", async () => (await tokenCalls(fixture)) === 2, 60_000);
     } catch (error) {
@@ -253,9 +305,13 @@ describe.runIf(postgresAdminUrl)("npm run worker and npm run token-api on SIGTER
     const took = at - signalled;
     expect(code, worker.output()).toBe(0);
     expect(took).toBeLessThan(drainBoundMs(TIMEOUT_MS));
-    expect(worker.output()).toMatch(/SIGTERM: stopping; finishing 2 refresh\(es\) under way, starting no new call to Apicbase/);
+    expect(worker.output()).toMatch(
+      /SIGTERM: stopping; finishing 2 refresh\(es\) under way, starting no new call to Apicbase/,
+    );
     expect(worker.output()).toMatch(/stopped in \d+ ms/);
-    console.log(`npm run worker exited ${took} ms after SIGTERM with 2 refreshes under way (bound ${drainBoundMs(TIMEOUT_MS)} ms)`);
+    console.log(
+      `npm run worker exited ${took} ms after SIGTERM with 2 refreshes under way (bound ${drainBoundMs(TIMEOUT_MS)} ms)`,
+    );
 
     expect(await tokenCalls(fixture)).toBe(2);
     const log = await fixture.control.refreshLog();
@@ -265,13 +321,23 @@ describe.runIf(postgresAdminUrl)("npm run worker and npm run token-api on SIGTER
     expect(due.filter((id) => after.get(id)!.version === 1)).toHaveLength(4);
     expect(due.every((id) => after.get(id)!.leaseOwner === null)).toBe(true);
 
-    const other = new Refresher({ ctx: fixture.context({ leaseOwner: "worker:B", actor: { system: "worker" } }), budget: BUDGET, concurrency: 4 });
+    const other = new Refresher({
+      ctx: fixture.context({ leaseOwner: "worker:B", actor: { system: "worker" } }),
+      budget: BUDGET,
+      concurrency: 4,
+    });
     expect(await other.tick()).toMatchObject({ claimed: 4, refreshed: 4, failed: 0 });
   }, 120_000);
 
   it("npm run token-api: answers and stores the refreshes in flight, starts none after SIGTERM, exits in time", async () => {
     const ids = await fixture.insertConnections(3, { accessTokenExpiresAt: new Date(Date.now() + HOUR) });
-    const apiKey = (await createApiKey(fixture.db, { organizationId: fixture.organizationId, name: "Sync", actor: { system: "test" } })).key;
+    const apiKey = (
+      await createApiKey(fixture.db, {
+        organizationId: fixture.organizationId,
+        name: "Sync",
+        actor: { system: "test" },
+      })
+    ).key;
     await fixture.control.fault({ endpoint: "token", mode: "slow", delay_ms: 2000, count: 2 });
     await fixture.control.resetStats();
     const port = await freePort();
@@ -279,7 +345,9 @@ describe.runIf(postgresAdminUrl)("npm run worker and npm run token-api on SIGTER
     try {
       await until("the token API to listen", () => api.output().includes("listening on port"), 60_000);
       const get = (id: string) =>
-        fetch(`http://127.0.0.1:${port}/api/v1/connections/${id}/access-token?min_valid_seconds=86400`, { headers: { Authorization: `Bearer ${apiKey}` } });
+        fetch(`http://127.0.0.1:${port}/api/v1/connections/${id}/access-token?min_valid_seconds=86400`, {
+          headers: { Authorization: `Bearer ${apiKey}` },
+        });
       const answers = [get(ids[0]!), get(ids[1]!)];
       await until("two calls at Apicbase", async () => (await tokenCalls(fixture)) === 2);
       const signalled = Date.now();
@@ -300,7 +368,9 @@ describe.runIf(postgresAdminUrl)("npm run worker and npm run token-api on SIGTER
       expect(code, api.output()).toBe(0);
       expect(took).toBeLessThan(drainBoundMs(TIMEOUT_MS));
       expect(api.output()).toMatch(/SIGTERM: stopping; finishing 2 refresh\(es\) under way/);
-      console.log(`npm run token-api exited ${took} ms after SIGTERM with 2 refreshes under way (bound ${drainBoundMs(TIMEOUT_MS)} ms)`);
+      console.log(
+        `npm run token-api exited ${took} ms after SIGTERM with 2 refreshes under way (bound ${drainBoundMs(TIMEOUT_MS)} ms)`,
+      );
     } finally {
       if (api.child.exitCode === null) api.child.kill("SIGKILL");
     }

@@ -53,7 +53,12 @@ function isExpired(row: Connection, now: Date): boolean {
  * stalled past its lease): did that refresh rotate the tokens? Null when it did not, or when introspection cannot
  * tell because the access token expired anyway (a refresh attempt then tells).
  */
-export async function interruptedAttemptVerdict(client: ApicbaseClient, row: Connection, pair: TokenPair, now: Date): Promise<Verdict | null> {
+export async function interruptedAttemptVerdict(
+  client: ApicbaseClient,
+  row: Connection,
+  pair: TokenPair,
+  now: Date,
+): Promise<Verdict | null> {
   if (isExpired(row, now)) return null;
   const probe = await client.introspect(pair.accessToken).catch(() => null);
   if (!probe) {
@@ -62,7 +67,8 @@ export async function interruptedAttemptVerdict(client: ApicbaseClient, row: Con
       apicbaseDown: true,
       outcomeUnknown: true,
       code: "introspection_failed",
-      message: "An earlier refresh of this connection was interrupted, and Apicbase could not be asked whether it went through. The portal asks again before refreshing; the current tokens may still work.",
+      message:
+        "An earlier refresh of this connection was interrupted, and Apicbase could not be asked whether it went through. The portal asks again before refreshing; the current tokens may still work.",
     };
   }
   if (probe.active) return null;
@@ -88,7 +94,8 @@ export async function failureVerdict(
     const code = error.oauthError ?? error.code;
     if (error.needsReauthorization) return { kind: "reauthorize", code, message };
     if (error.isClientCredentialsError) return { kind: "application_refused", code, message };
-    if (error.code === "rate_limited") return { kind: "wait", code, message, retryAfterSeconds: error.retryAfterSeconds ?? 60 };
+    if (error.code === "rate_limited")
+      return { kind: "wait", code, message, retryAfterSeconds: error.retryAfterSeconds ?? 60 };
     if (!error.ambiguous) return { kind: "retry", code, message, apicbaseDown: OUTAGE_CODES.has(error.code) };
   }
   const code = error instanceof ApicbaseError ? (error.oauthError ?? error.code) : "portal_error";
@@ -108,13 +115,24 @@ export async function failureVerdict(
   return { kind: "retry", code, message: message + detail, apicbaseDown: code !== "portal_error", outcomeUnknown };
 }
 
-async function pauseApplication(tx: DbTransaction, ctx: ConnectionContext, row: Connection, verdict: Verdict, now: Date) {
+async function pauseApplication(
+  tx: DbTransaction,
+  ctx: ConnectionContext,
+  row: Connection,
+  verdict: Verdict,
+  now: Date,
+) {
   const code = verdict.code;
   const until = new Date(now.getTime() + APPLICATION_PAUSE_MS);
   const paused = await tx
     .update(applications)
     .set({ refreshPausedUntil: until, refreshPausedReason: code })
-    .where(and(eq(applications.id, row.applicationId), or(isNull(applications.refreshPausedUntil), lt(applications.refreshPausedUntil, now))))
+    .where(
+      and(
+        eq(applications.id, row.applicationId),
+        or(isNull(applications.refreshPausedUntil), lt(applications.refreshPausedUntil, now)),
+      ),
+    )
     .returning({ id: applications.id });
   if (paused.length > 0) {
     await recordAudit(tx, {
@@ -124,7 +142,12 @@ async function pauseApplication(tx: DbTransaction, ctx: ConnectionContext, row: 
       apicbaseError: code,
       detail: { applicationId: row.applicationId, until: until.toISOString() },
     });
-    await enqueueApplicationEvent(tx, { applicationId: row.applicationId, now, reason: verdict.message, apicbaseError: code });
+    await enqueueApplicationEvent(tx, {
+      applicationId: row.applicationId,
+      now,
+      reason: verdict.message,
+      apicbaseError: code,
+    });
   }
 }
 
@@ -132,7 +155,12 @@ async function pauseApplication(tx: DbTransaction, ctx: ConnectionContext, row: 
  * Writes what a failure means, fenced by the token version the refresh started from (a newer pair stored meanwhile
  * wins, and the failure changes nothing), gives the lease back, and audits it. Never a token in any of it.
  */
-export async function recordVerdict(ctx: ConnectionContext, row: Connection, verdict: Verdict, trigger: RefreshTrigger): Promise<RefreshFailure> {
+export async function recordVerdict(
+  ctx: ConnectionContext,
+  row: Connection,
+  verdict: Verdict,
+  trigger: RefreshTrigger,
+): Promise<RefreshFailure> {
   const now = ctx.now();
   const counted = {
     refreshFailureCount: sql`${connections.refreshFailureCount} + 1`,
@@ -156,7 +184,11 @@ export async function recordVerdict(ctx: ConnectionContext, row: Connection, ver
         ? { nextRefreshAt: after(APPLICATION_PAUSE_MS) }
         : verdict.kind === "wait"
           ? { nextRefreshAt: after(verdict.retryAfterSeconds * 1000 + Math.random() * 5000) }
-          : { ...failed, status: "refresh_failing" as const, nextRefreshAt: after(retryDelayMs(row.refreshFailureCount + 1, row.accessTokenExpiresAt, now)) };
+          : {
+              ...failed,
+              status: "refresh_failing" as const,
+              nextRefreshAt: after(retryDelayMs(row.refreshFailureCount + 1, row.accessTokenExpiresAt, now)),
+            };
 
   const superseded = await ctx.db.transaction(async (tx) => {
     const updated = await tx
@@ -185,7 +217,14 @@ export async function recordVerdict(ctx: ConnectionContext, row: Connection, ver
           : verdict.kind === "retry" && row.status === "active"
             ? "connection.refresh_failing"
             : null;
-      if (type) await enqueueConnectionEvent(tx, { type, connectionId: row.id, now, reason: verdict.message, apicbaseError: verdict.code });
+      if (type)
+        await enqueueConnectionEvent(tx, {
+          type,
+          connectionId: row.id,
+          now,
+          reason: verdict.message,
+          apicbaseError: verdict.code,
+        });
     }
     if (verdict.kind === "application_refused") await pauseApplication(tx, ctx, row, verdict, now);
     if (verdict.kind === "wait") await pauseRefreshes(tx, after(verdict.retryAfterSeconds * 1000));
@@ -207,7 +246,13 @@ export async function recordVerdict(ctx: ConnectionContext, row: Connection, ver
   });
 
   if (superseded) {
-    return { ok: false, reason: "busy", apicbaseError: verdict.code, message: "Newer tokens were stored by another refresh or re-authorization meanwhile; this attempt changed nothing." };
+    return {
+      ok: false,
+      reason: "busy",
+      apicbaseError: verdict.code,
+      message:
+        "Newer tokens were stored by another refresh or re-authorization meanwhile; this attempt changed nothing.",
+    };
   }
   return {
     ok: false,

@@ -40,13 +40,22 @@ function pausedClient(fixture: LifecycleFixture, where: "before_call" | "after_r
 }
 
 /** 50 triggers of every kind, split over two processes: clicks, token API calls and background ticks. */
-async function fiftyTriggers(fixture: LifecycleFixture, processes: [ConnectionContext, ConnectionContext], connectionId: string) {
+async function fiftyTriggers(
+  fixture: LifecycleFixture,
+  processes: [ConnectionContext, ConnectionContext],
+  connectionId: string,
+) {
   const organizationId = fixture.organizationId;
   const triggers: Promise<RefreshResult | unknown>[] = [];
   const forceRefresh: RefreshTrigger = { kind: "api", minValidMs: 8 * DAY };
   for (const ctx of processes) {
-    const refresher = new Refresher({ ctx: { ...ctx, leaseOwner: `${ctx.leaseOwner}:refresher` }, budget: { perMinute: 90, burst: 20 }, concurrency: 4 });
-    for (let i = 0; i < 10; i++) triggers.push(refreshConnection(ctx, { organizationId, connectionId }, { kind: "manual" }));
+    const refresher = new Refresher({
+      ctx: { ...ctx, leaseOwner: `${ctx.leaseOwner}:refresher` },
+      budget: { perMinute: 90, burst: 20 },
+      concurrency: 4,
+    });
+    for (let i = 0; i < 10; i++)
+      triggers.push(refreshConnection(ctx, { organizationId, connectionId }, { kind: "manual" }));
     for (let i = 0; i < 10; i++) triggers.push(refreshConnection(ctx, { organizationId, connectionId }, forceRefresh));
     for (let i = 0; i < 5; i++) triggers.push(refresher.tick());
   }
@@ -70,7 +79,11 @@ describe("refresh", () => {
     await fixture.makeDue([connectionId]);
     const before = await fixture.row(connectionId);
     await fixture.control.resetStats();
-    const results = await fiftyTriggers(fixture, [fixture.context({ leaseOwner: "process-a" }), fixture.context({ leaseOwner: "process-b" })], connectionId);
+    const results = await fiftyTriggers(
+      fixture,
+      [fixture.context({ leaseOwner: "process-a" }), fixture.context({ leaseOwner: "process-b" })],
+      connectionId,
+    );
 
     expect(results).toHaveLength(40);
     expect(results.every((r) => r.ok)).toBe(true);
@@ -78,18 +91,32 @@ describe("refresh", () => {
     expect(stats.token_grants.refresh_token).toEqual({ ok: 1, error: 0 });
     const after = await fixture.row(connectionId);
     expect(after.tokenVersion).toBe(before.tokenVersion + 1);
-    expect(await fixture.client().introspect(openTokens(fixture.keyring, after)!.accessToken)).toMatchObject({ active: true });
+    expect(await fixture.client().introspect(openTokens(fixture.keyring, after)!.accessToken)).toMatchObject({
+      active: true,
+    });
   });
 
   it("skips the call when another process refreshed moments ago", async () => {
     const connectionId = await fixture.connection();
     const a = fixture.context({ leaseOwner: "process-a" });
     const b = fixture.context({ leaseOwner: "process-b" });
-    expect(await refreshConnection(a, { organizationId: fixture.organizationId, connectionId })).toMatchObject({ ok: true, refreshed: true });
-    expect(await refreshConnection(b, { organizationId: fixture.organizationId, connectionId })).toMatchObject({ ok: true, refreshed: false });
+    expect(await refreshConnection(a, { organizationId: fixture.organizationId, connectionId })).toMatchObject({
+      ok: true,
+      refreshed: true,
+    });
+    expect(await refreshConnection(b, { organizationId: fixture.organizationId, connectionId })).toMatchObject({
+      ok: true,
+      refreshed: false,
+    });
     // The token API only refreshes a token that expires within the margin it asks for.
     await fixture.clock.advance(2 * 60_000);
-    expect(await refreshConnection(b, { organizationId: fixture.organizationId, connectionId }, { kind: "api", minValidMs: DAY })).toMatchObject({ ok: true, refreshed: false });
+    expect(
+      await refreshConnection(
+        b,
+        { organizationId: fixture.organizationId, connectionId },
+        { kind: "api", minValidMs: DAY },
+      ),
+    ).toMatchObject({ ok: true, refreshed: false });
     expect((await fixture.control.stats()).token_grants.refresh_token).toEqual({ ok: 1, error: 0 });
   });
 
@@ -97,11 +124,17 @@ describe("refresh", () => {
     const connectionId = await fixture.connection();
     const organizationId = fixture.organizationId;
     const stalled = pausedClient(fixture, "before_call");
-    const worker = refreshConnection(fixture.context({ leaseOwner: "stalled-worker", clientFor: stalled.clientFor }), { organizationId, connectionId });
+    const worker = refreshConnection(fixture.context({ leaseOwner: "stalled-worker", clientFor: stalled.clientFor }), {
+      organizationId,
+      connectionId,
+    });
     await stalled.atGate;
 
     await fixture.clock.advance(REFRESH_LEASE_MS + 1000);
-    const takeover = await refreshConnection(fixture.context({ leaseOwner: "other-process" }), { organizationId, connectionId });
+    const takeover = await refreshConnection(fixture.context({ leaseOwner: "other-process" }), {
+      organizationId,
+      connectionId,
+    });
     expect(takeover).toMatchObject({ ok: true, refreshed: true });
     const newer = await fixture.row(connectionId);
 
@@ -110,21 +143,36 @@ describe("refresh", () => {
     // Its refresh token was rotated away meanwhile: Apicbase refuses it, and the failure changes nothing.
     expect(late).toMatchObject({ ok: false, reason: "busy" });
     const after = await fixture.row(connectionId);
-    expect(after).toMatchObject({ status: "active", tokenVersion: newer.tokenVersion, accessTokenCiphertext: newer.accessTokenCiphertext });
-    expect(await fixture.client().introspect(openTokens(fixture.keyring, after)!.accessToken)).toMatchObject({ active: true });
+    expect(after).toMatchObject({
+      status: "active",
+      tokenVersion: newer.tokenVersion,
+      accessTokenCiphertext: newer.accessTokenCiphertext,
+    });
+    expect(await fixture.client().introspect(openTokens(fixture.keyring, after)!.accessToken)).toMatchObject({
+      active: true,
+    });
   });
 
   it("a worker stalled between Apicbase's answer and its write loses to a re-authorization, and revokes its orphan pair", async () => {
     const connectionId = await fixture.connection();
     const organizationId = fixture.organizationId;
     const stalled = pausedClient(fixture, "after_response");
-    const worker = refreshConnection(fixture.context({ leaseOwner: "stalled-worker", clientFor: stalled.clientFor }), { organizationId, connectionId });
+    const worker = refreshConnection(fixture.context({ leaseOwner: "stalled-worker", clientFor: stalled.clientFor }), {
+      organizationId,
+      connectionId,
+    });
     await stalled.atGate;
 
     await fixture.clock.advance(REFRESH_LEASE_MS + 1000);
     const tokens = await fixture.mint();
     const library = await fixture.client().getActiveLibrary(tokens.accessToken);
-    const reauthorized = await completeAuthorization(fixture.context(), { organizationId, applicationId: fixture.applicationId, tokens, library: { ...library, id: (await fixture.row(connectionId)).libraryId }, reauthorizeConnectionId: connectionId });
+    const reauthorized = await completeAuthorization(fixture.context(), {
+      organizationId,
+      applicationId: fixture.applicationId,
+      tokens,
+      library: { ...library, id: (await fixture.row(connectionId)).libraryId },
+      reauthorizeConnectionId: connectionId,
+    });
     expect(reauthorized).toMatchObject({ ok: true, outcome: "reauthorized" });
 
     stalled.resume();
@@ -140,7 +188,11 @@ describe("refresh", () => {
     const result = await refreshConnection(fixture.context(), { organizationId: fixture.organizationId, connectionId });
     expect(result).toMatchObject({ ok: false, apicbaseError: "lost_rotation", needsReauthorization: true });
     expect(!result.ok && result.message).toMatch(/answer was lost.*re-authorization/);
-    expect(await fixture.row(connectionId)).toMatchObject({ status: "needs_reauthorization", lastRefreshError: "lost_rotation", nextRefreshAt: null });
+    expect(await fixture.row(connectionId)).toMatchObject({
+      status: "needs_reauthorization",
+      lastRefreshError: "lost_rotation",
+      nextRefreshAt: null,
+    });
   });
 
   it("retries a plain timeout: the refresh did not happen, and the background retry succeeds", async () => {
@@ -152,7 +204,12 @@ describe("refresh", () => {
     expect(failed).toMatchObject({ ok: false, apicbaseError: "timeout" });
     expect(!failed.ok && failed.message).toMatch(/did not happen at Apicbase; the current tokens still work/);
     const failing = await fixture.row(connectionId);
-    expect(failing).toMatchObject({ status: "refresh_failing", refreshFailureCount: 1, refreshFailureDays: 1, leaseTakenOverFrom: null });
+    expect(failing).toMatchObject({
+      status: "refresh_failing",
+      refreshFailureCount: 1,
+      refreshFailureDays: 1,
+      leaseTakenOverFrom: null,
+    });
     // Retried after a short backoff, not at once.
     const waitMs = failing.nextRefreshAt!.getTime() - fixture.clock.now().getTime();
     expect(waitMs).toBeGreaterThan(10_000);
@@ -160,10 +217,19 @@ describe("refresh", () => {
 
     await new Promise((resolve) => setTimeout(resolve, 600));
     await fixture.clock.advance(31_000);
-    const refresher = new Refresher({ ctx: fixture.context({ leaseOwner: "refresher" }), budget: { perMinute: 20, burst: 5 }, concurrency: 2 });
+    const refresher = new Refresher({
+      ctx: fixture.context({ leaseOwner: "refresher" }),
+      budget: { perMinute: 20, burst: 5 },
+      concurrency: 2,
+    });
     const report = await refresher.tick();
     expect(report).toMatchObject({ claimed: 1, refreshed: 1 });
-    expect(await fixture.row(connectionId)).toMatchObject({ status: "active", refreshFailureCount: 0, refreshFailureDays: 0, lastRefreshError: null });
+    expect(await fixture.row(connectionId)).toMatchObject({
+      status: "active",
+      refreshFailureCount: 0,
+      refreshFailureDays: 0,
+      lastRefreshError: null,
+    });
     expect((await fixture.control.stats()).token_grants.refresh_token).toEqual({ ok: 1, error: 0 });
   });
 
@@ -171,25 +237,56 @@ describe("refresh", () => {
     const connectionId = await fixture.connection();
     const row = await fixture.row(connectionId);
     // The dying process: takes the lease, gets the rotated pair from Apicbase, never writes it.
-    await fixture.db.update(connections).set({ leaseOwner: "web:dead-host:4242:abcdef", leaseExpiresAt: new Date(fixture.clock.now().getTime() + REFRESH_LEASE_MS) }).where(eq(connections.id, connectionId));
+    await fixture.db
+      .update(connections)
+      .set({
+        leaseOwner: "web:dead-host:4242:abcdef",
+        leaseExpiresAt: new Date(fixture.clock.now().getTime() + REFRESH_LEASE_MS),
+      })
+      .where(eq(connections.id, connectionId));
     await fixture.client().refresh({ refreshToken: openTokens(fixture.keyring, row)!.refreshToken });
 
     await fixture.clock.advance(REFRESH_LEASE_MS + 1000);
-    const next = await refreshConnection(fixture.context({ leaseOwner: "next-run" }), { organizationId: fixture.organizationId, connectionId });
+    const next = await refreshConnection(fixture.context({ leaseOwner: "next-run" }), {
+      organizationId: fixture.organizationId,
+      connectionId,
+    });
     expect(next).toMatchObject({ ok: false, apicbaseError: "lost_rotation", needsReauthorization: true });
-    expect(!next.ok && next.message).toMatch(/earlier refresh of this connection was interrupted after Apicbase had rotated its tokens/);
-    expect(await fixture.row(connectionId)).toMatchObject({ status: "needs_reauthorization", lastRefreshError: "lost_rotation", leaseOwner: null, leaseTakenOverFrom: null });
+    expect(!next.ok && next.message).toMatch(
+      /earlier refresh of this connection was interrupted after Apicbase had rotated its tokens/,
+    );
+    expect(await fixture.row(connectionId)).toMatchObject({
+      status: "needs_reauthorization",
+      lastRefreshError: "lost_rotation",
+      leaseOwner: null,
+      leaseTakenOverFrom: null,
+    });
     // The dead refresh token was never redeemed a second time.
     expect((await fixture.control.stats()).token_grants.refresh_token).toEqual({ ok: 1, error: 0 });
     const [audit] = await fixture.db.select().from(auditEvents).where(eq(auditEvents.connectionId, connectionId));
-    expect(audit).toMatchObject({ event: "connection_refresh_failed", apicbaseError: "lost_rotation", detail: { interruptedRefreshBy: "web:dead-host:4242:abcdef" } });
+    expect(audit).toMatchObject({
+      event: "connection_refresh_failed",
+      apicbaseError: "lost_rotation",
+      detail: { interruptedRefreshBy: "web:dead-host:4242:abcdef" },
+    });
   });
 
   it("goes ahead after a process that died before reaching Apicbase: its tokens still work", async () => {
     const connectionId = await fixture.connection();
-    await fixture.db.update(connections).set({ leaseOwner: "web:dead-host:4242:abcdef", leaseExpiresAt: new Date(fixture.clock.now().getTime() + REFRESH_LEASE_MS) }).where(eq(connections.id, connectionId));
+    await fixture.db
+      .update(connections)
+      .set({
+        leaseOwner: "web:dead-host:4242:abcdef",
+        leaseExpiresAt: new Date(fixture.clock.now().getTime() + REFRESH_LEASE_MS),
+      })
+      .where(eq(connections.id, connectionId));
     await fixture.clock.advance(REFRESH_LEASE_MS + 1000);
-    expect(await refreshConnection(fixture.context({ leaseOwner: "next-run" }), { organizationId: fixture.organizationId, connectionId })).toMatchObject({ ok: true, refreshed: true });
+    expect(
+      await refreshConnection(fixture.context({ leaseOwner: "next-run" }), {
+        organizationId: fixture.organizationId,
+        connectionId,
+      }),
+    ).toMatchObject({ ok: true, refreshed: true });
     expect(await fixture.row(connectionId)).toMatchObject({ status: "active", leaseTakenOverFrom: null });
   });
 
@@ -197,11 +294,22 @@ describe("refresh", () => {
     const connectionId = await fixture.connection();
     await fixture.control.fault({ endpoint: "token", mode: "error_500" });
     await fixture.control.fault({ endpoint: "introspect", mode: "error_500" });
-    const failed = await refreshConnection(fixture.context({ leaseOwner: "process-a" }), { organizationId: fixture.organizationId, connectionId });
+    const failed = await refreshConnection(fixture.context({ leaseOwner: "process-a" }), {
+      organizationId: fixture.organizationId,
+      connectionId,
+    });
     expect(failed).toMatchObject({ ok: false, apicbaseError: "server_error", apicbaseDown: true });
-    expect(await fixture.row(connectionId)).toMatchObject({ status: "refresh_failing", leaseTakenOverFrom: "process-a" });
+    expect(await fixture.row(connectionId)).toMatchObject({
+      status: "refresh_failing",
+      leaseTakenOverFrom: "process-a",
+    });
     const stats = await fixture.control.stats();
-    expect(await refreshConnection(fixture.context({ leaseOwner: "process-b" }), { organizationId: fixture.organizationId, connectionId })).toMatchObject({ ok: true, refreshed: true });
+    expect(
+      await refreshConnection(fixture.context({ leaseOwner: "process-b" }), {
+        organizationId: fixture.organizationId,
+        connectionId,
+      }),
+    ).toMatchObject({ ok: true, refreshed: true });
     const after = await fixture.control.stats();
     expect(after.requests.introspect).toBe(stats.requests.introspect + 1);
     expect(after.token_grants.refresh_token).toEqual({ ok: 1, error: 0 });
@@ -218,14 +326,21 @@ describe("refresh", () => {
     expect(await fixture.row(connectionId)).toMatchObject({ refreshFailureCount: 2, refreshFailureDays: 1 });
     await fixture.clock.advance(DAY);
     await refreshConnection(ctx, args);
-    expect(await fixture.row(connectionId)).toMatchObject({ status: "refresh_failing", refreshFailureCount: 3, refreshFailureDays: 2 });
+    expect(await fixture.row(connectionId)).toMatchObject({
+      status: "refresh_failing",
+      refreshFailureCount: 3,
+      refreshFailureDays: 2,
+    });
   });
 
   it("does not mark connections broken when Apicbase refuses the application's credentials", async () => {
     const connectionId = await fixture.connection();
     fixture.settings.clientSecret = "wrong";
     try {
-      const result = await refreshConnection(fixture.context(), { organizationId: fixture.organizationId, connectionId });
+      const result = await refreshConnection(fixture.context(), {
+        organizationId: fixture.organizationId,
+        connectionId,
+      });
       expect(result).toMatchObject({ ok: false, apicbaseError: "invalid_client" });
     } finally {
       fixture.settings.clientSecret = "sandbox-partner-secret";
@@ -238,8 +353,11 @@ describe("refresh", () => {
     const before = openTokens(fixture.keyring, await fixture.row(connectionId))!;
     await refreshConnection(fixture.context(), { organizationId: fixture.organizationId, connectionId });
     const after = openTokens(fixture.keyring, await fixture.row(connectionId))!;
-    const log = JSON.stringify(await fixture.db.select().from(auditEvents).where(eq(auditEvents.connectionId, connectionId)));
-    for (const token of [before.accessToken, before.refreshToken, after.accessToken, after.refreshToken]) expect(log).not.toContain(token);
+    const log = JSON.stringify(
+      await fixture.db.select().from(auditEvents).where(eq(auditEvents.connectionId, connectionId)),
+    );
+    for (const token of [before.accessToken, before.refreshToken, after.accessToken, after.refreshToken])
+      expect(log).not.toContain(token);
   });
 });
 
@@ -270,7 +388,11 @@ describe.runIf(postgresAdminUrl)("refresh across two processes on PostgreSQL", (
         db: second.db,
         clientFor: (id) => clientForApplication(second.db, fixture.keyring, fixture.settings, id, fixture.clock.now),
       };
-      const results = await fiftyTriggers(fixture, [fixture.context({ leaseOwner: "process-a" }), otherProcess], connectionId);
+      const results = await fiftyTriggers(
+        fixture,
+        [fixture.context({ leaseOwner: "process-a" }), otherProcess],
+        connectionId,
+      );
       expect(results.every((r) => r.ok)).toBe(true);
       expect((await fixture.control.stats()).token_grants.refresh_token).toEqual({ ok: 1, error: 0 });
     }

@@ -90,19 +90,36 @@ const shuttingDown: RefreshFailure = {
     "the current tokens keep working meanwhile.",
 };
 
-const notFound: RefreshFailure = { ok: false, reason: "not_found", message: "This connection does not exist or belongs to another organization." };
+const notFound: RefreshFailure = {
+  ok: false,
+  reason: "not_found",
+  message: "This connection does not exist or belongs to another organization.",
+};
 
 function refusal(status: ConnectionStatus): RefreshFailure | null {
   if (status === "needs_reauthorization") {
-    return { ok: false, reason: "not_refreshable", needsReauthorization: true, message: "This connection needs re-authorization before it can be refreshed." };
+    return {
+      ok: false,
+      reason: "not_refreshable",
+      needsReauthorization: true,
+      message: "This connection needs re-authorization before it can be refreshed.",
+    };
   }
   if (status === "revoked" || status === "revoking") {
-    return { ok: false, reason: "not_refreshable", message: "This connection was revoked; re-authorize it to use it again." };
+    return {
+      ok: false,
+      reason: "not_refreshable",
+      message: "This connection was revoked; re-authorize it to use it again.",
+    };
   }
   return null;
 }
 
-async function leaseAndRefresh(ctx: ConnectionContext, args: { organizationId: string; connectionId: string }, trigger: RefreshTrigger): Promise<RefreshResult> {
+async function leaseAndRefresh(
+  ctx: ConnectionContext,
+  args: { organizationId: string; connectionId: string },
+  trigger: RefreshTrigger,
+): Promise<RefreshResult> {
   const waitUntil = Date.now() + (trigger.kind === "background" ? 0 : LEASE_WAIT_MS);
   for (let pause = 50; ; pause = Math.min(pause * 2, 500)) {
     // A shutting-down process takes no lease (and stops waiting for another process's).
@@ -118,7 +135,11 @@ async function leaseAndRefresh(ctx: ConnectionContext, args: { organizationId: s
     if (refused) return refused;
     // Another process is refreshing it: wait for its lease, then look again (its tokens will be fresh).
     if (Date.now() + pause > waitUntil) {
-      return { ok: false, reason: "busy", message: "A refresh of this connection is already in progress. Its result will show here in a moment." };
+      return {
+        ok: false,
+        reason: "busy",
+        message: "A refresh of this connection is already in progress. Its result will show here in a moment.",
+      };
     }
     await sleep(pause);
   }
@@ -128,7 +149,11 @@ async function leaseAndRefresh(ctx: ConnectionContext, args: { organizationId: s
  * Takes the connection's lease if nobody holds it (or its holder's lease ran out). Remembers an expired holder:
  * that refresh was interrupted, and whether Apicbase rotated the tokens is unknown until someone checks.
  */
-async function takeLease(ctx: ConnectionContext, organizationId: string, connectionId: string): Promise<Connection | undefined> {
+async function takeLease(
+  ctx: ConnectionContext,
+  organizationId: string,
+  connectionId: string,
+): Promise<Connection | undefined> {
   const now = ctx.now();
   const [leased] = await ctx.db
     .update(connections)
@@ -193,9 +218,15 @@ async function refreshLeased(ctx: ConnectionContext, row: Connection, trigger: R
     }
     const pair = openPair(ctx, row);
     if (pair === "unreadable") {
-      return { ok: false, reason: "not_refreshable", message: "This connection's tokens cannot be decrypted with the configured TOKEN_ENCRYPTION_KEY; re-authorize it, or restore the key." };
+      return {
+        ok: false,
+        reason: "not_refreshable",
+        message:
+          "This connection's tokens cannot be decrypted with the configured TOKEN_ENCRYPTION_KEY; re-authorize it, or restore the key.",
+      };
     }
-    if (!pair) return { ok: false, reason: "not_refreshable", message: "This connection holds no tokens; re-authorize it." };
+    if (!pair)
+      return { ok: false, reason: "not_refreshable", message: "This connection holds no tokens; re-authorize it." };
     const client = await ctx.clientFor(row.applicationId);
 
     // Nothing has been sent to Apicbase yet: a process that is shutting down gives the lease back (finally) instead.
@@ -213,7 +244,13 @@ async function refreshLeased(ctx: ConnectionContext, row: Connection, trigger: R
     if (trigger.kind !== "background") {
       const { waitSeconds } = await spendInteractiveRefresh(ctx.db, now);
       if (waitSeconds) {
-        return { ok: false, reason: "apicbase", apicbaseError: "rate_limited", retryAfterSeconds: waitSeconds, message: `Apicbase asked the portal to slow down. Try again in ${waitSeconds} seconds; the current tokens keep working.` };
+        return {
+          ok: false,
+          reason: "apicbase",
+          apicbaseError: "rate_limited",
+          retryAfterSeconds: waitSeconds,
+          message: `Apicbase asked the portal to slow down. Try again in ${waitSeconds} seconds; the current tokens keep working.`,
+        };
       }
     }
 
@@ -241,7 +278,12 @@ async function refreshLeased(ctx: ConnectionContext, row: Connection, trigger: R
     if (!stored) {
       // A re-authorization or disconnect wrote a newer pair meanwhile: ours is an orphan nobody will ever use.
       if (!isDraining()) await client.revoke(tokens.refreshToken, "refresh_token").catch(() => undefined);
-      return { ok: false, reason: "busy", message: "Newer tokens were stored by another refresh or re-authorization meanwhile; this refresh was discarded." };
+      return {
+        ok: false,
+        reason: "busy",
+        message:
+          "Newer tokens were stored by another refresh or re-authorization meanwhile; this refresh was discarded.",
+      };
     }
     return { ok: true, expiresAt: tokens.expiresAt, scopes: tokens.scopes, refreshed: true };
   } finally {
@@ -258,7 +300,12 @@ function actorDetail(actor: AuditActor) {
  * database restart) is retried while the lease lasts: the old refresh token is dead, so these tokens are the
  * connection's only way forward. Returns false when a newer pair was stored meanwhile.
  */
-async function storeRotatedPair(ctx: ConnectionContext, row: Connection, tokens: TokenSet, trigger: RefreshTrigger): Promise<boolean> {
+async function storeRotatedPair(
+  ctx: ConnectionContext,
+  row: Connection,
+  tokens: TokenSet,
+  trigger: RefreshTrigger,
+): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     try {
       const written = await ctx.db.transaction(async (tx) => {
@@ -304,7 +351,12 @@ async function storeRotatedPair(ctx: ConnectionContext, row: Connection, tokens:
           detail: { expiresAt: tokens.expiresAt.toISOString(), trigger: trigger.kind, by: actorDetail(ctx.actor) },
         });
         if (row.status === "refresh_failing") {
-          await enqueueConnectionEvent(tx, { type: "connection.recovered", connectionId: row.id, now, reason: "A refresh succeeded again: the connection has a new token pair." });
+          await enqueueConnectionEvent(tx, {
+            type: "connection.recovered",
+            connectionId: row.id,
+            now,
+            reason: "A refresh succeeded again: the connection has a new token pair.",
+          });
         }
         return true;
       });
@@ -327,4 +379,3 @@ async function holdsPair(ctx: ConnectionContext, row: Connection, tokens: TokenS
     return false;
   }
 }
-

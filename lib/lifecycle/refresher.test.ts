@@ -53,12 +53,16 @@ describe("background refresher", () => {
   /** Ticks until nothing more is claimed; the number refreshed. */
   const drain = async (worker: Refresher) => {
     let refreshed = 0;
-    for (let report = await worker.tick(); report.claimed > 0; report = await worker.tick()) refreshed += report.refreshed;
+    for (let report = await worker.tick(); report.claimed > 0; report = await worker.tick())
+      refreshed += report.refreshed;
     return refreshed;
   };
 
   const statuses = async (ids: string[]) =>
-    (await fixture.db.select({ status: connections.status, version: connections.tokenVersion }).from(connections).where(inArray(connections.id, ids)));
+    await fixture.db
+      .select({ status: connections.status, version: connections.tokenVersion })
+      .from(connections)
+      .where(inArray(connections.id, ids));
 
   it("plans a refresh for connections that have none, then refreshes what comes due", async () => {
     const ids = await fixture.insertConnections(3, { nextRefreshAt: null });
@@ -77,7 +81,11 @@ describe("background refresher", () => {
     await fixture.control.revokeGrant({ email: "nora@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId });
     await fixture.clock.advance(5.6 * DAY_MS);
     expect(await refresher().tick()).toMatchObject({ claimed: 1, failed: 1 });
-    expect(await fixture.row(id!)).toMatchObject({ status: "needs_reauthorization", lastRefreshError: "invalid_grant", nextRefreshAt: null });
+    expect(await fixture.row(id!)).toMatchObject({
+      status: "needs_reauthorization",
+      lastRefreshError: "invalid_grant",
+      nextRefreshAt: null,
+    });
     // Not retried: invalid_grant is final until someone re-authorizes.
     await fixture.clock.advance(DAY_MS);
     expect(await refresher().tick()).toMatchObject({ claimed: 0 });
@@ -95,7 +103,10 @@ describe("background refresher", () => {
 
     await fixture.clock.advance(10_000);
     expect(await worker.tick()).toMatchObject({ claimed: 0, waiting: "retry_after" });
-    const click = await refreshConnection(fixture.context(), { organizationId: fixture.organizationId, connectionId: ids[1]! });
+    const click = await refreshConnection(fixture.context(), {
+      organizationId: fixture.organizationId,
+      connectionId: ids[1]!,
+    });
     expect(click).toMatchObject({ ok: false, apicbaseError: "rate_limited" });
     expect(!click.ok && click.retryAfterSeconds).toBeGreaterThanOrEqual(19);
     expect((await fixture.control.stats()).requests.token).toBe(1);
@@ -118,7 +129,10 @@ describe("background refresher", () => {
     expect(app).toMatchObject({ refreshPausedReason: "invalid_client" });
     expect(await worker.tick()).toMatchObject({ claimed: 0 });
     expect((await fixture.control.stats()).requests.token).toBe(1);
-    const paused = await fixture.db.select().from(auditEvents).where(eq(auditEvents.event, "application_refresh_paused"));
+    const paused = await fixture.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.event, "application_refresh_paused"));
     expect(paused).toHaveLength(1);
 
     fixture.settings.clientSecret = SANDBOX_PARTNER_APP.clientSecret;
@@ -189,14 +203,18 @@ describe("shared refresh control", () => {
   it("opens the breaker after repeated outage failures, lets one trial through per cooldown, and closes with an empty budget", async () => {
     const t0 = fixture.clock.now().getTime();
     const at = (ms: number) => new Date(t0 + ms);
-    for (let i = 1; i < BREAKER_THRESHOLD; i++) expect(await recordApicbaseHealth(fixture.db, at(0), "down")).toMatchObject({ state: "closed", failures: i });
+    for (let i = 1; i < BREAKER_THRESHOLD; i++)
+      expect(await recordApicbaseHealth(fixture.db, at(0), "down")).toMatchObject({ state: "closed", failures: i });
     expect(await recordApicbaseHealth(fixture.db, at(0), "down")).toMatchObject({ state: "open" });
     expect(await backgroundGate(fixture.db, at(30_000))).toMatchObject({ kind: "wait", reason: "breaker_open" });
     expect(await backgroundGate(fixture.db, at(61_000))).toMatchObject({ kind: "trial" });
     expect(await backgroundGate(fixture.db, at(62_000))).toMatchObject({ kind: "wait", reason: "trial_running" });
     expect(await recordApicbaseHealth(fixture.db, at(63_000), "down")).toMatchObject({ state: "open" });
     // A failed trial doubles the pause.
-    expect(await backgroundGate(fixture.db, at(63_000 + 119_000))).toMatchObject({ kind: "wait", reason: "breaker_open" });
+    expect(await backgroundGate(fixture.db, at(63_000 + 119_000))).toMatchObject({
+      kind: "wait",
+      reason: "breaker_open",
+    });
     expect(await backgroundGate(fixture.db, at(63_000 + 121_000))).toMatchObject({ kind: "trial" });
     expect(await recordApicbaseHealth(fixture.db, at(185_000), "up")).toEqual({ state: "closed", failures: 0 });
     expect(await readRefreshControl(fixture.db)).toMatchObject({ breakerState: "closed", budgetTokens: 0 });
@@ -224,7 +242,11 @@ describe("fleet simulation", () => {
 
   const refresher = () =>
     new Refresher({
-      ctx: fixture.context({ leaseOwner: "refresher:test", actor: { system: "refresher" }, clientFor: cachedClients(fixture.db, fixture.keyring, fixture.settings, fixture.clock.now) }),
+      ctx: fixture.context({
+        leaseOwner: "refresher:test",
+        actor: { system: "refresher" },
+        clientFor: cachedClients(fixture.db, fixture.keyring, fixture.settings, fixture.clock.now),
+      }),
       budget: BUDGET,
       concurrency: 4,
       pollMs: 5 * MINUTE,
@@ -251,11 +273,16 @@ describe("fleet simulation", () => {
       if (report.waitMs === 0) continue;
       // Idle spells are skipped; due connections are taken in 5-minute rounds (or as the budget refills).
       const untilDue = soonest!.due ? soonest!.due.getTime() - fixture.clock.now().getTime() : report.waitMs;
-      fixture.clock.advanceLocal(report.waiting === "budget" ? Math.max(1000, report.waitMs) : Math.max(5 * MINUTE, untilDue));
+      fixture.clock.advanceLocal(
+        report.waiting === "budget" ? Math.max(1000, report.waitMs) : Math.max(5 * MINUTE, untilDue),
+      );
     }
 
     const [versions] = await fixture.db
-      .select({ least: sql<number>`min(${connections.tokenVersion})`, most: sql<number>`max(${connections.tokenVersion})` })
+      .select({
+        least: sql<number>`min(${connections.tokenVersion})`,
+        most: sql<number>`max(${connections.tokenVersion})`,
+      })
       .from(connections)
       .where(and(organization, eq(connections.status, "active")));
     const stats = await fixture.control.stats();

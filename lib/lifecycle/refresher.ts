@@ -8,7 +8,14 @@ import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { resumeRevocations } from "@/lib/connections/revoke";
 import type { ConnectionContext } from "@/lib/connections/service";
 import { applications, connections, type Connection } from "@/lib/db/schema";
-import { abandonTrial, admitBackgroundRefreshes, recordApicbaseHealth, returnRefreshBudget, type Breaker, type RefreshBudget } from "./control";
+import {
+  abandonTrial,
+  admitBackgroundRefreshes,
+  recordApicbaseHealth,
+  returnRefreshBudget,
+  type Breaker,
+  type RefreshBudget,
+} from "./control";
 import {
   REFRESH_LEASE_MS,
   REFRESHABLE_STATUSES,
@@ -100,9 +107,15 @@ export class Refresher {
     const revocationsResumed = await this.sweepRevocations(now);
     if (revocationsResumed) report.revocationsResumed = revocationsResumed;
 
-    const { gate, granted, waitMs } = await admitBackgroundRefreshes(db, now, this.options.concurrency * BATCH_ROUNDS, this.options.budget);
+    const { gate, granted, waitMs } = await admitBackgroundRefreshes(
+      db,
+      now,
+      this.options.concurrency * BATCH_ROUNDS,
+      this.options.budget,
+    );
     report.breaker = gate.breaker.state;
-    if (gate.kind === "wait") return { ...report, waiting: gate.reason, waitMs: Math.min(this.pollMs, Math.max(100, waitMs)) };
+    if (gate.kind === "wait")
+      return { ...report, waiting: gate.reason, waitMs: Math.min(this.pollMs, Math.max(100, waitMs)) };
     if (granted === 0) return { ...report, waiting: "budget", waitMs: Math.min(this.pollMs, waitMs) };
     if (this.halting()) {
       await returnRefreshBudget(db, granted, this.options.budget);
@@ -170,7 +183,10 @@ export class Refresher {
     if (rows.length === 0) return;
     batch.report.released += rows.length;
     batch.handedBack.push(
-      releaseLeases(this.ctx, rows.map((row) => row.id)).catch((error: unknown) => {
+      releaseLeases(
+        this.ctx,
+        rows.map((row) => row.id),
+      ).catch((error: unknown) => {
         // Their leases run out on their own (REFRESH_LEASE_MS); the next holder finds nothing was started.
         this.options.log?.(`handing back ${rows.length} claimed refresh(es) failed: ${describeError(error)}`);
       }),
@@ -214,7 +230,10 @@ export class Refresher {
       this.nextPlanningAt = now.getTime() + PLANNING_INTERVAL_MS;
       return 0;
     }
-    const planned = rows.map((row) => sql`(${row.id}::uuid, ${(row.expiresAt ? planNextRefresh(row.expiresAt, now, this.random) : now).toISOString()}::timestamptz)`);
+    const planned = rows.map(
+      (row) =>
+        sql`(${row.id}::uuid, ${(row.expiresAt ? planNextRefresh(row.expiresAt, now, this.random) : now).toISOString()}::timestamptz)`,
+    );
     await this.ctx.db.execute(sql`
       update ${connections} set next_refresh_at = planned.at
       from (values ${sql.join(planned, sql`, `)}) as planned(id, at)

@@ -12,7 +12,12 @@ import { Refresher } from "./refresher";
 /** Clients are reused for a minute: fewer database reads, and a 429's Retry-After is remembered per application. */
 const CLIENT_TTL_MS = 60_000;
 
-export function cachedClients(db: Db, keyring: Keyring, settings: ApicbaseSettings, clock: () => Date): (applicationId: string) => Promise<ApicbaseClient> {
+export function cachedClients(
+  db: Db,
+  keyring: Keyring,
+  settings: ApicbaseSettings,
+  clock: () => Date,
+): (applicationId: string) => Promise<ApicbaseClient> {
   const cache = new Map<string, { client: Promise<ApicbaseClient>; until: number }>();
   return (applicationId) => {
     const hit = cache.get(applicationId);
@@ -26,7 +31,12 @@ export function cachedClients(db: Db, keyring: Keyring, settings: ApicbaseSettin
 
 export type RefresherRole = "refresher" | "worker";
 
-export function refresherContext(args: { db: Db; keyring: Keyring; settings: ApicbaseSettings; role: RefresherRole }): ConnectionContext {
+export function refresherContext(args: {
+  db: Db;
+  keyring: Keyring;
+  settings: ApicbaseSettings;
+  role: RefresherRole;
+}): ConnectionContext {
   const now = () => new Date();
   return {
     db: args.db,
@@ -38,7 +48,14 @@ export function refresherContext(args: { db: Db; keyring: Keyring; settings: Api
   };
 }
 
-export function refresherFromEnvironment(args: { db: Db; keyring: Keyring; settings: ApicbaseSettings; env: Env; role: RefresherRole; log: (line: string) => void }): Refresher {
+export function refresherFromEnvironment(args: {
+  db: Db;
+  keyring: Keyring;
+  settings: ApicbaseSettings;
+  env: Env;
+  role: RefresherRole;
+  log: (line: string) => void;
+}): Refresher {
   const perMinute = args.env.REFRESH_BUDGET_PER_MINUTE;
   return new Refresher({
     ctx: refresherContext(args),

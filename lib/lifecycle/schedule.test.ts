@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { DAY_MS, isNewFailureDay, MAX_REFRESH_LEAD_MS, planNextRefresh, RETRY_BASE_MS, RETRY_CAP_MS, retryDelayMs } from "./schedule";
+import {
+  DAY_MS,
+  isNewFailureDay,
+  MAX_REFRESH_LEAD_MS,
+  planNextRefresh,
+  RETRY_BASE_MS,
+  RETRY_CAP_MS,
+  retryDelayMs,
+} from "./schedule";
 
 const now = new Date("2026-11-27T12:00:00Z");
 const at = (ms: number) => new Date(now.getTime() + ms);

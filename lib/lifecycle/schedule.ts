@@ -31,7 +31,12 @@ export function planNextRefresh(expiresAt: Date, now: Date, random: Random = Mat
  * connections that failed together retry apart, but never less than half the step (no hot loop). A token that
  * expires sooner is retried sooner, at half its remaining life.
  */
-export function retryDelayMs(failuresInARow: number, expiresAt: Date | null, now: Date, random: Random = Math.random): number {
+export function retryDelayMs(
+  failuresInARow: number,
+  expiresAt: Date | null,
+  now: Date,
+  random: Random = Math.random,
+): number {
   const step = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.max(0, failuresInARow - 1));
   const delay = step / 2 + (random() * step) / 2;
   if (!expiresAt) return delay;

@@ -106,7 +106,13 @@ export function startNotificationsInServer(): void {
   const open = async () => {
     try {
       const { db } = await getSharedDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
-      const deliverer = delivererFromEnvironment({ db, keyring: parseKeyring(config.TOKEN_ENCRYPTION_KEY!), env: config, role: "web", log: notificationLog });
+      const deliverer = delivererFromEnvironment({
+        db,
+        keyring: parseKeyring(config.TOKEN_ENCRYPTION_KEY!),
+        env: config,
+        role: "web",
+        log: notificationLog,
+      });
       notifications.__portalDeliverer = deliverer;
       deliverer.start({ unref: true });
       notificationLog("delivering webhooks");

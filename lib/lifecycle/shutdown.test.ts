@@ -6,7 +6,11 @@ import { coalesce, endDrainForTests, inFlightCount, isDraining } from "./single-
 function fakeProcess() {
   const emitter = new EventEmitter();
   const exit = vi.fn();
-  return { once: emitter.once.bind(emitter) as NodeJS.Process["once"], exit, emit: (signal: string) => emitter.emit(signal) };
+  return {
+    once: emitter.once.bind(emitter) as NodeJS.Process["once"],
+    exit,
+    emit: (signal: string) => emitter.emit(signal),
+  };
 }
 
 describe("graceful shutdown of the web server's token work", () => {
@@ -16,7 +20,9 @@ describe("graceful shutdown of the web server's token work", () => {
     const proc = fakeProcess();
     const events: string[] = [];
     let finish!: () => void;
-    const refresh = coalesce("shutdown-test|refresh", () => new Promise<void>((resolve) => (finish = resolve)).then(() => void events.push("refresh stored")));
+    const refresh = coalesce("shutdown-test|refresh", () =>
+      new Promise<void>((resolve) => (finish = resolve)).then(() => void events.push("refresh stored")),
+    );
     const drain = installGracefulShutdown({
       stopRefresher: async () => void events.push("refresher stopped"),
       maxWaitMs: 5_000,
@@ -43,7 +49,12 @@ describe("graceful shutdown of the web server's token work", () => {
     const proc = fakeProcess();
     const lines: string[] = [];
     void coalesce("shutdown-test|hangs", () => new Promise<void>(() => {}));
-    const drain = installGracefulShutdown({ stopRefresher: () => undefined, maxWaitMs: 50, log: (line) => lines.push(line), process: proc });
+    const drain = installGracefulShutdown({
+      stopRefresher: () => undefined,
+      maxWaitMs: 50,
+      log: (line) => lines.push(line),
+      process: proc,
+    });
     proc.emit("SIGINT");
     proc.emit("SIGTERM");
     await drain("SIGTERM");

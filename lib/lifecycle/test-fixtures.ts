@@ -13,7 +13,14 @@ import type { ConnectionContext } from "@/lib/connections/service";
 import { sealTokens } from "@/lib/connections/tokens";
 import { generateKey, parseKeyring } from "@/lib/crypto/secrets";
 import { MEMORY, openDatabase, type Database } from "@/lib/db/client";
-import { applications, connections, organizations, refreshControl, type Connection, type NewConnection } from "@/lib/db/schema";
+import {
+  applications,
+  connections,
+  organizations,
+  refreshControl,
+  type Connection,
+  type NewConnection,
+} from "@/lib/db/schema";
 import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { planNextRefresh } from "./schedule";
 
@@ -101,8 +108,14 @@ export async function lifecycleFixture(opts: { databaseUrl?: string } = {}) {
       // go: its tokens died with the emulator's reset, and refreshers look at every organization.
       await database.db.delete(connections);
       await database.db.delete(refreshControl);
-      await database.db.update(applications).set({ refreshPausedUntil: null, refreshPausedReason: null }).where(isNotNull(applications.refreshPausedUntil));
-      const [org] = await database.db.insert(organizations).values({ name: `Org ${randomUUID()}` }).returning();
+      await database.db
+        .update(applications)
+        .set({ refreshPausedUntil: null, refreshPausedReason: null })
+        .where(isNotNull(applications.refreshPausedUntil));
+      const [org] = await database.db
+        .insert(organizations)
+        .values({ name: `Org ${randomUUID()}` })
+        .returning();
       organizationId = org!.id;
       return organizationId;
     },
@@ -121,11 +134,20 @@ export async function lifecycleFixture(opts: { databaseUrl?: string } = {}) {
     },
 
     client() {
-      return new ApicbaseClient({ endpoints: settings.endpoints, clientId: settings.clientId, clientSecret: settings.clientSecret, now: () => clock.now().getTime() });
+      return new ApicbaseClient({
+        endpoints: settings.endpoints,
+        clientId: settings.clientId,
+        clientSecret: settings.clientSecret,
+        now: () => clock.now().getTime(),
+      });
     },
 
     async mint(email = "nora@sandbox.test"): Promise<TokenSet> {
-      const minted = await control.mintTokens({ email, client_id: SANDBOX_PARTNER_APP.clientId, scope: "accounts library" });
+      const minted = await control.mintTokens({
+        email,
+        client_id: SANDBOX_PARTNER_APP.clientId,
+        scope: "accounts library",
+      });
       return {
         accessToken: minted.access_token,
         refreshToken: minted.refresh_token,
@@ -182,7 +204,8 @@ export async function lifecycleFixture(opts: { databaseUrl?: string } = {}) {
 
     /** Makes connections due now (as if their planned refresh had come). */
     async makeDue(ids: string[]) {
-      for (const id of ids) await database.db.update(connections).set({ nextRefreshAt: clock.now() }).where(eq(connections.id, id));
+      for (const id of ids)
+        await database.db.update(connections).set({ nextRefreshAt: clock.now() }).where(eq(connections.id, id));
     },
 
     async close() {

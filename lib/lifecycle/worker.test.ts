@@ -8,7 +8,10 @@ const root = path.resolve(__dirname, "../..");
 const postgresAdminUrl = await findPostgres();
 
 /** Runs `npm run worker`'s script; `until` decides, from its output so far, when to send SIGTERM. */
-function runWorker(env: Record<string, string>, until?: (output: string) => boolean): Promise<{ code: number | null; output: string }> {
+function runWorker(
+  env: Record<string, string>,
+  until?: (output: string) => boolean,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/worker.ts"], {
       cwd: root,

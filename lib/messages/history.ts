@@ -154,7 +154,8 @@ export function historySummary(entry: Entry, time: (date: Date) => string): stri
     }
     case "connection_refreshed": {
       const expires = str(d.expiresAt);
-      if (expires && !Number.isNaN(Date.parse(expires))) parts.push(`new access token valid until ${time(new Date(expires))}`);
+      if (expires && !Number.isNaN(Date.parse(expires)))
+        parts.push(`new access token valid until ${time(new Date(expires))}`);
       break;
     }
     case "connection_refresh_failed": {
@@ -165,7 +166,8 @@ export function historySummary(entry: Entry, time: (date: Date) => string): stri
       break;
     }
     case "connection_verified":
-      if (entry.outcome === "failure" && entry.apicbaseError !== "inactive_token") parts.push("Apicbase could not be asked; nothing changed");
+      if (entry.outcome === "failure" && entry.apicbaseError !== "inactive_token")
+        parts.push("Apicbase could not be asked; nothing changed");
       else if (typeof d.active === "boolean") parts.push(d.active ? "Apicbase: active" : "Apicbase: not active");
       if (str(d.activeLibraryId)) parts.push(`reaches library ${str(d.activeLibraryId)}`);
       break;

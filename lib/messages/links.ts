@@ -30,7 +30,11 @@ export function linkResultMessage(facts: LinkResultFacts): { title: string; mess
         flagged: true,
       };
     case "reauthorized":
-      return { title: "Re-authorized", message: `${library} is re-authorized: its connection to ${organization} works again.`, flagged: false };
+      return {
+        title: "Re-authorized",
+        message: `${library} is re-authorized: its connection to ${organization} works again.`,
+        flagged: false,
+      };
   }
 }
 

@@ -94,7 +94,12 @@ export const ACTION_TEXT = {
   refresh: { label: "Refresh", running: "Refreshing…" },
   verify: { label: "Verify", running: "Verifying…" },
   reauthorize: { label: "Re-authorize", running: "Opening Apicbase…" },
-  revoke: { label: "Revoke", running: "Revoking…", confirm: "Yes, revoke", title: (library: string) => `Revoke ${library}?` },
+  revoke: {
+    label: "Revoke",
+    running: "Revoking…",
+    confirm: "Yes, revoke",
+    title: (library: string) => `Revoke ${library}?`,
+  },
   /** Said while another action runs and the others wait. */
   busy: "Wait for the running action to finish.",
 } as const;

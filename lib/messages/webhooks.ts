@@ -5,7 +5,8 @@ import type { WebhookUrlRefusal } from "@/lib/notifications/webhook-url";
 export const EVENT_DESCRIPTIONS: Record<NotificationEventType, string> = {
   "connection.created": "A library was connected (approval, pasted code or token import).",
   "connection.reauthorized": "A connection got new tokens from a new approval.",
-  "connection.needs_reauthorization": "Apicbase no longer accepts a connection's grant: its library owner must approve again.",
+  "connection.needs_reauthorization":
+    "Apicbase no longer accepts a connection's grant: its library owner must approve again.",
   "connection.refresh_failing": "Refreshing a connection started failing (the current tokens may still work).",
   "connection.recovered": "A connection that needed attention works again.",
   "connection.library_drift": "A connection's token now reaches another library than the one it was connected for.",

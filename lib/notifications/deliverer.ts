@@ -54,7 +54,13 @@ export function retryDelayMs(attempt: number, random: () => number = Math.random
 
 type Claimed = { delivery: WebhookDelivery; endpoint: WebhookEndpoint; event: NotificationEvent };
 
-export type DeliveryTickReport = { claimed: number; delivered: number; failed: number; gaveUp: number; disabled: number };
+export type DeliveryTickReport = {
+  claimed: number;
+  delivered: number;
+  failed: number;
+  gaveUp: number;
+  disabled: number;
+};
 
 /** Claims what is due, sends it, records every attempt. */
 export async function deliverDue(ctx: DeliveryContext, limit = BATCH): Promise<DeliveryTickReport> {
@@ -119,13 +125,23 @@ export function signingSecrets(ctx: Pick<DeliveryContext, "keyring">, endpoint: 
   return secrets;
 }
 
-async function attemptDelivery(ctx: DeliveryContext, { delivery, endpoint, event }: Claimed): Promise<"delivered" | "retry" | "gave_up" | "disabled"> {
+async function attemptDelivery(
+  ctx: DeliveryContext,
+  { delivery, endpoint, event }: Claimed,
+): Promise<"delivered" | "retry" | "gave_up" | "disabled"> {
   const started = ctx.now();
   let outcome: SendOutcome;
   try {
     const body = JSON.stringify(event.payload);
     const headers = signDelivery(signingSecrets(ctx, endpoint, started), event.id, started, body);
-    outcome = await postWebhook({ url: endpoint.url, body, headers, allowPrivate: ctx.allowPrivate, resolve: ctx.resolve, timeoutMs: ctx.timeoutMs });
+    outcome = await postWebhook({
+      url: endpoint.url,
+      body,
+      headers,
+      allowPrivate: ctx.allowPrivate,
+      resolve: ctx.resolve,
+      timeoutMs: ctx.timeoutMs,
+    });
   } catch {
     // An unreadable secret (a removed encryption key) or a URL that no longer parses: a failure like any other.
     outcome = { ok: false, statusCode: null, error: "portal_error", durationMs: 0, bodyPreview: "" };
@@ -134,7 +150,10 @@ async function attemptDelivery(ctx: DeliveryContext, { delivery, endpoint, event
   const attempt = delivery.attempts + 1;
   const givingUp = !outcome.ok && now.getTime() - event.occurredAt.getTime() >= GIVE_UP_AFTER_MS;
   const nextAttemptAt = outcome.ok || givingUp ? null : new Date(now.getTime() + retryDelayMs(attempt, ctx.random));
-  const disable = !outcome.ok && endpoint.failingSince !== null && now.getTime() - endpoint.failingSince.getTime() >= DISABLE_AFTER_MS;
+  const disable =
+    !outcome.ok &&
+    endpoint.failingSince !== null &&
+    now.getTime() - endpoint.failingSince.getTime() >= DISABLE_AFTER_MS;
   await ctx.db.transaction(async (tx) => {
     await tx.insert(webhookDeliveryAttempts).values({
       deliveryId: delivery.id,
@@ -178,7 +197,8 @@ async function attemptDelivery(ctx: DeliveryContext, { delivery, endpoint, event
         .where(and(eq(webhookEndpoints.id, endpoint.id), isNull(webhookEndpoints.failingSince)));
     }
   });
-  if (!outcome.ok) ctx.log?.(`delivery of ${event.type} to endpoint ${endpoint.id} failed (${outcome.error}), attempt ${attempt}`);
+  if (!outcome.ok)
+    ctx.log?.(`delivery of ${event.type} to endpoint ${endpoint.id} failed (${outcome.error}), attempt ${attempt}`);
   return outcome.ok ? "delivered" : disable ? "disabled" : givingUp ? "gave_up" : "retry";
 }
 
@@ -215,7 +235,9 @@ export class Deliverer {
           this.ctx.log?.(`delivery round failed: ${describeError(error)}`);
         }
         for (const work of this.extra) {
-          await work(this.ctx.now()).catch((error: unknown) => this.ctx.log?.(`notification round failed: ${describeError(error)}`));
+          await work(this.ctx.now()).catch((error: unknown) =>
+            this.ctx.log?.(`notification round failed: ${describeError(error)}`),
+          );
         }
         if (!again) await this.sleep(this.pollMs, opts.unref);
       }

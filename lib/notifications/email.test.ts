@@ -31,11 +31,18 @@ async function smtpServer() {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const port = (server.server.address() as AddressInfo).port;
-  return { received, url: `smtp://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    received,
+    url: `smtp://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** The decoded text of a quoted-printable mail body, enough to search in. */
-const text = (raw: string) => raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+const text = (raw: string) =>
+  raw
+    .replace(/=\r?\n/g, "")
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 
 describe("e-mail alerts and the daily digest", () => {
   let fixture: LifecycleFixture;
@@ -58,11 +65,25 @@ describe("e-mail alerts and the daily digest", () => {
     let apicbaseUserId = Math.floor(Math.random() * 1e8) + 1000;
     for (const kind of ["alerts", "digest", "neither"] as const) {
       const address = `${kind}-${stamp}@partner.test`;
-      const [user] = await fixture.db.insert(users).values({ email: address, apicbaseUserId: apicbaseUserId++ }).returning();
-      await fixture.db.insert(memberships).values({ userId: user!.id, organizationId: fixture.organizationId, emailAlerts: kind === "alerts", emailDigest: kind === "digest" });
+      const [user] = await fixture.db
+        .insert(users)
+        .values({ email: address, apicbaseUserId: apicbaseUserId++ })
+        .returning();
+      await fixture.db.insert(memberships).values({
+        userId: user!.id,
+        organizationId: fixture.organizationId,
+        emailAlerts: kind === "alerts",
+        emailDigest: kind === "digest",
+      });
       addresses[kind] = address;
     }
-    email = { db: fixture.db, mailer: createMailer(smtp.url), from: "Portal <portal@partner.test>", portalUrl: "https://portal.example.com", now: fixture.clock.now };
+    email = {
+      db: fixture.db,
+      mailer: createMailer(smtp.url),
+      from: "Portal <portal@partner.test>",
+      portalUrl: "https://portal.example.com",
+      now: fixture.clock.now,
+    };
   });
 
   it("an alert reaches the members who opted in, and only them, without a token", async () => {
@@ -70,7 +91,11 @@ describe("e-mail alerts and the daily digest", () => {
     const row = await fixture.row(id);
     await fixture.control.revokeGrant({ email: "nora@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId });
     await fixture.makeDue([id]);
-    await refreshConnection(fixture.context(), { organizationId: fixture.organizationId, connectionId: id }, { kind: "background" });
+    await refreshConnection(
+      fixture.context(),
+      { organizationId: fixture.organizationId, connectionId: id },
+      { kind: "background" },
+    );
 
     expect(await sendPendingAlerts(email)).toBe(1);
     expect(await sendPendingAlerts(email)).toBe(0);
@@ -92,7 +117,11 @@ describe("e-mail alerts and the daily digest", () => {
     const fineRow = await fixture.row(fine!);
     await fixture.control.revokeGrant({ email: "nora@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId });
     await fixture.makeDue([broken!]);
-    await refreshConnection(fixture.context(), { organizationId: fixture.organizationId, connectionId: broken! }, { kind: "background" });
+    await refreshConnection(
+      fixture.context(),
+      { organizationId: fixture.organizationId, connectionId: broken! },
+      { kind: "background" },
+    );
 
     expect(await sendDueDigests(email)).toBe(1);
     const digests = smtp.received.filter((mail) => /Daily digest/.test(mail.raw));

@@ -7,7 +7,14 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lte, ne, or } from "drizzle-orm";
 import nodemailer, { type Transporter } from "nodemailer";
 import type { Db } from "@/lib/db/client";
-import { connections, memberships, notificationDigests, notificationEvents, organizations, users } from "@/lib/db/schema";
+import {
+  connections,
+  memberships,
+  notificationDigests,
+  notificationEvents,
+  organizations,
+  users,
+} from "@/lib/db/schema";
 import { EVENT_SUBJECTS } from "@/lib/messages/webhooks";
 import { TEST_EVENT_TYPE } from "./event-types";
 import type { EventPayload } from "./events";
@@ -69,7 +76,9 @@ export function alertMessage(ctx: EmailContext, payload: EventPayload): { subjec
     ...(connection?.access_token_expires_at ? [`Access token expires: ${connection.access_token_expires_at}`] : []),
     `Event: ${payload.type} (${payload.id}) at ${payload.timestamp}`,
     "",
-    connection ? `Open it: ${link(ctx, `/connections/${connection.id}`)}` : `Open the connections: ${link(ctx, `/connections?organization=${organization.id}`)}`,
+    connection
+      ? `Open it: ${link(ctx, `/connections/${connection.id}`)}`
+      : `Open the connections: ${link(ctx, `/connections?organization=${organization.id}`)}`,
     "",
     `You get these because you turned on e-mail alerts for ${organization.name}: ${link(ctx, `/webhooks?organization=${organization.id}`)}`,
   ];
@@ -83,7 +92,15 @@ export async function sendPendingAlerts(ctx: EmailContext): Promise<number> {
   await ctx.db
     .update(notificationEvents)
     .set({ emailedAt: now })
-    .where(and(isNull(notificationEvents.emailedAt), or(lte(notificationEvents.occurredAt, new Date(now.getTime() - STALE_AFTER_MS)), eq(notificationEvents.type, TEST_EVENT_TYPE))));
+    .where(
+      and(
+        isNull(notificationEvents.emailedAt),
+        or(
+          lte(notificationEvents.occurredAt, new Date(now.getTime() - STALE_AFTER_MS)),
+          eq(notificationEvents.type, TEST_EVENT_TYPE),
+        ),
+      ),
+    );
   const pending = ctx.db
     .select({ id: notificationEvents.id })
     .from(notificationEvents)
@@ -143,7 +160,10 @@ export async function connectionsNeedingAttention(db: Db, organizationId: string
         or(
           inArray(connections.status, ["refresh_failing", "needs_reauthorization"]),
           and(ne(connections.status, "revoked"), isNotNull(connections.observedLibraryId)),
-          and(eq(connections.status, "active"), lte(connections.accessTokenExpiresAt, new Date(now.getTime() + EXPIRING_WITHIN_MS))),
+          and(
+            eq(connections.status, "active"),
+            lte(connections.accessTokenExpiresAt, new Date(now.getTime() + EXPIRING_WITHIN_MS)),
+          ),
         ),
       ),
     )
@@ -176,7 +196,12 @@ export async function sendDueDigests(ctx: EmailContext): Promise<number> {
     .from(memberships)
     .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
     .leftJoin(notificationDigests, eq(notificationDigests.organizationId, organizations.id))
-    .where(and(eq(memberships.emailDigest, true), or(isNull(notificationDigests.lastSentAt), lte(notificationDigests.lastSentAt, dueBefore))));
+    .where(
+      and(
+        eq(memberships.emailDigest, true),
+        or(isNull(notificationDigests.lastSentAt), lte(notificationDigests.lastSentAt, dueBefore)),
+      ),
+    );
   let sent = 0;
   for (const organization of candidates) {
     const [claimed] = await ctx.db
@@ -207,4 +232,3 @@ export async function sendDueDigests(ctx: EmailContext): Promise<number> {
   }
   return sent;
 }
-

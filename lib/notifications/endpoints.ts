@@ -69,7 +69,8 @@ export async function listEndpoints(db: Db, organizationId: string, now: Date): 
   return rows.map((row) => ({
     ...row,
     eventTypes: row.eventTypes as NotificationEventType[],
-    previousSecretExpiresAt: row.previousSecretExpiresAt && row.previousSecretExpiresAt > now ? row.previousSecretExpiresAt : null,
+    previousSecretExpiresAt:
+      row.previousSecretExpiresAt && row.previousSecretExpiresAt > now ? row.previousSecretExpiresAt : null,
   }));
 }
 
@@ -89,14 +90,27 @@ export async function createEndpoint(
       secretCiphertext: sealSigningSecret(keyring, id, secret),
       createdByUserId: "id" in args.actor ? args.actor.id : null,
     });
-    await recordAudit(tx, { actor: args.actor, event: "webhook_endpoint_created", outcome: "success", organizationId: args.organizationId, detail: { endpointId: id, url: args.url, events: args.eventTypes } });
+    await recordAudit(tx, {
+      actor: args.actor,
+      event: "webhook_endpoint_created",
+      outcome: "success",
+      organizationId: args.organizationId,
+      detail: { endpointId: id, url: args.url, events: args.eventTypes },
+    });
   });
   return { id, secret };
 }
 
 export async function updateEndpoint(
   db: Db,
-  args: { organizationId: string; endpointId: string; url: string; eventTypes: NotificationEventType[]; actor: AuditActor; now: Date },
+  args: {
+    organizationId: string;
+    endpointId: string;
+    url: string;
+    eventTypes: NotificationEventType[];
+    actor: AuditActor;
+    now: Date;
+  },
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
     const rows = await tx
@@ -105,7 +119,13 @@ export async function updateEndpoint(
       .where(scoped(args.organizationId, args.endpointId))
       .returning({ id: webhookEndpoints.id });
     if (rows.length === 0) return false;
-    await recordAudit(tx, { actor: args.actor, event: "webhook_endpoint_updated", outcome: "success", organizationId: args.organizationId, detail: { endpointId: args.endpointId, url: args.url, events: args.eventTypes } });
+    await recordAudit(tx, {
+      actor: args.actor,
+      event: "webhook_endpoint_updated",
+      outcome: "success",
+      organizationId: args.organizationId,
+      detail: { endpointId: args.endpointId, url: args.url, events: args.eventTypes },
+    });
     return true;
   });
 }
@@ -135,7 +155,13 @@ export async function rotateSecret(
         updatedAt: args.now,
       })
       .where(scoped(args.organizationId, args.endpointId));
-    await recordAudit(tx, { actor: args.actor, event: "webhook_secret_rotated", outcome: "success", organizationId: args.organizationId, detail: { endpointId: row.id, previousSignsUntil: previousExpiresAt.toISOString() } });
+    await recordAudit(tx, {
+      actor: args.actor,
+      event: "webhook_secret_rotated",
+      outcome: "success",
+      organizationId: args.organizationId,
+      detail: { endpointId: row.id, previousSignsUntil: previousExpiresAt.toISOString() },
+    });
     return { secret, previousExpiresAt };
   });
 }
@@ -152,7 +178,12 @@ export async function setEndpointEnabled(
           ? { disabledAt: null, disabledReason: null, failingSince: null, updatedAt: args.now }
           : { disabledAt: args.now, disabledReason: "member" as const, updatedAt: args.now },
       )
-      .where(and(scoped(args.organizationId, args.endpointId), args.enabled ? sql`${webhookEndpoints.disabledAt} is not null` : isNull(webhookEndpoints.disabledAt)))
+      .where(
+        and(
+          scoped(args.organizationId, args.endpointId),
+          args.enabled ? sql`${webhookEndpoints.disabledAt} is not null` : isNull(webhookEndpoints.disabledAt),
+        ),
+      )
       .returning({ id: webhookEndpoints.id });
     if (rows.length === 0) return false;
     if (args.enabled) {
@@ -162,22 +193,43 @@ export async function setEndpointEnabled(
         .set({ nextAttemptAt: args.now })
         .where(and(eq(webhookDeliveries.endpointId, args.endpointId), eq(webhookDeliveries.status, "pending")));
     }
-    await recordAudit(tx, { actor: args.actor, event: args.enabled ? "webhook_endpoint_enabled" : "webhook_endpoint_disabled", outcome: "success", organizationId: args.organizationId, detail: { endpointId: args.endpointId } });
+    await recordAudit(tx, {
+      actor: args.actor,
+      event: args.enabled ? "webhook_endpoint_enabled" : "webhook_endpoint_disabled",
+      outcome: "success",
+      organizationId: args.organizationId,
+      detail: { endpointId: args.endpointId },
+    });
     return true;
   });
 }
 
-export async function deleteEndpoint(db: Db, args: { organizationId: string; endpointId: string; actor: AuditActor }): Promise<boolean> {
+export async function deleteEndpoint(
+  db: Db,
+  args: { organizationId: string; endpointId: string; actor: AuditActor },
+): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const rows = await tx.delete(webhookEndpoints).where(scoped(args.organizationId, args.endpointId)).returning({ url: webhookEndpoints.url });
+    const rows = await tx
+      .delete(webhookEndpoints)
+      .where(scoped(args.organizationId, args.endpointId))
+      .returning({ url: webhookEndpoints.url });
     if (rows.length === 0) return false;
-    await recordAudit(tx, { actor: args.actor, event: "webhook_endpoint_deleted", outcome: "success", organizationId: args.organizationId, detail: { endpointId: args.endpointId, url: rows[0]!.url } });
+    await recordAudit(tx, {
+      actor: args.actor,
+      event: "webhook_endpoint_deleted",
+      outcome: "success",
+      organizationId: args.organizationId,
+      detail: { endpointId: args.endpointId, url: rows[0]!.url },
+    });
     return true;
   });
 }
 
 /** A `webhook.test` event for this one endpoint, due at once. Null: no such endpoint here. */
-export async function sendTestEvent(db: Db, args: { organizationId: string; endpointId: string; now: Date }): Promise<string | null> {
+export async function sendTestEvent(
+  db: Db,
+  args: { organizationId: string; endpointId: string; now: Date },
+): Promise<string | null> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select({ id: webhookEndpoints.id, organizationName: organizations.name })
@@ -190,18 +242,36 @@ export async function sendTestEvent(db: Db, args: { organizationId: string; endp
       id,
       type: TEST_EVENT_TYPE,
       timestamp: args.now.toISOString(),
-      data: { organization: { id: args.organizationId, name: row.organizationName }, connection: null, reason: "A test event sent from the webhooks page.", apicbase_error: null },
+      data: {
+        organization: { id: args.organizationId, name: row.organizationName },
+        connection: null,
+        reason: "A test event sent from the webhooks page.",
+        apicbase_error: null,
+      },
     };
     // Never e-mailed: marked as done already.
-    await tx.insert(notificationEvents).values({ id, organizationId: args.organizationId, type: TEST_EVENT_TYPE, payload, occurredAt: args.now, emailedAt: args.now });
+    await tx.insert(notificationEvents).values({
+      id,
+      organizationId: args.organizationId,
+      type: TEST_EVENT_TYPE,
+      payload,
+      occurredAt: args.now,
+      emailedAt: args.now,
+    });
     await tx.insert(webhookDeliveries).values({ endpointId: row.id, eventId: id, nextAttemptAt: args.now });
     return id;
   });
 }
 
 /** Sends a delivery again with the same `webhook-id` (receivers deduplicate on it). */
-export async function resendDelivery(db: Db, args: { organizationId: string; deliveryId: string; now: Date }): Promise<boolean> {
-  const ofOrganization = db.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(eq(webhookEndpoints.organizationId, args.organizationId));
+export async function resendDelivery(
+  db: Db,
+  args: { organizationId: string; deliveryId: string; now: Date },
+): Promise<boolean> {
+  const ofOrganization = db
+    .select({ id: webhookEndpoints.id })
+    .from(webhookEndpoints)
+    .where(eq(webhookEndpoints.organizationId, args.organizationId));
   const rows = await db
     .update(webhookDeliveries)
     .set({ status: "pending", nextAttemptAt: args.now, leaseOwner: null, leaseExpiresAt: null })
@@ -211,7 +281,10 @@ export async function resendDelivery(db: Db, args: { organizationId: string; del
 }
 
 /** The newest deliveries of one endpoint of this organization (empty for another organization's). */
-export async function deliveryLog(db: Db, args: { organizationId: string; endpointId: string; limit?: number }): Promise<DeliveryView[]> {
+export async function deliveryLog(
+  db: Db,
+  args: { organizationId: string; endpointId: string; limit?: number },
+): Promise<DeliveryView[]> {
   return db
     .select({
       id: webhookDeliveries.id,
@@ -230,8 +303,9 @@ export async function deliveryLog(db: Db, args: { organizationId: string; endpoi
     .from(webhookDeliveries)
     .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
     .innerJoin(notificationEvents, eq(notificationEvents.id, webhookDeliveries.eventId))
-    .where(and(eq(webhookDeliveries.endpointId, args.endpointId), eq(webhookEndpoints.organizationId, args.organizationId)))
+    .where(
+      and(eq(webhookDeliveries.endpointId, args.endpointId), eq(webhookEndpoints.organizationId, args.organizationId)),
+    )
     .orderBy(desc(webhookDeliveries.createdAt))
     .limit(args.limit ?? 20);
 }
-

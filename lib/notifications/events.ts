@@ -94,7 +94,14 @@ export async function enqueueConnectionEvent(tx: DbExecutor, event: ConnectionEv
       apicbase_error: event.apicbaseError ?? null,
     },
   };
-  await insertEvent(tx, { id, organizationId: row.organizationId, connectionId: row.id, type: event.type, payload, now: event.now });
+  await insertEvent(tx, {
+    id,
+    organizationId: row.organizationId,
+    connectionId: row.id,
+    type: event.type,
+    payload,
+    now: event.now,
+  });
   return id;
 }
 
@@ -130,14 +137,28 @@ export async function enqueueApplicationEvent(
         apicbase_error: event.apicbaseError,
       },
     };
-    await insertEvent(tx, { id, organizationId: organization.id, connectionId: null, type: payload.type, payload, now: event.now });
+    await insertEvent(tx, {
+      id,
+      organizationId: organization.id,
+      connectionId: null,
+      type: payload.type,
+      payload,
+      now: event.now,
+    });
   }
   return affected.length;
 }
 
 async function insertEvent(
   tx: DbExecutor,
-  event: { id: string; organizationId: string; connectionId: string | null; type: string; payload: EventPayload; now: Date },
+  event: {
+    id: string;
+    organizationId: string;
+    connectionId: string | null;
+    type: string;
+    payload: EventPayload;
+    now: Date;
+  },
 ) {
   await tx.insert(notificationEvents).values({
     id: event.id,

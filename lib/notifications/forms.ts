@@ -16,16 +16,14 @@ const eventTypes = z
   .transform((types) => NOTIFICATION_EVENT_TYPES.filter((type) => types.includes(type)) as NotificationEventType[]);
 
 const webhookUrl = (policy: WebhookUrlPolicy) =>
-  z
-    .string({ error: WEBHOOK_URL_REFUSALS.empty })
-    .transform((value, context) => {
-      const parsed = parseWebhookUrl(value, policy);
-      if (!parsed.ok) {
-        context.addIssue({ code: "custom", message: WEBHOOK_URL_REFUSALS[parsed.reason] });
-        return z.NEVER;
-      }
-      return parsed.url;
-    });
+  z.string({ error: WEBHOOK_URL_REFUSALS.empty }).transform((value, context) => {
+    const parsed = parseWebhookUrl(value, policy);
+    if (!parsed.ok) {
+      context.addIssue({ code: "custom", message: WEBHOOK_URL_REFUSALS[parsed.reason] });
+      return z.NEVER;
+    }
+    return parsed.url;
+  });
 
 export const webhookEndpointForm = (policy: WebhookUrlPolicy) =>
   z.object({ organizationId: recordId, url: webhookUrl(policy), events: eventTypes });

@@ -11,7 +11,15 @@ import { lifecycleFixture, type LifecycleFixture } from "@/lib/lifecycle/test-fi
 import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { deliverDue, DISABLE_AFTER_MS, type DeliveryContext } from "./deliverer";
 import { enqueueConnectionEvent, type EventPayload } from "./events";
-import { createEndpoint, deleteEndpoint, deliveryLog, resendDelivery, rotateSecret, sendTestEvent, setEndpointEnabled } from "./endpoints";
+import {
+  createEndpoint,
+  deleteEndpoint,
+  deliveryLog,
+  resendDelivery,
+  rotateSecret,
+  sendTestEvent,
+  setEndpointEnabled,
+} from "./endpoints";
 import { postWebhook } from "./send";
 
 type Received = { headers: IncomingHttpHeaders; body: string; payload: EventPayload };
@@ -74,7 +82,13 @@ describe("webhook notifications", () => {
     const created = await createEndpoint(fixture.db, fixture.keyring, {
       organizationId: fixture.organizationId,
       url: hook.url,
-      eventTypes: ["connection.needs_reauthorization", "connection.recovered", "connection.reauthorized", "connection.revoked", "connection.refresh_failing"],
+      eventTypes: [
+        "connection.needs_reauthorization",
+        "connection.recovered",
+        "connection.reauthorized",
+        "connection.revoked",
+        "connection.refresh_failing",
+      ],
       actor,
     });
     secret = created.secret;
@@ -87,7 +101,11 @@ describe("webhook notifications", () => {
     await fixture.control.revokeGrant({ email: "nora@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId });
     await fixture.makeDue([id]);
     const ctx = fixture.context();
-    const first = await refreshConnection(ctx, { organizationId: fixture.organizationId, connectionId: id }, { kind: "background" });
+    const first = await refreshConnection(
+      ctx,
+      { organizationId: fixture.organizationId, connectionId: id },
+      { kind: "background" },
+    );
     expect(first).toMatchObject({ ok: false, apicbaseError: "invalid_grant" });
     // Asking again changes nothing and tells nobody again.
     await refreshConnection(ctx, { organizationId: fixture.organizationId, connectionId: id }, { kind: "manual" });
@@ -106,7 +124,12 @@ describe("webhook notifications", () => {
     });
     expect(sent!.payload.data.reason).toMatch(/re-authori[sz]e|no longer accepts/i);
     const row = await fixture.row(id);
-    for (const secretText of [tokens.accessToken, tokens.refreshToken, row.accessTokenCiphertext!, row.refreshTokenCiphertext!]) {
+    for (const secretText of [
+      tokens.accessToken,
+      tokens.refreshToken,
+      row.accessTokenCiphertext!,
+      row.refreshTokenCiphertext!,
+    ]) {
       expect(sent!.body).not.toContain(secretText);
     }
     expect(sent!.body).not.toMatch(/(?<![A-Za-z0-9_-])[A-Za-z0-9]{30}(?![A-Za-z0-9_-])/);
@@ -117,22 +140,39 @@ describe("webhook notifications", () => {
       organizationId: fixture.organizationId,
       applicationId: fixture.applicationId,
       tokens: minted,
-      library: { id: row.libraryId, name: row.libraryName, status: "active", user: { id: 1, email: "nora@sandbox.test", firstName: "Nora", lastName: "Nord" } },
+      library: {
+        id: row.libraryId,
+        name: row.libraryName,
+        status: "active",
+        user: { id: 1, email: "nora@sandbox.test", firstName: "Nora", lastName: "Nord" },
+      },
       reauthorizeConnectionId: id,
     });
     expect(result).toMatchObject({ ok: true, outcome: "reauthorized" });
     await deliverDue(delivery());
     // The two events of one re-authorization are written in one transaction: receivers get both, in either order.
     expect(hook.received[0]!.payload.type).toBe("connection.needs_reauthorization");
-    expect(hook.received.slice(1).map((r) => r.payload.type).sort()).toEqual(["connection.reauthorized", "connection.recovered"]);
+    expect(
+      hook.received
+        .slice(1)
+        .map((r) => r.payload.type)
+        .sort(),
+    ).toEqual(["connection.reauthorized", "connection.recovered"]);
     const recovered = hook.received.find((r) => r.payload.type === "connection.recovered")!;
     expect(recovered.payload.data.connection).toMatchObject({ status: "active" });
     hook.received.forEach((r) => verify(secret, r));
 
     // Disconnecting: connection.revoked, with the reason.
-    await disconnectConnection(ctx, { organizationId: fixture.organizationId, connectionId: id, reason: "customer left" });
+    await disconnectConnection(ctx, {
+      organizationId: fixture.organizationId,
+      connectionId: id,
+      reason: "customer left",
+    });
     await deliverDue(delivery());
-    expect(hook.received.at(-1)!.payload).toMatchObject({ type: "connection.revoked", data: { reason: "customer left", connection: { status: "revoked" } } });
+    expect(hook.received.at(-1)!.payload).toMatchObject({
+      type: "connection.revoked",
+      data: { reason: "customer left", connection: { status: "revoked" } },
+    });
   });
 
   it("a state change that rolls back writes no event", async () => {
@@ -143,14 +183,21 @@ describe("webhook notifications", () => {
         throw new Error("the change failed");
       }),
     ).rejects.toThrow("the change failed");
-    expect(await fixture.db.select().from(notificationEvents).where(eq(notificationEvents.organizationId, fixture.organizationId))).toHaveLength(0);
+    expect(
+      await fixture.db
+        .select()
+        .from(notificationEvents)
+        .where(eq(notificationEvents.organizationId, fixture.organizationId)),
+    ).toHaveLength(0);
     expect(await deliverDue(delivery())).toMatchObject({ claimed: 0 });
   });
 
   it("a receiver answering 500 gets the event again after a backoff, with the same webhook-id; the log shows both attempts", async () => {
     const id = await fixture.connection();
     hook.statuses.push(500);
-    await fixture.db.transaction((tx) => enqueueConnectionEvent(tx, { type: "connection.refresh_failing", connectionId: id, now: fixture.clock.now() }));
+    await fixture.db.transaction((tx) =>
+      enqueueConnectionEvent(tx, { type: "connection.refresh_failing", connectionId: id, now: fixture.clock.now() }),
+    );
     expect(await deliverDue(delivery())).toMatchObject({ claimed: 1, failed: 1 });
     const [pending] = await deliveryLog(fixture.db, { organizationId: fixture.organizationId, endpointId });
     expect(pending).toMatchObject({ status: "pending", attempts: 1, lastStatusCode: 500, lastError: "http_500" });
@@ -168,14 +215,25 @@ describe("webhook notifications", () => {
     expect(done).toMatchObject({ status: "delivered", attempts: 2, lastStatusCode: 200, nextAttemptAt: null });
 
     // Resend: once more, same id.
-    expect(await resendDelivery(fixture.db, { organizationId: fixture.organizationId, deliveryId: done!.id, now: fixture.clock.now() })).toBe(true);
+    expect(
+      await resendDelivery(fixture.db, {
+        organizationId: fixture.organizationId,
+        deliveryId: done!.id,
+        now: fixture.clock.now(),
+      }),
+    ).toBe(true);
     await deliverDue(delivery());
     expect(hook.received).toHaveLength(3);
     expect(new Set(hook.received.map((r) => r.headers["webhook-id"])).size).toBe(1);
   });
 
   it("during a secret rotation both secrets verify every delivery, and the old one stops after 24 h", async () => {
-    const rotated = await rotateSecret(fixture.db, fixture.keyring, { organizationId: fixture.organizationId, endpointId, actor, now: fixture.clock.now() });
+    const rotated = await rotateSecret(fixture.db, fixture.keyring, {
+      organizationId: fixture.organizationId,
+      endpointId,
+      actor,
+      now: fixture.clock.now(),
+    });
     expect(rotated!.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(rotated!.secret).not.toBe(secret);
     await sendTestEvent(fixture.db, { organizationId: fixture.organizationId, endpointId, now: fixture.clock.now() });
@@ -202,7 +260,11 @@ describe("webhook notifications", () => {
     const id = await fixture.connection();
     await fixture.control.revokeGrant({ email: "nora@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId });
     await fixture.makeDue([id]);
-    await refreshConnection(fixture.context(), { organizationId: fixture.organizationId, connectionId: id }, { kind: "background" });
+    await refreshConnection(
+      fixture.context(),
+      { organizationId: fixture.organizationId, connectionId: id },
+      { kind: "background" },
+    );
     // The first process claimed the delivery and died mid-send: its lease stays behind.
     const [claimed] = await fixture.db
       .update(webhookDeliveries)
@@ -224,10 +286,22 @@ describe("webhook notifications", () => {
   it("another organization's endpoints never receive the event, and its ids change nothing here", async () => {
     const other = await receiver();
     try {
-      const [otherOrg] = await fixture.db.insert(organizations).values({ name: `Other ${crypto.randomUUID()}` }).returning();
-      const theirs = await createEndpoint(fixture.db, fixture.keyring, { organizationId: otherOrg!.id, url: other.url, eventTypes: ["connection.revoked"], actor });
+      const [otherOrg] = await fixture.db
+        .insert(organizations)
+        .values({ name: `Other ${crypto.randomUUID()}` })
+        .returning();
+      const theirs = await createEndpoint(fixture.db, fixture.keyring, {
+        organizationId: otherOrg!.id,
+        url: other.url,
+        eventTypes: ["connection.revoked"],
+        actor,
+      });
       const id = await fixture.connection();
-      await disconnectConnection(fixture.context(), { organizationId: fixture.organizationId, connectionId: id, reason: "testing isolation" });
+      await disconnectConnection(fixture.context(), {
+        organizationId: fixture.organizationId,
+        connectionId: id,
+        reason: "testing isolation",
+      });
       await deliverDue(delivery());
       expect(hook.received.map((r) => r.payload.type)).toEqual(["connection.revoked"]);
       expect(other.received).toHaveLength(0);
@@ -235,12 +309,31 @@ describe("webhook notifications", () => {
       // Our organization acting on their endpoint: refused, nothing changes.
       const ours = fixture.organizationId;
       const before = await fixture.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, theirs.id));
-      expect(await rotateSecret(fixture.db, fixture.keyring, { organizationId: ours, endpointId: theirs.id, actor, now: fixture.clock.now() })).toBeNull();
-      expect(await setEndpointEnabled(fixture.db, { organizationId: ours, endpointId: theirs.id, enabled: false, actor, now: fixture.clock.now() })).toBe(false);
-      expect(await sendTestEvent(fixture.db, { organizationId: ours, endpointId: theirs.id, now: fixture.clock.now() })).toBeNull();
+      expect(
+        await rotateSecret(fixture.db, fixture.keyring, {
+          organizationId: ours,
+          endpointId: theirs.id,
+          actor,
+          now: fixture.clock.now(),
+        }),
+      ).toBeNull();
+      expect(
+        await setEndpointEnabled(fixture.db, {
+          organizationId: ours,
+          endpointId: theirs.id,
+          enabled: false,
+          actor,
+          now: fixture.clock.now(),
+        }),
+      ).toBe(false);
+      expect(
+        await sendTestEvent(fixture.db, { organizationId: ours, endpointId: theirs.id, now: fixture.clock.now() }),
+      ).toBeNull();
       expect(await deleteEndpoint(fixture.db, { organizationId: ours, endpointId: theirs.id, actor })).toBe(false);
       expect(await deliveryLog(fixture.db, { organizationId: ours, endpointId: theirs.id })).toEqual([]);
-      expect(await fixture.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, theirs.id))).toEqual(before);
+      expect(await fixture.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, theirs.id))).toEqual(
+        before,
+      );
       await deliverDue(delivery());
       expect(other.received).toHaveLength(0);
     } finally {
@@ -251,12 +344,16 @@ describe("webhook notifications", () => {
   it("an endpoint failing for 3 days is disabled", async () => {
     const id = await fixture.connection();
     hook.statuses.push(...Array(50).fill(503));
-    await fixture.db.transaction((tx) => enqueueConnectionEvent(tx, { type: "connection.refresh_failing", connectionId: id, now: fixture.clock.now() }));
+    await fixture.db.transaction((tx) =>
+      enqueueConnectionEvent(tx, { type: "connection.refresh_failing", connectionId: id, now: fixture.clock.now() }),
+    );
     await deliverDue(delivery());
     const [failing] = await fixture.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
     expect(failing!.failingSince).not.toBeNull();
     fixture.clock.advanceLocal(DISABLE_AFTER_MS);
-    await fixture.db.transaction((tx) => enqueueConnectionEvent(tx, { type: "connection.refresh_failing", connectionId: id, now: fixture.clock.now() }));
+    await fixture.db.transaction((tx) =>
+      enqueueConnectionEvent(tx, { type: "connection.refresh_failing", connectionId: id, now: fixture.clock.now() }),
+    );
     await deliverDue(delivery());
     const [disabled] = await fixture.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
     expect(disabled).toMatchObject({ disabledReason: "failing" });
@@ -264,7 +361,16 @@ describe("webhook notifications", () => {
   });
 
   it("SSRF: outside the sandbox, hosts resolving to loopback, private or metadata addresses are refused before any request", async () => {
-    for (const address of ["127.0.0.1", "10.0.0.1", "10.255.1.2", "169.254.169.254", "::1", "::ffff:10.0.0.1", "192.168.1.1", "172.16.0.1"]) {
+    for (const address of [
+      "127.0.0.1",
+      "10.0.0.1",
+      "10.255.1.2",
+      "169.254.169.254",
+      "::1",
+      "::ffff:10.0.0.1",
+      "192.168.1.1",
+      "172.16.0.1",
+    ]) {
       const outcome = await postWebhook({
         url: "https://receiver.example.com/hook",
         body: "{}",
@@ -280,7 +386,10 @@ describe("webhook notifications", () => {
       body: "{}",
       headers: {},
       allowPrivate: false,
-      resolve: async () => [{ address: "93.184.216.34", family: 4 }, { address: "127.0.0.1", family: 4 }],
+      resolve: async () => [
+        { address: "93.184.216.34", family: 4 },
+        { address: "127.0.0.1", family: 4 },
+      ],
     });
     expect(mixed).toMatchObject({ ok: false, error: "blocked_address" });
     // The loopback receiver is reached only where private receivers are allowed.
@@ -298,8 +407,16 @@ describe("webhook notifications", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      expect(await postWebhook({ url: `${base}/redirect`, body: "{}", headers: {}, allowPrivate: true })).toMatchObject({ ok: false, statusCode: 302, error: "redirect" });
-      const slow = await postWebhook({ url: `${base}/slow`, body: "{}", headers: {}, allowPrivate: true, timeoutMs: 300 });
+      expect(await postWebhook({ url: `${base}/redirect`, body: "{}", headers: {}, allowPrivate: true })).toMatchObject(
+        { ok: false, statusCode: 302, error: "redirect" },
+      );
+      const slow = await postWebhook({
+        url: `${base}/slow`,
+        body: "{}",
+        headers: {},
+        allowPrivate: true,
+        timeoutMs: 300,
+      });
       expect(slow).toMatchObject({ ok: false, error: "timeout" });
       expect(slow.durationMs).toBeLessThan(2000);
     } finally {
@@ -309,10 +426,22 @@ describe("webhook notifications", () => {
   });
 
   it("a disabled endpoint gets nothing until it is enabled again", async () => {
-    await setEndpointEnabled(fixture.db, { organizationId: fixture.organizationId, endpointId, enabled: false, actor, now: fixture.clock.now() });
+    await setEndpointEnabled(fixture.db, {
+      organizationId: fixture.organizationId,
+      endpointId,
+      enabled: false,
+      actor,
+      now: fixture.clock.now(),
+    });
     const id = await fixture.connection();
-    await disconnectConnection(fixture.context(), { organizationId: fixture.organizationId, connectionId: id, reason: "while disabled" });
+    await disconnectConnection(fixture.context(), {
+      organizationId: fixture.organizationId,
+      connectionId: id,
+      reason: "while disabled",
+    });
     expect(await deliverDue(delivery())).toMatchObject({ claimed: 0 });
-    expect(await fixture.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpointId))).toHaveLength(0);
+    expect(
+      await fixture.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpointId)),
+    ).toHaveLength(0);
   });
 });

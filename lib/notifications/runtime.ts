@@ -15,7 +15,13 @@ export function allowPrivateReceivers(config: Env): boolean {
   return config.WEBHOOK_ALLOW_PRIVATE_URLS === "1" || resolveApicbaseSettings(config).target === "sandbox";
 }
 
-export function delivererFromEnvironment(args: { db: Db; keyring: Keyring; env: Env; role: string; log: (line: string) => void }): Deliverer {
+export function delivererFromEnvironment(args: {
+  db: Db;
+  keyring: Keyring;
+  env: Env;
+  role: string;
+  log: (line: string) => void;
+}): Deliverer {
   const deliverer = new Deliverer({
     db: args.db,
     keyring: args.keyring,
@@ -26,7 +32,13 @@ export function delivererFromEnvironment(args: { db: Db; keyring: Keyring; env: 
   });
   const smtpUrl = args.env.SMTP_URL;
   if (smtpUrl) {
-    const email: EmailContext = { db: args.db, mailer: createMailer(smtpUrl), from: args.env.SMTP_FROM, portalUrl: args.env.PORTAL_URL ?? null, now: () => new Date() };
+    const email: EmailContext = {
+      db: args.db,
+      mailer: createMailer(smtpUrl),
+      from: args.env.SMTP_FROM,
+      portalUrl: args.env.PORTAL_URL ?? null,
+      now: () => new Date(),
+    };
     let nextDigestCheck = 0;
     deliverer.also(async (now) => {
       await sendPendingAlerts(email);

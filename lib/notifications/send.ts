@@ -36,7 +36,13 @@ export async function postWebhook(args: {
 }): Promise<SendOutcome> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  const failure = (error: string, statusCode: number | null = null): SendOutcome => ({ ok: false, statusCode, error, durationMs: elapsed(), bodyPreview: "" });
+  const failure = (error: string, statusCode: number | null = null): SendOutcome => ({
+    ok: false,
+    statusCode,
+    error,
+    durationMs: elapsed(),
+    bodyPreview: "",
+  });
   const url = new URL(args.url);
   const hostname = url.hostname.replace(/^\[|\]$/g, "");
   let addresses: { address: string; family: number }[];
@@ -47,7 +53,8 @@ export async function postWebhook(args: {
   }
   if (addresses.length === 0) return failure("dns");
   // Every address the name resolves to must be allowed: a receiver does not get to pick the one we use.
-  if (!args.allowPrivate && addresses.some((entry) => isBlockedAddress(entry.address))) return failure("blocked_address");
+  if (!args.allowPrivate && addresses.some((entry) => isBlockedAddress(entry.address)))
+    return failure("blocked_address");
   const pinned = addresses[0]!;
   const lookup: LookupFunction = (_host, options, callback) => {
     if (options.all) callback(null, [{ address: pinned.address, family: pinned.family }]);
@@ -109,7 +116,9 @@ export async function postWebhook(args: {
       settle(failure("timeout"));
       request.destroy();
     }, timeoutMs);
-    request.on("error", (error: NodeJS.ErrnoException) => settle(failure(error.code === "ECONNREFUSED" ? "connection_refused" : "network")));
+    request.on("error", (error: NodeJS.ErrnoException) =>
+      settle(failure(error.code === "ECONNREFUSED" ? "connection_refused" : "network")),
+    );
     request.end(args.body);
   });
 }

@@ -20,11 +20,21 @@ export function generateSigningSecret(): string {
 /** The associated data of an endpoint's sealed secrets: copied to another row or column, they do not decrypt. */
 export const signingSecretAad = webhookSecretAad;
 
-export function sealSigningSecret(keyring: Keyring, endpointId: string, secret: string, which: "secret" | "previous_secret" = "secret"): string {
+export function sealSigningSecret(
+  keyring: Keyring,
+  endpointId: string,
+  secret: string,
+  which: "secret" | "previous_secret" = "secret",
+): string {
   return encryptSecret(keyring, secret, signingSecretAad(endpointId, which));
 }
 
-export function openSigningSecret(keyring: Keyring, endpointId: string, ciphertext: string, which: "secret" | "previous_secret" = "secret"): string {
+export function openSigningSecret(
+  keyring: Keyring,
+  endpointId: string,
+  ciphertext: string,
+  which: "secret" | "previous_secret" = "secret",
+): string {
   return decryptSecret(keyring, ciphertext, signingSecretAad(endpointId, which));
 }
 

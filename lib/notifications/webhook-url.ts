@@ -14,13 +14,7 @@ export type WebhookUrlPolicy = {
 };
 
 export type WebhookUrlRefusal =
-  | "empty"
-  | "too_long"
-  | "malformed"
-  | "scheme"
-  | "credentials"
-  | "host"
-  | "blocked_address";
+  "empty" | "too_long" | "malformed" | "scheme" | "credentials" | "host" | "blocked_address";
 
 export type ParsedWebhookUrl = { ok: true; url: string; hostname: string } | { ok: false; reason: WebhookUrlRefusal };
 

@@ -16,7 +16,10 @@ ajv.addSchema(document as object, "openapi");
 const templates = Object.keys(document.paths).map((template) => ({
   template,
   pattern: new RegExp(
-    `^${template.replace(/\./g, "\\.").replace(/\{path\}/g, ".*").replace(/\{[^}]+\}/g, "[^/]+")}$`,
+    `^${template
+      .replace(/\./g, "\\.")
+      .replace(/\{path\}/g, ".*")
+      .replace(/\{[^}]+\}/g, "[^/]+")}$`,
   ),
 }));
 
@@ -25,7 +28,10 @@ const pointer = (...parts: string[]) => parts.map((part) => part.replace(/~/g, "
 function validate(ref: string, body: unknown, what: string): void {
   const check = ajv.getSchema(ref);
   if (!check) throw new Error(`${what}: no schema at ${ref}`);
-  if (!check(body)) throw new Error(`${what}: the answer does not match the OpenAPI document: ${ajv.errorsText(check.errors)}\n${JSON.stringify(body)}`);
+  if (!check(body))
+    throw new Error(
+      `${what}: the answer does not match the OpenAPI document: ${ajv.errorsText(check.errors)}\n${JSON.stringify(body)}`,
+    );
 }
 
 /**
@@ -48,7 +54,13 @@ export async function documented(method: string, url: string, response: Response
   const status = String(response.status);
   // The proxy passes Apicbase's own answers on, any status, marked as such.
   const forwarded = response.headers.get("apicbase-forwarded") === "1" && operation.responses.default;
-  const documentedAs = forwarded ? "default" : operation.responses[status] ? status : operation.responses.default ? "default" : null;
+  const documentedAs = forwarded
+    ? "default"
+    : operation.responses[status]
+      ? status
+      : operation.responses.default
+        ? "default"
+        : null;
   if (!documentedAs) throw new Error(`${what}: status ${status} is not documented for ${method} ${match.template}`);
   const content = operation.responses[documentedAs]?.content;
   if (content && "application/json" in content && text) {

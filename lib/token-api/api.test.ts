@@ -29,7 +29,13 @@ describe("token API", () => {
   afterEach(() => ctx?.handouts.flush());
   beforeEach(async () => {
     await fixture.reset();
-    apiKey = (await createApiKey(fixture.db, { organizationId: fixture.organizationId, name: "Sync job", actor: { system: "test" } })).key;
+    apiKey = (
+      await createApiKey(fixture.db, {
+        organizationId: fixture.organizationId,
+        name: "Sync job",
+        actor: { system: "test" },
+      })
+    ).key;
     ctx = context();
   });
 
@@ -42,7 +48,13 @@ describe("token API", () => {
       leaseOwner: "api-test",
       limiter: new KeyRateLimiter(perMinute, () => fixture.clock.now().getTime()),
       handouts: new HandoutLog(fixture.db),
-      proxy: { apiUrl: fixture.settings.endpoints.api, ratePerMinute: 60, timeoutMs: 2000, maxRequestBytes: 1024, maxResponseBytes: 4096 },
+      proxy: {
+        apiUrl: fixture.settings.endpoints.api,
+        ratePerMinute: 60,
+        timeoutMs: 2000,
+        maxRequestBytes: 1024,
+        maxResponseBytes: 4096,
+      },
     };
   }
 
@@ -64,15 +76,27 @@ describe("token API", () => {
   const body = async (response: Response) => (await response.json()) as Record<string, unknown>;
 
   async function otherOrganization() {
-    const [org] = await fixture.db.insert(organizations).values({ name: `Other ${randomUUID()}` }).returning();
+    const [org] = await fixture.db
+      .insert(organizations)
+      .values({ name: `Other ${randomUUID()}` })
+      .returning();
     return org!.id;
   }
 
   describe("authentication", () => {
     it("answers 401 invalid_api_key without a key, with a malformed, unknown or revoked one", async () => {
       const id = await fixture.connection();
-      const created = await createApiKey(fixture.db, { organizationId: fixture.organizationId, name: "Old job", actor: { system: "test" } });
-      await revokeApiKey(fixture.db, { organizationId: fixture.organizationId, apiKeyId: created.id, actor: { system: "test" }, now: new Date() });
+      const created = await createApiKey(fixture.db, {
+        organizationId: fixture.organizationId,
+        name: "Old job",
+        actor: { system: "test" },
+      });
+      await revokeApiKey(fixture.db, {
+        organizationId: fixture.organizationId,
+        apiKeyId: created.id,
+        actor: { system: "test" },
+        now: new Date(),
+      });
       for (const key of [null, "not-a-key", `apb_${"x".repeat(43)}`, created.key]) {
         const response = await accessToken(id, "", key);
         expect(response.status).toBe(401);
@@ -83,7 +107,13 @@ describe("token API", () => {
     });
 
     it("answers 404 for another organization's connection, as for no connection: its existence is not confirmed", async () => {
-      const otherKey = (await createApiKey(fixture.db, { organizationId: await otherOrganization(), name: "Theirs", actor: { system: "test" } })).key;
+      const otherKey = (
+        await createApiKey(fixture.db, {
+          organizationId: await otherOrganization(),
+          name: "Theirs",
+          actor: { system: "test" },
+        })
+      ).key;
       const id = await fixture.connection();
       const theirs = await accessToken(id, "", otherKey);
       const nobodys = await accessToken(randomUUID(), "", otherKey);
@@ -106,7 +136,13 @@ describe("token API", () => {
       expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
       expect(await body(limited)).toMatchObject({ error: "rate_limited" });
       // Another key of the organization has its own budget.
-      const second = (await createApiKey(fixture.db, { organizationId: fixture.organizationId, name: "Second", actor: { system: "test" } })).key;
+      const second = (
+        await createApiKey(fixture.db, {
+          organizationId: fixture.organizationId,
+          name: "Second",
+          actor: { system: "test" },
+        })
+      ).key;
       expect((await accessToken(id, "", second)).status).toBe(200);
       fixture.clock.advanceLocal(15_000);
       expect((await accessToken(id)).status).toBe(200);
@@ -121,17 +157,33 @@ describe("token API", () => {
       expect(response.status).toBe(200);
       expect(response.headers.get("cache-control")).toBe("no-store");
       const answer = await body(response);
-      expect(answer).toMatchObject({ connection_id: id, access_token: stored.accessToken, token_type: "Bearer", refreshed: false, scopes: ["accounts", "library"] });
+      expect(answer).toMatchObject({
+        connection_id: id,
+        access_token: stored.accessToken,
+        token_type: "Bearer",
+        refreshed: false,
+        scopes: ["accounts", "library"],
+      });
       expect(answer.expires_in).toBeGreaterThan(6 * 86_400);
       expect((await fixture.control.stats()).token_grants.refresh_token.ok).toBe(0);
 
       await ctx.handouts.flush();
-      const audit = await fixture.db.select().from(auditEvents).where(and(eq(auditEvents.event, "access_token_issued"), eq(auditEvents.connectionId, id)));
+      const audit = await fixture.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.event, "access_token_issued"), eq(auditEvents.connectionId, id)));
       expect(audit).toHaveLength(1);
-      expect(audit[0]).toMatchObject({ connectionId: id, organizationId: fixture.organizationId, actorLabel: "API key “Sync job”" });
+      expect(audit[0]).toMatchObject({
+        connectionId: id,
+        organizationId: fixture.organizationId,
+        actorLabel: "API key “Sync job”",
+      });
       expect(JSON.stringify(audit)).not.toContain(stored.accessToken);
       expect(JSON.stringify(await fixture.db.select().from(auditEvents))).not.toContain(apiKey);
-      const [key] = await fixture.db.select().from(apiKeys).where(eq(apiKeys.secretHash, hashApiKey(apiKey)));
+      const [key] = await fixture.db
+        .select()
+        .from(apiKeys)
+        .where(eq(apiKeys.secretHash, hashApiKey(apiKey)));
       expect(key?.lastUsedAt).not.toBeNull();
     });
 
@@ -140,7 +192,9 @@ describe("token API", () => {
       const before = openTokens(fixture.keyring, await fixture.row(id))!;
       await fixture.clock.advance(6.5 * DAY_MS);
       await fixture.control.resetStats();
-      const responses = await Promise.all(Array.from({ length: 20 }, () => accessToken(id, "?min_valid_seconds=86400")));
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, () => accessToken(id, "?min_valid_seconds=86400")),
+      );
       const answers = await Promise.all(responses.map(body));
       expect(responses.every((r) => r.status === 200)).toBe(true);
       const tokens = new Set(answers.map((a) => a.access_token));
@@ -154,7 +208,10 @@ describe("token API", () => {
     it("answers 409 for a connection that needs re-authorization or was disconnected", async () => {
       const [broken, revoked] = await fixture.insertConnections(2);
       await fixture.db.update(connections).set({ status: "needs_reauthorization" }).where(eq(connections.id, broken!));
-      await fixture.db.update(connections).set({ status: "revoked", accessTokenCiphertext: null, refreshTokenCiphertext: null }).where(eq(connections.id, revoked!));
+      await fixture.db
+        .update(connections)
+        .set({ status: "revoked", accessTokenCiphertext: null, refreshTokenCiphertext: null })
+        .where(eq(connections.id, revoked!));
       expect(await body(await accessToken(broken!))).toMatchObject({ error: "needs_reauthorization" });
       const gone = await accessToken(revoked!);
       expect(gone.status).toBe(409);
@@ -197,7 +254,12 @@ describe("token API", () => {
 
     it("refuses a min_valid_seconds that is not a whole number of seconds up to a day", async () => {
       const id = await fixture.connection();
-      for (const query of ["?min_valid_seconds=-1", "?min_valid_seconds=1.5", "?min_valid_seconds=abc", "?min_valid_seconds=86401"]) {
+      for (const query of [
+        "?min_valid_seconds=-1",
+        "?min_valid_seconds=1.5",
+        "?min_valid_seconds=abc",
+        "?min_valid_seconds=86401",
+      ]) {
         const response = await accessToken(id, query);
         expect(response.status).toBe(400);
         expect(await body(response)).toMatchObject({ error: "invalid_request" });
@@ -215,7 +277,10 @@ describe("token API", () => {
 
       const first = await list("?limit=2");
       expect(first.headers.get("cache-control")).toBe("no-store");
-      const page1 = (await first.json()) as { data: { id: string; status: string; access_token_expires_at: string }[]; next_cursor: string | null };
+      const page1 = (await first.json()) as {
+        data: { id: string; status: string; access_token_expires_at: string }[];
+        next_cursor: string | null;
+      };
       expect(page1.data).toHaveLength(2);
       expect(page1.next_cursor).toBeTruthy();
       const page2 = (await (await list(`?limit=2&cursor=${page1.next_cursor}`)).json()) as typeof page1;
@@ -233,7 +298,14 @@ describe("token API", () => {
     });
 
     it("refuses a bad limit or cursor", async () => {
-      for (const query of ["?limit=0", "?limit=201", "?limit=x", "?cursor=bogus", "?limit=1&limit=2", "?library_id=0"]) {
+      for (const query of [
+        "?limit=0",
+        "?limit=201",
+        "?limit=x",
+        "?cursor=bogus",
+        "?limit=1&limit=2",
+        "?library_id=0",
+      ]) {
         const response = await list(query);
         expect(response.status).toBe(400);
         expect(await body(response)).toMatchObject({ error: "invalid_request" });
@@ -280,7 +352,11 @@ describe("token API", () => {
 
   describe("API keys", () => {
     it("stores only a hash, lists without secrets, and revokes only within the organization", async () => {
-      const created = await createApiKey(fixture.db, { organizationId: fixture.organizationId, name: "Backend", actor: { system: "test" } });
+      const created = await createApiKey(fixture.db, {
+        organizationId: fixture.organizationId,
+        name: "Backend",
+        actor: { system: "test" },
+      });
       expect(created.key).toMatch(/^apb_[A-Za-z0-9_-]{43}$/);
       expect(created.key.startsWith(created.prefix)).toBe(true);
       const [row] = await fixture.db.select().from(apiKeys).where(eq(apiKeys.id, created.id));
@@ -291,10 +367,34 @@ describe("token API", () => {
       expect(JSON.stringify(listed)).not.toContain(row!.secretHash);
 
       const other = await otherOrganization();
-      expect(await revokeApiKey(fixture.db, { organizationId: other, apiKeyId: created.id, actor: { system: "test" }, now: new Date() })).toBe(false);
-      expect(await revokeApiKey(fixture.db, { organizationId: fixture.organizationId, apiKeyId: created.id, actor: { system: "test" }, now: new Date() })).toBe(true);
-      expect(await revokeApiKey(fixture.db, { organizationId: fixture.organizationId, apiKeyId: created.id, actor: { system: "test" }, now: new Date() })).toBe(false);
-      const audit = await fixture.db.select().from(auditEvents).where(eq(auditEvents.organizationId, fixture.organizationId));
+      expect(
+        await revokeApiKey(fixture.db, {
+          organizationId: other,
+          apiKeyId: created.id,
+          actor: { system: "test" },
+          now: new Date(),
+        }),
+      ).toBe(false);
+      expect(
+        await revokeApiKey(fixture.db, {
+          organizationId: fixture.organizationId,
+          apiKeyId: created.id,
+          actor: { system: "test" },
+          now: new Date(),
+        }),
+      ).toBe(true);
+      expect(
+        await revokeApiKey(fixture.db, {
+          organizationId: fixture.organizationId,
+          apiKeyId: created.id,
+          actor: { system: "test" },
+          now: new Date(),
+        }),
+      ).toBe(false);
+      const audit = await fixture.db
+        .select()
+        .from(auditEvents)
+        .where(eq(auditEvents.organizationId, fixture.organizationId));
       expect(audit.map((e) => e.event)).toEqual(expect.arrayContaining(["api_key_created", "api_key_revoked"]));
       expect(JSON.stringify(audit)).not.toContain(created.key);
     });

@@ -114,10 +114,21 @@ export const apiActor = (caller: Caller): AuditActor => ({ system: apiKeyActorLa
  * A live key of the right scope, within its rate: the caller; else the answer to give. Notes the key's use (time
  * and address, at most once a minute).
  */
-function admit(ctx: TokenApiContext, row: KeyRow | undefined, scope: ApiKeyScope, meta: RequestMeta): Caller | Response {
+function admit(
+  ctx: TokenApiContext,
+  row: KeyRow | undefined,
+  scope: ApiKeyScope,
+  meta: RequestMeta,
+): Caller | Response {
   const now = ctx.now();
   if (!row || (row.expiresAt && row.expiresAt.getTime() <= now.getTime())) return unauthorized();
-  const caller: Caller = { keyId: row.keyId, organizationId: row.organizationId, prefix: row.prefix, name: row.name, scopes: row.scopes };
+  const caller: Caller = {
+    keyId: row.keyId,
+    organizationId: row.organizationId,
+    prefix: row.prefix,
+    name: row.name,
+    scopes: row.scopes,
+  };
   if (!caller.scopes.includes(scope)) {
     const allowed = caller.scopes.map((s) => SCOPE_WORDS[s]).join(" and ");
     return apiError(403, "forbidden", `This API key may only ${allowed}; create a key that may ${SCOPE_WORDS[scope]}.`);
@@ -137,7 +148,12 @@ const keyColumns = {
   expiresAt: apiKeys.expiresAt,
 };
 
-export async function authenticate(ctx: TokenApiContext, request: Request, scope: ApiKeyScope, meta: RequestMeta): Promise<Caller | Response> {
+export async function authenticate(
+  ctx: TokenApiContext,
+  request: Request,
+  scope: ApiKeyScope,
+  meta: RequestMeta,
+): Promise<Caller | Response> {
   const key = presentedKey(request);
   if (!key) return unauthorized();
   const [row] = await ctx.db
@@ -219,7 +235,10 @@ type AccessTokenOptions = { minValidSeconds: number; forceRefresh: boolean };
 function accessTokenOptions(url: URL): AccessTokenOptions | Response {
   const query = queryOf(url, accessTokenQuery);
   if (query instanceof Response) return query;
-  return { minValidSeconds: query.min_valid_seconds ?? DEFAULT_MIN_VALID_SECONDS, forceRefresh: query.force_refresh ?? false };
+  return {
+    minValidSeconds: query.min_valid_seconds ?? DEFAULT_MIN_VALID_SECONDS,
+    forceRefresh: query.force_refresh ?? false,
+  };
 }
 
 /**
@@ -234,7 +253,8 @@ export function accessTokenResponse(
   meta: RequestMeta = { address: null },
 ): Promise<Response> {
   return handled(async () => {
-    if (!UUID.test(connectionId)) return apiError(400, "invalid_request", "The connection id must be a UUID, as the portal lists them.");
+    if (!UUID.test(connectionId))
+      return apiError(400, "invalid_request", "The connection id must be a UUID, as the portal lists them.");
     const options = accessTokenOptions(new URL(request.url));
     if (options instanceof Response) return options;
     const key = presentedKey(request);
@@ -249,7 +269,12 @@ export function accessTokenResponse(
   });
 }
 
-function accessTokenFor(ctx: TokenApiContext, caller: Caller, connection: ConnectionRow, options: AccessTokenOptions): Promise<Response> | Response {
+function accessTokenFor(
+  ctx: TokenApiContext,
+  caller: Caller,
+  connection: ConnectionRow,
+  options: AccessTokenOptions,
+): Promise<Response> | Response {
   const refusal = statusRefusal(connection.status);
   if (refusal) return refusal;
   if (options.forceRefresh) return refreshAndHandOut(ctx, caller, connection.id, { kind: "manual" });
@@ -271,7 +296,11 @@ export function statusRefusal(status: ConnectionStatus): Response | null {
     );
   }
   if (status === "revoked" || status === "revoking") {
-    return apiError(409, "connection_revoked", "This connection was revoked; re-authorize it in the portal to use it again.");
+    return apiError(
+      409,
+      "connection_revoked",
+      "This connection was revoked; re-authorize it in the portal to use it again.",
+    );
   }
   return null;
 }
@@ -291,7 +320,11 @@ function handOut(ctx: TokenApiContext, caller: Caller, connection: HandOut, now:
   const accessToken = openAccessToken(ctx.keyring, connection);
   const expiresAt = connection.accessTokenExpiresAt;
   if (!accessToken || !expiresAt) {
-    return apiError(409, "needs_reauthorization", "This connection holds no access token: re-authorize it in the portal.");
+    return apiError(
+      409,
+      "needs_reauthorization",
+      "This connection holds no access token: re-authorize it in the portal.",
+    );
   }
   ctx.handouts.record(
     {
@@ -330,7 +363,10 @@ export async function refreshFailure(
 ): Promise<Response> {
   if (result.needsReauthorization) return apiError(409, "needs_reauthorization", result.message);
   if (result.reason === "not_found") return notFound();
-  const [current] = await ctx.db.select({ status: connections.status }).from(connections).where(eq(connections.id, connectionId));
+  const [current] = await ctx.db
+    .select({ status: connections.status })
+    .from(connections)
+    .where(eq(connections.id, connectionId));
   const refusal = current && statusRefusal(current.status);
   if (refusal) return refusal;
   const retryAfter = result.retryAfterSeconds ?? (result.reason === "busy" ? 2 : 30);
@@ -352,7 +388,12 @@ export function refreshContext(ctx: TokenApiContext, caller: Caller): Connection
 }
 
 /** The slow path: one refresh for everyone asking at once (any process), then the fresh token. */
-async function refreshAndHandOut(ctx: TokenApiContext, caller: Caller, connectionId: string, trigger: RefreshTrigger): Promise<Response> {
+async function refreshAndHandOut(
+  ctx: TokenApiContext,
+  caller: Caller,
+  connectionId: string,
+  trigger: RefreshTrigger,
+): Promise<Response> {
   const target = { organizationId: caller.organizationId, connectionId };
   const result = await refreshConnection(refreshContext(ctx, caller), target, trigger);
   if (!result.ok) return refreshFailure(ctx, connectionId, result);
@@ -385,7 +426,11 @@ export async function connectionsReaching(ctx: TokenApiContext, organizationId: 
 }
 
 /** The one usable connection of a library, or the answer explaining why there is none or more than one. */
-export async function connectionForLibrary(ctx: TokenApiContext, caller: Caller, libraryId: number): Promise<ConnectionRow | Response> {
+export async function connectionForLibrary(
+  ctx: TokenApiContext,
+  caller: Caller,
+  libraryId: number,
+): Promise<ConnectionRow | Response> {
   const { reaching, usable, driftedAway } = await connectionsReaching(ctx, caller.organizationId, libraryId);
   if (usable.length === 1) return usable[0]!;
   if (usable.length > 1) {
@@ -449,7 +494,11 @@ function decodeCursor(raw: string): string | null {
  * (by id), with their status and token expiry (never a token). `next_cursor` fetches the next page; null on the
  * last one. With `library_id`, only the connections approved for that library or whose token now reaches it.
  */
-export function connectionListResponse(ctx: TokenApiContext, request: Request, meta: RequestMeta = { address: null }): Promise<Response> {
+export function connectionListResponse(
+  ctx: TokenApiContext,
+  request: Request,
+  meta: RequestMeta = { address: null },
+): Promise<Response> {
   return handled(async () => {
     const query = queryOf(new URL(request.url), listQuery);
     if (query instanceof Response) return query;
@@ -477,7 +526,9 @@ export function connectionListResponse(ctx: TokenApiContext, request: Request, m
         and(
           eq(connections.organizationId, caller.organizationId),
           cursor ? gt(connections.id, cursor) : undefined,
-          library === undefined ? undefined : or(eq(connections.libraryId, library), eq(connections.observedLibraryId, library)),
+          library === undefined
+            ? undefined
+            : or(eq(connections.libraryId, library), eq(connections.observedLibraryId, library)),
         ),
       )
       .orderBy(asc(connections.id))

@@ -11,21 +11,36 @@ import { apicbaseApiLimits, apiProxyUsage } from "@/lib/db/schema";
 export const burstOf = (perMinute: number) => Math.max(1, Math.ceil(perMinute / 3));
 
 /** Takes one call from the application's bucket: null when it may go now, else the seconds until one may. */
-export async function takeApicbaseCall(db: Db, applicationId: string, now: Date, perMinute: number): Promise<number | null> {
+export async function takeApicbaseCall(
+  db: Db,
+  applicationId: string,
+  now: Date,
+  perMinute: number,
+): Promise<number | null> {
   const burst = burstOf(perMinute);
   return db.transaction(async (tx) => {
     await tx.insert(apicbaseApiLimits).values({ applicationId, tokens: burst, refilledAt: now }).onConflictDoNothing();
-    const [row] = await tx.select().from(apicbaseApiLimits).where(eq(apicbaseApiLimits.applicationId, applicationId)).for("update");
+    const [row] = await tx
+      .select()
+      .from(apicbaseApiLimits)
+      .where(eq(apicbaseApiLimits.applicationId, applicationId))
+      .for("update");
     if (!row) throw new Error("apicbase_api_limits row missing");
     if (row.pausedUntil && row.pausedUntil > now) return Math.ceil((row.pausedUntil.getTime() - now.getTime()) / 1000);
     const elapsed = Math.max(0, now.getTime() - row.refilledAt.getTime());
     const available = Math.min(burst, row.tokens + (elapsed * perMinute) / 60_000);
     const refilledAt = now > row.refilledAt ? now : row.refilledAt;
     if (available < 1) {
-      await tx.update(apicbaseApiLimits).set({ tokens: available, refilledAt }).where(eq(apicbaseApiLimits.applicationId, applicationId));
+      await tx
+        .update(apicbaseApiLimits)
+        .set({ tokens: available, refilledAt })
+        .where(eq(apicbaseApiLimits.applicationId, applicationId));
       return Math.max(1, Math.ceil(((1 - available) * 60) / perMinute));
     }
-    await tx.update(apicbaseApiLimits).set({ tokens: available - 1, refilledAt }).where(eq(apicbaseApiLimits.applicationId, applicationId));
+    await tx
+      .update(apicbaseApiLimits)
+      .set({ tokens: available - 1, refilledAt })
+      .where(eq(apicbaseApiLimits.applicationId, applicationId));
     return null;
   });
 }
@@ -60,7 +75,14 @@ export async function countProxiedCall(
   const failures = args.failed ? 1 : 0;
   await db
     .insert(apiProxyUsage)
-    .values({ apiKeyId: args.apiKeyId, connectionId: args.connectionId, organizationId: args.organizationId, hour: hourOf(args.at), calls: 1, failures })
+    .values({
+      apiKeyId: args.apiKeyId,
+      connectionId: args.connectionId,
+      organizationId: args.organizationId,
+      hour: hourOf(args.at),
+      calls: 1,
+      failures,
+    })
     .onConflictDoUpdate({
       target: [apiProxyUsage.apiKeyId, apiProxyUsage.connectionId, apiProxyUsage.hour],
       set: { calls: sql`${apiProxyUsage.calls} + 1`, failures: sql`${apiProxyUsage.failures} + ${failures}` },
@@ -68,7 +90,11 @@ export async function countProxiedCall(
 }
 
 /** Proxied calls per key of an organization since a moment (the API keys page). */
-export async function proxiedCallsSince(db: Db, organizationId: string, since: Date): Promise<Map<string, { calls: number; failures: number }>> {
+export async function proxiedCallsSince(
+  db: Db,
+  organizationId: string,
+  since: Date,
+): Promise<Map<string, { calls: number; failures: number }>> {
   const rows = await db
     .select({
       apiKeyId: apiProxyUsage.apiKeyId,
@@ -76,7 +102,12 @@ export async function proxiedCallsSince(db: Db, organizationId: string, since: D
       failures: sql<number>`sum(${apiProxyUsage.failures})::int`,
     })
     .from(apiProxyUsage)
-    .where(and(eq(apiProxyUsage.organizationId, organizationId), sql`${apiProxyUsage.hour} >= ${since.toISOString()}::timestamptz`))
+    .where(
+      and(
+        eq(apiProxyUsage.organizationId, organizationId),
+        sql`${apiProxyUsage.hour} >= ${since.toISOString()}::timestamptz`,
+      ),
+    )
     .groupBy(apiProxyUsage.apiKeyId);
   return new Map(rows.map((row) => [row.apiKeyId, { calls: row.calls, failures: row.failures }]));
 }

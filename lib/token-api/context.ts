@@ -8,7 +8,9 @@ import { apiError, type TokenApiContext } from "./api";
 import { createTokenApiContext } from "./runtime";
 
 // One per process and database: the rate limiter's buckets and the audit buffer must outlive a request.
-const shared = globalThis as typeof globalThis & { __portalTokenApi?: { database: Database; context: TokenApiContext } };
+const shared = globalThis as typeof globalThis & {
+  __portalTokenApi?: { database: Database; context: TokenApiContext };
+};
 
 export async function tokenApiContext(): Promise<TokenApiContext> {
   const database = await getDb();

@@ -26,7 +26,9 @@ describe("failed API key attempts per address", () => {
   beforeEach(async () => {
     await fixture.reset();
     await fixture.db.delete(attemptCounters);
-    apiKey = (await createApiKey(fixture.db, { organizationId: fixture.organizationId, name: "Job", actor: { system: "test" } })).key;
+    apiKey = (
+      await createApiKey(fixture.db, { organizationId: fixture.organizationId, name: "Job", actor: { system: "test" } })
+    ).key;
     connectionId = await fixture.connection();
     ctx = {
       db: fixture.db,
@@ -47,18 +49,28 @@ describe("failed API key attempts per address", () => {
   });
 
   const request = (key: string) =>
-    accessTokenResponse(ctx, new Request(`http://portal.test/api/v1/connections/${connectionId}/access-token`, { headers: { Authorization: `Bearer ${key}` } }), connectionId);
+    accessTokenResponse(
+      ctx,
+      new Request(`http://portal.test/api/v1/connections/${connectionId}/access-token`, {
+        headers: { Authorization: `Bearer ${key}` },
+      }),
+      connectionId,
+    );
   const wrongKey = `apb_${"w".repeat(43)}`;
 
   it("answers 429 with Retry-After after the limit, even to a valid key, in every process, and not to other addresses", async () => {
     const processA = new FailedKeyGuard(fixture.db, fixture.clock.now);
-    for (let n = 0; n < LIMIT; n++) expect((await processA.run("198.51.100.1", () => request(wrongKey))).status).toBe(401);
+    for (let n = 0; n < LIMIT; n++)
+      expect((await processA.run("198.51.100.1", () => request(wrongKey))).status).toBe(401);
     const refused = await processA.run("198.51.100.1", () => request(wrongKey));
     expect(refused.status).toBe(429);
     const retryAfter = Number(refused.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(FAILED_API_KEY_RULE.windowSeconds);
-    expect(await refused.json()).toMatchObject({ error: "rate_limited", message: expect.stringMatching(/Too many requests with a missing, unknown or revoked API key/) });
+    expect(await refused.json()).toMatchObject({
+      error: "rate_limited",
+      message: expect.stringMatching(/Too many requests with a missing, unknown or revoked API key/),
+    });
 
     // Another process (its own guard, the same database) refuses the address too, before looking at the key.
     const processB = new FailedKeyGuard(fixture.db, fixture.clock.now);
@@ -72,7 +84,8 @@ describe("failed API key attempts per address", () => {
 
   it("does not count successful requests", async () => {
     const guard = new FailedKeyGuard(fixture.db, fixture.clock.now);
-    for (let n = 0; n < LIMIT + 5; n++) expect((await guard.run("198.51.100.3", () => request(apiKey))).status).toBe(200);
+    for (let n = 0; n < LIMIT + 5; n++)
+      expect((await guard.run("198.51.100.3", () => request(apiKey))).status).toBe(200);
   });
 
   it("npm run token-api: counts per TCP peer, ignoring a forged X-Forwarded-For", async () => {
@@ -90,7 +103,9 @@ describe("failed API key attempts per address", () => {
       }
       expect(statuses.slice(0, LIMIT).every((status) => status === 401)).toBe(true);
       expect(statuses[LIMIT]).toBe(429);
-      const valid = await fetch(`${base}/${connectionId}/access-token`, { headers: { Authorization: `Bearer ${apiKey}` } });
+      const valid = await fetch(`${base}/${connectionId}/access-token`, {
+        headers: { Authorization: `Bearer ${apiKey}` },
+      });
       expect(valid.status).toBe(429);
       expect(valid.headers.get("retry-after")).toMatch(/^\d+$/);
     } finally {

@@ -31,7 +31,10 @@ export class FailedKeyGuard {
   constructor(
     private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
-    private readonly rules: { perAddress: AttemptRule; all: AttemptRule } = { perAddress: FAILED_API_KEY_RULE, all: ALL_ADDRESSES_RULE },
+    private readonly rules: { perAddress: AttemptRule; all: AttemptRule } = {
+      perAddress: FAILED_API_KEY_RULE,
+      all: ALL_ADDRESSES_RULE,
+    },
   ) {}
 
   /** Answers 429 for an address over its limit; otherwise runs the handler and counts its 401 against the address. */

@@ -19,7 +19,12 @@ function fakeDb() {
   return { db, state };
 }
 
-const entry = (connectionId: string): AuditEntry => ({ actor: { system: "api-key:apb_test" }, event: "access_token_issued", outcome: "success", connectionId });
+const entry = (connectionId: string): AuditEntry => ({
+  actor: { system: "api-key:apb_test" },
+  event: "access_token_issued",
+  outcome: "success",
+  connectionId,
+});
 
 describe("handout log", () => {
   it("writes entries in batches, keeps them while the database is down, and says so once", async () => {

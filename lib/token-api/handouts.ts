@@ -69,7 +69,8 @@ export class HandoutLog {
         },
         () => {
           this.pending.unshift(...batch);
-          if (!this.failing) this.log(`could not write ${batch.length} audit entries of handed-out tokens; retrying every second`);
+          if (!this.failing)
+            this.log(`could not write ${batch.length} audit entries of handed-out tokens; retrying every second`);
           this.failing = true;
           this.timer ??= later(() => void this.flush(), 1000);
         },

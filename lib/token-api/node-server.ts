@@ -19,7 +19,10 @@ export function createTokenApiServer(ctx: TokenApiContext, options: { trustProxy
     serve(ctx, incoming, outgoing, options.trustProxy ?? false).catch((error: unknown) => {
       console.error(`[token-api] could not answer: ${error instanceof Error ? error.message : String(error)}`);
       if (outgoing.headersSent) outgoing.destroy();
-      else outgoing.writeHead(500, { "Content-Type": "application/json; charset=utf-8" }).end('{"error":"internal_error","message":"Something went wrong on the portal\'s side. Try again."}');
+      else
+        outgoing
+          .writeHead(500, { "Content-Type": "application/json; charset=utf-8" })
+          .end('{"error":"internal_error","message":"Something went wrong on the portal\'s side. Try again."}');
     });
   });
 }

@@ -17,7 +17,10 @@ import {
 
 const errorContent = { "application/json": { schema: errorSchema } };
 const retryAfter = {
-  "Retry-After": { description: "Seconds to wait before trying again.", schema: { type: "integer" as const, minimum: 1 } },
+  "Retry-After": {
+    description: "Seconds to wait before trying again.",
+    schema: { type: "integer" as const, minimum: 1 },
+  },
 };
 
 const ERRORS = {
@@ -41,7 +44,11 @@ function errors(...statuses: (keyof typeof ERRORS)[]): ZodOpenApiResponsesObject
   const out: ZodOpenApiResponsesObject = {};
   for (const status of statuses) {
     const withWait = status === 429 || status === 503;
-    out[String(status) as "400"] = { description: ERRORS[status], content: errorContent, ...(withWait ? { headers: retryAfter } : {}) };
+    out[String(status) as "400"] = {
+      description: ERRORS[status],
+      content: errorContent,
+      ...(withWait ? { headers: retryAfter } : {}),
+    };
   }
   return out;
 }
@@ -52,7 +59,8 @@ const restParam = {
   name: "path",
   in: "path" as const,
   required: true,
-  description: "Apicbase API path below `/api/v2/`, slashes included, e.g. `products/ingredients/` (the query string is forwarded too).",
+  description:
+    "Apicbase API path below `/api/v2/`, slashes included, e.g. `products/ingredients/` (the query string is forwarded too).",
   schema: { type: "string" as const },
   example: "accounts/libraries/active/",
 };
@@ -77,7 +85,12 @@ function proxyOperation(by: "connection" | "library", method: string): ZodOpenAp
     responses: {
       default: {
         description: "Apicbase's answer (any status), as Apicbase sent it, with the header `Apicbase-Forwarded: 1`.",
-        headers: { "Apicbase-Forwarded": { description: "Present on Apicbase's own answers.", schema: { type: "string" as const, enum: ["1"] } } },
+        headers: {
+          "Apicbase-Forwarded": {
+            description: "Present on Apicbase's own answers.",
+            schema: { type: "string" as const, enum: ["1"] },
+          },
+        },
         content: { "application/json": { schema: {} } },
       },
       ...errors(400, 401, 403, 404, 409, 413, 429, 500, 502, 503, 504),
@@ -105,7 +118,11 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
     security: [{ apiKey: [] }],
     components: {
       securitySchemes: {
-        apiKey: { type: "http", scheme: "bearer", description: "An organization API key: `Authorization: Bearer apb_...`." },
+        apiKey: {
+          type: "http",
+          scheme: "bearer",
+          description: "An organization API key: `Authorization: Bearer apb_...`.",
+        },
       },
     },
     tags: [
@@ -124,7 +141,10 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
             "only the connections approved for that library or whose token now reaches it. Needs the `list` scope.",
           requestParams: { query: listQuery },
           responses: {
-            200: { description: "A page of connections.", content: { "application/json": { schema: connectionListSchema } } },
+            200: {
+              description: "A page of connections.",
+              content: { "application/json": { schema: connectionListSchema } },
+            },
             ...errors(400, 401, 403, 405, 429, 500),
           },
         },
@@ -167,7 +187,9 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
           tags: ["Reference"],
           summary: "This OpenAPI document",
           security: [],
-          responses: { 200: { description: "The document.", content: { "application/json": { schema: { type: "object" } } } } },
+          responses: {
+            200: { description: "The document.", content: { "application/json": { schema: { type: "object" } } } },
+          },
         },
       },
     },

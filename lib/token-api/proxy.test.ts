@@ -34,7 +34,8 @@ describe("Apicbase API proxy", () => {
   });
 
   async function key(scopes?: ApiKeyScope[], organizationId = fixture.organizationId) {
-    return (await createApiKey(fixture.db, { organizationId, name: "Proxy job", actor: { system: "test" }, scopes })).key;
+    return (await createApiKey(fixture.db, { organizationId, name: "Proxy job", actor: { system: "test" }, scopes }))
+      .key;
   }
 
   /** One portal process: its own lease owner, key rate limiter and audit buffer; the database is shared. */
@@ -47,7 +48,14 @@ describe("Apicbase API proxy", () => {
       leaseOwner,
       limiter: new KeyRateLimiter(6000, () => fixture.clock.now().getTime()),
       handouts: new HandoutLog(fixture.db),
-      proxy: { apiUrl: fixture.settings.endpoints.api, ratePerMinute: 60, timeoutMs: 2000, maxRequestBytes: 1024, maxResponseBytes: 64 * 1024, ...proxy },
+      proxy: {
+        apiUrl: fixture.settings.endpoints.api,
+        ratePerMinute: 60,
+        timeoutMs: 2000,
+        maxRequestBytes: 1024,
+        maxResponseBytes: 64 * 1024,
+        ...proxy,
+      },
     };
   }
 
@@ -66,7 +74,12 @@ describe("Apicbase API proxy", () => {
     const id = await fixture.connection();
     const token = openTokens(fixture.keyring, await fixture.row(id))!.accessToken;
     const { response, body } = await call(`connections/${id}/apicbase/accounts/libraries/active/?expand=user`, {
-      headers: { Accept: "application/json", Cookie: "sessionid=caller", "X-Custom": "no", "X-Forwarded-For": "10.0.0.1" },
+      headers: {
+        Accept: "application/json",
+        Cookie: "sessionid=caller",
+        "X-Custom": "no",
+        "X-Forwarded-For": "10.0.0.1",
+      },
     });
     expect(response.status).toBe(200);
     expect(body).toMatchObject({ id: 101, name: "Bistro Nord", user: { email: "nora@sandbox.test" } });
@@ -101,7 +114,10 @@ describe("Apicbase API proxy", () => {
     const listed = await call(`connections/${id}/apicbase/products/ingredients/?search=saffron`);
     expect(listed.body).toMatchObject({ count: 1, results: [{ name: "Saffron" }] });
     const posted = (await apiRequests()).find((r) => r.method === "POST");
-    expect(posted).toMatchObject({ path: "/api/v2/products/ingredients/", body_bytes: JSON.stringify({ name: "Saffron", unit: "g" }).length });
+    expect(posted).toMatchObject({
+      path: "/api/v2/products/ingredients/",
+      body_bytes: JSON.stringify({ name: "Saffron", unit: "g" }).length,
+    });
     expect(posted!.headers["content-type"]).toBe("application/json");
   });
 
@@ -111,7 +127,9 @@ describe("Apicbase API proxy", () => {
     // Revoking only the access token at Apicbase keeps its refresh token usable.
     await fixture.client().revoke(before.accessToken, "access_token");
     await fixture.control.resetStats();
-    const answers = await Promise.all(Array.from({ length: 5 }, () => call(`connections/${id}/apicbase/accounts/libraries/active/`)));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => call(`connections/${id}/apicbase/accounts/libraries/active/`)),
+    );
     expect(answers.map((a) => a.response.status)).toEqual([200, 200, 200, 200, 200]);
     const stats = await fixture.control.stats();
     expect(stats.token_grants.refresh_token).toEqual({ ok: 1, error: 0 });
@@ -190,7 +208,10 @@ describe("Apicbase API proxy", () => {
 
   it("refuses another organization's connection, keys without the proxy scope, and paths out of the API", async () => {
     const id = await fixture.connection();
-    const [org] = await fixture.db.insert(organizations).values({ name: `Other ${randomUUID()}` }).returning();
+    const [org] = await fixture.db
+      .insert(organizations)
+      .values({ name: `Other ${randomUUID()}` })
+      .returning();
     const theirs = await call(`connections/${id}/apicbase/accounts/libraries/`, { key: await key(undefined, org!.id) });
     expect(theirs.response.status).toBe(404);
     expect(theirs.body).toMatchObject({ error: "not_found" });
@@ -199,7 +220,11 @@ describe("Apicbase API proxy", () => {
     expect(tokenOnly.body).toMatchObject({ error: "forbidden" });
     // Dot segments are resolved by the URL parser before routing (the path then names no endpoint: 404); encoded
     // slashes and dots that survive it are refused (400). Neither reaches Apicbase.
-    for (const [path, status] of [["%2e%2e/%2e%2e/oauth/token/", 404], ["accounts%2F..%2F..%2Foauth/token/", 400], ["a/%252E/b", 200]] as const) {
+    for (const [path, status] of [
+      ["%2e%2e/%2e%2e/oauth/token/", 404],
+      ["accounts%2F..%2F..%2Foauth/token/", 400],
+      ["a/%252E/b", 200],
+    ] as const) {
       if (status === 200) continue;
       const escaped = await call(`connections/${id}/apicbase/${path}`);
       expect(escaped.response.status, path).toBe(status);

@@ -62,7 +62,11 @@ type ProxyRow = {
   accessTokenExpiresAt: Date | null;
 };
 
-async function proxyRow(ctx: TokenApiContext, organizationId: string, connectionId: string): Promise<ProxyRow | undefined> {
+async function proxyRow(
+  ctx: TokenApiContext,
+  organizationId: string,
+  connectionId: string,
+): Promise<ProxyRow | undefined> {
   const [row] = await ctx.db
     .select({
       id: connections.id,
@@ -79,7 +83,11 @@ async function proxyRow(ctx: TokenApiContext, organizationId: string, connection
 }
 
 const tooLarge = (max: number) =>
-  apiError(413, "payload_too_large", `The request body is larger than the ${max} bytes the portal forwards to Apicbase.`);
+  apiError(
+    413,
+    "payload_too_large",
+    `The request body is larger than the ${max} bytes the portal forwards to Apicbase.`,
+  );
 
 /** The request's body, read up to the cap (an oversized one is refused without reading it all); null for none. */
 async function requestBody(request: Request, max: number): Promise<Uint8Array<ArrayBuffer> | null | Response> {
@@ -129,7 +137,12 @@ function passBack(forwarded: Forwarded): Response {
   return response;
 }
 
-export function proxyResponse(ctx: TokenApiContext, request: Request, route: ProxyRoute, meta: RequestMeta): Promise<Response> {
+export function proxyResponse(
+  ctx: TokenApiContext,
+  request: Request,
+  route: ProxyRoute,
+  meta: RequestMeta,
+): Promise<Response> {
   return handled(async () => {
     const settings = ctx.proxy;
     const caller = await authenticate(ctx, request, "proxy", meta);
@@ -149,14 +162,22 @@ export function proxyResponse(ctx: TokenApiContext, request: Request, route: Pro
     if (refusal) return refusal;
     // A process that is stopping starts no new call to Apicbase: the caller retries on another process.
     if (isDraining()) {
-      return apiError(503, "shutting_down", "The portal is restarting: try again in a few seconds.", { "Retry-After": "5" });
+      return apiError(503, "shutting_down", "The portal is restarting: try again in a few seconds.", {
+        "Retry-After": "5",
+      });
     }
     const body = await requestBody(request, settings.maxRequestBytes);
     if (body instanceof Response) return body;
 
     const count = (failed: boolean) =>
-      countProxiedCall(ctx.db, { apiKeyId: caller.keyId, connectionId, organizationId: caller.organizationId, at: ctx.now(), failed }).catch(
-        (error: unknown) => console.error(`[token-api] could not count a proxied call: ${error instanceof Error ? error.message : error}`),
+      countProxiedCall(ctx.db, {
+        apiKeyId: caller.keyId,
+        connectionId,
+        organizationId: caller.organizationId,
+        at: ctx.now(),
+        failed,
+      }).catch((error: unknown) =>
+        console.error(`[token-api] could not count a proxied call: ${error instanceof Error ? error.message : error}`),
       );
 
     const search = new URL(request.url).search;
@@ -170,7 +191,11 @@ export function proxyResponse(ctx: TokenApiContext, request: Request, route: Pro
       const accessToken = openAccessToken(ctx.keyring, row);
       if (!accessToken) {
         await count(true);
-        return apiError(409, "needs_reauthorization", "This connection holds no access token: re-authorize it in the portal.");
+        return apiError(
+          409,
+          "needs_reauthorization",
+          "This connection holds no access token: re-authorize it in the portal.",
+        );
       }
       const wait = await takeApicbaseCall(ctx.db, row.applicationId, ctx.now(), settings.ratePerMinute);
       if (wait !== null) {
@@ -186,7 +211,12 @@ export function proxyResponse(ctx: TokenApiContext, request: Request, route: Pro
       try {
         forwarded = await forwardApiCall(
           { method: request.method, path: route.rest, search, headers: request.headers, body, accessToken },
-          { apiUrl: settings.apiUrl, timeoutMs: settings.timeoutMs, maxResponseBytes: settings.maxResponseBytes, fetch: settings.fetch },
+          {
+            apiUrl: settings.apiUrl,
+            timeoutMs: settings.timeoutMs,
+            maxResponseBytes: settings.maxResponseBytes,
+            fetch: settings.fetch,
+          },
         );
       } catch (error) {
         await count(true);
@@ -201,7 +231,8 @@ export function proxyResponse(ctx: TokenApiContext, request: Request, route: Pro
         continue;
       }
       if (forwarded.status === 429) {
-        const seconds = parseRetryAfter(forwarded.headers.get("retry-after"), ctx.now().getTime()) ?? DEFAULT_PAUSE_SECONDS;
+        const seconds =
+          parseRetryAfter(forwarded.headers.get("retry-after"), ctx.now().getTime()) ?? DEFAULT_PAUSE_SECONDS;
         await pauseApicbaseCalls(ctx.db, row.applicationId, new Date(ctx.now().getTime() + seconds * 1000));
         forwarded.headers.set("retry-after", String(seconds));
       }
@@ -217,7 +248,11 @@ async function refresh(
   row: ProxyRow,
   trigger: Parameters<typeof refreshConnection>[2],
 ): Promise<ProxyRow | Response> {
-  const result = await refreshConnection(refreshContext(ctx, caller), { organizationId: caller.organizationId, connectionId: row.id }, trigger);
+  const result = await refreshConnection(
+    refreshContext(ctx, caller),
+    { organizationId: caller.organizationId, connectionId: row.id },
+    trigger,
+  );
   if (!result.ok) return refreshFailure(ctx, row.id, result);
   return (await proxyRow(ctx, caller.organizationId, row.id)) ?? notFound();
 }

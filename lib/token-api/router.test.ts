@@ -28,14 +28,41 @@ const segment = fc.oneof(
 );
 const apiPath = fc.array(segment, { maxLength: 6 }).map((parts) => `/api/v1/${parts.join("/")}`);
 const queryValue = fc.oneof(
-  fc.constantFrom("", "0", "1", "50", "200", "201", "-1", "1.5", "abc", "true", "false", "TRUE", "%", "%ZZ", "1e2", " 1", "０"),
+  fc.constantFrom(
+    "",
+    "0",
+    "1",
+    "50",
+    "200",
+    "201",
+    "-1",
+    "1.5",
+    "abc",
+    "true",
+    "false",
+    "TRUE",
+    "%",
+    "%ZZ",
+    "1e2",
+    " 1",
+    "０",
+  ),
   fc.nat({ max: 3_000_000_000 }).map(String),
   fc.string({ maxLength: 8 }).map(encodeURIComponent),
 );
-const queryName = fc.constantFrom("limit", "cursor", "library_id", "min_valid_seconds", "force_refresh", "other", "%", "limit%00");
-const query = fc.array(fc.tuple(queryName, queryValue), { maxLength: 4 }).map((pairs) =>
-  pairs.length === 0 ? "" : `?${pairs.map(([name, value]) => `${name}=${value}`).join("&")}`,
+const queryName = fc.constantFrom(
+  "limit",
+  "cursor",
+  "library_id",
+  "min_valid_seconds",
+  "force_refresh",
+  "other",
+  "%",
+  "limit%00",
 );
+const query = fc
+  .array(fc.tuple(queryName, queryValue), { maxLength: 4 })
+  .map((pairs) => (pairs.length === 0 ? "" : `?${pairs.map(([name, value]) => `${name}=${value}`).join("&")}`));
 
 describe("token API routing and input", () => {
   let fixture: LifecycleFixture;
@@ -58,7 +85,13 @@ describe("token API routing and input", () => {
       leaseOwner: "router-test",
       limiter: new KeyRateLimiter(1_000_000),
       handouts: new HandoutLog(fixture.db),
-      proxy: { apiUrl: fixture.settings.endpoints.api, ratePerMinute: 60, timeoutMs: 2000, maxRequestBytes: 1024, maxResponseBytes: 65_536 },
+      proxy: {
+        apiUrl: fixture.settings.endpoints.api,
+        ratePerMinute: 60,
+        timeoutMs: 2000,
+        maxRequestBytes: 1024,
+        maxResponseBytes: 65_536,
+      },
     };
   });
 
@@ -75,7 +108,11 @@ describe("token API routing and input", () => {
 
   async function call(path: string, { method = "GET", key: k = apiKey }: { method?: string; key?: string } = {}) {
     const url = `http://portal.test${path}`;
-    const response = await handleTokenApi(ctx, new Request(url, { method, headers: { Authorization: `Bearer ${k}` } }), { address: "192.0.2.9" });
+    const response = await handleTokenApi(
+      ctx,
+      new Request(url, { method, headers: { Authorization: `Bearer ${k}` } }),
+      { address: "192.0.2.9" },
+    );
     const body = (await documented(method, url, response)) as Record<string, unknown> | null;
     return { status: response.status, headers: response.headers, body };
   }
@@ -129,11 +166,19 @@ describe("token API routing and input", () => {
       const port = (server.address() as AddressInfo).port;
       const raw = (method: string, target: string) =>
         new Promise<{ status: number; type: string | undefined; body: string }>((resolve, reject) => {
-          const request = http.request({ host: "127.0.0.1", port, method, path: target, headers: { Authorization: `Bearer ${apiKey}` } });
+          const request = http.request({
+            host: "127.0.0.1",
+            port,
+            method,
+            path: target,
+            headers: { Authorization: `Bearer ${apiKey}` },
+          });
           request.on("response", (response) => {
             let body = "";
             response.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
-            response.on("end", () => resolve({ status: response.statusCode ?? 0, type: response.headers["content-type"], body }));
+            response.on("end", () =>
+              resolve({ status: response.statusCode ?? 0, type: response.headers["content-type"], body }),
+            );
           });
           request.on("error", reject);
           request.end();
@@ -172,14 +217,21 @@ describe("token API routing and input", () => {
         force_refresh: (v) => v === "true" || v === "false",
       };
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom("limit", "library_id", "min_valid_seconds", "force_refresh"), queryValue, async (name, value) => {
-          const path = name === "limit" || name === "library_id" ? "/api/v1/connections" : `/api/v1/connections/${id}/access-token`;
-          const answer = await call(`${path}?${name}=${value}`);
-          // As any server reads a query string (form decoding; a stray % stays itself). Empty counts as absent.
-          const decoded = new URLSearchParams(`${name}=${value}`).get(name)!;
-          const expected = decoded === "" || valid[name]!(decoded) ? 200 : 400;
-          expect(answer.status, `${name}=${value}`).toBe(expected);
-        }),
+        fc.asyncProperty(
+          fc.constantFrom("limit", "library_id", "min_valid_seconds", "force_refresh"),
+          queryValue,
+          async (name, value) => {
+            const path =
+              name === "limit" || name === "library_id"
+                ? "/api/v1/connections"
+                : `/api/v1/connections/${id}/access-token`;
+            const answer = await call(`${path}?${name}=${value}`);
+            // As any server reads a query string (form decoding; a stray % stays itself). Empty counts as absent.
+            const decoded = new URLSearchParams(`${name}=${value}`).get(name)!;
+            const expected = decoded === "" || valid[name]!(decoded) ? 200 : 400;
+            expect(answer.status, `${name}=${value}`).toBe(expected);
+          },
+        ),
         { numRuns: 200 },
       );
     });
@@ -193,7 +245,11 @@ describe("token API routing and input", () => {
       expect((listed.body!.data as { id: string }[]).map((c) => c.id)).toEqual([a]);
       const token = await call(`/api/v1/libraries/${libraryId}/access-token`);
       expect(token.status).toBe(200);
-      expect(token.body).toMatchObject({ connection_id: a, library: { id: libraryId }, access_token: openTokens(fixture.keyring, await fixture.row(a!))!.accessToken });
+      expect(token.body).toMatchObject({
+        connection_id: a,
+        library: { id: libraryId },
+        access_token: openTokens(fixture.keyring, await fixture.row(a!))!.accessToken,
+      });
       expect((await call("/api/v1/libraries/424242/access-token")).body).toMatchObject({ error: "not_found" });
     });
 
@@ -208,7 +264,9 @@ describe("token API routing and input", () => {
       expect(ambiguous.status).toBe(409);
       expect(ambiguous.body).toMatchObject({ error: "ambiguous_library" });
       expect((ambiguous.body!.candidates as { id: string }[]).map((c) => c.id).sort()).toEqual([a, b].sort());
-      expect(JSON.stringify(ambiguous.body)).not.toContain(openTokens(fixture.keyring, await fixture.row(a!))!.accessToken);
+      expect(JSON.stringify(ambiguous.body)).not.toContain(
+        openTokens(fixture.keyring, await fixture.row(a!))!.accessToken,
+      );
       // One of them needing re-authorization leaves one usable connection: no ambiguity.
       await fixture.db.update(connections).set({ status: "needs_reauthorization" }).where(eq(connections.id, b!));
       expect((await call(`/api/v1/libraries/${libraryId}/access-token`)).body).toMatchObject({ connection_id: a });
@@ -222,12 +280,16 @@ describe("token API routing and input", () => {
       const id = await fixture.connection();
       const before = openTokens(fixture.keyring, await fixture.row(id))!;
       await fixture.control.resetStats();
-      const answers = await Promise.all(Array.from({ length: 6 }, () => call(`/api/v1/connections/${id}/access-token?force_refresh=true`)));
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () => call(`/api/v1/connections/${id}/access-token?force_refresh=true`)),
+      );
       expect(new Set(answers.map((a) => a.body!.access_token)).size).toBe(1);
       expect(answers[0]!.body!.access_token).not.toBe(before.accessToken);
       expect((await fixture.control.stats()).token_grants.refresh_token).toEqual({ ok: 1, error: 0 });
       // Within a minute of that refresh, another force_refresh hands out the same token without a grant.
-      expect((await call(`/api/v1/connections/${id}/access-token?force_refresh=true`)).body).toMatchObject({ refreshed: false });
+      expect((await call(`/api/v1/connections/${id}/access-token?force_refresh=true`)).body).toMatchObject({
+        refreshed: false,
+      });
       expect((await fixture.control.stats()).token_grants.refresh_token).toEqual({ ok: 1, error: 0 });
     });
   });
@@ -262,11 +324,22 @@ describe("token API routing and input", () => {
       await ctx.handouts.flush();
       const events = await fixture.db.select().from(auditEvents).where(eq(auditEvents.connectionId, id));
       const byEvent = Object.fromEntries(events.map((e) => [e.event, e.actorLabel]));
-      expect(byEvent).toMatchObject({ access_token_issued: "API key “Nightly sales sync”", connection_refreshed: "API key “Nightly sales sync”" });
+      expect(byEvent).toMatchObject({
+        access_token_issued: "API key “Nightly sales sync”",
+        connection_refreshed: "API key “Nightly sales sync”",
+      });
 
-      const [row] = await fixture.db.select().from(apiKeys).where(and(eq(apiKeys.organizationId, fixture.organizationId), eq(apiKeys.name, "Nightly sales sync")));
+      const [row] = await fixture.db
+        .select()
+        .from(apiKeys)
+        .where(and(eq(apiKeys.organizationId, fixture.organizationId), eq(apiKeys.name, "Nightly sales sync")));
       await new Promise((resolve) => setTimeout(resolve, 50)); // the touch is written without waiting for it
-      await revokeApiKey(fixture.db, { organizationId: fixture.organizationId, apiKeyId: row!.id, actor: { system: "test" }, now: new Date() });
+      await revokeApiKey(fixture.db, {
+        organizationId: fixture.organizationId,
+        apiKeyId: row!.id,
+        actor: { system: "test" },
+        now: new Date(),
+      });
       const [revoked] = await fixture.db.select().from(apiKeys).where(eq(apiKeys.id, row!.id));
       expect(revoked).toMatchObject({ lastUsedAddress: "192.0.2.9" });
       expect(revoked!.lastUsedAt).not.toBeNull();

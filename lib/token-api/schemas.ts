@@ -28,10 +28,13 @@ function wholeNumber(name: string, min: number, max: number, description: string
 }
 
 const booleanFlag = (description: string) =>
-  z.enum(["true", "false"], { error: "force_refresh must be true or false." }).transform((value) => value === "true").meta({
-    description,
-    override: { type: "boolean" },
-  });
+  z
+    .enum(["true", "false"], { error: "force_refresh must be true or false." })
+    .transform((value) => value === "true")
+    .meta({
+      description,
+      override: { type: "boolean" },
+    });
 
 export const connectionIdParam = z
   .uuid({ error: "The connection id must be a UUID, as the portal lists them." })
@@ -83,7 +86,10 @@ export const connectionSchema = z
 export const connectionListSchema = z
   .object({
     data: z.array(connectionSchema),
-    next_cursor: z.string().nullable().meta({ description: "Pass back as `cursor` for the next page; null on the last." }),
+    next_cursor: z
+      .string()
+      .nullable()
+      .meta({ description: "Pass back as `cursor` for the next page; null on the last." }),
   })
   .meta({ id: "ConnectionList" });
 

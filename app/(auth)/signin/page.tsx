@@ -35,7 +35,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
 
       {firstParam(query.signedOut) && (
         <div className="space-y-2">
-          <p role="status" className="rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900">
+          <p
+            role="status"
+            className="rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900"
+          >
             You signed out of the portal.
           </p>
           <p className="text-sm leading-6 text-slate-700">
@@ -43,7 +46,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
             browser would use that account without asking for a password.{" "}
             {sandbox ? (
               <>
-                <a className="font-medium text-sky-800 underline underline-offset-2" href={`${apicbase}/accounts/logout/`}>
+                <a
+                  className="font-medium text-sky-800 underline underline-offset-2"
+                  href={`${apicbase}/accounts/logout/`}
+                >
                   Log out of the Apicbase sandbox
                 </a>{" "}
                 to sign in as another demo user.
@@ -63,8 +69,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
       </form>
 
       <p className="text-sm leading-6 text-slate-600">
-        Apicbase tells the portal your user id, name and e-mail address. The portal keeps no Apicbase token from
-        signing in.
+        Apicbase tells the portal your user id, name and e-mail address. The portal keeps no Apicbase token from signing
+        in.
       </p>
 
       {sandbox && <SandboxLogins emulatorBase={apicbase} />}

@@ -97,7 +97,10 @@ export default async function AdminOverviewPage() {
         </h2>
         <ul className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
           {attention.map((item) => (
-            <li key={item.key} className={`rounded-xl border p-5 shadow-sm ${item.count > 0 ? item.tone : "border-slate-200 bg-white"}`}>
+            <li
+              key={item.key}
+              className={`rounded-xl border p-5 shadow-sm ${item.count > 0 ? item.tone : "border-slate-200 bg-white"}`}
+            >
               <Link href={item.href} className={`${link} text-base`} aria-describedby={`attention-${item.key}`}>
                 {item.title}
               </Link>
@@ -140,16 +143,33 @@ export default async function AdminOverviewPage() {
         {overview.recentlyRevoked.latest.length === 0 ? (
           <p className="text-slate-700">No connection was revoked in the last {RECENTLY_REVOKED_DAYS} days.</p>
         ) : (
-          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm" tabIndex={0} role="region" aria-label="Recently revoked connections">
+          <div
+            className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm"
+            tabIndex={0}
+            role="region"
+            aria-label="Recently revoked connections"
+          >
             <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <caption className="sr-only">Connections revoked in the last {RECENTLY_REVOKED_DAYS} days, newest first</caption>
+              <caption className="sr-only">
+                Connections revoked in the last {RECENTLY_REVOKED_DAYS} days, newest first
+              </caption>
               <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
                 <tr>
-                  <th scope="col" className="px-3 py-2.5">Library</th>
-                  <th scope="col" className="px-3 py-2.5">Organization</th>
-                  <th scope="col" className="px-3 py-2.5">Revoked</th>
-                  <th scope="col" className="px-3 py-2.5">By</th>
-                  <th scope="col" className="px-3 py-2.5">Reason</th>
+                  <th scope="col" className="px-3 py-2.5">
+                    Library
+                  </th>
+                  <th scope="col" className="px-3 py-2.5">
+                    Organization
+                  </th>
+                  <th scope="col" className="px-3 py-2.5">
+                    Revoked
+                  </th>
+                  <th scope="col" className="px-3 py-2.5">
+                    By
+                  </th>
+                  <th scope="col" className="px-3 py-2.5">
+                    Reason
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">

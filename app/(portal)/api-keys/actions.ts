@@ -1,7 +1,13 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { createApiKeyForm, expiryOf, revokeApiKeyForm, type CreateApiKeyResult, type RevokeApiKeyResult } from "@/lib/api-keys/forms";
+import {
+  createApiKeyForm,
+  expiryOf,
+  revokeApiKeyForm,
+  type CreateApiKeyResult,
+  type RevokeApiKeyResult,
+} from "@/lib/api-keys/forms";
 import { recordAudit } from "@/lib/audit";
 import { createOrganizationApiKey, revokeOrganizationApiKey } from "@/lib/dal/api-keys";
 import { getCurrentUser, type PortalUser } from "@/lib/dal/session";
@@ -12,13 +18,20 @@ const PAGE = "/api-keys";
 const SIGNED_OUT = "Your session has ended. Sign in again.";
 const NOT_YOURS = "Only members of this organization can manage its API keys.";
 
-
 async function refuse(user: PortalUser, organizationId: string, action: string) {
   const { db } = await getDb();
-  await recordAudit(db, { actor: { id: user.id, email: user.email }, event: "access_refused", outcome: "failure", detail: { action, organizationId } });
+  await recordAudit(db, {
+    actor: { id: user.id, email: user.email },
+    event: "access_refused",
+    outcome: "failure",
+    detail: { action, organizationId },
+  });
 }
 
-export async function createApiKeyAction(_previous: CreateApiKeyResult | null, formData: FormData): Promise<CreateApiKeyResult> {
+export async function createApiKeyAction(
+  _previous: CreateApiKeyResult | null,
+  formData: FormData,
+): Promise<CreateApiKeyResult> {
   const user = await getCurrentUser();
   if (!user) return { ok: false, message: SIGNED_OUT, fieldErrors: {} };
   const values = readFields(formData, ["organizationId", "name", "scopes", "expiresIn"], ["scopes"]);
@@ -32,7 +45,11 @@ export async function createApiKeyAction(_previous: CreateApiKeyResult | null, f
     };
   }
   const { organizationId, name, scopes, expiresIn } = parsed.data;
-  const created = await createOrganizationApiKey(user, organizationId, { name, scopes, expiresAt: expiryOf(expiresIn, new Date()) });
+  const created = await createOrganizationApiKey(user, organizationId, {
+    name,
+    scopes,
+    expiresAt: expiryOf(expiresIn, new Date()),
+  });
   if (!created) {
     await refuse(user, organizationId, "create_api_key");
     return { ok: false, message: NOT_YOURS, fieldErrors: {} };
@@ -45,18 +62,27 @@ export async function createApiKeyAction(_previous: CreateApiKeyResult | null, f
   };
 }
 
-export async function revokeApiKeyAction(_previous: RevokeApiKeyResult | null, formData: FormData): Promise<RevokeApiKeyResult> {
+export async function revokeApiKeyAction(
+  _previous: RevokeApiKeyResult | null,
+  formData: FormData,
+): Promise<RevokeApiKeyResult> {
   const user = await getCurrentUser();
   if (!user) return { ok: false, message: SIGNED_OUT, fieldErrors: {} };
   const parsed = revokeApiKeyForm.safeParse(readFields(formData, ["organizationId", "apiKeyId"]));
-  if (!parsed.success) return { ok: false, message: "This key no longer exists. Reload the page.", fieldErrors: fieldErrorsOf(parsed.error) };
+  if (!parsed.success)
+    return {
+      ok: false,
+      message: "This key no longer exists. Reload the page.",
+      fieldErrors: fieldErrorsOf(parsed.error),
+    };
   const { organizationId, apiKeyId } = parsed.data;
   const outcome = await revokeOrganizationApiKey(user, organizationId, apiKeyId);
   if (outcome === "not_allowed") {
     await refuse(user, organizationId, "revoke_api_key");
     return { ok: false, message: NOT_YOURS, fieldErrors: {} };
   }
-  if (outcome === "not_found") return { ok: false, message: "This key was already revoked. Reload the page.", fieldErrors: {} };
+  if (outcome === "not_found")
+    return { ok: false, message: "This key was already revoked. Reload the page.", fieldErrors: {} };
   revalidatePath(PAGE);
   return { ok: true, message: "Revoked: requests with this key are refused from now on." };
 }

@@ -14,7 +14,11 @@ import { createApiKeyAction, revokeApiKeyAction } from "./actions";
 
 export const metadata: Metadata = { title: "API keys" };
 
-const SCOPE_WORDS = { list: "list connections", token: "fetch access tokens", proxy: "call Apicbase through the proxy" } as const;
+const SCOPE_WORDS = {
+  list: "list connections",
+  token: "fetch access tokens",
+  proxy: "call Apicbase through the proxy",
+} as const;
 
 /** The organization's keys for the token API: create (shown once), see when each was last used, revoke. */
 export default async function ApiKeysPage({ searchParams }: { searchParams: SearchParams }) {
@@ -38,10 +42,14 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Sear
         <h1 className="text-3xl font-bold tracking-tight text-slate-900">API keys</h1>
         <p className="max-w-prose leading-7 text-slate-700">
           Your backends fetch a valid access token for any of {organization.name}&apos;s{" "}
-          <Link href={`/connections?organization=${organization.id}`} className="font-medium text-sky-800 underline underline-offset-2">
+          <Link
+            href={`/connections?organization=${organization.id}`}
+            className="font-medium text-sky-800 underline underline-offset-2"
+          >
             connections
           </Link>{" "}
-          with one of these keys. The portal refreshes tokens before they expire, so your jobs never handle refresh tokens.
+          with one of these keys. The portal refreshes tokens before they expire, so your jobs never handle refresh
+          tokens.
         </p>
       </div>
 
@@ -60,9 +68,20 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Sear
               <li key={key.id} className="flex flex-wrap items-start justify-between gap-3 py-3 text-sm">
                 <div className="space-y-1">
                   <p className="font-medium text-slate-900">
-                    {key.name} <code className="ml-1 rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">{key.prefix}…</code>
-                    {key.revokedAt && <span className="ml-2 rounded-full bg-slate-200 px-2 py-0.5 text-xs font-medium text-slate-700">Revoked</span>}
-                    {!key.revokedAt && expired(key) && <span className="ml-2 rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-800">Expired</span>}
+                    {key.name}{" "}
+                    <code className="ml-1 rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">
+                      {key.prefix}…
+                    </code>
+                    {key.revokedAt && (
+                      <span className="ml-2 rounded-full bg-slate-200 px-2 py-0.5 text-xs font-medium text-slate-700">
+                        Revoked
+                      </span>
+                    )}
+                    {!key.revokedAt && expired(key) && (
+                      <span className="ml-2 rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-800">
+                        Expired
+                      </span>
+                    )}
                   </p>
                   <p className="text-slate-600">
                     Created <DateTime date={key.createdAt} now={now} />
@@ -88,10 +107,19 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Sear
                     ) : (
                       "Never used"
                     )}
-                    {proxied.get(key.id) && <> · {proxied.get(key.id)!.calls} calls through the proxy in the last 24 hours</>}
+                    {proxied.get(key.id) && (
+                      <> · {proxied.get(key.id)!.calls} calls through the proxy in the last 24 hours</>
+                    )}
                   </p>
                 </div>
-                {!key.revokedAt && <RevokeApiKeyForm action={revokeApiKeyAction} organizationId={organization.id} apiKeyId={key.id} name={key.name} />}
+                {!key.revokedAt && (
+                  <RevokeApiKeyForm
+                    action={revokeApiKeyAction}
+                    organizationId={organization.id}
+                    apiKeyId={key.id}
+                    name={key.name}
+                  />
+                )}
               </li>
             ))}
           </ul>
@@ -100,18 +128,31 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Sear
 
       <Card id="token-api-usage" title="Using a key">
         <div className="space-y-3 text-sm leading-6 text-slate-700">
-          <p>List the connections, then ask for a connection&apos;s access token. The answer is valid for at least <code>min_valid_seconds</code> (default 600): the portal refreshes it first when needed.</p>
+          <p>
+            List the connections, then ask for a connection&apos;s access token. The answer is valid for at least{" "}
+            <code>min_valid_seconds</code> (default 600): the portal refreshes it first when needed.
+          </p>
           <pre className="overflow-x-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-5 text-slate-100">
             {`curl -H "Authorization: Bearer $PORTAL_API_KEY" ${origin}/api/v1/connections
 curl -H "Authorization: Bearer $PORTAL_API_KEY" \\
   "${origin}/api/v1/connections/<connection id>/access-token?min_valid_seconds=600"`}
           </pre>
-          <p>Errors come as JSON with a stable <code>error</code> code: 401 <code>invalid_api_key</code>, 403 <code>forbidden</code> (the key may not do this), 404 <code>not_found</code>, 409 <code>needs_reauthorization</code> or <code>connection_revoked</code>, 429 <code>rate_limited</code> (see <code>Retry-After</code>), 503 <code>refresh_failed</code>.</p>
           <p>
-            <Link href={`/api-keys/reference?organization=${organization.id}`} className="font-medium text-sky-800 underline underline-offset-2">
+            Errors come as JSON with a stable <code>error</code> code: 401 <code>invalid_api_key</code>, 403{" "}
+            <code>forbidden</code> (the key may not do this), 404 <code>not_found</code>, 409{" "}
+            <code>needs_reauthorization</code> or <code>connection_revoked</code>, 429 <code>rate_limited</code> (see{" "}
+            <code>Retry-After</code>), 503 <code>refresh_failed</code>.
+          </p>
+          <p>
+            <Link
+              href={`/api-keys/reference?organization=${organization.id}`}
+              className="font-medium text-sky-800 underline underline-offset-2"
+            >
               The API reference
             </Link>{" "}
-            lists every endpoint, parameter and answer, with examples to copy: lookup by Apicbase library id, and calling Apicbase&apos;s API through the portal. The same as OpenAPI 3.1: <code>{origin}/api/v1/openapi.json</code>.
+            lists every endpoint, parameter and answer, with examples to copy: lookup by Apicbase library id, and
+            calling Apicbase&apos;s API through the portal. The same as OpenAPI 3.1:{" "}
+            <code>{origin}/api/v1/openapi.json</code>.
           </p>
         </div>
       </Card>

@@ -50,7 +50,9 @@ const refused = (message: string): ConnectionActionResult => ({ ok: false, messa
 const NOT_YOURS = "This connection does not exist or belongs to another organization.";
 
 /** Every action re-checks who calls and whether the connection is theirs: an action is a public POST endpoint. */
-async function authorizeConnection(formData: FormData): Promise<{ user: PortalUser; organizationId: string; connectionId: string } | ConnectionActionResult> {
+async function authorizeConnection(
+  formData: FormData,
+): Promise<{ user: PortalUser; organizationId: string; connectionId: string } | ConnectionActionResult> {
   const user = await getCurrentUser();
   if (!user) return refused("Your session has ended. Sign in again.");
   const connectionId = String(formData.get("connectionId") ?? "");
@@ -58,32 +60,48 @@ async function authorizeConnection(formData: FormData): Promise<{ user: PortalUs
   if (!organizationId) {
     if (recordId.safeParse(connectionId).success) {
       const { db } = await getDb();
-      await recordAudit(db, { actor: { id: user.id, email: user.email }, event: "access_refused", outcome: "failure", connectionId, detail: { action: "connection" } });
+      await recordAudit(db, {
+        actor: { id: user.id, email: user.email },
+        event: "access_refused",
+        outcome: "failure",
+        connectionId,
+        detail: { action: "connection" },
+      });
     }
     return { ok: false, message: NOT_YOURS, fieldErrors: { connectionId: NOT_YOURS } };
   }
   return { user, organizationId, connectionId };
 }
 
-export async function refreshConnectionAction(_previous: ConnectionActionResult | null, formData: FormData): Promise<ConnectionActionResult> {
+export async function refreshConnectionAction(
+  _previous: ConnectionActionResult | null,
+  formData: FormData,
+): Promise<ConnectionActionResult> {
   const access = await authorizeConnection(formData);
   if ("ok" in access) return access;
   const result = await refreshConnection(await connectionContext(access.user), access);
   if (!result.ok) {
     // Apicbase refusing the grant is no revocation when the sandbox started over after the portal got the tokens.
-    const dead = result.apicbaseError === "invalid_grant" || ("needsReauthorization" in result && result.needsReauthorization);
+    const dead =
+      result.apicbaseError === "invalid_grant" || ("needsReauthorization" in result && result.needsReauthorization);
     const reset = dead ? await sandboxResetMessageFor(access.user, access.connectionId) : null;
     return refused(reset ?? result.message);
   }
   const until = formatAbsolute(result.expiresAt);
   if (!result.refreshed) {
     // Another refresh (a click, the background refresher) stored a pair moments ago: nothing to gain from another.
-    return { ok: true, message: `Not refreshed again: this connection got a new token pair less than a minute ago, valid until ${until}.` };
+    return {
+      ok: true,
+      message: `Not refreshed again: this connection got a new token pair less than a minute ago, valid until ${until}.`,
+    };
   }
   return { ok: true, message: `Refreshed: a new token pair is stored, valid until ${until}.` };
 }
 
-export async function verifyConnectionAction(_previous: ConnectionActionResult | null, formData: FormData): Promise<ConnectionActionResult> {
+export async function verifyConnectionAction(
+  _previous: ConnectionActionResult | null,
+  formData: FormData,
+): Promise<ConnectionActionResult> {
   const access = await authorizeConnection(formData);
   if ("ok" in access) return access;
   const result = await verifyConnection(await connectionContext(access.user), access);
@@ -96,7 +114,8 @@ export async function verifyConnectionAction(_previous: ConnectionActionResult |
     activeLibrary: result.activeLibrary,
   };
   // A token that works but reaches another library is no success to celebrate: shown as a warning.
-  if (result.active) return { ok: true, message: result.message, verification, ...(result.drift ? { warning: true } : {}) };
+  if (result.active)
+    return { ok: true, message: result.message, verification, ...(result.drift ? { warning: true } : {}) };
   const expired = result.portalExpiresAt !== null && result.portalExpiresAt.getTime() <= Date.now();
   // In the local sandbox, tokens it forgot in a reset are not "revoked": say what happened.
   const reset = expired ? null : await sandboxResetMessageFor(access.user, access.connectionId);
@@ -104,7 +123,10 @@ export async function verifyConnectionAction(_previous: ConnectionActionResult |
 }
 
 /** "Revoke" (partners their own connections, admins any connection): a reason is required. */
-export async function disconnectConnectionAction(_previous: ConnectionActionResult | null, formData: FormData): Promise<ConnectionActionResult> {
+export async function disconnectConnectionAction(
+  _previous: ConnectionActionResult | null,
+  formData: FormData,
+): Promise<ConnectionActionResult> {
   const access = await authorizeConnection(formData);
   if ("ok" in access) return access;
   const typed = String(formData.get("reason") ?? "");
@@ -122,7 +144,10 @@ export async function disconnectConnectionAction(_previous: ConnectionActionResu
   return { ok: true, message: result.message, ...(result.revocation === "revoked" ? {} : { warning: true }) };
 }
 
-async function beginAuthorization(user: PortalUser, args: { organizationId: string; applicationId: string; scopes: string[]; reauthorizeConnectionId?: string }) {
+async function beginAuthorization(
+  user: PortalUser,
+  args: { organizationId: string; applicationId: string; scopes: string[]; reauthorizeConnectionId?: string },
+) {
   const ctx = await connectionContext(user);
   const client = await ctx.clientFor(args.applicationId);
   const redirectUri = `${await portalOrigin()}${CONNECT_CALLBACK_PATH}`;
@@ -140,7 +165,13 @@ async function beginAuthorization(user: PortalUser, args: { organizationId: stri
       reauthorizeConnectionId: args.reauthorizeConnectionId,
       createdAt: Date.now(),
     }),
-    { httpOnly: true, sameSite: "lax", secure: redirectUri.startsWith("https:"), path: "/api/connect", maxAge: CONNECT_INTENT_TTL_MS / 1000 },
+    {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: redirectUri.startsWith("https:"),
+      path: "/api/connect",
+      maxAge: CONNECT_INTENT_TTL_MS / 1000,
+    },
   );
   return request.url;
 }
@@ -149,7 +180,10 @@ async function beginAuthorization(user: PortalUser, args: { organizationId: stri
  * An application without a redirect URL: Apicbase shows the code on its own page, so the attempt (PKCE verifier,
  * authorize link) waits in an encrypted cookie of the manual code page, where the user pastes the code.
  */
-async function beginManualAuthorization(user: PortalUser, args: { organizationId: string; applicationId: string; scopes: string[]; reauthorizeConnectionId?: string }) {
+async function beginManualAuthorization(
+  user: PortalUser,
+  args: { organizationId: string; applicationId: string; scopes: string[]; reauthorizeConnectionId?: string },
+) {
   const ctx = await connectionContext(user);
   const client = await ctx.clientFor(args.applicationId);
   const request = await client.createAuthorizationRequest({ redirectUri: OOB_REDIRECT_URI, scopes: args.scopes });
@@ -167,7 +201,13 @@ async function beginManualAuthorization(user: PortalUser, args: { organizationId
       authorizeUrl: request.url,
       createdAt: Date.now(),
     }),
-    { httpOnly: true, sameSite: "lax", secure: (await portalOrigin()).startsWith("https:"), path: MANUAL_CODE_PATH, maxAge: CONNECT_INTENT_TTL_MS / 1000 },
+    {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: (await portalOrigin()).startsWith("https:"),
+      path: MANUAL_CODE_PATH,
+      maxAge: CONNECT_INTENT_TTL_MS / 1000,
+    },
   );
   return MANUAL_CODE_PATH;
 }
@@ -183,7 +223,8 @@ export async function startConnectAction(formData: FormData): Promise<void> {
   if (!recordId.safeParse(organizationId).success || !canActFor(user, organizationId)) {
     redirect(`/connections?connect_error=not_allowed`);
   }
-  if (!(await countConnectStart()).allowed) redirect(`/connections?organization=${organizationId}&connect_error=too_many_starts`);
+  if (!(await countConnectStart()).allowed)
+    redirect(`/connections?organization=${organizationId}&connect_error=too_many_starts`);
   const requested = formData.get("applicationId");
   let url: string | null;
   try {
@@ -192,7 +233,11 @@ export async function startConnectAction(formData: FormData): Promise<void> {
         ? (await applicationsForNewConnections(user)).find((candidate) => candidate.id === requested)
         : await environmentApplication();
     const args = app && { organizationId, applicationId: app.id, scopes: app.scopes };
-    url = !args ? null : app.redirectMode === "oob" ? await beginManualAuthorization(user, args) : await beginAuthorization(user, args);
+    url = !args
+      ? null
+      : app.redirectMode === "oob"
+        ? await beginManualAuthorization(user, args)
+        : await beginAuthorization(user, args);
   } catch (error) {
     redirect(`/connections?organization=${organizationId}&connect_error=${connectErrorKey(error)}`);
   }
@@ -208,7 +253,11 @@ export async function reauthorizeConnectionAction(formData: FormData): Promise<v
   if (!organizationId) redirect(`/connections?connect_error=not_found`);
   const { db } = await getDb();
   const [row] = await db
-    .select({ applicationId: connections.applicationId, scopes: applications.scopes, redirectMode: applications.redirectMode })
+    .select({
+      applicationId: connections.applicationId,
+      scopes: applications.scopes,
+      redirectMode: applications.redirectMode,
+    })
     .from(connections)
     .innerJoin(applications, eq(applications.id, connections.applicationId))
     .where(eq(connections.id, connectionId));
@@ -216,8 +265,14 @@ export async function reauthorizeConnectionAction(formData: FormData): Promise<v
   if (!(await countConnectStart()).allowed) redirect(`/connections/${connectionId}?connect_error=too_many_starts`);
   let url: string;
   try {
-    const args = { organizationId, applicationId: row.applicationId, scopes: row.scopes, reauthorizeConnectionId: connectionId };
-    url = row.redirectMode === "oob" ? await beginManualAuthorization(user, args) : await beginAuthorization(user, args);
+    const args = {
+      organizationId,
+      applicationId: row.applicationId,
+      scopes: row.scopes,
+      reauthorizeConnectionId: connectionId,
+    };
+    url =
+      row.redirectMode === "oob" ? await beginManualAuthorization(user, args) : await beginAuthorization(user, args);
   } catch (error) {
     redirect(`/connections/${connectionId}?connect_error=${connectErrorKey(error)}`);
   }

@@ -74,7 +74,10 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
           logged in there in this browser: Apicbase keeps its own login. That is most likely you, {user.email}, as you
           signed in to the portal with that account, and the library connected is the one active for you in Apicbase.
           For a customer&apos;s library,{" "}
-          <Link href={`/links?organization=${organization.id}`} className="font-medium text-sky-800 underline underline-offset-2">
+          <Link
+            href={`/links?organization=${organization.id}`}
+            className="font-medium text-sky-800 underline underline-offset-2"
+          >
             send them a connect link
           </Link>
           , or{" "}
@@ -90,7 +93,11 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
       )}
 
       {isConnectErrorKey(connectError) && (
-        <Banner tone="error" message={CONNECT_ERRORS[connectError]} dismissHref={connectionsHref(organization.id, filters)} />
+        <Banner
+          tone="error"
+          message={CONNECT_ERRORS[connectError]}
+          dismissHref={connectionsHref(organization.id, filters)}
+        />
       )}
 
       <OrganizationSwitcher user={user} current={organization.id} path="/connections" />

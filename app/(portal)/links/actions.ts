@@ -12,7 +12,10 @@ import { createConnectLinkAction, type LinkActionResult } from "../connections/l
 const PAGE = "/links";
 
 /** The connections page's connect link action, and the list on this page shows the new link at once. */
-export async function createConnectLinkOnLinksPageAction(previous: LinkActionResult, formData: FormData): Promise<NonNullable<LinkActionResult>> {
+export async function createConnectLinkOnLinksPageAction(
+  previous: LinkActionResult,
+  formData: FormData,
+): Promise<NonNullable<LinkActionResult>> {
   const result = await createConnectLinkAction(previous, formData);
   if (result.ok) revalidatePath(PAGE);
   return result;
@@ -21,19 +24,37 @@ export async function createConnectLinkOnLinksPageAction(previous: LinkActionRes
 const withdrawForm = z.object({ organizationId: recordId, linkId: recordId });
 export type WithdrawLinkResult = ActionResult<"organizationId" | "linkId">;
 
-export async function withdrawLinkAction(_previous: WithdrawLinkResult | null, formData: FormData): Promise<WithdrawLinkResult> {
+export async function withdrawLinkAction(
+  _previous: WithdrawLinkResult | null,
+  formData: FormData,
+): Promise<WithdrawLinkResult> {
   const user = await getCurrentUser();
   if (!user) return { ok: false, message: "Your session has ended. Sign in again.", fieldErrors: {} };
   const parsed = withdrawForm.safeParse(readFields(formData, ["organizationId", "linkId"]));
-  if (!parsed.success) return { ok: false, message: "This link no longer exists. Reload the page.", fieldErrors: fieldErrorsOf(parsed.error) };
+  if (!parsed.success)
+    return {
+      ok: false,
+      message: "This link no longer exists. Reload the page.",
+      fieldErrors: fieldErrorsOf(parsed.error),
+    };
   const { organizationId, linkId } = parsed.data;
   const outcome = await withdrawOrganizationLink(user, organizationId, linkId);
   if (outcome === "not_allowed") {
     const { db } = await getDb();
-    await recordAudit(db, { actor: { id: user.id, email: user.email }, event: "access_refused", outcome: "failure", detail: { action: "withdraw_authorization_link", organizationId } });
+    await recordAudit(db, {
+      actor: { id: user.id, email: user.email },
+      event: "access_refused",
+      outcome: "failure",
+      detail: { action: "withdraw_authorization_link", organizationId },
+    });
     return { ok: false, message: "Only members of this organization can withdraw its links.", fieldErrors: {} };
   }
   revalidatePath(PAGE);
-  if (outcome === "not_open") return { ok: false, message: "This link was already used, withdrawn or expired. Reload the page.", fieldErrors: {} };
+  if (outcome === "not_open")
+    return {
+      ok: false,
+      message: "This link was already used, withdrawn or expired. Reload the page.",
+      fieldErrors: {},
+    };
   return { ok: true, message: "Withdrawn: the link no longer works." };
 }

@@ -22,7 +22,8 @@ const STATE_STYLE: Record<OrganizationLinkView["state"], { label: string; classN
 };
 
 function whom(link: OrganizationLinkView): string {
-  if (link.kind === "reauthorize") return link.libraryName ? `Re-authorize “${link.libraryName}”` : "Re-authorize a connection that was since deleted";
+  if (link.kind === "reauthorize")
+    return link.libraryName ? `Re-authorize “${link.libraryName}”` : "Re-authorize a connection that was since deleted";
   return link.customerLabel ?? "A new library";
 }
 
@@ -47,9 +48,12 @@ export default async function LinksPage({ searchParams }: { searchParams: Search
         <p className="text-sm font-medium text-slate-600">{organization.name}</p>
         <h1 className="text-3xl font-bold tracking-tight text-slate-900">Authorization links</h1>
         <p className="max-w-prose leading-7 text-slate-700">
-          Send a customer a link instead of asking them for a portal account. They open it, sign in to Apicbase with their
-          own account and approve; the library active in their Apicbase then appears in {organization.name}&apos;s{" "}
-          <Link href={`/connections?organization=${organization.id}`} className="font-medium text-sky-800 underline underline-offset-2">
+          Send a customer a link instead of asking them for a portal account. They open it, sign in to Apicbase with
+          their own account and approve; the library active in their Apicbase then appears in {organization.name}&apos;s{" "}
+          <Link
+            href={`/connections?organization=${organization.id}`}
+            className="font-medium text-sky-800 underline underline-offset-2"
+          >
             connections
           </Link>
           . Each link works once, for 7 days.
@@ -63,7 +67,11 @@ export default async function LinksPage({ searchParams }: { searchParams: Search
         title="Send a connect link"
         description="Name the customer so you recognise the connection when it arrives. The link is shown only once: the portal keeps just a fingerprint of it."
       >
-        <AuthorizationLinkForm action={createConnectLinkOnLinksPageAction} hidden={{ organizationId: organization.id }} kind="connect" />
+        <AuthorizationLinkForm
+          action={createConnectLinkOnLinksPageAction}
+          hidden={{ organizationId: organization.id }}
+          kind="connect"
+        />
       </Card>
 
       <Card
@@ -72,7 +80,9 @@ export default async function LinksPage({ searchParams }: { searchParams: Search
         description="Re-authorization links, created on a connection's page, are listed here too."
       >
         {links.length === 0 ? (
-          <p className="text-slate-700">No links yet. Create one above and send it to your customer by e-mail or chat.</p>
+          <p className="text-slate-700">
+            No links yet. Create one above and send it to your customer by e-mail or chat.
+          </p>
         ) : (
           <ul className="divide-y divide-slate-100">
             {links.map((link) => {
@@ -83,11 +93,17 @@ export default async function LinksPage({ searchParams }: { searchParams: Search
                   <div className="space-y-1">
                     <p className="font-medium text-slate-900">
                       {whom(link)}
-                      <span className={`ml-2 inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style.className}`}>{style.label}</span>
+                      <span
+                        className={`ml-2 inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style.className}`}
+                      >
+                        {style.label}
+                      </span>
                       {outcome && (
                         <span
                           className={`ml-2 inline-flex gap-1 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${
-                            outcome === "updated" ? "bg-amber-100 text-amber-950 ring-amber-400" : "bg-slate-100 text-slate-800 ring-slate-300"
+                            outcome === "updated"
+                              ? "bg-amber-100 text-amber-950 ring-amber-400"
+                              : "bg-slate-100 text-slate-800 ring-slate-300"
                           }`}
                         >
                           {outcome === "updated" && <span aria-hidden="true">⚠</span>}
@@ -125,7 +141,10 @@ export default async function LinksPage({ searchParams }: { searchParams: Search
                             <>
                               {": "}
                               {link.result ? LINK_USE_VERBS[link.result.outcome] : "for "}
-                              <Link href={`/connections/${link.resultConnectionId}`} className="font-medium text-sky-800 underline underline-offset-2">
+                              <Link
+                                href={`/connections/${link.resultConnectionId}`}
+                                className="font-medium text-sky-800 underline underline-offset-2"
+                              >
                                 {link.result?.libraryName ?? link.resultLibraryName ?? "the connection"}
                                 {link.result?.libraryId != null && ` (${link.result.libraryId})`}
                               </Link>
@@ -148,7 +167,14 @@ export default async function LinksPage({ searchParams }: { searchParams: Search
                       )}
                     </p>
                   </div>
-                  {link.state === "open" && <WithdrawLinkForm action={withdrawLinkAction} organizationId={organization.id} linkId={link.id} label={whom(link)} />}
+                  {link.state === "open" && (
+                    <WithdrawLinkForm
+                      action={withdrawLinkAction}
+                      organizationId={organization.id}
+                      linkId={link.id}
+                      label={whom(link)}
+                    />
+                  )}
                 </li>
               );
             })}

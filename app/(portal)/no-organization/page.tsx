@@ -46,17 +46,24 @@ export default async function NoOrganizationPage() {
           </>
         ) : (
           <p className="leading-7 text-slate-700">
-            Ask the person who invited your company to the portal to add <strong className="font-semibold">{who}</strong>{" "}
-            to your company&apos;s organization.
+            Ask the person who invited your company to the portal to add{" "}
+            <strong className="font-semibold">{who}</strong> to your company&apos;s organization.
           </p>
         )}
         <p className="mt-4 leading-7 text-slate-700">
-          Once they have, <Link href="/connections" className={link}>open your connections</Link>: there is no need to
-          sign in again.
+          Once they have,{" "}
+          <Link href="/connections" className={link}>
+            open your connections
+          </Link>
+          : there is no need to sign in again.
         </p>
         {user.isAdmin && (
           <p className="mt-4 leading-7 text-slate-700">
-            As a portal admin, you can add yourself on the <Link href="/admin/organizations" className={link}>organizations page</Link>.
+            As a portal admin, you can add yourself on the{" "}
+            <Link href="/admin/organizations" className={link}>
+              organizations page
+            </Link>
+            .
           </p>
         )}
       </Card>

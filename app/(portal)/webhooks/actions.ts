@@ -37,16 +37,29 @@ const GONE = "This endpoint no longer exists. Reload the page.";
 /** Every action re-checks the membership (lib/dal/webhooks.ts); a refusal is audited and changes nothing. */
 async function refuse(user: PortalUser, organizationId: string, action: string) {
   const { db } = await getDb();
-  await recordAudit(db, { actor: { id: user.id, email: user.email }, event: "access_refused", outcome: "failure", detail: { action, organizationId } });
+  await recordAudit(db, {
+    actor: { id: user.id, email: user.email },
+    event: "access_refused",
+    outcome: "failure",
+    detail: { action, organizationId },
+  });
 }
 
-export async function createWebhookAction(_previous: WebhookSecretResult | null, formData: FormData): Promise<WebhookSecretResult> {
+export async function createWebhookAction(
+  _previous: WebhookSecretResult | null,
+  formData: FormData,
+): Promise<WebhookSecretResult> {
   const user = await getCurrentUser();
   if (!user) return { ok: false, message: SIGNED_OUT, fieldErrors: {} };
   const values = readFields(formData, ["organizationId", "url", "events"], ["events"]);
   const parsed = webhookEndpointForm(webhookUrlPolicy()).safeParse(values);
   if (!parsed.success) {
-    return { ok: false, message: "No endpoint was added: correct the fields that show a message.", fieldErrors: fieldErrorsOf(parsed.error), values: { url: values.url, events: values.events } };
+    return {
+      ok: false,
+      message: "No endpoint was added: correct the fields that show a message.",
+      fieldErrors: fieldErrorsOf(parsed.error),
+      values: { url: values.url, events: values.events },
+    };
   }
   const { organizationId, url, events } = parsed.data;
   const created = await createWebhook(user, organizationId, url, events);
@@ -62,13 +75,21 @@ export async function createWebhookAction(_previous: WebhookSecretResult | null,
   };
 }
 
-export async function updateWebhookAction(_previous: WebhookActionResult | null, formData: FormData): Promise<WebhookActionResult> {
+export async function updateWebhookAction(
+  _previous: WebhookActionResult | null,
+  formData: FormData,
+): Promise<WebhookActionResult> {
   const user = await getCurrentUser();
   if (!user) return { ok: false, message: SIGNED_OUT, fieldErrors: {} };
   const values = readFields(formData, ["organizationId", "endpointId", "url", "events"], ["events"]);
   const parsed = webhookEditForm(webhookUrlPolicy()).safeParse(values);
   if (!parsed.success) {
-    return { ok: false, message: "Nothing was changed: correct the fields that show a message.", fieldErrors: fieldErrorsOf(parsed.error), values: { url: values.url, events: values.events } };
+    return {
+      ok: false,
+      message: "Nothing was changed: correct the fields that show a message.",
+      fieldErrors: fieldErrorsOf(parsed.error),
+      values: { url: values.url, events: values.events },
+    };
   }
   const { organizationId, endpointId, url, events } = parsed.data;
   const outcome = await updateWebhook(user, organizationId, endpointId, url, events);
@@ -81,7 +102,10 @@ export async function updateWebhookAction(_previous: WebhookActionResult | null,
   return { ok: true, message: `Saved: ${url} gets ${events.length} event type${events.length === 1 ? "" : "s"}.` };
 }
 
-export async function rotateWebhookSecretAction(_previous: WebhookSecretResult | null, formData: FormData): Promise<WebhookSecretResult> {
+export async function rotateWebhookSecretAction(
+  _previous: WebhookSecretResult | null,
+  formData: FormData,
+): Promise<WebhookSecretResult> {
   const user = await getCurrentUser();
   if (!user) return { ok: false, message: SIGNED_OUT, fieldErrors: {} };
   const parsed = webhookEndpointRef.safeParse(readFields(formData, ["organizationId", "endpointId"]));
@@ -96,7 +120,8 @@ export async function rotateWebhookSecretAction(_previous: WebhookSecretResult |
   revalidatePath(PAGE);
   return {
     ok: true,
-    message: "A new signing secret signs from now on. The previous one keeps signing alongside it for 24 hours: switch your receiver over meanwhile.",
+    message:
+      "A new signing secret signs from now on. The previous one keeps signing alongside it for 24 hours: switch your receiver over meanwhile.",
     secret: { value: outcome.secret, endpointId, previousSignsUntil: outcome.previousExpiresAt.toISOString() },
   };
 }
@@ -120,7 +145,14 @@ async function endpointOperation(formData: FormData, operation: EndpointOperatio
     return { ok: false, message: NOT_YOURS, fieldErrors: {} };
   }
   if (outcome === "not_found") {
-    return { ok: false, message: operation === "enable" || operation === "disable" ? `This endpoint is already ${operation}d. Reload the page.` : GONE, fieldErrors: {} };
+    return {
+      ok: false,
+      message:
+        operation === "enable" || operation === "disable"
+          ? `This endpoint is already ${operation}d. Reload the page.`
+          : GONE,
+      fieldErrors: {},
+    };
   }
   revalidatePath(PAGE);
   const messages: Record<EndpointOperation, string> = {
@@ -132,36 +164,56 @@ async function endpointOperation(formData: FormData, operation: EndpointOperatio
   return { ok: true, message: messages[operation] };
 }
 
-export async function sendTestWebhookAction(_previous: WebhookEndpointResult | null, formData: FormData): Promise<WebhookEndpointResult> {
+export async function sendTestWebhookAction(
+  _previous: WebhookEndpointResult | null,
+  formData: FormData,
+): Promise<WebhookEndpointResult> {
   return endpointOperation(formData, "test");
 }
-export async function disableWebhookAction(_previous: WebhookEndpointResult | null, formData: FormData): Promise<WebhookEndpointResult> {
+export async function disableWebhookAction(
+  _previous: WebhookEndpointResult | null,
+  formData: FormData,
+): Promise<WebhookEndpointResult> {
   return endpointOperation(formData, "disable");
 }
-export async function enableWebhookAction(_previous: WebhookEndpointResult | null, formData: FormData): Promise<WebhookEndpointResult> {
+export async function enableWebhookAction(
+  _previous: WebhookEndpointResult | null,
+  formData: FormData,
+): Promise<WebhookEndpointResult> {
   return endpointOperation(formData, "enable");
 }
-export async function deleteWebhookAction(_previous: WebhookEndpointResult | null, formData: FormData): Promise<WebhookEndpointResult> {
+export async function deleteWebhookAction(
+  _previous: WebhookEndpointResult | null,
+  formData: FormData,
+): Promise<WebhookEndpointResult> {
   return endpointOperation(formData, "delete");
 }
 
-export async function resendWebhookDeliveryAction(_previous: WebhookDeliveryResult | null, formData: FormData): Promise<WebhookDeliveryResult> {
+export async function resendWebhookDeliveryAction(
+  _previous: WebhookDeliveryResult | null,
+  formData: FormData,
+): Promise<WebhookDeliveryResult> {
   const user = await getCurrentUser();
   if (!user) return { ok: false, message: SIGNED_OUT, fieldErrors: {} };
   const parsed = webhookDeliveryRef.safeParse(readFields(formData, ["organizationId", "deliveryId"]));
-  if (!parsed.success) return { ok: false, message: "This delivery no longer exists. Reload the page.", fieldErrors: {} };
+  if (!parsed.success)
+    return { ok: false, message: "This delivery no longer exists. Reload the page.", fieldErrors: {} };
   const { organizationId, deliveryId } = parsed.data;
   const outcome = await resendWebhookDelivery(user, organizationId, deliveryId);
   if (outcome === "not_allowed") {
     await refuse(user, organizationId, "resend_webhook_delivery");
     return { ok: false, message: NOT_YOURS, fieldErrors: {} };
   }
-  if (outcome === "not_found") return { ok: false, message: "This delivery no longer exists. Reload the page.", fieldErrors: {} };
+  if (outcome === "not_found")
+    return { ok: false, message: "This delivery no longer exists. Reload the page.", fieldErrors: {} };
   revalidatePath(PAGE);
   return { ok: true, message: "Resending: the same event, with the same webhook-id, goes out again within seconds." };
 }
 
-export async function saveEmailSettingsAction(_previous: EmailSettingsResult | null, formData: FormData): Promise<EmailSettingsResult> {
+export async function saveEmailSettingsAction(
+  _previous: EmailSettingsResult | null,
+  formData: FormData,
+): Promise<EmailSettingsResult> {
   const user = await getCurrentUser();
   if (!user) return { ok: false, message: SIGNED_OUT, fieldErrors: {} };
   const parsed = emailSettingsForm.safeParse(readFields(formData, ["organizationId", "alerts", "digest"]));
@@ -172,6 +224,13 @@ export async function saveEmailSettingsAction(_previous: EmailSettingsResult | n
     return { ok: false, message: "Only members of this organization get its e-mail.", fieldErrors: {} };
   }
   revalidatePath(PAGE);
-  const what = alerts && digest ? "every event and the daily digest" : alerts ? "every event" : digest ? "the daily digest" : "no e-mail";
+  const what =
+    alerts && digest
+      ? "every event and the daily digest"
+      : alerts
+        ? "every event"
+        : digest
+          ? "the daily digest"
+          : "no e-mail";
   return { ok: true, message: `Saved: you get ${what} for this organization.` };
 }

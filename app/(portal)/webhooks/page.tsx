@@ -8,7 +8,14 @@ import { Card } from "@/components/ui/card";
 import { EmailSettingsForm } from "@/components/webhooks/email-settings-form";
 import { CreateWebhookForm, EditWebhookForm, RotateSecretForm } from "@/components/webhooks/webhook-forms";
 import { requireMembership, requireUser } from "@/lib/dal/session";
-import { emailEnabled, emailSettingsOf, webhooksOf, webhookUrlPolicy, type DeliveryView, type WebhookEndpointView } from "@/lib/dal/webhooks";
+import {
+  emailEnabled,
+  emailSettingsOf,
+  webhooksOf,
+  webhookUrlPolicy,
+  type DeliveryView,
+  type WebhookEndpointView,
+} from "@/lib/dal/webhooks";
 import { deliveryErrorLabel, EVENT_SUBJECTS } from "@/lib/messages/webhooks";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import {
@@ -47,9 +54,9 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
           <p className="text-sm font-medium text-slate-600">{organization.name}</p>
           <h1 className="text-3xl font-bold tracking-tight text-slate-900">Webhooks</h1>
           <p className="max-w-prose leading-7 text-slate-700">
-            Your backend hears the moment a connection of {organization.name} needs attention (Apicbase refused its grant,
-            refreshing fails, its library drifted) and when it works again. Every delivery is signed following the Standard
-            Webhooks specification; failed deliveries are retried for about a day.
+            Your backend hears the moment a connection of {organization.name} needs attention (Apicbase refused its
+            grant, refreshing fails, its library drifted) and when it works again. Every delivery is signed following
+            the Standard Webhooks specification; failed deliveries are retried for about a day.
           </p>
         </div>
 
@@ -60,31 +67,54 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
         </Card>
 
         {endpoints.length === 0 ? (
-          <Card id="webhook-endpoints" title="Endpoints" description="No endpoints yet: add the URL of your receiver above, then send it a test event." />
+          <Card
+            id="webhook-endpoints"
+            title="Endpoints"
+            description="No endpoints yet: add the URL of your receiver above, then send it a test event."
+          />
         ) : (
           endpoints.map(({ endpoint, deliveries }) => (
-            <EndpointCard key={endpoint.id} organizationId={organization.id} endpoint={endpoint} deliveries={deliveries} now={now} urlHint={urlHint} />
+            <EndpointCard
+              key={endpoint.id}
+              organizationId={organization.id}
+              endpoint={endpoint}
+              deliveries={deliveries}
+              now={now}
+              urlHint={urlHint}
+            />
           ))
         )}
 
         <Card
           id="email-alerts"
           title="E-mail"
-          description={emailEnabled() ? undefined : "E-mail is off in this portal: its operator has not set SMTP_URL. Your choices are kept for when it is on."}
+          description={
+            emailEnabled()
+              ? undefined
+              : "E-mail is off in this portal: its operator has not set SMTP_URL. Your choices are kept for when it is on."
+          }
         >
           {emailSettings ? (
-            <EmailSettingsForm action={saveEmailSettingsAction} organizationId={organization.id} alerts={emailSettings.alerts} digest={emailSettings.digest} address={user.email} />
+            <EmailSettingsForm
+              action={saveEmailSettingsAction}
+              organizationId={organization.id}
+              alerts={emailSettings.alerts}
+              digest={emailSettings.digest}
+              address={user.email}
+            />
           ) : (
-            <p className="text-sm text-slate-700">Only members of {organization.name} get its e-mail; you look in as an admin.</p>
+            <p className="text-sm text-slate-700">
+              Only members of {organization.name} get its e-mail; you look in as an admin.
+            </p>
           )}
         </Card>
 
         <Card id="webhook-verification" title="Verifying deliveries">
           <div className="space-y-3 text-sm leading-6 text-slate-700">
             <p>
-              Each delivery is a POST with a JSON body and the headers <code>webhook-id</code> (the event id: the same on every
-              retry, so deduplicate on it), <code>webhook-timestamp</code> and <code>webhook-signature</code>. Verify them with
-              any Standard Webhooks library and the endpoint&apos;s secret, e.g. in Node.js:
+              Each delivery is a POST with a JSON body and the headers <code>webhook-id</code> (the event id: the same
+              on every retry, so deduplicate on it), <code>webhook-timestamp</code> and <code>webhook-signature</code>.
+              Verify them with any Standard Webhooks library and the endpoint&apos;s secret, e.g. in Node.js:
             </p>
             <pre className="overflow-x-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-5 text-slate-100">
               {`import { Webhook } from "standardwebhooks";
@@ -97,7 +127,10 @@ const event = webhook.verify(rawBody, {
   "webhook-signature": req.headers["webhook-signature"],
 }); // throws when the signature or the timestamp is wrong`}
             </pre>
-            <p>Answer with a 2xx status within 10 seconds. Redirects are not followed; anything else is retried with a growing wait.</p>
+            <p>
+              Answer with a 2xx status within 10 seconds. Redirects are not followed; anything else is retried with a
+              growing wait.
+            </p>
           </div>
         </Card>
       </div>
@@ -109,8 +142,8 @@ function EndpointState({ endpoint, now }: { endpoint: WebhookEndpointView; now: 
   if (endpoint.disabledAt) {
     return endpoint.disabledReason === "failing" ? (
       <p role="note" className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900">
-        <strong>Disabled by the portal</strong> <DateTime date={endpoint.disabledAt} now={now} />: every delivery failed for 3 days. Fix
-        the receiver, send a test event after enabling it, or delete the endpoint.
+        <strong>Disabled by the portal</strong> <DateTime date={endpoint.disabledAt} now={now} />: every delivery failed
+        for 3 days. Fix the receiver, send a test event after enabling it, or delete the endpoint.
       </p>
     ) : (
       <p className="text-sm text-slate-700">
@@ -126,7 +159,8 @@ function EndpointState({ endpoint, now }: { endpoint: WebhookEndpointView; now: 
       </p>
       {endpoint.failingSince && (
         <p role="note" className="font-medium text-red-800">
-          Failing since <DateTime date={endpoint.failingSince} now={now} />. After 3 days of failures the portal disables it.
+          Failing since <DateTime date={endpoint.failingSince} now={now} />. After 3 days of failures the portal
+          disables it.
         </p>
       )}
     </div>
@@ -149,28 +183,56 @@ function EndpointCard({
   const ids = { organizationId, endpointId: endpoint.id };
   const titleId = `webhook-${endpoint.id}`;
   return (
-    <section aria-labelledby={`${titleId}-title`} className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+    <section
+      aria-labelledby={`${titleId}-title`}
+      className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+    >
       <div className="space-y-2">
         <h2 id={`${titleId}-title`} className="font-mono text-base font-semibold break-all text-slate-900">
           {endpoint.url}
         </h2>
         <EndpointState endpoint={endpoint} now={now} />
         <p className="text-sm text-slate-600">
-          Sends {endpoint.eventTypes.length === 8 ? "every event" : endpoint.eventTypes.join(", ")} · added <DateTime date={endpoint.createdAt} now={now} />
+          Sends {endpoint.eventTypes.length === 8 ? "every event" : endpoint.eventTypes.join(", ")} · added{" "}
+          <DateTime date={endpoint.createdAt} now={now} />
         </p>
         {endpoint.previousSecretExpiresAt && (
           <p className="text-sm text-amber-900">
-            Secret rotation under way: the previous secret also signs until <DateTime date={endpoint.previousSecretExpiresAt} now={now} />.
+            Secret rotation under way: the previous secret also signs until{" "}
+            <DateTime date={endpoint.previousSecretExpiresAt} now={now} />.
           </p>
         )}
       </div>
       <div className="flex flex-wrap items-start gap-3">
-        <ButtonForm action={sendTestWebhookAction} fields={ids} text="Send test event" pendingLabel="Sending…" label={`Send a test event to ${endpoint.url}`} />
-        <RotateSecretForm action={rotateWebhookSecretAction} organizationId={organizationId} endpointId={endpoint.id} url={endpoint.url} />
+        <ButtonForm
+          action={sendTestWebhookAction}
+          fields={ids}
+          text="Send test event"
+          pendingLabel="Sending…"
+          label={`Send a test event to ${endpoint.url}`}
+        />
+        <RotateSecretForm
+          action={rotateWebhookSecretAction}
+          organizationId={organizationId}
+          endpointId={endpoint.id}
+          url={endpoint.url}
+        />
         {endpoint.disabledAt ? (
-          <ButtonForm action={enableWebhookAction} fields={ids} text="Enable" pendingLabel="Enabling…" label={`Enable ${endpoint.url}`} />
+          <ButtonForm
+            action={enableWebhookAction}
+            fields={ids}
+            text="Enable"
+            pendingLabel="Enabling…"
+            label={`Enable ${endpoint.url}`}
+          />
         ) : (
-          <ButtonForm action={disableWebhookAction} fields={ids} text="Disable" pendingLabel="Disabling…" label={`Disable ${endpoint.url}`} />
+          <ButtonForm
+            action={disableWebhookAction}
+            fields={ids}
+            text="Disable"
+            pendingLabel="Disabling…"
+            label={`Disable ${endpoint.url}`}
+          />
         )}
         <ButtonForm
           action={deleteWebhookAction}
@@ -179,13 +241,24 @@ function EndpointCard({
           pendingLabel="Deleting…"
           label={`Delete ${endpoint.url}`}
           variant="danger"
-          confirm={{ title: `Delete ${endpoint.url}?`, body: "It gets no more events, and its delivery log is deleted with it.", confirmText: "Yes, delete" }}
+          confirm={{
+            title: `Delete ${endpoint.url}?`,
+            body: "It gets no more events, and its delivery log is deleted with it.",
+            confirmText: "Yes, delete",
+          }}
         />
       </div>
       <details className="rounded-lg border border-slate-200 px-4 py-3">
         <summary className="cursor-pointer text-sm font-medium text-slate-900">Change URL or events</summary>
         <div className="mt-3">
-          <EditWebhookForm action={updateWebhookAction} organizationId={organizationId} endpointId={endpoint.id} url={endpoint.url} eventTypes={endpoint.eventTypes} urlHint={urlHint} />
+          <EditWebhookForm
+            action={updateWebhookAction}
+            organizationId={organizationId}
+            endpointId={endpoint.id}
+            url={endpoint.url}
+            eventTypes={endpoint.eventTypes}
+            urlHint={urlHint}
+          />
         </div>
       </details>
       <DeliveryLog organizationId={organizationId} endpoint={endpoint} deliveries={deliveries} now={now} />
@@ -200,10 +273,24 @@ function DeliveryStatus({ delivery }: { delivery: DeliveryView }) {
   return <span className="font-medium text-amber-800">Retrying</span>;
 }
 
-function DeliveryLog({ organizationId, endpoint, deliveries, now }: { organizationId: string; endpoint: WebhookEndpointView; deliveries: DeliveryView[]; now: Date }) {
+function DeliveryLog({
+  organizationId,
+  endpoint,
+  deliveries,
+  now,
+}: {
+  organizationId: string;
+  endpoint: WebhookEndpointView;
+  deliveries: DeliveryView[];
+  now: Date;
+}) {
   const cell = "px-3 py-2 align-top";
   if (deliveries.length === 0) {
-    return <p className="text-sm text-slate-700">No deliveries yet. Send a test event to check that your receiver answers.</p>;
+    return (
+      <p className="text-sm text-slate-700">
+        No deliveries yet. Send a test event to check that your receiver answers.
+      </p>
+    );
   }
   return (
     <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={`Deliveries to ${endpoint.url}`}>
@@ -211,12 +298,24 @@ function DeliveryLog({ organizationId, endpoint, deliveries, now }: { organizati
         <caption className="sr-only">Latest deliveries to {endpoint.url}, newest first</caption>
         <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
           <tr>
-            <th scope="col" className={cell}>Event</th>
-            <th scope="col" className={cell}>Status</th>
-            <th scope="col" className={cell}>Last attempt</th>
-            <th scope="col" className={cell}>Attempts</th>
-            <th scope="col" className={cell}>Next retry</th>
-            <th scope="col" className={cell}><span className="sr-only">Actions</span></th>
+            <th scope="col" className={cell}>
+              Event
+            </th>
+            <th scope="col" className={cell}>
+              Status
+            </th>
+            <th scope="col" className={cell}>
+              Last attempt
+            </th>
+            <th scope="col" className={cell}>
+              Attempts
+            </th>
+            <th scope="col" className={cell}>
+              Next retry
+            </th>
+            <th scope="col" className={cell}>
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -224,7 +323,9 @@ function DeliveryLog({ organizationId, endpoint, deliveries, now }: { organizati
             <tr key={delivery.id}>
               <td className={cell}>
                 <code className="font-mono text-xs text-slate-900">{delivery.eventType}</code>
-                <span className="block text-xs text-slate-600">{EVENT_SUBJECTS[delivery.eventType] ?? ""} · <DateTime date={delivery.createdAt} now={now} /></span>
+                <span className="block text-xs text-slate-600">
+                  {EVENT_SUBJECTS[delivery.eventType] ?? ""} · <DateTime date={delivery.createdAt} now={now} />
+                </span>
               </td>
               <td className={cell}>
                 <DeliveryStatus delivery={delivery} />
@@ -233,7 +334,9 @@ function DeliveryLog({ organizationId, endpoint, deliveries, now }: { organizati
                 {delivery.lastAttemptAt ? (
                   <>
                     {deliveryErrorLabel(delivery.lastError, delivery.lastStatusCode)}
-                    {delivery.lastDurationMs !== null && <span className="text-slate-600"> · {delivery.lastDurationMs} ms</span>}
+                    {delivery.lastDurationMs !== null && (
+                      <span className="text-slate-600"> · {delivery.lastDurationMs} ms</span>
+                    )}
                     <span className="block text-xs text-slate-600">
                       <DateTime date={delivery.lastAttemptAt} now={now} />
                     </span>
@@ -243,7 +346,13 @@ function DeliveryLog({ organizationId, endpoint, deliveries, now }: { organizati
                 )}
               </td>
               <td className={cell}>{delivery.attempts}</td>
-              <td className={cell}>{delivery.status === "pending" && delivery.nextAttemptAt ? <DateTime date={delivery.nextAttemptAt} now={now} /> : "—"}</td>
+              <td className={cell}>
+                {delivery.status === "pending" && delivery.nextAttemptAt ? (
+                  <DateTime date={delivery.nextAttemptAt} now={now} />
+                ) : (
+                  "—"
+                )}
+              </td>
               <td className={cell}>
                 {delivery.status !== "pending" && (
                   <ButtonForm

@@ -18,7 +18,10 @@ export async function continueToApicbaseAction(formData: FormData): Promise<void
   const link = await findLink(db, token, now);
   if (!link || link.state !== "open") redirect(`/authorize/${encodeURIComponent(token)}`);
   const keyring = getKeyring();
-  const [app] = await db.select({ scopes: applications.scopes }).from(applications).where(eq(applications.id, link.applicationId));
+  const [app] = await db
+    .select({ scopes: applications.scopes })
+    .from(applications)
+    .where(eq(applications.id, link.applicationId));
   const client = await clientForApplication(db, keyring, resolveApicbaseSettings(env()), link.applicationId);
   const url = await beginLinkAuthorization(db, keyring, client, {
     token,

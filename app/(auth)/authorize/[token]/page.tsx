@@ -13,7 +13,11 @@ export default async function AuthorizationLinkPage({ params }: { params: Promis
   const link = await linkForHolder(token);
 
   if (!link || link.state !== "open") {
-    const title = !link ? "This link does not work" : link.state === "used" ? "This link was already used" : "This link has expired";
+    const title = !link
+      ? "This link does not work"
+      : link.state === "used"
+        ? "This link was already used"
+        : "This link has expired";
     return (
       <div className="space-y-4">
         <h1 className="text-3xl font-bold tracking-tight text-slate-900">{title}</h1>
@@ -47,8 +51,8 @@ export default async function AuthorizationLinkPage({ params }: { params: Promis
         </li>
         <li>
           Continue to Apicbase, log in and press <strong>Authorize</strong>. Apicbase keeps its own login: if this
-          browser is still logged in there as someone else, Apicbase approves as them, so check the name on its page
-          and log out there first if it is not you.
+          browser is still logged in there as someone else, Apicbase approves as them, so check the name on its page and
+          log out there first if it is not you.
         </li>
         <li>You come back here and see the result. No portal account is needed.</li>
       </ol>
@@ -58,9 +62,7 @@ export default async function AuthorizationLinkPage({ params }: { params: Promis
           Continue to Apicbase
         </button>
       </form>
-      <p className="text-sm text-slate-600">
-        This link works once, until {formatAbsolute(link.expiresAt)}.
-      </p>
+      <p className="text-sm text-slate-600">This link works once, until {formatAbsolute(link.expiresAt)}.</p>
     </div>
   );
 }

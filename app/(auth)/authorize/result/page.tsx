@@ -55,14 +55,18 @@ export default async function AuthorizationResultPage() {
         <p role="status" className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 leading-7 text-amber-950">
           {message}
         </p>
-        <p className="leading-7 text-slate-700">If the link still works, open it again to retry; otherwise ask the partner for a new one.</p>
+        <p className="leading-7 text-slate-700">
+          If the link still works, open it again to retry; otherwise ask the partner for a new one.
+        </p>
       </div>
     );
   }
 
   // The link's own record says what happened when it has one.
   const result = linkResultMessage({ ...link, outcome: link.outcome ?? outcome });
-  const tone = result.flagged ? "border-amber-300 bg-amber-50 text-amber-950" : "border-emerald-300 bg-emerald-50 text-emerald-900";
+  const tone = result.flagged
+    ? "border-amber-300 bg-amber-50 text-amber-950"
+    : "border-emerald-300 bg-emerald-50 text-emerald-900";
   return (
     <div className="space-y-4">
       <h1 className="text-3xl font-bold tracking-tight text-slate-900">{result.title}</h1>
@@ -78,7 +82,9 @@ export default async function AuthorizationResultPage() {
         )}
         <dt className="font-medium text-slate-600">Library connected</dt>
         <dd className="text-slate-900">
-          {link.approvedLibrary ? `${link.approvedLibrary.name} (${link.approvedLibrary.id})` : (link.libraryName ?? "Your active library")}
+          {link.approvedLibrary
+            ? `${link.approvedLibrary.name} (${link.approvedLibrary.id})`
+            : (link.libraryName ?? "Your active library")}
         </dd>
         {link.approvedBy && (
           <>
@@ -89,12 +95,13 @@ export default async function AuthorizationResultPage() {
       </dl>
       {result.flagged && (
         <p className="leading-7 text-slate-700">
-          Meant another library? In Apicbase, log in as that library&apos;s user (log out first if someone else is logged
-          in), make it your active library, and ask {link.organizationName ?? "the partner"} for a new link.
+          Meant another library? In Apicbase, log in as that library&apos;s user (log out first if someone else is
+          logged in), make it your active library, and ask {link.organizationName ?? "the partner"} for a new link.
         </p>
       )}
       <p className="text-sm leading-6 text-slate-600">
-        You can close this page. Apicbase keeps you logged in on its own site: log out there if this is a shared computer.
+        You can close this page. Apicbase keeps you logged in on its own site: log out there if this is a shared
+        computer.
       </p>
     </div>
   );

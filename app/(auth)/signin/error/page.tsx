@@ -16,8 +16,13 @@ export default async function SignInErrorPage({ searchParams }: { searchParams: 
   const code = displayableErrorCode(firstParam(query.code));
   const now = new Date();
   // Only a whole number of seconds up to the longest window: nothing else of the URL is shown.
-  const retryAfter = /^\d{1,4}$/.test(firstParam(query.retry_after) ?? "") ? Number(firstParam(query.retry_after)) : null;
-  const retryAt = failure === "too_many_attempts" && retryAfter !== null && retryAfter <= 3600 ? new Date(now.getTime() + retryAfter * 1000) : null;
+  const retryAfter = /^\d{1,4}$/.test(firstParam(query.retry_after) ?? "")
+    ? Number(firstParam(query.retry_after))
+    : null;
+  const retryAt =
+    failure === "too_many_attempts" && retryAfter !== null && retryAfter <= 3600
+      ? new Date(now.getTime() + retryAfter * 1000)
+      : null;
 
   return (
     <div className="space-y-6">

@@ -13,7 +13,8 @@ import {
 } from "@/lib/dal/applications";
 
 const PAGE = "/admin/applications";
-const GONE = "This application no longer exists (or comes from the environment and cannot be changed here). Reload the page.";
+const GONE =
+  "This application no longer exists (or comes from the environment and cannot be changed here). Reload the page.";
 
 export const registerApplicationAction = adminAction(
   "register_application",
@@ -28,7 +29,10 @@ export const registerApplicationAction = adminAction(
       };
     }
     revalidatePath(PAGE);
-    return { ok: true, message: `Registered “${input.name}”. Its secret is stored encrypted; test the credentials next.` };
+    return {
+      ok: true,
+      message: `Registered “${input.name}”. Its secret is stored encrypted; test the credentials next.`,
+    };
   },
   { lists: ["scopes"], secrets: ["clientSecret"] },
 );
@@ -52,50 +56,74 @@ export const replaceSecretAction = adminAction(
   { secrets: ["clientSecret"] },
 );
 
-export const testCredentialsAction = adminAction("test_application_credentials", applicationForm, async (admin, { applicationId }) => {
-  const result = await testApplicationCredentials(admin, applicationId);
-  if (result.outcome === "not_found") return { ok: false, message: GONE, fieldErrors: {} };
-  if (result.outcome === "secret_unreadable") {
-    return {
-      ok: false,
-      message: "The stored secret cannot be decrypted with the configured TOKEN_ENCRYPTION_KEY (was its key removed?). Replace the secret.",
-      fieldErrors: {},
-    };
-  }
-  revalidatePath(PAGE);
-  const { title, text } = describeCredentialsCheck(result.check);
-  return { ok: true, message: `${title}: ${text}` };
-});
-
-export const disableApplicationAction = adminAction("disable_application", applicationForm, async (admin, { applicationId }) => {
-  const result = await setApplicationDisabled(admin, applicationId, true);
-  if (result.outcome === "not_found") return { ok: false, message: GONE, fieldErrors: {} };
-  revalidatePath(PAGE);
-  return { ok: true, message: `“${result.name}” is disabled: new connections cannot use it; its connections keep working.` };
-});
-
-export const enableApplicationAction = adminAction("enable_application", applicationForm, async (admin, { applicationId }) => {
-  const result = await setApplicationDisabled(admin, applicationId, false);
-  if (result.outcome === "not_found") return { ok: false, message: GONE, fieldErrors: {} };
-  revalidatePath(PAGE);
-  return { ok: true, message: `“${result.name}” is enabled again.` };
-});
-
-export const deleteApplicationAction = adminAction("delete_application", applicationForm, async (admin, { applicationId }) => {
-  const result = await deleteApplication(admin, applicationId);
-  switch (result.outcome) {
-    case "not_found":
-      return { ok: false, message: GONE, fieldErrors: {} };
-    case "has_connections":
+export const testCredentialsAction = adminAction(
+  "test_application_credentials",
+  applicationForm,
+  async (admin, { applicationId }) => {
+    const result = await testApplicationCredentials(admin, applicationId);
+    if (result.outcome === "not_found") return { ok: false, message: GONE, fieldErrors: {} };
+    if (result.outcome === "secret_unreadable") {
       return {
         ok: false,
-        message: `“${result.name}” has ${result.connections} ${result.connections === 1 ? "connection" : "connections"}: disable it instead. Only this application can refresh their tokens.`,
+        message:
+          "The stored secret cannot be decrypted with the configured TOKEN_ENCRYPTION_KEY (was its key removed?). Replace the secret.",
         fieldErrors: {},
       };
-    case "in_use":
-      return { ok: false, message: `“${result.name}” is still in use (e.g. by a pending connect link): disable it instead.`, fieldErrors: {} };
-    case "deleted":
-      revalidatePath(PAGE);
-      return { ok: true, message: `Deleted “${result.name}”.` };
-  }
-});
+    }
+    revalidatePath(PAGE);
+    const { title, text } = describeCredentialsCheck(result.check);
+    return { ok: true, message: `${title}: ${text}` };
+  },
+);
+
+export const disableApplicationAction = adminAction(
+  "disable_application",
+  applicationForm,
+  async (admin, { applicationId }) => {
+    const result = await setApplicationDisabled(admin, applicationId, true);
+    if (result.outcome === "not_found") return { ok: false, message: GONE, fieldErrors: {} };
+    revalidatePath(PAGE);
+    return {
+      ok: true,
+      message: `“${result.name}” is disabled: new connections cannot use it; its connections keep working.`,
+    };
+  },
+);
+
+export const enableApplicationAction = adminAction(
+  "enable_application",
+  applicationForm,
+  async (admin, { applicationId }) => {
+    const result = await setApplicationDisabled(admin, applicationId, false);
+    if (result.outcome === "not_found") return { ok: false, message: GONE, fieldErrors: {} };
+    revalidatePath(PAGE);
+    return { ok: true, message: `“${result.name}” is enabled again.` };
+  },
+);
+
+export const deleteApplicationAction = adminAction(
+  "delete_application",
+  applicationForm,
+  async (admin, { applicationId }) => {
+    const result = await deleteApplication(admin, applicationId);
+    switch (result.outcome) {
+      case "not_found":
+        return { ok: false, message: GONE, fieldErrors: {} };
+      case "has_connections":
+        return {
+          ok: false,
+          message: `“${result.name}” has ${result.connections} ${result.connections === 1 ? "connection" : "connections"}: disable it instead. Only this application can refresh their tokens.`,
+          fieldErrors: {},
+        };
+      case "in_use":
+        return {
+          ok: false,
+          message: `“${result.name}” is still in use (e.g. by a pending connect link): disable it instead.`,
+          fieldErrors: {},
+        };
+      case "deleted":
+        revalidatePath(PAGE);
+        return { ok: true, message: `Deleted “${result.name}”.` };
+    }
+  },
+);

@@ -36,9 +36,8 @@ export default async function AdminApplicationsPage() {
         <p className="text-sm font-medium text-slate-600">Admin</p>
         <h1 className="text-3xl font-bold tracking-tight text-slate-900">Applications</h1>
         <p className="max-w-prose leading-7 text-slate-700">
-          The client credentials connections are issued to. Each connection remembers its application, because only
-          the application that issued a token can refresh it: an application with connections can be disabled, not
-          deleted.
+          The client credentials connections are issued to. Each connection remembers its application, because only the
+          application that issued a token can refresh it: an application with connections can be disabled, not deleted.
         </p>
       </div>
 

@@ -32,8 +32,8 @@ export default async function AdminMembersPage() {
         <h1 className="text-3xl font-bold tracking-tight text-slate-900">Members</h1>
         <p className="max-w-prose leading-7 text-slate-700">
           Everyone who signed in to the portal, with their organizations and rights. Removing someone from an
-          organization signs them out everywhere at once. To add a member or invite someone who has not signed in
-          yet, use{" "}
+          organization signs them out everywhere at once. To add a member or invite someone who has not signed in yet,
+          use{" "}
           <Link href="/admin/organizations" className={link}>
             Organizations
           </Link>
@@ -42,9 +42,14 @@ export default async function AdminMembersPage() {
       </div>
 
       {contested.length > 0 && (
-        <section aria-labelledby="contested-title" className="space-y-3 rounded-xl border border-amber-300 bg-amber-50 p-4">
+        <section
+          aria-labelledby="contested-title"
+          className="space-y-3 rounded-xl border border-amber-300 bg-amber-50 p-4"
+        >
           <h2 id="contested-title" className="text-lg font-semibold text-amber-950">
-            {contested.length === 1 ? "An e-mail address changed hands" : `${contested.length} e-mail addresses changed hands`}
+            {contested.length === 1
+              ? "An e-mail address changed hands"
+              : `${contested.length} e-mail addresses changed hands`}
           </h2>
           <p className="max-w-prose text-sm leading-6 text-amber-950">
             Admin rights from PORTAL_ADMIN_EMAILS and invitations belong to the Apicbase user who first signed in with
@@ -61,10 +66,13 @@ export default async function AdminMembersPage() {
                   : null,
               ].filter((grant) => grant !== null);
               return (
-                <li key={person.id} className="flex flex-wrap items-center justify-between gap-3 rounded-lg bg-white px-3 py-2 text-sm">
+                <li
+                  key={person.id}
+                  className="flex flex-wrap items-center justify-between gap-3 rounded-lg bg-white px-3 py-2 text-sm"
+                >
                   <span className="text-slate-900">
-                    <span className="font-medium">{person.email}</span> was Apicbase user {claim.boundApicbaseUserId}; it
-                    signed in as Apicbase user {person.apicbaseUserId}
+                    <span className="font-medium">{person.email}</span> was Apicbase user {claim.boundApicbaseUserId};
+                    it signed in as Apicbase user {person.apicbaseUserId}
                     {person.name ? ` (${person.name})` : ""}.{" "}
                     <span className="text-slate-700">
                       {grants.length > 0 ? `Withheld: ${grants.join(" and ")}.` : "Nothing withheld so far."}
@@ -96,15 +104,28 @@ export default async function AdminMembersPage() {
       {people.length === 0 ? (
         <p className="text-slate-700">Nobody has signed in yet.</p>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm" role="region" aria-label="Portal users" tabIndex={0}>
+        <div
+          className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm"
+          role="region"
+          aria-label="Portal users"
+          tabIndex={0}
+        >
           <table className="min-w-full divide-y divide-slate-200 text-sm">
             <caption className="sr-only">Portal users, their organizations, admin rights and sessions</caption>
             <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
               <tr>
-                <th scope="col" className={cell}>Person</th>
-                <th scope="col" className={cell}>Organizations</th>
-                <th scope="col" className={cell}>Admin</th>
-                <th scope="col" className={cell}>Sessions</th>
+                <th scope="col" className={cell}>
+                  Person
+                </th>
+                <th scope="col" className={cell}>
+                  Organizations
+                </th>
+                <th scope="col" className={cell}>
+                  Admin
+                </th>
+                <th scope="col" className={cell}>
+                  Sessions
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -113,10 +134,13 @@ export default async function AdminMembersPage() {
                 return (
                   <tr key={person.id}>
                     <th scope="row" className={`${cell} text-left font-normal`}>
-                      <span className="block font-medium text-slate-900">{person.name ?? person.email ?? "Unknown"}</span>
+                      <span className="block font-medium text-slate-900">
+                        {person.name ?? person.email ?? "Unknown"}
+                      </span>
                       {person.name && person.email && <span className="block text-slate-600">{person.email}</span>}
                       <span className="block text-xs text-slate-500">
-                        Apicbase user {person.apicbaseUserId} · first signed in <DateTime date={person.firstSignInAt} now={now} />
+                        Apicbase user {person.apicbaseUserId} · first signed in{" "}
+                        <DateTime date={person.firstSignInAt} now={now} />
                       </span>
                     </th>
                     <td className={cell}>
@@ -147,7 +171,11 @@ export default async function AdminMembersPage() {
                     </td>
                     <td className={cell}>
                       <span className={person.admin ? "font-medium text-slate-900" : "text-slate-600"}>
-                        {person.admin ? ADMIN_SOURCES[person.admin] : person.contested?.configuredAdmin ? "No: waiting for confirmation" : "No"}
+                        {person.admin
+                          ? ADMIN_SOURCES[person.admin]
+                          : person.contested?.configuredAdmin
+                            ? "No: waiting for confirmation"
+                            : "No"}
                       </span>
                       <div className="mt-2">
                         {person.admin === "promoted" && person.id !== admin.id && (

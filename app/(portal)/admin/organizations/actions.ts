@@ -16,18 +16,24 @@ import {
 const PAGE = "/admin/organizations";
 const GONE = "Nothing was changed: this organization no longer exists. Reload the page.";
 
-export const createOrganizationAction = adminAction("create_organization", createOrganizationForm, async (admin, { name }) => {
-  const result = await createOrganization(admin, name);
-  if (result.outcome === "name_taken") {
-    return {
-      ok: false,
-      message: "Nothing was created.",
-      fieldErrors: { name: `An organization named "${name}" already exists (names are compared regardless of case).` },
-    };
-  }
-  revalidatePath(PAGE);
-  return { ok: true, message: `Created "${name}".` };
-});
+export const createOrganizationAction = adminAction(
+  "create_organization",
+  createOrganizationForm,
+  async (admin, { name }) => {
+    const result = await createOrganization(admin, name);
+    if (result.outcome === "name_taken") {
+      return {
+        ok: false,
+        message: "Nothing was created.",
+        fieldErrors: {
+          name: `An organization named "${name}" already exists (names are compared regardless of case).`,
+        },
+      };
+    }
+    revalidatePath(PAGE);
+    return { ok: true, message: `Created "${name}".` };
+  },
+);
 
 export const addMemberAction = adminAction("add_member", addMemberForm, async (admin, { organizationId, email }) => {
   const outcome = await addMember(admin, organizationId, email);
@@ -47,13 +53,17 @@ export const addMemberAction = adminAction("add_member", addMemberForm, async (a
   }
 });
 
-export const removeMemberAction = adminAction("remove_member", removeMemberForm, async (admin, { organizationId, userId }) => {
-  if (!(await removeMember(admin, organizationId, userId))) {
-    return { ok: false, message: "This person was no longer a member. Reload the page.", fieldErrors: {} };
-  }
-  revalidatePath(PAGE);
-  return { ok: true, message: "Removed." };
-});
+export const removeMemberAction = adminAction(
+  "remove_member",
+  removeMemberForm,
+  async (admin, { organizationId, userId }) => {
+    if (!(await removeMember(admin, organizationId, userId))) {
+      return { ok: false, message: "This person was no longer a member. Reload the page.", fieldErrors: {} };
+    }
+    revalidatePath(PAGE);
+    return { ok: true, message: "Removed." };
+  },
+);
 
 export const removeInvitationAction = adminAction(
   "remove_invitation",
@@ -62,7 +72,8 @@ export const removeInvitationAction = adminAction(
     if (!(await removeInvitation(admin, organizationId, invitationId))) {
       return {
         ok: false,
-        message: "This invitation is gone: it was withdrawn, or the person signed in and became a member. Reload the page.",
+        message:
+          "This invitation is gone: it was withdrawn, or the person signed in and became a member. Reload the page.",
         fieldErrors: {},
       };
     }

@@ -28,8 +28,16 @@ const ADMIN_SOURCES = {
 export default async function AdminOrganizationsPage() {
   const admin = await requireAdmin();
   const now = new Date();
-  const [organizations, admins, health] = await Promise.all([listOrganizations(admin), listAdmins(admin), connectionHealthByOrganization(admin, now)]);
-  const memberActions = { addMember: addMemberAction, removeMember: removeMemberAction, removeInvitation: removeInvitationAction };
+  const [organizations, admins, health] = await Promise.all([
+    listOrganizations(admin),
+    listAdmins(admin),
+    connectionHealthByOrganization(admin, now),
+  ]);
+  const memberActions = {
+    addMember: addMemberAction,
+    removeMember: removeMemberAction,
+    removeInvitation: removeInvitationAction,
+  };
 
   return (
     <div className="space-y-10">
@@ -37,8 +45,8 @@ export default async function AdminOrganizationsPage() {
         <p className="text-sm font-medium text-slate-600">Admin</p>
         <h1 className="text-3xl font-bold tracking-tight text-slate-900">Organizations</h1>
         <p className="max-w-prose leading-7 text-slate-700">
-          Every partner organization, the health of its connections and its members. Members see their own organization&apos;s connections; admins
-          see all of them.
+          Every partner organization, the health of its connections and its members. Members see their own
+          organization&apos;s connections; admins see all of them.
         </p>
       </div>
 
@@ -56,7 +64,12 @@ export default async function AdminOrganizationsPage() {
           <ul className="space-y-4">
             {organizations.map((organization) => (
               <li key={organization.id}>
-                <OrganizationCard organization={organization} health={health.get(organization.id)} now={now} actions={memberActions} />
+                <OrganizationCard
+                  organization={organization}
+                  health={health.get(organization.id)}
+                  now={now}
+                  actions={memberActions}
+                />
               </li>
             ))}
           </ul>

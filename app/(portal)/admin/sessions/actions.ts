@@ -11,24 +11,40 @@ function revalidateSessionPages() {
   revalidatePath("/admin/members");
 }
 
-export const endSessionAction = adminAction("end_session", z.object({ sessionId }), async (admin, { sessionId: id }) => {
-  const result = await endSession(admin, id);
-  if (result.outcome === "not_found") {
-    return { ok: false, message: "This session had already ended (signed out or expired). Reload the page.", fieldErrors: {} };
-  }
-  revalidateSessionPages();
-  return { ok: true, message: `Ended session ${result.fingerprint} of ${result.email ?? "this user"}: their next click lands on the sign-in page.` };
-});
+export const endSessionAction = adminAction(
+  "end_session",
+  z.object({ sessionId }),
+  async (admin, { sessionId: id }) => {
+    const result = await endSession(admin, id);
+    if (result.outcome === "not_found") {
+      return {
+        ok: false,
+        message: "This session had already ended (signed out or expired). Reload the page.",
+        fieldErrors: {},
+      };
+    }
+    revalidateSessionPages();
+    return {
+      ok: true,
+      message: `Ended session ${result.fingerprint} of ${result.email ?? "this user"}: their next click lands on the sign-in page.`,
+    };
+  },
+);
 
-export const endUserSessionsAction = adminAction("end_user_sessions", z.object({ userId: recordId }), async (admin, { userId }) => {
-  const result = await endUserSessions(admin, userId);
-  if (result.outcome === "not_found") return { ok: false, message: "This user no longer exists. Reload the page.", fieldErrors: {} };
-  revalidateSessionPages();
-  return {
-    ok: true,
-    message:
-      result.count === 0
-        ? `${result.email ?? "This user"} had no session left.`
-        : `Ended ${result.count} ${result.count === 1 ? "session" : "sessions"} of ${result.email ?? "this user"}.`,
-  };
-});
+export const endUserSessionsAction = adminAction(
+  "end_user_sessions",
+  z.object({ userId: recordId }),
+  async (admin, { userId }) => {
+    const result = await endUserSessions(admin, userId);
+    if (result.outcome === "not_found")
+      return { ok: false, message: "This user no longer exists. Reload the page.", fieldErrors: {} };
+    revalidateSessionPages();
+    return {
+      ok: true,
+      message:
+        result.count === 0
+          ? `${result.email ?? "This user"} had no session left.`
+          : `Ended ${result.count} ${result.count === 1 ? "session" : "sessions"} of ${result.email ?? "this user"}.`,
+    };
+  },
+);

@@ -62,7 +62,10 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
             const who = user.email ?? user.name ?? "A former user";
             return (
               <li key={user.id}>
-                <section aria-labelledby={`sessions-${user.id}-title`} className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+                <section
+                  aria-labelledby={`sessions-${user.id}-title`}
+                  className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+                >
                   <div className="flex flex-wrap items-start justify-between gap-3">
                     <div>
                       <h2 id={`sessions-${user.id}-title`} className="text-lg font-semibold text-slate-900">
@@ -92,18 +95,31 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
                       <caption className="sr-only">Active sessions of {who}</caption>
                       <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
                         <tr>
-                          <th scope="col" className={cell}>Session</th>
-                          <th scope="col" className={cell}>Signed in</th>
-                          <th scope="col" className={cell}>Last active</th>
-                          <th scope="col" className={cell}>Expires</th>
-                          <th scope="col" className={cell}><span className="sr-only">Actions</span></th>
+                          <th scope="col" className={cell}>
+                            Session
+                          </th>
+                          <th scope="col" className={cell}>
+                            Signed in
+                          </th>
+                          <th scope="col" className={cell}>
+                            Last active
+                          </th>
+                          <th scope="col" className={cell}>
+                            Expires
+                          </th>
+                          <th scope="col" className={cell}>
+                            <span className="sr-only">Actions</span>
+                          </th>
                         </tr>
                       </thead>
                       <tbody className="divide-y divide-slate-100">
                         {userSessions.map((session) => (
                           <tr key={session.id}>
                             <th scope="row" className={`${cell} text-left font-normal whitespace-nowrap`}>
-                              <code className="font-mono text-slate-900" title="First 8 characters of the SHA-256 of the session token">
+                              <code
+                                className="font-mono text-slate-900"
+                                title="First 8 characters of the SHA-256 of the session token"
+                              >
                                 {session.fingerprint}
                               </code>
                               {session.current && (

@@ -11,7 +11,13 @@ import type { AccessTokenBody, ConnectionListBody, ErrorBody } from "@/lib/token
 
 export const metadata: Metadata = { title: "Token API reference" };
 
-type Parameter = { name: string; in: string; required?: boolean; description?: string; schema?: Record<string, unknown> };
+type Parameter = {
+  name: string;
+  in: string;
+  required?: boolean;
+  description?: string;
+  schema?: Record<string, unknown>;
+};
 type Operation = {
   operationId: string;
   summary: string;
@@ -63,13 +69,22 @@ function examples(operationId: string, origin: string): { title: string; code: s
     case "listConnections":
       return [
         { title: "Request", code: `curl -s ${auth} "${origin}/api/v1/connections?limit=50"` },
-        { title: "Only one library's connections", code: `curl -s ${auth} "${origin}/api/v1/connections?library_id=101"` },
+        {
+          title: "Only one library's connections",
+          code: `curl -s ${auth} "${origin}/api/v1/connections?library_id=101"`,
+        },
         { title: "Answer (200)", code: json(LIST) },
       ];
     case "connectionAccessToken":
       return [
-        { title: "Request", code: `curl -s ${auth} "${origin}/api/v1/connections/${CONNECTION}/access-token?min_valid_seconds=3600"` },
-        { title: "Refresh now", code: `curl -s ${auth} "${origin}/api/v1/connections/${CONNECTION}/access-token?force_refresh=true"` },
+        {
+          title: "Request",
+          code: `curl -s ${auth} "${origin}/api/v1/connections/${CONNECTION}/access-token?min_valid_seconds=3600"`,
+        },
+        {
+          title: "Refresh now",
+          code: `curl -s ${auth} "${origin}/api/v1/connections/${CONNECTION}/access-token?force_refresh=true"`,
+        },
         { title: "Answer (200)", code: json(ACCESS_TOKEN) },
       ];
     case "libraryAccessToken":
@@ -80,14 +95,22 @@ function examples(operationId: string, origin: string): { title: string; code: s
       ];
     case "getConnectionApicbase":
       return [
-        { title: "Read through the proxy", code: `curl -s ${auth} "${origin}/api/v1/connections/${CONNECTION}/apicbase/accounts/libraries/active/"` },
+        {
+          title: "Read through the proxy",
+          code: `curl -s ${auth} "${origin}/api/v1/connections/${CONNECTION}/apicbase/accounts/libraries/active/"`,
+        },
         {
           title: "Write through the proxy",
           code: `curl -s ${auth} -H "Content-Type: application/json" \\\n  -d '{"name": "Saffron", "unit": "g"}' "${origin}/api/v1/connections/${CONNECTION}/apicbase/products/ingredients/"`,
         },
       ];
     case "getLibraryApicbase":
-      return [{ title: "Read through the proxy by library id", code: `curl -s ${auth} "${origin}/api/v1/libraries/101/apicbase/products/ingredients/"` }];
+      return [
+        {
+          title: "Read through the proxy by library id",
+          code: `curl -s ${auth} "${origin}/api/v1/libraries/101/apicbase/products/ingredients/"`,
+        },
+      ];
     case "openApiDocument":
       return [{ title: "Request", code: `curl -s "${origin}/api/v1/openapi.json"` }];
     default:
@@ -99,9 +122,15 @@ function examples(operationId: string, origin: string): { title: string; code: s
 function Prose({ text }: { text: string }) {
   return (
     <>
-      {text.split(/(`[^`]+`)/).map((part, i) =>
-        part.startsWith("`") && part.endsWith("`") ? <code key={i}>{part.slice(1, -1)}</code> : <span key={i}>{part}</span>,
-      )}
+      {text
+        .split(/(`[^`]+`)/)
+        .map((part, i) =>
+          part.startsWith("`") && part.endsWith("`") ? (
+            <code key={i}>{part.slice(1, -1)}</code>
+          ) : (
+            <span key={i}>{part}</span>
+          ),
+        )}
     </>
   );
 }
@@ -109,7 +138,8 @@ function Prose({ text }: { text: string }) {
 function typeOf(schema: Record<string, unknown> | undefined): string {
   if (!schema) return "";
   if (Array.isArray(schema.enum)) return schema.enum.join(" | ");
-  const range = schema.minimum !== undefined && schema.maximum !== undefined ? ` ${schema.minimum}–${schema.maximum}` : "";
+  const range =
+    schema.minimum !== undefined && schema.maximum !== undefined ? ` ${schema.minimum}–${schema.maximum}` : "";
   return `${String(schema.type ?? (schema.format ? "string" : ""))}${schema.format ? ` (${String(schema.format)})` : ""}${range}`;
 }
 
@@ -124,7 +154,10 @@ export default async function TokenApiReferencePage({ searchParams }: { searchPa
   if (!organizationId) redirect(user.isAdmin ? "/admin/organizations" : "/no-organization");
   const { organization } = await requireMembership(organizationId);
   const origin = await portalOrigin();
-  const document = openApiDocument() as unknown as { info: { description: string }; paths: Record<string, Record<string, Operation>> };
+  const document = openApiDocument() as unknown as {
+    info: { description: string };
+    paths: Record<string, Record<string, Operation>>;
+  };
 
   const sections = Object.entries(document.paths).map(([path, item]) => {
     const methods = Object.keys(item);
@@ -136,7 +169,10 @@ export default async function TokenApiReferencePage({ searchParams }: { searchPa
     <div className="space-y-8">
       <div className="space-y-2">
         <p className="text-sm font-medium text-slate-600">
-          <Link href={`/api-keys?organization=${organization.id}`} className="text-sky-800 underline underline-offset-2">
+          <Link
+            href={`/api-keys?organization=${organization.id}`}
+            className="text-sky-800 underline underline-offset-2"
+          >
             API keys
           </Link>{" "}
           / Reference
@@ -146,8 +182,8 @@ export default async function TokenApiReferencePage({ searchParams }: { searchPa
           <Prose text={document.info.description} />
         </p>
         <p className="max-w-prose leading-7 text-slate-700">
-          Machine-readable as OpenAPI 3.1 at <code>{origin}/api/v1/openapi.json</code>. Set <code>PORTAL_API_KEY</code> to a key from
-          the API keys page, then copy any example below.
+          Machine-readable as OpenAPI 3.1 at <code>{origin}/api/v1/openapi.json</code>. Set <code>PORTAL_API_KEY</code>{" "}
+          to a key from the API keys page, then copy any example below.
         </p>
       </div>
 
@@ -165,7 +201,12 @@ export default async function TokenApiReferencePage({ searchParams }: { searchPa
       </nav>
 
       {sections.map(({ path, methods, operation }) => (
-        <Card key={path} id={operation.operationId} title={`${methods.map((m) => m.toUpperCase()).join(", ")} ${path}`} description={operation.summary}>
+        <Card
+          key={path}
+          id={operation.operationId}
+          title={`${methods.map((m) => m.toUpperCase()).join(", ")} ${path}`}
+          description={operation.summary}
+        >
           <div className="space-y-4 text-sm leading-6 text-slate-700">
             {operation.description && (
               <p className="max-w-prose">
@@ -177,10 +218,18 @@ export default async function TokenApiReferencePage({ searchParams }: { searchPa
                 <caption className="sr-only">Parameters</caption>
                 <thead className="text-slate-600">
                   <tr>
-                    <th scope="col" className="py-1 pr-4 font-medium">Parameter</th>
-                    <th scope="col" className="py-1 pr-4 font-medium">In</th>
-                    <th scope="col" className="py-1 pr-4 font-medium">Type</th>
-                    <th scope="col" className="py-1 font-medium">Meaning</th>
+                    <th scope="col" className="py-1 pr-4 font-medium">
+                      Parameter
+                    </th>
+                    <th scope="col" className="py-1 pr-4 font-medium">
+                      In
+                    </th>
+                    <th scope="col" className="py-1 pr-4 font-medium">
+                      Type
+                    </th>
+                    <th scope="col" className="py-1 font-medium">
+                      Meaning
+                    </th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">
@@ -202,8 +251,12 @@ export default async function TokenApiReferencePage({ searchParams }: { searchPa
               <caption className="sr-only">Answers</caption>
               <thead className="text-slate-600">
                 <tr>
-                  <th scope="col" className="py-1 pr-4 font-medium">Status</th>
-                  <th scope="col" className="py-1 font-medium">When</th>
+                  <th scope="col" className="py-1 pr-4 font-medium">
+                    Status
+                  </th>
+                  <th scope="col" className="py-1 font-medium">
+                    When
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">

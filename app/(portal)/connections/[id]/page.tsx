@@ -34,7 +34,13 @@ const actions = {
 };
 
 /** One connection: its state, the four actions and its history. Another organization's id is "not found". */
-export default async function ConnectionPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: SearchParams }) {
+export default async function ConnectionPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: SearchParams;
+}) {
   const [{ id }, query] = await Promise.all([params, searchParams]);
   const user = await requireUser();
   const historyPage = parseHistoryPage(query.history);
@@ -52,9 +58,11 @@ export default async function ConnectionPage({ params, searchParams }: { params:
   const connectError = firstParam(query.connect_error);
   const here = `/connections/${connection.id}`;
   // A wrong-library approval is told with its facts: who approved, with which library active.
-  const errorMessage = connectError === "library_mismatch" ? await reauthorizationRefusalMessage(user, connection.id) : null;
+  const errorMessage =
+    connectError === "library_mismatch" ? await reauthorizationRefusalMessage(user, connection.id) : null;
   // In the local sandbox, tokens it forgot in a reset are not "revoked": say what happened.
-  const sandboxReset = connection.status === "needs_reauthorization" ? await sandboxResetMessageFor(user, connection.id) : null;
+  const sandboxReset =
+    connection.status === "needs_reauthorization" ? await sandboxResetMessageFor(user, connection.id) : null;
 
   return (
     <div className="space-y-6">
@@ -70,17 +78,27 @@ export default async function ConnectionPage({ params, searchParams }: { params:
       {isConnectNoticeKey(notice) && (
         <Banner tone="success" message={CONNECT_NOTICES[notice](connection.libraryName)} dismissHref={here} />
       )}
-      {isConnectErrorKey(connectError) && <Banner tone="error" message={errorMessage ?? CONNECT_ERRORS[connectError]} dismissHref={here} />}
+      {isConnectErrorKey(connectError) && (
+        <Banner tone="error" message={errorMessage ?? CONNECT_ERRORS[connectError]} dismissHref={here} />
+      )}
 
       {sandboxReset && (
-        <section aria-label="Sandbox reset" className="rounded-xl border border-amber-300 bg-amber-50 px-4 py-3 text-sm leading-6 text-amber-950">
+        <section
+          aria-label="Sandbox reset"
+          className="rounded-xl border border-amber-300 bg-amber-50 px-4 py-3 text-sm leading-6 text-amber-950"
+        >
           <p className="font-medium">{sandboxReset}</p>
         </section>
       )}
 
       <HydrationBoundary state={dehydrate(queryClient)}>
         <NowProvider renderedAt={now.toISOString()}>
-          <ConnectionDetail connectionId={connection.id} historyPage={historyPage} showHandouts={showHandouts} actions={actions} />
+          <ConnectionDetail
+            connectionId={connection.id}
+            historyPage={historyPage}
+            showHandouts={showHandouts}
+            actions={actions}
+          />
         </NowProvider>
       </HydrationBoundary>
 
@@ -91,18 +109,22 @@ export default async function ConnectionPage({ params, searchParams }: { params:
           Send a re-authorization link
         </h2>
         <p className="mt-1 text-sm leading-6 text-slate-600">
-          When the library owner has to approve again and has no portal account: they open the link, log in at
-          Apicbase with {connection.libraryName} as active library and approve. The tokens are replaced in place.
+          When the library owner has to approve again and has no portal account: they open the link, log in at Apicbase
+          with {connection.libraryName} as active library and approve. The tokens are replaced in place.
         </p>
         <div className="mt-4">
           {connection.application.redirectMode === "oob" ? (
             <p className="text-sm leading-6 text-slate-700">
               Not available for this connection: its application, {connection.application.name}, has no redirect URL.
-              Use <strong>Re-authorize</strong> above: it shows the Apicbase link to send and a field for the code Apicbase
-              shows after the approval.
+              Use <strong>Re-authorize</strong> above: it shows the Apicbase link to send and a field for the code
+              Apicbase shows after the approval.
             </p>
           ) : (
-            <AuthorizationLinkForm kind="reauthorize" action={createReauthorizationLinkAction} hidden={{ connectionId: connection.id }} />
+            <AuthorizationLinkForm
+              kind="reauthorize"
+              action={createReauthorizationLinkAction}
+              hidden={{ connectionId: connection.id }}
+            />
           )}
         </div>
       </section>

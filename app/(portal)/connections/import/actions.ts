@@ -28,7 +28,11 @@ import { fieldErrorsOf, readFields, recordId, type ActionResult } from "@/lib/fo
 
 export type ImportResult = ActionResult<ImportField>;
 
-const refused = (message: string, field?: ImportField): ImportResult => ({ ok: false, message, fieldErrors: field ? { [field]: message } : {} });
+const refused = (message: string, field?: ImportField): ImportResult => ({
+  ok: false,
+  message,
+  fieldErrors: field ? { [field]: message } : {},
+});
 const importPage = (organizationId: string, extra = "") => `${IMPORT_PATH}?organization=${organizationId}${extra}`;
 
 /**
@@ -46,12 +50,18 @@ export async function checkImportAction(_previous: ImportResult | null, formData
   const parsed = importTokensForm.safeParse(fields);
   if (!parsed.success) {
     const fieldErrors = fieldErrorsOf<ImportField>(parsed.error);
-    return { ok: false, message: "Check the highlighted fields. Nothing was sent to Apicbase.", fieldErrors, values: { applicationId: fields.applicationId ?? "" } };
+    return {
+      ok: false,
+      message: "Check the highlighted fields. Nothing was sent to Apicbase.",
+      fieldErrors,
+      values: { applicationId: fields.applicationId ?? "" },
+    };
   }
   const input = parsed.data;
   const applications = await applicationsForNewConnections(user);
   const chosen = applications.find((application) => application.id === input.applicationId);
-  if (!chosen) return refused("That application is disabled or no longer registered. Choose another one.", "applicationId");
+  if (!chosen)
+    return refused("That application is disabled or no longer registered. Choose another one.", "applicationId");
 
   const { db } = await getDb();
   const keyring = getKeyring();
@@ -60,9 +70,19 @@ export async function checkImportAction(_previous: ImportResult | null, formData
   const client = await clientOf(chosen.id);
   const others = applications
     .filter((application) => application.id !== chosen.id)
-    .map((application) => ({ name: application.name, introspect: async (token: string) => (await clientOf(application.id)).introspect(token) }));
+    .map((application) => ({
+      name: application.name,
+      introspect: async (token: string) => (await clientOf(application.id)).introspect(token),
+    }));
   const now = new Date();
-  const decision = await inspectImport({ client, applicationName: chosen.name, others, accessToken: input.accessToken, refreshToken: input.refreshToken, now });
+  const decision = await inspectImport({
+    client,
+    applicationName: chosen.name,
+    others,
+    accessToken: input.accessToken,
+    refreshToken: input.refreshToken,
+    now,
+  });
   const actor = { id: user.id, email: user.email };
   if (!decision.ok) {
     await recordAudit(db, {
@@ -74,11 +94,21 @@ export async function checkImportAction(_previous: ImportResult | null, formData
       detail: { applicationId: chosen.id, reason: decision.reason },
     });
     return decision.field
-      ? { ok: false, message: "Apicbase did not accept these tokens. Nothing was stored.", fieldErrors: { [decision.field]: decision.message }, values: { applicationId: chosen.id } }
+      ? {
+          ok: false,
+          message: "Apicbase did not accept these tokens. Nothing was stored.",
+          fieldErrors: { [decision.field]: decision.message },
+          values: { applicationId: chosen.id },
+        }
       : { ok: false, message: decision.message, fieldErrors: {}, values: { applicationId: chosen.id } };
   }
 
-  const pending = pendingFromFinding(decision.finding, { userId: user.id, organizationId, applicationId: chosen.id, now });
+  const pending = pendingFromFinding(decision.finding, {
+    userId: user.id,
+    organizationId,
+    applicationId: chosen.id,
+    now,
+  });
   (await cookies()).set(IMPORT_COOKIE, sealPendingImport(keyring, pending), {
     httpOnly: true,
     sameSite: "strict",
@@ -96,7 +126,8 @@ export async function confirmImportAction(formData: FormData): Promise<void> {
   const user = await getCurrentUser();
   if (!user) redirect("/signin");
   const organizationId = String(formData.get("organizationId") ?? "");
-  if (!recordId.safeParse(organizationId).success || !canActFor(user, organizationId)) redirect("/connections?connect_error=not_allowed");
+  if (!recordId.safeParse(organizationId).success || !canActFor(user, organizationId))
+    redirect("/connections?connect_error=not_allowed");
   const jar = await cookies();
   const pending = openPendingImport(getKeyring(), jar.get(IMPORT_COOKIE)?.value, Date.now());
   if (!pending || pending.userId !== user.id || pending.organizationId !== organizationId) {
@@ -113,7 +144,9 @@ export async function confirmImportAction(formData: FormData): Promise<void> {
   });
   jar.delete({ name: IMPORT_COOKIE, path: IMPORT_PATH });
   if (!result.ok) redirect(importPage(organizationId, `&import_error=${NOT_WAITING}`));
-  redirect(`/connections/${result.connectionId}?notice=${result.outcome === "connected" ? "imported" : result.outcome}`);
+  redirect(
+    `/connections/${result.connectionId}?notice=${result.outcome === "connected" ? "imported" : result.outcome}`,
+  );
 }
 
 /** "Cancel": forgets the checked pair. One the portal refreshed exists nowhere else, so it is handed back to Apicbase. */
@@ -126,8 +159,17 @@ export async function cancelImportAction(formData: FormData): Promise<void> {
   jar.delete({ name: IMPORT_COOKIE, path: IMPORT_PATH });
   if (pending && pending.userId === user.id && pending.refreshed && canActFor(user, pending.organizationId)) {
     const { db } = await getDb();
-    const client = await clientForApplication(db, getKeyring(), resolveApicbaseSettings(env()), pending.applicationId).catch(() => null);
+    const client = await clientForApplication(
+      db,
+      getKeyring(),
+      resolveApicbaseSettings(env()),
+      pending.applicationId,
+    ).catch(() => null);
     await client?.revoke(pending.refreshToken, "refresh_token").catch(() => undefined);
   }
-  redirect(recordId.safeParse(organizationId).success && canActFor(user, organizationId) ? importPage(organizationId) : "/connections");
+  redirect(
+    recordId.safeParse(organizationId).success && canActFor(user, organizationId)
+      ? importPage(organizationId)
+      : "/connections",
+  );
 }

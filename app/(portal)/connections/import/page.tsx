@@ -16,7 +16,8 @@ import { cancelImportAction, checkImportAction, confirmImportAction } from "./ac
 export const metadata: Metadata = { title: "Import tokens" };
 
 const IMPORT_ERRORS = {
-  expired: "The checked tokens are no longer waiting here (after 15 minutes, in another browser, or already stored). Nothing was stored: paste them again.",
+  expired:
+    "The checked tokens are no longer waiting here (after 15 minutes, in another browser, or already stored). Nothing was stored: paste them again.",
 } as const;
 
 function Fact({ term, children }: { term: string; children: React.ReactNode }) {
@@ -38,7 +39,8 @@ function Preview({ organizationId, found }: { organizationId: string; found: Pen
     >
       <dl className="divide-y divide-slate-100">
         <Fact term="Library">
-          {found.library.name} <span className="text-slate-600">(library {found.library.id}, the user&apos;s active library now)</span>
+          {found.library.name}{" "}
+          <span className="text-slate-600">(library {found.library.id}, the user&apos;s active library now)</span>
         </Fact>
         <Fact term="Apicbase user">
           {found.user.name} · {found.user.email}
@@ -60,7 +62,10 @@ function Preview({ organizationId, found }: { organizationId: string; found: Pen
       {found.existingConnectionId && (
         <p className="mt-4 rounded-lg border border-sky-300 bg-sky-50 px-3 py-2 text-sm text-sky-950">
           {found.library.name} is already connected to this organization: storing replaces that{" "}
-          <Link href={`/connections/${found.existingConnectionId}`} className="font-medium underline underline-offset-2">
+          <Link
+            href={`/connections/${found.existingConnectionId}`}
+            className="font-medium underline underline-offset-2"
+          >
             connection&apos;s
           </Link>{" "}
           tokens in place (same connection, history kept).
@@ -89,21 +94,27 @@ export default async function ImportTokensPage({ searchParams }: { searchParams:
   const organizationId = firstParam(params.organization) || user.memberships[0]?.organizationId;
   if (!organizationId) redirect(user.isAdmin ? "/admin/organizations" : "/no-organization");
   const { organization } = await requireMembership(organizationId);
-  const [found, applications] = await Promise.all([pendingImportView(user, organization.id), applicationsForNewConnections(user)]);
+  const [found, applications] = await Promise.all([
+    pendingImportView(user, organization.id),
+    applicationsForNewConnections(user),
+  ]);
   const importError = firstParam(params.import_error);
   const here = `/connections/import?organization=${organization.id}`;
 
   return (
     <div className="mx-auto max-w-3xl space-y-6">
       <div className="space-y-2">
-        <Link href={`/connections?organization=${organization.id}`} className="text-sm font-medium text-slate-600 underline-offset-2 hover:underline">
+        <Link
+          href={`/connections?organization=${organization.id}`}
+          className="text-sm font-medium text-slate-600 underline-offset-2 hover:underline"
+        >
           ← Connections of {organization.name}
         </Link>
         <h1 className="text-3xl font-bold tracking-tight text-slate-900">Import tokens from Apicbase</h1>
         <p className="max-w-prose leading-7 text-slate-700">
-          A library owner can generate a token pair in Apicbase and hand it to you. Paste it here: the portal asks Apicbase
-          which library and user it reaches, shows you, and stores the connection only when you confirm. From then on the
-          portal refreshes it like any other connection.
+          A library owner can generate a token pair in Apicbase and hand it to you. Paste it here: the portal asks
+          Apicbase which library and user it reaches, shows you, and stores the connection only when you confirm. From
+          then on the portal refreshes it like any other connection.
         </p>
       </div>
       {importError === "expired" && <Banner tone="error" message={IMPORT_ERRORS.expired} dismissHref={here} />}

@@ -19,13 +19,17 @@ import { canActFor, connectionContext } from "@/lib/dal/connections";
 import { getCurrentUser } from "@/lib/dal/session";
 
 const refused = (message: string): ManualCodeResult => ({ ok: false, message, fieldErrors: {} });
-const NO_ATTEMPT = "This connect attempt is no longer valid (it was started more than 15 minutes ago, in another browser, or already finished). Start again from Connections.";
+const NO_ATTEMPT =
+  "This connect attempt is no longer valid (it was started more than 15 minutes ago, in another browser, or already finished). Start again from Connections.";
 
 /**
  * The code pasted from Apicbase's page: checked for shape before anything is sent, then exchanged at once with the
  * out-of-band redirect URI and the attempt's PKCE verifier. The result is an ordinary connection.
  */
-export async function exchangeManualCodeAction(_previous: ManualCodeResult | null, formData: FormData): Promise<ManualCodeResult> {
+export async function exchangeManualCodeAction(
+  _previous: ManualCodeResult | null,
+  formData: FormData,
+): Promise<ManualCodeResult> {
   const user = await getCurrentUser();
   if (!user) return refused("Your session has ended. Sign in again.");
   const jar = await cookies();
@@ -65,14 +69,21 @@ export async function exchangeManualCodeAction(_previous: ManualCodeResult | nul
     });
     if (key === "code_rejected") {
       const reason = refusedCodeReason(parseOpenedSecondsAgo(formData.get("opened_seconds_ago")));
-      return { ok: false, message: REFUSED_CODE_MESSAGES[reason], fieldErrors: {}, expired: true, neverOpened: reason === "never_opened" };
+      return {
+        ok: false,
+        message: REFUSED_CODE_MESSAGES[reason],
+        fieldErrors: {},
+        expired: true,
+        neverOpened: reason === "never_opened",
+      };
     }
     return refused(CONNECT_ERRORS[key]);
   }
 
   jar.delete({ name: MANUAL_CODE_COOKIE, path: MANUAL_CODE_PATH });
   if (!result.ok) {
-    if (result.reason === "library_mismatch") redirect(`/connections/${result.connectionId}?connect_error=library_mismatch`);
+    if (result.reason === "library_mismatch")
+      redirect(`/connections/${result.connectionId}?connect_error=library_mismatch`);
     return refused(CONNECT_ERRORS.not_found);
   }
   redirect(`/connections/${result.connectionId}?notice=${result.outcome}`);
@@ -85,6 +96,11 @@ export async function cancelManualCodeAction(): Promise<void> {
   const jar = await cookies();
   const intent = openManualIntent(getKeyring(), jar.get(MANUAL_CODE_COOKIE)?.value, Date.now());
   jar.delete({ name: MANUAL_CODE_COOKIE, path: MANUAL_CODE_PATH });
-  if (intent?.reauthorizeConnectionId && intent.userId === user.id) redirect(`/connections/${intent.reauthorizeConnectionId}`);
-  redirect(intent && intent.userId === user.id && canActFor(user, intent.organizationId) ? `/connections?organization=${intent.organizationId}` : "/connections");
+  if (intent?.reauthorizeConnectionId && intent.userId === user.id)
+    redirect(`/connections/${intent.reauthorizeConnectionId}`);
+  redirect(
+    intent && intent.userId === user.id && canActFor(user, intent.organizationId)
+      ? `/connections?organization=${intent.organizationId}`
+      : "/connections",
+  );
 }

@@ -19,8 +19,8 @@ export default async function ManualCodePage() {
       <div className="mx-auto max-w-2xl space-y-6">
         <h1 className="text-3xl font-bold tracking-tight text-slate-900">No connect attempt in progress</h1>
         <p className="leading-7 text-slate-700">
-          This page belongs to a connect attempt started with “Connect a library” in this browser. That attempt ended, is
-          older than 15 minutes, or was started by someone else. Start again from your connections.
+          This page belongs to a connect attempt started with “Connect a library” in this browser. That attempt ended,
+          is older than 15 minutes, or was started by someone else. Start again from your connections.
         </p>
         <Link href="/connections" className={buttonClasses("primary")}>
           Back to connections
@@ -29,7 +29,9 @@ export default async function ManualCodePage() {
     );
   }
   const { organization } = await requireMembership(attempt.organizationId);
-  const back = attempt.reauthorizing ? `/connections/${attempt.reauthorizing.connectionId}` : `/connections?organization=${organization.id}`;
+  const back = attempt.reauthorizing
+    ? `/connections/${attempt.reauthorizing.connectionId}`
+    : `/connections?organization=${organization.id}`;
 
   return (
     <div className="mx-auto max-w-3xl space-y-6">
@@ -38,12 +40,13 @@ export default async function ManualCodePage() {
           ← {attempt.reauthorizing ? attempt.reauthorizing.libraryName : `Connections of ${organization.name}`}
         </Link>
         <h1 className="text-3xl font-bold tracking-tight text-slate-900">
-          {attempt.reauthorizing ? `Re-authorize “${attempt.reauthorizing.libraryName}”` : "Connect a library"} with a code
+          {attempt.reauthorizing ? `Re-authorize “${attempt.reauthorizing.libraryName}”` : "Connect a library"} with a
+          code
         </h1>
         <p className="max-w-prose leading-7 text-slate-700">
-          The application <strong className="font-semibold text-slate-900">{attempt.applicationName}</strong> has no redirect
-          URL: Apicbase shows the authorization code on its own page instead of sending you back here, and the code works
-          for 60 seconds only.
+          The application <strong className="font-semibold text-slate-900">{attempt.applicationName}</strong> has no
+          redirect URL: Apicbase shows the authorization code on its own page instead of sending you back here, and the
+          code works for 60 seconds only.
         </p>
       </div>
 

@@ -12,11 +12,15 @@ export const dynamic = "force-dynamic";
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
   if (process.env.BENCH_BASELINE_ROUTE !== "1") return new Response(null, { status: 404 });
   const { id } = await params;
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return new Response(null, { status: 404 });
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
+    return new Response(null, { status: 404 });
   const { db } = await getDb();
   const [row] = await db
     .select({ id: connections.id, expiresAt: connections.accessTokenExpiresAt })
     .from(connections)
     .where(eq(connections.id, id));
-  return Response.json({ connection_id: row?.id, expires_at: row?.expiresAt?.toISOString() }, { headers: { "Cache-Control": "no-store" } });
+  return Response.json(
+    { connection_id: row?.id, expires_at: row?.expiresAt?.toISOString() },
+    { headers: { "Cache-Control": "no-store" } },
+  );
 }

@@ -8,7 +8,12 @@ import { CONNECT_CALLBACK_PATH, canActFor, connectionContext, portalOrigin } fro
 import { getCurrentUser } from "@/lib/dal/session";
 import { resolveApicbaseSettings } from "@/lib/apicbase/config";
 import { clientForApplication } from "@/lib/connections/applications";
-import { LINK_RESULT_COOKIE, LINK_RESULT_PATH, LINK_RESULT_TTL_MS, sealLinkResult } from "@/lib/connections/link-result";
+import {
+  LINK_RESULT_COOKIE,
+  LINK_RESULT_PATH,
+  LINK_RESULT_TTL_MS,
+  sealLinkResult,
+} from "@/lib/connections/link-result";
 import { claimLinkByState, finishLink, isLinkState } from "@/lib/connections/links";
 import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -30,7 +35,9 @@ export async function GET(request: NextRequest) {
 
   const intent = openIntent(getKeyring(), request.cookies.get(CONNECT_COOKIE)?.value, Date.now());
   const list = (organizationId: string | undefined, error: ConnectErrorKey) =>
-    back(`/connections?${new URLSearchParams({ ...(organizationId ? { organization: organizationId } : {}), connect_error: error })}`);
+    back(
+      `/connections?${new URLSearchParams({ ...(organizationId ? { organization: organizationId } : {}), connect_error: error })}`,
+    );
   if (!intent || intent.userId !== user.id) return list(undefined, "expired_attempt");
   if (!canActFor(user, intent.organizationId)) return list(undefined, "not_allowed");
 
@@ -63,7 +70,8 @@ export async function GET(request: NextRequest) {
       : list(intent.organizationId, key);
   }
   if (!result.ok) {
-    if (result.reason === "library_mismatch") return back(`/connections/${result.connectionId}?connect_error=library_mismatch`);
+    if (result.reason === "library_mismatch")
+      return back(`/connections/${result.connectionId}?connect_error=library_mismatch`);
     return list(intent.organizationId, "not_found");
   }
   return back(`/connections/${result.connectionId}?notice=${result.outcome}`);
@@ -125,7 +133,14 @@ async function linkCallback(request: NextRequest, origin: string) {
     // Nothing was stored: the link may be used again (e.g. after cancelling by mistake).
     await finishLink(db, link.id, { release: true });
     const key = connectErrorKey(error);
-    await recordAudit(db, { actor, event: "connection_connect_failed", outcome: "failure", organizationId: link.organizationId, connectionId: link.connectionId, apicbaseError: key });
+    await recordAudit(db, {
+      actor,
+      event: "connection_connect_failed",
+      outcome: "failure",
+      organizationId: link.organizationId,
+      connectionId: link.connectionId,
+      apicbaseError: key,
+    });
     return result(link.id, key);
   }
 }

@@ -10,7 +10,8 @@ const NO_STORE = { "Cache-Control": "private, no-store" };
 /** The dashboard's (or the admin area's) list as JSON, for React Query's polling. Checks the session and the organization on every call. */
 export async function GET(request: NextRequest) {
   const user = await getCurrentUser();
-  if (!user) return NextResponse.json({ error: "Your session has ended. Sign in again." }, { status: 401, headers: NO_STORE });
+  if (!user)
+    return NextResponse.json({ error: "Your session has ended. Sign in again." }, { status: 401, headers: NO_STORE });
   const params = request.nextUrl.searchParams;
   // `scope=all`: every organization's connections, which listConnections gives admins only.
   const organizationId = params.get("scope") === "all" ? null : (params.get("organization") ?? "");

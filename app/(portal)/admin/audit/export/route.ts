@@ -7,7 +7,10 @@ import { authorizeAdmin } from "@/lib/dal/session";
 export const dynamic = "force-dynamic";
 
 const plain = (status: number, message: string) =>
-  new Response(`${message}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+  new Response(`${message}\n`, {
+    status,
+    headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+  });
 
 /**
  * GET /admin/audit/export?<the audit page's filters>: the filtered log as a CSV download. A route handler is a
@@ -23,7 +26,8 @@ export async function GET(request: Request) {
   }
   const parsed = parseAuditFilters(new URL(request.url).searchParams);
   const errors = Object.entries(parsed.errors);
-  if (errors.length > 0) return plain(400, `Nothing exported: ${errors.map(([field, message]) => `${field}: ${message}`).join(" ")}`);
+  if (errors.length > 0)
+    return plain(400, `Nothing exported: ${errors.map(([field, message]) => `${field}: ${message}`).join(" ")}`);
 
   const { page: _page, ...filters } = parsed.filters;
   const body = await auditLogCsv(access.admin, filters, auditQuery(parsed.values));

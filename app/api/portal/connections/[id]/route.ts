@@ -10,7 +10,8 @@ const NO_STORE = { "Cache-Control": "private, no-store" };
 /** One connection and a page of its history as JSON, for React Query. Checks the session and the owner every call. */
 export async function GET(request: NextRequest, { params }: { params: Promise<{ id: string }> }) {
   const user = await getCurrentUser();
-  if (!user) return NextResponse.json({ error: "Your session has ended. Sign in again." }, { status: 401, headers: NO_STORE });
+  if (!user)
+    return NextResponse.json({ error: "Your session has ended. Sign in again." }, { status: 401, headers: NO_STORE });
   const { id } = await params;
   const search = request.nextUrl.searchParams;
   const detail = await getConnectionWithHistory(
