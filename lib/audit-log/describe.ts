@@ -161,6 +161,7 @@ export function summarizeDetail(event: string, detail: Detail): string {
       if (typeof d.apicbaseUserId === "number") parts.push(`now Apicbase user ${d.apicbaseUserId}`);
       break;
     case "audit_log_exported":
+    case "connections_exported":
       parts.push(text(d.filters) ? `filtered: ${text(d.filters)}` : "everything");
       break;
     default:
