@@ -14,9 +14,10 @@ export async function register() {
   }
   // Auth.js builds its redirect URI and cookie names from AUTH_URL when set, never from the request's Host header.
   if (process.env.PORTAL_URL) process.env.AUTH_URL ??= process.env.PORTAL_URL;
-  const { installShutdownInServer, startNotificationsInServer, startRefresherInServer } =
+  const { installShutdownInServer, startBulkJobsInServer, startNotificationsInServer, startRefresherInServer } =
     await import("./lib/lifecycle/server");
   installShutdownInServer();
   startRefresherInServer();
   startNotificationsInServer();
+  startBulkJobsInServer();
 }

@@ -56,6 +56,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env) {
       WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(["0", "1"]).default("0"),
       /** The delivery loop of webhooks and e-mail in this process: "off" where only workers deliver. */
       NOTIFICATIONS: z.enum(["on", "off"]).default("on"),
+      /** The runner of bulk actions in this process: "off" where only workers run them. */
+      BULK_JOBS: z.enum(["on", "off"]).default("on"),
       /** SMTP server for e-mail alerts (smtp:// or smtps://, with credentials); unset: no e-mail. */
       SMTP_URL: z
         .string()

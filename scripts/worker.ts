@@ -15,6 +15,7 @@ import { describeError } from "../lib/lifecycle/refresher";
 import { refresherFromEnvironment } from "../lib/lifecycle/runtime";
 import { drainBoundMs, installGracefulShutdown } from "../lib/lifecycle/shutdown";
 import { delivererFromEnvironment } from "../lib/notifications/runtime";
+import { bulkRunnerFromEnvironment } from "../lib/bulk-jobs/runtime";
 
 const log = (line: string) => console.log(`[worker] ${line}`);
 
@@ -55,9 +56,19 @@ async function main() {
   // Webhooks and e-mail from the outbox: any number of processes share the work through delivery leases.
   const deliverer = delivererFromEnvironment({ db: database.db, keyring, env: config, role: "worker", log });
 
+  // Bulk actions started on the dashboard: items are shared with the web servers through their leases.
+  const bulk = bulkRunnerFromEnvironment({
+    db: database.db,
+    keyring,
+    settings: resolveApicbaseSettings(config),
+    env: config,
+    role: "worker",
+    log,
+  });
+
   installGracefulShutdown({
     // A delivery cut off is sent again by whoever takes its lease next (at least once), so it only gets a chance to end.
-    stopRefresher: () => Promise.all([refresher.stop(), deliverer.stop()]).then(() => undefined),
+    stopRefresher: () => Promise.all([refresher.stop(), deliverer.stop(), bulk.stop()]).then(() => undefined),
     finish: () => database.close(),
     maxWaitMs: drainBoundMs(config.APICBASE_TIMEOUT_MS),
     log,
@@ -65,6 +76,7 @@ async function main() {
 
   refresher.start();
   deliverer.start();
+  bulk.start();
   log(
     `refreshing tokens: up to ${config.REFRESH_BUDGET_PER_MINUTE} background refreshes a minute across all processes, ` +
       `${config.REFRESH_CONCURRENCY} at a time in this one`,

@@ -11,3 +11,6 @@ export const codeVerifierAad = (linkId: string) => `authorization-link:${linkId}
 /** A webhook endpoint's signing secret, current or the one a rotation replaced (lib/notifications/signing.ts). */
 export const webhookSecretAad = (endpointId: string, which: "secret" | "previous_secret") =>
   `webhook_endpoint:${endpointId}:${which}`;
+
+/** A re-authorization link a bulk job made, kept for the person who started the job (lib/bulk-jobs). */
+export const bulkLinkAad = (itemId: string) => `bulk_job_item:${itemId}:link`;

@@ -104,6 +104,7 @@ function rotation(label: string, databaseUrl?: () => string | undefined) {
         ["authorization_links.code_verifier_ciphertext", 1, { fresh: 1 }],
         ["webhook_endpoints.secret_ciphertext", 0, {}],
         ["webhook_endpoints.previous_secret_ciphertext", 0, {}],
+        ["bulk_job_items.link_ciphertext", 0, {}],
       ]);
       expect(batches.filter((column) => column === "connections.access_token_ciphertext")).toHaveLength(3);
       expect(report.byKeyId).toEqual({ fresh: 12 });

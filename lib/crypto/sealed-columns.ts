@@ -4,8 +4,8 @@
  * fails until it is: it looks for `*_ciphertext` columns in the schema).
  */
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
-import { applications, authorizationLinks, connections, webhookEndpoints } from "@/lib/db/schema";
-import { clientSecretAad, codeVerifierAad, connectionTokenAad, webhookSecretAad } from "./associated-data";
+import { applications, authorizationLinks, bulkJobItems, connections, webhookEndpoints } from "@/lib/db/schema";
+import { bulkLinkAad, clientSecretAad, codeVerifierAad, connectionTokenAad, webhookSecretAad } from "./associated-data";
 
 export type SealedColumn = {
   /** `table.column`, as the rotation reports it. */
@@ -66,5 +66,12 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
     id: webhookEndpoints.id,
     column: webhookEndpoints.previousSecretCiphertext,
     aad: (id) => webhookSecretAad(id, "previous_secret"),
+  },
+  {
+    label: "bulk_job_items.link_ciphertext",
+    table: bulkJobItems,
+    id: bulkJobItems.id,
+    column: bulkJobItems.linkCiphertext,
+    aad: bulkLinkAad,
   },
 ];

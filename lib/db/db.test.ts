@@ -37,6 +37,8 @@ const TABLES = [
   "attempt_counters",
   "audit_events",
   "authorization_links",
+  "bulk_job_items",
+  "bulk_jobs",
   "connections",
   "email_bindings",
   "invitations",

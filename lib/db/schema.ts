@@ -666,6 +666,88 @@ export const webhookDeliveryAttempts = pgTable(
 );
 
 // ---------------------------------------------------------------------------------------------------------------
+// Bulk actions: one action (verify, refresh, re-authorization links, revoke) over a selection of connections or
+// everything a filter matched, run in the background one connection at a time. Each connection is an item with its
+// own outcome; items are claimed under a short lease (FOR UPDATE SKIP LOCKED), so any process may work on a job and
+// a job outlives a restart.
+
+export const BULK_ACTIONS = ["verify", "refresh", "reauthorization_links", "revoke"] as const;
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+export const BULK_JOB_STATUSES = ["running", "done", "cancelled"] as const;
+export type BulkJobStatus = (typeof BULK_JOB_STATUSES)[number];
+export const BULK_ITEM_STATUSES = ["pending", "done", "failed", "skipped", "cancelled"] as const;
+export type BulkItemStatus = (typeof BULK_ITEM_STATUSES)[number];
+
+export const bulkJobs = pgTable(
+  "bulk_jobs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** Null: an admin's job over every organization's connections. */
+    organizationId: uuid("organization_id").references(() => organizations.id, { onDelete: "cascade" }),
+    action: text("action").$type<BulkAction>().notNull(),
+    status: text("status").$type<BulkJobStatus>().notNull().default("running"),
+    createdByUserId: uuid("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    createdByLabel: text("created_by_label").notNull(),
+    /** Why (revoke): one reason for every connection of the job. */
+    reason: text("reason"),
+    /** What was chosen: the selected connections, or the list's filters (as their query string). */
+    selection: text("selection").$type<"selected" | "filter">().notNull(),
+    filterQuery: text("filter_query"),
+    /** Connections the selection or filter matched, and of those the ones the action applies to (the items). */
+    matched: integer("matched").notNull(),
+    total: integer("total").notNull(),
+    createdAt: createdAt(),
+    finishedAt: timestamptz("finished_at"),
+    cancelledByLabel: text("cancelled_by_label"),
+  },
+  (t) => [
+    index("bulk_jobs_organization_created_at_idx").on(t.organizationId, t.createdAt),
+    index("bulk_jobs_running_idx")
+      .on(t.createdAt)
+      .where(sql`${t.status} = 'running'`),
+    check("bulk_jobs_action_check", oneOf(t.action, BULK_ACTIONS)),
+    check("bulk_jobs_status_check", oneOf(t.status, BULK_JOB_STATUSES)),
+  ],
+);
+
+export const bulkJobItems = pgTable(
+  "bulk_job_items",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** Claim order: oldest job first, then the list's order. */
+    seq: bigserial("seq", { mode: "number" }).notNull(),
+    jobId: uuid("job_id")
+      .notNull()
+      .references(() => bulkJobs.id, { onDelete: "cascade" }),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => connections.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id").notNull(),
+    status: text("status").$type<BulkItemStatus>().notNull().default("pending"),
+    /** A code for what happened (`active`, `refreshed`, `link_created`, `revoked`, an Apicbase error…). */
+    result: text("result"),
+    /** The operation's own sentence about it, as its single action would have shown it. */
+    message: text("message"),
+    /** The re-authorization link made for this connection, and its secret, encrypted (the item id as AAD). */
+    linkId: uuid("link_id").references(() => authorizationLinks.id, { onDelete: "set null" }),
+    linkCiphertext: text("link_ciphertext"),
+    attempts: integer("attempts").notNull().default(0),
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: timestamptz("lease_expires_at"),
+    finishedAt: timestamptz("finished_at"),
+  },
+  (t) => [
+    uniqueIndex("bulk_job_items_job_connection_key").on(t.jobId, t.connectionId),
+    index("bulk_job_items_job_status_idx").on(t.jobId, t.status),
+    index("bulk_job_items_job_seq_idx").on(t.jobId, t.seq),
+    index("bulk_job_items_pending_idx")
+      .on(t.seq)
+      .where(sql`${t.status} = 'pending'`),
+    check("bulk_job_items_status_check", oneOf(t.status, BULK_ITEM_STATUSES)),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------------------------
 // Relations (for db.query.*).
 
 export const usersRelations = relations(users, ({ many }) => ({
@@ -764,3 +846,5 @@ export type EmailBinding = typeof emailBindings.$inferSelect;
 export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
 export type NotificationEvent = typeof notificationEvents.$inferSelect;
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
+export type BulkJob = typeof bulkJobs.$inferSelect;
+export type BulkJobItem = typeof bulkJobItems.$inferSelect;

@@ -36,6 +36,8 @@ export type RefreshTrigger =
   | { kind: "api"; minValidMs: number }
   /** The background refresher, for a connection it claimed as due. */
   | { kind: "background" }
+  /** A bulk refresh job: like "manual", but its share of the refresh budget was taken before (lib/bulk-jobs). */
+  | { kind: "bulk" }
   /**
    * Apicbase refused the access token of this token version (the API proxy got a 401): refresh unless the stored
    * pair already moved on, whatever its expiry.
@@ -120,7 +122,7 @@ async function leaseAndRefresh(
   args: { organizationId: string; connectionId: string },
   trigger: RefreshTrigger,
 ): Promise<RefreshResult> {
-  const waitUntil = Date.now() + (trigger.kind === "background" ? 0 : LEASE_WAIT_MS);
+  const waitUntil = Date.now() + (trigger.kind === "background" || trigger.kind === "bulk" ? 0 : LEASE_WAIT_MS);
   for (let pause = 50; ; pause = Math.min(pause * 2, 500)) {
     // A shutting-down process takes no lease (and stops waiting for another process's).
     if (isDraining()) return shuttingDown;
@@ -241,7 +243,7 @@ async function refreshLeased(ctx: ConnectionContext, row: Connection, trigger: R
       }
     }
 
-    if (trigger.kind !== "background") {
+    if (trigger.kind !== "background" && trigger.kind !== "bulk") {
       const { waitSeconds } = await spendInteractiveRefresh(ctx.db, now);
       if (waitSeconds) {
         return {

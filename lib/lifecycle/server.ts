@@ -12,6 +12,8 @@ import { refresherFromEnvironment } from "./runtime";
 import { drainBoundMs, installGracefulShutdown } from "./shutdown";
 import type { Deliverer } from "@/lib/notifications/deliverer";
 import { delivererFromEnvironment } from "@/lib/notifications/runtime";
+import type { BulkRunner } from "@/lib/bulk-jobs/runner";
+import { bulkRunnerFromEnvironment } from "@/lib/bulk-jobs/runtime";
 
 const shared = globalThis as typeof globalThis & {
   __portalRefresher?: Refresher | "starting";
@@ -39,6 +41,8 @@ export function installShutdownInServer(): void {
         typeof shared.__portalRefresher === "object" ? shared.__portalRefresher.stop() : undefined,
         // A delivery cut off is sent again by whoever takes its lease next (at least once): it only gets a chance to end.
         typeof notifications.__portalDeliverer === "object" ? notifications.__portalDeliverer.stop() : undefined,
+        // Bulk items under way finish; claimed ones not started go back for the next process.
+        typeof bulk.__portalBulkRunner === "object" ? bulk.__portalBulkRunner.stop() : undefined,
       ]).then(() => undefined),
     // A refresh under way ends within the Apicbase timeout plus the token write's retries.
     maxWaitMs: drainBoundMs(env().APICBASE_TIMEOUT_MS),
@@ -118,6 +122,48 @@ export function startNotificationsInServer(): void {
       notificationLog("delivering webhooks");
     } catch (error) {
       notificationLog(`could not start (${describeError(error)}); trying again in ${RETRY_OPEN_MS / 1000} s`);
+      setTimeout(open, RETRY_OPEN_MS).unref();
+    }
+  };
+  setTimeout(open, 1_000).unref();
+}
+
+const bulk = globalThis as typeof globalThis & { __portalBulkRunner?: BulkRunner | "starting" };
+const bulkLog = (line: string) => console.log(`[bulk] ${line}`);
+
+/**
+ * The runner of bulk actions (verify, refresh, re-authorization links, revoke over many connections) inside the web
+ * server. Independent of REFRESHER, like the delivery loop: a job started from the dashboard runs also where the
+ * background refresher is off. BULK_JOBS=off leaves the jobs to `npm run worker`.
+ */
+export function startBulkJobsInServer(): void {
+  if (process.env.NEXT_PHASE === "phase-production-build" || bulk.__portalBulkRunner) return;
+  const config = env();
+  if (config.BULK_JOBS === "off") {
+    bulkLog("off (BULK_JOBS=off): bulk actions run in workers");
+    return;
+  }
+  if (!config.TOKEN_ENCRYPTION_KEY) {
+    bulkLog("not started: TOKEN_ENCRYPTION_KEY is not set");
+    return;
+  }
+  bulk.__portalBulkRunner = "starting";
+  const open = async () => {
+    try {
+      const { db } = await getSharedDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+      const runner = bulkRunnerFromEnvironment({
+        db,
+        keyring: parseKeyring(config.TOKEN_ENCRYPTION_KEY!),
+        settings: resolveApicbaseSettings(config),
+        env: config,
+        role: "web",
+        log: bulkLog,
+      });
+      bulk.__portalBulkRunner = runner;
+      runner.start({ unref: true });
+      bulkLog("running bulk actions");
+    } catch (error) {
+      bulkLog(`could not start (${describeError(error)}); trying again in ${RETRY_OPEN_MS / 1000} s`);
       setTimeout(open, RETRY_OPEN_MS).unref();
     }
   };
