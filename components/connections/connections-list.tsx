@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { SelectCell, SelectHeaderCell } from "@/components/bulk-jobs/bulk-selection";
 import { connectionListQuery } from "@/lib/connections/query-options";
 import { deriveConnectionState } from "@/lib/connections/status";
 import {
@@ -178,6 +179,7 @@ function ConnectionsTable({
         <caption className="sr-only">Connections, sorted by library name</caption>
         <thead className="bg-slate-50">
           <tr>
+            <SelectHeaderCell ids={connections.map((connection) => connection.id)} className={th} />
             <th scope="col" className={th}>
               Library
             </th>
@@ -208,6 +210,7 @@ function ConnectionsTable({
             const state = deriveConnectionState(viewFacts(connection), now);
             return (
               <tr key={connection.id} className="align-top" data-connection={connection.id}>
+                <SelectCell id={connection.id} label={connection.libraryName} />
                 <th scope="row" className="px-3 py-3 text-left font-normal">
                   <Link href={`/connections/${connection.id}`} className={link}>
                     {connection.libraryName}

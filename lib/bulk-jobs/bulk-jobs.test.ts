@@ -16,6 +16,7 @@ import {
   bulkJobItems,
   bulkJobs,
   connections,
+  emailBindings,
   memberships,
   organizations,
   refreshControl,
@@ -45,6 +46,7 @@ function runnerContext(overrides: Partial<BulkRunnerContext> = {}): BulkRunnerCo
     now: fixture.clock.now,
     owner: "bulk:test",
     budget: BUDGET,
+    adminEmails: new Set(["admin@example.test"]),
     ...overrides,
   };
 }
@@ -171,6 +173,48 @@ describe("a bulk verify", () => {
     ]);
     const verified = await fixture.db.select().from(auditEvents).where(eq(auditEvents.event, "connection_verified"));
     expect(verified.filter((event) => event.actorUserId === member.id)).toEqual([]);
+  });
+});
+
+describe("an admin's job", () => {
+  it("acts on every organization for an admin by configured e-mail, bound to their Apicbase user", async () => {
+    const [other] = await fixture.db
+      .insert(organizations)
+      .values({ name: `Other ${randomUUID()}` })
+      .returning({ id: organizations.id });
+    const [mine] = await fixture.insertConnections(1);
+    const [theirs] = await fixture.insertConnections(1, { organizationId: other!.id });
+    const apicbaseUserId = Math.floor(Math.random() * 1e9);
+    const [admin] = await fixture.db
+      .insert(users)
+      .values({ email: "admin@example.test", apicbaseUserId })
+      .onConflictDoUpdate({ target: users.email, set: { apicbaseUserId } })
+      .returning({ id: users.id });
+    const job = await createBulkJob(fixture.db, {
+      organizationId: null,
+      action: "verify",
+      selection: { kind: "selected", connectionIds: [mine!, theirs!] },
+      actor: { id: admin!.id, email: "admin@example.test" },
+      now: fixture.clock.now(),
+    });
+    expect(job.total).toBe(2);
+    // The e-mail is not bound to this Apicbase user (someone else signed in with it first): no admin rights.
+    await fixture.db
+      .insert(emailBindings)
+      .values({ email: "admin@example.test", apicbaseUserId: apicbaseUserId + 1 })
+      .onConflictDoUpdate({ target: emailBindings.email, set: { apicbaseUserId: apicbaseUserId + 1 } });
+    expect((await runDueBulkItems(runnerContext(), () => false)).skipped).toBe(2);
+
+    const again = await createBulkJob(fixture.db, {
+      organizationId: null,
+      action: "verify",
+      selection: { kind: "selected", connectionIds: [mine!, theirs!] },
+      actor: { id: admin!.id, email: "admin@example.test" },
+      now: fixture.clock.now(),
+    });
+    await fixture.db.update(emailBindings).set({ apicbaseUserId }).where(eq(emailBindings.email, "admin@example.test"));
+    await runAll();
+    expect((await queryBulkJob(fixture.db, again.id))?.progress).toMatchObject({ done: 2, skipped: 0 });
   });
 });
 

@@ -12,6 +12,7 @@
 import { and, asc, eq, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { ApicbaseClient } from "@/lib/apicbase/client";
 import { recordAudit } from "@/lib/audit";
+import { isPortalAdmin } from "@/lib/auth/admins";
 import { createAuthorizationLink } from "@/lib/connections/links";
 import { disconnectConnection } from "@/lib/connections/revoke";
 import { verifyConnection, type ConnectionContext } from "@/lib/connections/service";
@@ -23,6 +24,7 @@ import {
   bulkJobItems,
   bulkJobs,
   connections,
+  emailBindings,
   memberships,
   users,
   type BulkAction,
@@ -50,6 +52,8 @@ export type BulkRunnerContext = {
   owner: string;
   /** The refresher's budget: bulk refreshes count against it like background ones. */
   budget: RefreshBudget;
+  /** PORTAL_ADMIN_EMAILS (or the sandbox's admin): admins act on any organization. */
+  adminEmails: ReadonlySet<string>;
   log?: (line: string) => void;
 };
 
@@ -163,9 +167,12 @@ function authorityChecker(ctx: BulkRunnerContext) {
     let answer = cache.get(key);
     if (!answer) {
       answer = (async () => {
-        const [user] = await ctx.db.select({ isAdmin: users.isAdmin }).from(users).where(eq(users.id, userId));
+        const [user] = await ctx.db
+          .select({ isAdmin: users.isAdmin, email: users.email, apicbaseUserId: users.apicbaseUserId })
+          .from(users)
+          .where(eq(users.id, userId));
         if (!user) return false;
-        if (user.isAdmin) return true;
+        if (await isAdmin(ctx, user)) return true;
         const [member] = await ctx.db
           .select({ userId: memberships.userId })
           .from(memberships)
@@ -176,6 +183,20 @@ function authorityChecker(ctx: BulkRunnerContext) {
     }
     return answer;
   };
+}
+
+/** The sign-in's admin rule (lib/auth/admins.ts): promoted, or a configured e-mail bound to this Apicbase user. */
+async function isAdmin(
+  ctx: BulkRunnerContext,
+  user: { isAdmin: boolean; email: string | null; apicbaseUserId: number },
+): Promise<boolean> {
+  if (user.isAdmin) return true;
+  if (!user.email || !ctx.adminEmails.has(user.email.toLowerCase())) return false;
+  const [binding] = await ctx.db
+    .select({ apicbaseUserId: emailBindings.apicbaseUserId })
+    .from(emailBindings)
+    .where(eq(emailBindings.email, user.email.toLowerCase()));
+  return isPortalAdmin({ ...user, emailBound: binding?.apicbaseUserId === user.apicbaseUserId }, ctx.adminEmails);
 }
 
 function connectionContext(ctx: BulkRunnerContext, job: Job): ConnectionContext {

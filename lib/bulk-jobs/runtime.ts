@@ -1,5 +1,6 @@
 /** The bulk job runner as the web server and `npm run worker` run it: configured from the environment. */
 import type { ApicbaseSettings } from "@/lib/apicbase/config";
+import { adminEmailsFromEnv } from "@/lib/auth/admins";
 import type { Keyring } from "@/lib/crypto/secrets";
 import type { Db } from "@/lib/db/client";
 import type { Env } from "@/lib/env";
@@ -25,6 +26,7 @@ export function bulkRunnerFromEnvironment(args: {
     owner: `bulk:${args.role}:${processId()}`,
     // The refresher's budget: bulk refreshes and background refreshes together stay under it.
     budget: { perMinute, burst: Math.max(1, Math.ceil(perMinute / 4)) },
+    adminEmails: adminEmailsFromEnv(args.env),
     log: args.log,
   });
 }

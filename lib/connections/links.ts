@@ -4,7 +4,8 @@ import { alias } from "drizzle-orm/pg-core";
 import type { ApicbaseClient } from "@/lib/apicbase/client";
 import { codeVerifierAad } from "@/lib/crypto/associated-data";
 import { decryptSecret, encryptSecret, type Keyring } from "@/lib/crypto/secrets";
-import { authorizationLinks, connections, organizations, users, type Db, type LinkOutcome } from "@/lib/db";
+import type { Db } from "@/lib/db/client";
+import { authorizationLinks, connections, organizations, users, type LinkOutcome } from "@/lib/db/schema";
 
 /** A link is a bearer secret: long enough to be unguessable, stored only as a hash. */
 export function hashLinkToken(token: string): string {

@@ -2,6 +2,7 @@ import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
+import { BulkArea } from "@/components/bulk-jobs/bulk-area";
 import { Banner } from "@/components/connections/banner";
 import { ConnectionFiltersForm } from "@/components/connections/connection-filters";
 import { ConnectionsList } from "@/components/connections/connections-list";
@@ -106,7 +107,9 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
 
       <HydrationBoundary state={dehydrate(queryClient)}>
         <NowProvider renderedAt={now.toISOString()}>
-          <ConnectionsList organizationId={organization.id} filters={filters} />
+          <BulkArea organizationId={organization.id} filters={filters}>
+            <ConnectionsList organizationId={organization.id} filters={filters} />
+          </BulkArea>
         </NowProvider>
       </HydrationBoundary>
 

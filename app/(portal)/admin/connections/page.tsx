@@ -1,6 +1,7 @@
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { BulkArea } from "@/components/bulk-jobs/bulk-area";
 import { ConnectionFiltersForm } from "@/components/connections/connection-filters";
 import { ConnectionsList } from "@/components/connections/connections-list";
 import { NowProvider } from "@/components/connections/now";
@@ -36,7 +37,9 @@ export default async function AdminConnectionsPage({ searchParams }: { searchPar
       <ConnectionFiltersForm organizationId={null} filters={filters} />
       <HydrationBoundary state={dehydrate(queryClient)}>
         <NowProvider renderedAt={now.toISOString()}>
-          <ConnectionsList organizationId={null} filters={filters} />
+          <BulkArea organizationId={null} filters={filters}>
+            <ConnectionsList organizationId={null} filters={filters} />
+          </BulkArea>
         </NowProvider>
       </HydrationBoundary>
     </div>

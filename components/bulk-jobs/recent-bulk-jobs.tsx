@@ -1,0 +1,35 @@
+import Link from "next/link";
+import { DateTime } from "@/components/date-time";
+import type { BulkJobView } from "@/lib/bulk-jobs/jobs";
+import { bulkJobTitle } from "@/lib/messages/bulk-jobs";
+import { BulkJobProgress } from "./bulk-job-progress";
+
+/** The latest bulk jobs of the list's organization (or the admins' jobs over every organization), with progress. */
+export function RecentBulkJobs({ jobs, now }: { jobs: BulkJobView[]; now: Date }) {
+  if (jobs.length === 0) return null;
+  return (
+    <section aria-labelledby="recent-bulk-jobs" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+      <h2 id="recent-bulk-jobs" className="text-base font-semibold text-slate-900">
+        Recent bulk actions
+      </h2>
+      <ul className="mt-3 divide-y divide-slate-100">
+        {jobs.map((job) => (
+          <li key={job.id} className="grid gap-2 py-3 sm:grid-cols-[minmax(0,1fr)_minmax(0,1.2fr)] sm:gap-6">
+            <div className="text-sm">
+              <Link
+                href={`/connections/jobs/${job.id}`}
+                className="rounded font-semibold text-sky-800 underline-offset-2 hover:text-sky-950 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+              >
+                {bulkJobTitle(job.action, job.total)}
+              </Link>
+              <p className="text-slate-600">
+                by {job.createdBy}, <DateTime date={new Date(job.createdAt)} now={now} />
+              </p>
+            </div>
+            <BulkJobProgress job={job} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
