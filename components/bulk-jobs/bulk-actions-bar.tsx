@@ -1,12 +1,12 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
+import { useRouter, useSearchParams } from "next/navigation";
 import { useActionState, useEffect, useId, useRef, useState } from "react";
 import type { BulkActionResult } from "@/app/(portal)/connections/bulk-actions";
 import { buttonClasses } from "@/components/ui/button";
 import { connectionListQuery } from "@/lib/connections/query-options";
-import { isFiltered, type ConnectionFilters } from "@/lib/connections/view";
+import { filtersQuery, isFiltered, parseConnectionFilters } from "@/lib/connections/view";
 import { BULK_ACTION_LABELS } from "@/lib/messages/bulk-jobs";
 import { useBulkSelection } from "./bulk-selection";
 
@@ -20,25 +20,21 @@ const plural = (n: number) => `${numberFormat.format(n)} ${n === 1 ? "connection
  * the current filters match (all pages). Each action starts a background job and opens its page, where its progress
  * shows (also after a reload) and it can be cancelled. Revoke asks for the one reason first.
  */
-export function BulkActionsBar({
-  organizationId,
-  filters,
-  filterQuery,
-  exportHref,
-  action,
-}: {
-  organizationId: string | null;
-  filters: ConnectionFilters;
-  /** The list's query string without its page: what "every match" means. */
-  filterQuery: string;
-  exportHref: string;
-  action: StartAction;
-}) {
+export function BulkActionsBar({ organizationId, action }: { organizationId: string | null; action: StartAction }) {
   const router = useRouter();
   const id = useId();
   const selection = useBulkSelection();
+  // The list's filters, as the list itself reads them from the URL.
+  const filters = parseConnectionFilters(new URLSearchParams(useSearchParams().toString()));
+  if (organizationId) filters.organization = null;
   const { data } = useQuery(connectionListQuery(organizationId, filters));
   const total = data?.total ?? 0;
+  const totalText = `${numberFormat.format(total)}${data?.totalCapped ? "+" : ""}`;
+  const matchQuery = filtersQuery({ ...filters, sort: undefined, dir: undefined, cursor: null });
+  const filterQuery = matchQuery.toString();
+  const exportQuery = filtersQuery({ ...filters, cursor: null });
+  if (organizationId) exportQuery.set("organization", organizationId);
+  const exportHref = `${organizationId ? "/connections/export" : "/admin/connections/export"}${exportQuery.size ? `?${exportQuery}` : ""}`;
   const selected = selection ? [...selection.selected] : [];
   const [choice, setChoice] = useState<"selected" | "filter" | null>(null);
   const scope = selected.length === 0 ? "filter" : (choice ?? "selected");
@@ -59,7 +55,7 @@ export function BulkActionsBar({
       <input type="hidden" name="filterQuery" value={filterQuery} />
       {scope === "selected" &&
         selected.map((connectionId) => (
-          <input key={connectionId} type="hidden" name="connectionId" value={connectionId} />
+          <input key={connectionId} type="hidden" name="connectionIds" value={connectionId} />
         ))}
     </>
   );
@@ -110,7 +106,8 @@ export function BulkActionsBar({
               onChange={() => setChoice("filter")}
               className="size-4 accent-sky-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
             />
-            {filtered ? `All ${plural(total)} matching this search` : `All ${plural(total)}`}
+            {`All ${totalText} ${total === 1 && !data?.totalCapped ? "connection" : "connections"}`}
+            {filtered ? " matching this search" : ""}
             {filtered ? "" : organizationId ? " of this organization" : " of every organization"}
           </label>
         </fieldset>
@@ -189,7 +186,11 @@ export function BulkActionsBar({
         </form>
       </dialog>
       <p role="status" className={`text-sm ${result && !result.ok ? "font-medium text-red-700" : "text-slate-700"}`}>
-        {pending ? "Starting…" : (result?.message ?? "")}
+        {pending
+          ? "Starting…"
+          : result && !result.ok && result.fieldErrors.connectionIds
+            ? `Nothing was started: ${result.fieldErrors.connectionIds}`
+            : (result?.message ?? "")}
       </p>
     </section>
   );

@@ -34,7 +34,7 @@ const BUDGET = { perMinute: 600, burst: 100 };
 
 const everything = (overrides: Partial<ConnectionFilters> = {}): BulkSelection => ({
   kind: "filter",
-  filters: { q: "", status: null, page: 1, ...overrides },
+  filters: { q: "", status: null, ...overrides },
   query: "",
 });
 

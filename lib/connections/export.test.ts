@@ -17,7 +17,6 @@ const appId = randomUUID();
 const filters = (overrides: Partial<ConnectionFilters> = {}): ConnectionFilters => ({
   q: "",
   status: null,
-  page: 1,
   ...overrides,
 });
 

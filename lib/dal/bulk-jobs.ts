@@ -1,8 +1,6 @@
 import "server-only";
-import { z } from "zod";
-import { recordAudit } from "@/lib/audit";
+import type { StartBulkJobInput } from "@/lib/bulk-jobs/forms";
 import {
-  MAX_SELECTED,
   cancelBulkJob,
   createBulkJob,
   queryBulkJob,
@@ -19,7 +17,7 @@ import { parseConnectionFilters } from "@/lib/connections/view";
 import { bulkLinkAad } from "@/lib/crypto/associated-data";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import { getKeyring } from "@/lib/connections/keyring";
-import { BULK_ACTIONS, BULK_ITEM_STATUSES, getDb, type BulkItemStatus } from "@/lib/db";
+import { BULK_ITEM_STATUSES, getDb, type BulkItemStatus } from "@/lib/db";
 import { recordId } from "@/lib/forms";
 import { canActFor, portalOrigin } from "./connections";
 import type { PortalUser } from "./session";
@@ -32,29 +30,8 @@ import type { PortalUser } from "./session";
 
 export type { BulkItemView, BulkJobView };
 
-/** What the dashboard's bulk form sends. */
-export const startBulkJobInput = z
-  .object({
-    organizationId: z.union([recordId, z.literal("")]),
-    action: z.enum(BULK_ACTIONS, { error: "Choose an action." }),
-    scope: z.enum(["selected", "filter"], { error: "Choose the selected connections or every match." }),
-    connectionIds: z
-      .array(recordId)
-      .max(MAX_SELECTED, `Select at most ${MAX_SELECTED} connections, or act on every connection the filter matches.`),
-    /** The list's query string (its filters); ignored unless scope is "filter". */
-    filterQuery: z.string().max(2_000),
-    reason: z.string().optional(),
-  })
-  .superRefine((input, ctx) => {
-    if (input.scope === "selected" && input.connectionIds.length === 0)
-      ctx.addIssue({ code: "custom", path: ["connectionIds"], message: "Select at least one connection first." });
-  });
-
-export type StartBulkJobInput = z.output<typeof startBulkJobInput>;
-
 export type StartBulkJobResult =
-  | { ok: true; jobId: string; total: number; matched: number }
-  | { ok: false; message: string; field?: "reason" | "connectionIds" };
+  { ok: true; jobId: string; total: number; matched: number } | { ok: false; reason: "not_allowed" };
 
 function mayUse(user: PortalUser, organizationId: string | null): boolean {
   return organizationId === null ? user.isAdmin : canActFor(user, organizationId);
@@ -63,35 +40,20 @@ function mayUse(user: PortalUser, organizationId: string | null): boolean {
 /** Starts a job for the connections chosen (ids of this organization only) or matching the list's filters. */
 export async function startBulkJob(user: PortalUser, input: StartBulkJobInput): Promise<StartBulkJobResult> {
   const organizationId = input.organizationId || null;
+  if (!mayUse(user, organizationId)) return { ok: false, reason: "not_allowed" };
   const { db } = await getDb();
-  if (!mayUse(user, organizationId)) {
-    await recordAudit(db, {
-      actor: { id: user.id, email: user.email },
-      event: "access_refused",
-      outcome: "failure",
-      organizationId,
-      detail: { action: "bulk_job" },
-    });
-    return { ok: false, message: "You cannot act on this organization's connections." };
-  }
-  let reason: string | undefined;
-  if (input.action === "revoke") {
-    const parsed = revokeReason.safeParse(input.reason ?? "");
-    if (!parsed.success) return { ok: false, field: "reason", message: parsed.error.issues[0]?.message ?? "Say why." };
-    reason = parsed.data;
-  }
   const params = new URLSearchParams(input.filterQuery.replace(/^\?/, ""));
-  params.delete("page");
+  params.delete("cursor");
   params.delete("organization");
   const selection: BulkSelection =
     input.scope === "selected"
-      ? { kind: "selected", connectionIds: [...new Set(input.connectionIds)] }
+      ? { kind: "selected", connectionIds: input.connectionIds }
       : { kind: "filter", filters: parseConnectionFilters(params), query: params.toString() };
   const job = await createBulkJob(db, {
     organizationId,
     action: input.action,
     selection,
-    reason,
+    reason: input.action === "revoke" ? revokeReason.parse(input.reason ?? "") : undefined,
     actor: { id: user.id, email: user.email },
     now: new Date(),
   });

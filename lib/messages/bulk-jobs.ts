@@ -88,10 +88,17 @@ export const LINK_STATE_TEXT = {
 } as const;
 
 /** The list's filters a job was started on, in words: "with the status “Needs re-authorization”". */
-export function filtersText(filters: Pick<ConnectionFilters, "q" | "status" | "drift">): string {
+export function filtersText(
+  filters: Pick<ConnectionFilters, "q" | "status" | "drift" | "application" | "organization">,
+): string {
   const parts: string[] = [];
   if (filters.q) parts.push(`a library name or id containing “${filters.q}”`);
   if (filters.status) parts.push(`the status “${STATUS_LABELS[filters.status]}”`);
   if (filters.drift) parts.push("a token that reaches another library");
-  return parts.length === 0 ? "every connection" : `every connection with ${parts.join(" and ")}`;
+  return [
+    "every connection",
+    filters.organization ? " of one organization" : "",
+    filters.application ? " made with one application" : "",
+    parts.length > 0 ? ` with ${parts.join(" and ")}` : "",
+  ].join("");
 }
