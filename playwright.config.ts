@@ -77,7 +77,8 @@ export default defineConfig({
       url: `${EMULATOR_URL}/accounts/login/`,
       wait: { stdout: /Apicbase emulator listening on/ },
       reuseExistingServer: !process.env.CI,
-      timeout: 30_000,
+      // Ceilings for a loaded machine (both start in seconds when it is idle).
+      timeout: 90_000,
     },
     {
       name: "portal",
@@ -98,7 +99,8 @@ export default defineConfig({
       },
       url: `${PORTAL_URL}/`,
       reuseExistingServer: !process.env.CI,
-      timeout: 60_000,
+      // Migrating a fresh PGlite database and seeding the sandbox come first; on a loaded machine that took over 60 s.
+      timeout: 180_000,
       gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
     },
   ],
