@@ -1,10 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { useSearchParams } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
-import { DISPLAY_STATUSES } from "@/lib/connections/status";
-import { STATUS_LABELS } from "@/lib/messages/status";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, useState, useTransition } from "react";
 import {
   DEFAULT_DIRECTION,
   SEARCH_MAX_LENGTH,
@@ -13,11 +11,10 @@ import {
   connectionsHref,
   isFiltered,
   normalizeSearch,
-  parseConnectionFilters,
   type ConnectionFilters,
   type SortDirection,
   type SortKey,
-} from "@/lib/connections/view";
+} from "@/lib/connections/list-url";
 
 const control =
   "mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-xs focus:outline-2 focus:outline-offset-1 focus:outline-sky-600";
@@ -29,22 +26,28 @@ export type FilterOption = { id: string; name: string };
 
 /**
  * Search, filters and sort. Everything lives in the URL (shareable, reloadable, back button): a choice in a list
- * adds a history entry at once, typing in the search box replaces the URL once typing pauses, and the connections
- * list (which reads the same URL) follows. Any change starts again at the first page. Without JavaScript it is a
- * plain GET form. A null organization is the admin area's list of every organization, which can also be narrowed
- * to one organization.
+ * adds a history entry at once, typing in the search box replaces the URL once typing pauses, and the page (the
+ * server renders the list for the URL) follows. Any change starts again at the first page. Without JavaScript it is
+ * a plain GET form. A null organization is the admin area's list of every organization, which can also be narrowed
+ * to one organization. The options come from the server, so no status logic ships to the browser.
  */
 export function ConnectionFiltersForm({
   organizationId,
+  filters,
+  statuses,
   applications,
   organizations,
 }: {
   organizationId: string | null;
+  /** As the server read them from the URL. */
+  filters: ConnectionFilters;
+  statuses: { value: string; label: string }[];
   applications: FilterOption[];
   /** The admin list only: the organizations to choose from. */
   organizations?: FilterOption[];
 }) {
-  const filters = parseConnectionFilters(new URLSearchParams(useSearchParams().toString()));
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
   const [q, setQ] = useState(filters.q);
   const pushed = useRef(filters.q);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -63,9 +66,10 @@ export function ConnectionFiltersForm({
     const merged: ConnectionFilters = { ...filters, q: normalizeSearch(q), ...next, cursor: null };
     pushed.current = merged.q;
     const href = connectionsHref(organizationId, merged);
-    // Next.js follows the History API: useSearchParams() sees the new URL, without a server round trip.
-    if (mode === "push") window.history.pushState(null, "", href);
-    else window.history.replaceState(null, "", href);
+    startTransition(() => {
+      if (mode === "push") router.push(href, { scroll: false });
+      else router.replace(href, { scroll: false });
+    });
   };
 
   const onSearch = (value: string) => {
@@ -106,7 +110,10 @@ export function ConnectionFiltersForm({
           className={control}
         />
         <p id="connection-search-hint" className="mt-1 text-xs text-slate-600">
-          The list follows as you type.
+          The list follows as you type.{" "}
+          <span aria-hidden={!pending} className={pending ? "" : "invisible"}>
+            Searching…
+          </span>
         </p>
       </div>
       <div>
@@ -121,9 +128,9 @@ export function ConnectionFiltersForm({
           className={control}
         >
           <option value="">All statuses</option>
-          {DISPLAY_STATUSES.map((status) => (
-            <option key={status} value={status}>
-              {STATUS_LABELS[status]}
+          {statuses.map((status) => (
+            <option key={status.value} value={status.value}>
+              {status.label}
             </option>
           ))}
         </select>
