@@ -1,7 +1,7 @@
 /**
- * Runs once when a Next.js server starts (never during `next build`): the production checks, the background token
- * refresher, the webhook and e-mail delivery loop, and the graceful shutdown that lets refreshes under way store their
- * tokens.
+ * Runs once when a Next.js server starts (never during `next build`): the production checks, the local sandbox's
+ * demo data, the background token refresher, the webhook and e-mail delivery loop, and the graceful shutdown that
+ * lets refreshes under way store their tokens.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
@@ -14,9 +14,28 @@ export async function register() {
   }
   // Auth.js builds its redirect URI and cookie names from AUTH_URL when set, never from the request's Host header.
   if (process.env.PORTAL_URL) process.env.AUTH_URL ??= process.env.PORTAL_URL;
+  await seedSandboxInServer();
   const { installShutdownInServer, startNotificationsInServer, startRefresherInServer } =
     await import("./lib/lifecycle/server");
   installShutdownInServer();
   startRefresherInServer();
   startNotificationsInServer();
+}
+
+const SEED_RETRY_MS = 30_000;
+
+/** The local sandbox's demo organization, before the first request; a failure is logged and tried again. */
+async function seedSandboxInServer(): Promise<void> {
+  const { env } = await import("./lib/env");
+  const { seedLocalSandbox } = await import("./lib/db/sandbox-seed");
+  const seed = async () => {
+    try {
+      await seedLocalSandbox(env());
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      console.error(`[portal] seeding the local sandbox failed (${reason}); trying again in ${SEED_RETRY_MS / 1000} s`);
+      setTimeout(seed, SEED_RETRY_MS).unref();
+    }
+  };
+  await seed();
 }

@@ -51,7 +51,7 @@ describe("productionRefusals", () => {
 });
 
 describe("the sandbox's paths in production", () => {
-  it("every one of them (settings, demo admin, seeding through getDb) refuses without SANDBOX=1", () => {
+  it("every one of them (settings, demo admin, seeding at server start) refuses without SANDBOX=1", () => {
     const production = readEnv({
       NODE_ENV: "production",
       PORTAL_URL: "https://portal.example",

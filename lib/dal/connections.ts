@@ -2,13 +2,20 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import { headers } from "next/headers";
 import { apicbaseWebBase, resolveApicbaseSettings } from "@/lib/apicbase/config";
-import { clientForApplication, ensureEnvironmentApplication } from "@/lib/connections/applications";
+import { ensureEnvironmentApplication } from "@/lib/connections/applications";
+import { recordAudit } from "@/lib/audit";
+import {
+  applicationClients,
+  createConnectionContext,
+  type ClientSource,
+  type ConnectionContext,
+} from "@/lib/connections/context";
+import type { AuditActor } from "@/lib/audit";
 import { getKeyring } from "@/lib/connections/keyring";
 import { sandboxResetSinceTokens } from "@/lib/connections/sandbox-reset";
 import { sandboxResetMessage } from "@/lib/messages/sandbox";
 import { latestReauthorizationRefusal, refusalMessage, REFUSAL_SHOWN_MS } from "@/lib/connections/refusals";
-import type { ConnectionContext } from "@/lib/connections/service";
-import { connections, getDb } from "@/lib/db";
+import { applications, connections, getDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { processId } from "@/lib/lifecycle/process-id";
 import { recordId } from "@/lib/forms";
@@ -19,18 +26,39 @@ import type { PortalUser } from "./session";
 /** This process's web requests in refresh leases: readable when debugging, one per process (shared by bundles). */
 const LEASE_OWNER = `web:${processId()}`;
 
-export async function connectionContext(user: PortalUser): Promise<ConnectionContext> {
+/** A connection context for this web request; its clients are read afresh from the database. */
+export async function newConnectionContext(args: {
+  actor: AuditActor;
+  leaseOwner: string;
+  clientFor?: ClientSource;
+}): Promise<ConnectionContext> {
   const { db } = await getDb();
   const keyring = getKeyring();
-  const settings = resolveApicbaseSettings(env());
-  return {
+  return createConnectionContext({
     db,
     keyring,
-    clientFor: (applicationId) => clientForApplication(db, keyring, settings, applicationId),
-    now: () => new Date(),
-    actor: { id: user.id, email: user.email },
-    leaseOwner: LEASE_OWNER,
-  };
+    clientFor: args.clientFor ?? applicationClients(db, keyring, resolveApicbaseSettings(env())),
+    actor: args.actor,
+    leaseOwner: args.leaseOwner,
+  });
+}
+
+/** What lib/connections needs to act on connections for a signed-in user. */
+export async function connectionContext(user: PortalUser): Promise<ConnectionContext> {
+  return newConnectionContext({ actor: { id: user.id, email: user.email }, leaseOwner: LEASE_OWNER });
+}
+
+/** A connect attempt that failed at Apicbase (or on its way back), in the audit log. */
+export async function recordConnectFailure(
+  ctx: ConnectionContext,
+  entry: {
+    organizationId: string;
+    connectionId: string | null;
+    apicbaseError: string;
+    detail?: Record<string, string>;
+  },
+): Promise<void> {
+  await recordAudit(ctx.db, { actor: ctx.actor, event: "connection_connect_failed", outcome: "failure", ...entry });
 }
 
 export async function environmentApplication() {
@@ -56,6 +84,27 @@ export async function connectionOwner(user: PortalUser, connectionId: string): P
     .where(eq(connections.id, connectionId));
   if (!row || !canActFor(user, row.organizationId)) return null;
   return row.organizationId;
+}
+
+/**
+ * The application holding a connection's tokens, with what re-authorizing needs: its scopes and redirect mode. Null
+ * when the user may not act on the connection (or it is gone).
+ */
+export async function connectionApplication(user: PortalUser, connectionId: string) {
+  if (!recordId.safeParse(connectionId).success) return null;
+  const { db } = await getDb();
+  const [row] = await db
+    .select({
+      organizationId: connections.organizationId,
+      applicationId: connections.applicationId,
+      libraryName: connections.libraryName,
+      scopes: applications.scopes,
+      redirectMode: applications.redirectMode,
+    })
+    .from(connections)
+    .innerJoin(applications, eq(applications.id, connections.applicationId))
+    .where(eq(connections.id, connectionId));
+  return row && canActFor(user, row.organizationId) ? row : null;
 }
 
 /** The portal's own origin, for the redirect URI Apicbase sends the browser back to. */
@@ -95,4 +144,17 @@ export async function sandboxResetMessageFor(user: PortalUser, connectionId: str
   const { db } = await getDb();
   const since = await sandboxResetSinceTokens(db, connectionId, apicbaseWebBase(env(), settings));
   return since ? sandboxResetMessage(since) : null;
+}
+
+/**
+ * The token API's single read, without its checks: only for `npm run bench:token-api`'s baseline route, which
+ * answers 404 unless the benchmark started the portal. Never a token.
+ */
+export async function connectionExpiry(connectionId: string) {
+  const { db } = await getDb();
+  const [row] = await db
+    .select({ id: connections.id, expiresAt: connections.accessTokenExpiresAt })
+    .from(connections)
+    .where(eq(connections.id, connectionId));
+  return row;
 }

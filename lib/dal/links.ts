@@ -1,11 +1,17 @@
 import "server-only";
 import { eq } from "drizzle-orm";
-import { findLink, listOrganizationLinks, withdrawLink, type OrganizationLinkView } from "@/lib/connections/links";
+import {
+  createAuthorizationLink,
+  findLink,
+  listOrganizationLinks,
+  withdrawLink,
+  type OrganizationLinkView,
+} from "@/lib/connections/links";
 import { recordAudit } from "@/lib/audit";
 import { authorizationLinks, connections, getDb, organizations, type LinkOutcome } from "@/lib/db";
 import { recordId } from "@/lib/forms";
 import { latestReauthorizationRefusal, refusalMessage, REFUSAL_SHOWN_MS } from "@/lib/connections/refusals";
-import { canActFor } from "./connections";
+import { canActFor, connectionApplication, environmentApplication } from "./connections";
 import type { PortalUser } from "./session";
 
 export type { OrganizationLinkView };
@@ -116,4 +122,63 @@ export async function withdrawOrganizationLink(
     },
   });
   return "withdrawn";
+}
+
+export type CreatedLink = { token: string; expiresAt: Date };
+
+/**
+ * A single-use link that lets the library owner re-authorize this connection at Apicbase without a portal account
+ * (audited). An application without a redirect URL cannot bring a link's approval back to the portal: "oob".
+ */
+export async function createReauthorizationLink(
+  user: PortalUser,
+  connectionId: string,
+): Promise<(CreatedLink & { libraryName: string }) | "not_found" | "oob"> {
+  const row = await connectionApplication(user, connectionId);
+  if (!row) return "not_found";
+  const { organizationId } = row;
+  if (row.redirectMode === "oob") return "oob";
+  const { db } = await getDb();
+  const link = await createAuthorizationLink(db, {
+    organizationId,
+    applicationId: row.applicationId,
+    connectionId,
+    createdByUserId: user.id,
+    now: new Date(),
+  });
+  await recordAudit(db, {
+    actor: { id: user.id, email: user.email },
+    event: "authorization_link_created",
+    outcome: "success",
+    organizationId,
+    connectionId,
+    detail: { kind: "reauthorize", expiresAt: link.expiresAt.toISOString() },
+  });
+  return { token: link.token, expiresAt: link.expiresAt, libraryName: row.libraryName };
+}
+
+/** A single-use link for a named customer, with the environment's application (audited); null for non-members. */
+export async function createConnectLink(
+  user: PortalUser,
+  organizationId: string,
+  customer: string,
+): Promise<CreatedLink | null> {
+  if (!canActFor(user, organizationId)) return null;
+  const { db } = await getDb();
+  const app = await environmentApplication();
+  const link = await createAuthorizationLink(db, {
+    organizationId,
+    applicationId: app.id,
+    customerLabel: customer,
+    createdByUserId: user.id,
+    now: new Date(),
+  });
+  await recordAudit(db, {
+    actor: { id: user.id, email: user.email },
+    event: "authorization_link_created",
+    outcome: "success",
+    organizationId,
+    detail: { kind: "connect", customer, expiresAt: link.expiresAt.toISOString() },
+  });
+  return { token: link.token, expiresAt: link.expiresAt };
 }

@@ -2,6 +2,8 @@ import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApicbaseUser } from "@/lib/auth/users";
 import { auditEvents, closeDb, getDb, invitations, memberships, organizations, sessions, type Db } from "@/lib/db";
+import { seedLocalSandbox } from "@/lib/db/sandbox-seed";
+import { readEnv } from "@/lib/env";
 import { SANDBOX_ORGANIZATION } from "@/lib/sandbox";
 import { adminContacts, demoteAdmin, listAdmins, promoteAdmin } from "./admins";
 import { addMember, createOrganization, listOrganizations, removeInvitation, removeMember } from "./organizations";
@@ -23,6 +25,8 @@ beforeAll(async () => {
   }
   vi.stubEnv("DATA_DIR", ":memory:");
   db = (await getDb()).db;
+  // What the server does when it starts (instrumentation.ts).
+  await seedLocalSandbox(readEnv());
   const { user } = await createApicbaseUser(db, { apicbaseUserId: 1, email: "admin@sandbox.test", name: "Ada Admin" });
   admin = { id: user.id, name: user.name, email: user.email, isAdmin: true, memberships: [] } as unknown as Admin;
 });
@@ -34,7 +38,7 @@ afterAll(async () => {
 
 describe("the local sandbox seed", () => {
   it("creates the demo organization once, with the demo partner invited", async () => {
-    await getDb();
+    expect(await seedLocalSandbox(readEnv())).toBe(true);
     const listed = await listOrganizations(admin);
     const sandbox = listed.filter((o) => o.name === SANDBOX_ORGANIZATION.name);
     expect(sandbox).toHaveLength(1);

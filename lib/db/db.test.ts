@@ -478,7 +478,11 @@ describe("PGlite specifics", () => {
       expect(first).toBe(second);
       expect(first.kind).toBe("pglite");
       expect(existsSync(path.join(dataDir, "pglite", "PG_VERSION"))).toBe(true);
-      // The local sandbox (no Apicbase configured) gets its demo organization on first use.
+      // getDb() seeds nothing: the server seeds the local sandbox (no Apicbase configured) when it starts.
+      expect(await first.db.select().from(organizations)).toEqual([]);
+      const { seedLocalSandbox } = await import("./sandbox-seed");
+      const { readEnv } = await import("../env");
+      expect(await seedLocalSandbox(readEnv())).toBe(true);
       expect((await first.db.select().from(organizations)).map((row) => row.name)).toEqual([SANDBOX_ORGANIZATION.name]);
       await closeDb();
       expect(existsSync(path.join(dataDir, "pglite.lock"))).toBe(false);

@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { resolveApicbaseSettings } from "@/lib/apicbase/config";
 import { recordAudit } from "@/lib/audit";
 import { sealClientSecret } from "@/lib/connections/tokens";
-import type { Keyring } from "@/lib/crypto/secrets";
+import { parseKeyring, type Keyring } from "@/lib/crypto/secrets";
+import type { Env } from "@/lib/env";
 import { SANDBOX_DESK_APP, SANDBOX_ORGANIZATION } from "@/lib/sandbox";
-import type { Db } from "./client";
+import { getSharedDatabase, type Db } from "./client";
 import { applications, invitations, organizations } from "./schema";
 
 /**
@@ -56,4 +58,18 @@ export async function seedSandbox(db: Db, options: { deskApp?: Keyring | null } 
       });
     }
   });
+}
+
+/**
+ * At server start (instrumentation.ts), in the local sandbox only (no Apicbase configured): the demo organization,
+ * and, with the bundled emulator (no APICBASE_BASE_URL), its application without a redirect URL. Idempotent.
+ * False when this is no sandbox and nothing was done.
+ */
+export async function seedLocalSandbox(config: Env): Promise<boolean> {
+  if (resolveApicbaseSettings(config).target !== "sandbox") return false;
+  const { db } = await getSharedDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const deskApp =
+    !config.APICBASE_BASE_URL && config.TOKEN_ENCRYPTION_KEY ? parseKeyring(config.TOKEN_ENCRYPTION_KEY) : null;
+  await seedSandbox(db, { deskApp });
+  return true;
 }

@@ -9,7 +9,7 @@ import type { z } from "zod";
 import type { ApicbaseClient } from "@/lib/apicbase/client";
 import { hashApiKey, isApiKeyShaped } from "@/lib/api-keys/keys";
 import type { AuditActor } from "@/lib/audit";
-import type { ConnectionContext } from "@/lib/connections/service";
+import { createConnectionContext, type ConnectionContext } from "@/lib/connections/context";
 import { displayStatus } from "@/lib/connections/status";
 import { openAccessToken } from "@/lib/connections/tokens";
 import type { Keyring } from "@/lib/crypto/secrets";
@@ -377,14 +377,7 @@ export async function refreshFailure(
 
 /** The context of a refresh asked for by an API caller (its key is the actor). */
 export function refreshContext(ctx: TokenApiContext, caller: Caller): ConnectionContext {
-  return {
-    db: ctx.db,
-    keyring: ctx.keyring,
-    clientFor: ctx.clientFor,
-    now: ctx.now,
-    actor: apiActor(caller),
-    leaseOwner: ctx.leaseOwner,
-  };
+  return createConnectionContext({ ...ctx, actor: apiActor(caller) });
 }
 
 /** The slow path: one refresh for everyone asking at once (any process), then the fresh token. */

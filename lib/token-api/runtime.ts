@@ -3,7 +3,7 @@ import type { ApicbaseSettings } from "@/lib/apicbase/config";
 import type { Keyring } from "@/lib/crypto/secrets";
 import type { Db } from "@/lib/db/client";
 import { processId } from "@/lib/lifecycle/process-id";
-import { cachedClients } from "@/lib/lifecycle/runtime";
+import { applicationClients } from "@/lib/connections/context";
 import type { TokenApiContext } from "./api";
 import { HandoutLog } from "./handouts";
 import { PROXY_MAX_REQUEST_BYTES, PROXY_MAX_RESPONSE_BYTES } from "./proxy";
@@ -20,7 +20,7 @@ export function createTokenApiContext(args: {
   return {
     db: args.db,
     keyring: args.keyring,
-    clientFor: cachedClients(args.db, args.keyring, args.settings, now),
+    clientFor: applicationClients(args.db, args.keyring, args.settings, { cached: true, clock: now }),
     now,
     leaseOwner: `api:${processId()}`,
     limiter: new KeyRateLimiter(args.ratePerMinute),

@@ -1,10 +1,9 @@
 "use server";
 
-import { eq } from "drizzle-orm";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
+import { z } from "zod";
 import { countConnectStart } from "@/lib/attempts/starts";
-import { recordAudit } from "@/lib/audit";
 import { getKeyring } from "@/lib/connections/keyring";
 import { OOB_REDIRECT_URI } from "@/lib/apicbase/client";
 import {
@@ -20,16 +19,15 @@ import { revokeReason } from "@/lib/connections/revoke";
 import { disconnectConnection, refreshConnection, verifyConnection } from "@/lib/connections/service";
 import {
   CONNECT_CALLBACK_PATH,
-  canActFor,
+  connectionApplication,
   connectionContext,
-  connectionOwner,
   environmentApplication,
   portalOrigin,
   sandboxResetMessageFor,
 } from "@/lib/dal/connections";
 import { applicationsForNewConnections } from "@/lib/dal/applications";
-import { getCurrentUser, type PortalUser } from "@/lib/dal/session";
-import { applications, connections, getDb } from "@/lib/db";
+import { action, redirectAction } from "@/lib/dal/actions";
+import type { PortalUser } from "@/lib/dal/session";
 import { recordId, type ActionResult } from "@/lib/forms";
 import { formatAbsolute } from "@/lib/time";
 
@@ -47,102 +45,70 @@ export type ConnectionActionResult = ActionResult<"connectionId" | "reason"> & {
 };
 
 const refused = (message: string): ConnectionActionResult => ({ ok: false, message, fieldErrors: {} });
-const NOT_YOURS = "This connection does not exist or belongs to another organization.";
+const connectionForm = z.object({ connectionId: z.string() });
 
-/** Every action re-checks who calls and whether the connection is theirs: an action is a public POST endpoint. */
-async function authorizeConnection(
-  formData: FormData,
-): Promise<{ user: PortalUser; organizationId: string; connectionId: string } | ConnectionActionResult> {
-  const user = await getCurrentUser();
-  if (!user) return refused("Your session has ended. Sign in again.");
-  const connectionId = String(formData.get("connectionId") ?? "");
-  const organizationId = await connectionOwner(user, connectionId);
-  if (!organizationId) {
-    if (recordId.safeParse(connectionId).success) {
-      const { db } = await getDb();
-      await recordAudit(db, {
-        actor: { id: user.id, email: user.email },
-        event: "access_refused",
-        outcome: "failure",
-        connectionId,
-        detail: { action: "connection" },
-      });
+export const refreshConnectionAction = action(
+  { name: "refresh_connection", owns: "connection", schema: connectionForm, notAllowedField: "connectionId" },
+  async (ctx): Promise<ConnectionActionResult> => {
+    const result = await refreshConnection(await connectionContext(ctx.user), ctx);
+    if (!result.ok) {
+      // Apicbase refusing the grant is no revocation when the sandbox started over after the portal got the tokens.
+      const dead =
+        result.apicbaseError === "invalid_grant" || ("needsReauthorization" in result && result.needsReauthorization);
+      const reset = dead ? await sandboxResetMessageFor(ctx.user, ctx.connectionId) : null;
+      return refused(reset ?? result.message);
     }
-    return { ok: false, message: NOT_YOURS, fieldErrors: { connectionId: NOT_YOURS } };
-  }
-  return { user, organizationId, connectionId };
-}
+    const until = formatAbsolute(result.expiresAt);
+    if (!result.refreshed) {
+      // Another refresh (a click, the background refresher) stored a pair moments ago: nothing to gain from another.
+      return {
+        ok: true,
+        message:
+          "Not refreshed again: this connection got a new token pair less than a minute ago, " +
+          `valid until ${until}.`,
+      };
+    }
+    return { ok: true, message: `Refreshed: a new token pair is stored, valid until ${until}.` };
+  },
+);
 
-export async function refreshConnectionAction(
-  _previous: ConnectionActionResult | null,
-  formData: FormData,
-): Promise<ConnectionActionResult> {
-  const access = await authorizeConnection(formData);
-  if ("ok" in access) return access;
-  const result = await refreshConnection(await connectionContext(access.user), access);
-  if (!result.ok) {
-    // Apicbase refusing the grant is no revocation when the sandbox started over after the portal got the tokens.
-    const dead =
-      result.apicbaseError === "invalid_grant" || ("needsReauthorization" in result && result.needsReauthorization);
-    const reset = dead ? await sandboxResetMessageFor(access.user, access.connectionId) : null;
-    return refused(reset ?? result.message);
-  }
-  const until = formatAbsolute(result.expiresAt);
-  if (!result.refreshed) {
-    // Another refresh (a click, the background refresher) stored a pair moments ago: nothing to gain from another.
-    return {
-      ok: true,
-      message: `Not refreshed again: this connection got a new token pair less than a minute ago, valid until ${until}.`,
+export const verifyConnectionAction = action(
+  { name: "verify_connection", owns: "connection", schema: connectionForm, notAllowedField: "connectionId" },
+  async (ctx): Promise<ConnectionActionResult> => {
+    const result = await verifyConnection(await connectionContext(ctx.user), ctx);
+    if (!result.ok) return refused(result.message);
+    const verification = {
+      active: result.active,
+      scopes: result.scopes,
+      serverExpiresAt: result.serverExpiresAt?.toISOString() ?? null,
+      portalExpiresAt: result.portalExpiresAt?.toISOString() ?? null,
+      activeLibrary: result.activeLibrary,
     };
-  }
-  return { ok: true, message: `Refreshed: a new token pair is stored, valid until ${until}.` };
-}
-
-export async function verifyConnectionAction(
-  _previous: ConnectionActionResult | null,
-  formData: FormData,
-): Promise<ConnectionActionResult> {
-  const access = await authorizeConnection(formData);
-  if ("ok" in access) return access;
-  const result = await verifyConnection(await connectionContext(access.user), access);
-  if (!result.ok) return refused(result.message);
-  const verification = {
-    active: result.active,
-    scopes: result.scopes,
-    serverExpiresAt: result.serverExpiresAt?.toISOString() ?? null,
-    portalExpiresAt: result.portalExpiresAt?.toISOString() ?? null,
-    activeLibrary: result.activeLibrary,
-  };
-  // A token that works but reaches another library is no success to celebrate: shown as a warning.
-  if (result.active)
-    return { ok: true, message: result.message, verification, ...(result.drift ? { warning: true } : {}) };
-  const expired = result.portalExpiresAt !== null && result.portalExpiresAt.getTime() <= Date.now();
-  // In the local sandbox, tokens it forgot in a reset are not "revoked": say what happened.
-  const reset = expired ? null : await sandboxResetMessageFor(access.user, access.connectionId);
-  return { ok: false, message: reset ?? result.message, fieldErrors: {}, verification };
-}
+    // A token that works but reaches another library is no success to celebrate: shown as a warning.
+    if (result.active)
+      return { ok: true, message: result.message, verification, ...(result.drift ? { warning: true } : {}) };
+    const expired = result.portalExpiresAt !== null && result.portalExpiresAt.getTime() <= Date.now();
+    // In the local sandbox, tokens it forgot in a reset are not "revoked": say what happened.
+    const reset = expired ? null : await sandboxResetMessageFor(ctx.user, ctx.connectionId);
+    return { ok: false, message: reset ?? result.message, fieldErrors: {}, verification };
+  },
+);
 
 /** "Revoke" (partners their own connections, admins any connection): a reason is required. */
-export async function disconnectConnectionAction(
-  _previous: ConnectionActionResult | null,
-  formData: FormData,
-): Promise<ConnectionActionResult> {
-  const access = await authorizeConnection(formData);
-  if ("ok" in access) return access;
-  const typed = String(formData.get("reason") ?? "");
-  const reason = revokeReason.safeParse(typed);
-  if (!reason.success) {
-    return {
-      ok: false,
-      message: "Nothing was changed: say why the connection is revoked.",
-      fieldErrors: { reason: reason.error.issues[0]?.message },
-      values: { reason: typed },
-    };
-  }
-  const result = await disconnectConnection(await connectionContext(access.user), { ...access, reason: reason.data });
-  if (!result.ok) return refused(result.message);
-  return { ok: true, message: result.message, ...(result.revocation === "revoked" ? {} : { warning: true }) };
-}
+export const disconnectConnectionAction = action(
+  {
+    name: "revoke_connection",
+    owns: "connection",
+    schema: z.object({ connectionId: z.string(), reason: revokeReason }),
+    invalid: "Nothing was changed: say why the connection is revoked.",
+    notAllowedField: "connectionId",
+  },
+  async (ctx, { reason }): Promise<ConnectionActionResult> => {
+    const result = await disconnectConnection(await connectionContext(ctx.user), { ...ctx, reason });
+    if (!result.ok) return refused(result.message);
+    return { ok: true, message: result.message, ...(result.revocation === "revoked" ? {} : { warning: true }) };
+  },
+);
 
 async function beginAuthorization(
   user: PortalUser,
@@ -216,65 +182,59 @@ async function beginManualAuthorization(
  * "Connect a library": with the environment's application unless another enabled one is chosen; off to Apicbase's
  * consent page, or, for an application without a redirect URL, to the page where the user pastes Apicbase's code.
  */
-export async function startConnectAction(formData: FormData): Promise<void> {
-  const user = await getCurrentUser();
-  if (!user) redirect("/signin");
-  const organizationId = String(formData.get("organizationId") ?? "");
-  if (!recordId.safeParse(organizationId).success || !canActFor(user, organizationId)) {
-    redirect(`/connections?connect_error=not_allowed`);
-  }
-  if (!(await countConnectStart()).allowed)
-    redirect(`/connections?organization=${organizationId}&connect_error=too_many_starts`);
-  const requested = formData.get("applicationId");
-  let url: string | null;
-  try {
-    const app =
-      typeof requested === "string" && requested !== ""
+export const startConnectAction = redirectAction(
+  {
+    name: "start_connect",
+    owns: "organization",
+    schema: z.object({ organizationId: recordId, applicationId: z.string().optional() }),
+    notAllowed: "/connections?connect_error=not_allowed",
+  },
+  async ({ user, organizationId }, { applicationId: requested }) => {
+    if (!(await countConnectStart()).allowed)
+      redirect(`/connections?organization=${organizationId}&connect_error=too_many_starts`);
+    let url: string | null;
+    try {
+      const app = requested
         ? (await applicationsForNewConnections(user)).find((candidate) => candidate.id === requested)
         : await environmentApplication();
-    const args = app && { organizationId, applicationId: app.id, scopes: app.scopes };
-    url = !args
-      ? null
-      : app.redirectMode === "oob"
-        ? await beginManualAuthorization(user, args)
-        : await beginAuthorization(user, args);
-  } catch (error) {
-    redirect(`/connections?organization=${organizationId}&connect_error=${connectErrorKey(error)}`);
-  }
-  redirect(url ?? `/connections?organization=${organizationId}&connect_error=application_unavailable`);
-}
+      const args = app && { organizationId, applicationId: app.id, scopes: app.scopes };
+      url = !args
+        ? null
+        : app.redirectMode === "oob"
+          ? await beginManualAuthorization(user, args)
+          : await beginAuthorization(user, args);
+    } catch (error) {
+      redirect(`/connections?organization=${organizationId}&connect_error=${connectErrorKey(error)}`);
+    }
+    redirect(url ?? `/connections?organization=${organizationId}&connect_error=application_unavailable`);
+  },
+);
 
 /** "Re-authorize": the flow again for an existing connection, with the application that holds its tokens. */
-export async function reauthorizeConnectionAction(formData: FormData): Promise<void> {
-  const user = await getCurrentUser();
-  if (!user) redirect("/signin");
-  const connectionId = String(formData.get("connectionId") ?? "");
-  const organizationId = await connectionOwner(user, connectionId);
-  if (!organizationId) redirect(`/connections?connect_error=not_found`);
-  const { db } = await getDb();
-  const [row] = await db
-    .select({
-      applicationId: connections.applicationId,
-      scopes: applications.scopes,
-      redirectMode: applications.redirectMode,
-    })
-    .from(connections)
-    .innerJoin(applications, eq(applications.id, connections.applicationId))
-    .where(eq(connections.id, connectionId));
-  if (!row) redirect(`/connections?connect_error=not_found`);
-  if (!(await countConnectStart()).allowed) redirect(`/connections/${connectionId}?connect_error=too_many_starts`);
-  let url: string;
-  try {
-    const args = {
-      organizationId,
-      applicationId: row.applicationId,
-      scopes: row.scopes,
-      reauthorizeConnectionId: connectionId,
-    };
-    url =
-      row.redirectMode === "oob" ? await beginManualAuthorization(user, args) : await beginAuthorization(user, args);
-  } catch (error) {
-    redirect(`/connections/${connectionId}?connect_error=${connectErrorKey(error)}`);
-  }
-  redirect(url);
-}
+export const reauthorizeConnectionAction = redirectAction(
+  {
+    name: "reauthorize_connection",
+    owns: "connection",
+    schema: z.object({ connectionId: z.string() }),
+    notAllowed: "/connections?connect_error=not_found",
+  },
+  async ({ user, organizationId, connectionId }) => {
+    const row = await connectionApplication(user, connectionId);
+    if (!row) redirect(`/connections?connect_error=not_found`);
+    if (!(await countConnectStart()).allowed) redirect(`/connections/${connectionId}?connect_error=too_many_starts`);
+    let url: string;
+    try {
+      const args = {
+        organizationId,
+        applicationId: row.applicationId,
+        scopes: row.scopes,
+        reauthorizeConnectionId: connectionId,
+      };
+      url =
+        row.redirectMode === "oob" ? await beginManualAuthorization(user, args) : await beginAuthorization(user, args);
+    } catch (error) {
+      redirect(`/connections/${connectionId}?connect_error=${connectErrorKey(error)}`);
+    }
+    redirect(url);
+  },
+);

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { describeCredentialsCheck } from "@/lib/applications/credentials-check";
 import { applicationForm, registerApplicationForm, replaceSecretForm } from "@/lib/applications/forms";
-import { adminAction } from "@/lib/dal/actions";
+import { action } from "@/lib/dal/actions";
 import {
   deleteApplication,
   registerApplication,
@@ -16,10 +16,15 @@ const PAGE = "/admin/applications";
 const GONE =
   "This application no longer exists (or comes from the environment and cannot be changed here). Reload the page.";
 
-export const registerApplicationAction = adminAction(
-  "register_application",
-  registerApplicationForm,
-  async (admin, input) => {
+export const registerApplicationAction = action(
+  {
+    name: "register_application",
+    access: "admin",
+    schema: registerApplicationForm,
+    lists: ["scopes"],
+    secrets: ["clientSecret"],
+  },
+  async ({ user: admin }, input) => {
     const result = await registerApplication(admin, input);
     if (result.outcome === "client_id_taken") {
       return {
@@ -34,13 +39,11 @@ export const registerApplicationAction = adminAction(
       message: `Registered “${input.name}”. Its secret is stored encrypted; test the credentials next.`,
     };
   },
-  { lists: ["scopes"], secrets: ["clientSecret"] },
 );
 
-export const replaceSecretAction = adminAction(
-  "replace_application_secret",
-  replaceSecretForm,
-  async (admin, { applicationId, clientSecret }) => {
+export const replaceSecretAction = action(
+  { name: "replace_application_secret", access: "admin", schema: replaceSecretForm, secrets: ["clientSecret"] },
+  async ({ user: admin }, { applicationId, clientSecret }) => {
     const outcome = await replaceApplicationSecret(admin, applicationId, clientSecret);
     if (outcome === "not_found") return { ok: false, message: GONE, fieldErrors: {} };
     if (outcome === "same_as_client_id") {
@@ -53,13 +56,11 @@ export const replaceSecretAction = adminAction(
     revalidatePath(PAGE);
     return { ok: true, message: "Secret replaced. Every call from now on uses it; test the credentials again." };
   },
-  { secrets: ["clientSecret"] },
 );
 
-export const testCredentialsAction = adminAction(
-  "test_application_credentials",
-  applicationForm,
-  async (admin, { applicationId }) => {
+export const testCredentialsAction = action(
+  { name: "test_application_credentials", access: "admin", schema: applicationForm },
+  async ({ user: admin }, { applicationId }) => {
     const result = await testApplicationCredentials(admin, applicationId);
     if (result.outcome === "not_found") return { ok: false, message: GONE, fieldErrors: {} };
     if (result.outcome === "secret_unreadable") {
@@ -76,10 +77,9 @@ export const testCredentialsAction = adminAction(
   },
 );
 
-export const disableApplicationAction = adminAction(
-  "disable_application",
-  applicationForm,
-  async (admin, { applicationId }) => {
+export const disableApplicationAction = action(
+  { name: "disable_application", access: "admin", schema: applicationForm },
+  async ({ user: admin }, { applicationId }) => {
     const result = await setApplicationDisabled(admin, applicationId, true);
     if (result.outcome === "not_found") return { ok: false, message: GONE, fieldErrors: {} };
     revalidatePath(PAGE);
@@ -90,10 +90,9 @@ export const disableApplicationAction = adminAction(
   },
 );
 
-export const enableApplicationAction = adminAction(
-  "enable_application",
-  applicationForm,
-  async (admin, { applicationId }) => {
+export const enableApplicationAction = action(
+  { name: "enable_application", access: "admin", schema: applicationForm },
+  async ({ user: admin }, { applicationId }) => {
     const result = await setApplicationDisabled(admin, applicationId, false);
     if (result.outcome === "not_found") return { ok: false, message: GONE, fieldErrors: {} };
     revalidatePath(PAGE);
@@ -101,10 +100,9 @@ export const enableApplicationAction = adminAction(
   },
 );
 
-export const deleteApplicationAction = adminAction(
-  "delete_application",
-  applicationForm,
-  async (admin, { applicationId }) => {
+export const deleteApplicationAction = action(
+  { name: "delete_application", access: "admin", schema: applicationForm },
+  async ({ user: admin }, { applicationId }) => {
     const result = await deleteApplication(admin, applicationId);
     switch (result.outcome) {
       case "not_found":

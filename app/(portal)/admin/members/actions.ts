@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { adminAction } from "@/lib/dal/actions";
+import { action } from "@/lib/dal/actions";
 import { demoteAdmin, promoteAdmin } from "@/lib/dal/admins";
 import { confirmEmailOwner } from "@/lib/dal/members";
 import { removeMember } from "@/lib/dal/organizations";
@@ -13,34 +13,39 @@ function revalidateMemberPages() {
   revalidatePath("/admin/sessions");
 }
 
-export const promoteMemberAction = adminAction("promote_admin", promoteAdminForm, async (admin, { email }) => {
-  const outcome = await promoteAdmin(admin, email);
-  if (outcome === "unknown_user")
-    return { ok: false, message: "This person no longer has a portal account. Reload the page.", fieldErrors: {} };
-  if (outcome === "already_admin") return { ok: false, message: `${email} is already an admin.`, fieldErrors: {} };
-  revalidateMemberPages();
-  return { ok: true, message: `${email} is now a portal admin.` };
-});
+export const promoteMemberAction = action(
+  { name: "promote_admin", access: "admin", schema: promoteAdminForm },
+  async ({ user: admin }, { email }) => {
+    const outcome = await promoteAdmin(admin, email);
+    if (outcome === "unknown_user")
+      return { ok: false, message: "This person no longer has a portal account. Reload the page.", fieldErrors: {} };
+    if (outcome === "already_admin") return { ok: false, message: `${email} is already an admin.`, fieldErrors: {} };
+    revalidateMemberPages();
+    return { ok: true, message: `${email} is now a portal admin.` };
+  },
+);
 
-export const demoteMemberAction = adminAction("demote_admin", demoteAdminForm, async (admin, { userId }) => {
-  const outcome = await demoteAdmin(admin, userId);
-  if (outcome === "self")
-    return { ok: false, message: "You cannot take away your own admin rights: ask another admin.", fieldErrors: {} };
-  if (outcome === "not_promoted") {
-    return {
-      ok: false,
-      message: "This person was no longer a promoted admin (admins from the configuration change there).",
-      fieldErrors: {},
-    };
-  }
-  revalidateMemberPages();
-  return { ok: true, message: "Admin rights removed." };
-});
+export const demoteMemberAction = action(
+  { name: "demote_admin", access: "admin", schema: demoteAdminForm },
+  async ({ user: admin }, { userId }) => {
+    const outcome = await demoteAdmin(admin, userId);
+    if (outcome === "self")
+      return { ok: false, message: "You cannot take away your own admin rights: ask another admin.", fieldErrors: {} };
+    if (outcome === "not_promoted") {
+      return {
+        ok: false,
+        message: "This person was no longer a promoted admin (admins from the configuration change there).",
+        fieldErrors: {},
+      };
+    }
+    revalidateMemberPages();
+    return { ok: true, message: "Admin rights removed." };
+  },
+);
 
-export const removeMembershipAction = adminAction(
-  "remove_member",
-  removeMemberForm,
-  async (admin, { organizationId, userId }) => {
+export const removeMembershipAction = action(
+  { name: "remove_member", access: "admin", schema: removeMemberForm },
+  async ({ user: admin }, { organizationId, userId }) => {
     if (!(await removeMember(admin, organizationId, userId))) {
       return { ok: false, message: "This person was no longer a member. Reload the page.", fieldErrors: {} };
     }
@@ -55,10 +60,9 @@ export const removeMembershipAction = adminAction(
   },
 );
 
-export const confirmEmailOwnerAction = adminAction(
-  "confirm_email_owner",
-  confirmEmailOwnerForm,
-  async (admin, { userId }) => {
+export const confirmEmailOwnerAction = action(
+  { name: "confirm_email_owner", access: "admin", schema: confirmEmailOwnerForm },
+  async ({ user: admin }, { userId }) => {
     const result = await confirmEmailOwner(admin, userId);
     if (result.outcome === "self") {
       return {

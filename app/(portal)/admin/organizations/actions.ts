@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { adminAction } from "@/lib/dal/actions";
+import { action } from "@/lib/dal/actions";
 import { demoteAdmin, promoteAdmin } from "@/lib/dal/admins";
 import { addMember, createOrganization, removeInvitation, removeMember } from "@/lib/dal/organizations";
 import {
@@ -16,10 +16,9 @@ import {
 const PAGE = "/admin/organizations";
 const GONE = "Nothing was changed: this organization no longer exists. Reload the page.";
 
-export const createOrganizationAction = adminAction(
-  "create_organization",
-  createOrganizationForm,
-  async (admin, { name }) => {
+export const createOrganizationAction = action(
+  { name: "create_organization", access: "admin", schema: createOrganizationForm },
+  async ({ user: admin }, { name }) => {
     const result = await createOrganization(admin, name);
     if (result.outcome === "name_taken") {
       return {
@@ -35,28 +34,30 @@ export const createOrganizationAction = adminAction(
   },
 );
 
-export const addMemberAction = adminAction("add_member", addMemberForm, async (admin, { organizationId, email }) => {
-  const outcome = await addMember(admin, organizationId, email);
-  switch (outcome) {
-    case "added":
-      revalidatePath(PAGE);
-      return { ok: true, message: `Added ${email}: they are a member now.` };
-    case "invited":
-      revalidatePath(PAGE);
-      return { ok: true, message: `Invited ${email}: they become a member when they first sign in with Apicbase.` };
-    case "already_member":
-      return { ok: false, message: "Nothing was changed.", fieldErrors: { email: `${email} is already a member.` } };
-    case "already_invited":
-      return { ok: false, message: "Nothing was changed.", fieldErrors: { email: `${email} is already invited.` } };
-    case "no_organization":
-      return { ok: false, message: GONE, fieldErrors: {} };
-  }
-});
+export const addMemberAction = action(
+  { name: "add_member", access: "admin", schema: addMemberForm },
+  async ({ user: admin }, { organizationId, email }) => {
+    const outcome = await addMember(admin, organizationId, email);
+    switch (outcome) {
+      case "added":
+        revalidatePath(PAGE);
+        return { ok: true, message: `Added ${email}: they are a member now.` };
+      case "invited":
+        revalidatePath(PAGE);
+        return { ok: true, message: `Invited ${email}: they become a member when they first sign in with Apicbase.` };
+      case "already_member":
+        return { ok: false, message: "Nothing was changed.", fieldErrors: { email: `${email} is already a member.` } };
+      case "already_invited":
+        return { ok: false, message: "Nothing was changed.", fieldErrors: { email: `${email} is already invited.` } };
+      case "no_organization":
+        return { ok: false, message: GONE, fieldErrors: {} };
+    }
+  },
+);
 
-export const removeMemberAction = adminAction(
-  "remove_member",
-  removeMemberForm,
-  async (admin, { organizationId, userId }) => {
+export const removeMemberAction = action(
+  { name: "remove_member", access: "admin", schema: removeMemberForm },
+  async ({ user: admin }, { organizationId, userId }) => {
     if (!(await removeMember(admin, organizationId, userId))) {
       return { ok: false, message: "This person was no longer a member. Reload the page.", fieldErrors: {} };
     }
@@ -65,10 +66,9 @@ export const removeMemberAction = adminAction(
   },
 );
 
-export const removeInvitationAction = adminAction(
-  "remove_invitation",
-  removeInvitationForm,
-  async (admin, { organizationId, invitationId }) => {
+export const removeInvitationAction = action(
+  { name: "remove_invitation", access: "admin", schema: removeInvitationForm },
+  async ({ user: admin }, { organizationId, invitationId }) => {
     if (!(await removeInvitation(admin, organizationId, invitationId))) {
       return {
         ok: false,
@@ -82,30 +82,38 @@ export const removeInvitationAction = adminAction(
   },
 );
 
-export const promoteAdminAction = adminAction("promote_admin", promoteAdminForm, async (admin, { email }) => {
-  const outcome = await promoteAdmin(admin, email);
-  if (outcome === "unknown_user") {
-    return {
-      ok: false,
-      message: "Nothing was changed.",
-      fieldErrors: { email: "Nobody with this e-mail has signed in to the portal yet: they must sign in once first." },
-    };
-  }
-  if (outcome === "already_admin") {
-    return { ok: false, message: "Nothing was changed.", fieldErrors: { email: `${email} is already an admin.` } };
-  }
-  revalidatePath(PAGE);
-  return { ok: true, message: `${email} is now a portal admin.` };
-});
+export const promoteAdminAction = action(
+  { name: "promote_admin", access: "admin", schema: promoteAdminForm },
+  async ({ user: admin }, { email }) => {
+    const outcome = await promoteAdmin(admin, email);
+    if (outcome === "unknown_user") {
+      return {
+        ok: false,
+        message: "Nothing was changed.",
+        fieldErrors: {
+          email: "Nobody with this e-mail has signed in to the portal yet: they must sign in once first.",
+        },
+      };
+    }
+    if (outcome === "already_admin") {
+      return { ok: false, message: "Nothing was changed.", fieldErrors: { email: `${email} is already an admin.` } };
+    }
+    revalidatePath(PAGE);
+    return { ok: true, message: `${email} is now a portal admin.` };
+  },
+);
 
-export const demoteAdminAction = adminAction("demote_admin", demoteAdminForm, async (admin, { userId }) => {
-  const outcome = await demoteAdmin(admin, userId);
-  if (outcome === "self") {
-    return { ok: false, message: "You cannot take away your own admin rights: ask another admin.", fieldErrors: {} };
-  }
-  if (outcome === "not_promoted") {
-    return { ok: false, message: "This person was no longer a promoted admin. Reload the page.", fieldErrors: {} };
-  }
-  revalidatePath(PAGE);
-  return { ok: true, message: "Admin rights removed." };
-});
+export const demoteAdminAction = action(
+  { name: "demote_admin", access: "admin", schema: demoteAdminForm },
+  async ({ user: admin }, { userId }) => {
+    const outcome = await demoteAdmin(admin, userId);
+    if (outcome === "self") {
+      return { ok: false, message: "You cannot take away your own admin rights: ask another admin.", fieldErrors: {} };
+    }
+    if (outcome === "not_promoted") {
+      return { ok: false, message: "This person was no longer a promoted admin. Reload the page.", fieldErrors: {} };
+    }
+    revalidatePath(PAGE);
+    return { ok: true, message: "Admin rights removed." };
+  },
+);

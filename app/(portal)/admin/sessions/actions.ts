@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { adminAction } from "@/lib/dal/actions";
+import { action } from "@/lib/dal/actions";
 import { endSession, endUserSessions, sessionId } from "@/lib/dal/sessions";
 import { recordId } from "@/lib/forms";
 
@@ -11,10 +11,9 @@ function revalidateSessionPages() {
   revalidatePath("/admin/members");
 }
 
-export const endSessionAction = adminAction(
-  "end_session",
-  z.object({ sessionId }),
-  async (admin, { sessionId: id }) => {
+export const endSessionAction = action(
+  { name: "end_session", access: "admin", schema: z.object({ sessionId }) },
+  async ({ user: admin }, { sessionId: id }) => {
     const result = await endSession(admin, id);
     if (result.outcome === "not_found") {
       return {
@@ -31,10 +30,9 @@ export const endSessionAction = adminAction(
   },
 );
 
-export const endUserSessionsAction = adminAction(
-  "end_user_sessions",
-  z.object({ userId: recordId }),
-  async (admin, { userId }) => {
+export const endUserSessionsAction = action(
+  { name: "end_user_sessions", access: "admin", schema: z.object({ userId: recordId }) },
+  async ({ user: admin }, { userId }) => {
     const result = await endUserSessions(admin, userId);
     if (result.outcome === "not_found")
       return { ok: false, message: "This user no longer exists. Reload the page.", fieldErrors: {} };

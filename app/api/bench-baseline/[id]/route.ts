@@ -1,6 +1,4 @@
-import { eq } from "drizzle-orm";
-import { getDb } from "@/lib/db";
-import { connections } from "@/lib/db/schema";
+import { connectionExpiry } from "@/lib/dal/connections";
 
 export const dynamic = "force-dynamic";
 
@@ -14,11 +12,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   const { id } = await params;
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
     return new Response(null, { status: 404 });
-  const { db } = await getDb();
-  const [row] = await db
-    .select({ id: connections.id, expiresAt: connections.accessTokenExpiresAt })
-    .from(connections)
-    .where(eq(connections.id, id));
+  const row = await connectionExpiry(id);
   return Response.json(
     { connection_id: row?.id, expires_at: row?.expiresAt?.toISOString() },
     { headers: { "Cache-Control": "no-store" } },
