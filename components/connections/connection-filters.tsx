@@ -51,19 +51,33 @@ export function ConnectionFiltersForm({
   const [q, setQ] = useState(filters.q);
   const pushed = useRef(filters.q);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  // What the controls show: the last choice made here, until the server's answer for the URL arrives. Changes made
+  // while a navigation is on its way build on it (a ref, so a pending search timer sees the newest too).
+  const [shown, setShown] = useState(filters);
+  const latest = useRef(filters);
+  const rendered = connectionsHref(organizationId, filters);
 
-  // The URL changed from elsewhere (a link such as "Show all", the back button): the box shows it.
+  // The URL changed (our own navigation arrived, a link such as "Show all", the back button): show it. The search
+  // box keeps what is being typed unless the URL's search differs from the last one asked for here.
+  const [seen, setSeen] = useState(rendered);
+  if (seen !== rendered) {
+    setSeen(rendered);
+    setShown(filters);
+    if (filters.q !== shown.q) setQ(filters.q);
+  }
   useEffect(() => {
-    if (filters.q !== pushed.current) {
-      pushed.current = filters.q;
-      setQ(filters.q);
-    }
-  }, [filters.q]);
+    latest.current = filters;
+    pushed.current = filters.q;
+    // `rendered` stands for every field of `filters`.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [rendered]);
   useEffect(() => () => clearTimeout(timer.current), []);
 
   const go = (next: Partial<ConnectionFilters>, mode: "push" | "replace") => {
     clearTimeout(timer.current);
-    const merged: ConnectionFilters = { ...filters, q: normalizeSearch(q), ...next, cursor: null };
+    const merged: ConnectionFilters = { ...latest.current, q: normalizeSearch(q), ...next, cursor: null };
+    latest.current = merged;
+    setShown(merged);
     pushed.current = merged.q;
     const href = connectionsHref(organizationId, merged);
     startTransition(() => {
@@ -80,7 +94,7 @@ export function ConnectionFiltersForm({
     }, SEARCH_DEBOUNCE_MS);
   };
 
-  const sortValue = `${filters.sort ?? "library"}:${filters.dir ?? "asc"}`;
+  const sortValue = `${shown.sort ?? "library"}:${shown.dir ?? "asc"}`;
   return (
     <form
       action={organizationId ? "/connections" : "/admin/connections"}
@@ -123,7 +137,7 @@ export function ConnectionFiltersForm({
         <select
           id="connection-status"
           name="status"
-          value={filters.status ?? ""}
+          value={shown.status ?? ""}
           onChange={(event) => go({ status: (event.target.value || null) as ConnectionFilters["status"] }, "push")}
           className={control}
         >
@@ -142,7 +156,7 @@ export function ConnectionFiltersForm({
         <select
           id="connection-application"
           name="app"
-          value={filters.application ?? ""}
+          value={shown.application ?? ""}
           onChange={(event) => go({ application: event.target.value || null }, "push")}
           className={control}
         >
@@ -162,7 +176,7 @@ export function ConnectionFiltersForm({
           <select
             id="connection-organization"
             name="org"
-            value={filters.organization ?? ""}
+            value={shown.organization ?? ""}
             onChange={(event) => go({ organization: event.target.value || null }, "push")}
             className={control}
           >
@@ -203,7 +217,7 @@ export function ConnectionFiltersForm({
             type="checkbox"
             name="drift"
             value="1"
-            checked={Boolean(filters.drift)}
+            checked={Boolean(shown.drift)}
             onChange={(event) => go({ drift: event.target.checked }, "push")}
             className="size-4 rounded border-slate-400 accent-slate-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
           />
