@@ -13,7 +13,12 @@ export function Brand({ href = "/" }: { href?: string }) {
       >
         A
       </span>
-      <span className="font-semibold text-slate-900">Apicbase partner portal</span>
+      {/* One line at every width: narrow screens show "Partner portal" (screen readers still hear the full name). */}
+      <span className="font-semibold whitespace-nowrap text-slate-900">
+        <span className="max-sm:sr-only">Apicbase </span>
+        <span className="sm:hidden">Partner portal</span>
+        <span className="max-sm:hidden">partner portal</span>
+      </span>
     </Link>
   );
 }

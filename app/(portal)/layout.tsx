@@ -13,7 +13,7 @@ export default async function PortalLayout({ children }: { children: React.React
         Skip to content
       </a>
       <PortalHeader user={user} />
-      <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-6 py-10">
+      <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-8 sm:px-6 sm:py-10">
         {children}
       </main>
     </div>

@@ -1,11 +1,9 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useActionState, useEffect, useId, useRef, useState } from "react";
 import type { BulkActionResult } from "@/app/(portal)/connections/bulk-actions";
 import { buttonClasses } from "@/components/ui/button";
-import { connectionListQuery } from "@/lib/connections/query-options";
 import { filtersQuery, isFiltered, parseConnectionFilters } from "@/lib/connections/view";
 import { BULK_ACTION_LABELS } from "@/lib/messages/bulk-jobs";
 import { useBulkSelection } from "./bulk-selection";
@@ -20,16 +18,24 @@ const plural = (n: number) => `${numberFormat.format(n)} ${n === 1 ? "connection
  * the current filters match (all pages). Each action starts a background job and opens its page, where its progress
  * shows (also after a reload) and it can be cancelled. Revoke asks for the one reason first.
  */
-export function BulkActionsBar({ organizationId, action }: { organizationId: string | null; action: StartAction }) {
+export function BulkActionsBar({
+  organizationId,
+  action,
+  matches,
+}: {
+  organizationId: string | null;
+  action: StartAction;
+  /** How many connections the URL's filters match (the list's own count; capped when filtered). */
+  matches: { total: number; totalCapped: boolean };
+}) {
   const router = useRouter();
   const id = useId();
   const selection = useBulkSelection();
   // The list's filters, as the list itself reads them from the URL.
   const filters = parseConnectionFilters(new URLSearchParams(useSearchParams().toString()));
   if (organizationId) filters.organization = null;
-  const { data } = useQuery(connectionListQuery(organizationId, filters));
-  const total = data?.total ?? 0;
-  const totalText = `${numberFormat.format(total)}${data?.totalCapped ? "+" : ""}`;
+  const { total, totalCapped } = matches;
+  const totalText = `${numberFormat.format(total)}${totalCapped ? "+" : ""}`;
   const matchQuery = filtersQuery({ ...filters, sort: undefined, dir: undefined, cursor: null });
   const filterQuery = matchQuery.toString();
   const exportQuery = filtersQuery({ ...filters, cursor: null });
@@ -106,7 +112,7 @@ export function BulkActionsBar({ organizationId, action }: { organizationId: str
               onChange={() => setChoice("filter")}
               className="size-4 accent-sky-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
             />
-            {`All ${totalText} ${total === 1 && !data?.totalCapped ? "connection" : "connections"}`}
+            {`All ${totalText} ${total === 1 && !totalCapped ? "connection" : "connections"}`}
             {filtered ? " matching this search" : ""}
             {filtered ? "" : organizationId ? " of this organization" : " of every organization"}
           </label>

@@ -12,9 +12,12 @@ import { RecentBulkJobs } from "./recent-bulk-jobs";
  */
 export async function BulkArea({
   organizationId,
+  matches,
   children,
 }: {
   organizationId: string | null;
+  /** The list's count of connections its filters match. */
+  matches: { total: number; totalCapped: boolean };
   children: React.ReactNode;
 }) {
   const user = await requireUser();
@@ -22,7 +25,7 @@ export async function BulkArea({
   return (
     <BulkSelectionScope>
       <div className="space-y-6">
-        <BulkActionsBar organizationId={organizationId} action={startBulkJobAction} />
+        <BulkActionsBar organizationId={organizationId} action={startBulkJobAction} matches={matches} />
         {children}
         <RecentBulkJobs jobs={jobs} now={new Date()} />
       </div>

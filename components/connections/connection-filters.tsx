@@ -1,10 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { useSearchParams } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
-import { DISPLAY_STATUSES } from "@/lib/connections/status";
-import { STATUS_LABELS } from "@/lib/messages/status";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, useState, useTransition } from "react";
 import {
   DEFAULT_DIRECTION,
   SEARCH_MAX_LENGTH,
@@ -13,11 +11,10 @@ import {
   connectionsHref,
   isFiltered,
   normalizeSearch,
-  parseConnectionFilters,
   type ConnectionFilters,
   type SortDirection,
   type SortKey,
-} from "@/lib/connections/view";
+} from "@/lib/connections/list-url";
 
 const control =
   "mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-xs focus:outline-2 focus:outline-offset-1 focus:outline-sky-600";
@@ -29,43 +26,64 @@ export type FilterOption = { id: string; name: string };
 
 /**
  * Search, filters and sort. Everything lives in the URL (shareable, reloadable, back button): a choice in a list
- * adds a history entry at once, typing in the search box replaces the URL once typing pauses, and the connections
- * list (which reads the same URL) follows. Any change starts again at the first page. Without JavaScript it is a
- * plain GET form. A null organization is the admin area's list of every organization, which can also be narrowed
- * to one organization.
+ * adds a history entry at once, typing in the search box replaces the URL once typing pauses, and the page (the
+ * server renders the list for the URL) follows. Any change starts again at the first page. Without JavaScript it is
+ * a plain GET form. A null organization is the admin area's list of every organization, which can also be narrowed
+ * to one organization. The options come from the server, so no status logic ships to the browser.
  */
 export function ConnectionFiltersForm({
   organizationId,
+  filters,
+  statuses,
   applications,
   organizations,
 }: {
   organizationId: string | null;
+  /** As the server read them from the URL. */
+  filters: ConnectionFilters;
+  statuses: { value: string; label: string }[];
   applications: FilterOption[];
   /** The admin list only: the organizations to choose from. */
   organizations?: FilterOption[];
 }) {
-  const filters = parseConnectionFilters(new URLSearchParams(useSearchParams().toString()));
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
   const [q, setQ] = useState(filters.q);
   const pushed = useRef(filters.q);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  // What the controls show: the last choice made here, until the server's answer for the URL arrives. Changes made
+  // while a navigation is on its way build on it (a ref, so a pending search timer sees the newest too).
+  const [shown, setShown] = useState(filters);
+  const latest = useRef(filters);
+  const rendered = connectionsHref(organizationId, filters);
 
-  // The URL changed from elsewhere (a link such as "Show all", the back button): the box shows it.
+  // The URL changed (our own navigation arrived, a link such as "Show all", the back button): show it. The search
+  // box keeps what is being typed unless the URL's search differs from the last one asked for here.
+  const [seen, setSeen] = useState(rendered);
+  if (seen !== rendered) {
+    setSeen(rendered);
+    setShown(filters);
+    if (filters.q !== shown.q) setQ(filters.q);
+  }
   useEffect(() => {
-    if (filters.q !== pushed.current) {
-      pushed.current = filters.q;
-      setQ(filters.q);
-    }
-  }, [filters.q]);
+    latest.current = filters;
+    pushed.current = filters.q;
+    // `rendered` stands for every field of `filters`.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [rendered]);
   useEffect(() => () => clearTimeout(timer.current), []);
 
   const go = (next: Partial<ConnectionFilters>, mode: "push" | "replace") => {
     clearTimeout(timer.current);
-    const merged: ConnectionFilters = { ...filters, q: normalizeSearch(q), ...next, cursor: null };
+    const merged: ConnectionFilters = { ...latest.current, q: normalizeSearch(q), ...next, cursor: null };
+    latest.current = merged;
+    setShown(merged);
     pushed.current = merged.q;
     const href = connectionsHref(organizationId, merged);
-    // Next.js follows the History API: useSearchParams() sees the new URL, without a server round trip.
-    if (mode === "push") window.history.pushState(null, "", href);
-    else window.history.replaceState(null, "", href);
+    startTransition(() => {
+      if (mode === "push") router.push(href, { scroll: false });
+      else router.replace(href, { scroll: false });
+    });
   };
 
   const onSearch = (value: string) => {
@@ -76,7 +94,7 @@ export function ConnectionFiltersForm({
     }, SEARCH_DEBOUNCE_MS);
   };
 
-  const sortValue = `${filters.sort ?? "library"}:${filters.dir ?? "asc"}`;
+  const sortValue = `${shown.sort ?? "library"}:${shown.dir ?? "asc"}`;
   return (
     <form
       action={organizationId ? "/connections" : "/admin/connections"}
@@ -106,7 +124,10 @@ export function ConnectionFiltersForm({
           className={control}
         />
         <p id="connection-search-hint" className="mt-1 text-xs text-slate-600">
-          The list follows as you type.
+          The list follows as you type.{" "}
+          <span aria-hidden={!pending} className={pending ? "" : "invisible"}>
+            Searching…
+          </span>
         </p>
       </div>
       <div>
@@ -116,14 +137,14 @@ export function ConnectionFiltersForm({
         <select
           id="connection-status"
           name="status"
-          value={filters.status ?? ""}
+          value={shown.status ?? ""}
           onChange={(event) => go({ status: (event.target.value || null) as ConnectionFilters["status"] }, "push")}
           className={control}
         >
           <option value="">All statuses</option>
-          {DISPLAY_STATUSES.map((status) => (
-            <option key={status} value={status}>
-              {STATUS_LABELS[status]}
+          {statuses.map((status) => (
+            <option key={status.value} value={status.value}>
+              {status.label}
             </option>
           ))}
         </select>
@@ -135,7 +156,7 @@ export function ConnectionFiltersForm({
         <select
           id="connection-application"
           name="app"
-          value={filters.application ?? ""}
+          value={shown.application ?? ""}
           onChange={(event) => go({ application: event.target.value || null }, "push")}
           className={control}
         >
@@ -155,7 +176,7 @@ export function ConnectionFiltersForm({
           <select
             id="connection-organization"
             name="org"
-            value={filters.organization ?? ""}
+            value={shown.organization ?? ""}
             onChange={(event) => go({ organization: event.target.value || null }, "push")}
             className={control}
           >
@@ -196,7 +217,7 @@ export function ConnectionFiltersForm({
             type="checkbox"
             name="drift"
             value="1"
-            checked={Boolean(filters.drift)}
+            checked={Boolean(shown.drift)}
             onChange={(event) => go({ drift: event.target.checked }, "push")}
             className="size-4 rounded border-slate-400 accent-slate-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
           />

@@ -1,17 +1,11 @@
-"use client";
-
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useSearchParams } from "next/navigation";
 import { SelectCell, SelectHeaderCell } from "@/components/bulk-jobs/bulk-selection";
-import { connectionListQuery } from "@/lib/connections/query-options";
 import { deriveConnectionState } from "@/lib/connections/status";
 import {
   DEFAULT_DIRECTION,
   SORT_LABELS,
   connectionsHref,
   isFiltered,
-  parseConnectionFilters,
   viewFacts,
   type ConnectionFilters,
   type ConnectionListView,
@@ -23,7 +17,7 @@ import { ExpiryCountdown, LiveDateTime } from "./countdown";
 import { NextRefresh } from "./next-refresh";
 import { DriftWarning } from "./drift-warning";
 import { Email } from "./email";
-import { useNow } from "./now";
+import { AutoRefresh } from "./auto-refresh";
 import { ScopeChips } from "./scope-chips";
 import { RefreshNote, VerificationSummary } from "./state-parts";
 import { StatusBadge } from "./status-badge";
@@ -33,37 +27,25 @@ const link =
 
 const numberFormat = new Intl.NumberFormat("en");
 
-/** A link that changes only the URL's query (the list follows it), without a server round trip; a new tab still works. */
-function QueryLink({ href, ...props }: React.ComponentProps<"a"> & { href: string }) {
-  return (
-    <a
-      href={href}
-      onClick={(event) => {
-        if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-        event.preventDefault();
-        window.history.pushState(null, "", href);
-      }}
-      {...props}
-    />
-  );
-}
+/** How often the list is rendered again (the background refresher, other members' actions). */
+export const CONNECTIONS_REFRESH_MS = 15_000;
 
 /**
- * The dashboard's list, hydrated from the server's prefetch and polled every 15 seconds, following the URL's
- * search, filters, sort and page. A table on wide screens, one card per connection on narrow ones. A null
- * organization lists every organization's connections (the admin area), naming each one's organization.
+ * The dashboard's list for the URL's search, filters, sort and page, rendered on the server (no data layer in the
+ * browser: issue 15's first-load budget) and refreshed every 15 seconds. A table on wide screens, one card per
+ * connection on narrow ones; the countdowns tick in the browser. A null organization lists every organization's
+ * connections (the admin area), naming each one's organization.
  */
-export function ConnectionsList({ organizationId }: { organizationId: string | null }) {
-  const filters = parseConnectionFilters(new URLSearchParams(useSearchParams().toString()));
-  if (organizationId) filters.organization = null;
-  const { data, error, isFetching } = useQuery(connectionListQuery(organizationId, filters));
-  if (!data) {
-    return (
-      <p role="status" className="text-slate-700">
-        {error ? `The connections could not be loaded: ${error.message}` : "Loading connections…"}
-      </p>
-    );
-  }
+export function ConnectionsList({
+  organizationId,
+  data,
+  now,
+}: {
+  organizationId: string | null;
+  data: ConnectionListView;
+  now: Date;
+}) {
+  const filters = data.filters;
   const filtered = isFiltered(filters);
   const first = data.firstPosition;
   const shown = data.connections.length;
@@ -84,14 +66,8 @@ export function ConnectionsList({ organizationId }: { organizationId: string | n
                 }.`
               : `Showing the last ${shown} of ${of} ${noun}${filtered ? " matching" : ""}.`}
         </p>
-        {/* Not a live region: announcing every poll would drown the page. A failure is an alert, once. */}
-        {error ? (
-          <p role="alert" className="font-medium text-red-700">
-            Live updates paused: {error.message}
-          </p>
-        ) : (
-          <p className="text-slate-500">{isFetching ? "Updating…" : "Updates every 15 seconds."}</p>
-        )}
+        {/* Not a live region: announcing every refresh would drown the page. */}
+        <AutoRefresh intervalMs={CONNECTIONS_REFRESH_MS} />
       </div>
 
       {data.organizationTotal === 0 && organizationId === null ? (
@@ -164,9 +140,9 @@ export function ConnectionsList({ organizationId }: { organizationId: string | n
               <>{(filters.q || filters.status) && " and"} a token that reaches another library than the connected one</>
             )}
             . Check the spelling, search for a library id, or{" "}
-            <QueryLink href={connectionsHref(organizationId, {})} className={link}>
+            <Link href={connectionsHref(organizationId, {})} className={link}>
               show all connections
-            </QueryLink>
+            </Link>
             .
           </p>
         </section>
@@ -177,8 +153,9 @@ export function ConnectionsList({ organizationId }: { organizationId: string | n
             showOrganization={organizationId === null}
             organizationId={organizationId}
             filters={data.filters}
+            now={now}
           />
-          <ConnectionCards connections={data.connections} showOrganization={organizationId === null} />
+          <ConnectionCards connections={data.connections} showOrganization={organizationId === null} now={now} />
           <Pagination organizationId={organizationId} filters={filters} data={data} />
         </>
       )}
@@ -191,13 +168,14 @@ function ConnectionsTable({
   showOrganization,
   organizationId,
   filters,
+  now,
 }: {
   connections: ConnectionView[];
   showOrganization: boolean;
   organizationId: string | null;
   filters: ConnectionFilters;
+  now: Date;
 }) {
-  const now = useNow();
   const th = "px-3 py-2.5 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase";
   const sort = filters.sort ?? "library";
   const dir = filters.dir ?? DEFAULT_DIRECTION[sort];
@@ -207,7 +185,7 @@ function ConnectionsTable({
     const next = current ? (dir === "asc" ? "desc" : "asc") : DEFAULT_DIRECTION[key];
     return (
       <th scope="col" className={th} aria-sort={current ? (dir === "asc" ? "ascending" : "descending") : "none"}>
-        <QueryLink
+        <Link
           href={connectionsHref(organizationId, { ...filters, sort: key, dir: next, cursor: null })}
           className="group inline-flex items-center gap-1 rounded uppercase hover:text-slate-950 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
         >
@@ -219,7 +197,7 @@ function ConnectionsTable({
             {current ? `, sorted ${dir === "asc" ? "ascending" : "descending"}` : ""}, sort{" "}
             {next === "asc" ? "ascending" : "descending"}
           </span>
-        </QueryLink>
+        </Link>
       </th>
     );
   };
@@ -338,11 +316,12 @@ function ConnectionsTable({
 function ConnectionCards({
   connections,
   showOrganization,
+  now,
 }: {
   connections: ConnectionView[];
   showOrganization: boolean;
+  now: Date;
 }) {
-  const now = useNow();
   return (
     <ul aria-label="Connections" className="space-y-3 md:hidden">
       {connections.map((connection) => {
@@ -416,9 +395,9 @@ function Pagination({
         {links.map(({ text, cursor, enabled, rel }) => (
           <li key={text}>
             {enabled ? (
-              <QueryLink href={href(cursor)} rel={rel} className={item}>
+              <Link href={href(cursor)} rel={rel} className={item}>
                 {text}
-              </QueryLink>
+              </Link>
             ) : (
               <span aria-disabled="true" className={disabled}>
                 {text}

@@ -1,7 +1,7 @@
 import { keepPreviousData, queryOptions } from "@tanstack/react-query";
 import { CONNECTIONS_REFETCH_MS } from "@/lib/query-client";
 import { queryKeys } from "@/lib/query-keys";
-import { filtersQuery, type ConnectionDetailResponse, type ConnectionFilters, type ConnectionListView } from "./view";
+import type { ConnectionDetailResponse } from "./view";
 
 /**
  * The browser's side of the connection queries: the same keys the server prefetches under, fetched from the
@@ -24,19 +24,6 @@ async function getJson<T>(url: string, signal: AbortSignal): Promise<T> {
     throw new PortalRequestError(response.status, body?.error ?? `The portal answered ${response.status}.`);
   }
   return (await response.json()) as T;
-}
-
-/** A null organization: every organization's connections (the admin area). */
-export function connectionListQuery(organizationId: string | null, filters: ConnectionFilters) {
-  const query = filtersQuery(filters);
-  if (organizationId) query.set("organization", organizationId);
-  else query.set("scope", "all");
-  return queryOptions({
-    queryKey: queryKeys.connections.list(organizationId, filters),
-    queryFn: ({ signal }) => getJson<ConnectionListView>(`/api/portal/connections?${query}`, signal),
-    refetchInterval: CONNECTIONS_REFETCH_MS,
-    placeholderData: keepPreviousData,
-  });
 }
 
 export function connectionDetailQuery(connectionId: string, historyPage: number, showHandouts = false) {

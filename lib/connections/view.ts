@@ -1,5 +1,8 @@
 import type { ConnectionStatus } from "@/lib/db/schema";
-import { DISPLAY_STATUSES, type ConnectionFacts, type DisplayStatus } from "./status";
+import { DEFAULT_DIRECTION, SORT_KEYS, normalizeSearch, type ConnectionFilters } from "./list-url";
+import { DISPLAY_STATUSES, type ConnectionFacts } from "./status";
+
+export * from "./list-url";
 
 /**
  * What the browser receives about connections: JSON-safe (times as ISO strings), shared by the pages' server
@@ -10,7 +13,6 @@ export const CONNECTIONS_PAGE_SIZE = 25;
 /** Filtered lists are counted up to this many matches ("1,000+"): an exact count of a broad filter costs a scan. */
 export const FILTERED_COUNT_CAP = 1_000;
 export const HISTORY_PAGE_SIZE = 20;
-export const SEARCH_MAX_LENGTH = 100;
 
 export type ConnectionView = {
   id: string;
@@ -143,44 +145,8 @@ export type ConnectionDetailResponse = {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Filters, sort and page, as they travel in the URL (?q=&status=&drift=1&app=&org=&sort=&dir=&cursor=).
-// Parsed by hand, not with zod: this module reaches the browser, and zod would add about 30 kB to every page that
-// shows connections (issue 15).
-
-export const SORT_KEYS = ["library", "status", "expiry", "refreshed", "approved"] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
-export type SortDirection = "asc" | "desc";
-
-export const SORT_LABELS: Record<SortKey, string> = {
-  library: "Library",
-  status: "Status",
-  expiry: "Access token expires",
-  refreshed: "Last refresh",
-  approved: "Approved by",
-};
-
-/** The direction a column sorts in when first chosen: the latest refresh first; everything else ascending. */
-export const DEFAULT_DIRECTION: Record<SortKey, SortDirection> = {
-  library: "asc",
-  status: "asc",
-  expiry: "asc",
-  refreshed: "desc",
-  approved: "asc",
-};
-
-export type ConnectionFilters = {
-  q: string;
-  status: DisplayStatus | null;
-  /** Only connections whose token now reaches another library than the connected one. */
-  drift?: boolean;
-  /** Only connections made with this application (an id). */
-  application?: string | null;
-  /** The admin list only: one organization's connections (an id). */
-  organization?: string | null;
-  sort?: SortKey;
-  dir?: SortDirection;
-  /** Which page: an opaque keyset cursor (lib/connections/queries.ts); absent for the first page. */
-  cursor?: string | null;
-};
+// Parsed by hand, not with zod: zod in the browser would add about 30 kB to every page that shows connections
+// (issue 15). The URL side (types, hrefs) is lib/connections/list-url.ts, which the browser's search form imports.
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CURSOR = /^[A-Za-z0-9_-]{1,2000}$/;
@@ -189,11 +155,6 @@ type Param = string | string[] | undefined;
 const first = (value: Param) => (Array.isArray(value) ? value[0] : value);
 const oneOf = <T extends string>(values: readonly T[], value: string | undefined): T | null =>
   value !== undefined && (values as readonly string[]).includes(value) ? (value as T) : null;
-
-/** Spaces collapsed and trimmed, at most SEARCH_MAX_LENGTH characters. */
-export function normalizeSearch(value: string): string {
-  return value.replace(/\s+/g, " ").trim().slice(0, SEARCH_MAX_LENGTH);
-}
 
 /** Anything unusable in the URL falls back to "no filter" instead of an error page: the URL is user-editable. */
 export function parseConnectionFilters(params: Record<string, Param> | URLSearchParams): ConnectionFilters {
@@ -228,37 +189,4 @@ export function parseHistoryPage(value: Param | null): number {
 export function parseShowHandouts(value: Param | null): boolean {
   const raw = first(value ?? undefined);
   return raw === "1" || raw === "true";
-}
-
-/** Whether any filter narrows the list (as opposed to the sort or the page). */
-export function isFiltered(
-  filters: Pick<ConnectionFilters, "q" | "status" | "drift" | "application" | "organization">,
-): boolean {
-  return Boolean(filters.q || filters.status || filters.drift || filters.application || filters.organization);
-}
-
-/** The URL's query for these filters (empty ones and defaults left out, so URLs stay short and shareable). */
-export function filtersQuery(filters: Partial<ConnectionFilters>): URLSearchParams {
-  const query = new URLSearchParams();
-  if (filters.q) query.set("q", filters.q);
-  if (filters.status) query.set("status", filters.status);
-  if (filters.drift) query.set("drift", "1");
-  if (filters.application) query.set("app", filters.application);
-  if (filters.organization) query.set("org", filters.organization);
-  const sort = filters.sort ?? "library";
-  if (sort !== "library") query.set("sort", sort);
-  if (filters.dir && filters.dir !== DEFAULT_DIRECTION[sort]) query.set("dir", filters.dir);
-  if (filters.cursor) query.set("cursor", filters.cursor);
-  return query;
-}
-
-/**
- * The dashboard's URL for these filters. A null organization is the admin area's list of every organization's
- * connections.
- */
-export function connectionsHref(organizationId: string | null, filters: Partial<ConnectionFilters>): string {
-  const query = filtersQuery(filters);
-  const path = organizationId ? "/connections" : "/admin/connections";
-  const search = organizationId ? `organization=${organizationId}${query.size ? `&${query}` : ""}` : `${query}`;
-  return search ? `${path}?${search}` : path;
 }

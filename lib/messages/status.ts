@@ -19,6 +19,11 @@ export const STATUS_LABELS: Record<DisplayStatus, string> = {
   revoked: "Revoked",
 };
 
+/** The status filter's choices, in the badges' order (built on the server and handed to the search form). */
+export const STATUS_OPTIONS: { value: DisplayStatus; label: string }[] = (
+  Object.entries(STATUS_LABELS) as [DisplayStatus, string][]
+).map(([value, label]) => ({ value, label }));
+
 /** What each state means for the partner, and what to do about it. */
 export function statusAdvice(status: DisplayStatus, lastError: string | null): string {
   switch (status) {

@@ -1,4 +1,3 @@
-import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
@@ -6,6 +5,7 @@ import { BulkArea } from "@/components/bulk-jobs/bulk-area";
 import { Banner } from "@/components/connections/banner";
 import { ConnectionFiltersForm } from "@/components/connections/connection-filters";
 import { ConnectionsList } from "@/components/connections/connections-list";
+import { STATUS_OPTIONS } from "@/lib/messages/status";
 import { NowProvider } from "@/components/connections/now";
 import { OrganizationSwitcher } from "@/components/organization-switcher";
 import { ConnectLibraryForm } from "@/components/connections/connect-library-form";
@@ -18,8 +18,6 @@ import { connectionFilterOptions, listConnections } from "@/lib/dal/connection-q
 import { HealthPanel } from "@/components/health/health-panel";
 import { organizationHealth } from "@/lib/dal/health";
 import { requireMembership, requireUser } from "@/lib/dal/session";
-import { makeQueryClient } from "@/lib/query-client";
-import { queryKeys } from "@/lib/query-keys";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { startConnectAction } from "./actions";
 
@@ -37,8 +35,6 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
   const sandbox = settings.target === "sandbox";
   const apicbase = apicbaseWebBase(env(), settings);
 
-  // A query client for this request only; the browser picks the data up from the HydrationBoundary.
-  const queryClient = makeQueryClient();
   const now = new Date();
   const [list, connectable, health, options] = await Promise.all([
     listConnections(user, organization.id, filters, now),
@@ -47,7 +43,6 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
     connectionFilterOptions(user, organization.id),
   ]);
   if (!list || !health || !options) notFound();
-  queryClient.setQueryData(queryKeys.connections.list(organization.id, { ...filters, organization: null }), list);
 
   return (
     <div className="space-y-6">
@@ -104,15 +99,18 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
 
       <OrganizationSwitcher user={user} current={organization.id} path="/connections" />
 
-      <ConnectionFiltersForm organizationId={organization.id} applications={options.applications} />
+      <ConnectionFiltersForm
+        organizationId={organization.id}
+        filters={list.filters}
+        statuses={STATUS_OPTIONS}
+        applications={options.applications}
+      />
 
-      <HydrationBoundary state={dehydrate(queryClient)}>
-        <NowProvider renderedAt={now.toISOString()}>
-          <BulkArea organizationId={organization.id}>
-            <ConnectionsList organizationId={organization.id} />
-          </BulkArea>
-        </NowProvider>
-      </HydrationBoundary>
+      <NowProvider renderedAt={now.toISOString()}>
+        <BulkArea organizationId={organization.id} matches={list}>
+          <ConnectionsList organizationId={organization.id} data={list} now={now} />
+        </BulkArea>
+      </NowProvider>
 
       <HealthPanel
         health={health}

@@ -1,15 +1,13 @@
-import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { BulkArea } from "@/components/bulk-jobs/bulk-area";
 import { ConnectionFiltersForm } from "@/components/connections/connection-filters";
 import { ConnectionsList } from "@/components/connections/connections-list";
+import { STATUS_OPTIONS } from "@/lib/messages/status";
 import { NowProvider } from "@/components/connections/now";
 import { parseConnectionFilters } from "@/lib/connections/view";
 import { connectionFilterOptions, listConnections } from "@/lib/dal/connection-queries";
 import { requireAdmin } from "@/lib/dal/session";
-import { makeQueryClient } from "@/lib/query-client";
-import { queryKeys } from "@/lib/query-keys";
 import type { SearchParams } from "@/lib/search-params";
 
 export const metadata: Metadata = { title: "All connections" };
@@ -24,8 +22,6 @@ export default async function AdminConnectionsPage({ searchParams }: { searchPar
     connectionFilterOptions(admin, null),
   ]);
   if (!list || !options) notFound();
-  const queryClient = makeQueryClient();
-  queryClient.setQueryData(queryKeys.connections.list(null, filters), list);
 
   return (
     <div className="space-y-6">
@@ -39,16 +35,16 @@ export default async function AdminConnectionsPage({ searchParams }: { searchPar
       </div>
       <ConnectionFiltersForm
         organizationId={null}
+        filters={list.filters}
+        statuses={STATUS_OPTIONS}
         applications={options.applications}
         organizations={options.organizations}
       />
-      <HydrationBoundary state={dehydrate(queryClient)}>
-        <NowProvider renderedAt={now.toISOString()}>
-          <BulkArea organizationId={null}>
-            <ConnectionsList organizationId={null} />
-          </BulkArea>
-        </NowProvider>
-      </HydrationBoundary>
+      <NowProvider renderedAt={now.toISOString()}>
+        <BulkArea organizationId={null} matches={list}>
+          <ConnectionsList organizationId={null} data={list} now={now} />
+        </BulkArea>
+      </NowProvider>
     </div>
   );
 }

@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Banner } from "@/components/connections/banner";
+import { QueryProvider } from "@/components/query-provider";
 import { AuthorizationLinkForm } from "@/components/links/authorization-link-form";
 import { ConnectionDetail } from "@/components/connections/connection-detail";
 import { NowProvider } from "@/components/connections/now";
@@ -91,17 +92,20 @@ export default async function ConnectionPage({
         </section>
       )}
 
-      <HydrationBoundary state={dehydrate(queryClient)}>
-        <NowProvider renderedAt={now.toISOString()}>
-          <ConnectionDetail
-            connectionId={connection.id}
-            historyPage={historyPage}
-            showHandouts={showHandouts}
-            actions={actions}
-            origin={await portalOrigin()}
-          />
-        </NowProvider>
-      </HydrationBoundary>
+      {/* React Query keeps this page's data fresh (only this page: the list is rendered on the server). */}
+      <QueryProvider>
+        <HydrationBoundary state={dehydrate(queryClient)}>
+          <NowProvider renderedAt={now.toISOString()}>
+            <ConnectionDetail
+              connectionId={connection.id}
+              historyPage={historyPage}
+              showHandouts={showHandouts}
+              actions={actions}
+              origin={await portalOrigin()}
+            />
+          </NowProvider>
+        </HydrationBoundary>
+      </QueryProvider>
 
       <ConnectionTimeline events={timeline} now={now} />
 
