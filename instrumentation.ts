@@ -28,11 +28,12 @@ const SEED_RETRY_MS = 30_000;
 async function seedSandboxInServer(): Promise<void> {
   const { env } = await import("./lib/env");
   const { seedLocalSandbox } = await import("./lib/db/sandbox-seed");
+  const { describeError } = await import("./lib/log");
   const seed = async () => {
     try {
       await seedLocalSandbox(env());
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = describeError(error);
       console.error(`[portal] seeding the local sandbox failed (${reason}); trying again in ${SEED_RETRY_MS / 1000} s`);
       setTimeout(seed, SEED_RETRY_MS).unref();
     }

@@ -11,7 +11,7 @@ import { ApicbaseError } from "@/lib/apicbase/errors";
 import { recordAudit } from "@/lib/audit";
 import { connections, type Connection } from "@/lib/db/schema";
 import { enqueueConnectionEvent } from "@/lib/notifications/events";
-import type { ConnectionContext, Failure } from "./service";
+import type { ConnectionContext, Failure } from "./context";
 import { openTokens, type TokenPair } from "./tokens";
 
 /** A revoke still `revoking` after this long was interrupted (an interactive one takes seconds). */

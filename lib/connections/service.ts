@@ -2,34 +2,14 @@ import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { ActiveLibrary, ApicbaseClient, TokenSet } from "@/lib/apicbase/client";
 import { ApicbaseError } from "@/lib/apicbase/errors";
-import { recordAudit, type AuditActor } from "@/lib/audit";
-import type { Keyring } from "@/lib/crypto/secrets";
-import type { Db, DbExecutor } from "@/lib/db/client";
+import { recordAudit } from "@/lib/audit";
+import type { DbExecutor } from "@/lib/db/client";
 import { connections, type ConnectionStatus } from "@/lib/db/schema";
 import { planNextRefresh } from "@/lib/lifecycle/schedule";
 import { enqueueConnectionEvent } from "@/lib/notifications/events";
+import type { ConnectionContext, Failure } from "./context";
 import { apicbaseErrorMessage } from "./messages";
 import { openTokens, sealTokens } from "./tokens";
-
-/** Everything a connection operation needs, injected so tests and the worker can supply their own. */
-export type ConnectionContext = {
-  db: Db;
-  keyring: Keyring;
-  clientFor(applicationId: string): Promise<ApicbaseClient>;
-  now(): Date;
-  actor: AuditActor;
-  /** Identifies this process in refresh leases. */
-  leaseOwner: string;
-};
-
-export { REFRESH_LEASE_MS } from "@/lib/lifecycle/refresh";
-
-export type Failure = {
-  ok: false;
-  reason: "not_found" | "busy" | "not_refreshable" | "apicbase";
-  message: string;
-  apicbaseError?: string;
-};
 
 const notFound: Failure = {
   ok: false,
@@ -360,9 +340,6 @@ async function loadForUpdate(db: DbExecutor, organizationId: string, connectionI
   return row;
 }
 
-// Refreshing lives with the token lifecycle engine: one refresh per connection in flight on every path.
-export { refreshConnection, type RefreshResult, type RefreshTrigger } from "@/lib/lifecycle/refresh";
-
 export type VerifyResult =
   | {
       ok: true;
@@ -483,6 +460,3 @@ export async function verifyConnection(
     return { ok: false, reason: "apicbase", message: apicbaseErrorMessage(error), apicbaseError: code };
   }
 }
-
-// Revoking lives in its own module: marked `revoking` first, finished (or resumed after a crash) there.
-export { disconnectConnection, type DisconnectResult } from "./revoke";

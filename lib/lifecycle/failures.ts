@@ -15,12 +15,12 @@ import { ApicbaseError } from "@/lib/apicbase/errors";
 import { recordAudit } from "@/lib/audit";
 import { apicbaseErrorMessage } from "@/lib/connections/messages";
 import type { TokenPair } from "@/lib/connections/tokens";
-import type { ConnectionContext } from "@/lib/connections/service";
+import type { ConnectionContext } from "@/lib/connections/context";
 import type { DbTransaction } from "@/lib/db/client";
 import { applications, connections, type Connection } from "@/lib/db/schema";
 import { enqueueApplicationEvent, enqueueConnectionEvent } from "@/lib/notifications/events";
 import { pauseRefreshes } from "./control";
-import type { RefreshFailure, RefreshTrigger } from "./refresh";
+import type { RefreshFailure, RefreshTrigger } from "./types";
 import { isNewFailureDay, retryDelayMs } from "./schedule";
 
 /** How long an application's background refreshes pause after Apicbase refused its credentials. */

@@ -7,7 +7,7 @@ import { parseKeyring } from "@/lib/crypto/secrets";
 import { getSharedDatabase } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import type { Refresher } from "./refresher";
-import { describeError } from "./refresher";
+import { describeError } from "@/lib/log";
 import { refresherFromEnvironment } from "./runtime";
 import { drainBoundMs, installGracefulShutdown } from "./shutdown";
 import type { Deliverer } from "@/lib/notifications/deliverer";

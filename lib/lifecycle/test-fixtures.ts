@@ -9,7 +9,7 @@ import { startEmulator, type EmulatorControl } from "@/emulator/testing";
 import { ApicbaseClient, type TokenSet } from "@/lib/apicbase/client";
 import { endpointsFromBase, type ApicbaseSettings } from "@/lib/apicbase/config";
 import { clientForApplication, ensureEnvironmentApplication } from "@/lib/connections/applications";
-import type { ConnectionContext } from "@/lib/connections/service";
+import type { ConnectionContext } from "@/lib/connections/context";
 import { sealTokens } from "@/lib/connections/tokens";
 import { generateKey, parseKeyring } from "@/lib/crypto/secrets";
 import { MEMORY, openDatabase, type Database } from "@/lib/db/client";
