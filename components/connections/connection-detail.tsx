@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { PageTitle } from "@/components/ui/page-title";
 import { connectionDetailQuery } from "@/lib/connections/query-options";
 import { deriveConnectionState } from "@/lib/connections/status";
 import { viewFacts, type ConnectionHistoryView } from "@/lib/connections/view";
@@ -42,7 +43,7 @@ export function ConnectionDetail({
     <div className="space-y-6">
       <div className="space-y-3">
         <div className="flex flex-wrap items-center gap-3">
-          <h1 className="text-3xl font-bold tracking-tight text-slate-900">{connection.libraryName}</h1>
+          <PageTitle>{connection.libraryName}</PageTitle>
           <StatusBadge status={status} />
         </div>
         <p className="text-slate-700">

@@ -9,6 +9,7 @@ import { attentionOverview } from "@/lib/dal/connection-queries";
 import { HealthPanel } from "@/components/health/health-panel";
 import { portalHealth } from "@/lib/dal/health";
 import { requireAdmin } from "@/lib/dal/session";
+import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Admin overview" };
 
@@ -65,7 +66,7 @@ export default async function AdminOverviewPage() {
     <div className="space-y-10">
       <div className="space-y-2">
         <p className="text-sm font-medium text-slate-600">Admin</p>
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">Overview</h1>
+        <PageTitle>Overview</PageTitle>
         <p className="max-w-prose leading-7 text-slate-700">
           {overview.total === 0 ? (
             <>

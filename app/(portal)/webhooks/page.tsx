@@ -29,6 +29,7 @@ import {
   sendTestWebhookAction,
   updateWebhookAction,
 } from "./actions";
+import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
@@ -52,7 +53,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
       <div className="space-y-8">
         <div className="space-y-2">
           <p className="text-sm font-medium text-slate-600">{organization.name}</p>
-          <h1 className="text-3xl font-bold tracking-tight text-slate-900">Webhooks</h1>
+          <PageTitle>Webhooks</PageTitle>
           <p className="max-w-prose leading-7 text-slate-700">
             Your backend hears the moment a connection of {organization.name} needs attention (Apicbase refused its
             grant, refreshing fails, its library drifted) and when it works again. Every delivery is signed following

@@ -12,6 +12,7 @@ import { pendingImportView, type PendingImportView } from "@/lib/dal/connect-flo
 import { requireMembership, requireUser } from "@/lib/dal/session";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { cancelImportAction, checkImportAction, confirmImportAction } from "./actions";
+import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Import tokens" };
 
@@ -110,7 +111,7 @@ export default async function ImportTokensPage({ searchParams }: { searchParams:
         >
           ← Connections of {organization.name}
         </Link>
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">Import tokens from Apicbase</h1>
+        <PageTitle>Import tokens from Apicbase</PageTitle>
         <p className="max-w-prose leading-7 text-slate-700">
           A library owner can generate a token pair in Apicbase and hand it to you. Paste it here: the portal asks
           Apicbase which library and user it reaches, shows you, and stores the connection only when you confirm. From
