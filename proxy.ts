@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { LINK_RESULT_COOKIE, LINK_RESULT_HEADER, LINK_RESULT_PATH } from "@/lib/connections/link-result";
 import { contentSecurityPolicy, createNonce } from "@/lib/csp";
 import { untrustedForwardedHeaders } from "@/lib/request-origin";
+import { hasMalformedEncoding, malformedPathResponse } from "@/lib/token-api/path-encoding";
 
 // Auth.js's session cookie, over http and https. Its presence is only a hint: pages check the session itself.
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
@@ -15,6 +16,11 @@ const inArea = (pathname: string, area: string) => pathname === area || pathname
  * result of an authorization link handed to its page once, its cookie deleted in the same answer.
  */
 export function proxy(request: NextRequest) {
+  // The token API (JSON for backends, its headers set in next.config.js) passes untouched, except a path Next.js
+  // itself would answer with a plain-text 500: a malformed percent-encoding.
+  if (request.nextUrl.pathname.startsWith("/api/v1/")) {
+    return hasMalformedEncoding(request.nextUrl.pathname) ? malformedPathResponse() : NextResponse.next();
+  }
   const policy = contentSecurityPolicy(createNonce(), { development: process.env.NODE_ENV === "development" });
   const { pathname, search } = request.nextUrl;
   const portalUrl = process.env.PORTAL_URL || undefined;
@@ -45,7 +51,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Every page and the portal's own routes; not the token API (JSON for backends, its policy is in next.config.js)
-  // nor the build's static files.
-  matcher: ["/((?!api/v1/|_next/static/|_next/image|favicon\\.ico).*)"],
+  // Every page, the portal's own routes and the token API (only for malformed encodings, see above); not the build's
+  // static files.
+  matcher: ["/((?!_next/static/|_next/image|favicon\\.ico).*)"],
 };

@@ -9,10 +9,17 @@ const navLink =
   "aria-[current=page]:bg-slate-100 aria-[current=page]:text-slate-950";
 
 /** The portal's sections; the one the page belongs to is marked for sight and for screen readers. */
-export function PortalNav({ items }: { items: { href: string; label: string }[] }) {
+export function PortalNav({
+  items,
+  vertical = false,
+}: {
+  items: { href: string; label: string }[];
+  /** The narrow screens' menu: one item a line. */
+  vertical?: boolean;
+}) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Portal" className="flex items-center gap-1">
+    <nav aria-label="Portal" className={vertical ? "flex flex-col gap-1" : "flex items-center gap-1"}>
       {items.map(({ href, label }) => (
         <Link
           key={href}

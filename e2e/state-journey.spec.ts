@@ -259,8 +259,19 @@ test("revoke: Revoked everywhere, no countdown, no stale 'active', History says 
 test("re-authorize: active again with a fresh countdown; the old verification is history; History says Re-authorized", async () => {
   await openDetail();
   await context.clearCookies({ domain: "127.0.0.1" });
+  // Hold the trip to Apicbase until the button's progress is seen: on an idle machine the browser leaves the page
+  // before a check could find it.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const toApicbase = `${EMULATOR_URL}/oauth/authorize/**`;
+  await page.route(toApicbase, async (route) => {
+    await held;
+    await route.continue();
+  });
   await actions().getByRole("button", { name: "Re-authorize" }).click();
   await expect(actions().getByRole("button", { name: "Opening Apicbase…" })).toBeDisabled();
+  release();
+  await page.unroute(toApicbase);
   await logInAtApicbase(page, "otto");
   await answerConsent(page);
   await expect(page).toHaveURL(`${connectionUrl}?notice=reauthorized`);

@@ -59,3 +59,28 @@ test("API keys: create (shown once), use with the token API, revoke", async ({ p
   expect(refused.status()).toBe(401);
   expect(await refused.json()).toMatchObject({ error: "invalid_api_key" });
 });
+
+/**
+ * Next.js itself answers a route handler's path with a malformed percent-encoding with a plain-text 500; the portal
+ * answers it as the token API answers every bad path, JSON 400, and goes on serving.
+ */
+test("a malformed percent-encoding in a token API path is a JSON 400, and the portal goes on answering", async ({
+  request,
+}) => {
+  for (const path of [
+    "/api/v1/connections/%E0%A4%A/access-token",
+    "/api/v1/connections/%ZZ/apicbase/products",
+    "/api/v1/libraries/%/access-token",
+  ]) {
+    const answer = await request.get(path, { headers: { Authorization: "Bearer apb_not_a_key" } });
+    expect(answer.status(), path).toBe(400);
+    expect(answer.headers()["content-type"]).toContain("application/json");
+    expect(await answer.json()).toEqual({
+      error: "invalid_request",
+      message: "The path holds a malformed percent-encoding.",
+    });
+  }
+  const after = await request.get("/api/v1/connections", { headers: { Authorization: "Bearer apb_not_a_key" } });
+  expect(after.status()).toBe(401);
+  expect(await after.json()).toMatchObject({ error: "invalid_api_key" });
+});

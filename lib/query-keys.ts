@@ -13,7 +13,16 @@ export const queryKeys = {
       [
         ...queryKeys.connections.lists(),
         organizationId ?? "all",
-        { q: filters.q, status: filters.status, drift: Boolean(filters.drift), page: filters.page },
+        {
+          q: filters.q,
+          status: filters.status,
+          drift: Boolean(filters.drift),
+          application: filters.application ?? null,
+          organization: filters.organization ?? null,
+          sort: filters.sort ?? "library",
+          dir: filters.dir ?? null,
+          cursor: filters.cursor ?? null,
+        },
       ] as const,
     details: () => [...queryKeys.connections.all, "detail"] as const,
     detail: (connectionId: string, historyPage: number, showHandouts = false) =>

@@ -38,6 +38,7 @@ import { openDatabase, type Database } from "../lib/db/client";
 import { connections, organizations, type NewConnection } from "../lib/db/schema";
 import { drainBoundMs } from "../lib/lifecycle/shutdown";
 import { SANDBOX_PARTNER_APP } from "../lib/sandbox";
+import { spawnEmulator } from "./bench-support";
 import { createPostgresDatabase, findPostgres, triedPostgresUrls } from "../lib/testing/postgres";
 
 const { values: args } = parseArgs({
@@ -240,7 +241,7 @@ async function main() {
   let emulator: { url: string; control: EmulatorControl; stop(): Promise<void> } | undefined;
   try {
     database = await openDatabase({ url: target.url, poolMax: 4 });
-    emulator = await spawnEmulator();
+    emulator = await spawnEmulatorOnFreePort();
     const figures = await run(database, emulator, target.url);
     const elapsed = ((Date.now() - startedAt) / 1000).toFixed(0);
     log(`done in ${elapsed} s (seed ${config.seed})`);
@@ -262,31 +263,9 @@ async function main() {
   }
 }
 
-async function spawnEmulator() {
+async function spawnEmulatorOnFreePort() {
   const [port] = await freePorts(EMULATOR_PORTS, 1);
-  const child = spawn(process.execPath, ["--import", "tsx", "emulator/main.ts"], {
-    cwd: root,
-    env: { ...process.env, EMULATOR_PORT: String(port), EMULATOR_HOST: "127.0.0.1", EMULATOR_RATE_LIMIT: "0" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the emulator did not start within 30 s")), 30_000);
-    child.once("exit", (code) => reject(new Error(`the emulator exited (${code})`)));
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      const match = /listening on (http:\/\/\S+)/.exec(line);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-  });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-    });
-  return { url, control: new EmulatorControl(url), stop };
+  return spawnEmulator(port);
 }
 
 export type ChaosFigures = {

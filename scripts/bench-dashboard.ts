@@ -1,16 +1,22 @@
 /**
- * `npm run bench:dashboard`: how fast the connections dashboard is with 10,000 connections in one organization.
+ * `npm run bench:dashboard [-- --connections 100000 [--others 150000]]`: how fast the connections dashboard is with
+ * many connections in one organization (10,000 by default) and more in other organizations (1.5 times as many by
+ * default: 100,000 + 150,000 = 250,000 across organizations).
  *
  * Seeds a fresh PGlite database (and a throwaway PostgreSQL database when one is reachable at TEST_DATABASE_URL or
- * 127.0.0.1:5432), then measures
- *   1. the dashboard's list query (count + one page, exactly what the page runs) in-process, and
- *   2. a full server render of `/connections` through `next start` on the seeded data, signed in with a session
- *      written straight into the sessions table,
- * each for the first page, a name search and a status filter. Prints p50/p95 against the goals (query p95 < 50 ms,
- * page p95 < 200 ms). Needs a production build (`next build`; NEXT_DIST_DIR is honoured).
+ * 127.0.0.1:5432) in SQL, then measures
+ *   1. the dashboard's list query (count + one page, exactly what the page runs) in-process, for the first page,
+ *      every sort, a deep keyset page, substring searches on the library name, filters, and the admin's list over
+ *      every organization, and
+ *   2. a full server render of `/connections` (and `/admin/connections`) through `next start` on the seeded data,
+ *      signed in with a session written straight into the sessions table (the bench user is also an admin),
+ * and prints every p50/p95 beside its goal (query p95 < 50 ms, search p95 < 50 ms, page p95 < 200 ms). CSV export
+ * is timed by its own branch (issue 15, item 3): see CSV_EXPORT below. Needs a production build (`next build`;
+ * NEXT_DIST_DIR is honoured).
  *
- * Options (environment): BENCH_CONNECTIONS (10000), BENCH_QUERY_RUNS (200), BENCH_PAGE_RUNS (60), BENCH_PORT (3190),
- * BENCH_SKIP_POSTGRES=1, BENCH_SKIP_PAGE=1.
+ * Options (flags or environment): --connections / BENCH_CONNECTIONS (10000), --others / BENCH_OTHER_CONNECTIONS
+ * (1.5 x connections), BENCH_QUERY_RUNS (200), BENCH_PAGE_RUNS (60), BENCH_PORT (3190), BENCH_SKIP_POSTGRES=1,
+ * BENCH_SKIP_PGLITE=1, BENCH_SKIP_PAGE=1.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -18,59 +24,93 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { sql } from "drizzle-orm";
-import { queryConnectionList } from "../lib/connections/queries";
-import type { ConnectionFilters } from "../lib/connections/view";
+import { sql, type SQL } from "drizzle-orm";
+import { cursorAtPosition, queryConnectionList } from "../lib/connections/queries";
+import { connectionsHref, type ConnectionFilters } from "../lib/connections/view";
 import { hashSessionToken } from "../lib/auth/session-token";
 import { generateKey } from "../lib/crypto/secrets";
 import { openDatabase, type Database } from "../lib/db/client";
 import { createPostgresDatabase, findPostgres } from "../lib/testing/postgres";
-import {
-  applications,
-  auditEvents,
-  connections,
-  memberships,
-  organizations,
-  sessions,
-  users,
-  type ConnectionStatus,
-  type NewAuditEvent,
-  type NewConnection,
-} from "../lib/db/schema";
+import { applications, memberships, organizations, sessions, users } from "../lib/db/schema";
 
 const root = process.cwd();
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10_000);
+function flag(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+const CONNECTIONS = Number(flag("connections") ?? process.env.BENCH_CONNECTIONS ?? 10_000);
+const OTHERS = Number(flag("others") ?? process.env.BENCH_OTHER_CONNECTIONS ?? Math.round(CONNECTIONS * 1.5));
+/** Other organizations' connections are spread over this many organizations. */
+const OTHER_ORGANIZATIONS = 200;
 const QUERY_RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 200);
 const PAGE_RUNS = Number(process.env.BENCH_PAGE_RUNS ?? 60);
 const PORT = Number(process.env.BENCH_PORT ?? 3190);
 const GOAL_QUERY_MS = 50;
 const GOAL_PAGE_MS = 200;
+const GOAL_SEARCH_MS = 50;
+/**
+ * CSV export of 100,000 rows in < 10 s with flat memory (issue 15, item 3) is built and timed on its own branch: when
+ * it lands, measure it here (e.g. stream `/admin/connections/export` for the bench organization) and push a Row.
+ */
+const CSV_EXPORT: ((seeded: Seeded, url: string, cookie: string) => Promise<number>) | null = null;
 
-type Scenario = { name: string; filters: ConnectionFilters; query: string; expect: RegExp };
-const SCENARIOS: Scenario[] = [
+type Scenario = {
+  name: string;
+  filters: ConnectionFilters;
+  /** Every organization (the admin list) instead of the bench organization. */
+  admin?: boolean;
+  /** A keyset page this many rows deep (its cursor is looked up once, before measuring). */
+  deep?: number;
+  goal: number;
+  /** Part of the page-render runs too. */
+  page?: boolean;
+};
+const fmt = (n: number) => n.toLocaleString("en");
+const DEEP = () => Math.floor(CONNECTIONS / 2);
+const SCENARIOS = (): Scenario[] => [
+  { name: "first page", filters: { q: "", status: null }, goal: GOAL_QUERY_MS, page: true },
+  { name: "sort: status", filters: { q: "", status: null, sort: "status" }, goal: GOAL_QUERY_MS },
+  { name: "sort: expiry, desc", filters: { q: "", status: null, sort: "expiry", dir: "desc" }, goal: GOAL_QUERY_MS },
+  { name: "sort: last refresh", filters: { q: "", status: null, sort: "refreshed" }, goal: GOAL_QUERY_MS },
+  { name: "sort: approved by", filters: { q: "", status: null, sort: "approved" }, goal: GOAL_QUERY_MS },
   {
-    name: "first page",
-    filters: { q: "", status: null, page: 1 },
-    query: "",
-    expect: /Showing 1–25 of 10,000 connections/,
+    name: `row ${fmt(DEEP())} (deep), by library`,
+    filters: { q: "", status: null },
+    deep: DEEP(),
+    goal: GOAL_QUERY_MS,
+    page: true,
   },
   {
-    name: 'search "bistro"',
-    filters: { q: "bistro", status: null, page: 1 },
-    query: "&q=bistro",
-    expect: /Showing 1–25 of [\d,]+ connections matching/,
+    name: `row ${fmt(DEEP())} (deep), by expiry`,
+    filters: { q: "", status: null, sort: "expiry" },
+    deep: DEEP(),
+    goal: GOAL_QUERY_MS,
   },
   {
-    name: "status: expiring soon",
-    filters: { q: "", status: "expiring_soon", page: 1 },
-    query: "&status=expiring_soon",
-    expect: /Showing 1–25 of [\d,]+ connections matching/,
+    name: "last page, by last refresh",
+    filters: { q: "", status: null, sort: "refreshed", cursor: "last" },
+    goal: GOAL_QUERY_MS,
   },
+  { name: 'search "bistro" (1 in 12)', filters: { q: "bistro", status: null }, goal: GOAL_SEARCH_MS, page: true },
+  { name: 'search "haven 7" (rare)', filters: { q: "haven 7", status: null }, goal: GOAL_SEARCH_MS },
+  { name: 'search "bistro", by expiry', filters: { q: "bistro", status: null, sort: "expiry" }, goal: GOAL_SEARCH_MS },
+  { name: "status: expiring soon", filters: { q: "", status: "expiring_soon" }, goal: GOAL_QUERY_MS, page: true },
+  { name: "status: active (broad)", filters: { q: "", status: "active" }, goal: GOAL_QUERY_MS },
+  { name: "application filter", filters: { q: "", status: null, application: "BENCH_APP" }, goal: GOAL_QUERY_MS },
+  { name: "admin: every organization", filters: { q: "", status: null }, admin: true, goal: GOAL_QUERY_MS, page: true },
   {
-    name: "page 200 (deep)",
-    filters: { q: "", status: null, page: 200 },
-    query: "&page=200",
-    expect: /Showing 4,976–5,000 of 10,000/,
+    name: "admin: all, by expiry, deep",
+    filters: { q: "", status: null, sort: "expiry" },
+    admin: true,
+    deep: DEEP(),
+    goal: GOAL_QUERY_MS,
+  },
+  { name: 'admin: search "bistro"', filters: { q: "bistro", status: null }, admin: true, goal: GOAL_SEARCH_MS },
+  {
+    name: "admin: one organization",
+    filters: { q: "", status: null, organization: "BENCH_ORG" },
+    admin: true,
+    goal: GOAL_QUERY_MS,
   },
 ];
 
@@ -111,40 +151,62 @@ function summarize(database: string, measured: string, scenario: string, samples
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Seed: one organization with CONNECTIONS connections in every state, three audit events each, and a member.
+// Seed, in SQL (generate_series: a 250,000-row seed in seconds, not minutes): one organization with CONNECTIONS
+// connections in every state and three audit events each, a member (also an admin), and OTHERS connections spread
+// over OTHER_ORGANIZATIONS more organizations.
 
-const WORDS = [
-  "Bistro",
-  "Café",
-  "Brasserie",
-  "Trattoria",
-  "Pizzeria",
-  "Bakkerij",
-  "Grill",
-  "Sushi",
-  "Taverne",
-  "Eetcafé",
-  "Kitchen",
-  "Deli",
-];
-const PLACES = [
-  "Nord",
-  "Zuid",
-  "Oost",
-  "West",
-  "Centrum",
-  "Haven",
-  "Markt",
-  "Park",
-  "Station",
-  "Dijk",
-  "Brug",
-  "Plein",
-  "Molen",
-  "Kade",
-];
+const WORDS = ["Bistro", "Café", "Brasserie", "Trattoria", "Pizzeria", "Bakkerij", "Grill", "Sushi", "Taverne"];
+const PLACES = ["Nord", "Zuid", "Oost", "West", "Centrum", "Haven", "Markt", "Park", "Station", "Dijk", "Brug"];
+const WORDS_EXTRA = ["Eetcafé", "Kitchen", "Deli"];
+const PLACES_EXTRA = ["Plein", "Molen", "Kade"];
 
-type Seeded = { organizationId: string; userId: string; sessionToken: string };
+type Seeded = {
+  organizationId: string;
+  applicationId: string;
+  userId: string;
+  email: string;
+  sessionToken: string;
+};
+
+/** `count` connections of one organization (or spread over `organizations`), library ids from `firstLibrary`. */
+async function seedConnections(
+  database: Database,
+  options: { organization: SQL; count: number; applicationId: string; firstLibrary: number },
+) {
+  const words = sql.raw(`array[${[...WORDS, ...WORDS_EXTRA].map((w) => `'${w}'`).join(", ")}]`);
+  const places = sql.raw(`array[${[...PLACES, ...PLACES_EXTRA].map((w) => `'${w}'`).join(", ")}]`);
+  const CHUNK = 25_000;
+  for (let start = 0; start < options.count; start += CHUNK) {
+    const end = Math.min(options.count, start + CHUNK) - 1;
+    // roll: a fixed pseudo-random number per row in [0, 1), so every run seeds the same states.
+    await database.db.execute(sql`
+      insert into connections (
+        organization_id, application_id, library_id, library_name, approved_by_apicbase_user_id, approved_by_email,
+        approved_by_name, status, scopes, access_token_expires_at, last_refreshed_at, last_refresh_error,
+        background_refresh_failures, last_verified_at, last_verification, observed_library_id, revoked_at,
+        revoke_reason, created_at)
+      select ${options.organization}, ${options.applicationId}::uuid, ${options.firstLibrary} + i,
+        (${words})[i % 12 + 1] || ' ' || (${places})[(i / 12) % 14 + 1] || ' ' || i,
+        10000 + i, 'owner' || i || '@library.test', 'Owner ' || i,
+        s.status, array['accounts', 'library'],
+        case when s.status = 'revoked' then null else now() + ((roll * 9 - 2) * interval '1 day') end,
+        now() - (((i * 7907) % 1000) / 1000.0) * interval '7 days',
+        case s.status when 'refresh_failing' then 'server_error' when 'needs_reauthorization' then 'invalid_grant' end,
+        case when s.status = 'refresh_failing' then 1 + i % 3 else 0 end,
+        case when i % 3 = 0 then now() - roll * interval '1 day' end,
+        case when i % 3 = 0 then jsonb_build_object('active', s.status = 'active', 'scope', 'accounts library',
+          'library', jsonb_build_object('id', ${options.firstLibrary} + i, 'name', 'Library ' || i)) end,
+        case when i % 97 = 0 then ${options.firstLibrary} + i + 1 end,
+        case when s.status = 'revoked' then now() - roll * interval '30 days' end,
+        case when s.status = 'revoked' then 'Disconnected by bench' end,
+        now() - ((30 + roll * 300) * interval '1 day')
+      from generate_series(${start}::int, ${end}::int) as i,
+        lateral (select ((i * 2654435761::bigint) % 1000000) / 1000000.0 as roll) r,
+        lateral (select case when roll < 0.82 then 'active' when roll < 0.88 then 'refresh_failing'
+          when roll < 0.94 then 'needs_reauthorization' when roll < 0.99 then 'revoked' else 'revoking' end as status) s
+    `);
+  }
+}
 
 async function seed(database: Database): Promise<Seeded> {
   const { db } = database;
@@ -153,6 +215,7 @@ async function seed(database: Database): Promise<Seeded> {
   const userId = randomUUID();
   const applicationId = randomUUID();
   const sessionToken = randomBytes(32).toString("base64url");
+  const email = `bench-${organizationId.slice(0, 8)}@bench.test`;
   await db.insert(organizations).values({ id: organizationId, name: `Bench partner ${organizationId.slice(0, 8)}` });
   await db.insert(applications).values({
     id: applicationId,
@@ -163,7 +226,7 @@ async function seed(database: Database): Promise<Seeded> {
   });
   await db.insert(users).values({
     id: userId,
-    email: `bench-${organizationId.slice(0, 8)}@bench.test`,
+    email,
     name: "Bench Partner",
     apicbaseUserId: 900_000_000 + Math.floor(Math.random() * 1_000_000),
   });
@@ -171,116 +234,112 @@ async function seed(database: Database): Promise<Seeded> {
   await db
     .insert(sessions)
     .values({ sessionToken: hashSessionToken(sessionToken), userId, expires: new Date(now + 24 * 3600_000) });
-
-  const day = 24 * 3600_000;
-  let random = 42;
-  const next = () => (random = (random * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
-  const BATCH = 500;
-  for (let start = 0; start < CONNECTIONS; start += BATCH) {
-    const rows: NewConnection[] = [];
-    const events: NewAuditEvent[] = [];
-    for (let i = start; i < Math.min(CONNECTIONS, start + BATCH); i++) {
-      const roll = next();
-      const status: ConnectionStatus =
-        roll < 0.82
-          ? "active"
-          : roll < 0.88
-            ? "refresh_failing"
-            : roll < 0.94
-              ? "needs_reauthorization"
-              : roll < 0.99
-                ? "revoked"
-                : "revoking";
-      const expiresAt = status === "revoked" ? null : new Date(now + (next() * 9 - 2) * day);
-      const id = randomUUID();
-      const libraryId = 100_000 + i;
-      const name = `${WORDS[i % WORDS.length]} ${PLACES[Math.floor(i / WORDS.length) % PLACES.length]} ${i}`;
-      rows.push({
-        id,
-        organizationId,
-        applicationId,
-        libraryId,
-        libraryName: name,
-        approvedByApicbaseUserId: 10_000 + i,
-        approvedByEmail: `owner${i}@library.test`,
-        approvedByName: `Owner ${i}`,
-        status,
-        scopes: ["accounts", "library"],
-        // Tokens are not needed to list connections; leaving them out also keeps any background refresher idle.
-        accessTokenCiphertext: null,
-        refreshTokenCiphertext: null,
-        accessTokenExpiresAt: expiresAt,
-        lastRefreshedAt: new Date(now - next() * 7 * day),
-        lastRefreshError:
-          status === "refresh_failing" ? "server_error" : status === "needs_reauthorization" ? "invalid_grant" : null,
-        lastVerifiedAt: i % 3 === 0 ? new Date(now - next() * day) : null,
-        lastVerification:
-          i % 3 === 0
-            ? {
-                active: status === "active",
-                scope: "accounts library",
-                exp: expiresAt ? Math.floor(expiresAt.getTime() / 1000) : null,
-                library: { id: libraryId, name },
-              }
-            : null,
-        observedLibraryId: i % 97 === 0 ? libraryId + 1 : null,
-        revokedAt: status === "revoked" ? new Date(now - next() * 30 * day) : null,
-        revokeReason: status === "revoked" ? "Disconnected by bench" : null,
-        createdAt: new Date(now - (30 + next() * 300) * day),
-      });
-      for (const event of ["connection_connected", "connection_refreshed", "connection_verified"]) {
-        events.push({
-          actorLabel: "bench",
-          organizationId,
-          connectionId: id,
-          event,
-          outcome: "success",
-          occurredAt: new Date(now - next() * 30 * day),
-        });
-      }
-    }
-    await db.insert(connections).values(rows);
-    await db.insert(auditEvents).values(events);
+  // Bulk loading: the secondary indexes are dropped first and built again at the end (sorted, in one pass), which
+  // is many times faster than maintaining a dozen of them row by row.
+  const indexes = (
+    await db.execute<{ name: string; definition: string }>(sql`
+      select indexname as name, indexdef as definition from pg_indexes
+      where tablename in ('connections', 'audit_events') and indexdef not like 'CREATE UNIQUE%'`)
+  ).rows;
+  for (const index of indexes) await db.execute(sql`drop index ${sql.identifier(index.name)}`);
+  await seedConnections(database, {
+    organization: sql`${organizationId}::uuid`,
+    count: CONNECTIONS,
+    applicationId,
+    firstLibrary: 100_000,
+  });
+  // Three audit events per connection of the bench organization (the page's health panel reads them).
+  await db.execute(sql`
+    insert into audit_events (actor_label, organization_id, connection_id, event, outcome, occurred_at)
+    select 'bench', c.organization_id, c.id, e.event, 'success',
+      now() - (((hashtext(c.id::text || e.event) & 1023) / 1024.0) * interval '30 days')
+    from connections c
+      cross join (values ('connection_connected'), ('connection_refreshed'), ('connection_verified')) as e(event)
+    where c.organization_id = ${organizationId}
+  `);
+  if (OTHERS > 0) {
+    const others = Array.from({ length: OTHER_ORGANIZATIONS }, (_, i) => ({
+      id: randomUUID(),
+      name: `Other partner ${String(i).padStart(3, "0")}`,
+    }));
+    await db.insert(organizations).values(others);
+    const otherApplication = randomUUID();
+    await db.insert(applications).values({
+      id: otherApplication,
+      name: "Other app",
+      clientId: `bench-other-${organizationId.slice(0, 8)}`,
+      source: "registered",
+      clientSecretCiphertext: "v1.bench-not-a-secret",
+      scopes: ["accounts", "library"],
+    });
+    const ids = sql.raw(`array[${others.map((o) => `'${o.id}'::uuid`).join(", ")}]`);
+    await seedConnections(database, {
+      organization: sql`(${ids})[i % ${OTHER_ORGANIZATIONS} + 1]`,
+      count: OTHERS,
+      applicationId: otherApplication,
+      firstLibrary: 1_000_000,
+    });
   }
-  return { organizationId, userId, sessionToken };
+  const started = performance.now();
+  for (const index of indexes) await db.execute(sql.raw(index.definition));
+  log(`built ${indexes.length} indexes in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return { organizationId, applicationId, userId, email, sessionToken };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // 1. The list query, in-process.
 
 /**
- * Planner statistics, as PostgreSQL's autovacuum gathers them. PGlite has no autovacuum (the portal analyzes at open
- * and every 30 minutes, lib/db/client.ts: here at open, while the tables were empty): without statistics its
- * planner guesses that an organization has a handful of connections and sorts all of them instead of walking the
- * index (measured separately, as "before analyze").
+ * Planner statistics, as PostgreSQL's autovacuum gathers them (the portal analyzes PGlite at open and every 30
+ * minutes, lib/db/client.ts).
  */
 async function analyze(database: Database) {
   await database.db.execute(sql`vacuum analyze`);
 }
 
-async function benchQueries(label: string, database: Database, organizationId: string) {
-  for (const scenario of SCENARIOS) {
-    for (let i = 0; i < 10; i++) await queryConnectionList(database.db, organizationId, scenario.filters, new Date());
+/** The scenario's filters for this seed: placeholders filled in, a deep page's cursor looked up. */
+async function resolve(database: Database, seeded: Seeded, scenario: Scenario): Promise<ConnectionFilters> {
+  const filters: ConnectionFilters = {
+    ...scenario.filters,
+    application: scenario.filters.application === "BENCH_APP" ? seeded.applicationId : scenario.filters.application,
+    organization: scenario.filters.organization === "BENCH_ORG" ? seeded.organizationId : scenario.filters.organization,
+  };
+  if (scenario.deep) {
+    const organizationId = scenario.admin ? null : seeded.organizationId;
+    filters.cursor = await cursorAtPosition(database.db, organizationId, filters, scenario.deep, new Date());
+  }
+  return filters;
+}
+
+async function benchQueries(label: string, database: Database, seeded: Seeded) {
+  // Warm up first (PGlite's WebAssembly is compiled to its fastest tier only after a while of running queries).
+  const warmUntil = performance.now() + 3_000;
+  while (performance.now() < warmUntil) {
+    for (const scenario of SCENARIOS().filter((candidate) => !candidate.deep)) {
+      const filters = await resolve(database, seeded, scenario);
+      await queryConnectionList(database.db, scenario.admin ? null : seeded.organizationId, filters, new Date());
+    }
+  }
+  for (const scenario of SCENARIOS()) {
+    const filters = await resolve(database, seeded, scenario);
+    const organizationId = scenario.admin ? null : seeded.organizationId;
+    const run = () => queryConnectionList(database.db, organizationId, filters, new Date());
+    for (let i = 0; i < 10; i++) await run();
     const samples: number[] = [];
     for (let i = 0; i < QUERY_RUNS; i++) {
       const started = performance.now();
-      const list = await queryConnectionList(database.db, organizationId, scenario.filters, new Date());
+      const list = await run();
       samples.push(performance.now() - started);
       if (list.connections.length === 0) throw new Error(`${scenario.name}: no rows`);
     }
-    summarize(label, "list query", scenario.name, samples, GOAL_QUERY_MS);
+    summarize(
+      label,
+      scenario.goal === GOAL_SEARCH_MS && scenario.filters.q ? "search query" : "list query",
+      scenario.name,
+      samples,
+      scenario.goal,
+    );
   }
-  // The admin's list across every organization (/admin/connections): no organization to narrow the index with.
-  const everyOrganization = SCENARIOS[0]!;
-  for (let i = 0; i < 10; i++) await queryConnectionList(database.db, null, everyOrganization.filters, new Date());
-  const samples: number[] = [];
-  for (let i = 0; i < QUERY_RUNS; i++) {
-    const started = performance.now();
-    const list = await queryConnectionList(database.db, null, everyOrganization.filters, new Date());
-    samples.push(performance.now() - started);
-    if (list.connections.length === 0) throw new Error("every organization: no rows");
-  }
-  summarize(label, "list query", "admin, all organizations", samples, GOAL_QUERY_MS);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -322,17 +381,18 @@ async function stopPortal(child: ChildProcess) {
   clearTimeout(timer);
 }
 
-async function benchPages(label: string, env: Record<string, string>, seeded: Seeded) {
+async function benchPages(label: string, env: Record<string, string>, seeded: Seeded, cursors: Map<string, string>) {
   log(`${label}: starting next start on port ${PORT}`);
   const { child, url, output } = await startPortal(env);
   try {
     const cookie = `authjs.session-token=${seeded.sessionToken}`;
-    for (const scenario of SCENARIOS) {
-      const target = `${url}/connections?organization=${seeded.organizationId}${scenario.query}`;
+    for (const scenario of SCENARIOS().filter((candidate) => candidate.page)) {
+      const filters = { ...scenario.filters, cursor: cursors.get(scenario.name) ?? scenario.filters.cursor };
+      const target = `${url}${connectionsHref(scenario.admin ? null : seeded.organizationId, filters)}`;
       const get = async () => {
         const response = await fetch(target, { headers: { cookie }, redirect: "manual" });
         const html = await response.text();
-        if (response.status !== 200 || !scenario.expect.test(html)) {
+        if (response.status !== 200 || !/Showing [\d,]+–[\d,]+ of [\d,]+\+? connections/.test(html)) {
           throw new Error(
             `${scenario.name}: unexpected answer ${response.status} ${response.headers.get("location") ?? ""}\n${html.slice(0, 300)}\n${output.join("").slice(-2000)}`,
           );
@@ -345,11 +405,23 @@ async function benchPages(label: string, env: Record<string, string>, seeded: Se
         await get();
         samples.push(performance.now() - started);
       }
-      summarize(label, "/connections render", scenario.name, samples, GOAL_PAGE_MS);
+      const path = scenario.admin ? "/admin/connections" : "/connections";
+      summarize(label, `${path} render`, scenario.name, samples, GOAL_PAGE_MS);
     }
+    if (CSV_EXPORT) summarize(label, "CSV export", "100,000 rows", [await CSV_EXPORT(seeded, url, cookie)], 10_000);
   } finally {
     await stopPortal(child);
   }
+}
+
+/** The deep pages' cursors, for the page renders (looked up while the database is open in this process). */
+async function pageCursors(database: Database, seeded: Seeded): Promise<Map<string, string>> {
+  const cursors = new Map<string, string>();
+  for (const scenario of SCENARIOS().filter((candidate) => candidate.page && candidate.deep)) {
+    const filters = await resolve(database, seeded, scenario);
+    if (filters.cursor) cursors.set(scenario.name, filters.cursor);
+  }
+  return cursors;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -361,7 +433,7 @@ const portalEnv = (extra: Record<string, string>): Record<string, string> => ({
   APICBASE_BASE_URL: "http://127.0.0.1:9",
   AUTH_APICBASE_ID: "",
   AUTH_APICBASE_SECRET: "",
-  PORTAL_ADMIN_EMAILS: "",
+  PORTAL_ADMIN_EMAILS: extra.PORTAL_ADMIN_EMAILS ?? "",
   DATABASE_URL: "",
   // The page alone: no background refresher in the measured server (the seeded connections hold no tokens anyway).
   REFRESHER: "off",
@@ -371,23 +443,25 @@ const portalEnv = (extra: Record<string, string>): Record<string, string> => ({
 async function benchPglite(skipPage: boolean) {
   const dataDir = mkdtempSync(path.join(tmpdir(), "portal-bench-"));
   try {
-    log(`PGlite: seeding ${CONNECTIONS} connections into ${dataDir}`);
+    log(`PGlite: seeding ${fmt(CONNECTIONS)} + ${fmt(OTHERS)} connections into ${dataDir}`);
     const database = await openDatabase({ dataDir });
     let seeded: Seeded;
+    let cursors: Map<string, string>;
     try {
       const started = performance.now();
       seeded = await seed(database);
+      await analyze(database);
       log(
         `PGlite: seeded in ${((performance.now() - started) / 1000).toFixed(1)} s; measuring the list query (${QUERY_RUNS} runs each)`,
       );
-      await benchQueries("PGlite, before analyze", database, seeded.organizationId);
-      await analyze(database);
-      await benchQueries("PGlite", database, seeded.organizationId);
+      await benchQueries("PGlite", database, seeded);
+      cursors = await pageCursors(database, seeded);
     } finally {
       // PGlite is single-process: the portal opens the folder next.
       await database.close();
     }
-    if (!skipPage) await benchPages("PGlite", portalEnv({ DATA_DIR: dataDir }), seeded);
+    if (!skipPage)
+      await benchPages("PGlite", portalEnv({ DATA_DIR: dataDir, PORTAL_ADMIN_EMAILS: seeded.email }), seeded, cursors);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -401,18 +475,26 @@ async function benchPostgres(skipPage: boolean) {
   }
   const { name, url, drop } = await createPostgresDatabase(adminUrl, "portal_bench");
   try {
-    log(`PostgreSQL: seeding ${CONNECTIONS} connections into the throwaway database ${name}`);
+    log(`PostgreSQL: seeding ${fmt(CONNECTIONS)} + ${fmt(OTHERS)} connections into the throwaway database ${name}`);
     const database = await openDatabase({ url });
     let seeded: Seeded;
+    let cursors: Map<string, string>;
     try {
       seeded = await seed(database);
       await analyze(database);
       log(`PostgreSQL: measuring the list query (${QUERY_RUNS} runs each)`);
-      await benchQueries("PostgreSQL", database, seeded.organizationId);
+      await benchQueries("PostgreSQL", database, seeded);
+      cursors = await pageCursors(database, seeded);
     } finally {
       await database.close();
     }
-    if (!skipPage) await benchPages("PostgreSQL", portalEnv({ DATABASE_URL: url }), seeded);
+    if (!skipPage)
+      await benchPages(
+        "PostgreSQL",
+        portalEnv({ DATABASE_URL: url, PORTAL_ADMIN_EMAILS: seeded.email }),
+        seeded,
+        cursors,
+      );
   } finally {
     await drop().catch((error: unknown) => log(`could not drop ${name}: ${String(error)}`));
   }
@@ -424,18 +506,21 @@ function report() {
   const ms = (value: number) => `${value.toFixed(1)} ms`.padStart(10);
   console.log("");
   console.log(
-    `Dashboard benchmark: ${CONNECTIONS.toLocaleString("en")} connections in one organization (page size 25)`,
+    `Dashboard benchmark: ${fmt(CONNECTIONS)} connections in one organization, ${fmt(CONNECTIONS + OTHERS)} across ` +
+      `${OTHERS > 0 ? OTHER_ORGANIZATIONS + 1 : 1} organizations (page size 25)`,
   );
   console.log(
-    `${pad("database", W)} ${pad("measured", 20)} ${pad("scenario", 24)} ${"p50".padStart(10)} ${"p95".padStart(10)} ${"mean".padStart(10)}  runs  goal (p95)`,
+    `${pad("database", W)} ${pad("measured", 26)} ${pad("scenario", 32)} ${"p50".padStart(10)} ${"p95".padStart(10)} ${"mean".padStart(10)}  runs  goal (p95)`,
   );
   for (const row of results) {
-    const verdict = row.database.includes("before analyze") ? "(for comparison)" : row.p95 < row.goal ? "ok" : "MISSED";
+    const verdict = row.p95 < row.goal ? "ok" : "MISSED";
     console.log(
-      `${pad(row.database, W)} ${pad(row.measured, 20)} ${pad(row.scenario, 24)} ${ms(row.p50)} ${ms(row.p95)} ${ms(row.mean)} ${String(row.runs).padStart(5)}  < ${row.goal} ms ${verdict}`,
+      `${pad(row.database, W)} ${pad(row.measured, 26)} ${pad(row.scenario, 32)} ${ms(row.p50)} ${ms(row.p95)} ${ms(row.mean)} ${String(row.runs).padStart(5)}  < ${row.goal} ms ${verdict}`,
     );
   }
-  const missed = results.filter((row) => !row.database.includes("before analyze") && row.p95 >= row.goal).length;
+  if (!CSV_EXPORT)
+    console.log("CSV export of 100,000 rows (goal < 10 s): not measured here (issue 15 item 3, CSV_EXPORT)");
+  const missed = results.filter((row) => row.p95 >= row.goal).length;
   console.log(missed === 0 ? "\nbench: every p95 within its goal" : `\nbench: ${missed} p95 figure(s) over the goal`);
 }
 
@@ -446,7 +531,7 @@ async function main() {
     console.error(`[bench] no production build in ${distDir}: run \`npx next build\` first (or BENCH_SKIP_PAGE=1)`);
     process.exit(1);
   }
-  await benchPglite(skipPage);
+  if (process.env.BENCH_SKIP_PGLITE !== "1") await benchPglite(skipPage);
   if (process.env.BENCH_SKIP_POSTGRES !== "1") await benchPostgres(skipPage);
   report();
 }

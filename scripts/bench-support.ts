@@ -1,12 +1,18 @@
 /** What the benchmarks share: an emulator in a process of its own (so its work does not count as the portal's). */
 import { spawn } from "node:child_process";
-import path from "node:path";
 import { createInterface } from "node:readline";
 import { EmulatorControl } from "../emulator/testing";
 
-export async function spawnEmulator(): Promise<{ url: string; control: EmulatorControl; stop(): Promise<void> }> {
-  const child = spawn(path.join(process.cwd(), "node_modules", ".bin", "tsx"), ["emulator/main.ts"], {
-    env: { ...process.env, EMULATOR_PORT: "0", EMULATOR_HOST: "127.0.0.1", EMULATOR_RATE_LIMIT: "0" },
+/**
+ * The bundled emulator without its rate limit, on `port` (0: any free one). Node runs tsx as a loader (no tsx wrapper
+ * process), so stop()'s SIGTERM reaches the emulator itself.
+ */
+export async function spawnEmulator(
+  port = 0,
+): Promise<{ url: string; control: EmulatorControl; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "emulator/main.ts"], {
+    cwd: process.cwd(),
+    env: { ...process.env, EMULATOR_PORT: String(port), EMULATOR_HOST: "127.0.0.1", EMULATOR_RATE_LIMIT: "0" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -17,17 +17,21 @@ import { useNow, useTimeZone } from "./now";
 import { ScopeChips } from "./scope-chips";
 import { RefreshNote, VerificationSummary } from "./state-parts";
 import { StatusBadge } from "./status-badge";
+import { CopyButton } from "@/components/ui/copy-button";
 
 export function ConnectionDetail({
   connectionId,
   historyPage,
   showHandouts = false,
   actions,
+  origin,
 }: {
   connectionId: string;
   historyPage: number;
   showHandouts?: boolean;
   actions: ConnectionActionFunctions;
+  /** The portal's public origin, for the token API call and the page's link. */
+  origin: string;
 }) {
   const { data, error } = useQuery(connectionDetailQuery(connectionId, historyPage, showHandouts));
   const now = useNow();
@@ -131,14 +135,58 @@ export function ConnectionDetail({
               )}
             </Fact>
           )}
+          <Fact label="Library id">
+            <span className="flex items-center gap-3">
+              <span className="font-mono text-slate-700">{connection.libraryId}</span>
+              <CopyButton text={String(connection.libraryId)} label="Copy" what="library id" />
+            </span>
+          </Fact>
           <Fact label="Connection id">
-            <span className="font-mono break-all text-slate-700">{connection.id}</span>
+            <span className="flex items-center gap-3">
+              <span className="min-w-0 font-mono break-all text-slate-700">{connection.id}</span>
+              <CopyButton text={connection.id} label="Copy" what="connection id" />
+            </span>
           </Fact>
         </dl>
       </section>
 
+      <TokenApiCall connectionId={connection.id} origin={origin} />
+
       <History connectionId={connection.id} history={data.history} />
     </div>
+  );
+}
+
+/**
+ * The token API call for this connection, to paste into a terminal: the API key stays a placeholder
+ * ($PORTAL_API_KEY), never a real secret (the portal keeps only keys' hashes anyway).
+ */
+function TokenApiCall({ connectionId, origin }: { connectionId: string; origin: string }) {
+  const curl = `curl -s -H "Authorization: Bearer $PORTAL_API_KEY" \\\n  "${origin}/api/v1/connections/${connectionId}/access-token"`;
+  const pageLink = `${origin}/connections/${connectionId}`;
+  return (
+    <section aria-labelledby="token-api-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h2 id="token-api-title" className="text-lg font-semibold text-slate-900">
+          Use it from your backend
+        </h2>
+        <div className="flex flex-wrap gap-2">
+          <CopyButton text={curl} label="Copy as curl" what="curl command" />
+          <CopyButton text={pageLink} label="Copy link" what="link to this page" />
+        </div>
+      </div>
+      <p className="mt-1 max-w-prose text-sm leading-6 text-slate-700">
+        Your backend fetches a valid access token for this connection from the portal&apos;s token API with an
+        organization API key (
+        <Link href="/api-keys" className="font-medium text-sky-800 underline underline-offset-2">
+          API keys
+        </Link>
+        ). Set <code className="font-mono">PORTAL_API_KEY</code> to your key first.
+      </p>
+      <pre className="mt-3 overflow-x-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-5 whitespace-pre-wrap break-all text-slate-100">
+        {curl}
+      </pre>
+    </section>
   );
 }
 
@@ -200,46 +248,72 @@ function History({ connectionId, history }: { connectionId: string; history: Con
       {history.events.length === 0 ? (
         <p className="mt-4 text-sm text-slate-700">{HISTORY_TEXT.empty}</p>
       ) : (
-        <div className="mt-4 overflow-x-auto" tabIndex={0} role="region" aria-label="History table">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <caption className="sr-only">History of this connection, newest first</caption>
-            <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-              <tr>
-                <th scope="col" className={cell}>
-                  When
-                </th>
-                <th scope="col" className={cell}>
-                  Event
-                </th>
-                <th scope="col" className={cell}>
-                  By
-                </th>
-                <th scope="col" className={cell}>
-                  Details
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {history.events.map((entry) => (
-                <tr key={entry.id}>
-                  <td className={`${cell} whitespace-nowrap`}>
-                    <LiveDateTime value={entry.occurredAt} />
-                  </td>
-                  <td className={cell}>
-                    <span className={`font-medium ${entry.outcome === "failure" ? "text-red-700" : "text-slate-900"}`}>
-                      {historyLabel(entry)}
-                    </span>
-                    {entry.outcome === "failure" && <span className="sr-only"> (failed)</span>}
-                  </td>
-                  <td className={`${cell} break-words text-slate-700`}>{entry.actor}</td>
-                  <td className={`${cell} text-slate-700`}>
+        <>
+          {/* Narrow screens: each event as a block, every part readable without sideways scrolling. */}
+          <ol aria-label="History" className="mt-4 divide-y divide-slate-100 text-sm md:hidden">
+            {history.events.map((entry) => (
+              <li key={entry.id} className="py-3" data-history-event={entry.event}>
+                <span
+                  className={`block font-medium ${entry.outcome === "failure" ? "text-red-700" : "text-slate-900"}`}
+                >
+                  {historyLabel(entry)}
+                  {entry.outcome === "failure" && <span className="sr-only"> (failed)</span>}
+                </span>
+                <span className="block text-slate-600">
+                  <LiveDateTime value={entry.occurredAt} />
+                </span>
+                <span className="block break-words text-slate-700">By {entry.actor}</span>
+                {historySummary(entry, (date) => formatAbsolute(date, timeZone)) && (
+                  <span className="mt-1 block break-words text-slate-700">
                     {historySummary(entry, (date) => formatAbsolute(date, timeZone))}
-                  </td>
+                  </span>
+                )}
+              </li>
+            ))}
+          </ol>
+          <div className="mt-4 hidden overflow-x-auto md:block" tabIndex={0} role="region" aria-label="History table">
+            <table className="min-w-full divide-y divide-slate-200 text-sm">
+              <caption className="sr-only">History of this connection, newest first</caption>
+              <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
+                <tr>
+                  <th scope="col" className={cell}>
+                    When
+                  </th>
+                  <th scope="col" className={cell}>
+                    Event
+                  </th>
+                  <th scope="col" className={cell}>
+                    By
+                  </th>
+                  <th scope="col" className={cell}>
+                    Details
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {history.events.map((entry) => (
+                  <tr key={entry.id}>
+                    <td className={`${cell} whitespace-nowrap`}>
+                      <LiveDateTime value={entry.occurredAt} />
+                    </td>
+                    <td className={cell}>
+                      <span
+                        className={`font-medium ${entry.outcome === "failure" ? "text-red-700" : "text-slate-900"}`}
+                      >
+                        {historyLabel(entry)}
+                      </span>
+                      {entry.outcome === "failure" && <span className="sr-only"> (failed)</span>}
+                    </td>
+                    <td className={`${cell} break-words text-slate-700`}>{entry.actor}</td>
+                    <td className={`${cell} text-slate-700`}>
+                      {historySummary(entry, (date) => formatAbsolute(date, timeZone))}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
       )}
       {history.pageCount > 1 && (
         <nav aria-label="Pages of history" className="mt-4 flex flex-wrap items-center justify-between gap-3 text-sm">

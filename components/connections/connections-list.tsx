@@ -2,14 +2,20 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useSearchParams } from "next/navigation";
 import { connectionListQuery } from "@/lib/connections/query-options";
 import { deriveConnectionState } from "@/lib/connections/status";
 import {
+  DEFAULT_DIRECTION,
+  SORT_LABELS,
   connectionsHref,
   isFiltered,
+  parseConnectionFilters,
   viewFacts,
   type ConnectionFilters,
+  type ConnectionListView,
   type ConnectionView,
+  type SortKey,
 } from "@/lib/connections/view";
 import { REFRESH_TEXT, STATUS_LABELS, VERIFICATION_TEXT } from "@/lib/messages/status";
 import { ExpiryCountdown, LiveDateTime } from "./countdown";
@@ -26,17 +32,29 @@ const link =
 
 const numberFormat = new Intl.NumberFormat("en");
 
+/** A link that changes only the URL's query (the list follows it), without a server round trip; a new tab still works. */
+function QueryLink({ href, ...props }: React.ComponentProps<"a"> & { href: string }) {
+  return (
+    <a
+      href={href}
+      onClick={(event) => {
+        if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+        event.preventDefault();
+        window.history.pushState(null, "", href);
+      }}
+      {...props}
+    />
+  );
+}
+
 /**
- * The dashboard's table, hydrated from the server's prefetch and polled every 15 seconds. A null organization lists
- * every organization's connections (the admin area), with a column naming each one's organization.
+ * The dashboard's list, hydrated from the server's prefetch and polled every 15 seconds, following the URL's
+ * search, filters, sort and page. A table on wide screens, one card per connection on narrow ones. A null
+ * organization lists every organization's connections (the admin area), naming each one's organization.
  */
-export function ConnectionsList({
-  organizationId,
-  filters,
-}: {
-  organizationId: string | null;
-  filters: ConnectionFilters;
-}) {
+export function ConnectionsList({ organizationId }: { organizationId: string | null }) {
+  const filters = parseConnectionFilters(new URLSearchParams(useSearchParams().toString()));
+  if (organizationId) filters.organization = null;
   const { data, error, isFetching } = useQuery(connectionListQuery(organizationId, filters));
   if (!data) {
     return (
@@ -46,8 +64,10 @@ export function ConnectionsList({
     );
   }
   const filtered = isFiltered(filters);
-  const first = (data.page - 1) * data.pageSize + 1;
-  const last = first + data.connections.length - 1;
+  const first = data.firstPosition;
+  const shown = data.connections.length;
+  const of = `${numberFormat.format(data.total)}${data.totalCapped ? "+" : ""}`;
+  const noun = data.total === 1 && !data.totalCapped ? "connection" : "connections";
 
   return (
     <div className="space-y-4">
@@ -57,9 +77,11 @@ export function ConnectionsList({
             ? filtered
               ? "No connection matches."
               : "No connections yet."
-            : `Showing ${numberFormat.format(first)}–${numberFormat.format(last)} of ${numberFormat.format(data.total)} ${
-                data.total === 1 ? "connection" : "connections"
-              }${filtered ? " matching" : ""}.`}
+            : first !== null
+              ? `Showing ${numberFormat.format(first)}–${numberFormat.format(first + shown - 1)} of ${of} ${noun}${
+                  filtered ? " matching" : ""
+                }.`
+              : `Showing the last ${shown} of ${of} ${noun}${filtered ? " matching" : ""}.`}
         </p>
         {/* Not a live region: announcing every poll would drown the page. A failure is an alert, once. */}
         {error ? (
@@ -141,16 +163,22 @@ export function ConnectionsList({
               <>{(filters.q || filters.status) && " and"} a token that reaches another library than the connected one</>
             )}
             . Check the spelling, search for a library id, or{" "}
-            <Link href={connectionsHref(organizationId, {})} className={link}>
+            <QueryLink href={connectionsHref(organizationId, {})} className={link}>
               show all connections
-            </Link>
+            </QueryLink>
             .
           </p>
         </section>
       ) : (
         <>
-          <ConnectionsTable connections={data.connections} showOrganization={organizationId === null} />
-          <Pagination organizationId={organizationId} filters={filters} page={data.page} pageCount={data.pageCount} />
+          <ConnectionsTable
+            connections={data.connections}
+            showOrganization={organizationId === null}
+            organizationId={organizationId}
+            filters={data.filters}
+          />
+          <ConnectionCards connections={data.connections} showOrganization={organizationId === null} />
+          <Pagination organizationId={organizationId} filters={filters} data={data} />
         </>
       )}
     </div>
@@ -160,47 +188,67 @@ export function ConnectionsList({
 function ConnectionsTable({
   connections,
   showOrganization,
+  organizationId,
+  filters,
 }: {
   connections: ConnectionView[];
   showOrganization: boolean;
+  organizationId: string | null;
+  filters: ConnectionFilters;
 }) {
   const now = useNow();
   const th = "px-3 py-2.5 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase";
+  const sort = filters.sort ?? "library";
+  const dir = filters.dir ?? DEFAULT_DIRECTION[sort];
+  /** A column header that sorts by it: a link (keyboard, new tab), its state in aria-sort. */
+  const sortable = (key: SortKey, label: React.ReactNode) => {
+    const current = sort === key;
+    const next = current ? (dir === "asc" ? "desc" : "asc") : DEFAULT_DIRECTION[key];
+    return (
+      <th scope="col" className={th} aria-sort={current ? (dir === "asc" ? "ascending" : "descending") : "none"}>
+        <QueryLink
+          href={connectionsHref(organizationId, { ...filters, sort: key, dir: next, cursor: null })}
+          className="group inline-flex items-center gap-1 rounded uppercase hover:text-slate-950 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+        >
+          {label}
+          <span aria-hidden="true" className={current ? "text-slate-900" : "text-slate-300 group-hover:text-slate-500"}>
+            {current ? (dir === "asc" ? "▲" : "▼") : "↕"}
+          </span>
+          <span className="sr-only">
+            {current ? `, sorted ${dir === "asc" ? "ascending" : "descending"}` : ""}, sort{" "}
+            {next === "asc" ? "ascending" : "descending"}
+          </span>
+        </QueryLink>
+      </th>
+    );
+  };
   return (
-    // Focusable so keyboard users can scroll it sideways on narrow screens.
+    // Wide screens only (narrow ones get cards). Focusable so keyboard users can scroll it sideways if needed.
     <div
-      className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm"
+      className="hidden overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm md:block"
       tabIndex={0}
       role="region"
       aria-label="Connections table"
     >
       <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <caption className="sr-only">Connections, sorted by library name</caption>
+        <caption className="sr-only">
+          Connections, sorted by {SORT_LABELS[sort].toLowerCase()} ({dir === "asc" ? "ascending" : "descending"})
+        </caption>
         <thead className="bg-slate-50">
           <tr>
-            <th scope="col" className={th}>
-              Library
-            </th>
+            {sortable("library", "Library")}
             {showOrganization && (
               <th scope="col" className={th}>
                 Organization
               </th>
             )}
-            <th scope="col" className={th}>
-              Status
-            </th>
-            <th scope="col" className={th}>
-              Approved by
-            </th>
+            {sortable("status", "Status")}
+            {sortable("approved", "Approved by")}
             <th scope="col" className={th}>
               Scopes
             </th>
-            <th scope="col" className={th}>
-              Access token expires
-            </th>
-            <th scope="col" className={th}>
-              Refresh &amp; verification
-            </th>
+            {sortable("expiry", "Access token expires")}
+            {sortable("refreshed", <>Refresh &amp; verification</>)}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -283,72 +331,98 @@ function ConnectionsTable({
   );
 }
 
+/** Narrow screens: one card per connection with its library, status and expiry; no sideways scrolling. */
+function ConnectionCards({
+  connections,
+  showOrganization,
+}: {
+  connections: ConnectionView[];
+  showOrganization: boolean;
+}) {
+  const now = useNow();
+  return (
+    <ul aria-label="Connections" className="space-y-3 md:hidden">
+      {connections.map((connection) => {
+        const state = deriveConnectionState(viewFacts(connection), now);
+        return (
+          <li
+            key={connection.id}
+            data-connection-card={connection.id}
+            className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
+          >
+            <div className="flex items-start justify-between gap-3">
+              <div className="min-w-0">
+                <Link href={`/connections/${connection.id}`} className={`${link} break-words`}>
+                  {connection.libraryName}
+                </Link>
+                <span className="block text-sm text-slate-600">
+                  Library {connection.libraryId}
+                  {showOrganization && <> · {connection.organizationName}</>}
+                </span>
+              </div>
+              <StatusBadge status={state.status} />
+            </div>
+            <div className="mt-3 border-t border-slate-100 pt-3">
+              <span className="block text-xs font-semibold tracking-wide text-slate-600 uppercase">
+                Access token expires
+              </span>
+              <ExpiryCountdown token={state.token} />
+            </div>
+            <div className="mt-2">
+              <DriftWarning drift={state.drift} connected={connection} />
+            </div>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
 function Pagination({
   organizationId,
   filters,
-  page,
-  pageCount,
+  data,
 }: {
   organizationId: string | null;
   filters: ConnectionFilters;
-  page: number;
-  pageCount: number;
+  data: ConnectionListView;
 }) {
-  if (pageCount <= 1) return null;
-  const href = (target: number) => connectionsHref(organizationId, { ...filters, page: target });
+  if (data.isFirst && data.isLast) return null;
+  const href = (cursor: string | null) => connectionsHref(organizationId, { ...filters, cursor });
   const item =
-    "rounded-lg border border-slate-300 bg-white px-3 py-1.5 font-medium text-slate-900 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
-  const disabled = "rounded-lg border border-slate-200 px-3 py-1.5 text-slate-400";
+    "inline-block rounded-lg border border-slate-300 bg-white px-3 py-1.5 font-medium text-slate-900 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
+  const disabled = "inline-block rounded-lg border border-slate-200 px-3 py-1.5 text-slate-400";
+  const pageCount = data.totalCapped ? null : Math.max(1, Math.ceil(data.total / data.pageSize));
+  const page = data.firstPosition === null ? null : Math.ceil(data.firstPosition / data.pageSize);
+  const links: { text: string; cursor: string | null; enabled: boolean; rel?: string }[] = [
+    { text: "First", cursor: null, enabled: !data.isFirst },
+    { text: "Previous", cursor: data.previousCursor, enabled: !data.isFirst, rel: "prev" },
+    { text: "Next", cursor: data.nextCursor, enabled: !data.isLast, rel: "next" },
+    { text: "Last", cursor: "last", enabled: !data.isLast },
+  ];
   return (
     <nav aria-label="Pages of connections" className="flex flex-wrap items-center justify-between gap-3 text-sm">
       <p className="text-slate-700">
-        Page {numberFormat.format(page)} of {numberFormat.format(pageCount)}
+        {page !== null && pageCount !== null
+          ? `Page ${numberFormat.format(Math.min(page, pageCount))} of ${numberFormat.format(pageCount)}`
+          : page !== null
+            ? `Page ${numberFormat.format(page)}`
+            : "Last page"}
       </p>
-      <ul className="flex items-center gap-2">
-        <li>
-          {page > 1 ? (
-            <Link href={href(1)} className={item}>
-              First
-            </Link>
-          ) : (
-            <span aria-disabled="true" className={disabled}>
-              First
-            </span>
-          )}
-        </li>
-        <li>
-          {page > 1 ? (
-            <Link href={href(page - 1)} rel="prev" className={item}>
-              Previous
-            </Link>
-          ) : (
-            <span aria-disabled="true" className={disabled}>
-              Previous
-            </span>
-          )}
-        </li>
-        <li>
-          {page < pageCount ? (
-            <Link href={href(page + 1)} rel="next" className={item}>
-              Next
-            </Link>
-          ) : (
-            <span aria-disabled="true" className={disabled}>
-              Next
-            </span>
-          )}
-        </li>
-        <li>
-          {page < pageCount ? (
-            <Link href={href(pageCount)} className={item}>
-              Last
-            </Link>
-          ) : (
-            <span aria-disabled="true" className={disabled}>
-              Last
-            </span>
-          )}
-        </li>
+      <ul className="flex flex-wrap items-center gap-2">
+        {links.map(({ text, cursor, enabled, rel }) => (
+          <li key={text}>
+            {enabled ? (
+              <QueryLink href={href(cursor)} rel={rel} className={item}>
+                {text}
+              </QueryLink>
+            ) : (
+              <span aria-disabled="true" className={disabled}>
+                {text}
+              </span>
+            )}
+          </li>
+        ))}
       </ul>
     </nav>
   );

@@ -2,7 +2,7 @@
 
 import type { ConnectionView } from "@/lib/connections/view";
 import { formatAbsolute, formatRelative } from "@/lib/time";
-import { useNow } from "./now";
+import { useNow, useTimeZone } from "./now";
 
 /**
  * "Next automatic refresh at …", from the lifecycle engine's schedule (`next_refresh_at`): when the background refresher
@@ -10,6 +10,7 @@ import { useNow } from "./now";
  */
 export function NextRefresh({ connection, compact = false }: { connection: ConnectionView; compact?: boolean }) {
   const now = useNow();
+  const timeZone = useTimeZone();
   const muted = "text-slate-600";
   if (connection.status === "needs_reauthorization") return <span className={muted}>None: re-authorize it first</span>;
   if (connection.status === "revoked" || connection.status === "revoking")
@@ -26,7 +27,7 @@ export function NextRefresh({ connection, compact = false }: { connection: Conne
       ) : (
         <>
           <time dateTime={at.toISOString()}>{formatRelative(at, now)}</time>{" "}
-          <span className="text-slate-500">({formatAbsolute(at)})</span>
+          <span className="text-slate-500">({formatAbsolute(at, timeZone)})</span>
         </>
       )}
       {!compact && connection.status === "refresh_failing" && (

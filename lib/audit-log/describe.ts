@@ -1,5 +1,6 @@
 import type { AuditEventName } from "@/lib/audit";
 import { AUDIT_EVENT_LABELS, auditEventLabel } from "@/lib/messages/history";
+import { formatAbsolute } from "@/lib/time";
 
 /**
  * The audit log in words: what each event is called (the catalog, lib/messages/history.ts), and a one-line summary
@@ -14,8 +15,17 @@ export const eventLabel = auditEventLabel;
 
 type Detail = Record<string, unknown> | null | undefined;
 
+const ISO_MOMENT = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/;
+
+// A stored moment reads as the rest of the log does ("6 Dec 2026, 12:27 UTC"), not as ISO 8601.
 const text = (value: unknown): string | null =>
-  typeof value === "string" && value !== "" ? value : typeof value === "number" ? String(value) : null;
+  typeof value === "string" && value !== ""
+    ? ISO_MOMENT.test(value)
+      ? formatAbsolute(new Date(value))
+      : value
+    : typeof value === "number"
+      ? String(value)
+      : null;
 
 const list = (value: unknown): string | null =>
   Array.isArray(value) && value.every((item) => typeof item === "string")
@@ -72,7 +82,7 @@ function connectionSummary(event: string, d: Record<string, unknown>): string[] 
       break;
     case "connection_refreshed": {
       const expires = text(d.expiresAt);
-      if (expires) parts.push(`new access token valid until ${expires.replace("T", " ").slice(0, 16)} UTC`);
+      if (expires) parts.push(`new access token valid until ${expires}`);
       break;
     }
     case "connection_verified":

@@ -11,7 +11,14 @@ import {
   queryStatusCountsByOrganization,
 } from "./queries";
 import { DISPLAY_STATUSES, displayStatus } from "./status";
-import { CONNECTIONS_PAGE_SIZE, parseConnectionFilters, type ConnectionFilters } from "./view";
+import {
+  CONNECTIONS_PAGE_SIZE,
+  connectionsHref,
+  parseConnectionFilters,
+  type ConnectionFilters,
+  type ConnectionListView,
+  type SortKey,
+} from "./view";
 
 const now = new Date("2026-11-27T12:00:00Z");
 const hours = (n: number) => new Date(now.getTime() + n * 3600_000);
@@ -20,6 +27,7 @@ let database: Database;
 const orgA = randomUUID();
 const orgB = randomUUID();
 const appId = randomUUID();
+const otherAppId = randomUUID();
 
 type Seeded = {
   id: string;
@@ -28,13 +36,16 @@ type Seeded = {
   status: ConnectionStatus;
   accessTokenExpiresAt: Date | null;
   backgroundRefreshFailures: number;
+  applicationId: string;
+  lastRefreshedAt: Date | null;
+  approvedByName: string | null;
+  approvedByEmail: string | null;
 };
 const seeded: Seeded[] = [];
 
 const filters = (overrides: Partial<ConnectionFilters> = {}): ConnectionFilters => ({
   q: "",
   status: null,
-  page: 1,
   ...overrides,
 });
 
@@ -45,9 +56,10 @@ beforeAll(async () => {
     { id: orgA, name: "Org A" },
     { id: orgB, name: "Org B" },
   ]);
-  await db
-    .insert(applications)
-    .values({ id: appId, name: "Partner app", clientId: "partner-app", source: "environment" });
+  await db.insert(applications).values([
+    { id: appId, name: "Partner app", clientId: "partner-app", source: "environment" },
+    { id: otherAppId, name: "Other app", clientId: "other-app", source: "registered", clientSecretCiphertext: "v1.x" },
+  ]);
   // Every display state, at its boundaries: expiring soon within 24 h, expired at or before now.
   // A failed refresh counts as "refresh failing" only once the background engine's retries fail.
   const shapes: [ConnectionStatus, Date | null, number?][] = [
@@ -75,12 +87,16 @@ beforeAll(async () => {
       status,
       accessTokenExpiresAt: expires,
       backgroundRefreshFailures: backgroundFailures ?? 0,
+      applicationId: i % 4 === 0 ? otherAppId : appId,
+      // Microseconds apart at most: keyset pages must not lose or repeat rows whose keys differ below a millisecond.
+      lastRefreshedAt: i % 5 === 0 ? null : hours(-(i % 7)),
+      approvedByName: i % 3 === 0 ? null : `Owner ${String.fromCharCode(65 + (i % 6))}`,
+      approvedByEmail: i % 6 === 0 ? null : `owner${i % 9}@library.test`,
     };
     seeded.push(row);
     await db.insert(connections).values({
       ...row,
       organizationId: orgA,
-      applicationId: appId,
       scopes: ["accounts", "library"],
       accessTokenCiphertext: status === "revoked" ? null : "v1.secret-ciphertext",
       refreshTokenCiphertext: status === "revoked" ? null : "v1.secret-ciphertext",
@@ -124,24 +140,70 @@ describe("queryConnectionList", () => {
 
   it("pages through every connection of the organization in a stable, case-insensitive name order", async () => {
     const first = await queryConnectionList(database.db, orgA, filters(), now);
-    expect(first).toMatchObject({ total: 60, organizationTotal: 60, page: 1, pageCount: 3, pageSize: 25 });
-    const pages = [
-      first,
-      await queryConnectionList(database.db, orgA, filters({ page: 2 }), now),
-      await queryConnectionList(database.db, orgA, filters({ page: 3 }), now),
-    ];
+    expect(first).toMatchObject({ total: 60, organizationTotal: 60, firstPosition: 1, isFirst: true, pageSize: 25 });
+    const pages = await walk(orgA, filters());
+    expect(pages.map((page) => page.firstPosition)).toEqual([1, 26, 51]);
     const ids = pages.flatMap((page) => page.connections.map((row) => row.id));
     expect(new Set(ids).size).toBe(60);
     const names = pages.flatMap((page) => page.connections.map((row) => row.libraryName.toLowerCase()));
     expect(names).toEqual([...names].sort());
     expect(pages[2]!.connections).toHaveLength(10);
-    // Past the end: the last page.
-    const beyond = await queryConnectionList(database.db, orgA, filters({ page: 99 }), now);
-    expect(beyond.page).toBe(3);
-    expect(beyond.connections.map((row) => row.id)).toEqual(pages[2]!.connections.map((row) => row.id));
-    const beyondFiltered = await queryConnectionList(database.db, orgA, filters({ q: "bistro", page: 99 }), now);
-    expect(beyondFiltered).toMatchObject({ page: 1, pageCount: 1 });
-    expect(beyondFiltered.connections.length).toBe(beyondFiltered.total);
+    expect(pages[2]).toMatchObject({ isLast: true, nextCursor: null });
+    // The last page directly, and back from it to the first.
+    const last = await queryConnectionList(database.db, orgA, filters({ cursor: "last" }), now);
+    expect(last).toMatchObject({ isLast: true, isFirst: false, firstPosition: 36 });
+    expect(last.connections.map((row) => row.id)).toEqual(ids.slice(35));
+    const back = await walkBack(orgA, filters(), last);
+    expectPagesAt(back, ids);
+    expect(back[0]).toMatchObject({ isFirst: true, firstPosition: 1 });
+    // A cursor for another sort, or a hand-edited one, opens the first page.
+    for (const cursor of [pages[1]!.filters.cursor!, "bm9uc2Vuc2U", "last!"]) {
+      const list = await queryConnectionList(database.db, orgA, filters({ cursor, sort: "expiry" }), now);
+      expect(list.isFirst, cursor).toBe(true);
+    }
+  });
+
+  const sortCases: { sort: SortKey; key: (row: Seeded) => (string | number)[] }[] = [
+    { sort: "library", key: (row) => [row.libraryName.toLowerCase(), row.libraryId] },
+    {
+      sort: "status",
+      key: (row) => [statusRank(row), row.accessTokenExpiresAt?.getTime() ?? Number.POSITIVE_INFINITY],
+    },
+    { sort: "expiry", key: (row) => [row.accessTokenExpiresAt?.getTime() ?? Number.POSITIVE_INFINITY] },
+    { sort: "refreshed", key: (row) => [row.lastRefreshedAt?.getTime() ?? Number.NEGATIVE_INFINITY] },
+    { sort: "approved", key: (row) => [(row.approvedByName ?? row.approvedByEmail ?? "").toLowerCase()] },
+  ];
+  for (const { sort, key } of sortCases) {
+    for (const dir of ["asc", "desc"] as const) {
+      it(`sorts by ${sort} ${dir}, and its keyset pages cover every row once, forwards and backwards`, async () => {
+        const pages = await walk(orgA, filters({ sort, dir }));
+        const ids = pages.flatMap((page) => page.connections.map((row) => row.id));
+        expect(new Set(ids).size).toBe(60);
+        const byId = new Map(seeded.map((row) => [row.id, row]));
+        const keys = ids.map((id) => key(byId.get(id)!));
+        for (let i = 1; i < keys.length; i++) {
+          const order = compareKeys(keys[i - 1]!, keys[i]!);
+          expect(dir === "asc" ? order <= 0 : order >= 0, `${sort} ${dir} at ${i}`).toBe(true);
+        }
+        const last = await queryConnectionList(database.db, orgA, filters({ sort, dir, cursor: "last" }), now);
+        const back = await walkBack(orgA, filters({ sort, dir }), last);
+        expectPagesAt(back, ids);
+        expect(back[0]).toMatchObject({ isFirst: true, firstPosition: 1 });
+      });
+    }
+  }
+
+  it("filters by application, and keeps the filter across pages", async () => {
+    const pages = await walk(orgA, filters({ application: otherAppId, sort: "expiry" }));
+    const ids = pages.flatMap((page) => page.connections.map((row) => row.id)).sort();
+    expect(ids).toEqual(
+      seeded
+        .filter((row) => row.applicationId === otherAppId)
+        .map((row) => row.id)
+        .sort(),
+    );
+    expect(pages[0]!.total).toBe(ids.length);
+    expect(pages[0]!.connections.every((row) => row.application.id === otherAppId)).toBe(true);
   });
 
   it("searches library names case-insensitively, takes LIKE wildcards literally, and finds a library id", async () => {
@@ -165,7 +227,7 @@ describe("queryConnectionList", () => {
     expect(byId.connections.map((row) => row.libraryId)).toEqual([1003]);
 
     const none = await queryConnectionList(database.db, orgA, filters({ q: "zzz" }), now);
-    expect(none).toMatchObject({ total: 0, organizationTotal: 60, connections: [], page: 1, pageCount: 1 });
+    expect(none).toMatchObject({ total: 0, organizationTotal: 60, connections: [], isFirst: true, isLast: true });
   });
 
   it("combines search and status", async () => {
@@ -202,11 +264,12 @@ describe("every organization's connections (admins)", () => {
     expect(all.total).toBe(seeded.filter((row) => row.libraryName.startsWith("Bistro Nord")).length + 1);
     expect(new Set(all.connections.map((row) => row.organizationName))).toEqual(new Set(["Org A", "Org B"]));
     const unfiltered = await queryConnectionList(database.db, null, filters(), now);
-    expect(unfiltered).toMatchObject({
-      total: 61,
-      organizationTotal: 61,
-      pageCount: Math.ceil(61 / CONNECTIONS_PAGE_SIZE),
-    });
+    expect(unfiltered).toMatchObject({ total: 61, organizationTotal: 61, isFirst: true, isLast: false });
+    expect(unfiltered.connections).toHaveLength(CONNECTIONS_PAGE_SIZE);
+    const oneOrganization = await walk(null, filters({ organization: orgB }));
+    expect(oneOrganization.flatMap((page) => page.connections.map((row) => row.libraryName))).toEqual([
+      "Bistro Nord B",
+    ]);
     expect(JSON.stringify(unfiltered)).not.toContain("ciphertext");
   });
 
@@ -250,7 +313,7 @@ describe("every organization's connections (admins)", () => {
 
 describe("queryConnectionDetail and queryConnectionHistory", () => {
   it("find a connection only through its own organization", async () => {
-    const target = seeded[0]!;
+    const target = seeded[1]!;
     expect(await queryConnectionDetail(database.db, orgB, target.id)).toBeNull();
     const detail = await queryConnectionDetail(database.db, orgA, target.id);
     expect(detail).toMatchObject({
@@ -348,25 +411,104 @@ describe("queryConnectionDetail and queryConnectionHistory", () => {
 });
 
 describe("parseConnectionFilters", () => {
-  it("reads the URL's filters and falls back to none for anything unusable", () => {
-    expect(parseConnectionFilters({ q: "  Bistro   Nord ", status: "expiring_soon", page: "3" })).toEqual({
+  it("reads the URL's filters, sort and cursor, and falls back to none for anything unusable", () => {
+    const app = randomUUID();
+    expect(
+      parseConnectionFilters({ q: "  Bistro   Nord ", status: "expiring_soon", app, sort: "expiry", dir: "desc" }),
+    ).toEqual({
       q: "Bistro Nord",
       status: "expiring_soon",
-      page: 3,
       drift: false,
+      application: app,
+      organization: null,
+      sort: "expiry",
+      dir: "desc",
+      cursor: null,
     });
-    expect(parseConnectionFilters({ q: ["a", "b"], status: "bogus", page: "-2" })).toEqual({
+    expect(parseConnectionFilters({ q: ["a", "b"], status: "bogus", app: "x", sort: "bogus", cursor: "a b" })).toEqual({
       q: "a",
       status: null,
-      page: 1,
       drift: false,
+      application: null,
+      organization: null,
+      sort: "library",
+      dir: "asc",
+      cursor: null,
     });
-    expect(parseConnectionFilters(new URLSearchParams("page=abc&q=" + "x".repeat(500)))).toEqual({
+    expect(parseConnectionFilters(new URLSearchParams("sort=refreshed&q=" + "x".repeat(500)))).toMatchObject({
       q: "x".repeat(100),
-      status: null,
-      page: 1,
-      drift: false,
+      sort: "refreshed",
+      dir: "desc",
     });
-    expect(parseConnectionFilters({})).toEqual({ q: "", status: null, page: 1, drift: false });
+    expect(parseConnectionFilters({})).toMatchObject({ q: "", status: null, drift: false, sort: "library" });
+  });
+
+  it("round-trips through the URL", () => {
+    const filters: ConnectionFilters = {
+      q: "café",
+      status: "active",
+      drift: true,
+      application: randomUUID(),
+      organization: randomUUID(),
+      sort: "approved",
+      dir: "desc",
+      cursor: "abc_-1",
+    };
+    const href = connectionsHref(null, filters);
+    expect(parseConnectionFilters(new URL(href, "http://portal.test").searchParams)).toEqual(filters);
+    expect(connectionsHref("00000000-0000-4000-8000-000000000001", { sort: "library", dir: "asc" })).toBe(
+      "/connections?organization=00000000-0000-4000-8000-000000000001",
+    );
   });
 });
+
+/** Every page from the first, following nextCursor. */
+async function walk(organizationId: string | null, base: ConnectionFilters) {
+  const pages = [await queryConnectionList(database.db, organizationId, base, now)];
+  while (pages.at(-1)!.nextCursor) {
+    pages.push(
+      await queryConnectionList(database.db, organizationId, { ...base, cursor: pages.at(-1)!.nextCursor }, now),
+    );
+    expect(pages.length).toBeLessThan(20);
+  }
+  return pages;
+}
+
+/** Every page from `last` back to the first, following previousCursor, in reading order. */
+async function walkBack(organizationId: string | null, base: ConnectionFilters, last: ConnectionListView) {
+  const pages = [last];
+  while (pages[0]!.previousCursor) {
+    pages.unshift(
+      await queryConnectionList(database.db, organizationId, { ...base, cursor: pages[0]!.previousCursor }, now),
+    );
+    expect(pages.length).toBeLessThan(20);
+  }
+  return pages;
+}
+
+/**
+ * Each page holds the rows at its position in the forward order. (Walking back, the page before the second is the
+ * first page, filled up: it overlaps the second.)
+ */
+function expectPagesAt(pages: ConnectionListView[], ids: string[]) {
+  for (const page of pages) {
+    const at = page.firstPosition! - 1;
+    expect(page.connections.map((row) => row.id)).toEqual(ids.slice(at, at + page.connections.length));
+  }
+  expect(new Set(pages.flatMap((page) => page.connections.map((row) => row.id))).size).toBe(ids.length);
+}
+
+function statusRank(row: Seeded): number {
+  if (row.status === "needs_reauthorization") return 0;
+  if (row.status === "refresh_failing" && row.backgroundRefreshFailures > 0) return 1;
+  if (row.status === "active" || row.status === "refresh_failing") return 2;
+  return row.status === "revoking" ? 3 : 4;
+}
+
+function compareKeys(a: (string | number)[], b: (string | number)[]): number {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i]! < b[i]!) return -1;
+    if (a[i]! > b[i]!) return 1;
+  }
+  return 0;
+}

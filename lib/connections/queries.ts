@@ -17,12 +17,24 @@ import {
 } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbExecutor } from "@/lib/db/client";
-import { apiKeys, applications, auditEvents, connections, organizations, users } from "@/lib/db/schema";
+import {
+  apiKeys,
+  applications,
+  auditEvents,
+  connectionSortKeys,
+  connections,
+  organizations,
+  users,
+} from "@/lib/db/schema";
 import { CONNECTION_EVENTS, HANDOUT_EVENT } from "@/lib/messages/history";
 import { DISPLAY_STATUSES, EXPIRING_SOON_MS, type DisplayStatus } from "./status";
 import {
   CONNECTIONS_PAGE_SIZE,
+  DEFAULT_DIRECTION,
+  FILTERED_COUNT_CAP,
   HISTORY_PAGE_SIZE,
+  isFiltered,
+  type SortKey,
   type ConnectionDetailView,
   type ConnectionFilters,
   type ConnectionHistoryView,
@@ -173,31 +185,98 @@ function toView(row: SafeRow): ConnectionView {
 /** The token now reaches another library than the connected one. */
 export const driftCondition = (): SQL => and(isNotNull(c.observedLibraryId), ne(c.observedLibraryId, c.libraryId))!;
 
-/** A null organization: every organization's connections (the admin area). */
+/**
+ * A null organization: every organization's connections (the admin area), which the admin may narrow to one
+ * organization with `filters.organization`.
+ */
 export function whereForList(
   organizationId: string | null,
-  filters: Pick<ConnectionFilters, "q" | "status" | "drift">,
+  filters: Pick<ConnectionFilters, "q" | "status" | "drift" | "application" | "organization">,
   now: Date,
 ): SQL {
+  const organization = organizationId ?? filters.organization ?? null;
   return (
     and(
-      organizationId ? eq(c.organizationId, organizationId) : undefined,
+      organization ? eq(c.organizationId, organization) : undefined,
       searchCondition(filters.q),
       filters.status ? statusCondition(filters.status, now) : undefined,
       filters.drift ? driftCondition() : undefined,
+      filters.application ? eq(c.applicationId, filters.application) : undefined,
     ) ?? sql`true`
   );
 }
 
-const listOrder = () => [sql`lower(${c.libraryName})`, c.libraryId];
+// ---------------------------------------------------------------------------------------------------------------
+// Sorting and keyset pages. A page is found by the sort key of the row before (or after) it, never by an offset:
+// page 4,000 costs what page 1 costs, under any sort, because each sort has an index (lib/db/schema.ts,
+// connectionSortKeys) that the keyset condition and the order walk.
+
+type KeyType = "text" | "integer" | "timestamptz" | "uuid";
+const SORT_KEY_TYPES: Record<SortKey, KeyType[]> = {
+  library: ["text", "integer", "uuid"],
+  status: ["integer", "timestamptz", "uuid"],
+  expiry: ["timestamptz", "uuid"],
+  refreshed: ["timestamptz", "uuid"],
+  approved: ["text", "uuid"],
+};
+const KEY_VALUE: Record<KeyType, RegExp> = {
+  text: /^[\s\S]{0,400}$/,
+  integer: /^-?\d{1,10}$/,
+  // PostgreSQL's text form of a timestamptz in the UTC session the portal opens (lib/db/client.ts).
+  timestamptz: /^(-?infinity|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?\+00)$/,
+  uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+};
+
+/** Where a cursor points: after or before a row's key (with the position of the page it opens), or the last page. */
+export type PageCursor = { kind: "after" | "before"; key: string[]; position: number | null } | { kind: "last" };
+
+export function encodeCursor(cursor: PageCursor): string {
+  if (cursor.kind === "last") return "last";
+  const payload = JSON.stringify([cursor.kind === "after" ? "a" : "b", cursor.key, cursor.position]);
+  return Buffer.from(payload, "utf8").toString("base64url");
+}
+
+/** The cursor for this sort, or null for anything else (hand-edited, or made for another sort): the first page. */
+export function decodeCursor(value: string | null | undefined, sort: SortKey): PageCursor | null {
+  if (!value) return null;
+  if (value === "last") return { kind: "last" };
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
+    if (!Array.isArray(parsed) || parsed.length !== 3) return null;
+    const [kind, key, position] = parsed as unknown[];
+    const types = SORT_KEY_TYPES[sort];
+    if (kind !== "a" && kind !== "b") return null;
+    if (!Array.isArray(key) || key.length !== types.length) return null;
+    if (!key.every((part, i) => typeof part === "string" && KEY_VALUE[types[i]!].test(part))) return null;
+    if (position !== null && !(Number.isInteger(position) && (position as number) >= 1)) return null;
+    return { kind: kind === "a" ? "after" : "before", key: key as string[], position: position as number | null };
+  } catch {
+    return null;
+  }
+}
+
+const sortParts = (sort: SortKey): SQL[] => [...connectionSortKeys(c)[sort].map((part) => sql`${part}`), sql`${c.id}`];
+
+/** The row's sort key as text, exactly (timestamps keep their microseconds). */
+const keyText = (sort: SortKey) =>
+  sql<string[]>`array[${sql.join(
+    sortParts(sort).map((part) => sql`(${part})::text`),
+    sql`, `,
+  )}]`;
+
+/** Rows after (`>` ascending, `<` descending) or before the key, as one row comparison the index serves. */
+function keysetCondition(sort: SortKey, key: string[], ascending: boolean): SQL {
+  const types = SORT_KEY_TYPES[sort];
+  const values = key.map((value, i) => sql`${value}::${sql.raw(types[i]!)}`);
+  return sql`(${sql.join(sortParts(sort), sql`, `)}) ${sql.raw(ascending ? ">" : "<")} (${sql.join(values, sql`, `)})`;
+}
+
+const orderBy = (sort: SortKey, ascending: boolean) =>
+  sortParts(sort).map((part) => (ascending ? asc(part) : desc(part)));
 
 /**
- * One page of an organization's connections, in a stable order (library name case-insensitively, then id), with
- * the totals the pagination needs. A page past the end answers the last page.
- *
- * Fast at 10,000 connections per organization: without filters the page comes from the index on
- * (organization_id, lower(library_name), library_id) and the count is a separate scan; with a filter (which scans
- * the organization's rows anyway) one statement returns the page and `count(*) over ()`.
+ * One page of connections in the chosen order, with the total the page's heading needs. Unfiltered lists are
+ * counted exactly (an index-only count); filtered ones up to FILTERED_COUNT_CAP.
  */
 export async function queryConnectionList(
   db: DbExecutor,
@@ -205,54 +284,97 @@ export async function queryConnectionList(
   filters: ConnectionFilters,
   now: Date,
 ): Promise<ConnectionListView> {
+  const sort: SortKey = filters.sort ?? "library";
+  const ascending = (filters.dir ?? DEFAULT_DIRECTION[sort]) === "asc";
   const where = whereForList(organizationId, filters, now);
-  const filtered = Boolean(filters.q || filters.status || filters.drift);
-  const page = (target: number) =>
-    db
-      .select({ ...safeColumns, total: sql<number>`(count(*) over ())::int` })
+  const filtered = isFiltered(filters);
+  const size = CONNECTIONS_PAGE_SIZE;
+
+  const countWhere = async (condition: SQL, cap?: number) => {
+    if (cap === undefined) return (await db.select({ n: count() }).from(c).where(condition))[0]?.n ?? 0;
+    const capped = db
+      .select({ one: sql`1` })
+      .from(c)
+      .where(condition)
+      .limit(cap + 1)
+      .as("capped");
+    return (await db.select({ n: count() }).from(capped))[0]?.n ?? 0;
+  };
+
+  /** Up to size + 1 rows from the key on (in the page's order, or reversed to walk backwards). */
+  const fetch = async (cursor: PageCursor | null, backwards: boolean) => {
+    const walkAscending = backwards ? !ascending : ascending;
+    const condition =
+      cursor && cursor.kind !== "last" ? and(where, keysetCondition(sort, cursor.key, walkAscending)) : where;
+    // The page's ids first, walking the narrow sort index; then those rows in full.
+    const ids = db
+      .select({ id: c.id })
+      .from(c)
+      .where(condition)
+      .orderBy(...orderBy(sort, walkAscending))
+      .limit(size + 1);
+    const rows = await db
+      .select({ ...safeColumns, sortKey: keyText(sort) })
       .from(c)
       .innerJoin(organizations, eq(organizations.id, c.organizationId))
       .innerJoin(applications, eq(applications.id, c.applicationId))
-      .where(where)
-      .orderBy(...listOrder())
-      .limit(CONNECTIONS_PAGE_SIZE)
-      .offset((target - 1) * CONNECTIONS_PAGE_SIZE);
-  const countWhere = async (condition: SQL) => (await db.select({ n: count() }).from(c).where(condition))[0]?.n ?? 0;
+      .where(inArray(c.id, ids))
+      .orderBy(...orderBy(sort, walkAscending));
+    const more = rows.length > size;
+    const page = rows.slice(0, size);
+    return { rows: backwards ? page.reverse() : page, more };
+  };
 
-  let total: number;
-  let rows: SafeRow[];
-  let current = filters.page;
-  if (filtered) {
-    let found = await page(current);
-    if (found.length === 0 && current > 1) {
-      // Past the end: the last page, if there is any.
-      current = Math.max(1, Math.ceil((await countWhere(where)) / CONNECTIONS_PAGE_SIZE));
-      found = await page(current);
-    }
-    total = found[0]?.total ?? 0;
-    rows = found;
-  } else {
-    total = await countWhere(where);
-    current = Math.min(current, Math.max(1, Math.ceil(total / CONNECTIONS_PAGE_SIZE)));
-    // The page's ids first (walking the narrow index), then the 25 rows in full: deep pages stay cheap.
-    const pageIds = db
-      .select({ id: c.id })
-      .from(c)
-      .where(where)
-      .orderBy(...listOrder())
-      .limit(CONNECTIONS_PAGE_SIZE)
-      .offset((current - 1) * CONNECTIONS_PAGE_SIZE);
-    rows =
-      total === 0
-        ? []
-        : await db
-            .select(safeColumns)
-            .from(c)
-            .innerJoin(organizations, eq(organizations.id, c.organizationId))
-            .innerJoin(applications, eq(applications.id, c.applicationId))
-            .where(and(organizationId ? eq(c.organizationId, organizationId) : undefined, inArray(c.id, pageIds)))
-            .orderBy(...listOrder());
+  const totalPromise = filtered ? countWhere(where, FILTERED_COUNT_CAP) : countWhere(where);
+  let cursor = decodeCursor(filters.cursor, sort);
+  let result = await fetch(cursor, cursor?.kind === "before" || cursor?.kind === "last");
+  let isFirst: boolean;
+  let isLast: boolean;
+  if (cursor?.kind === "after" && result.rows.length === 0) {
+    // Past the end (rows went away since the link was made): the last page.
+    cursor = { kind: "last" };
+    result = await fetch(cursor, true);
   }
+  if (cursor?.kind === "before" && !result.more) {
+    // Reached the start: the first page, filled up.
+    cursor = null;
+    result = await fetch(null, false);
+  }
+  const counted = await totalPromise;
+  const totalCapped = filtered && counted > FILTERED_COUNT_CAP;
+  const total = totalCapped ? FILTERED_COUNT_CAP : counted;
+  let position: number | null;
+  if (!cursor) {
+    [isFirst, isLast, position] = [true, !result.more, 1];
+  } else if (cursor.kind === "last") {
+    [isFirst, isLast] = [!result.more, true];
+    position = isFirst ? 1 : totalCapped ? null : Math.max(1, total - result.rows.length + 1);
+  } else if (cursor.kind === "after") {
+    [isFirst, isLast, position] = [false, !result.more, cursor.position];
+  } else {
+    [isFirst, isLast] = [false, false];
+    position = cursor.position;
+  }
+  const rows = result.rows;
+  const firstRow = rows[0];
+  const lastRow = rows[rows.length - 1];
+  const previousCursor =
+    isFirst || !firstRow
+      ? null
+      : encodeCursor({
+          kind: "before",
+          key: firstRow.sortKey,
+          position: position === null ? null : Math.max(1, position - size),
+        });
+  const nextCursor =
+    isLast || !lastRow
+      ? null
+      : encodeCursor({
+          kind: "after",
+          key: lastRow.sortKey,
+          position: position === null ? null : position + rows.length,
+        });
+
   // "None match" needs the organization's own total, to tell it from "none connected yet".
   const organizationTotal = !filtered
     ? total
@@ -261,15 +383,43 @@ export async function queryConnectionList(
       : await countWhere(organizationId ? eq(c.organizationId, organizationId) : sql`true`);
   return {
     organizationId,
-    filters: { ...filters, page: current },
+    filters: { ...filters, sort, dir: ascending ? "asc" : "desc", cursor: cursor ? (filters.cursor ?? null) : null },
     connections: rows.map(toView),
     total,
+    totalCapped,
     organizationTotal,
-    page: current,
-    pageCount: Math.max(1, Math.ceil(total / CONNECTIONS_PAGE_SIZE)),
-    pageSize: CONNECTIONS_PAGE_SIZE,
+    firstPosition: rows.length === 0 ? null : position,
+    previousCursor,
+    nextCursor,
+    isFirst,
+    isLast,
+    pageSize: size,
     generatedAt: now.toISOString(),
   };
+}
+
+/**
+ * A cursor to the page that starts at `position` (1-based), found by an offset: for benchmarks and tests, which
+ * want a deep page without walking to it. The pages themselves never use an offset.
+ */
+export async function cursorAtPosition(
+  db: DbExecutor,
+  organizationId: string | null,
+  filters: ConnectionFilters,
+  position: number,
+  now: Date,
+): Promise<string | null> {
+  if (position <= 1) return null;
+  const sort: SortKey = filters.sort ?? "library";
+  const ascending = (filters.dir ?? DEFAULT_DIRECTION[sort]) === "asc";
+  const [row] = await db
+    .select({ key: keyText(sort) })
+    .from(c)
+    .where(whereForList(organizationId, filters, now))
+    .orderBy(...orderBy(sort, ascending))
+    .limit(1)
+    .offset(position - 2);
+  return row ? encodeCursor({ kind: "after", key: row.key, position }) : null;
 }
 
 const revoker = alias(users, "revoker");

@@ -1,7 +1,7 @@
 import { keepPreviousData, queryOptions } from "@tanstack/react-query";
 import { CONNECTIONS_REFETCH_MS } from "@/lib/query-client";
 import { queryKeys } from "@/lib/query-keys";
-import type { ConnectionDetailResponse, ConnectionFilters, ConnectionListView } from "./view";
+import { filtersQuery, type ConnectionDetailResponse, type ConnectionFilters, type ConnectionListView } from "./view";
 
 /**
  * The browser's side of the connection queries: the same keys the server prefetches under, fetched from the
@@ -28,11 +28,9 @@ async function getJson<T>(url: string, signal: AbortSignal): Promise<T> {
 
 /** A null organization: every organization's connections (the admin area). */
 export function connectionListQuery(organizationId: string | null, filters: ConnectionFilters) {
-  const query = new URLSearchParams(organizationId ? { organization: organizationId } : { scope: "all" });
-  query.set("page", String(filters.page));
-  if (filters.q) query.set("q", filters.q);
-  if (filters.status) query.set("status", filters.status);
-  if (filters.drift) query.set("drift", "1");
+  const query = filtersQuery(filters);
+  if (organizationId) query.set("organization", organizationId);
+  else query.set("scope", "all");
   return queryOptions({
     queryKey: queryKeys.connections.list(organizationId, filters),
     queryFn: ({ signal }) => getJson<ConnectionListView>(`/api/portal/connections?${query}`, signal),

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { ConnectionStatus } from "@/lib/db/schema";
 import { DISPLAY_STATUSES, type ConnectionFacts, type DisplayStatus } from "./status";
 
@@ -8,6 +7,8 @@ import { DISPLAY_STATUSES, type ConnectionFacts, type DisplayStatus } from "./st
  */
 
 export const CONNECTIONS_PAGE_SIZE = 25;
+/** Filtered lists are counted up to this many matches ("1,000+"): an exact count of a broad filter costs a scan. */
+export const FILTERED_COUNT_CAP = 1_000;
 export const HISTORY_PAGE_SIZE = 20;
 export const SEARCH_MAX_LENGTH = 100;
 
@@ -81,15 +82,23 @@ export type ConnectionListView = {
   organizationId: string | null;
   filters: ConnectionFilters;
   connections: ConnectionView[];
-  /** Matching the filters, over every page. */
+  /** Matching the filters, over every page; for a filtered list at most FILTERED_COUNT_CAP (then `totalCapped`). */
   total: number;
+  /** More than `total` match: a filtered list is counted up to FILTERED_COUNT_CAP only. */
+  totalCapped: boolean;
   /**
    * Every connection of the organization, whatever the filters: tells "none yet" from "none match". Counted only
    * when it matters (no filter, or nothing matches); null otherwise.
    */
   organizationTotal: number | null;
-  page: number;
-  pageCount: number;
+  /** The position (1-based) of this page's first row, when known (not on the last page of a capped count). */
+  firstPosition: number | null;
+  /** Cursors of the neighbouring pages; null at either end. */
+  previousCursor: string | null;
+  nextCursor: string | null;
+  /** Whether this is the first page (no cursor, or a "previous" that reached the start). */
+  isFirst: boolean;
+  isLast: boolean;
   pageSize: number;
   /** When the server answered; the first render's clock, so server and browser render the same countdown. */
   generatedAt: string;
@@ -133,51 +142,86 @@ export type ConnectionDetailResponse = {
 };
 
 // ---------------------------------------------------------------------------------------------------------------
-// Filters, as they travel in the URL (?q=&status=&drift=1&page=).
+// Filters, sort and page, as they travel in the URL (?q=&status=&drift=1&app=&org=&sort=&dir=&cursor=).
+// Parsed by hand, not with zod: this module reaches the browser, and zod would add about 30 kB to every page that
+// shows connections (issue 15).
+
+export const SORT_KEYS = ["library", "status", "expiry", "refreshed", "approved"] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+export type SortDirection = "asc" | "desc";
+
+export const SORT_LABELS: Record<SortKey, string> = {
+  library: "Library",
+  status: "Status",
+  expiry: "Access token expires",
+  refreshed: "Last refresh",
+  approved: "Approved by",
+};
+
+/** The direction a column sorts in when first chosen: the latest refresh first; everything else ascending. */
+export const DEFAULT_DIRECTION: Record<SortKey, SortDirection> = {
+  library: "asc",
+  status: "asc",
+  expiry: "asc",
+  refreshed: "desc",
+  approved: "asc",
+};
 
 export type ConnectionFilters = {
   q: string;
   status: DisplayStatus | null;
-  page: number;
   /** Only connections whose token now reaches another library than the connected one. */
   drift?: boolean;
+  /** Only connections made with this application (an id). */
+  application?: string | null;
+  /** The admin list only: one organization's connections (an id). */
+  organization?: string | null;
+  sort?: SortKey;
+  dir?: SortDirection;
+  /** Which page: an opaque keyset cursor (lib/connections/queries.ts); absent for the first page. */
+  cursor?: string | null;
 };
 
-const pageNumber = z.coerce.number().int().min(1).max(1_000_000).catch(1);
-
-/** Anything unusable in the URL falls back to "no filter" instead of an error page: the URL is user-editable. */
-export const connectionFiltersSchema = z.object({
-  q: z
-    .string()
-    .transform((value) => value.replace(/\s+/g, " ").trim().slice(0, SEARCH_MAX_LENGTH))
-    .catch(""),
-  status: z
-    .enum(DISPLAY_STATUSES as [DisplayStatus, ...DisplayStatus[]])
-    .nullable()
-    .catch(null),
-  page: pageNumber,
-  drift: z
-    .string()
-    .transform((value) => value === "1" || value === "true")
-    .catch(false),
-});
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CURSOR = /^[A-Za-z0-9_-]{1,2000}$/;
 
 type Param = string | string[] | undefined;
 const first = (value: Param) => (Array.isArray(value) ? value[0] : value);
+const oneOf = <T extends string>(values: readonly T[], value: string | undefined): T | null =>
+  value !== undefined && (values as readonly string[]).includes(value) ? (value as T) : null;
 
+/** Spaces collapsed and trimmed, at most SEARCH_MAX_LENGTH characters. */
+export function normalizeSearch(value: string): string {
+  return value.replace(/\s+/g, " ").trim().slice(0, SEARCH_MAX_LENGTH);
+}
+
+/** Anything unusable in the URL falls back to "no filter" instead of an error page: the URL is user-editable. */
 export function parseConnectionFilters(params: Record<string, Param> | URLSearchParams): ConnectionFilters {
   const get = (name: string) =>
     params instanceof URLSearchParams ? (params.get(name) ?? undefined) : first(params[name]);
-  return connectionFiltersSchema.parse({
-    q: get("q") ?? "",
-    status: get("status") || null,
-    page: get("page") ?? 1,
-    drift: get("drift") ?? "",
-  });
+  const sort = oneOf(SORT_KEYS, get("sort")) ?? "library";
+  const id = (value: string | undefined) => (value && UUID.test(value) ? value.toLowerCase() : null);
+  const cursor = get("cursor");
+  const drift = get("drift");
+  return {
+    q: normalizeSearch(get("q") ?? ""),
+    status: oneOf(DISPLAY_STATUSES, get("status")),
+    drift: drift === "1" || drift === "true",
+    application: id(get("app")),
+    organization: id(get("org")),
+    sort,
+    dir: oneOf(["asc", "desc"] as const, get("dir")) ?? DEFAULT_DIRECTION[sort],
+    cursor: cursor && CURSOR.test(cursor) ? cursor : null,
+  };
+}
+
+function pageNumber(value: string | undefined): number {
+  const n = value !== undefined && /^\d{1,7}$/.test(value.trim()) ? Number(value) : 1;
+  return n >= 1 && n <= 1_000_000 ? n : 1;
 }
 
 export function parseHistoryPage(value: Param | null): number {
-  return pageNumber.parse(first(value ?? undefined) ?? 1);
+  return pageNumber(first(value ?? undefined));
 }
 
 /** `?handouts=1`: History lists each token hand-out too. */
@@ -186,22 +230,35 @@ export function parseShowHandouts(value: Param | null): boolean {
   return raw === "1" || raw === "true";
 }
 
-/** Whether any filter narrows the list (as opposed to the page number). */
-export function isFiltered(filters: Pick<ConnectionFilters, "q" | "status" | "drift">): boolean {
-  return Boolean(filters.q || filters.status || filters.drift);
+/** Whether any filter narrows the list (as opposed to the sort or the page). */
+export function isFiltered(
+  filters: Pick<ConnectionFilters, "q" | "status" | "drift" | "application" | "organization">,
+): boolean {
+  return Boolean(filters.q || filters.status || filters.drift || filters.application || filters.organization);
 }
 
-/**
- * The dashboard's URL for these filters (empty ones left out, so URLs stay short and shareable). A null organization
- * is the admin area's list of every organization's connections.
- */
-export function connectionsHref(organizationId: string | null, filters: Partial<ConnectionFilters>): string {
-  const query = new URLSearchParams(organizationId ? { organization: organizationId } : {});
+/** The URL's query for these filters (empty ones and defaults left out, so URLs stay short and shareable). */
+export function filtersQuery(filters: Partial<ConnectionFilters>): URLSearchParams {
+  const query = new URLSearchParams();
   if (filters.q) query.set("q", filters.q);
   if (filters.status) query.set("status", filters.status);
   if (filters.drift) query.set("drift", "1");
-  if (filters.page && filters.page > 1) query.set("page", String(filters.page));
+  if (filters.application) query.set("app", filters.application);
+  if (filters.organization) query.set("org", filters.organization);
+  const sort = filters.sort ?? "library";
+  if (sort !== "library") query.set("sort", sort);
+  if (filters.dir && filters.dir !== DEFAULT_DIRECTION[sort]) query.set("dir", filters.dir);
+  if (filters.cursor) query.set("cursor", filters.cursor);
+  return query;
+}
+
+/**
+ * The dashboard's URL for these filters. A null organization is the admin area's list of every organization's
+ * connections.
+ */
+export function connectionsHref(organizationId: string | null, filters: Partial<ConnectionFilters>): string {
+  const query = filtersQuery(filters);
   const path = organizationId ? "/connections" : "/admin/connections";
-  const search = query.toString();
+  const search = organizationId ? `organization=${organizationId}${query.size ? `&${query}` : ""}` : `${query}`;
   return search ? `${path}?${search}` : path;
 }

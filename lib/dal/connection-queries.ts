@@ -14,7 +14,9 @@ import type {
   ConnectionFilters,
   ConnectionListView,
 } from "@/lib/connections/view";
+import { asc } from "drizzle-orm";
 import { getDb } from "@/lib/db";
+import { applications, organizations } from "@/lib/db/schema";
 import { recordId } from "@/lib/forms";
 import { canActFor, connectionOwner } from "./connections";
 import type { Admin, PortalUser } from "./session";
@@ -35,7 +37,37 @@ export async function listConnections(
     if (!user.isAdmin) return null;
   } else if (!recordId.safeParse(organizationId).success || !canActFor(user, organizationId)) return null;
   const { db } = await getDb();
-  return queryConnectionList(db, organizationId, filters, now);
+  // Narrowing to another organization is the admin list's filter; an organization's own list ignores it.
+  return queryConnectionList(db, organizationId, organizationId ? { ...filters, organization: null } : filters, now);
+}
+
+export type FilterOption = { id: string; name: string };
+
+/**
+ * What the list can be filtered by: the portal's applications (every organization connects through the same ones)
+ * and, for the admin list (a null organization), every organization. Names only.
+ */
+export async function connectionFilterOptions(
+  user: PortalUser,
+  organizationId: string | null,
+): Promise<{ applications: FilterOption[]; organizations?: FilterOption[] } | null> {
+  if (organizationId === null ? !user.isAdmin : !canActFor(user, organizationId)) return null;
+  const { db } = await getDb();
+  const [applicationRows, organizationRows] = await Promise.all([
+    db
+      .select({ id: applications.id, name: applications.name })
+      .from(applications)
+      .orderBy(asc(applications.name), asc(applications.id)),
+    organizationId === null
+      ? db
+          .select({ id: organizations.id, name: organizations.name })
+          .from(organizations)
+          .orderBy(asc(organizations.name), asc(organizations.id))
+      : null,
+  ]);
+  return organizationRows
+    ? { applications: applicationRows, organizations: organizationRows }
+    : { applications: applicationRows };
 }
 
 export async function getConnectionDetail(

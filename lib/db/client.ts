@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import type { Assume, ExtractTablesWithRelations } from "drizzle-orm";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
@@ -113,7 +114,8 @@ async function openPglite(dataDir: string, migrate: boolean, migrationsFolder: s
   }
   let client: PGlite | undefined;
   try {
-    client = new PGlite(folder);
+    // pg_trgm: the trigram index behind the dashboard's library name search (migration 0011).
+    client = new PGlite(folder, { extensions: { pg_trgm } });
     await client.waitReady;
     await client.exec("set time zone 'UTC'");
     guardAgainstSelfDeadlock(client);

@@ -259,6 +259,36 @@ export type ConnectionVerification = {
   library?: { id: number; name: string } | null;
 };
 
+/**
+ * The dashboard's sort keys over a connections row, each ending before the row's id (the tie-breaker that makes
+ * keyset pages exact). lib/connections/queries.ts orders and pages by exactly these expressions and the indexes
+ * below are on them, so every sort's pages come from an index, for one organization and across all of them.
+ * Constants are inline: a bound parameter would not match the index expression.
+ */
+export function connectionSortKeys(t: {
+  libraryName: AnyPgColumn;
+  libraryId: AnyPgColumn;
+  status: AnyPgColumn;
+  backgroundRefreshFailures: AnyPgColumn;
+  accessTokenExpiresAt: AnyPgColumn;
+  lastRefreshedAt: AnyPgColumn;
+  approvedByName: AnyPgColumn;
+  approvedByEmail: AnyPgColumn;
+}) {
+  const expiry = sql`coalesce(${t.accessTokenExpiresAt}, 'infinity'::timestamptz)`;
+  return {
+    library: [sql`lower(${t.libraryName})`, t.libraryId],
+    // Needs re-authorization, refresh failing, then by expiry (expired, expiring soon, active), revoking, revoked.
+    status: [
+      sql`(case when ${t.status} = 'needs_reauthorization' then 0 when ${t.status} = 'refresh_failing' and ${t.backgroundRefreshFailures} > 0 then 1 when ${t.status} in ('active', 'refresh_failing') then 2 when ${t.status} = 'revoking' then 3 else 4 end)`,
+      expiry,
+    ],
+    expiry: [expiry],
+    refreshed: [sql`coalesce(${t.lastRefreshedAt}, '-infinity'::timestamptz)`],
+    approved: [sql`lower(coalesce(${t.approvedByName}, ${t.approvedByEmail}, ''))`],
+  };
+}
+
 export const connections = pgTable(
   "connections",
   {
@@ -318,12 +348,11 @@ export const connections = pgTable(
     uniqueIndex("connections_organization_library_key").on(t.organizationId, t.libraryId),
     index("connections_organization_status_idx").on(t.organizationId, t.status),
     index("connections_organization_library_name_idx").on(t.organizationId, t.libraryName),
-    // The dashboard's order (case-insensitive name, then id): its pages come straight from this index.
-    index("connections_organization_lower_library_name_idx").on(
-      t.organizationId,
-      sql`lower(${t.libraryName})`,
-      t.libraryId,
-    ),
+    // The dashboard's sorts (connectionSortKeys), per organization and across organizations (the admin list).
+    ...Object.entries(connectionSortKeys(t)).flatMap(([key, parts]) => [
+      index(`connections_organization_sort_${key}_idx`).on(t.organizationId, ...parts, t.id),
+      index(`connections_sort_${key}_idx`).on(parts[0]!, ...parts.slice(1), t.id),
+    ]),
     index("connections_organization_created_at_idx").on(t.organizationId, t.createdAt),
     index("connections_next_refresh_at_idx").on(t.nextRefreshAt),
     index("connections_application_id_idx").on(t.applicationId),

@@ -4,6 +4,7 @@
  * ids validated before anything else, and the method checked (405 with `Allow`). Whatever is not an endpoint is a
  * JSON 404, so a backend never gets the portal's HTML pages.
  */
+import { MALFORMED_PATH_MESSAGE } from "./path-encoding";
 import {
   accessTokenResponse,
   apiError,
@@ -39,7 +40,7 @@ function decodeSegment(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new BadPath("The path holds a malformed percent-encoding.");
+    throw new BadPath(MALFORMED_PATH_MESSAGE);
   }
 }
 

@@ -13,7 +13,7 @@ import { CONNECT_ERRORS, isConnectErrorKey } from "@/lib/connections/notices";
 import { env } from "@/lib/env";
 import { connectionsHref, parseConnectionFilters } from "@/lib/connections/view";
 import { applicationsForNewConnections } from "@/lib/dal/applications";
-import { listConnections } from "@/lib/dal/connection-queries";
+import { connectionFilterOptions, listConnections } from "@/lib/dal/connection-queries";
 import { HealthPanel } from "@/components/health/health-panel";
 import { organizationHealth } from "@/lib/dal/health";
 import { requireMembership, requireUser } from "@/lib/dal/session";
@@ -40,13 +40,14 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
   // A query client for this request only; the browser picks the data up from the HydrationBoundary.
   const queryClient = makeQueryClient();
   const now = new Date();
-  const [list, connectable, health] = await Promise.all([
+  const [list, connectable, health, options] = await Promise.all([
     listConnections(user, organization.id, filters, now),
     applicationsForNewConnections(user),
     organizationHealth(user, organization.id, now),
+    connectionFilterOptions(user, organization.id),
   ]);
-  if (!list || !health) notFound();
-  queryClient.setQueryData(queryKeys.connections.list(organization.id, filters), list);
+  if (!list || !health || !options) notFound();
+  queryClient.setQueryData(queryKeys.connections.list(organization.id, { ...filters, organization: null }), list);
 
   return (
     <div className="space-y-6">
@@ -103,11 +104,11 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
 
       <OrganizationSwitcher user={user} current={organization.id} path="/connections" />
 
-      <ConnectionFiltersForm organizationId={organization.id} filters={filters} />
+      <ConnectionFiltersForm organizationId={organization.id} applications={options.applications} />
 
       <HydrationBoundary state={dehydrate(queryClient)}>
         <NowProvider renderedAt={now.toISOString()}>
-          <ConnectionsList organizationId={organization.id} filters={filters} />
+          <ConnectionsList organizationId={organization.id} />
         </NowProvider>
       </HydrationBoundary>
 

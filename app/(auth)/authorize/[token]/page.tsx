@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { buttonClasses } from "@/components/ui/button";
 import { linkForHolder } from "@/lib/dal/links";
-import { formatAbsolute } from "@/lib/time";
+import { DateTime } from "@/components/date-time";
 import { continueToApicbaseAction } from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
 
@@ -63,7 +63,9 @@ export default async function AuthorizationLinkPage({ params }: { params: Promis
           Continue to Apicbase
         </button>
       </form>
-      <p className="text-sm text-slate-600">This link works once, until {formatAbsolute(link.expiresAt)}.</p>
+      <p className="text-sm text-slate-600">
+        This link works once, until <DateTime date={link.expiresAt} now={new Date()} />.
+      </p>
     </div>
   );
 }

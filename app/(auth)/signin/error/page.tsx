@@ -4,7 +4,7 @@ import { SignOutButton } from "@/components/sign-out-button";
 import { buttonClasses } from "@/components/ui/button";
 import { displayableErrorCode, failureFromQuery, SIGN_IN_FAILURE_MESSAGES } from "@/lib/auth/sign-in-failures";
 import { firstParam, type SearchParams } from "@/lib/search-params";
-import { formatAbsolute } from "@/lib/time";
+import { DateTime } from "@/components/date-time";
 import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Sign-in failed" };
@@ -54,12 +54,14 @@ export default async function SignInErrorPage({ searchParams }: { searchParams: 
           </>
         )}
         <dt className="text-slate-600">When</dt>
-        <dd className="text-slate-900">{formatAbsolute(now)}</dd>
+        <dd className="text-slate-900">
+          <DateTime date={now} now={now} />
+        </dd>
         {retryAt && (
           <>
             <dt className="text-slate-600">Sign in again from</dt>
             <dd className="text-slate-900">
-              {formatAbsolute(retryAt)} (in {Math.ceil((retryAt.getTime() - now.getTime()) / 60_000)} min)
+              <DateTime date={retryAt} now={now} />
             </dd>
           </>
         )}

@@ -24,7 +24,7 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
         <PageTitle>Audit log</PageTitle>
         <p className="max-w-prose leading-7 text-slate-700">
           Every token and admin event, newest first, with who did it and what Apicbase answered. Entries never hold a
-          token, a secret or a code. Times are in UTC.
+          token, a secret or a code. Times are shown in your time zone; the From and To filters are in UTC.
         </p>
       </div>
 

@@ -5,7 +5,7 @@ import { ConnectionFiltersForm } from "@/components/connections/connection-filte
 import { ConnectionsList } from "@/components/connections/connections-list";
 import { NowProvider } from "@/components/connections/now";
 import { parseConnectionFilters } from "@/lib/connections/view";
-import { listConnections } from "@/lib/dal/connection-queries";
+import { connectionFilterOptions, listConnections } from "@/lib/dal/connection-queries";
 import { requireAdmin } from "@/lib/dal/session";
 import { makeQueryClient } from "@/lib/query-client";
 import { queryKeys } from "@/lib/query-keys";
@@ -19,8 +19,11 @@ export default async function AdminConnectionsPage({ searchParams }: { searchPar
   const admin = await requireAdmin();
   const filters = parseConnectionFilters(await searchParams);
   const now = new Date();
-  const list = await listConnections(admin, null, filters, now);
-  if (!list) notFound();
+  const [list, options] = await Promise.all([
+    listConnections(admin, null, filters, now),
+    connectionFilterOptions(admin, null),
+  ]);
+  if (!list || !options) notFound();
   const queryClient = makeQueryClient();
   queryClient.setQueryData(queryKeys.connections.list(null, filters), list);
 
@@ -34,10 +37,14 @@ export default async function AdminConnectionsPage({ searchParams }: { searchPar
           create a re-authorization link for its library owner.
         </p>
       </div>
-      <ConnectionFiltersForm organizationId={null} filters={filters} />
+      <ConnectionFiltersForm
+        organizationId={null}
+        applications={options.applications}
+        organizations={options.organizations}
+      />
       <HydrationBoundary state={dehydrate(queryClient)}>
         <NowProvider renderedAt={now.toISOString()}>
-          <ConnectionsList organizationId={null} filters={filters} />
+          <ConnectionsList organizationId={null} />
         </NowProvider>
       </HydrationBoundary>
     </div>

@@ -11,7 +11,7 @@ import { connectionsHref, parseHistoryPage, parseShowHandouts } from "@/lib/conn
 import { getConnectionWithHistory } from "@/lib/dal/connection-queries";
 import { ConnectionTimeline } from "@/components/health/health-panel";
 import { timelineOf } from "@/lib/dal/health";
-import { reauthorizationRefusalMessage, sandboxResetMessageFor } from "@/lib/dal/connections";
+import { portalOrigin, reauthorizationRefusalMessage, sandboxResetMessageFor } from "@/lib/dal/connections";
 import { requireUser } from "@/lib/dal/session";
 import { makeQueryClient } from "@/lib/query-client";
 import { queryKeys } from "@/lib/query-keys";
@@ -98,6 +98,7 @@ export default async function ConnectionPage({
             historyPage={historyPage}
             showHandouts={showHandouts}
             actions={actions}
+            origin={await portalOrigin()}
           />
         </NowProvider>
       </HydrationBoundary>
