@@ -10,7 +10,12 @@ import { auditEvents, connections } from "@/lib/db/schema";
 import { REFRESH_LEASE_MS, refreshConnection } from "./refresh";
 import type { RefreshResult, RefreshTrigger } from "./types";
 import { Refresher } from "./refresher";
-import { createPostgresDatabase, findPostgres, lifecycleFixture, type LifecycleFixture } from "./test-fixtures";
+import {
+  createPostgresDatabase,
+  findPostgres,
+  lifecycleFixture,
+  type LifecycleFixture,
+} from "@/testing/lifecycle-fixtures";
 
 const DAY = 86_400_000;
 const postgresAdminUrl = await findPostgres();

@@ -22,7 +22,7 @@ import {
   type NewConnection,
 } from "@/lib/db/schema";
 import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
-import { planNextRefresh } from "./schedule";
+import { planNextRefresh } from "@/lib/lifecycle/schedule";
 
 /** The portal's clock in tests: real time plus an offset, moved together with the emulator's. */
 export class TestClock {
@@ -57,9 +57,9 @@ export class TestClock {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// PostgreSQL, where one is reachable: lib/testing/postgres.ts (re-exported for the lifecycle suites).
+// PostgreSQL, where one is reachable: testing/postgres.ts (re-exported for the lifecycle suites).
 
-export { createPostgresDatabase, findPostgres } from "@/lib/testing/postgres";
+export { createPostgresDatabase, findPostgres } from "@/testing/postgres";
 
 // ---------------------------------------------------------------------------------------------------------------
 
