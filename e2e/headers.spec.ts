@@ -3,7 +3,7 @@ import { SANDBOX_DESK_APP } from "../lib/sandbox";
 import { answerConsent, createOrganization, registerDeskApp, screenshot, signIn } from "./journey";
 import { PORTAL_URL } from "./urls";
 
-/** Response headers every answer carries (reliability checklist I1), and that the policy breaks nothing it serves. */
+/** Response headers every answer carries, and that the policy breaks nothing it serves. */
 const PAGES = [
   "/",
   "/signin",

@@ -8,13 +8,19 @@ import { connections, type ConnectionStatus } from "@/lib/db/schema";
 import { planNextRefresh } from "@/lib/lifecycle/schedule";
 import { enqueueConnectionEvent } from "@/lib/notifications/events";
 import type { ConnectionContext, Failure } from "./context";
-import { apicbaseErrorMessage } from "./messages";
+import { apicbaseErrorMessage } from "@/lib/messages/apicbase";
+import {
+  CONNECTION_MESSAGES,
+  CONNECTION_NOT_YOURS,
+  libraryDriftMessage,
+  libraryMismatchMessage,
+} from "@/lib/messages/connections";
 import { openTokens, sealTokens } from "./tokens";
 
 const notFound: Failure = {
   ok: false,
   reason: "not_found",
-  message: "This connection does not exist or belongs to another organization.",
+  message: CONNECTION_NOT_YOURS,
 };
 
 function approver(library: ActiveLibrary) {
@@ -216,7 +222,11 @@ export async function completeAuthorization(
           connectionId: existing.id,
           approvedBy: library.user.email,
           approvedLibrary: { id: library.id, name: library.name },
-          message: `${library.user.email} approved with "${library.name}" (${library.id}) as active library in Apicbase, but this connection is for "${existing.libraryName}" (${existing.libraryId}). Ask them to switch their active library to "${existing.libraryName}" in Apicbase, then re-authorize again. The stray approval was revoked.`,
+          message: libraryMismatchMessage(
+            library.user.email,
+            { id: library.id, name: library.name },
+            { id: existing.libraryId, name: existing.libraryName },
+          ),
         };
       }
       replaced = existing;
@@ -365,12 +375,11 @@ export async function verifyConnection(
     return {
       ok: false,
       reason: "not_refreshable",
-      message: "This connection was revoked; re-authorize it to use it again.",
+      message: CONNECTION_MESSAGES.revoked,
     };
   }
   const pair = openTokens(ctx.keyring, row);
-  if (!pair)
-    return { ok: false, reason: "not_refreshable", message: "This connection holds no tokens; re-authorize it." };
+  if (!pair) return { ok: false, reason: "not_refreshable", message: CONNECTION_MESSAGES.noTokens };
   const client = await ctx.clientFor(row.applicationId);
   const now = ctx.now();
   try {
@@ -385,11 +394,11 @@ export async function verifyConnection(
     const revoked = !info.active && !expired && row.status !== "needs_reauthorization";
     const message = info.active
       ? activeLibrary && activeLibrary.id !== row.libraryId
-        ? `The token works, but its user's active library is now "${activeLibrary.name}" (${activeLibrary.id}), not "${row.libraryName}" (${row.libraryId}).`
-        : "Apicbase confirms the access token is active."
+        ? libraryDriftMessage(activeLibrary, { id: row.libraryId, name: row.libraryName })
+        : CONNECTION_MESSAGES.tokenActive
       : expired
-        ? "The access token has expired; a refresh will renew it."
-        : "Apicbase no longer accepts this connection's access token: it was revoked. Re-authorize the connection.";
+        ? CONNECTION_MESSAGES.tokenExpired
+        : CONNECTION_MESSAGES.tokenRevoked;
     await ctx.db.transaction(async (tx) => {
       await tx
         .update(connections)

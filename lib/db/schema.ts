@@ -47,8 +47,8 @@ export const users = pgTable("users", {
 });
 
 /**
- * The adapter's account links. Sign-in tokens are never kept here (DESIGN: tokens live only, encrypted, in
- * `connections`): the CHECK rejects a row carrying one, so the auth module must strip them in linkAccount.
+ * The adapter's account links. Sign-in tokens are never kept here (Apicbase tokens live only in `connections`,
+ * encrypted): the CHECK rejects a row carrying one, so the auth module must strip them in linkAccount.
  */
 export const accounts = pgTable(
   "accounts",

@@ -198,7 +198,8 @@ async function refreshLeased(ctx: ConnectionContext, row: Connection, trigger: R
         ok: false,
         reason: "not_refreshable",
         message:
-          "This connection's tokens cannot be decrypted with the configured TOKEN_ENCRYPTION_KEY; re-authorize it, or restore the key.",
+          "This connection's tokens cannot be decrypted with the configured TOKEN_ENCRYPTION_KEY; re-authorize it, " +
+          "or restore the key.",
       };
     }
     if (!pair)
@@ -225,7 +226,9 @@ async function refreshLeased(ctx: ConnectionContext, row: Connection, trigger: R
           reason: "apicbase",
           apicbaseError: "rate_limited",
           retryAfterSeconds: waitSeconds,
-          message: `Apicbase asked the portal to slow down. Try again in ${waitSeconds} seconds; the current tokens keep working.`,
+          message:
+            `Apicbase asked the portal to slow down. Try again in ${waitSeconds} seconds; the current tokens keep ` +
+            `working.`,
         };
       }
     }

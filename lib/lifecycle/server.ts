@@ -37,7 +37,8 @@ export function installShutdownInServer(): void {
     stopRefresher: () =>
       Promise.all([
         typeof shared.__portalRefresher === "object" ? shared.__portalRefresher.stop() : undefined,
-        // A delivery cut off is sent again by whoever takes its lease next (at least once): it only gets a chance to end.
+        // A delivery cut off is sent again by whoever takes its lease next (at least once): it only gets a chance to
+        // end.
         typeof notifications.__portalDeliverer === "object" ? notifications.__portalDeliverer.stop() : undefined,
       ]).then(() => undefined),
     // A refresh under way ends within the Apicbase timeout plus the token write's retries.

@@ -9,7 +9,8 @@ import { PageTitle } from "@/components/ui/page-title";
 export const metadata: Metadata = { title: "No organization yet" };
 
 const link =
-  "font-medium text-sky-800 underline underline-offset-2 hover:text-sky-950 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
+  "font-medium text-sky-800 underline underline-offset-2 hover:text-sky-950 focus-visible:outline-2 " +
+  "focus-visible:outline-offset-2 focus-visible:outline-sky-600";
 
 /** For someone signed in whom no admin has added to an organization: whom to ask. */
 export default async function NoOrganizationPage() {

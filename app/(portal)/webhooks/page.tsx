@@ -33,7 +33,9 @@ import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
-/** The organization's webhook endpoints: add (secret shown once), rotate, test, disable, delete, and the delivery log. */
+/**
+ * The organization's webhook endpoints: add (secret shown once), rotate, test, disable, delete, and the delivery log.
+ */
 export default async function WebhooksPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
   const user = await requireUser();
@@ -92,7 +94,8 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
           description={
             emailEnabled()
               ? undefined
-              : "E-mail is off in this portal: its operator has not set SMTP_URL. Your choices are kept for when it is on."
+              : "E-mail is off in this portal: its operator has not set SMTP_URL. Your choices are kept for when it " +
+                "is on."
           }
         >
           {emailSettings ? (

@@ -26,7 +26,8 @@ export const confirmEmailOwnerAction = action(
       return {
         ok: false,
         message:
-          "There is nothing to confirm any more (someone confirmed it, or the person signed in again). Reload the page.",
+          "There is nothing to confirm any more (someone confirmed it, or the person signed in again). Reload the " +
+          "page.",
         fieldErrors: {},
       };
     }

@@ -19,7 +19,8 @@ const ADMIN_SOURCES: Record<AdminSource, string> = {
 };
 
 const link =
-  "font-medium text-sky-800 underline underline-offset-2 hover:text-sky-950 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
+  "font-medium text-sky-800 underline underline-offset-2 hover:text-sky-950 focus-visible:outline-2 " +
+  "focus-visible:outline-offset-2 focus-visible:outline-sky-600";
 
 export default async function AdminMembersPage() {
   const admin = await requireAdmin();
@@ -65,7 +66,8 @@ export default async function AdminMembersPage() {
               const grants = [
                 claim.configuredAdmin ? "admin rights (PORTAL_ADMIN_EMAILS)" : null,
                 claim.pendingInvitations > 0
-                  ? `${claim.pendingInvitations} pending ${claim.pendingInvitations === 1 ? "invitation" : "invitations"}`
+                  ? `${claim.pendingInvitations} pending ` +
+                    `${claim.pendingInvitations === 1 ? "invitation" : "invitations"}`
                   : null,
               ].filter((grant) => grant !== null);
               return (
@@ -163,7 +165,9 @@ export default async function AdminMembersPage() {
                                 variant="danger"
                                 confirm={{
                                   title: `Remove ${who} from ${organization.name}?`,
-                                  body: "They lose access to the organization's connections and are signed out of the portal everywhere at once.",
+                                  body:
+                                    "They lose access to the organization's connections and are signed out of the " +
+                                    "portal everywhere at once.",
                                   confirmText: "Yes, remove",
                                 }}
                               />

@@ -14,7 +14,8 @@ import { PageTitle } from "@/components/ui/page-title";
 export const metadata: Metadata = { title: "Sessions" };
 
 const link =
-  "font-medium text-sky-800 underline underline-offset-2 hover:text-sky-950 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
+  "font-medium text-sky-800 underline underline-offset-2 hover:text-sky-950 focus-visible:outline-2 " +
+  "focus-visible:outline-offset-2 focus-visible:outline-sky-600";
 
 type UserSessions = { user: SessionView["user"]; sessions: SessionView[] };
 
@@ -145,7 +146,8 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
                                   title: `End session ${session.fingerprint} of ${who}?`,
                                   body: session.current
                                     ? "This is your own browser: you are signed out at once."
-                                    : "That browser is signed out of the portal; its next click lands on the sign-in page.",
+                                    : "That browser is signed out of the portal; its next click lands on the sign-in " +
+                                      "page.",
                                   confirmText: "Yes, end session",
                                 }}
                               />

@@ -102,7 +102,9 @@ function examples(operationId: string, origin: string): { title: string; code: s
         },
         {
           title: "Write through the proxy",
-          code: `curl -s ${auth} -H "Content-Type: application/json" \\\n  -d '{"name": "Saffron", "unit": "g"}' "${origin}/api/v1/connections/${CONNECTION}/apicbase/products/ingredients/"`,
+          code:
+            `curl -s ${auth} -H "Content-Type: application/json" \\\n  -d '{"name": "Saffron", "unit": "g"}' ` +
+            `"${origin}/api/v1/connections/${CONNECTION}/apicbase/products/ingredients/"`,
         },
       ];
     case "getLibraryApicbase":

@@ -18,7 +18,8 @@ export const metadata: Metadata = { title: "Import tokens" };
 
 const IMPORT_ERRORS = {
   expired:
-    "The checked tokens are no longer waiting here (after 15 minutes, in another browser, or already stored). Nothing was stored: paste them again.",
+    "The checked tokens are no longer waiting here (after 15 minutes, in another browser, or already stored). " +
+    "Nothing was stored: paste them again.",
 } as const;
 
 function Fact({ term, children }: { term: string; children: React.ReactNode }) {
@@ -88,7 +89,10 @@ function Preview({ organizationId, found }: { organizationId: string; found: Pen
   );
 }
 
-/** Token import: a pair generated in Apicbase's UI becomes a connection once Apicbase confirmed it and the partner agreed. */
+/**
+ * Token import: a pair generated in Apicbase's UI becomes a connection once Apicbase confirmed it and the partner
+ * agreed.
+ */
 export default async function ImportTokensPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
   const user = await requireUser();
