@@ -7,6 +7,7 @@ import { apicbaseWebBase, resolveApicbaseSettings } from "@/lib/apicbase/config"
 import { getCurrentUser } from "@/lib/dal/session";
 import { env } from "@/lib/env";
 import { DemoLoginsTable } from "@/components/sandbox-logins";
+import { PageTitle } from "@/components/ui/page-title";
 
 // The Apicbase target is runtime configuration, not something to freeze into the build.
 export const dynamic = "force-dynamic";
@@ -30,7 +31,7 @@ export default async function Home() {
       }
     >
       <div className="space-y-3">
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">Apicbase partner portal</h1>
+        <PageTitle>Apicbase partner portal</PageTitle>
         <p className="text-lg leading-7 text-slate-700">
           Connect your customers&apos; Apicbase libraries, keep every connection&apos;s tokens alive and repair the ones
           that break, before a sync fails.

@@ -1,6 +1,8 @@
 import { Brand } from "./brand";
 
-/** The page frame for people who are not signed in (landing, sign-in, authorization links, not found): the brand bar. */
+/**
+ * The page frame for people who are not signed in (landing, sign-in, authorization links, not found): the brand bar.
+ */
 export function PublicShell({
   children,
   mainClassName,

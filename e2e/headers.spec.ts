@@ -3,7 +3,11 @@ import { SANDBOX_DESK_APP } from "../lib/sandbox";
 import { answerConsent, createOrganization, registerDeskApp, screenshot, signIn } from "./journey";
 import { PORTAL_URL } from "./urls";
 
-/** Response headers every answer carries (reliability checklist I1), and that the policy breaks nothing it serves. */
+/** The "Connect a library" form: the dashboard's filters have an "Application" field too. */
+const connectForm = (page: Page) =>
+  page.locator("form").filter({ has: page.getByRole("button", { name: "Connect a library" }) });
+
+/** Response headers every answer carries, and that the policy breaks nothing it serves. */
 const PAGES = [
   "/",
   "/signin",
@@ -112,7 +116,7 @@ test("the content security policy blocks nothing the portal's pages need, on eve
 
   // The dashboard, then a connection of the journey's own organization (the admin approves their own library).
   await visit(page, `/connections?organization=${organizationId}`, heading("Connections"));
-  await page.getByLabel("Application").selectOption({ index: 0 });
+  await connectForm(page).getByLabel("Application").selectOption({ index: 0 });
   await page.getByRole("button", { name: "Connect a library" }).click();
   await answerConsent(page);
   await expect(page).toHaveURL(/\/connections\/[0-9a-f-]{36}/);
@@ -131,7 +135,9 @@ test("the content security policy blocks nothing the portal's pages need, on eve
 
   // Manual code entry: the page with the approval link and the paste field (its countdown is client-side code).
   await visit(page, `/connections?organization=${organizationId}`, heading("Connections"));
-  await page.getByLabel("Application").selectOption({ label: `${SANDBOX_DESK_APP.name} (paste a code from Apicbase)` });
+  await connectForm(page)
+    .getByLabel("Application")
+    .selectOption({ label: `${SANDBOX_DESK_APP.name} (paste a code from Apicbase)` });
   await page.getByRole("button", { name: "Connect a library" }).click();
   await expect(page).toHaveURL(`${PORTAL_URL}/connections/manual-code`);
   await page.waitForLoadState("networkidle");

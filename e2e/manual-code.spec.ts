@@ -4,6 +4,10 @@ import { SANDBOX_DESK_APP } from "../lib/sandbox";
 import { answerConsent, createOrganization, logInAtApicbase, registerDeskApp, screenshot, signIn } from "./journey";
 import { EMULATOR_URL, PORTAL_URL } from "./urls";
 
+/** The "Connect a library" form: the dashboard's filters have an "Application" field too. */
+const connectForm = (page: Page) =>
+  page.locator("form").filter({ has: page.getByRole("button", { name: "Connect a library" }) });
+
 /**
  * Manual code entry for an application without a redirect URL (the sandbox's desk app, registered by an admin): the
  * partner opens Apicbase's approval page in a new tab, pastes the code it shows, and gets an ordinary connection. A
@@ -28,7 +32,9 @@ const notThisAttemptAlert = () => page.getByRole("alert").filter({ hasText: NOT_
 
 async function startWithDeskApp(shot?: string) {
   await page.goto(`/connections?organization=${organizationId}`);
-  await page.getByLabel("Application").selectOption({ label: `${SANDBOX_DESK_APP.name} (paste a code from Apicbase)` });
+  await connectForm(page)
+    .getByLabel("Application")
+    .selectOption({ label: `${SANDBOX_DESK_APP.name} (paste a code from Apicbase)` });
   if (shot) await screenshot(page, shot);
   await page.getByRole("button", { name: "Connect a library" }).click();
   await expect(page).toHaveURL(`${PORTAL_URL}/connections/manual-code`);

@@ -7,7 +7,7 @@ import { EMULATOR_URL } from "./urls";
 /**
  * Runs last (files run in name order): after every journey connected, refreshed, imported, revoked and handed out
  * tokens, nothing the emulator ever issued (codes, access and refresh tokens) nor any client secret appears in what
- * the portal printed. (Reliability checklist J1.)
+ * the portal printed.
  */
 test("no authorization code, token or client secret appears in the portal's logs", async () => {
   const log = process.env.E2E_PORTAL_LOG;

@@ -4,7 +4,7 @@ import { z } from "zod";
 const url = z.url({ protocol: /^https?$/ });
 
 /**
- * The portal's configuration, validated once on first use. Names and defaults are those of DESIGN.md.
+ * The portal's configuration, validated once on first use; README.md (Configuration) describes each variable.
  * Read lazily: `next build` imports modules while no runtime configuration exists.
  */
 export function readEnv(source: NodeJS.ProcessEnv = process.env) {

@@ -6,6 +6,7 @@
  */
 import { seedLocalSandbox } from "@/lib/db/sandbox-seed";
 import { env } from "@/lib/env";
+import { describeError } from "@/lib/log";
 import {
   installShutdownInServer,
   startBulkJobsInServer,
@@ -30,7 +31,7 @@ async function seedSandbox(): Promise<void> {
   try {
     await seedLocalSandbox(env());
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = describeError(error);
     console.error(`[portal] seeding the local sandbox failed (${reason}); trying again in ${SEED_RETRY_MS / 1000} s`);
     setTimeout(() => void seedSandbox(), SEED_RETRY_MS).unref();
   }

@@ -39,7 +39,7 @@ import { connections, organizations, type NewConnection } from "../lib/db/schema
 import { drainBoundMs } from "../lib/lifecycle/shutdown";
 import { SANDBOX_PARTNER_APP } from "../lib/sandbox";
 import { spawnEmulator } from "./bench-support";
-import { createPostgresDatabase, findPostgres, triedPostgresUrls } from "../lib/testing/postgres";
+import { createPostgresDatabase, findPostgres, triedPostgresUrls } from "../testing/postgres";
 
 const { values: args } = parseArgs({
   options: {

@@ -30,7 +30,7 @@ import { connectionsHref, type ConnectionFilters } from "../lib/connections/view
 import { hashSessionToken } from "../lib/auth/session-token";
 import { generateKey } from "../lib/crypto/secrets";
 import { openDatabase, type Database } from "../lib/db/client";
-import { createPostgresDatabase, findPostgres } from "../lib/testing/postgres";
+import { createPostgresDatabase, findPostgres } from "../testing/postgres";
 import { applications, memberships, organizations, sessions, users } from "../lib/db/schema";
 
 const root = process.cwd();

@@ -12,7 +12,7 @@ import { rotateSealedColumns } from "../lib/crypto/rotate";
 import { KeyringError, parseKeyring } from "../lib/crypto/secrets";
 import { openDatabase } from "../lib/db/client";
 import { readEnv } from "../lib/env";
-import { describeError } from "../lib/lifecycle/refresher";
+import { describeError } from "../lib/log";
 
 function fail(message: string): never {
   console.error(`[keys:rotate] ${message}`);

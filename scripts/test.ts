@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { explicitPostgresUrl, findPostgres, triedPostgresUrls } from "../lib/testing/postgres";
+import { explicitPostgresUrl, findPostgres, triedPostgresUrls } from "../testing/postgres";
 
 // npm runs scripts from the package root.
 const root = process.cwd();

@@ -10,7 +10,7 @@ import { resolveApicbaseSettings } from "../lib/apicbase/config";
 import { parseKeyring } from "../lib/crypto/secrets";
 import { openDatabase } from "../lib/db/client";
 import { readEnv } from "../lib/env";
-import { describeError } from "../lib/lifecycle/refresher";
+import { describeError } from "../lib/log";
 import { drainBoundMs, installGracefulShutdown } from "../lib/lifecycle/shutdown";
 import { createTokenApiServer } from "../lib/token-api/node-server";
 import { createTokenApiContext } from "../lib/token-api/runtime";

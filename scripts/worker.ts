@@ -11,7 +11,7 @@ import { resolveApicbaseSettings } from "../lib/apicbase/config";
 import { parseKeyring } from "../lib/crypto/secrets";
 import { openDatabase } from "../lib/db/client";
 import { readEnv } from "../lib/env";
-import { describeError } from "../lib/lifecycle/refresher";
+import { describeError } from "../lib/log";
 import { refresherFromEnvironment } from "../lib/lifecycle/runtime";
 import { drainBoundMs, installGracefulShutdown } from "../lib/lifecycle/shutdown";
 import { delivererFromEnvironment } from "../lib/notifications/runtime";

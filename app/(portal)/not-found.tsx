@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { buttonClasses } from "@/components/ui/button";
+import { PageTitle } from "@/components/ui/page-title";
 
 /**
  * notFound() inside the portal renders here, within the portal's shell (app/not-found.tsx draws its own header for
@@ -8,7 +9,7 @@ import { buttonClasses } from "@/components/ui/button";
 export default function PortalNotFound() {
   return (
     <div className="max-w-xl space-y-4">
-      <h1 className="text-3xl font-bold tracking-tight text-slate-900">Page not found</h1>
+      <PageTitle>Page not found</PageTitle>
       <p className="leading-7 text-slate-700">
         This page, connection or organization does not exist, or it belongs to an organization you are not a member of.
       </p>

@@ -17,7 +17,8 @@ export function Announcer({ children }: { children: React.ReactNode }) {
         <div
           className={
             message
-              ? "pointer-events-auto flex max-w-2xl items-start gap-4 rounded-lg bg-slate-900 px-4 py-3 text-sm text-white shadow-lg"
+              ? "pointer-events-auto flex max-w-2xl items-start gap-4 rounded-lg bg-slate-900 px-4 py-3 text-sm " +
+                "text-white shadow-lg"
               : "sr-only"
           }
         >

@@ -172,7 +172,9 @@ export function ApplicationCard({
               variant="danger"
               confirm={{
                 title: `Delete “${name}”?`,
-                body: "Its client id and encrypted secret are removed from the portal. Apicbase keeps the application; register it again to use it.",
+                body:
+                  "Its client id and encrypted secret are removed from the portal. Apicbase keeps the application; " +
+                  "register it again to use it.",
                 confirmText: "Yes, delete",
               }}
             />

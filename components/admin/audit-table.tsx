@@ -6,7 +6,8 @@ import { OutcomeBadge } from "./outcome-badge";
 
 const cell = "px-3 py-2.5 align-top";
 const link =
-  "font-medium text-sky-800 underline underline-offset-2 hover:text-sky-950 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
+  "font-medium text-sky-800 underline underline-offset-2 hover:text-sky-950 focus-visible:outline-2 " +
+  "focus-visible:outline-offset-2 focus-visible:outline-sky-600";
 
 /** Audit entries, newest first: when, what, who, where, and the detail in words (never a token or secret). */
 export function AuditTable({ entries, now }: { entries: AuditEntryView[]; now: Date }) {

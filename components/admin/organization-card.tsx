@@ -83,7 +83,9 @@ export function OrganizationCard({
                       label={`Remove ${member.email ?? member.name ?? "this member"} from ${name}`}
                       confirm={{
                         title: `Remove ${member.email ?? member.name ?? "this member"} from ${name}?`,
-                        body: "They lose access to the organization's connections and are signed out of the portal everywhere at once.",
+                        body:
+                          "They lose access to the organization's connections and are signed out of the portal " +
+                          "everywhere at once.",
                         confirmText: "Yes, remove",
                       }}
                     />
@@ -131,7 +133,8 @@ function ConnectionHealth({
 }) {
   const total = health ? Object.values(health).reduce((sum, n) => sum + n, 0) : 0;
   const link =
-    "rounded font-semibold text-sky-800 underline-offset-2 hover:text-sky-950 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
+    "rounded font-semibold text-sky-800 underline-offset-2 hover:text-sky-950 hover:underline " +
+    "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
   return (
     <div className="text-sm">
       <h4 className="font-medium text-slate-900">

@@ -2,7 +2,8 @@ import Link from "next/link";
 
 const numberFormat = new Intl.NumberFormat("en");
 const item =
-  "rounded-lg border border-slate-300 bg-white px-3 py-1.5 font-medium text-slate-900 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
+  "rounded-lg border border-slate-300 bg-white px-3 py-1.5 font-medium text-slate-900 hover:bg-slate-100 " +
+  "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
 const inactive = "rounded-lg border border-slate-200 px-3 py-1.5 text-slate-400";
 
 /** First / previous / next / last links over server-side pages; `href(page)` keeps the rest of the URL. */

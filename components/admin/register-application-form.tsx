@@ -12,7 +12,8 @@ type Field = "name" | "clientId" | "clientSecret" | "redirectMode" | "scopes";
 
 const REDIRECT_MODE_HINTS = {
   redirect:
-    "Apicbase sends the browser back to the portal with the code. Register the portal's redirect URI with the application at Apicbase.",
+    "Apicbase sends the browser back to the portal with the code. Register the portal's redirect URI with the " +
+    "application at Apicbase.",
   oob: "The application has no redirect URL: Apicbase shows the code on a page and the user pastes it into the portal.",
 } as const;
 

@@ -37,7 +37,9 @@ export function RevokeApiKeyForm({
         dialogRef={dialog}
         confirm={{
           title: `Revoke the API key “${name}”?`,
-          body: "Every request with this key is refused from the moment you confirm: the backends that use it stop getting tokens. This cannot be undone; create a new key to replace it.",
+          body:
+            "Every request with this key is refused from the moment you confirm: the backends that use it stop " +
+            "getting tokens. This cannot be undone; create a new key to replace it.",
           confirmText: "Yes, revoke",
         }}
       />

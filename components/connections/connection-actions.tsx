@@ -94,9 +94,11 @@ export function ConnectionActions({
       </h2>
       <p className="mt-1 text-sm leading-6 text-slate-600">
         {revoked
-          ? "This connection is revoked and holds no tokens. Re-authorize it to connect the library again under the same connection, with its history."
+          ? "This connection is revoked and holds no tokens. Re-authorize it to connect the library again under the " +
+            "same connection, with its history."
           : revoking
-            ? "This connection is being revoked: nothing uses its tokens any more, and the portal keeps asking Apicbase to revoke the grant. Revoke tries again now."
+            ? "This connection is being revoked: nothing uses its tokens any more, and the portal keeps asking " +
+              "Apicbase to revoke the grant. Revoke tries again now."
             : `Refresh gets a new token pair now. Verify asks Apicbase whether the access token is still active and which library it reaches. Re-authorize runs the approval again at Apicbase: ${
                 connection.approvedBy?.email ?? "the approving user"
               } logs in with ${connection.libraryName} as active library.`}

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { PageTitle } from "@/components/ui/page-title";
 import { connectionDetailQuery } from "@/lib/connections/query-options";
 import { deriveConnectionState } from "@/lib/connections/status";
 import { viewFacts, type ConnectionHistoryView } from "@/lib/connections/view";
@@ -46,7 +47,7 @@ export function ConnectionDetail({
     <div className="space-y-6">
       <div className="space-y-3">
         <div className="flex flex-wrap items-center gap-3">
-          <h1 className="text-3xl font-bold tracking-tight text-slate-900">{connection.libraryName}</h1>
+          <PageTitle>{connection.libraryName}</PageTitle>
           <StatusBadge status={status} />
         </div>
         <p className="text-slate-700">
@@ -161,7 +162,9 @@ export function ConnectionDetail({
  * ($PORTAL_API_KEY), never a real secret (the portal keeps only keys' hashes anyway).
  */
 function TokenApiCall({ connectionId, origin }: { connectionId: string; origin: string }) {
-  const curl = `curl -s -H "Authorization: Bearer $PORTAL_API_KEY" \\\n  "${origin}/api/v1/connections/${connectionId}/access-token"`;
+  const curl =
+    `curl -s -H "Authorization: Bearer $PORTAL_API_KEY" \\\n  ` +
+    `"${origin}/api/v1/connections/${connectionId}/access-token"`;
   const pageLink = `${origin}/connections/${connectionId}`;
   return (
     <section aria-labelledby="token-api-title" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
@@ -203,7 +206,8 @@ function History({ connectionId, history }: { connectionId: string; history: Con
   const moment = useMoment();
   const cell = "px-3 py-2.5 align-top";
   const pageLink =
-    "rounded-lg border border-slate-300 bg-white px-3 py-1.5 font-medium text-slate-900 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
+    "rounded-lg border border-slate-300 bg-white px-3 py-1.5 font-medium text-slate-900 hover:bg-slate-100 " +
+    "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
   const handoutsParam = history.showHandouts ? "&handouts=1" : "";
   const toggle = history.showHandouts ? `/connections/${connectionId}` : `/connections/${connectionId}?handouts=1`;
   return (

@@ -17,7 +17,8 @@ import {
 } from "@/lib/connections/list-url";
 
 const control =
-  "mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-xs focus:outline-2 focus:outline-offset-1 focus:outline-sky-600";
+  "mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-xs " +
+  "focus:outline-2 focus:outline-offset-1 focus:outline-sky-600";
 
 /** How long typing pauses before the list follows the search box. */
 export const SEARCH_DEBOUNCE_MS = 300;

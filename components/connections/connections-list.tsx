@@ -23,7 +23,8 @@ import { RefreshNote, VerificationSummary } from "./state-parts";
 import { StatusBadge } from "./status-badge";
 
 const link =
-  "rounded font-semibold text-sky-800 underline-offset-2 hover:text-sky-950 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
+  "rounded font-semibold text-sky-800 underline-offset-2 hover:text-sky-950 hover:underline " +
+  "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
 
 const numberFormat = new Intl.NumberFormat("en");
 
@@ -372,7 +373,8 @@ function Pagination({
   if (data.isFirst && data.isLast) return null;
   const href = (cursor: string | null) => connectionsHref(organizationId, { ...filters, cursor });
   const item =
-    "inline-block rounded-lg border border-slate-300 bg-white px-3 py-1.5 font-medium text-slate-900 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
+    "inline-block rounded-lg border border-slate-300 bg-white px-3 py-1.5 font-medium text-slate-900 " +
+    "hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
   const disabled = "inline-block rounded-lg border border-slate-200 px-3 py-1.5 text-slate-400";
   const pageCount = data.totalCapped ? null : Math.max(1, Math.ceil(data.total / data.pageSize));
   const page = data.firstPosition === null ? null : Math.ceil(data.firstPosition / data.pageSize);

@@ -5,7 +5,8 @@ import { formatAbsolute, formatRelative } from "@/lib/time";
 import { useNow, useTimeZone } from "./now";
 
 /**
- * "Next automatic refresh at …", from the lifecycle engine's schedule (`next_refresh_at`): when the background refresher
+ * "Next automatic refresh at …", from the lifecycle engine's schedule (`next_refresh_at`): when the background
+ * refresher
  * takes this connection up next, or why it will not.
  */
 export function NextRefresh({ connection, compact = false }: { connection: ConnectionView; compact?: boolean }) {

@@ -35,7 +35,8 @@ export function HealthPanel({
   const broke = days.reduce((sum, d) => sum + d.newlyNeedingReauthorization, 0);
   const summary =
     `Refreshes over the last ${days.length} days: ${numberFormat.format(health.totals.succeeded)} succeeded, ` +
-    `${numberFormat.format(health.totals.failed)} failed; ${broke} time${broke === 1 ? "" : "s"} a connection came to need re-authorization.`;
+    `${numberFormat.format(health.totals.failed)} failed; ${broke} time${broke === 1 ? "" : "s"} a connection came ` +
+    `to need re-authorization.`;
   const tile = "rounded-lg border border-slate-200 bg-slate-50 px-4 py-3";
   return (
     <section

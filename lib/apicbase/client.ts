@@ -502,7 +502,3 @@ export class ApicbaseClient {
 function invalid(endpoint: ApicbaseEndpointName, message: string, ambiguous = false) {
   return new ApicbaseError({ code: "invalid_response", endpoint, message, ambiguous });
 }
-
-export function createApicbaseClient(options: ApicbaseClientOptions): ApicbaseClient {
-  return new ApicbaseClient(options);
-}

@@ -40,7 +40,7 @@ export function endpointsFromBase(base: string): ApicbaseEndpoints {
 }
 
 /**
- * Resolves every Apicbase endpoint and the partner application from the environment (DESIGN.md):
+ * Resolves every Apicbase endpoint and the partner application from the environment:
  * APICBASE_BASE_URL points everything at one base; without it and without credentials, the bundled emulator;
  * with credentials, production. Per-endpoint variables override either.
  */

@@ -17,7 +17,9 @@ export const FORWARDED_REQUEST_HEADERS = [
   "if-unmodified-since",
 ] as const;
 
-/** Answer headers passed back to the caller. Never Set-Cookie or WWW-Authenticate (the portal's own 401 means its key). */
+/**
+ * Answer headers passed back to the caller. Never Set-Cookie or WWW-Authenticate (the portal's own 401 means its key).
+ */
 export const FORWARDED_RESPONSE_HEADERS = [
   "allow",
   "content-disposition",

@@ -73,7 +73,9 @@ export const requestedScopes = z
       if (!scopes.includes(required)) {
         ctx.addIssue({
           code: "custom",
-          message: `Keep “${required}”: the portal reads the approving user's active library with it, to know which library a connection reaches.`,
+          message:
+            `Keep “${required}”: the portal reads the approving user's active library with it, to know which library ` +
+            `a connection reaches.`,
         });
       }
     }

@@ -1,6 +1,6 @@
 import "server-only";
 import { headers } from "next/headers";
-import { currentSessionId } from "@/lib/dal/sessions";
+import { currentSessionId } from "@/lib/auth/session-token";
 import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { clientAddress } from "./address";

@@ -77,7 +77,8 @@ function connectionSummary(event: string, d: Record<string, unknown>): string[] 
     }
     case "connection_reauthorization_refused":
       parts.push(
-        `${text(d.approvedBy) ?? "The approving user"} had library ${text(d.approvedLibraryId) ?? "?"} active, not library ${text(d.expectedLibraryId) ?? "?"}`,
+        `${text(d.approvedBy) ?? "The approving user"} had library ${text(d.approvedLibraryId) ?? "?"} active, not ` +
+          `library ${text(d.expectedLibraryId) ?? "?"}`,
       );
       break;
     case "connection_refreshed": {

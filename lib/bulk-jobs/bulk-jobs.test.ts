@@ -23,7 +23,7 @@ import {
   users,
 } from "@/lib/db/schema";
 import { beginDrain, endDrainForTests } from "@/lib/lifecycle/single-flight";
-import { lifecycleFixture, type LifecycleFixture } from "@/lib/lifecycle/test-fixtures";
+import { lifecycleFixture, type LifecycleFixture } from "@/testing/lifecycle-fixtures";
 import type { ConnectionFilters } from "@/lib/connections/view";
 import { cancelBulkJob, createBulkJob, queryBulkJob, queryBulkJobItems, type BulkSelection } from "./jobs";
 import { runDueBulkItems, type BulkRunnerContext } from "./runner";

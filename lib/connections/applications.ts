@@ -39,7 +39,8 @@ export async function ensureEnvironmentApplication(db: Db, settings: ApicbaseSet
   if (!row) throw new Error("the environment's application could not be stored");
   if (row.source !== "environment") {
     throw new Error(
-      `AUTH_APICBASE_ID ${settings.clientId} is also registered as an application in the portal; remove one of the two.`,
+      `AUTH_APICBASE_ID ${settings.clientId} is also registered as an application in the portal; remove one of the ` +
+        `two.`,
     );
   }
   return row;

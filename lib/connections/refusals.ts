@@ -44,20 +44,3 @@ export async function latestReauthorizationRefusal(
         : { id: libraryId, name: typeof detail.approvedLibraryName === "string" ? detail.approvedLibraryName : null },
   };
 }
-
-/** The banner's sentence for a refusal: who, with which library active, and what to do. */
-export function refusalMessage(
-  refusal: ReauthorizationRefusal,
-  connection: { libraryId: number; libraryName: string },
-): string {
-  const who = refusal.approvedBy ?? "The approving user";
-  const active = refusal.approvedLibrary
-    ? `"${refusal.approvedLibrary.name ?? "library"}" (${refusal.approvedLibrary.id})`
-    : "another library";
-  return (
-    `${who} approved at Apicbase with ${active} as active library, but this connection is for "${connection.libraryName}" ` +
-    `(${connection.libraryId}). Nothing was changed and the stray approval was revoked. Ask the owner of ` +
-    `"${connection.libraryName}" to log in to Apicbase as themselves (log out there first if ${who} is still logged ` +
-    `in), make "${connection.libraryName}" their active library, then re-authorize again.`
-  );
-}

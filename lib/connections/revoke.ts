@@ -10,8 +10,16 @@ import { z } from "zod";
 import { ApicbaseError } from "@/lib/apicbase/errors";
 import { recordAudit } from "@/lib/audit";
 import { connections, type Connection } from "@/lib/db/schema";
+import {
+  alreadyRevokedMessage,
+  CONNECTION_NOT_YOURS,
+  disconnectedMessage,
+  revocationPendingMessage,
+  tokensDeletedMessage,
+  type Revocation,
+} from "@/lib/messages/connections";
 import { enqueueConnectionEvent } from "@/lib/notifications/events";
-import type { ConnectionContext, Failure } from "./service";
+import type { ConnectionContext, Failure } from "./context";
 import { openTokens, type TokenPair } from "./tokens";
 
 /** A revoke still `revoking` after this long was interrupted (an interactive one takes seconds). */
@@ -33,18 +41,13 @@ export const revokeReason = z
       .regex(/^\P{C}*$/u, "Use letters, digits, spaces and punctuation only."),
   );
 
-export type Revocation = "revoked" | "unsupported" | "failed" | "pending";
 export type DisconnectResult = { ok: true; revocation: Revocation; message: string } | Failure;
 
 const notFound: Failure = {
   ok: false,
   reason: "not_found",
-  message: "This connection does not exist or belongs to another organization.",
+  message: CONNECTION_NOT_YOURS,
 };
-
-/** What the library owner does where the portal cannot revoke the grant itself. */
-export const OWNER_REMOVES_APP =
-  "The library owner can remove the application in Apicbase: signed in to Apicbase, under their account settings' connected (authorized) applications, choose the application and revoke its access.";
 
 /**
  * Revokes one connection of this organization: marks it `revoking` (keeping who and why), then finishes it. A
@@ -80,7 +83,7 @@ export async function disconnectConnection(
     return {
       ok: false,
       reason: "not_refreshable",
-      message: `"${current.libraryName}" is already revoked; it holds no tokens.`,
+      message: alreadyRevokedMessage(current.libraryName),
     };
   }
   return finishRevocation(ctx, current, { resumed: true });
@@ -173,7 +176,7 @@ export async function finishRevocation(
   });
   if (!finished) {
     // Someone else (another process's sweep) finished it meanwhile.
-    return { ok: true, revocation, message: `"${row.libraryName}" is revoked: its tokens are deleted.` };
+    return { ok: true, revocation, message: tokensDeletedMessage(row.libraryName) };
   }
   return { ok: true, revocation, message: disconnectedMessage(row.libraryName, revocation) };
 }
@@ -198,21 +201,8 @@ async function keepRevoking(ctx: ConnectionContext, row: Connection, code: strin
   return {
     ok: true,
     revocation: "pending",
-    message: `"${row.libraryName}" is being revoked: nothing uses its tokens any more, but Apicbase did not accept the revocation yet (${code}). The portal tries again every few minutes and deletes the tokens once Apicbase confirms, or after a day at the latest.`,
+    message: revocationPendingMessage(row.libraryName, code),
   };
-}
-
-export function disconnectedMessage(libraryName: string, revocation: Revocation): string {
-  switch (revocation) {
-    case "revoked":
-      return `"${libraryName}" is revoked: Apicbase revoked the grant and the portal deleted its tokens.`;
-    case "unsupported":
-      return `"${libraryName}" is revoked on the portal's side and its tokens are deleted. This Apicbase offers no revocation endpoint (it answered 404 or 405), so the grant may still be live there. ${OWNER_REMOVES_APP}`;
-    case "failed":
-      return `"${libraryName}" is revoked on the portal's side and its tokens are deleted, but Apicbase did not revoke the grant. ${OWNER_REMOVES_APP}`;
-    case "pending":
-      return `"${libraryName}" is being revoked.`;
-  }
 }
 
 /**

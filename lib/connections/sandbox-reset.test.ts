@@ -4,7 +4,8 @@ import { recordAudit } from "@/lib/audit";
 import { MEMORY, openDatabase, type Database } from "@/lib/db/client";
 import { applications, auditEvents, connections, organizations } from "@/lib/db/schema";
 import { sandboxResetMessage } from "@/lib/messages/sandbox";
-import { latestReauthorizationRefusal, refusalMessage } from "./refusals";
+import { refusalMessage } from "@/lib/messages/connections";
+import { latestReauthorizationRefusal } from "./refusals";
 import { sandboxResetSinceTokens, tokensObtainedAt } from "./sandbox-reset";
 
 let database: Database;

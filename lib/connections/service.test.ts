@@ -9,14 +9,10 @@ import { auditEvents, connections, organizations } from "@/lib/db/schema";
 import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { clientForApplication, ensureEnvironmentApplication } from "./applications";
 import { REVOKE_GIVE_UP_MS, REVOKE_GRACE_MS, resumeRevocations } from "./revoke";
-import {
-  completeAuthorization,
-  connectWithCode,
-  disconnectConnection,
-  refreshConnection,
-  verifyConnection,
-  type ConnectionContext,
-} from "./service";
+import { refreshConnection } from "@/lib/lifecycle/refresh";
+import type { ConnectionContext } from "./context";
+import { disconnectConnection } from "./revoke";
+import { completeAuthorization, connectWithCode, verifyConnection } from "./service";
 import { openTokens } from "./tokens";
 
 let emulator: Awaited<ReturnType<typeof startEmulator>>;

@@ -2,39 +2,25 @@ import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { ActiveLibrary, ApicbaseClient, TokenSet } from "@/lib/apicbase/client";
 import { ApicbaseError } from "@/lib/apicbase/errors";
-import { recordAudit, type AuditActor } from "@/lib/audit";
-import type { Keyring } from "@/lib/crypto/secrets";
-import type { Db, DbExecutor } from "@/lib/db/client";
+import { recordAudit } from "@/lib/audit";
+import type { DbExecutor } from "@/lib/db/client";
 import { connections, type ConnectionStatus } from "@/lib/db/schema";
 import { planNextRefresh } from "@/lib/lifecycle/schedule";
 import { enqueueConnectionEvent } from "@/lib/notifications/events";
-import { apicbaseErrorMessage } from "./messages";
+import type { ConnectionContext, Failure } from "./context";
+import { apicbaseErrorMessage } from "@/lib/messages/apicbase";
+import {
+  CONNECTION_MESSAGES,
+  CONNECTION_NOT_YOURS,
+  libraryDriftMessage,
+  libraryMismatchMessage,
+} from "@/lib/messages/connections";
 import { openTokens, sealTokens } from "./tokens";
-
-/** Everything a connection operation needs, injected so tests and the worker can supply their own. */
-export type ConnectionContext = {
-  db: Db;
-  keyring: Keyring;
-  clientFor(applicationId: string): Promise<ApicbaseClient>;
-  now(): Date;
-  actor: AuditActor;
-  /** Identifies this process in refresh leases. */
-  leaseOwner: string;
-};
-
-export { REFRESH_LEASE_MS } from "@/lib/lifecycle/refresh";
-
-export type Failure = {
-  ok: false;
-  reason: "not_found" | "busy" | "not_refreshable" | "apicbase";
-  message: string;
-  apicbaseError?: string;
-};
 
 const notFound: Failure = {
   ok: false,
   reason: "not_found",
-  message: "This connection does not exist or belongs to another organization.",
+  message: CONNECTION_NOT_YOURS,
 };
 
 function approver(library: ActiveLibrary) {
@@ -236,7 +222,11 @@ export async function completeAuthorization(
           connectionId: existing.id,
           approvedBy: library.user.email,
           approvedLibrary: { id: library.id, name: library.name },
-          message: `${library.user.email} approved with "${library.name}" (${library.id}) as active library in Apicbase, but this connection is for "${existing.libraryName}" (${existing.libraryId}). Ask them to switch their active library to "${existing.libraryName}" in Apicbase, then re-authorize again. The stray approval was revoked.`,
+          message: libraryMismatchMessage(
+            library.user.email,
+            { id: library.id, name: library.name },
+            { id: existing.libraryId, name: existing.libraryName },
+          ),
         };
       }
       replaced = existing;
@@ -360,9 +350,6 @@ async function loadForUpdate(db: DbExecutor, organizationId: string, connectionI
   return row;
 }
 
-// Refreshing lives with the token lifecycle engine: one refresh per connection in flight on every path.
-export { refreshConnection, type RefreshResult, type RefreshTrigger } from "@/lib/lifecycle/refresh";
-
 export type VerifyResult =
   | {
       ok: true;
@@ -388,12 +375,11 @@ export async function verifyConnection(
     return {
       ok: false,
       reason: "not_refreshable",
-      message: "This connection was revoked; re-authorize it to use it again.",
+      message: CONNECTION_MESSAGES.revoked,
     };
   }
   const pair = openTokens(ctx.keyring, row);
-  if (!pair)
-    return { ok: false, reason: "not_refreshable", message: "This connection holds no tokens; re-authorize it." };
+  if (!pair) return { ok: false, reason: "not_refreshable", message: CONNECTION_MESSAGES.noTokens };
   const client = await ctx.clientFor(row.applicationId);
   const now = ctx.now();
   try {
@@ -408,11 +394,11 @@ export async function verifyConnection(
     const revoked = !info.active && !expired && row.status !== "needs_reauthorization";
     const message = info.active
       ? activeLibrary && activeLibrary.id !== row.libraryId
-        ? `The token works, but its user's active library is now "${activeLibrary.name}" (${activeLibrary.id}), not "${row.libraryName}" (${row.libraryId}).`
-        : "Apicbase confirms the access token is active."
+        ? libraryDriftMessage(activeLibrary, { id: row.libraryId, name: row.libraryName })
+        : CONNECTION_MESSAGES.tokenActive
       : expired
-        ? "The access token has expired; a refresh will renew it."
-        : "Apicbase no longer accepts this connection's access token: it was revoked. Re-authorize the connection.";
+        ? CONNECTION_MESSAGES.tokenExpired
+        : CONNECTION_MESSAGES.tokenRevoked;
     await ctx.db.transaction(async (tx) => {
       await tx
         .update(connections)
@@ -483,6 +469,3 @@ export async function verifyConnection(
     return { ok: false, reason: "apicbase", message: apicbaseErrorMessage(error), apicbaseError: code };
   }
 }
-
-// Revoking lives in its own module: marked `revoking` first, finished (or resumed after a crash) there.
-export { disconnectConnection, type DisconnectResult } from "./revoke";

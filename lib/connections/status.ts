@@ -1,5 +1,4 @@
 import type { ConnectionStatus } from "@/lib/db/schema";
-import { STATUS_LABELS } from "@/lib/messages/status";
 
 /**
  * A connection's displayed state, derived in this one place from its stored facts and the moment it is shown. The
@@ -28,8 +27,6 @@ export const DISPLAY_STATUSES: readonly DisplayStatus[] = [
   "revoking",
   "revoked",
 ];
-
-export { STATUS_LABELS };
 
 /** Access tokens live 7 days; within the last day one counts as expiring soon. */
 export const EXPIRING_SOON_MS = 24 * 3600 * 1000;
@@ -190,8 +187,4 @@ export function deriveConnectionState(facts: ConnectionFacts, now: Date): Connec
 /** The status alone, for lists and the token API. */
 export function displayStatus(facts: ConnectionFacts, now: Date): DisplayStatus {
   return deriveConnectionState(facts, now).status;
-}
-
-export function isDisplayStatus(value: string | undefined): value is DisplayStatus {
-  return value !== undefined && (DISPLAY_STATUSES as readonly string[]).includes(value);
 }

@@ -4,7 +4,7 @@ import { ApicbaseError } from "@/lib/apicbase/errors";
 import { DEFAULT_EXPIRES_IN } from "@/lib/apicbase/schemas";
 import { decryptSecret, encryptSecret, type Keyring } from "@/lib/crypto/secrets";
 import { recordId } from "@/lib/forms";
-import { apicbaseErrorMessage } from "./messages";
+import { apicbaseErrorMessage } from "@/lib/messages/apicbase";
 
 /**
  * Token import: a token pair generated in Apicbase's own UI, handed to the partner, checked with Apicbase before it
@@ -104,7 +104,8 @@ function fromApicbase(error: unknown, applicationName: string): ImportRefusal {
     return refusal(
       "apicbase",
       "applicationId",
-      `Apicbase rejected the client id or secret of “${applicationName}”, so the tokens could not be checked. An admin must correct the application's credentials.`,
+      `Apicbase rejected the client id or secret of “${applicationName}”, so the tokens could not be checked. An ` +
+        `admin must correct the application's credentials.`,
       code,
     );
   }
@@ -118,7 +119,8 @@ const noAccounts = () =>
   refusal(
     "no_accounts_scope",
     "accessToken",
-    "These tokens lack the accounts scope, so the portal cannot tell which library they reach. Generate a pair with the accounts scope in Apicbase.",
+    "These tokens lack the accounts scope, so the portal cannot tell which library they reach. Generate a pair " +
+      "with the accounts scope in Apicbase.",
   );
 
 /**
@@ -165,7 +167,8 @@ export async function inspectImport(args: {
         return refusal(
           "other_application",
           "applicationId",
-          `These tokens were issued to the application “${other.name}”, not “${applicationName}”. Only the issuing application can use and refresh them: choose “${other.name}” and check again.`,
+          `These tokens were issued to the application “${other.name}”, not “${applicationName}”. Only the issuing ` +
+            `application can use and refresh them: choose “${other.name}” and check again.`,
         );
       }
     }
@@ -177,7 +180,9 @@ export async function inspectImport(args: {
         return refusal(
           "inactive",
           "accessToken",
-          `Apicbase no longer accepts these tokens for “${applicationName}”: the access token is not active and the refresh token was refused (invalid_grant). They were revoked or already used, or belong to an application this portal does not know. Generate a new pair in Apicbase and paste it here.`,
+          `Apicbase no longer accepts these tokens for “${applicationName}”: the access token is not active and ` +
+            `the refresh token was refused (invalid_grant). They were revoked or already used, or belong to an ` +
+            `application this portal does not know. Generate a new pair in Apicbase and paste it here.`,
           "invalid_grant",
         );
       }
@@ -185,7 +190,9 @@ export async function inspectImport(args: {
         return refusal(
           "refresh_lost",
           null,
-          "The access token had expired, so the portal asked Apicbase for a new pair, but its answer was lost. The pasted refresh token may no longer work: check again, and if Apicbase refuses, generate a new pair in Apicbase.",
+          "The access token had expired, so the portal asked Apicbase for a new pair, but its answer was lost. The " +
+            "pasted refresh token may no longer work: check again, and if Apicbase refuses, generate a new pair in " +
+            "Apicbase.",
           error.code,
         );
       }

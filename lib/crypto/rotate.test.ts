@@ -11,8 +11,8 @@ import {
   findPostgres,
   lifecycleFixture,
   type LifecycleFixture,
-} from "@/lib/lifecycle/test-fixtures";
-import { redactUrl, triedPostgresUrls } from "@/lib/testing/postgres";
+} from "@/testing/lifecycle-fixtures";
+import { redactUrl, triedPostgresUrls } from "@/testing/postgres";
 import { clientSecretAad, codeVerifierAad } from "./associated-data";
 import { countByKeyId, rotateSealedColumns } from "./rotate";
 import { SEALED_COLUMNS } from "./sealed-columns";

@@ -6,10 +6,12 @@ import {
   decryptSecret,
   encryptSecret,
   generateKey,
-  isEncryptedWithCurrentKey,
   parseKeyring,
   type SecretDecryptionFailure,
 } from "./secrets";
+
+/** The key id a payload names (version.kid.iv.ciphertext.tag). */
+const kidOf = (payload: string) => payload.split(".")[1];
 
 const AAD = "connection:0b7c4a52-5d1e-4c36-9d4f-7f1f0c1d2e3a:refresh_token";
 
@@ -109,11 +111,11 @@ describe("encryptSecret / decryptSecret", () => {
 
     const after = parseKeyring(`new:${generateKey()},old:${oldKey}`);
     expect(decryptSecret(after, stored, AAD)).toBe("token");
-    expect(isEncryptedWithCurrentKey(after, stored)).toBe(false);
+    expect(kidOf(stored)).not.toBe(after.current.kid);
 
     const reencrypted = encryptSecret(after, "token", AAD);
     expect(reencrypted.split(".")[1]).toBe("new");
-    expect(isEncryptedWithCurrentKey(after, reencrypted)).toBe(true);
+    expect(kidOf(reencrypted)).toBe(after.current.kid);
     expect(decryptionFailure(() => decryptSecret(before, reencrypted, AAD))).toBe("unknown_key");
   });
 

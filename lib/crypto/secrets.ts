@@ -133,11 +133,6 @@ export function decryptSecret(keyring: Keyring, payload: string, aad: string): s
   }
 }
 
-/** Whether a payload is encrypted with the current key (false: re-encrypt it to finish a rotation). */
-export function isEncryptedWithCurrentKey(keyring: Keyring, payload: string): boolean {
-  return parsePayload(payload).kid === keyring.current.kid;
-}
-
 function parsePayload(payload: string) {
   const parts = payload.split(".");
   const [version, kid, iv, ciphertext, tag] = parts;

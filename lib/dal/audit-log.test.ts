@@ -5,12 +5,9 @@ import { endpointsFromBase } from "@/lib/apicbase/config";
 import { recordAudit } from "@/lib/audit";
 import { parseAuditFilters } from "@/lib/audit-log/filters";
 import { createApicbaseUser } from "@/lib/auth/users";
-import {
-  completeAuthorization,
-  disconnectConnection,
-  refreshConnection,
-  verifyConnection,
-} from "@/lib/connections/service";
+import { disconnectConnection } from "@/lib/connections/revoke";
+import { completeAuthorization, verifyConnection } from "@/lib/connections/service";
+import { refreshConnection } from "@/lib/lifecycle/refresh";
 import { generateKey } from "@/lib/crypto/secrets";
 import { auditEvents, closeDb, getDb, sessions, type Db } from "@/lib/db";
 import { SANDBOX_DESK_APP, SANDBOX_PARTNER_APP } from "@/lib/sandbox";

@@ -39,7 +39,9 @@ export type ManualCodeAttempt = {
   reauthorizing: { connectionId: string; libraryName: string } | null;
 };
 
-/** The manual code attempt this browser started, if it belongs to this user and they may still act for its organization. */
+/**
+ * The manual code attempt this browser started, if it belongs to this user and they may still act for its organization.
+ */
 export async function manualCodeAttempt(user: PortalUser): Promise<ManualCodeAttempt | null> {
   const intent = openManualIntent(getKeyring(), (await cookies()).get(MANUAL_CODE_COOKIE)?.value, Date.now());
   if (!intent || intent.userId !== user.id || !canActFor(user, intent.organizationId)) return null;

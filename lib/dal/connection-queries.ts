@@ -8,12 +8,7 @@ import {
   type AttentionOverview,
   type StatusCounts,
 } from "@/lib/connections/queries";
-import type {
-  ConnectionDetailResponse,
-  ConnectionDetailView,
-  ConnectionFilters,
-  ConnectionListView,
-} from "@/lib/connections/view";
+import type { ConnectionDetailResponse, ConnectionFilters, ConnectionListView } from "@/lib/connections/view";
 import { asc } from "drizzle-orm";
 import { getDb } from "@/lib/db";
 import { applications, organizations } from "@/lib/db/schema";
@@ -68,16 +63,6 @@ export async function connectionFilterOptions(
   return organizationRows
     ? { applications: applicationRows, organizations: organizationRows }
     : { applications: applicationRows };
-}
-
-export async function getConnectionDetail(
-  user: PortalUser,
-  connectionId: string,
-): Promise<ConnectionDetailView | null> {
-  const organizationId = await connectionOwner(user, connectionId);
-  if (!organizationId) return null;
-  const { db } = await getDb();
-  return queryConnectionDetail(db, organizationId, connectionId);
 }
 
 /** The detail page's data in one answer: the connection and one page of its history. */

@@ -10,7 +10,8 @@ import {
 import { recordAudit } from "@/lib/audit";
 import { authorizationLinks, connections, getDb, organizations, type LinkOutcome } from "@/lib/db";
 import { recordId } from "@/lib/forms";
-import { latestReauthorizationRefusal, refusalMessage, REFUSAL_SHOWN_MS } from "@/lib/connections/refusals";
+import { latestReauthorizationRefusal, REFUSAL_SHOWN_MS } from "@/lib/connections/refusals";
+import { refusalMessage } from "@/lib/messages/connections";
 import { canActFor, connectionApplication, environmentApplication } from "./connections";
 import type { PortalUser } from "./session";
 

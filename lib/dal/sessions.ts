@@ -1,6 +1,5 @@
 import "server-only";
 import { and, asc, eq, gt } from "drizzle-orm";
-import { cookies } from "next/headers";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import { SESSION_MAX_AGE } from "@/lib/auth/config";
@@ -34,19 +33,6 @@ export const sessionId = z.string().regex(/^[0-9a-f]{64}$/, "This session no lon
 export const sessionIdOf: (token: string) => string = hashSessionToken;
 
 export const fingerprintOf = (id: string) => id.slice(0, 8);
-
-// Auth.js names the cookie with the __Secure- prefix over https.
-const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"];
-
-/** The id of the session this request is signed in with, if any. */
-export async function currentSessionId(): Promise<string | null> {
-  const jar = await cookies();
-  for (const name of SESSION_COOKIES) {
-    const value = jar.get(name)?.value;
-    if (value) return sessionIdOf(value);
-  }
-  return null;
-}
 
 /** Every session that still opens the portal, by user and then by start, optionally of one user only. */
 export async function listActiveSessions(

@@ -12,7 +12,7 @@ import {
   findPostgres,
   redactUrl,
   triedPostgresUrls,
-} from "../testing/postgres";
+} from "@/testing/postgres";
 import { openDatabase, type Database, type Db, type DbExecutor } from "./client";
 import {
   applications,
@@ -56,7 +56,7 @@ const TABLES = [
 ];
 
 // ---------------------------------------------------------------------------------------------------------------
-// Where PostgreSQL is: see lib/testing/postgres.ts.
+// Where PostgreSQL is: see testing/postgres.ts.
 
 const postgresAdminUrl = await findPostgres();
 const triedUrls = triedPostgresUrls;

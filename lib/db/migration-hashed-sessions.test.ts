@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { createPostgresDatabase, findPostgres, redactUrl, triedPostgresUrls } from "../testing/postgres";
+import { createPostgresDatabase, findPostgres, redactUrl, triedPostgresUrls } from "@/testing/postgres";
 import { openDatabase, type Database } from "./client";
 import { emailBindings, sessions, users } from "./schema";
 

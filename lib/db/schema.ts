@@ -1,4 +1,4 @@
-import { relations, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
   bigserial,
@@ -47,8 +47,8 @@ export const users = pgTable("users", {
 });
 
 /**
- * The adapter's account links. Sign-in tokens are never kept here (DESIGN: tokens live only, encrypted, in
- * `connections`): the CHECK rejects a row carrying one, so the auth module must strip them in linkAccount.
+ * The adapter's account links. Sign-in tokens are never kept here (Apicbase tokens live only in `connections`,
+ * encrypted): the CHECK rejects a row carrying one, so the auth module must strip them in linkAccount.
  */
 export const accounts = pgTable(
   "accounts",
@@ -776,75 +776,6 @@ export const bulkJobItems = pgTable(
   ],
 );
 
-// ---------------------------------------------------------------------------------------------------------------
-// Relations (for db.query.*).
-
-export const usersRelations = relations(users, ({ many }) => ({
-  accounts: many(accounts),
-  sessions: many(sessions),
-  memberships: many(memberships),
-  invitationsSent: many(invitations),
-  connectionsCreated: many(connections, { relationName: "connection_created_by" }),
-  connectionsRevoked: many(connections, { relationName: "connection_revoked_by" }),
-  apiKeysCreated: many(apiKeys),
-}));
-
-export const accountsRelations = relations(accounts, ({ one }) => ({
-  user: one(users, { fields: [accounts.userId], references: [users.id] }),
-}));
-
-export const sessionsRelations = relations(sessions, ({ one }) => ({
-  user: one(users, { fields: [sessions.userId], references: [users.id] }),
-}));
-
-export const organizationsRelations = relations(organizations, ({ many }) => ({
-  memberships: many(memberships),
-  invitations: many(invitations),
-  connections: many(connections),
-  apiKeys: many(apiKeys),
-}));
-
-export const membershipsRelations = relations(memberships, ({ one }) => ({
-  user: one(users, { fields: [memberships.userId], references: [users.id] }),
-  organization: one(organizations, { fields: [memberships.organizationId], references: [organizations.id] }),
-}));
-
-export const invitationsRelations = relations(invitations, ({ one }) => ({
-  organization: one(organizations, { fields: [invitations.organizationId], references: [organizations.id] }),
-  invitedBy: one(users, { fields: [invitations.invitedByUserId], references: [users.id] }),
-}));
-
-export const applicationsRelations = relations(applications, ({ many }) => ({
-  connections: many(connections),
-}));
-
-export const connectionsRelations = relations(connections, ({ one }) => ({
-  organization: one(organizations, { fields: [connections.organizationId], references: [organizations.id] }),
-  application: one(applications, { fields: [connections.applicationId], references: [applications.id] }),
-  createdBy: one(users, {
-    fields: [connections.createdByUserId],
-    references: [users.id],
-    relationName: "connection_created_by",
-  }),
-  revokedBy: one(users, {
-    fields: [connections.revokedByUserId],
-    references: [users.id],
-    relationName: "connection_revoked_by",
-  }),
-}));
-
-export const auditEventsRelations = relations(auditEvents, ({ one }) => ({
-  actor: one(users, { fields: [auditEvents.actorUserId], references: [users.id] }),
-  organization: one(organizations, { fields: [auditEvents.organizationId], references: [organizations.id] }),
-  connection: one(connections, { fields: [auditEvents.connectionId], references: [connections.id] }),
-}));
-
-export const apiKeysRelations = relations(apiKeys, ({ one }) => ({
-  organization: one(organizations, { fields: [apiKeys.organizationId], references: [organizations.id] }),
-  createdBy: one(users, { fields: [apiKeys.createdByUserId], references: [users.id] }),
-}));
-
-// ---------------------------------------------------------------------------------------------------------------
 // Row types.
 
 export type AuthorizationLink = typeof authorizationLinks.$inferSelect;

@@ -20,7 +20,12 @@ import { refreshConnection } from "./refresh";
 import { Refresher } from "./refresher";
 import { drainBoundMs, installGracefulShutdown } from "./shutdown";
 import { beginDrain, endDrainForTests, isDraining } from "./single-flight";
-import { createPostgresDatabase, findPostgres, lifecycleFixture, type LifecycleFixture } from "./test-fixtures";
+import {
+  createPostgresDatabase,
+  findPostgres,
+  lifecycleFixture,
+  type LifecycleFixture,
+} from "@/testing/lifecycle-fixtures";
 
 const root = path.resolve(__dirname, "../..");
 const postgresAdminUrl = await findPostgres();

@@ -1,6 +1,6 @@
 /**
- * What a failed refresh means for the connection, decided before anything is written (reliability checklist B3,
- * E1, E2 and the probe of §2.4):
+ * What a failed refresh means for the connection, decided before anything is written, so that a refresh whose
+ * answer was lost never leaves a connection that looks fine but holds dead tokens:
  * - `invalid_grant`: Apicbase no longer accepts the grant; re-authorization, no retry.
  * - `invalid_client`: the application's credentials are wrong; no connection is at fault, the application's
  *   background refreshes pause.
@@ -13,14 +13,15 @@ import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { ApicbaseClient } from "@/lib/apicbase/client";
 import { ApicbaseError } from "@/lib/apicbase/errors";
 import { recordAudit } from "@/lib/audit";
-import { apicbaseErrorMessage } from "@/lib/connections/messages";
+import { apicbaseErrorMessage } from "@/lib/messages/apicbase";
+import { CONNECTION_MESSAGES } from "@/lib/messages/connections";
 import type { TokenPair } from "@/lib/connections/tokens";
-import type { ConnectionContext } from "@/lib/connections/service";
+import type { ConnectionContext } from "@/lib/connections/context";
 import type { DbTransaction } from "@/lib/db/client";
 import { applications, connections, type Connection } from "@/lib/db/schema";
 import { enqueueApplicationEvent, enqueueConnectionEvent } from "@/lib/notifications/events";
 import { pauseRefreshes } from "./control";
-import type { RefreshFailure, RefreshTrigger } from "./refresh";
+import type { RefreshFailure, RefreshTrigger } from "./types";
 import { isNewFailureDay, retryDelayMs } from "./schedule";
 
 /** How long an application's background refreshes pause after Apicbase refused its credentials. */
@@ -39,8 +40,7 @@ export type Verdict = {
   | { kind: "retry"; apicbaseDown: boolean }
 );
 
-const LOST_ROTATION =
-  "Apicbase rotated this connection's tokens but its answer was lost on the way, so the new tokens never arrived. Only a re-authorization brings the connection back.";
+const LOST_ROTATION = CONNECTION_MESSAGES.lostRotation;
 
 const OUTAGE_CODES = new Set(["server_error", "timeout", "network", "invalid_response"]);
 
@@ -67,16 +67,14 @@ export async function interruptedAttemptVerdict(
       apicbaseDown: true,
       outcomeUnknown: true,
       code: "introspection_failed",
-      message:
-        "An earlier refresh of this connection was interrupted, and Apicbase could not be asked whether it went through. The portal asks again before refreshing; the current tokens may still work.",
+      message: CONNECTION_MESSAGES.interruptedUnknown,
     };
   }
   if (probe.active) return null;
   return {
     kind: "reauthorize",
     code: "lost_rotation",
-    message:
-      "An earlier refresh of this connection was interrupted after Apicbase had rotated its tokens, so the new tokens never reached the portal, and Apicbase no longer accepts the old ones (unless the library owner removed the application meanwhile). Only a re-authorization brings the connection back.",
+    message: CONNECTION_MESSAGES.interruptedLost,
   };
 }
 
@@ -250,8 +248,7 @@ export async function recordVerdict(
       ok: false,
       reason: "busy",
       apicbaseError: verdict.code,
-      message:
-        "Newer tokens were stored by another refresh or re-authorization meanwhile; this attempt changed nothing.",
+      message: CONNECTION_MESSAGES.superseded,
     };
   }
   return {

@@ -2,13 +2,20 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ApicbaseClient } from "@/lib/apicbase/client";
 import { clientForApplication } from "@/lib/connections/applications";
-import { completeAuthorization, type ConnectionContext } from "@/lib/connections/service";
+import type { ConnectionContext } from "@/lib/connections/context";
+import { completeAuthorization } from "@/lib/connections/service";
 import { openTokens } from "@/lib/connections/tokens";
 import { openDatabase, type Database } from "@/lib/db/client";
 import { auditEvents, connections } from "@/lib/db/schema";
-import { REFRESH_LEASE_MS, refreshConnection, type RefreshResult, type RefreshTrigger } from "./refresh";
+import { REFRESH_LEASE_MS, refreshConnection } from "./refresh";
+import type { RefreshResult, RefreshTrigger } from "./types";
 import { Refresher } from "./refresher";
-import { createPostgresDatabase, findPostgres, lifecycleFixture, type LifecycleFixture } from "./test-fixtures";
+import {
+  createPostgresDatabase,
+  findPostgres,
+  lifecycleFixture,
+  type LifecycleFixture,
+} from "@/testing/lifecycle-fixtures";
 
 const DAY = 86_400_000;
 const postgresAdminUrl = await findPostgres();

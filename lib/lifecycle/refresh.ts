@@ -8,10 +8,11 @@ import { and, eq, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import type { TokenSet } from "@/lib/apicbase/client";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import { openTokens, sealTokens, type TokenPair } from "@/lib/connections/tokens";
-import type { ConnectionContext, Failure } from "@/lib/connections/service";
+import type { ConnectionContext } from "@/lib/connections/context";
 import { applications, connections, type Connection, type ConnectionStatus } from "@/lib/db/schema";
 import { enqueueConnectionEvent } from "@/lib/notifications/events";
 import { spendInteractiveRefresh } from "./control";
+import type { RefreshFailure, RefreshResult, RefreshTrigger } from "./types";
 import { failureVerdict, interruptedAttemptVerdict, recordVerdict } from "./failures";
 import { planNextRefresh } from "./schedule";
 import { coalesce, DRAIN_RETRY_AFTER_SECONDS, isDraining } from "./single-flight";
@@ -27,33 +28,6 @@ const STORE_ATTEMPTS = 5;
 const STORE_RETRY_MS = 250;
 
 export const REFRESHABLE_STATUSES: ConnectionStatus[] = ["active", "refresh_failing"];
-
-/** Why a refresh is asked for, which decides when the stored token is already good enough. */
-export type RefreshTrigger =
-  /** "Refresh" on the dashboard: refresh now, unless another refresh just did. */
-  | { kind: "manual" }
-  /** The token API: only when the token expires within `minValidMs`. */
-  | { kind: "api"; minValidMs: number }
-  /** The background refresher, for a connection it claimed as due. */
-  | { kind: "background" }
-  /** A bulk refresh job: like "manual", but its share of the refresh budget was taken before (lib/bulk-jobs). */
-  | { kind: "bulk" }
-  /**
-   * Apicbase refused the access token of this token version (the API proxy got a 401): refresh unless the stored
-   * pair already moved on, whatever its expiry.
-   */
-  | { kind: "rejected"; tokenVersion: number };
-
-export type RefreshFailure = Failure & {
-  /** Apicbase asked to wait this long (429 or 503 with Retry-After). */
-  retryAfterSeconds?: number;
-  /** Apicbase looked down (5xx, timeout, broken connection): feeds the circuit breaker. */
-  apicbaseDown?: boolean;
-  needsReauthorization?: boolean;
-  /** This process is shutting down and started nothing: another process (or this one, restarted) serves it. */
-  shuttingDown?: boolean;
-};
-export type RefreshResult = { ok: true; expiresAt: Date; scopes: string[]; refreshed: boolean } | RefreshFailure;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -224,7 +198,8 @@ async function refreshLeased(ctx: ConnectionContext, row: Connection, trigger: R
         ok: false,
         reason: "not_refreshable",
         message:
-          "This connection's tokens cannot be decrypted with the configured TOKEN_ENCRYPTION_KEY; re-authorize it, or restore the key.",
+          "This connection's tokens cannot be decrypted with the configured TOKEN_ENCRYPTION_KEY; re-authorize it, " +
+          "or restore the key.",
       };
     }
     if (!pair)
@@ -251,7 +226,9 @@ async function refreshLeased(ctx: ConnectionContext, row: Connection, trigger: R
           reason: "apicbase",
           apicbaseError: "rate_limited",
           retryAfterSeconds: waitSeconds,
-          message: `Apicbase asked the portal to slow down. Try again in ${waitSeconds} seconds; the current tokens keep working.`,
+          message:
+            `Apicbase asked the portal to slow down. Try again in ${waitSeconds} seconds; the current tokens keep ` +
+            `working.`,
         };
       }
     }

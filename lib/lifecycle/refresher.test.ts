@@ -15,7 +15,12 @@ import { refreshConnection } from "./refresh";
 import { Refresher, type TickReport } from "./refresher";
 import { cachedClients } from "./runtime";
 import { DAY_MS } from "./schedule";
-import { createPostgresDatabase, findPostgres, lifecycleFixture, type LifecycleFixture } from "./test-fixtures";
+import {
+  createPostgresDatabase,
+  findPostgres,
+  lifecycleFixture,
+  type LifecycleFixture,
+} from "@/testing/lifecycle-fixtures";
 
 const MINUTE = 60_000;
 const BUDGET: RefreshBudget = { perMinute: 20, burst: 5 };

@@ -6,7 +6,7 @@
  */
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { resumeRevocations } from "@/lib/connections/revoke";
-import type { ConnectionContext } from "@/lib/connections/service";
+import type { ConnectionContext } from "@/lib/connections/context";
 import { applications, connections, type Connection } from "@/lib/db/schema";
 import {
   abandonTrial,
@@ -16,16 +16,11 @@ import {
   type Breaker,
   type RefreshBudget,
 } from "./control";
-import {
-  REFRESH_LEASE_MS,
-  REFRESHABLE_STATUSES,
-  refreshClaimed,
-  releaseLease,
-  releaseLeases,
-  type RefreshResult,
-} from "./refresh";
+import { REFRESH_LEASE_MS, REFRESHABLE_STATUSES, refreshClaimed, releaseLease, releaseLeases } from "./refresh";
 import { planNextRefresh, type Random } from "./schedule";
+import { describeError } from "@/lib/log";
 import { isDraining } from "./single-flight";
+import type { RefreshResult } from "./types";
 
 export type RefresherOptions = {
   /** Acts as `ctx.actor` (e.g. `{ system: "refresher" }`), leases as `ctx.leaseOwner`, on `ctx.now()`'s clock. */
@@ -336,15 +331,4 @@ function apicbaseHealth(result: RefreshResult): "up" | "down" | null {
   if (result.ok) return result.refreshed ? "up" : null;
   if (result.reason !== "apicbase" || result.retryAfterSeconds) return null;
   return result.apicbaseDown ? "down" : "up";
-}
-
-/**
- * An error for a log line: database errors carry their query's parameters (ciphertexts), so only the driver's own
- * message goes out. Apicbase errors never contain a token.
- */
-export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? error.cause : undefined;
-  if (error.message.startsWith("Failed query")) return cause ? `database: ${cause.message}` : "database query failed";
-  return cause ? `${error.message}: ${describeError(cause)}` : error.message;
 }

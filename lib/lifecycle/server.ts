@@ -7,7 +7,7 @@ import { parseKeyring } from "@/lib/crypto/secrets";
 import { getSharedDatabase } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import type { Refresher } from "./refresher";
-import { describeError } from "./refresher";
+import { describeError } from "@/lib/log";
 import { refresherFromEnvironment } from "./runtime";
 import { drainBoundMs, installGracefulShutdown } from "./shutdown";
 import type { Deliverer } from "@/lib/notifications/deliverer";
@@ -39,7 +39,8 @@ export function installShutdownInServer(): void {
     stopRefresher: () =>
       Promise.all([
         typeof shared.__portalRefresher === "object" ? shared.__portalRefresher.stop() : undefined,
-        // A delivery cut off is sent again by whoever takes its lease next (at least once): it only gets a chance to end.
+        // A delivery cut off is sent again by whoever takes its lease next (at least once): it only gets a chance to
+        // end.
         typeof notifications.__portalDeliverer === "object" ? notifications.__portalDeliverer.stop() : undefined,
         // Bulk items under way finish; claimed ones not started go back for the next process.
         typeof bulk.__portalBulkRunner === "object" ? bulk.__portalBulkRunner.stop() : undefined,

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKey } from "@/lib/crypto/secrets";
-import { createPostgresDatabase, findPostgres } from "./test-fixtures";
+import { createPostgresDatabase, findPostgres } from "@/testing/lifecycle-fixtures";
 
 const root = path.resolve(__dirname, "../..");
 const postgresAdminUrl = await findPostgres();

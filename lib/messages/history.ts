@@ -152,7 +152,8 @@ export function historySummary(entry: Entry, time: (date: Date) => string): stri
     case "connection_reauthorization_refused": {
       const by = str(d.approvedBy);
       parts.push(
-        `${by ?? "The approving user"} approved with library ${str(d.approvedLibraryId) ?? "?"} active, not library ${str(d.expectedLibraryId) ?? "?"}`,
+        `${by ?? "The approving user"} approved with library ${str(d.approvedLibraryId) ?? "?"} active, not ` +
+          `library ${str(d.expectedLibraryId) ?? "?"}`,
       );
       break;
     }

@@ -14,7 +14,9 @@ const libraryOf = (facts: LinkResultFacts) => {
   return name ? `"${name}"` : "Your library";
 };
 
-/** Title and sentence of the result page; `flagged` when the approval changed an existing connection of a connect link. */
+/**
+ * Title and sentence of the result page; `flagged` when the approval changed an existing connection of a connect link.
+ */
 export function linkResultMessage(facts: LinkResultFacts): { title: string; message: string; flagged: boolean } {
   const library = libraryOf(facts);
   const organization = facts.organizationName ?? "the partner";

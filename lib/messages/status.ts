@@ -36,11 +36,20 @@ export function statusAdvice(status: DisplayStatus, lastError: string | null): s
     case "refresh_failing":
       return `The background refreshes keep failing${lastError ? ` (${lastError})` : ""}. The current access token works until it expires; the portal keeps retrying. Try Refresh, or Re-authorize if it keeps failing.`;
     case "needs_reauthorization":
-      return "Apicbase no longer accepts this connection's tokens. Re-authorize it: the library's user approves again, and the connection keeps its id and history.";
+      return (
+        "Apicbase no longer accepts this connection's tokens. Re-authorize it: the library's user approves again, " +
+        "and the connection keeps its id and history."
+      );
     case "revoking":
-      return "This connection is being revoked: nothing uses its tokens any more, and the portal keeps asking Apicbase to revoke the grant.";
+      return (
+        "This connection is being revoked: nothing uses its tokens any more, and the portal keeps asking Apicbase to " +
+        "revoke the grant."
+      );
     case "revoked":
-      return "This connection was revoked: Apicbase was asked to revoke the grant and the portal deleted its tokens. Re-authorize it to connect the library again.";
+      return (
+        "This connection was revoked: Apicbase was asked to revoke the grant and the portal deleted its tokens. " +
+        "Re-authorize it to connect the library again."
+      );
   }
 }
 
@@ -90,7 +99,8 @@ export const DRIFT_TEXT = {
   short: (reached: string, stale: StaleReason | null) =>
     stale ? `Library drift: reached ${reached} (${STALE[stale]})` : `Library drift: now reaches ${reached}`,
   detailed: (connected: string) =>
-    `, not ${connected}. The approving user switched their active library in Apicbase, and Apicbase tokens follow it. Ask them to switch back, then verify again.`,
+    `, not ${connected}. The approving user switched their active library in Apicbase, and Apicbase tokens follow ` +
+    `it. Ask them to switch back, then verify again.`,
   library: (id: number, name: string | null) => (name ? `${name} (${id})` : `library ${id}`),
 } as const;
 

@@ -34,7 +34,8 @@ export const WEBHOOK_URL_REFUSALS: Record<WebhookUrlRefusal, string> = {
   credentials: "Leave the user name and password out of the URL: deliveries are signed instead.",
   host: "The URL needs a host name.",
   blocked_address:
-    "This address is on a private, loopback or link-local network (or cloud metadata): the portal only delivers to public receivers.",
+    "This address is on a private, loopback or link-local network (or cloud metadata): the portal only delivers to " +
+    "public receivers.",
 };
 
 /** A delivery attempt's failure code as a person reads it. */

@@ -16,7 +16,7 @@ import {
   type WebhookDelivery,
   type WebhookEndpoint,
 } from "@/lib/db/schema";
-import { describeError } from "@/lib/lifecycle/refresher";
+import { describeError } from "@/lib/log";
 import { onNewEvents } from "./events";
 import { postWebhook, type Resolver, type SendOutcome } from "./send";
 import { openSigningSecret, signDelivery } from "./signing";

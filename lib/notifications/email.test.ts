@@ -3,7 +3,7 @@ import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { memberships, users } from "@/lib/db/schema";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
-import { lifecycleFixture, type LifecycleFixture } from "@/lib/lifecycle/test-fixtures";
+import { lifecycleFixture, type LifecycleFixture } from "@/testing/lifecycle-fixtures";
 import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { createMailer, sendDueDigests, sendPendingAlerts, type EmailContext } from "./email";
 

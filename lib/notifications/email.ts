@@ -67,7 +67,8 @@ export function alertMessage(ctx: EmailContext, payload: EventPayload): { subjec
     : `${application?.name ?? "An application"}: ${what} (${organization.name})`;
   const lines = [
     connection
-      ? `The connection of "${connection.library.name}" (library ${connection.library.id}) in ${organization.name}: ${what}.`
+      ? `The connection of "${connection.library.name}" (library ${connection.library.id}) in ${organization.name}: ` +
+        `${what}.`
       : `${application ? `The application "${application.name}" (${application.client_id})` : "An application"}: ${what}.`,
     "",
     ...(reason ? [reason, ""] : []),
@@ -218,7 +219,8 @@ export async function sendDueDigests(ctx: EmailContext): Promise<number> {
     if (rows.length === 0) continue;
     const to = await recipients(ctx.db, organization.id, "digest");
     const text = [
-      `${rows.length} connection${rows.length === 1 ? "" : "s"} of ${organization.name} need${rows.length === 1 ? "s" : ""} attention:`,
+      `${rows.length} connection${rows.length === 1 ? "" : "s"} of ${organization.name} ` +
+        `need${rows.length === 1 ? "s" : ""} attention:`,
       "",
       ...rows.map((row) => attentionLine(row, now)),
       "",
@@ -226,7 +228,9 @@ export async function sendDueDigests(ctx: EmailContext): Promise<number> {
       "",
       `You get this daily digest because you asked for it: ${link(ctx, `/webhooks?organization=${organization.id}`)}`,
     ].join("\n");
-    const subject = `[Apicbase portal] Daily digest: ${rows.length} connection${rows.length === 1 ? "" : "s"} of ${organization.name} need${rows.length === 1 ? "s" : ""} attention`;
+    const subject =
+      `[Apicbase portal] Daily digest: ${rows.length} connection${rows.length === 1 ? "" : "s"} of ` +
+      `${organization.name} need${rows.length === 1 ? "s" : ""} attention`;
     for (const address of to) await ctx.mailer.sendMail({ from: ctx.from, to: address, subject, text });
     sent++;
   }

@@ -7,7 +7,7 @@ import { completeAuthorization } from "@/lib/connections/service";
 import { disconnectConnection } from "@/lib/connections/revoke";
 import { notificationEvents, organizations, webhookDeliveries, webhookEndpoints } from "@/lib/db/schema";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
-import { lifecycleFixture, type LifecycleFixture } from "@/lib/lifecycle/test-fixtures";
+import { lifecycleFixture, type LifecycleFixture } from "@/testing/lifecycle-fixtures";
 import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { deliverDue, DISABLE_AFTER_MS, type DeliveryContext } from "./deliverer";
 import { enqueueConnectionEvent, type EventPayload } from "./events";

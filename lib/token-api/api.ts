@@ -15,10 +15,11 @@ import { openAccessToken } from "@/lib/connections/tokens";
 import type { Keyring } from "@/lib/crypto/secrets";
 import type { Db } from "@/lib/db/client";
 import { apiKeys, connections, type ApiKeyScope, type ConnectionStatus } from "@/lib/db/schema";
-import { refreshConnection, type RefreshTrigger } from "@/lib/lifecycle/refresh";
-import { describeError } from "@/lib/lifecycle/refresher";
+import { refreshConnection } from "@/lib/lifecycle/refresh";
+import type { RefreshTrigger } from "@/lib/lifecycle/types";
+import type { FetchLike } from "@/lib/apicbase/http";
+import { describeError } from "@/lib/log";
 import type { HandoutLog } from "./handouts";
-import type { ProxySettings } from "./proxy";
 import type { KeyRateLimiter } from "./rate-limit";
 import {
   accessTokenQuery,
@@ -34,6 +35,17 @@ import {
 
 export { DEFAULT_MIN_VALID_SECONDS, MAX_MIN_VALID_SECONDS } from "./schemas";
 export type { TokenApiErrorCode } from "./schemas";
+
+export type ProxySettings = {
+  /** Apicbase's REST API, e.g. https://api.apicbase.com/api/v2/ (APICBASE_API_URL). */
+  apiUrl: string;
+  /** Proxied calls per minute per application, across every process (APICBASE_API_RATE_LIMIT). */
+  ratePerMinute: number;
+  timeoutMs: number;
+  maxRequestBytes: number;
+  maxResponseBytes: number;
+  fetch?: FetchLike;
+};
 
 export type TokenApiContext = {
   db: Db;

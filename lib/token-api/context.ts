@@ -3,7 +3,7 @@ import { resolveApicbaseSettings } from "@/lib/apicbase/config";
 import { getKeyring } from "@/lib/connections/keyring";
 import { getDb, type Database } from "@/lib/db";
 import { env } from "@/lib/env";
-import { describeError } from "@/lib/lifecycle/refresher";
+import { describeError } from "@/lib/log";
 import { apiError, type TokenApiContext } from "./api";
 import { createTokenApiContext } from "./runtime";
 

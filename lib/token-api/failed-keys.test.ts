@@ -4,7 +4,7 @@ import { FAILED_API_KEY_RULE } from "@/lib/attempts/counters";
 import { createApiKey } from "@/lib/api-keys/store";
 import { clientForApplication } from "@/lib/connections/applications";
 import { attemptCounters } from "@/lib/db/schema";
-import { lifecycleFixture, type LifecycleFixture } from "@/lib/lifecycle/test-fixtures";
+import { lifecycleFixture, type LifecycleFixture } from "@/testing/lifecycle-fixtures";
 import { accessTokenResponse, type TokenApiContext } from "./api";
 import { FailedKeyGuard } from "./failed-keys";
 import { HandoutLog } from "./handouts";

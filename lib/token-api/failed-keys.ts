@@ -20,7 +20,8 @@ export function tooManyFailedKeys(retryAfterSeconds: number): Response {
   return apiError(
     429,
     "rate_limited",
-    `Too many requests with a missing, unknown or revoked API key from this address. Try again in ${retryAfterSeconds} seconds.`,
+    `Too many requests with a missing, unknown or revoked API key from this address. Try again in ` +
+      `${retryAfterSeconds} seconds.`,
     { "Retry-After": String(retryAfterSeconds) },
   );
 }

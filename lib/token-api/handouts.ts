@@ -1,7 +1,8 @@
 /**
  * The audit trail of access tokens handed out by the token API, written in batches: one insert per 100 ms instead of
  * one per request, so auditing does not halve the endpoint's throughput. An entry waits at most that long; a
- * failed write is retried with the next batch. Also notes when and from where each API key was last used (at most once a minute per key).
+ * failed write is retried with the next batch. Also notes when and from where each API key was last used (at most once
+ * a minute per key).
  */
 import { eq } from "drizzle-orm";
 import { recordAudits, type AuditEntry } from "@/lib/audit";

@@ -29,9 +29,13 @@ const ERRORS = {
   403: "`forbidden`: the key's scopes do not allow this kind of request.",
   404: "`not_found`: no such endpoint, or no such connection in the key's organization.",
   405: "`method_not_allowed`: see the `Allow` header.",
-  409: "`needs_reauthorization` (re-authorize it in the portal), `connection_revoked`, or `ambiguous_library` (see `candidates`).",
+  409:
+    "`needs_reauthorization` (re-authorize it in the portal), `connection_revoked`, or `ambiguous_library` (see " +
+    "`candidates`).",
   413: "`payload_too_large`: the request body is larger than 1 MiB.",
-  429: "`rate_limited`: over the key's rate limit, or over Apicbase's limit for the application; wait `Retry-After` seconds.",
+  429:
+    "`rate_limited`: over the key's rate limit, or over Apicbase's limit for the application; wait `Retry-After` " +
+    "seconds.",
   500: "`internal_error`: the portal failed; try again.",
   502: "`apicbase_unavailable` or `payload_too_large`: Apicbase could not be reached, or answered more than 10 MiB.",
   503:
@@ -60,7 +64,8 @@ const restParam = {
   in: "path" as const,
   required: true,
   description:
-    "Apicbase API path below `/api/v2/`, slashes included, e.g. `products/ingredients/` (the query string is forwarded too).",
+    "Apicbase API path below `/api/v2/`, slashes included, e.g. `products/ingredients/` (the query string is " +
+    "forwarded too).",
   schema: { type: "string" as const },
   example: "accounts/libraries/active/",
 };
@@ -69,7 +74,9 @@ function proxyOperation(by: "connection" | "library", method: string): ZodOpenAp
   return {
     operationId: `${method}${by === "connection" ? "Connection" : "Library"}Apicbase`,
     tags: ["Apicbase API proxy"],
-    summary: `${method.toUpperCase()} to Apicbase's API with the ${by === "connection" ? "connection's" : "library's connection's"} token`,
+    summary:
+      `${method.toUpperCase()} to Apicbase's API with the ` +
+      `${by === "connection" ? "connection's" : "library's connection's"} token`,
     description:
       "Forwarded to Apicbase's API URL + `path` with the connection's access token. Only these request headers go on: " +
       "Accept, Accept-Language, Content-Type, If-Match, If-None-Match, If-Modified-Since, If-Unmodified-Since (never " +

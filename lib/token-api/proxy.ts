@@ -9,7 +9,7 @@
 import { and, eq } from "drizzle-orm";
 import { isApicbaseError } from "@/lib/apicbase/errors";
 import { forwardApiCall, type Forwarded } from "@/lib/apicbase/forward";
-import { parseRetryAfter, type FetchLike } from "@/lib/apicbase/http";
+import { parseRetryAfter } from "@/lib/apicbase/http";
 import { openAccessToken } from "@/lib/connections/tokens";
 import { connections, type ConnectionStatus } from "@/lib/db/schema";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
@@ -30,17 +30,6 @@ import {
 import { countProxiedCall, pauseApicbaseCalls, takeApicbaseCall } from "./apicbase-limit";
 
 export const PROXY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
-
-export type ProxySettings = {
-  /** Apicbase's REST API, e.g. https://api.apicbase.com/api/v2/ (APICBASE_API_URL). */
-  apiUrl: string;
-  /** Proxied calls per minute per application, across every process (APICBASE_API_RATE_LIMIT). */
-  ratePerMinute: number;
-  timeoutMs: number;
-  maxRequestBytes: number;
-  maxResponseBytes: number;
-  fetch?: FetchLike;
-};
 
 export const PROXY_MAX_REQUEST_BYTES = 1024 * 1024;
 export const PROXY_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;

@@ -57,7 +57,8 @@ export const accessTokenQuery = z.object({
     "min_valid_seconds",
     0,
     MAX_MIN_VALID_SECONDS,
-    `The token handed out stays valid at least this long; it is refreshed first when it would not (default ${DEFAULT_MIN_VALID_SECONDS}).`,
+    `The token handed out stays valid at least this long; it is refreshed first when it would not (default ` +
+      `${DEFAULT_MIN_VALID_SECONDS}).`,
   ).optional(),
   force_refresh: booleanFlag(
     "true: refresh now, unless another refresh of this connection happened in the last minute (then that token is " +

@@ -8,6 +8,7 @@ import { safeReturnPath } from "@/lib/auth/return-path";
 import { getCurrentUser } from "@/lib/dal/session";
 import { env } from "@/lib/env";
 import { firstParam, type SearchParams } from "@/lib/search-params";
+import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -26,7 +27,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   return (
     <div className="space-y-8">
       <div className="space-y-3">
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">Sign in</h1>
+        <PageTitle>Sign in</PageTitle>
         <p className="leading-7 text-slate-700">
           The partner portal uses your Apicbase account. Apicbase asks you to approve the portal, then sends you
           straight back here.

@@ -9,12 +9,14 @@ import { attentionOverview } from "@/lib/dal/connection-queries";
 import { HealthPanel } from "@/components/health/health-panel";
 import { portalHealth } from "@/lib/dal/health";
 import { requireAdmin } from "@/lib/dal/session";
+import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Admin overview" };
 
 const numberFormat = new Intl.NumberFormat("en");
 const link =
-  "rounded font-semibold text-sky-800 underline-offset-2 hover:text-sky-950 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
+  "rounded font-semibold text-sky-800 underline-offset-2 hover:text-sky-950 hover:underline " +
+  "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
 
 type Attention = { key: string; title: string; count: number; href: string; what: string; tone: string };
 
@@ -31,7 +33,9 @@ export default async function AdminOverviewPage() {
       title: "Refresh failing",
       count: counts.refresh_failing,
       href: connectionsHref(null, { status: "refresh_failing" }),
-      what: "Apicbase did not answer a refresh (down, slow or throttling). The portal retries; the current token keeps working until it expires.",
+      what:
+        "Apicbase did not answer a refresh (down, slow or throttling). The portal retries; the current token keeps " +
+        "working until it expires.",
       tone: "border-orange-300 bg-orange-50",
     },
     {
@@ -39,7 +43,9 @@ export default async function AdminOverviewPage() {
       title: "Needs re-authorization",
       count: counts.needs_reauthorization,
       href: connectionsHref(null, { status: "needs_reauthorization" }),
-      what: "Apicbase no longer accepts the tokens. Open the connection and re-authorize it, or send its library owner a re-authorization link.",
+      what:
+        "Apicbase no longer accepts the tokens. Open the connection and re-authorize it, or send its library owner a " +
+        "re-authorization link.",
       tone: "border-red-300 bg-red-50",
     },
     {
@@ -47,7 +53,9 @@ export default async function AdminOverviewPage() {
       title: "Library drift",
       count: overview.drift,
       href: connectionsHref(null, { drift: true }),
-      what: "The approving user switched their active library in Apicbase: the token now reaches another library than the connected one.",
+      what:
+        "The approving user switched their active library in Apicbase: the token now reaches another library than " +
+        "the connected one.",
       tone: "border-amber-300 bg-amber-50",
     },
     {
@@ -65,7 +73,7 @@ export default async function AdminOverviewPage() {
     <div className="space-y-10">
       <div className="space-y-2">
         <p className="text-sm font-medium text-slate-600">Admin</p>
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">Overview</h1>
+        <PageTitle>Overview</PageTitle>
         <p className="max-w-prose leading-7 text-slate-700">
           {overview.total === 0 ? (
             <>

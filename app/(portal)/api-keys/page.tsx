@@ -11,6 +11,7 @@ import { portalOrigin } from "@/lib/dal/connections";
 import { requireMembership, requireUser } from "@/lib/dal/session";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { createApiKeyAction, revokeApiKeyAction } from "./actions";
+import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "API keys" };
 
@@ -39,7 +40,7 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Sear
     <div className="space-y-8">
       <div className="space-y-2">
         <p className="text-sm font-medium text-slate-600">{organization.name}</p>
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">API keys</h1>
+        <PageTitle>API keys</PageTitle>
         <p className="max-w-prose leading-7 text-slate-700">
           Your backends fetch a valid access token for any of {organization.name}&apos;s{" "}
           <Link

@@ -15,8 +15,9 @@ import {
   sealManualIntent,
 } from "@/lib/connections/intent";
 import { connectErrorKey } from "@/lib/connections/notices";
-import { revokeReason } from "@/lib/connections/revoke";
-import { disconnectConnection, refreshConnection, verifyConnection } from "@/lib/connections/service";
+import { disconnectConnection, revokeReason } from "@/lib/connections/revoke";
+import { verifyConnection } from "@/lib/connections/service";
+import { refreshConnection } from "@/lib/lifecycle/refresh";
 import {
   CONNECT_CALLBACK_PATH,
   connectionApplication,

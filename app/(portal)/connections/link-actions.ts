@@ -44,7 +44,9 @@ export const createReauthorizationLinkAction = action(
   },
 );
 
-/** A single-use link for a named customer: whoever approves with it connects their active library to the organization. */
+/**
+ * A single-use link for a named customer: whoever approves with it connects their active library to the organization.
+ */
 export const createConnectLinkAction = action(
   {
     name: "create_connect_link",
@@ -58,7 +60,9 @@ export const createConnectLinkAction = action(
     if (!link) return ctx.refuse();
     return {
       ok: true,
-      message: `Send this link to ${customer}. It works once, until ${formatAbsolute(link.expiresAt)}, and is shown only now.`,
+      message:
+        `Send this link to ${customer}. It works once, until ${formatAbsolute(link.expiresAt)}, and is shown only ` +
+        `now.`,
       link: `${await portalOrigin()}/authorize/${link.token}`,
     };
   },

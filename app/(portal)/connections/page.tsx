@@ -20,6 +20,7 @@ import { organizationHealth } from "@/lib/dal/health";
 import { requireMembership, requireUser } from "@/lib/dal/session";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { startConnectAction } from "./actions";
+import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Connections" };
 
@@ -49,7 +50,7 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div className="space-y-2">
           <p className="text-sm font-medium text-slate-600">{organization.name}</p>
-          <h1 className="text-3xl font-bold tracking-tight text-slate-900">Connections</h1>
+          <PageTitle>Connections</PageTitle>
           <p className="max-w-prose leading-7 text-slate-700">
             The Apicbase libraries connected to {organization.name}, with the state of each connection&apos;s tokens.
           </p>

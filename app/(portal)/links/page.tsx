@@ -11,6 +11,7 @@ import { requireMembership, requireUser } from "@/lib/dal/session";
 import { LINK_OUTCOME_LABELS, LINK_USE_VERBS } from "@/lib/messages/links";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { createConnectLinkOnLinksPageAction, withdrawLinkAction } from "./actions";
+import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Authorization links" };
 
@@ -46,7 +47,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Search
     <div className="space-y-8">
       <div className="space-y-2">
         <p className="text-sm font-medium text-slate-600">{organization.name}</p>
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">Authorization links</h1>
+        <PageTitle>Authorization links</PageTitle>
         <p className="max-w-prose leading-7 text-slate-700">
           Send a customer a link instead of asking them for a portal account. They open it, sign in to Apicbase with
           their own account and approve; the library active in their Apicbase then appears in {organization.name}&apos;s{" "}

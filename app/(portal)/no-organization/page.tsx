@@ -4,11 +4,13 @@ import { redirect } from "next/navigation";
 import { Card } from "@/components/ui/card";
 import { adminContacts } from "@/lib/dal/admins";
 import { requireUser } from "@/lib/dal/session";
+import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "No organization yet" };
 
 const link =
-  "font-medium text-sky-800 underline underline-offset-2 hover:text-sky-950 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
+  "font-medium text-sky-800 underline underline-offset-2 hover:text-sky-950 focus-visible:outline-2 " +
+  "focus-visible:outline-offset-2 focus-visible:outline-sky-600";
 
 /** For someone signed in whom no admin has added to an organization: whom to ask. */
 export default async function NoOrganizationPage() {
@@ -20,7 +22,7 @@ export default async function NoOrganizationPage() {
   return (
     <div className="max-w-2xl space-y-8">
       <div className="space-y-3">
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">You&apos;re not in an organization yet</h1>
+        <PageTitle>You&apos;re not in an organization yet</PageTitle>
         <p className="leading-7 text-slate-700">
           You signed in as <strong className="font-semibold text-slate-900">{who}</strong>. Library connections belong
           to partner organizations, and nobody has added you to one yet.

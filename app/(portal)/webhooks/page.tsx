@@ -29,10 +29,13 @@ import {
   sendTestWebhookAction,
   updateWebhookAction,
 } from "./actions";
+import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
-/** The organization's webhook endpoints: add (secret shown once), rotate, test, disable, delete, and the delivery log. */
+/**
+ * The organization's webhook endpoints: add (secret shown once), rotate, test, disable, delete, and the delivery log.
+ */
 export default async function WebhooksPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
   const user = await requireUser();
@@ -52,7 +55,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
       <div className="space-y-8">
         <div className="space-y-2">
           <p className="text-sm font-medium text-slate-600">{organization.name}</p>
-          <h1 className="text-3xl font-bold tracking-tight text-slate-900">Webhooks</h1>
+          <PageTitle>Webhooks</PageTitle>
           <p className="max-w-prose leading-7 text-slate-700">
             Your backend hears the moment a connection of {organization.name} needs attention (Apicbase refused its
             grant, refreshing fails, its library drifted) and when it works again. Every delivery is signed following
@@ -91,7 +94,8 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
           description={
             emailEnabled()
               ? undefined
-              : "E-mail is off in this portal: its operator has not set SMTP_URL. Your choices are kept for when it is on."
+              : "E-mail is off in this portal: its operator has not set SMTP_URL. Your choices are kept for when it " +
+                "is on."
           }
         >
           {emailSettings ? (

@@ -3,6 +3,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { linkForHolder } from "@/lib/dal/links";
 import { DateTime } from "@/components/date-time";
 import { continueToApicbaseAction } from "./actions";
+import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Approve access at Apicbase", referrer: "no-referrer" };
 export const dynamic = "force-dynamic";
@@ -20,7 +21,7 @@ export default async function AuthorizationLinkPage({ params }: { params: Promis
         : "This link has expired";
     return (
       <div className="space-y-4">
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">{title}</h1>
+        <PageTitle>{title}</PageTitle>
         <p className="leading-7 text-slate-700">
           {link?.state === "used"
             ? "The approval it asked for was given. Nothing else to do here."
@@ -38,7 +39,7 @@ export default async function AuthorizationLinkPage({ params }: { params: Promis
     <div className="space-y-6">
       <div className="space-y-3">
         <p className="text-sm font-medium text-slate-600">{link.organizationName}</p>
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">Approve access at Apicbase</h1>
+        <PageTitle>Approve access at Apicbase</PageTitle>
         <p className="leading-7 text-slate-700">
           {link.organizationName} asks you to {what}
           {link.customerLabel ? ` (for ${link.customerLabel})` : ""}.

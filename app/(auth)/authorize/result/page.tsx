@@ -5,6 +5,7 @@ import { LINK_RESULT_HEADER, openLinkResult } from "@/lib/connections/link-resul
 import { CONNECT_ERRORS, isConnectErrorKey } from "@/lib/connections/notices";
 import { linkResultMessage } from "@/lib/messages/links";
 import { linkResult } from "@/lib/dal/links";
+import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Approval result" };
 export const dynamic = "force-dynamic";
@@ -29,7 +30,7 @@ export default async function AuthorizationResultPage() {
   if (!handed) {
     return (
       <div className="space-y-4">
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">No result to show</h1>
+        <PageTitle>No result to show</PageTitle>
         <p role="status" className="rounded-lg border border-slate-300 bg-slate-50 px-4 py-3 leading-7 text-slate-800">
           This page shows the outcome of an approval once, right after Apicbase sends you back. There is none for this
           browser now (the page was reloaded, opened later, or opened from somewhere else).
@@ -51,7 +52,7 @@ export default async function AuthorizationResultPage() {
       : CONNECT_ERRORS.expired_attempt;
     return (
       <div className="space-y-4">
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">Not connected</h1>
+        <PageTitle>Not connected</PageTitle>
         <p role="status" className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 leading-7 text-amber-950">
           {message}
         </p>
@@ -69,7 +70,7 @@ export default async function AuthorizationResultPage() {
     : "border-emerald-300 bg-emerald-50 text-emerald-900";
   return (
     <div className="space-y-4">
-      <h1 className="text-3xl font-bold tracking-tight text-slate-900">{result.title}</h1>
+      <PageTitle>{result.title}</PageTitle>
       <p role="status" className={`rounded-lg border px-4 py-3 leading-7 ${tone}`}>
         {result.message}
       </p>

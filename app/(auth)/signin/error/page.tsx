@@ -5,6 +5,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { displayableErrorCode, failureFromQuery, SIGN_IN_FAILURE_MESSAGES } from "@/lib/auth/sign-in-failures";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { DateTime } from "@/components/date-time";
+import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Sign-in failed" };
 
@@ -27,7 +28,7 @@ export default async function SignInErrorPage({ searchParams }: { searchParams: 
   return (
     <div className="space-y-6">
       <div className="space-y-3">
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">{title}</h1>
+        <PageTitle>{title}</PageTitle>
         <p className="leading-7 text-slate-700">{explanation}</p>
         <p className="leading-7 font-medium text-slate-900">{action}</p>
       </div>

@@ -67,7 +67,8 @@ export const testCredentialsAction = action(
       return {
         ok: false,
         message:
-          "The stored secret cannot be decrypted with the configured TOKEN_ENCRYPTION_KEY (was its key removed?). Replace the secret.",
+          "The stored secret cannot be decrypted with the configured TOKEN_ENCRYPTION_KEY (was its key removed?). " +
+          "Replace the secret.",
         fieldErrors: {},
       };
     }
@@ -110,7 +111,9 @@ export const deleteApplicationAction = action(
       case "has_connections":
         return {
           ok: false,
-          message: `“${result.name}” has ${result.connections} ${result.connections === 1 ? "connection" : "connections"}: disable it instead. Only this application can refresh their tokens.`,
+          message:
+            `“${result.name}” has ${result.connections} ${result.connections === 1 ? "connection" : "connections"}: ` +
+            `disable it instead. Only this application can refresh their tokens.`,
           fieldErrors: {},
         };
       case "in_use":

@@ -13,6 +13,7 @@ import {
   replaceSecretAction,
   testCredentialsAction,
 } from "./actions";
+import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Applications" };
 
@@ -34,7 +35,7 @@ export default async function AdminApplicationsPage() {
     <div className="space-y-10">
       <div className="space-y-2">
         <p className="text-sm font-medium text-slate-600">Admin</p>
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">Applications</h1>
+        <PageTitle>Applications</PageTitle>
         <p className="max-w-prose leading-7 text-slate-700">
           The client credentials connections are issued to. Each connection remembers its application, because only the
           application that issued a token can refresh it: an application with connections can be disabled, not deleted.

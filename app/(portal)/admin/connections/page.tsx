@@ -9,6 +9,7 @@ import { parseConnectionFilters } from "@/lib/connections/view";
 import { connectionFilterOptions, listConnections } from "@/lib/dal/connection-queries";
 import { requireAdmin } from "@/lib/dal/session";
 import type { SearchParams } from "@/lib/search-params";
+import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "All connections" };
 
@@ -27,7 +28,7 @@ export default async function AdminConnectionsPage({ searchParams }: { searchPar
     <div className="space-y-6">
       <div className="space-y-2">
         <p className="text-sm font-medium text-slate-600">Admin</p>
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">All connections</h1>
+        <PageTitle>All connections</PageTitle>
         <p className="max-w-prose leading-7 text-slate-700">
           Every organization&apos;s connected libraries. Open one to refresh, verify, revoke it (with a reason) or
           create a re-authorization link for its library owner.

@@ -1,11 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ButtonForm } from "@/components/admin/button-form";
+import { EndSessionsButton } from "@/components/admin/end-sessions-button";
 import { DateTime } from "@/components/date-time";
 import { listPortalUsers, type AdminSource } from "@/lib/dal/members";
 import { requireAdmin } from "@/lib/dal/session";
 import { endUserSessionsAction } from "../sessions/actions";
-import { confirmEmailOwnerAction, demoteMemberAction, promoteMemberAction, removeMembershipAction } from "./actions";
+import { demoteAdminAction, promoteAdminAction, removeMemberAction } from "../people-actions";
+import { confirmEmailOwnerAction } from "./actions";
+import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Members" };
 
@@ -16,7 +19,8 @@ const ADMIN_SOURCES: Record<AdminSource, string> = {
 };
 
 const link =
-  "font-medium text-sky-800 underline underline-offset-2 hover:text-sky-950 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
+  "font-medium text-sky-800 underline underline-offset-2 hover:text-sky-950 focus-visible:outline-2 " +
+  "focus-visible:outline-offset-2 focus-visible:outline-sky-600";
 
 export default async function AdminMembersPage() {
   const admin = await requireAdmin();
@@ -29,7 +33,7 @@ export default async function AdminMembersPage() {
     <div className="space-y-8">
       <div className="space-y-2">
         <p className="text-sm font-medium text-slate-600">Admin</p>
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">Members</h1>
+        <PageTitle>Members</PageTitle>
         <p className="max-w-prose leading-7 text-slate-700">
           Everyone who signed in to the portal, with their organizations and rights. Removing someone from an
           organization signs them out everywhere at once. To add a member or invite someone who has not signed in yet,
@@ -62,7 +66,8 @@ export default async function AdminMembersPage() {
               const grants = [
                 claim.configuredAdmin ? "admin rights (PORTAL_ADMIN_EMAILS)" : null,
                 claim.pendingInvitations > 0
-                  ? `${claim.pendingInvitations} pending ${claim.pendingInvitations === 1 ? "invitation" : "invitations"}`
+                  ? `${claim.pendingInvitations} pending ` +
+                    `${claim.pendingInvitations === 1 ? "invitation" : "invitations"}`
                   : null,
               ].filter((grant) => grant !== null);
               return (
@@ -152,7 +157,7 @@ export default async function AdminMembersPage() {
                             <li key={organization.id} className="flex flex-wrap items-center justify-between gap-2">
                               <span className="text-slate-900">{organization.name}</span>
                               <ButtonForm
-                                action={removeMembershipAction}
+                                action={removeMemberAction}
                                 fields={{ organizationId: organization.id, userId: person.id }}
                                 text="Remove"
                                 pendingLabel="Removing…"
@@ -160,7 +165,9 @@ export default async function AdminMembersPage() {
                                 variant="danger"
                                 confirm={{
                                   title: `Remove ${who} from ${organization.name}?`,
-                                  body: "They lose access to the organization's connections and are signed out of the portal everywhere at once.",
+                                  body:
+                                    "They lose access to the organization's connections and are signed out of the " +
+                                    "portal everywhere at once.",
                                   confirmText: "Yes, remove",
                                 }}
                               />
@@ -180,7 +187,7 @@ export default async function AdminMembersPage() {
                       <div className="mt-2">
                         {person.admin === "promoted" && person.id !== admin.id && (
                           <ButtonForm
-                            action={demoteMemberAction}
+                            action={demoteAdminAction}
                             fields={{ userId: person.id }}
                             text="Remove admin rights"
                             pendingLabel="Saving…"
@@ -189,7 +196,7 @@ export default async function AdminMembersPage() {
                         )}
                         {person.admin === null && person.email && !person.contested?.configuredAdmin && (
                           <ButtonForm
-                            action={promoteMemberAction}
+                            action={promoteAdminAction}
                             fields={{ email: person.email }}
                             text="Make admin"
                             pendingLabel="Saving…"
@@ -207,19 +214,7 @@ export default async function AdminMembersPage() {
                           <Link href={`/admin/sessions?user=${person.id}`} className={link}>
                             {person.activeSessions} active {person.activeSessions === 1 ? "session" : "sessions"}
                           </Link>
-                          <ButtonForm
-                            action={endUserSessionsAction}
-                            fields={{ userId: person.id }}
-                            text="End all sessions"
-                            pendingLabel="Ending…"
-                            label={`End all sessions of ${who}`}
-                            variant="danger"
-                            confirm={{
-                              title: `End all sessions of ${who}?`,
-                              body: "They are signed out of the portal in every browser; their next click lands on the sign-in page.",
-                              confirmText: "Yes, end all sessions",
-                            }}
-                          />
+                          <EndSessionsButton action={endUserSessionsAction} userId={person.id} who={who} />
                         </div>
                       )}
                     </td>

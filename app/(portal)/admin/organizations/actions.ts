@@ -2,16 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { action } from "@/lib/dal/actions";
-import { demoteAdmin, promoteAdmin } from "@/lib/dal/admins";
-import { addMember, createOrganization, removeInvitation, removeMember } from "@/lib/dal/organizations";
-import {
-  addMemberForm,
-  createOrganizationForm,
-  demoteAdminForm,
-  promoteAdminForm,
-  removeInvitationForm,
-  removeMemberForm,
-} from "@/lib/forms";
+import { addMember, createOrganization, removeInvitation } from "@/lib/dal/organizations";
+import { addMemberForm, createOrganizationForm, removeInvitationForm } from "@/lib/forms";
 
 const PAGE = "/admin/organizations";
 const GONE = "Nothing was changed: this organization no longer exists. Reload the page.";
@@ -55,17 +47,6 @@ export const addMemberAction = action(
   },
 );
 
-export const removeMemberAction = action(
-  { name: "remove_member", access: "admin", schema: removeMemberForm },
-  async ({ user: admin }, { organizationId, userId }) => {
-    if (!(await removeMember(admin, organizationId, userId))) {
-      return { ok: false, message: "This person was no longer a member. Reload the page.", fieldErrors: {} };
-    }
-    revalidatePath(PAGE);
-    return { ok: true, message: "Removed." };
-  },
-);
-
 export const removeInvitationAction = action(
   { name: "remove_invitation", access: "admin", schema: removeInvitationForm },
   async ({ user: admin }, { organizationId, invitationId }) => {
@@ -79,41 +60,5 @@ export const removeInvitationAction = action(
     }
     revalidatePath(PAGE);
     return { ok: true, message: "Invitation withdrawn." };
-  },
-);
-
-export const promoteAdminAction = action(
-  { name: "promote_admin", access: "admin", schema: promoteAdminForm },
-  async ({ user: admin }, { email }) => {
-    const outcome = await promoteAdmin(admin, email);
-    if (outcome === "unknown_user") {
-      return {
-        ok: false,
-        message: "Nothing was changed.",
-        fieldErrors: {
-          email: "Nobody with this e-mail has signed in to the portal yet: they must sign in once first.",
-        },
-      };
-    }
-    if (outcome === "already_admin") {
-      return { ok: false, message: "Nothing was changed.", fieldErrors: { email: `${email} is already an admin.` } };
-    }
-    revalidatePath(PAGE);
-    return { ok: true, message: `${email} is now a portal admin.` };
-  },
-);
-
-export const demoteAdminAction = action(
-  { name: "demote_admin", access: "admin", schema: demoteAdminForm },
-  async ({ user: admin }, { userId }) => {
-    const outcome = await demoteAdmin(admin, userId);
-    if (outcome === "self") {
-      return { ok: false, message: "You cannot take away your own admin rights: ask another admin.", fieldErrors: {} };
-    }
-    if (outcome === "not_promoted") {
-      return { ok: false, message: "This person was no longer a promoted admin. Reload the page.", fieldErrors: {} };
-    }
-    revalidatePath(PAGE);
-    return { ok: true, message: "Admin rights removed." };
   },
 );

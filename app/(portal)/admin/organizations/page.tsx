@@ -8,14 +8,9 @@ import { listAdmins } from "@/lib/dal/admins";
 import { connectionHealthByOrganization } from "@/lib/dal/connection-queries";
 import { listOrganizations } from "@/lib/dal/organizations";
 import { requireAdmin } from "@/lib/dal/session";
-import {
-  addMemberAction,
-  createOrganizationAction,
-  demoteAdminAction,
-  promoteAdminAction,
-  removeInvitationAction,
-  removeMemberAction,
-} from "./actions";
+import { demoteAdminAction, promoteAdminAction, removeMemberAction } from "../people-actions";
+import { addMemberAction, createOrganizationAction, removeInvitationAction } from "./actions";
+import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Organizations" };
 
@@ -43,7 +38,7 @@ export default async function AdminOrganizationsPage() {
     <div className="space-y-10">
       <div className="space-y-2">
         <p className="text-sm font-medium text-slate-600">Admin</p>
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">Organizations</h1>
+        <PageTitle>Organizations</PageTitle>
         <p className="max-w-prose leading-7 text-slate-700">
           Every partner organization, the health of its connections and its members. Members see their own
           organization&apos;s connections; admins see all of them.

@@ -25,7 +25,9 @@ export const endSessionAction = action(
     revalidateSessionPages();
     return {
       ok: true,
-      message: `Ended session ${result.fingerprint} of ${result.email ?? "this user"}: their next click lands on the sign-in page.`,
+      message:
+        `Ended session ${result.fingerprint} of ${result.email ?? "this user"}: their next click lands on the ` +
+        `sign-in page.`,
     };
   },
 );

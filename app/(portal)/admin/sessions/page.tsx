@@ -1,17 +1,21 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ButtonForm } from "@/components/admin/button-form";
+import { EndSessionsButton } from "@/components/admin/end-sessions-button";
 import { DateTime } from "@/components/date-time";
-import { listActiveSessions, currentSessionId, type SessionView } from "@/lib/dal/sessions";
+import { currentSessionId } from "@/lib/auth/session-token";
+import { listActiveSessions, type SessionView } from "@/lib/dal/sessions";
 import { requireAdmin } from "@/lib/dal/session";
 import { recordId } from "@/lib/forms";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { endSessionAction, endUserSessionsAction } from "./actions";
+import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Sessions" };
 
 const link =
-  "font-medium text-sky-800 underline underline-offset-2 hover:text-sky-950 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
+  "font-medium text-sky-800 underline underline-offset-2 hover:text-sky-950 focus-visible:outline-2 " +
+  "focus-visible:outline-offset-2 focus-visible:outline-sky-600";
 
 type UserSessions = { user: SessionView["user"]; sessions: SessionView[] };
 
@@ -38,7 +42,7 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
     <div className="space-y-8">
       <div className="space-y-2">
         <p className="text-sm font-medium text-slate-600">Admin</p>
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">Sessions</h1>
+        <PageTitle>Sessions</PageTitle>
         <p className="max-w-prose leading-7 text-slate-700">
           Everyone signed in to the portal right now. Ending a session signs that browser out at its next click; the
           person stays a member and can sign in again. A session is shown by a fingerprint of its token, never the
@@ -76,18 +80,11 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
                         {userSessions.length} active {userSessions.length === 1 ? "session" : "sessions"}
                       </p>
                     </div>
-                    <ButtonForm
+                    <EndSessionsButton
                       action={endUserSessionsAction}
-                      fields={{ userId: user.id }}
+                      userId={user.id}
+                      who={who}
                       text="End all sessions of this user"
-                      pendingLabel="Ending…"
-                      label={`End all sessions of ${who}`}
-                      variant="danger"
-                      confirm={{
-                        title: `End all sessions of ${who}?`,
-                        body: "They are signed out of the portal in every browser; their next click lands on the sign-in page.",
-                        confirmText: "Yes, end all sessions",
-                      }}
                     />
                   </div>
                   <div className="mt-4 overflow-x-auto">
@@ -149,7 +146,8 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
                                   title: `End session ${session.fingerprint} of ${who}?`,
                                   body: session.current
                                     ? "This is your own browser: you are signed out at once."
-                                    : "That browser is signed out of the portal; its next click lands on the sign-in page.",
+                                    : "That browser is signed out of the portal; its next click lands on the sign-in " +
+                                      "page.",
                                   confirmText: "Yes, end session",
                                 }}
                               />

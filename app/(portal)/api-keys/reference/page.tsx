@@ -8,6 +8,7 @@ import { requireMembership, requireUser } from "@/lib/dal/session";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { openApiDocument } from "@/lib/token-api/openapi";
 import type { AccessTokenBody, ConnectionListBody, ErrorBody } from "@/lib/token-api/schemas";
+import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Token API reference" };
 
@@ -101,7 +102,9 @@ function examples(operationId: string, origin: string): { title: string; code: s
         },
         {
           title: "Write through the proxy",
-          code: `curl -s ${auth} -H "Content-Type: application/json" \\\n  -d '{"name": "Saffron", "unit": "g"}' "${origin}/api/v1/connections/${CONNECTION}/apicbase/products/ingredients/"`,
+          code:
+            `curl -s ${auth} -H "Content-Type: application/json" \\\n  -d '{"name": "Saffron", "unit": "g"}' ` +
+            `"${origin}/api/v1/connections/${CONNECTION}/apicbase/products/ingredients/"`,
         },
       ];
     case "getLibraryApicbase":
@@ -177,7 +180,7 @@ export default async function TokenApiReferencePage({ searchParams }: { searchPa
           </Link>{" "}
           / Reference
         </p>
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">Token API reference</h1>
+        <PageTitle>Token API reference</PageTitle>
         <p className="max-w-prose leading-7 text-slate-700">
           <Prose text={document.info.description} />
         </p>

@@ -105,7 +105,9 @@ export const confirmImportAction = redirectAction(
   },
 );
 
-/** "Cancel": forgets the checked pair. One the portal refreshed exists nowhere else, so it is handed back to Apicbase. */
+/**
+ * "Cancel": forgets the checked pair. One the portal refreshed exists nowhere else, so it is handed back to Apicbase.
+ */
 export const cancelImportAction = redirectAction(
   {
     name: "cancel_token_import",

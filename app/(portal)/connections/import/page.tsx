@@ -12,12 +12,14 @@ import { pendingImportView, type PendingImportView } from "@/lib/dal/connect-flo
 import { requireMembership, requireUser } from "@/lib/dal/session";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { cancelImportAction, checkImportAction, confirmImportAction } from "./actions";
+import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Import tokens" };
 
 const IMPORT_ERRORS = {
   expired:
-    "The checked tokens are no longer waiting here (after 15 minutes, in another browser, or already stored). Nothing was stored: paste them again.",
+    "The checked tokens are no longer waiting here (after 15 minutes, in another browser, or already stored). " +
+    "Nothing was stored: paste them again.",
 } as const;
 
 function Fact({ term, children }: { term: string; children: React.ReactNode }) {
@@ -87,7 +89,10 @@ function Preview({ organizationId, found }: { organizationId: string; found: Pen
   );
 }
 
-/** Token import: a pair generated in Apicbase's UI becomes a connection once Apicbase confirmed it and the partner agreed. */
+/**
+ * Token import: a pair generated in Apicbase's UI becomes a connection once Apicbase confirmed it and the partner
+ * agreed.
+ */
 export default async function ImportTokensPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
   const user = await requireUser();
@@ -110,7 +115,7 @@ export default async function ImportTokensPage({ searchParams }: { searchParams:
         >
           ← Connections of {organization.name}
         </Link>
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">Import tokens from Apicbase</h1>
+        <PageTitle>Import tokens from Apicbase</PageTitle>
         <p className="max-w-prose leading-7 text-slate-700">
           A library owner can generate a token pair in Apicbase and hand it to you. Paste it here: the portal asks
           Apicbase which library and user it reaches, shows you, and stores the connection only when you confirm. From

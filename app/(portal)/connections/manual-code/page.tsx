@@ -7,6 +7,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { manualCodeAttempt } from "@/lib/dal/connect-flows";
 import { requireMembership, requireUser } from "@/lib/dal/session";
 import { cancelManualCodeAction, exchangeManualCodeAction } from "./actions";
+import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Paste the code from Apicbase" };
 
@@ -17,7 +18,7 @@ export default async function ManualCodePage() {
   if (!attempt) {
     return (
       <div className="mx-auto max-w-2xl space-y-6">
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">No connect attempt in progress</h1>
+        <PageTitle>No connect attempt in progress</PageTitle>
         <p className="leading-7 text-slate-700">
           This page belongs to a connect attempt started with “Connect a library” in this browser. That attempt ended,
           is older than 15 minutes, or was started by someone else. Start again from your connections.
@@ -39,10 +40,10 @@ export default async function ManualCodePage() {
         <Link href={back} className="text-sm font-medium text-slate-600 underline-offset-2 hover:underline">
           ← {attempt.reauthorizing ? attempt.reauthorizing.libraryName : `Connections of ${organization.name}`}
         </Link>
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">
+        <PageTitle>
           {attempt.reauthorizing ? `Re-authorize “${attempt.reauthorizing.libraryName}”` : "Connect a library"} with a
           code
-        </h1>
+        </PageTitle>
         <p className="max-w-prose leading-7 text-slate-700">
           The application <strong className="font-semibold text-slate-900">{attempt.applicationName}</strong> has no
           redirect URL: Apicbase shows the authorization code on its own page instead of sending you back here, and the

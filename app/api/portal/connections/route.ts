@@ -7,7 +7,10 @@ export const dynamic = "force-dynamic";
 
 const NO_STORE = { "Cache-Control": "private, no-store" };
 
-/** The dashboard's (or the admin area's) list as JSON, for React Query's polling. Checks the session and the organization on every call. */
+/**
+ * The dashboard's (or the admin area's) list as JSON, for React Query's polling. Checks the session and the
+ * organization on every call.
+ */
 export async function GET(request: NextRequest) {
   const user = await getCurrentUser();
   if (!user)

@@ -9,7 +9,7 @@ import { startEmulator, type EmulatorControl } from "@/emulator/testing";
 import { ApicbaseClient, type TokenSet } from "@/lib/apicbase/client";
 import { endpointsFromBase, type ApicbaseSettings } from "@/lib/apicbase/config";
 import { clientForApplication, ensureEnvironmentApplication } from "@/lib/connections/applications";
-import type { ConnectionContext } from "@/lib/connections/service";
+import type { ConnectionContext } from "@/lib/connections/context";
 import { sealTokens } from "@/lib/connections/tokens";
 import { generateKey, parseKeyring } from "@/lib/crypto/secrets";
 import { MEMORY, openDatabase, type Database } from "@/lib/db/client";
@@ -22,7 +22,7 @@ import {
   type NewConnection,
 } from "@/lib/db/schema";
 import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
-import { planNextRefresh } from "./schedule";
+import { planNextRefresh } from "@/lib/lifecycle/schedule";
 
 /** The portal's clock in tests: real time plus an offset, moved together with the emulator's. */
 export class TestClock {
@@ -57,9 +57,9 @@ export class TestClock {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// PostgreSQL, where one is reachable: lib/testing/postgres.ts (re-exported for the lifecycle suites).
+// PostgreSQL, where one is reachable: testing/postgres.ts (re-exported for the lifecycle suites).
 
-export { createPostgresDatabase, findPostgres } from "@/lib/testing/postgres";
+export { createPostgresDatabase, findPostgres } from "@/testing/postgres";
 
 // ---------------------------------------------------------------------------------------------------------------
 

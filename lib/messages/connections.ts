@@ -1,0 +1,109 @@
+/**
+ * What connecting, verifying, refreshing and revoking a connection say, in words. lib/connections and lib/lifecycle
+ * decide what happened (a reason code and the facts); the sentences live here, next to the statuses' words.
+ */
+import { CONNECTION_NOT_YOURS } from "./errors";
+
+export { CONNECTION_NOT_YOURS };
+
+type Library = { id: number; name: string };
+
+/** Re-authorized by someone whose active library in Apicbase is another one than the connection's. */
+export function libraryMismatchMessage(approvedBy: string, approved: Library, expected: Library): string {
+  return (
+    `${approvedBy} approved with "${approved.name}" (${approved.id}) as active library in Apicbase, but this ` +
+    `connection is for "${expected.name}" (${expected.id}). Ask them to switch their active library to ` +
+    `"${expected.name}" in Apicbase, then re-authorize again. The stray approval was revoked.`
+  );
+}
+
+export const CONNECTION_MESSAGES = {
+  revoked: "This connection was revoked; re-authorize it to use it again.",
+  noTokens: "This connection holds no tokens; re-authorize it.",
+  tokenActive: "Apicbase confirms the access token is active.",
+  tokenExpired: "The access token has expired; a refresh will renew it.",
+  tokenRevoked:
+    "Apicbase no longer accepts this connection's access token: it was revoked. Re-authorize the connection.",
+  superseded:
+    "Newer tokens were stored by another refresh or re-authorization meanwhile; this attempt changed nothing.",
+  lostRotation:
+    "Apicbase rotated this connection's tokens but its answer was lost on the way, so the new tokens never " +
+    "arrived. Only a re-authorization brings the connection back.",
+  interruptedUnknown:
+    "An earlier refresh of this connection was interrupted, and Apicbase could not be asked whether it went " +
+    "through. The portal asks again before refreshing; the current tokens may still work.",
+  interruptedLost:
+    "An earlier refresh of this connection was interrupted after Apicbase had rotated its tokens, so the new " +
+    "tokens never reached the portal, and Apicbase no longer accepts the old ones (unless the library owner " +
+    "removed the application meanwhile). Only a re-authorization brings the connection back.",
+} as const;
+
+/** Verify found a working token that reaches another library than the connected one. */
+export function libraryDriftMessage(active: Library, connected: Library): string {
+  return (
+    `The token works, but its user's active library is now "${active.name}" (${active.id}), ` +
+    `not "${connected.name}" (${connected.id}).`
+  );
+}
+
+/** What the library owner does where the portal cannot revoke the grant itself. */
+export const OWNER_REMOVES_APP =
+  "The library owner can remove the application in Apicbase: signed in to Apicbase, under their account " +
+  "settings' connected (authorized) applications, choose the application and revoke its access.";
+
+export type Revocation = "revoked" | "unsupported" | "failed" | "pending";
+
+export function alreadyRevokedMessage(libraryName: string): string {
+  return `"${libraryName}" is already revoked; it holds no tokens.`;
+}
+
+/** A connection revoked before it ever held a grant at Apicbase (nothing to hand back). */
+export function tokensDeletedMessage(libraryName: string): string {
+  return `"${libraryName}" is revoked: its tokens are deleted.`;
+}
+
+/** Apicbase did not accept the revocation yet (`code`): the portal keeps trying. */
+export function revocationPendingMessage(libraryName: string, code: string): string {
+  return (
+    `"${libraryName}" is being revoked: nothing uses its tokens any more, but Apicbase did not accept the ` +
+    `revocation yet (${code}). The portal tries again every few minutes and deletes the tokens once Apicbase ` +
+    "confirms, or after a day at the latest."
+  );
+}
+
+export function disconnectedMessage(libraryName: string, revocation: Revocation): string {
+  switch (revocation) {
+    case "revoked":
+      return `"${libraryName}" is revoked: Apicbase revoked the grant and the portal deleted its tokens.`;
+    case "unsupported":
+      return (
+        `"${libraryName}" is revoked on the portal's side and its tokens are deleted. This Apicbase offers no ` +
+        `revocation endpoint (it answered 404 or 405), so the grant may still be live there. ${OWNER_REMOVES_APP}`
+      );
+    case "failed":
+      return (
+        `"${libraryName}" is revoked on the portal's side and its tokens are deleted, but Apicbase did not revoke ` +
+        `the grant. ${OWNER_REMOVES_APP}`
+      );
+    case "pending":
+      return `"${libraryName}" is being revoked.`;
+  }
+}
+
+/** A refused re-authorization, from the facts the audit log kept: who, with which library active, what to do. */
+export function refusalMessage(
+  refusal: { approvedBy: string | null; approvedLibrary: { id: number; name: string | null } | null },
+  connection: { libraryId: number; libraryName: string },
+): string {
+  const who = refusal.approvedBy ?? "The approving user";
+  const active = refusal.approvedLibrary
+    ? `"${refusal.approvedLibrary.name ?? "library"}" (${refusal.approvedLibrary.id})`
+    : "another library";
+  const name = connection.libraryName;
+  return (
+    `${who} approved at Apicbase with ${active} as active library, but this connection is for "${name}" ` +
+    `(${connection.libraryId}). Nothing was changed and the stray approval was revoked. Ask the owner of ` +
+    `"${name}" to log in to Apicbase as themselves (log out there first if ${who} is still logged ` +
+    `in), make "${name}" their active library, then re-authorize again.`
+  );
+}
