@@ -141,7 +141,7 @@ export function ApplicationCard({
             fields={fields}
             text="Test credentials"
             pendingLabel="Asking Apicbase…"
-            label={`Test the credentials of ${name}`}
+            label={`Test credentials of ${name}`}
             announceSuccess={false}
           />
           {!fromEnvironment &&

@@ -79,7 +79,7 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
                     <ButtonForm
                       action={endUserSessionsAction}
                       fields={{ userId: user.id }}
-                      text="End all sessions of this user"
+                      text="End all sessions"
                       pendingLabel="Ending…"
                       label={`End all sessions of ${who}`}
                       variant="danger"
