@@ -431,7 +431,7 @@ test("a partner calling the admin actions and routes directly is refused, and no
   forged.push({
     what: "make Sam an admin",
     request: await captureAction(admin, () =>
-      admin.getByRole("button", { name: "Make sam@sandbox.test a portal admin" }).click(),
+      admin.getByRole("button", { name: "Make admin: sam@sandbox.test" }).click(),
     ),
   });
 
@@ -474,7 +474,7 @@ test("a partner calling the admin actions and routes directly is refused, and no
   await admin.goto("/admin/applications");
   await expect(admin.getByRole("region", { name: APPLICATION })).toContainText("Enabled");
   await admin.goto("/admin/members");
-  await expect(admin.getByRole("button", { name: "Make sam@sandbox.test a portal admin" })).toBeVisible();
+  await expect(admin.getByRole("button", { name: "Make admin: sam@sandbox.test" })).toBeVisible();
   await partner.context().close();
 });
 

@@ -36,7 +36,7 @@ function CredentialsCheckResult({ application, now }: { application: Application
           </span>
           <p>
             <strong className="font-semibold">{described.title}.</strong> {described.text}{" "}
-            <span className="opacity-80">
+            <span>
               Tested <DateTime date={new Date(check.checkedAt)} now={now} />.
             </span>
           </p>
