@@ -161,7 +161,7 @@ test("an admin registers an application with a wrong secret; Test credentials sa
   await expect(card.getByRole("list", { name: `Scopes of ${APPLICATION}` })).toHaveText(/accounts\s*library/);
   await expect(card).toContainText("Credentials not tested yet");
 
-  await card.getByRole("button", { name: `Test the credentials of ${APPLICATION}` }).click();
+  await card.getByRole("button", { name: `Test credentials of ${APPLICATION}` }).click();
   await expect(card).toContainText("Wrong credentials. Apicbase answered invalid_client");
   await screenshot(admin, "admin-applications");
 
@@ -172,7 +172,7 @@ test("an admin registers an application with a wrong secret; Test credentials sa
     "Secret replaced. Every call from now on uses it; test the credentials again.",
   );
   await expect(card).toContainText("Credentials not tested yet");
-  await card.getByRole("button", { name: `Test the credentials of ${APPLICATION}` }).click();
+  await card.getByRole("button", { name: `Test credentials of ${APPLICATION}` }).click();
   await expect(card).toContainText("Credentials fine. Apicbase accepted the client id and secret");
 
   // The same client id twice is refused at its field.
@@ -431,7 +431,7 @@ test("a partner calling the admin actions and routes directly is refused, and no
   forged.push({
     what: "make Sam an admin",
     request: await captureAction(admin, () =>
-      admin.getByRole("button", { name: "Make sam@sandbox.test a portal admin" }).click(),
+      admin.getByRole("button", { name: "Make admin: sam@sandbox.test" }).click(),
     ),
   });
 
@@ -474,7 +474,7 @@ test("a partner calling the admin actions and routes directly is refused, and no
   await admin.goto("/admin/applications");
   await expect(admin.getByRole("region", { name: APPLICATION })).toContainText("Enabled");
   await admin.goto("/admin/members");
-  await expect(admin.getByRole("button", { name: "Make sam@sandbox.test a portal admin" })).toBeVisible();
+  await expect(admin.getByRole("button", { name: "Make admin: sam@sandbox.test" })).toBeVisible();
   await partner.context().close();
 });
 

@@ -232,6 +232,32 @@ test("the CSV export has the filtered list's rows, spreadsheet formulas defused"
   expect(JSON.stringify(everything)).not.toMatch(/(?<![A-Za-z0-9_-])[A-Za-z0-9]{30}(?![A-Za-z0-9_-])/);
 });
 
+test("a bulk Revoke with one reason ends every connection of the organization, at Apicbase too", async () => {
+  await page.goto(`/connections?organization=${organizationId}`);
+  await expect(listStatus()).toHaveText("Showing 1–4 of 4 connections.");
+  // Two picked by hand first: the bar acts on those, until every match is chosen instead.
+  await page.getByRole("checkbox", { name: "Select Bistro Nord" }).check();
+  await page.getByRole("checkbox", { name: "Select Café Zuid" }).check();
+  await expect(bulk().getByRole("radio", { name: "The 2 connections selected" })).toBeChecked();
+  await bulk().getByRole("radio", { name: "All 4 connections of this organization" }).check();
+  await bulk().getByRole("button", { name: "Revoke…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Revoke 4 connections?" });
+  await dialog.getByRole("button", { name: "Yes, revoke 4 connections" }).click();
+  // A reason is required: refused at the field, nothing started.
+  await expect(dialog.getByLabel(/^Reason/)).toBeFocused();
+  await expect(page).toHaveURL(/\/connections\?organization=/);
+  await dialog.getByLabel(/^Reason/).fill("The bulk journey is over");
+  await dialog.getByRole("button", { name: "Yes, revoke 4 connections" }).click();
+  await expect(page).toHaveURL(/\/connections\/jobs\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Revoke 4 connections");
+  await expect(page.getByRole("main")).toContainText("Reason: “The bulk journey is over”.");
+  await expect(progress()).toContainText("Finished", { timeout: 30_000 });
+  await expect(progress()).toContainText("4 of 4 processed, 4 done");
+  await expect(outcomes().getByRole("row", { name: /Bistro Nord/ })).toContainText("Revoked");
+  await page.goto(`/connections?organization=${organizationId}&status=revoked`);
+  await expect(listStatus()).toHaveText("Showing 1–4 of 4 connections matching.");
+});
+
 test("a partner of another organization gets neither the export nor the job", async ({ browser }) => {
   const partner = await browser.newContext();
   const partnerPage = await partner.newPage();

@@ -42,9 +42,7 @@ async function confirmOwner(admin: Page, email: string, apicbaseUserId: number, 
   await expect(notice).toContainText(`signed in as Apicbase user ${apicbaseUserId}`);
   await expect(notice).toContainText("Withheld: admin rights (PORTAL_ADMIN_EMAILS)");
   if (shot) await screenshot(admin, shot);
-  await notice
-    .getByRole("button", { name: `Confirm that ${email} now belongs to Apicbase user ${apicbaseUserId}` })
-    .click();
+  await notice.getByRole("button", { name: `Confirm new owner of ${email}: Apicbase user ${apicbaseUserId}` }).click();
   await admin.getByRole("dialog").getByRole("button", { name: "Yes, confirm" }).click();
   await expect(admin.getByRole("region", { name: /changed hands/ })).toHaveCount(0);
 }
@@ -61,10 +59,10 @@ test("an admin e-mail that moved to another Apicbase user grants nothing until a
   const partner = await signInAs(browser, partnerUser.email, partnerUser.password);
   const admin = await signInAs(browser, adminUser.email, adminUser.password);
   await admin.goto("/admin/members");
-  const promote = admin.getByRole("button", { name: `Make ${partnerUser.email} a portal admin` });
+  const promote = admin.getByRole("button", { name: `Make admin: ${partnerUser.email}` });
   if (await promote.count()) {
     await promote.click();
-    await expect(admin.getByRole("button", { name: `Remove the admin rights of ${partnerUser.email}` })).toBeVisible();
+    await expect(admin.getByRole("button", { name: `Remove admin rights of ${partnerUser.email}` })).toBeVisible();
   }
 
   // Apicbase gives the admin's address to sam (another user id).
@@ -92,6 +90,6 @@ test("an admin e-mail that moved to another Apicbase user grants nothing until a
   await confirmOwner(partner, ADMIN_EMAIL, adminId);
   expect(await isAdmin(original)).toBe(true);
   await original.goto("/admin/members");
-  await original.getByRole("button", { name: `Remove the admin rights of ${partnerUser.email}` }).click();
-  await expect(original.getByRole("button", { name: `Make ${partnerUser.email} a portal admin` })).toBeVisible();
+  await original.getByRole("button", { name: `Remove admin rights of ${partnerUser.email}` }).click();
+  await expect(original.getByRole("button", { name: `Make admin: ${partnerUser.email}` })).toBeVisible();
 });

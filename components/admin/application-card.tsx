@@ -36,7 +36,7 @@ function CredentialsCheckResult({ application, now }: { application: Application
           </span>
           <p>
             <strong className="font-semibold">{described.title}.</strong> {described.text}{" "}
-            <span className="opacity-80">
+            <span>
               Tested <DateTime date={new Date(check.checkedAt)} now={now} />.
             </span>
           </p>
@@ -141,7 +141,7 @@ export function ApplicationCard({
             fields={fields}
             text="Test credentials"
             pendingLabel="Asking Apicbase…"
-            label={`Test the credentials of ${name}`}
+            label={`Test credentials of ${name}`}
             announceSuccess={false}
           />
           {!fromEnvironment &&

@@ -29,7 +29,11 @@ export function CodeExample({ title, code }: { title: string; code: string }) {
           {copied === "copied" ? "Copied" : "Copy"}
         </Button>
       </div>
-      <pre className="overflow-x-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-5 text-slate-100">
+      <pre
+        // Focusable, so keyboard users can scroll it sideways.
+        tabIndex={0}
+        className="overflow-x-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-5 text-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+      >
         {code}
       </pre>
       <p aria-live="polite" className="sr-only">

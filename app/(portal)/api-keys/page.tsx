@@ -133,7 +133,11 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Sear
             List the connections, then ask for a connection&apos;s access token. The answer is valid for at least{" "}
             <code>min_valid_seconds</code> (default 600): the portal refreshes it first when needed.
           </p>
-          <pre className="overflow-x-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-5 text-slate-100">
+          <pre
+            // Focusable, so keyboard users can scroll it sideways.
+            tabIndex={0}
+            className="overflow-x-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-5 text-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+          >
             {`curl -H "Authorization: Bearer $PORTAL_API_KEY" ${origin}/api/v1/connections
 curl -H "Authorization: Bearer $PORTAL_API_KEY" \\
   "${origin}/api/v1/connections/<connection id>/access-token?min_valid_seconds=600"`}

@@ -120,7 +120,11 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
               on every retry, so deduplicate on it), <code>webhook-timestamp</code> and <code>webhook-signature</code>.
               Verify them with any Standard Webhooks library and the endpoint&apos;s secret, e.g. in Node.js:
             </p>
-            <pre className="overflow-x-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-5 text-slate-100">
+            <pre
+              // Focusable, so keyboard users can scroll it sideways.
+              tabIndex={0}
+              className="overflow-x-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-5 text-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+            >
               {`import { Webhook } from "standardwebhooks";
 
 const webhook = new Webhook(process.env.PORTAL_WEBHOOK_SECRET); // whsec_...

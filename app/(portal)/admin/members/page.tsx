@@ -91,7 +91,7 @@ export default async function AdminMembersPage() {
                       fields={{ userId: person.id }}
                       text="Confirm new owner"
                       pendingLabel="Confirming…"
-                      label={`Confirm that ${person.email} now belongs to Apicbase user ${person.apicbaseUserId}`}
+                      label={`Confirm new owner of ${person.email}: Apicbase user ${person.apicbaseUserId}`}
                       confirm={{
                         title: `Give ${person.email} to Apicbase user ${person.apicbaseUserId}?`,
                         body: `${grants.length > 0 ? `They get ${grants.join(" and ")}. ` : ""}Apicbase user ${claim.boundApicbaseUserId} no longer gets anything through this address. Recorded in the audit log.`,
@@ -191,7 +191,7 @@ export default async function AdminMembersPage() {
                             fields={{ userId: person.id }}
                             text="Remove admin rights"
                             pendingLabel="Saving…"
-                            label={`Remove the admin rights of ${who}`}
+                            label={`Remove admin rights of ${who}`}
                           />
                         )}
                         {person.admin === null && person.email && !person.contested?.configuredAdmin && (
@@ -200,7 +200,7 @@ export default async function AdminMembersPage() {
                             fields={{ email: person.email }}
                             text="Make admin"
                             pendingLabel="Saving…"
-                            label={`Make ${who} a portal admin`}
+                            label={`Make admin: ${who}`}
                           />
                         )}
                         {person.id === admin.id && <span className="block text-xs text-slate-500">This is you.</span>}

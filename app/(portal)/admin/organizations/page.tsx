@@ -88,7 +88,7 @@ export default async function AdminOrganizationsPage() {
                 <RemoveForm
                   action={demoteAdminAction}
                   fields={{ userId: entry.promotedUserId }}
-                  label={`Remove the admin rights of ${entry.email}`}
+                  label={`Remove admin rights of ${entry.email}`}
                   text="Remove admin rights"
                 />
               )}

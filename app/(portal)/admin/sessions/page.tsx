@@ -80,12 +80,7 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
                         {userSessions.length} active {userSessions.length === 1 ? "session" : "sessions"}
                       </p>
                     </div>
-                    <EndSessionsButton
-                      action={endUserSessionsAction}
-                      userId={user.id}
-                      who={who}
-                      text="End all sessions of this user"
-                    />
+                    <EndSessionsButton action={endUserSessionsAction} userId={user.id} who={who} />
                   </div>
                   <div className="mt-4 overflow-x-auto">
                     <table className="min-w-full divide-y divide-slate-200 text-sm">
