@@ -10,8 +10,4 @@ export const queryKeys = {
     detail: (connectionId: string, historyPage: number, showHandouts = false) =>
       [...queryKeys.connections.details(), connectionId, { historyPage, showHandouts }] as const,
   },
-  bulkJobs: {
-    all: ["bulk-jobs"] as const,
-    progress: (jobId: string) => [...queryKeys.bulkJobs.all, jobId] as const,
-  },
 };

@@ -1,11 +1,9 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { BulkJobView } from "@/lib/bulk-jobs/jobs";
 import { BULK_JOB_STATUS_LABELS } from "@/lib/messages/bulk-jobs";
-import { queryKeys } from "@/lib/query-keys";
 
 const POLL_MS = 1_500;
 const numberFormat = new Intl.NumberFormat("en");
@@ -38,12 +36,7 @@ export function progressText(job: BulkJobView): string {
  */
 export function BulkJobProgress({ job: initial, refreshPage = false }: { job: BulkJobView; refreshPage?: boolean }) {
   const router = useRouter();
-  const { data: job = initial, error } = useQuery({
-    queryKey: queryKeys.bulkJobs.progress(initial.id),
-    queryFn: ({ signal }) => fetchProgress(initial.id, signal),
-    initialData: initial,
-    refetchInterval: (query) => (query.state.data?.status === "running" ? POLL_MS : false),
-  });
+  const { job, error } = usePolledProgress(initial);
   const { done, failed, skipped, cancelled } = job.progress;
   const processed = done + failed + skipped;
   const seen = useRef({ processed, status: job.status });
@@ -80,9 +73,36 @@ export function BulkJobProgress({ job: initial, refreshPage = false }: { job: Bu
       </div>
       {error && (
         <p role="alert" className="text-sm text-red-700">
-          Progress updates paused: {error.message}
+          Progress updates paused: {error}
         </p>
       )}
     </div>
   );
+}
+
+/**
+ * The job as the portal last reported it: polled every 1.5 s while it runs (no React Query: this sits on the
+ * dashboard, whose first-load JavaScript stays small). A failed poll is shown and tried again at the next tick.
+ */
+function usePolledProgress(initial: BulkJobView): { job: BulkJobView; error: string | null } {
+  const [state, setState] = useState<{ job: BulkJobView; error: string | null }>({ job: initial, error: null });
+  const running = state.job.status === "running";
+  useEffect(() => {
+    if (!running) return;
+    const controller = new AbortController();
+    const timer = setInterval(() => {
+      fetchProgress(initial.id, controller.signal).then(
+        (job) => setState({ job, error: null }),
+        (error: unknown) => {
+          if (controller.signal.aborted) return;
+          setState((previous) => ({ ...previous, error: error instanceof Error ? error.message : String(error) }));
+        },
+      );
+    }, POLL_MS);
+    return () => {
+      clearInterval(timer);
+      controller.abort();
+    };
+  }, [initial.id, running]);
+  return state;
 }
