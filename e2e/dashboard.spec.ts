@@ -165,7 +165,7 @@ test("filtering by application lives in the URL and survives a reload", async ()
 
 test("the admin list filters by organization, in the URL, across a reload", async () => {
   await page.goto("/admin/connections");
-  const organization = page.getByLabel("Organization");
+  const organization = page.getByLabel("Organization", { exact: true });
   await organization.selectOption({ label: ORGANIZATION });
   await expect(page).toHaveURL(new RegExp(`[?&]org=${organizationId}(&|$)`));
   await expect.poll(tableOrder).toEqual(["Brasserie Oost", "Café Zuid", "Trattoria West"]);
