@@ -181,7 +181,7 @@ test("a member adds an endpoint, sees its secret once, and a test event arrives 
   );
   capturing = "test";
   await endpointCard()
-    .getByRole("button", { name: `Send a test event to ${receiver.url}` })
+    .getByRole("button", { name: `Send test event to ${receiver.url}` })
     .click();
   await expect.poll(() => receiver.types()).toEqual(["webhook.test"]);
   expect(receiver.deliveries[0]!.verifiedWith).toEqual([firstSecret]);
@@ -239,7 +239,7 @@ test("a receiver answering 500 gets the event again after a backoff, with the sa
   const before = receiver.deliveries.length;
   await page.goto(`/webhooks?organization=${organizationId}`);
   await endpointCard()
-    .getByRole("button", { name: `Send a test event to ${receiver.url}` })
+    .getByRole("button", { name: `Send test event to ${receiver.url}` })
     .click();
   await expect.poll(() => receiver.deliveries.length).toBe(before + 1);
   await page.reload();
@@ -257,7 +257,7 @@ test("a receiver answering 500 gets the event again after a backoff, with the sa
 test("during a secret rotation both secrets verify each delivery", async () => {
   capturing = "rotate";
   await endpointCard()
-    .getByRole("button", { name: `Rotate the signing secret of ${receiver.url}` })
+    .getByRole("button", { name: `Rotate secret of ${receiver.url}` })
     .click();
   await expect(
     endpointCard().getByRole("status").filter({ hasText: "A new signing secret signs from now on" }),
@@ -270,7 +270,7 @@ test("during a secret rotation both secrets verify each delivery", async () => {
   await expect(endpointCard()).toContainText("Secret rotation under way: the previous secret also signs until");
   const before = receiver.deliveries.length;
   await endpointCard()
-    .getByRole("button", { name: `Send a test event to ${receiver.url}` })
+    .getByRole("button", { name: `Send test event to ${receiver.url}` })
     .click();
   await expect.poll(() => receiver.deliveries.length).toBe(before + 1);
   expect(receiver.deliveries.at(-1)!.verifiedWith).toEqual([firstSecret, secondSecret]);
@@ -334,7 +334,7 @@ test("another organization gets none of these events and can neither see, test n
   await expect(endpointCard()).toContainText("Enabled");
   await expect(endpointCard()).toContainText("Secret rotation under way");
   await endpointCard()
-    .getByRole("button", { name: `Send a test event to ${receiver.url}` })
+    .getByRole("button", { name: `Send test event to ${receiver.url}` })
     .click();
   await expect.poll(() => receiver.deliveries.length).toBe(before + 1);
   expect(receiver.deliveries.at(-1)!.verifiedWith).toHaveLength(2);

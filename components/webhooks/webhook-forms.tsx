@@ -148,12 +148,7 @@ export function RotateSecretForm({
       <form action={formAction}>
         <input type="hidden" name="organizationId" value={organizationId} />
         <input type="hidden" name="endpointId" value={endpointId} />
-        <SubmitButton
-          variant="secondary"
-          size="sm"
-          pendingLabel="Rotating…"
-          aria-label={`Rotate the signing secret of ${url}`}
-        >
+        <SubmitButton variant="secondary" size="sm" pendingLabel="Rotating…" aria-label={`Rotate secret of ${url}`}>
           Rotate secret
         </SubmitButton>
       </form>

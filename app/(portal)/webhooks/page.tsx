@@ -217,7 +217,7 @@ function EndpointCard({
           fields={ids}
           text="Send test event"
           pendingLabel="Sending…"
-          label={`Send a test event to ${endpoint.url}`}
+          label={`Send test event to ${endpoint.url}`}
         />
         <RotateSecretForm
           action={rotateWebhookSecretAction}
