@@ -118,8 +118,9 @@ describe("web server shutdown (what instrumentation.ts installs)", () => {
         actor: { system: "test" },
       })
     ).key;
-    // Three calls take 1.5 s at Apicbase (under the 2 s timeout): two background refreshes and a "Refresh" click.
-    await fixture.control.fault({ endpoint: "token", mode: "slow", delay_ms: 1500, count: 3 });
+    // Three calls take 1 s at Apicbase (well under the 2 s timeout, also on a loaded machine): two background
+    // refreshes and a "Refresh" click.
+    await fixture.control.fault({ endpoint: "token", mode: "slow", delay_ms: 1000, count: 3 });
     await fixture.control.resetStats();
 
     const ctx = fixture.context({ leaseOwner: "web:A", actor: { system: "refresher" } });
