@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { expect, test, type BrowserContext, type Download, type Page } from "@playwright/test";
 import { EmulatorControl } from "../emulator/testing";
 import { SANDBOX_PARTNER_APP } from "../lib/sandbox";
+import { parseCsv } from "../testing/csv";
 import { answerConsent, createOrganization, logInAtApicbase, screenshot, signIn } from "./journey";
 import { EMULATOR_URL, PORTAL_URL } from "./urls";
 
@@ -50,35 +51,6 @@ async function revokeAtApicbase(refreshToken: string) {
     }),
   });
   expect(response.status).toBe(200);
-}
-
-/** A minimal RFC 4180 reader for the downloaded files. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (ch === "\r" && text[i + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      i++;
-    } else cell += ch;
-  }
-  return rows;
 }
 
 async function downloaded(download: Download): Promise<string[][]> {

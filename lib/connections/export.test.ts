@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { csvCell } from "@/lib/audit-log/csv";
 import { MEMORY, openDatabase, type Database } from "@/lib/db/client";
 import { applications, connections, organizations, type NewConnection } from "@/lib/db/schema";
+import { parseCsv } from "@/testing/csv";
 import { CONNECTIONS_CSV_COLUMNS, EXPORT_BATCH, connectionsCsv, connectionsCsvFilename } from "./export";
 import type { ConnectionFilters } from "./view";
 
@@ -19,35 +20,6 @@ const filters = (overrides: Partial<ConnectionFilters> = {}): ConnectionFilters 
   status: null,
   ...overrides,
 });
-
-/** A minimal RFC 4180 reader: enough to check that what a spreadsheet reads back is what was meant. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (ch === "\r" && text[i + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      i++;
-    } else cell += ch;
-  }
-  return rows;
-}
 
 async function exportText(organizationId: string | null, f: ConnectionFilters): Promise<string> {
   let text = "";
