@@ -521,4 +521,26 @@ describe("PGlite specifics", () => {
       await database.close();
     }
   });
+  it("lets the event loop turn between any two queries, so waiting sockets are served in between", async () => {
+    const database = await openDatabase({ dataDir: ":memory:", migrationsFolder });
+    try {
+      // A ticker that counts turns of the event loop while 20 queued queries run. PGlite alone would run them all
+      // in one turn (its queue hands on by promise callbacks).
+      let turns = 0;
+      let running = true;
+      const tick = () => {
+        turns++;
+        if (running) setImmediate(tick);
+      };
+      setImmediate(tick);
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => database.db.execute(sql`select ${i}::int as n`)),
+      );
+      running = false;
+      expect(results.map((r) => r.rows[0])).toEqual(Array.from({ length: 20 }, (_, n) => ({ n })));
+      expect(turns).toBeGreaterThanOrEqual(20);
+    } finally {
+      await database.close();
+    }
+  });
 });
