@@ -10,6 +10,7 @@ import { z } from "zod";
 import { ApicbaseError } from "@/lib/apicbase/errors";
 import { recordAudit } from "@/lib/audit";
 import { connections, type Connection } from "@/lib/db/schema";
+import { underWay } from "@/lib/lifecycle/single-flight";
 import {
   alreadyRevokedMessage,
   CONNECTION_NOT_YOURS,
@@ -103,9 +104,18 @@ function errorCode(error: unknown): string {
 /**
  * Revokes at Apicbase and deletes the tokens of a row in `revoking`. When Apicbase fails transiently the row stays
  * `revoking` (tokens unused, reason kept) for the sweep to try again, until REVOKE_GIVE_UP_MS after the revoke was
- * asked for.
+ * asked for. A shutdown waits for it to store the outcome; once one began, the row stays `revoking` (tokens unused)
+ * and the sweep finishes it.
  */
 export async function finishRevocation(
+  ctx: ConnectionContext,
+  row: Connection,
+  options: { resumed: boolean },
+): Promise<DisconnectResult> {
+  return (await underWay("revoke", () => revokeNow(ctx, row, options))) ?? keepRevoking(ctx, row, "portal_restarting");
+}
+
+async function revokeNow(
   ctx: ConnectionContext,
   row: Connection,
   options: { resumed: boolean },

@@ -6,6 +6,7 @@ import { recordAudit } from "@/lib/audit";
 import type { DbExecutor } from "@/lib/db/client";
 import { connections, type ConnectionStatus } from "@/lib/db/schema";
 import { planNextRefresh } from "@/lib/lifecycle/schedule";
+import { underWay } from "@/lib/lifecycle/single-flight";
 import { enqueueConnectionEvent } from "@/lib/notifications/events";
 import type { ConnectionContext, Failure } from "./context";
 import { apicbaseErrorMessage } from "@/lib/messages/apicbase";
@@ -134,21 +135,34 @@ export type CompletionResult =
  * An approval's code, end to end: exchanges it, reads which library the tokens reach, and stores the connection
  * (completeAuthorization). When the library cannot be read there is nothing to file the tokens under, so the grant
  * is handed back to Apicbase before the error goes on. Used by the redirect callback, authorization links and
- * manual code entry.
+ * manual code entry. A shutdown waits for it to store the tokens; once one began, the code is not exchanged.
  */
 export async function connectWithCode(
   ctx: ConnectionContext,
   client: ApicbaseClient,
-  args: {
-    code: string;
-    redirectUri: string;
-    codeVerifier?: string;
-    scopes?: string[];
-    organizationId: string;
-    applicationId: string;
-    reauthorizeConnectionId?: string;
-    via?: "manual_code";
-  },
+  args: CodeExchange,
+): Promise<CompletionResult> {
+  return (await underWay("code_exchange", () => exchangeAndStore(ctx, client, args))) ?? restarting;
+}
+
+type CodeExchange = {
+  code: string;
+  redirectUri: string;
+  codeVerifier?: string;
+  scopes?: string[];
+  organizationId: string;
+  applicationId: string;
+  reauthorizeConnectionId?: string;
+  via?: "manual_code";
+};
+
+/** Refused: the process is shutting down and starts no call to Apicbase. */
+const restarting: Failure = { ok: false, reason: "busy", message: CONNECTION_MESSAGES.restarting };
+
+async function exchangeAndStore(
+  ctx: ConnectionContext,
+  client: ApicbaseClient,
+  args: CodeExchange,
 ): Promise<CompletionResult> {
   const tokens = await client.exchangeCode({
     code: args.code,
@@ -366,6 +380,13 @@ export type VerifyResult =
 
 /** Asks Apicbase about the stored access token (introspection) and which library it reaches now. */
 export async function verifyConnection(
+  ctx: ConnectionContext,
+  args: { organizationId: string; connectionId: string },
+): Promise<VerifyResult> {
+  return (await underWay("verify", () => verifyNow(ctx, args))) ?? restarting;
+}
+
+async function verifyNow(
   ctx: ConnectionContext,
   args: { organizationId: string; connectionId: string },
 ): Promise<VerifyResult> {

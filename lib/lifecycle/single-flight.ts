@@ -47,6 +47,18 @@ export function isDraining(): boolean {
   return shared.__portalDrainingSince != null;
 }
 
+let sequence = 0;
+
+/**
+ * Work outside the refreshes that calls Apicbase and stores what it answers (a code exchange, a verification, a
+ * revocation): counted like a refresh, so a shutdown waits for it to store its result. Null once the process is
+ * shutting down: then it does not start.
+ */
+export function underWay<T>(name: string, run: () => Promise<T>): Promise<T> | null {
+  if (isDraining()) return null;
+  return coalesce(`${name}#${++sequence}`, run);
+}
+
 /** For tests that drain and then carry on in the same process. */
 export function endDrainForTests(): void {
   shared.__portalDrainingSince = null;

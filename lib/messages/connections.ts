@@ -21,6 +21,8 @@ export const CONNECTION_MESSAGES = {
   revoked: "This connection was revoked; re-authorize it to use it again.",
   noTokens: "This connection holds no tokens; re-authorize it.",
   tokenActive: "Apicbase confirms the access token is active.",
+  restarting:
+    "The portal is restarting, so it starts no call to Apicbase now. Try again in a few seconds; nothing was changed.",
   tokenExpired: "The access token has expired; a refresh will renew it.",
   tokenRevoked:
     "Apicbase no longer accepts this connection's access token: it was revoked. Re-authorize the connection.",
@@ -64,10 +66,13 @@ export function tokensDeletedMessage(libraryName: string): string {
 
 /** Apicbase did not accept the revocation yet (`code`): the portal keeps trying. */
 export function revocationPendingMessage(libraryName: string, code: string): string {
+  const why =
+    code === "portal_restarting"
+      ? "the portal is restarting, so it did not ask Apicbase yet"
+      : `Apicbase did not accept the revocation yet (${code})`;
   return (
-    `"${libraryName}" is being revoked: nothing uses its tokens any more, but Apicbase did not accept the ` +
-    `revocation yet (${code}). The portal tries again every few minutes and deletes the tokens once Apicbase ` +
-    "confirms, or after a day at the latest."
+    `"${libraryName}" is being revoked: nothing uses its tokens any more, but ${why}. The portal tries again ` +
+    "every few minutes and deletes the tokens once Apicbase confirms, or after a day at the latest."
   );
 }
 

@@ -187,6 +187,10 @@ export function historySummary(entry: Entry, time: (date: Date) => string): stri
       break;
     }
     case "connection_revocation_pending":
+      if (entry.apicbaseError === "portal_restarting") {
+        parts.push("the portal was restarting, so Apicbase was not asked yet; the portal tries again");
+        return parts.join(" · ");
+      }
       parts.push("Apicbase did not accept the revocation yet; the portal tries again");
       break;
   }
