@@ -111,6 +111,35 @@ describe("e-mail alerts and the daily digest", () => {
     expect(body).not.toMatch(/(?<![A-Za-z0-9_-])[A-Za-z0-9]{30}(?![A-Za-z0-9_-])/);
   });
 
+  it("an SMTP failure part way loses no alert: the failed one and those after it go in a later round", async () => {
+    const ids = [await fixture.connection(), await fixture.connection(), await fixture.connection()];
+    await fixture.control.revokeGrant({ email: "nora@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId });
+    await fixture.makeDue(ids);
+    for (const id of ids) {
+      await refreshConnection(
+        fixture.context(),
+        { organizationId: fixture.organizationId, connectionId: id },
+        { kind: "background" },
+      );
+    }
+    let calls = 0;
+    const failingSecond: EmailContext["mailer"] = {
+      sendMail: ((message: Parameters<EmailContext["mailer"]["sendMail"]>[0]) =>
+        ++calls === 2
+          ? Promise.reject(new Error("451 try again later"))
+          : email.mailer.sendMail(message)) as EmailContext["mailer"]["sendMail"],
+    };
+    await expect(sendPendingAlerts({ ...email, mailer: failingSecond })).rejects.toThrow(/451/);
+    expect(smtp.received).toHaveLength(1);
+
+    expect(await sendPendingAlerts(email)).toBe(2);
+    expect(await sendPendingAlerts(email)).toBe(0);
+    expect(smtp.received).toHaveLength(3);
+    const subjects = smtp.received.map((mail) => /Subject: \[Apicbase portal\] (.*?):/.exec(text(mail.raw))?.[1]);
+    const names = await Promise.all(ids.map(async (id) => (await fixture.row(id)).libraryName));
+    expect(new Set(subjects)).toEqual(new Set(names));
+  });
+
   it("the daily digest lists the connections needing attention to the members who asked for it, once a day", async () => {
     const [broken, fine] = await fixture.insertConnections(2);
     const brokenRow = await fixture.row(broken!);

@@ -86,7 +86,11 @@ export function alertMessage(ctx: EmailContext, payload: EventPayload): { subjec
   return { subject: `[Apicbase portal] ${subject}`, text: lines.join("\n") };
 }
 
-/** E-mails the events not e-mailed yet. Each event is claimed first, so two processes never send it twice. */
+/**
+ * E-mails the events not e-mailed yet, one at a time: each is claimed (marked e-mailed) just before its mails go, so
+ * two processes never send it twice, and a failure or a crash leaves at most the event being sent unsent; every
+ * other stays pending. An SMTP failure hands the event back for a later round.
+ */
 export async function sendPendingAlerts(ctx: EmailContext): Promise<number> {
   const now = ctx.now();
   // Too old to be news, and test events: done without a mail.
@@ -102,20 +106,21 @@ export async function sendPendingAlerts(ctx: EmailContext): Promise<number> {
         ),
       ),
     );
-  const pending = ctx.db
-    .select({ id: notificationEvents.id })
-    .from(notificationEvents)
-    .where(isNull(notificationEvents.emailedAt))
-    .orderBy(asc(notificationEvents.occurredAt))
-    .limit(BATCH)
-    .for("update", { skipLocked: true });
-  const claimed = await ctx.db
-    .update(notificationEvents)
-    .set({ emailedAt: now })
-    .where(and(inArray(notificationEvents.id, pending), isNull(notificationEvents.emailedAt)))
-    .returning();
   let sent = 0;
-  for (const event of claimed) {
+  for (let round = 0; round < BATCH; round++) {
+    const next = ctx.db
+      .select({ id: notificationEvents.id })
+      .from(notificationEvents)
+      .where(isNull(notificationEvents.emailedAt))
+      .orderBy(asc(notificationEvents.occurredAt))
+      .limit(1)
+      .for("update", { skipLocked: true });
+    const [event] = await ctx.db
+      .update(notificationEvents)
+      .set({ emailedAt: now })
+      .where(and(inArray(notificationEvents.id, next), isNull(notificationEvents.emailedAt)))
+      .returning();
+    if (!event) break;
     const to = await recipients(ctx.db, event.organizationId, "alerts");
     if (to.length === 0) continue;
     const { subject, text } = alertMessage(ctx, event.payload as EventPayload);
