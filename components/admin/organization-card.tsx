@@ -9,6 +9,7 @@ import type { OrganizationView } from "@/lib/dal/organizations";
 import { AddMemberForm } from "./add-member-form";
 import type { FormAction } from "./form-action";
 import { RemoveForm } from "./remove-form";
+import { cx, FOCUS_RING } from "@/components/ui/classes";
 
 function plural(count: number, one: string, many: string) {
   return `${count} ${count === 1 ? one : many}`;
@@ -149,7 +150,7 @@ function ConnectionHealth({
             <li key={status}>
               <Link
                 href={connectionsHref(organizationId, { status })}
-                className="inline-flex items-center gap-1.5 rounded-full focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+                className={cx("inline-flex items-center gap-1.5 rounded-full", FOCUS_RING)}
               >
                 <StatusBadge status={status} />
                 <span className="font-semibold text-slate-900">{health[status]}</span>

@@ -18,6 +18,7 @@ import { ScopeChips } from "./scope-chips";
 import { RefreshNote, VerificationSummary } from "./state-parts";
 import { StatusBadge } from "./status-badge";
 import { CopyButton } from "@/components/ui/copy-button";
+import { cx } from "@/components/ui/classes";
 
 export function ConnectionDetail({
   connectionId,
@@ -185,7 +186,12 @@ function TokenApiCall({ connectionId, origin }: { connectionId: string; origin: 
         </Link>
         ). Set <code className="font-mono">PORTAL_API_KEY</code> to your key first.
       </p>
-      <pre className="mt-3 overflow-x-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-5 whitespace-pre-wrap break-all text-slate-100">
+      <pre
+        className={cx(
+          "mt-3 overflow-x-auto rounded-lg bg-slate-900 p-4 font-mono",
+          "text-xs leading-5 whitespace-pre-wrap break-all text-slate-100",
+        )}
+      >
         {curl}
       </pre>
     </section>

@@ -100,7 +100,12 @@ export function HealthPanel({
             const x = PAD.left + index * step + (step - barWidth) / 2;
             return (
               <g key={d.date}>
-                <title>{`${shortDate(d.date)}: ${d.succeeded} succeeded, ${d.failed} failed${d.newlyNeedingReauthorization ? `, ${d.newlyNeedingReauthorization} came to need re-authorization` : ""}`}</title>
+                <title>
+                  {`${shortDate(d.date)}: ${d.succeeded} succeeded, ${d.failed} failed` +
+                    (d.newlyNeedingReauthorization
+                      ? `, ${d.newlyNeedingReauthorization} came to need re-authorization`
+                      : "")}
+                </title>
                 <rect
                   x={x}
                   width={barWidth}
@@ -216,7 +221,11 @@ export function ConnectionTimeline({ events, now }: { events: TimelineEvent[]; n
             r={event.outcome === "failure" ? 6 : 4.5}
             className={`${TONE[event.outcome]} stroke-white`}
           >
-            <title>{`${new Date(event.at).toISOString().replace("T", " ").slice(0, 16)} UTC: ${historyLabel({ ...event, detail: null })}${event.apicbaseError ? ` (${event.apicbaseError})` : ""}`}</title>
+            <title>
+              {`${new Date(event.at).toISOString().replace("T", " ").slice(0, 16)} UTC: ` +
+                historyLabel({ ...event, detail: null }) +
+                (event.apicbaseError ? ` (${event.apicbaseError})` : "")}
+            </title>
           </circle>
         ))}
         <text x={8} y={42} className="fill-slate-500 text-[10px]">

@@ -339,7 +339,10 @@ async function finishJobs(ctx: BulkRunnerContext, jobIds: string[]): Promise<voi
       and(
         inArray(bulkJobs.id, jobIds),
         eq(bulkJobs.status, "running"),
-        sql`not exists (select 1 from ${bulkJobItems} where ${bulkJobItems.jobId} = ${bulkJobs.id} and ${bulkJobItems.status} = 'pending')`,
+        sql`not exists (
+          select 1 from ${bulkJobItems}
+          where ${bulkJobItems.jobId} = ${bulkJobs.id} and ${bulkJobItems.status} = 'pending'
+        )`,
       ),
     );
 }

@@ -225,10 +225,10 @@ export class Refresher {
       this.nextPlanningAt = now.getTime() + PLANNING_INTERVAL_MS;
       return 0;
     }
-    const planned = rows.map(
-      (row) =>
-        sql`(${row.id}::uuid, ${(row.expiresAt ? planNextRefresh(row.expiresAt, now, this.random) : now).toISOString()}::timestamptz)`,
-    );
+    const planned = rows.map((row) => {
+      const at = row.expiresAt ? planNextRefresh(row.expiresAt, now, this.random) : now;
+      return sql`(${row.id}::uuid, ${at.toISOString()}::timestamptz)`;
+    });
     await this.ctx.db.execute(sql`
       update ${connections} set next_refresh_at = planned.at
       from (values ${sql.join(planned, sql`, `)}) as planned(id, at)

@@ -10,6 +10,7 @@ import { HealthPanel } from "@/components/health/health-panel";
 import { portalHealth } from "@/lib/dal/health";
 import { requireAdmin } from "@/lib/dal/session";
 import { PageTitle } from "@/components/ui/page-title";
+import { cx, FOCUS_RING } from "@/components/ui/classes";
 
 export const metadata: Metadata = { title: "Admin overview" };
 
@@ -63,7 +64,9 @@ export default async function AdminOverviewPage() {
       title: `Revoked in the last ${RECENTLY_REVOKED_DAYS} days`,
       count: overview.recentlyRevoked.total,
       href: connectionsHref(null, { status: "revoked" }),
-      what: "Revoked by a partner or an admin; each can be re-authorized. The latest are listed below with who and why.",
+      what:
+        "Revoked by a partner or an admin; each can be re-authorized. " +
+        "The latest are listed below with who and why.",
       tone: "border-slate-300 bg-slate-50",
     },
   ];
@@ -134,7 +137,11 @@ export default async function AdminOverviewPage() {
             <li key={status}>
               <Link
                 href={connectionsHref(null, { status })}
-                className="flex items-center gap-2 rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm shadow-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+                className={cx(
+                  "flex items-center gap-2 rounded-lg border border-slate-200",
+                  "bg-white px-3 py-2 text-sm shadow-sm hover:bg-slate-50",
+                  FOCUS_RING,
+                )}
               >
                 <StatusBadge status={status} />
                 <span className="font-semibold text-slate-900">{numberFormat.format(counts[status])}</span>

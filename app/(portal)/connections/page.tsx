@@ -21,6 +21,7 @@ import { requireMembership, requireUser } from "@/lib/dal/session";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { startConnectAction } from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
+import { cx, FOCUS_RING } from "@/components/ui/classes";
 
 export const metadata: Metadata = { title: "Connections" };
 
@@ -58,7 +59,11 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
         <div className="flex flex-wrap items-end gap-3">
           <Link
             href={`/connections/import?organization=${organization.id}`}
-            className="rounded-lg px-2 py-2 text-sm font-medium text-slate-700 underline underline-offset-2 hover:text-slate-950 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+            className={cx(
+              "rounded-lg px-2 py-2 text-sm font-medium text-slate-700",
+              "underline underline-offset-2 hover:text-slate-950",
+              FOCUS_RING,
+            )}
           >
             Import tokens from Apicbase
           </Link>

@@ -30,6 +30,7 @@ import {
   updateWebhookAction,
 } from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
+import { cx, CODE_BLOCK } from "@/components/ui/classes";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
@@ -123,7 +124,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
             <pre
               // Focusable, so keyboard users can scroll it sideways.
               tabIndex={0}
-              className="overflow-x-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-5 text-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+              className={CODE_BLOCK}
             >
               {`import { Webhook } from "standardwebhooks";
 
@@ -155,8 +156,10 @@ function EndpointState({ endpoint, now }: { endpoint: WebhookEndpointView; now: 
       </p>
     ) : (
       <p className="text-sm text-slate-700">
-        <span className="rounded-full bg-slate-200 px-2 py-0.5 text-xs font-medium text-slate-800">Disabled</span> since{" "}
-        <DateTime date={endpoint.disabledAt} now={now} />: nothing is sent until it is enabled.
+        <span className={cx("rounded-full bg-slate-200 px-2 py-0.5", "text-xs font-medium text-slate-800")}>
+          Disabled
+        </span>{" "}
+        since <DateTime date={endpoint.disabledAt} now={now} />: nothing is sent until it is enabled.
       </p>
     );
   }

@@ -71,7 +71,10 @@ export default async function AdminApplicationsPage() {
       <Card
         id="register-application"
         title="Register an application"
-        description="Credentials of another Apicbase application, e.g. one per region or one without a redirect URL. “Test credentials” afterwards tells whether Apicbase accepts them."
+        description={
+          "Credentials of another Apicbase application, e.g. one per region or one without a redirect URL. " +
+          "“Test credentials” afterwards tells whether Apicbase accepts them."
+        }
       >
         <RegisterApplicationForm action={registerApplicationAction} redirectUri={`${origin}${CONNECT_CALLBACK_PATH}`} />
       </Card>

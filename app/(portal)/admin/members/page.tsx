@@ -94,7 +94,10 @@ export default async function AdminMembersPage() {
                       label={`Confirm new owner of ${person.email}: Apicbase user ${person.apicbaseUserId}`}
                       confirm={{
                         title: `Give ${person.email} to Apicbase user ${person.apicbaseUserId}?`,
-                        body: `${grants.length > 0 ? `They get ${grants.join(" and ")}. ` : ""}Apicbase user ${claim.boundApicbaseUserId} no longer gets anything through this address. Recorded in the audit log.`,
+                        body:
+                          (grants.length > 0 ? `They get ${grants.join(" and ")}. ` : "") +
+                          `Apicbase user ${claim.boundApicbaseUserId} no longer gets anything through this address. ` +
+                          "Recorded in the audit log.",
                         confirmText: "Yes, confirm",
                       }}
                     />

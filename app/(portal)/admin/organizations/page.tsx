@@ -74,7 +74,10 @@ export default async function AdminOrganizationsPage() {
       <Card
         id="admins"
         title="Portal admins"
-        description="Admins manage organizations and see every connection. Admins from PORTAL_ADMIN_EMAILS change in the configuration."
+        description={
+          "Admins manage organizations and see every connection. " +
+          "Admins from PORTAL_ADMIN_EMAILS change in the configuration."
+        }
       >
         <ul className="divide-y divide-slate-100 text-sm">
           {admins.map((entry) => (

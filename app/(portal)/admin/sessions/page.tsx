@@ -10,6 +10,7 @@ import { recordId } from "@/lib/forms";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { endSessionAction, endUserSessionsAction } from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
+import { cx } from "@/components/ui/classes";
 
 export const metadata: Metadata = { title: "Sessions" };
 
@@ -85,7 +86,12 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
                   <div className="mt-4 overflow-x-auto">
                     <table className="min-w-full divide-y divide-slate-200 text-sm">
                       <caption className="sr-only">Active sessions of {who}</caption>
-                      <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
+                      <thead
+                        className={cx(
+                          "bg-slate-50 text-left text-xs font-semibold",
+                          "tracking-wide text-slate-600 uppercase",
+                        )}
+                      >
                         <tr>
                           <th scope="col" className={cell}>
                             Session
@@ -115,7 +121,12 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
                                 {session.fingerprint}
                               </code>
                               {session.current && (
-                                <span className="ml-2 rounded-full bg-sky-50 px-2 py-0.5 text-xs font-semibold text-sky-900 ring-1 ring-sky-600/30 ring-inset">
+                                <span
+                                  className={cx(
+                                    "ml-2 rounded-full bg-sky-50 px-2 py-0.5 text-xs",
+                                    "font-semibold text-sky-900 ring-1 ring-sky-600/30 ring-inset",
+                                  )}
+                                >
                                   This browser
                                 </span>
                               )}
@@ -136,7 +147,7 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
                                 fields={{ sessionId: session.id }}
                                 text="End session"
                                 pendingLabel="Ending…"
-                                label={`End session ${session.fingerprint} of ${who}${session.current ? " (this browser: you will be signed out)" : ""}`}
+                                label={endSessionLabel(session.fingerprint, who, session.current)}
                                 confirm={{
                                   title: `End session ${session.fingerprint} of ${who}?`,
                                   body: session.current
@@ -160,4 +171,8 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
       )}
     </div>
   );
+}
+
+function endSessionLabel(fingerprint: string, who: string, current: boolean): string {
+  return `End session ${fingerprint} of ${who}${current ? " (this browser: you will be signed out)" : ""}`;
 }

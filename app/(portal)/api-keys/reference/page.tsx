@@ -143,7 +143,8 @@ function typeOf(schema: Record<string, unknown> | undefined): string {
   if (Array.isArray(schema.enum)) return schema.enum.join(" | ");
   const range =
     schema.minimum !== undefined && schema.maximum !== undefined ? ` ${schema.minimum}–${schema.maximum}` : "";
-  return `${String(schema.type ?? (schema.format ? "string" : ""))}${schema.format ? ` (${String(schema.format)})` : ""}${range}`;
+  const type = String(schema.type ?? (schema.format ? "string" : ""));
+  return `${type}${schema.format ? ` (${String(schema.format)})` : ""}${range}`;
 }
 
 /**
@@ -185,8 +186,10 @@ export default async function TokenApiReferencePage({ searchParams }: { searchPa
           <Prose text={document.info.description} />
         </p>
         <p className="max-w-prose leading-7 text-slate-700">
-          Machine-readable as OpenAPI 3.1 at <code>{origin}/api/v1/openapi.json</code>. Set <code>PORTAL_API_KEY</code>{" "}
-          to a key from the API keys page, then copy any example below.
+          Machine-readable as OpenAPI 3.1 at <code>{origin}/api/v1/openapi.json</code>.{" "}
+          <>
+            Set <code>PORTAL_API_KEY</code> to a key from the API keys page, then copy any example below.
+          </>
         </p>
       </div>
 

@@ -19,11 +19,11 @@ import {
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { formatAbsolute } from "@/lib/time";
 import { cancelBulkJobAction } from "../../bulk-actions";
+import { cx, INLINE_LINK } from "@/components/ui/classes";
 
 export const metadata: Metadata = { title: "Bulk action" };
 
-const link =
-  "rounded font-semibold text-sky-800 underline-offset-2 hover:text-sky-950 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
+const link = INLINE_LINK;
 const th = "px-3 py-2.5 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase";
 
 /**
@@ -190,7 +190,10 @@ export default async function BulkJobPage({
                               readOnly
                               value={item.linkUrl}
                               aria-label={`Re-authorization link for ${item.libraryName}`}
-                              className="block w-full min-w-72 rounded-lg border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-xs text-slate-900"
+                              className={cx(
+                                "block w-full min-w-72 rounded-lg border border-slate-300",
+                                "bg-slate-50 px-2 py-1 font-mono text-xs text-slate-900",
+                              )}
                             />
                             <span className="mt-1 block text-xs text-slate-600">
                               {LINK_STATE_TEXT.open} {formatAbsolute(new Date(item.link!.expiresAt))}
