@@ -6,10 +6,14 @@
 import { randomUUID } from "node:crypto";
 import { eq, isNotNull } from "drizzle-orm";
 import { startEmulator, type EmulatorControl } from "@/emulator/testing";
+import { createApiKey } from "@/lib/api-keys/store";
 import { ApicbaseClient, type TokenSet } from "@/lib/apicbase/client";
 import { endpointsFromBase, type ApicbaseSettings } from "@/lib/apicbase/config";
 import { clientForApplication, ensureEnvironmentApplication } from "@/lib/connections/applications";
 import type { ConnectionContext } from "@/lib/connections/context";
+import type { ProxySettings, TokenApiContext } from "@/lib/token-api/api";
+import { HandoutLog } from "@/lib/token-api/handouts";
+import { KeyRateLimiter } from "@/lib/token-api/rate-limit";
 import { sealTokens } from "@/lib/connections/tokens";
 import { generateKey, parseKeyring } from "@/lib/crypto/secrets";
 import { MEMORY, openDatabase, type Database } from "@/lib/db/client";
@@ -18,6 +22,7 @@ import {
   connections,
   organizations,
   refreshControl,
+  type ApiKeyScope,
   type Connection,
   type NewConnection,
 } from "@/lib/db/schema";
@@ -131,6 +136,43 @@ export async function lifecycleFixture(opts: { databaseUrl?: string } = {}) {
         leaseOwner: "test-process",
         ...overrides,
       };
+    },
+
+    /**
+     * The token API's context as one process has it: `perMinute` API calls per key (on the shared clock with
+     * `clocked`), a proxy with small caps unless `proxy` says otherwise.
+     */
+    tokenApiContext(options: {
+      leaseOwner: string;
+      perMinute: number;
+      clocked?: boolean;
+      proxy?: Partial<ProxySettings>;
+    }): TokenApiContext {
+      return {
+        db: database.db,
+        keyring,
+        clientFor: (id) => clientForApplication(database.db, keyring, fixture.settings, id, clock.now),
+        now: clock.now,
+        leaseOwner: options.leaseOwner,
+        limiter: options.clocked
+          ? new KeyRateLimiter(options.perMinute, () => clock.now().getTime())
+          : new KeyRateLimiter(options.perMinute),
+        handouts: new HandoutLog(database.db),
+        proxy: {
+          apiUrl: fixture.settings.endpoints.api,
+          ratePerMinute: 60,
+          timeoutMs: 2000,
+          maxRequestBytes: 1024,
+          maxResponseBytes: 4096,
+          ...options.proxy,
+        },
+      };
+    },
+
+    /** A new API key of the organization (or of `organizationId`). */
+    async apiKey(options: { name?: string; scopes?: ApiKeyScope[]; organizationId?: string } = {}): Promise<string> {
+      const { name = "Job", scopes, organizationId: owner = organizationId } = options;
+      return (await createApiKey(database.db, { organizationId: owner, name, actor: { system: "test" }, scopes })).key;
     },
 
     client() {

@@ -10,12 +10,9 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { inArray } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { createApiKey } from "@/lib/api-keys/store";
 import { clientForApplication } from "@/lib/connections/applications";
 import { connections } from "@/lib/db/schema";
 import { accessTokenResponse, type TokenApiContext } from "@/lib/token-api/api";
-import { HandoutLog } from "@/lib/token-api/handouts";
-import { KeyRateLimiter } from "@/lib/token-api/rate-limit";
 import { refreshConnection } from "./refresh";
 import { Refresher } from "./refresher";
 import { drainBoundMs, installGracefulShutdown } from "./shutdown";
@@ -55,23 +52,7 @@ function apiContext(
   leaseOwner: string,
   overrides: Partial<TokenApiContext> = {},
 ): TokenApiContext {
-  return {
-    db: fixture.db,
-    keyring: fixture.keyring,
-    clientFor: (id) => clientForApplication(fixture.db, fixture.keyring, fixture.settings, id, fixture.clock.now),
-    now: fixture.clock.now,
-    leaseOwner,
-    limiter: new KeyRateLimiter(6000),
-    handouts: new HandoutLog(fixture.db),
-    proxy: {
-      apiUrl: fixture.settings.endpoints.api,
-      ratePerMinute: 60,
-      timeoutMs: 2000,
-      maxRequestBytes: 1024,
-      maxResponseBytes: 4096,
-    },
-    ...overrides,
-  };
+  return { ...fixture.tokenApiContext({ leaseOwner, perMinute: 6000 }), ...overrides };
 }
 
 /** What the test's rows look like now: token versions and lease holders. */
@@ -111,13 +92,7 @@ describe("web server shutdown (what instrumentation.ts installs)", () => {
       .update(connections)
       .set({ accessTokenExpiresAt: new Date(Date.now() + HOUR) })
       .where(inArray(connections.id, [apiNeedsRefresh!]));
-    const apiKey = (
-      await createApiKey(fixture.db, {
-        organizationId: fixture.organizationId,
-        name: "Sync",
-        actor: { system: "test" },
-      })
-    ).key;
+    const apiKey = await fixture.apiKey({ name: "Sync" });
     // Three calls take 1 s at Apicbase (well under the 2 s timeout, also on a loaded machine): two background
     // refreshes and a "Refresh" click.
     await fixture.control.fault({ endpoint: "token", mode: "slow", delay_ms: 1000, count: 3 });
@@ -191,13 +166,7 @@ describe("web server shutdown (what instrumentation.ts installs)", () => {
 
   it("a token API call that took the lease but had not called Apicbase gives it back; another process refreshes at once", async () => {
     const [id] = await fixture.insertConnections(1, { accessTokenExpiresAt: new Date(Date.now() + HOUR) });
-    const apiKey = (
-      await createApiKey(fixture.db, {
-        organizationId: fixture.organizationId,
-        name: "Sync",
-        actor: { system: "test" },
-      })
-    ).key;
+    const apiKey = await fixture.apiKey({ name: "Sync" });
     await fixture.control.resetStats();
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
@@ -337,13 +306,7 @@ describe.runIf(postgresAdminUrl)("npm run worker and npm run token-api on SIGTER
 
   it("npm run token-api: answers and stores the refreshes in flight, starts none after SIGTERM, exits in time", async () => {
     const ids = await fixture.insertConnections(3, { accessTokenExpiresAt: new Date(Date.now() + HOUR) });
-    const apiKey = (
-      await createApiKey(fixture.db, {
-        organizationId: fixture.organizationId,
-        name: "Sync",
-        actor: { system: "test" },
-      })
-    ).key;
+    const apiKey = await fixture.apiKey({ name: "Sync" });
     await fixture.control.fault({ endpoint: "token", mode: "slow", delay_ms: 2000, count: 2 });
     await fixture.control.resetStats();
     const port = await freePort();

@@ -4,16 +4,13 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { hashApiKey } from "@/lib/api-keys/keys";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/api-keys/store";
-import { clientForApplication } from "@/lib/connections/applications";
 import { openTokens } from "@/lib/connections/tokens";
 import { apiKeys, auditEvents, connections, organizations } from "@/lib/db/schema";
 import { DAY_MS } from "@/lib/lifecycle/schedule";
 import { lifecycleFixture, type LifecycleFixture } from "@/testing/lifecycle-fixtures";
 import { documented } from "@/testing/openapi";
 import { accessTokenResponse, connectionListResponse, type TokenApiContext } from "./api";
-import { HandoutLog } from "./handouts";
 import { createTokenApiServer } from "./node-server";
-import { KeyRateLimiter } from "./rate-limit";
 
 const BASE = "http://portal.test/api/v1/connections";
 
@@ -29,33 +26,12 @@ describe("token API", () => {
   afterEach(() => ctx?.handouts.flush());
   beforeEach(async () => {
     await fixture.reset();
-    apiKey = (
-      await createApiKey(fixture.db, {
-        organizationId: fixture.organizationId,
-        name: "Sync job",
-        actor: { system: "test" },
-      })
-    ).key;
+    apiKey = await fixture.apiKey({ name: "Sync job" });
     ctx = context();
   });
 
   function context(perMinute = 600): TokenApiContext {
-    return {
-      db: fixture.db,
-      keyring: fixture.keyring,
-      clientFor: (id) => clientForApplication(fixture.db, fixture.keyring, fixture.settings, id, fixture.clock.now),
-      now: fixture.clock.now,
-      leaseOwner: "api-test",
-      limiter: new KeyRateLimiter(perMinute, () => fixture.clock.now().getTime()),
-      handouts: new HandoutLog(fixture.db),
-      proxy: {
-        apiUrl: fixture.settings.endpoints.api,
-        ratePerMinute: 60,
-        timeoutMs: 2000,
-        maxRequestBytes: 1024,
-        maxResponseBytes: 4096,
-      },
-    };
+    return fixture.tokenApiContext({ leaseOwner: "api-test", perMinute, clocked: true });
   }
 
   const get = (path: string, key: string | null = apiKey) =>
@@ -107,13 +83,7 @@ describe("token API", () => {
     });
 
     it("answers 404 for another organization's connection, as for no connection: its existence is not confirmed", async () => {
-      const otherKey = (
-        await createApiKey(fixture.db, {
-          organizationId: await otherOrganization(),
-          name: "Theirs",
-          actor: { system: "test" },
-        })
-      ).key;
+      const otherKey = await fixture.apiKey({ name: "Theirs", organizationId: await otherOrganization() });
       const id = await fixture.connection();
       const theirs = await accessToken(id, "", otherKey);
       const nobodys = await accessToken(randomUUID(), "", otherKey);
@@ -136,13 +106,7 @@ describe("token API", () => {
       expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
       expect(await body(limited)).toMatchObject({ error: "rate_limited" });
       // Another key of the organization has its own budget.
-      const second = (
-        await createApiKey(fixture.db, {
-          organizationId: fixture.organizationId,
-          name: "Second",
-          actor: { system: "test" },
-        })
-      ).key;
+      const second = await fixture.apiKey({ name: "Second" });
       expect((await accessToken(id, "", second)).status).toBe(200);
       fixture.clock.advanceLocal(15_000);
       expect((await accessToken(id)).status).toBe(200);
