@@ -11,6 +11,7 @@ import { portalHealth } from "@/lib/dal/health";
 import { requireAdmin } from "@/lib/dal/session";
 import { PageTitle } from "@/components/ui/page-title";
 import { cx, FOCUS_RING } from "@/components/ui/classes";
+import { DataTable, TABLE_CARD } from "@/components/ui/data-table";
 
 export const metadata: Metadata = { title: "Admin overview" };
 
@@ -158,55 +159,32 @@ export default async function AdminOverviewPage() {
         {overview.recentlyRevoked.latest.length === 0 ? (
           <p className="text-slate-700">No connection was revoked in the last {RECENTLY_REVOKED_DAYS} days.</p>
         ) : (
-          <div
-            className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm"
-            tabIndex={0}
-            role="region"
-            aria-label="Recently revoked connections"
+          <DataTable
+            frame={TABLE_CARD}
+            label="Recently revoked connections"
+            caption={<>Connections revoked in the last {RECENTLY_REVOKED_DAYS} days, newest first</>}
+            cell="px-3 py-2.5"
+            columns={["Library", "Organization", "Revoked", "By", "Reason"]}
           >
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <caption className="sr-only">
-                Connections revoked in the last {RECENTLY_REVOKED_DAYS} days, newest first
-              </caption>
-              <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-                <tr>
-                  <th scope="col" className="px-3 py-2.5">
-                    Library
+            <tbody className="divide-y divide-slate-100">
+              {overview.recentlyRevoked.latest.map((row) => (
+                <tr key={row.id} className="align-top">
+                  <th scope="row" className="px-3 py-3 text-left font-normal">
+                    <Link href={`/connections/${row.id}`} className={link}>
+                      {row.libraryName}
+                    </Link>
+                    <span className="block text-slate-600">Library {row.libraryId}</span>
                   </th>
-                  <th scope="col" className="px-3 py-2.5">
-                    Organization
-                  </th>
-                  <th scope="col" className="px-3 py-2.5">
-                    Revoked
-                  </th>
-                  <th scope="col" className="px-3 py-2.5">
-                    By
-                  </th>
-                  <th scope="col" className="px-3 py-2.5">
-                    Reason
-                  </th>
+                  <td className="px-3 py-3">{row.organizationName}</td>
+                  <td className="px-3 py-3">
+                    <DateTime date={new Date(row.revokedAt)} now={now} />
+                  </td>
+                  <td className="px-3 py-3">{row.revokedBy ?? "The portal"}</td>
+                  <td className="px-3 py-3 text-slate-800">{row.reason ?? "No reason recorded"}</td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {overview.recentlyRevoked.latest.map((row) => (
-                  <tr key={row.id} className="align-top">
-                    <th scope="row" className="px-3 py-3 text-left font-normal">
-                      <Link href={`/connections/${row.id}`} className={link}>
-                        {row.libraryName}
-                      </Link>
-                      <span className="block text-slate-600">Library {row.libraryId}</span>
-                    </th>
-                    <td className="px-3 py-3">{row.organizationName}</td>
-                    <td className="px-3 py-3">
-                      <DateTime date={new Date(row.revokedAt)} now={now} />
-                    </td>
-                    <td className="px-3 py-3">{row.revokedBy ?? "The portal"}</td>
-                    <td className="px-3 py-3 text-slate-800">{row.reason ?? "No reason recorded"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </tbody>
+          </DataTable>
         )}
       </section>
 

@@ -31,6 +31,7 @@ import {
 } from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
 import { cx, CODE_BLOCK } from "@/components/ui/classes";
+import { DataTable } from "@/components/ui/data-table";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
@@ -304,81 +305,70 @@ function DeliveryLog({
     );
   }
   return (
-    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={`Deliveries to ${endpoint.url}`}>
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <caption className="sr-only">Latest deliveries to {endpoint.url}, newest first</caption>
-        <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-          <tr>
-            <th scope="col" className={cell}>
-              Event
-            </th>
-            <th scope="col" className={cell}>
-              Status
-            </th>
-            <th scope="col" className={cell}>
-              Last attempt
-            </th>
-            <th scope="col" className={cell}>
-              Attempts
-            </th>
-            <th scope="col" className={cell}>
-              Next retry
-            </th>
-            <th scope="col" className={cell}>
-              <span className="sr-only">Actions</span>
-            </th>
+    <DataTable
+      label={`Deliveries to ${endpoint.url}`}
+      caption={<>Latest deliveries to {endpoint.url}, newest first</>}
+      cell={cell}
+      columns={[
+        "Event",
+        "Status",
+        "Last attempt",
+        "Attempts",
+        "Next retry",
+        <span key="actions" className="sr-only">
+          Actions
+        </span>,
+      ]}
+    >
+      <tbody className="divide-y divide-slate-100">
+        {deliveries.map((delivery) => (
+          <tr key={delivery.id}>
+            <td className={cell}>
+              <code className="font-mono text-xs text-slate-900">{delivery.eventType}</code>
+              <span className="block text-xs text-slate-600">
+                {EVENT_SUBJECTS[delivery.eventType] ?? ""} · <DateTime date={delivery.createdAt} now={now} />
+              </span>
+            </td>
+            <td className={cell}>
+              <DeliveryStatus delivery={delivery} />
+            </td>
+            <td className={cell}>
+              {delivery.lastAttemptAt ? (
+                <>
+                  {deliveryErrorLabel(delivery.lastError, delivery.lastStatusCode)}
+                  {delivery.lastDurationMs !== null && (
+                    <span className="text-slate-600"> · {delivery.lastDurationMs} ms</span>
+                  )}
+                  <span className="block text-xs text-slate-600">
+                    <DateTime date={delivery.lastAttemptAt} now={now} />
+                  </span>
+                </>
+              ) : (
+                "Not yet"
+              )}
+            </td>
+            <td className={cell}>{delivery.attempts}</td>
+            <td className={cell}>
+              {delivery.status === "pending" && delivery.nextAttemptAt ? (
+                <DateTime date={delivery.nextAttemptAt} now={now} />
+              ) : (
+                "—"
+              )}
+            </td>
+            <td className={cell}>
+              {delivery.status !== "pending" && (
+                <ButtonForm
+                  action={resendWebhookDeliveryAction}
+                  fields={{ organizationId, deliveryId: delivery.id }}
+                  text="Resend"
+                  pendingLabel="Resending…"
+                  label={`Resend ${delivery.eventType} of ${delivery.createdAt.toISOString()}`}
+                />
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {deliveries.map((delivery) => (
-            <tr key={delivery.id}>
-              <td className={cell}>
-                <code className="font-mono text-xs text-slate-900">{delivery.eventType}</code>
-                <span className="block text-xs text-slate-600">
-                  {EVENT_SUBJECTS[delivery.eventType] ?? ""} · <DateTime date={delivery.createdAt} now={now} />
-                </span>
-              </td>
-              <td className={cell}>
-                <DeliveryStatus delivery={delivery} />
-              </td>
-              <td className={cell}>
-                {delivery.lastAttemptAt ? (
-                  <>
-                    {deliveryErrorLabel(delivery.lastError, delivery.lastStatusCode)}
-                    {delivery.lastDurationMs !== null && (
-                      <span className="text-slate-600"> · {delivery.lastDurationMs} ms</span>
-                    )}
-                    <span className="block text-xs text-slate-600">
-                      <DateTime date={delivery.lastAttemptAt} now={now} />
-                    </span>
-                  </>
-                ) : (
-                  "Not yet"
-                )}
-              </td>
-              <td className={cell}>{delivery.attempts}</td>
-              <td className={cell}>
-                {delivery.status === "pending" && delivery.nextAttemptAt ? (
-                  <DateTime date={delivery.nextAttemptAt} now={now} />
-                ) : (
-                  "—"
-                )}
-              </td>
-              <td className={cell}>
-                {delivery.status !== "pending" && (
-                  <ButtonForm
-                    action={resendWebhookDeliveryAction}
-                    fields={{ organizationId, deliveryId: delivery.id }}
-                    text="Resend"
-                    pendingLabel="Resending…"
-                    label={`Resend ${delivery.eventType} of ${delivery.createdAt.toISOString()}`}
-                  />
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        ))}
+      </tbody>
+    </DataTable>
   );
 }

@@ -11,6 +11,7 @@ import { firstParam, type SearchParams } from "@/lib/search-params";
 import { endSessionAction, endUserSessionsAction } from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
 import { cx } from "@/components/ui/classes";
+import { DataTable } from "@/components/ui/data-table";
 
 export const metadata: Metadata = { title: "Sessions" };
 
@@ -83,86 +84,72 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
                     </div>
                     <EndSessionsButton action={endUserSessionsAction} userId={user.id} who={who} />
                   </div>
-                  <div className="mt-4 overflow-x-auto">
-                    <table className="min-w-full divide-y divide-slate-200 text-sm">
-                      <caption className="sr-only">Active sessions of {who}</caption>
-                      <thead
-                        className={cx(
-                          "bg-slate-50 text-left text-xs font-semibold",
-                          "tracking-wide text-slate-600 uppercase",
-                        )}
-                      >
-                        <tr>
-                          <th scope="col" className={cell}>
-                            Session
-                          </th>
-                          <th scope="col" className={cell}>
-                            Signed in
-                          </th>
-                          <th scope="col" className={cell}>
-                            Last active
-                          </th>
-                          <th scope="col" className={cell}>
-                            Expires
-                          </th>
-                          <th scope="col" className={cell}>
-                            <span className="sr-only">Actions</span>
-                          </th>
-                        </tr>
-                      </thead>
-                      <tbody className="divide-y divide-slate-100">
-                        {userSessions.map((session) => (
-                          <tr key={session.id}>
-                            <th scope="row" className={`${cell} text-left font-normal whitespace-nowrap`}>
-                              <code
-                                className="font-mono text-slate-900"
-                                title="First 8 characters of the SHA-256 of the session token"
+                  <DataTable
+                    frame="mt-4 overflow-x-auto"
+                    caption={<>Active sessions of {who}</>}
+                    cell={cell}
+                    columns={[
+                      "Session",
+                      "Signed in",
+                      "Last active",
+                      "Expires",
+                      <span key="actions" className="sr-only">
+                        Actions
+                      </span>,
+                    ]}
+                  >
+                    <tbody className="divide-y divide-slate-100">
+                      {userSessions.map((session) => (
+                        <tr key={session.id}>
+                          <th scope="row" className={`${cell} text-left font-normal whitespace-nowrap`}>
+                            <code
+                              className="font-mono text-slate-900"
+                              title="First 8 characters of the SHA-256 of the session token"
+                            >
+                              {session.fingerprint}
+                            </code>
+                            {session.current && (
+                              <span
+                                className={cx(
+                                  "ml-2 rounded-full bg-sky-50 px-2 py-0.5 text-xs",
+                                  "font-semibold text-sky-900 ring-1 ring-sky-600/30 ring-inset",
+                                )}
                               >
-                                {session.fingerprint}
-                              </code>
-                              {session.current && (
-                                <span
-                                  className={cx(
-                                    "ml-2 rounded-full bg-sky-50 px-2 py-0.5 text-xs",
-                                    "font-semibold text-sky-900 ring-1 ring-sky-600/30 ring-inset",
-                                  )}
-                                >
-                                  This browser
-                                </span>
-                              )}
-                            </th>
-                            <td className={cell}>
-                              <DateTime date={session.startedAt} now={now} />
-                            </td>
-                            <td className={cell}>
-                              <DateTime date={session.lastActiveAt} now={now} />
-                              <span className="block text-xs text-slate-500">to within 15 minutes</span>
-                            </td>
-                            <td className={cell}>
-                              <DateTime date={session.expiresAt} now={now} />
-                            </td>
-                            <td className={`${cell} text-right whitespace-nowrap`}>
-                              <ButtonForm
-                                action={endSessionAction}
-                                fields={{ sessionId: session.id }}
-                                text="End session"
-                                pendingLabel="Ending…"
-                                label={endSessionLabel(session.fingerprint, who, session.current)}
-                                confirm={{
-                                  title: `End session ${session.fingerprint} of ${who}?`,
-                                  body: session.current
-                                    ? "This is your own browser: you are signed out at once."
-                                    : "That browser is signed out of the portal; its next click lands on the sign-in " +
-                                      "page.",
-                                  confirmText: "Yes, end session",
-                                }}
-                              />
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
+                                This browser
+                              </span>
+                            )}
+                          </th>
+                          <td className={cell}>
+                            <DateTime date={session.startedAt} now={now} />
+                          </td>
+                          <td className={cell}>
+                            <DateTime date={session.lastActiveAt} now={now} />
+                            <span className="block text-xs text-slate-500">to within 15 minutes</span>
+                          </td>
+                          <td className={cell}>
+                            <DateTime date={session.expiresAt} now={now} />
+                          </td>
+                          <td className={`${cell} text-right whitespace-nowrap`}>
+                            <ButtonForm
+                              action={endSessionAction}
+                              fields={{ sessionId: session.id }}
+                              text="End session"
+                              pendingLabel="Ending…"
+                              label={endSessionLabel(session.fingerprint, who, session.current)}
+                              confirm={{
+                                title: `End session ${session.fingerprint} of ${who}?`,
+                                body: session.current
+                                  ? "This is your own browser: you are signed out at once."
+                                  : "That browser is signed out of the portal; its next click lands on the sign-in " +
+                                    "page.",
+                                confirmText: "Yes, end session",
+                              }}
+                            />
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </DataTable>
                 </section>
               </li>
             );
