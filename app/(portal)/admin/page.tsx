@@ -9,7 +9,7 @@ import { attentionOverview } from "@/lib/dal/connection-queries";
 import { HealthPanel } from "@/components/health/health-panel";
 import { portalHealth } from "@/lib/dal/health";
 import { requireAdmin } from "@/lib/dal/session";
-import { PageTitle } from "@/components/ui/page-title";
+import { PageHeader } from "@/components/ui/page-title";
 import { cx, FOCUS_RING } from "@/components/ui/classes";
 import { DataTable, TABLE_CARD } from "@/components/ui/data-table";
 
@@ -75,33 +75,29 @@ export default async function AdminOverviewPage() {
 
   return (
     <div className="space-y-10">
-      <div className="space-y-2">
-        <p className="text-sm font-medium text-slate-600">Admin</p>
-        <PageTitle>Overview</PageTitle>
-        <p className="max-w-prose leading-7 text-slate-700">
-          {overview.total === 0 ? (
-            <>
-              No organization has connected a library yet. Create organizations and add their members under{" "}
-              <Link href="/admin/organizations" className={link}>
-                Organizations
-              </Link>
-              ; partners then connect libraries from their dashboard.
-            </>
-          ) : (
-            <>
-              {numberFormat.format(overview.total)} {overview.total === 1 ? "connection" : "connections"} across every
-              organization.{" "}
-              {needsAttention
-                ? "The ones that need attention are counted below; each count opens the filtered list."
-                : "Nothing needs attention right now."}{" "}
-              <Link href="/admin/connections" className={link}>
-                See all connections
-              </Link>
-              .
-            </>
-          )}
-        </p>
-      </div>
+      <PageHeader context="Admin" title="Overview">
+        {overview.total === 0 ? (
+          <>
+            No organization has connected a library yet. Create organizations and add their members under{" "}
+            <Link href="/admin/organizations" className={link}>
+              Organizations
+            </Link>
+            ; partners then connect libraries from their dashboard.
+          </>
+        ) : (
+          <>
+            {numberFormat.format(overview.total)} {overview.total === 1 ? "connection" : "connections"} across every
+            organization.{" "}
+            {needsAttention
+              ? "The ones that need attention are counted below; each count opens the filtered list."
+              : "Nothing needs attention right now."}{" "}
+            <Link href="/admin/connections" className={link}>
+              See all connections
+            </Link>
+            .
+          </>
+        )}
+      </PageHeader>
 
       <section aria-labelledby="attention-title" className="space-y-4">
         <h2 id="attention-title" className="text-xl font-semibold text-slate-900">

@@ -11,7 +11,7 @@ import { portalOrigin } from "@/lib/dal/connections";
 import { requireMembership, requireUser } from "@/lib/dal/session";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { createApiKeyAction, revokeApiKeyAction } from "./actions";
-import { PageTitle } from "@/components/ui/page-title";
+import { PageHeader } from "@/components/ui/page-title";
 import { CODE_BLOCK } from "@/components/ui/classes";
 
 export const metadata: Metadata = { title: "API keys" };
@@ -39,21 +39,17 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Sear
 
   return (
     <div className="space-y-8">
-      <div className="space-y-2">
-        <p className="text-sm font-medium text-slate-600">{organization.name}</p>
-        <PageTitle>API keys</PageTitle>
-        <p className="max-w-prose leading-7 text-slate-700">
-          Your backends fetch a valid access token for any of {organization.name}&apos;s{" "}
-          <Link
-            href={`/connections?organization=${organization.id}`}
-            className="font-medium text-sky-800 underline underline-offset-2"
-          >
-            connections
-          </Link>{" "}
-          with one of these keys. The portal refreshes tokens before they expire, so your jobs never handle refresh
-          tokens.
-        </p>
-      </div>
+      <PageHeader context={organization.name} title="API keys">
+        Your backends fetch a valid access token for any of {organization.name}&apos;s{" "}
+        <Link
+          href={`/connections?organization=${organization.id}`}
+          className="font-medium text-sky-800 underline underline-offset-2"
+        >
+          connections
+        </Link>{" "}
+        with one of these keys. The portal refreshes tokens before they expire, so your jobs never handle refresh
+        tokens.
+      </PageHeader>
 
       <OrganizationSwitcher user={user} current={organization.id} path="/api-keys" />
 

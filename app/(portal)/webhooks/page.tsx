@@ -29,7 +29,7 @@ import {
   sendTestWebhookAction,
   updateWebhookAction,
 } from "./actions";
-import { PageTitle } from "@/components/ui/page-title";
+import { PageHeader } from "@/components/ui/page-title";
 import { cx, CODE_BLOCK } from "@/components/ui/classes";
 import { DataTable } from "@/components/ui/data-table";
 
@@ -55,15 +55,11 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
   return (
     <Announcer>
       <div className="space-y-8">
-        <div className="space-y-2">
-          <p className="text-sm font-medium text-slate-600">{organization.name}</p>
-          <PageTitle>Webhooks</PageTitle>
-          <p className="max-w-prose leading-7 text-slate-700">
-            Your backend hears the moment a connection of {organization.name} needs attention (Apicbase refused its
-            grant, refreshing fails, its library drifted) and when it works again. Every delivery is signed following
-            the Standard Webhooks specification; failed deliveries are retried for about a day.
-          </p>
-        </div>
+        <PageHeader context={organization.name} title="Webhooks">
+          Your backend hears the moment a connection of {organization.name} needs attention (Apicbase refused its grant,
+          refreshing fails, its library drifted) and when it works again. Every delivery is signed following the
+          Standard Webhooks specification; failed deliveries are retried for about a day.
+        </PageHeader>
 
         <OrganizationSwitcher user={user} current={organization.id} path="/webhooks" />
 

@@ -8,7 +8,7 @@ import { requireAdmin } from "@/lib/dal/session";
 import { endUserSessionsAction } from "../sessions/actions";
 import { demoteAdminAction, promoteAdminAction, removeMemberAction } from "../people-actions";
 import { confirmEmailOwnerAction } from "./actions";
-import { PageTitle } from "@/components/ui/page-title";
+import { PageHeader } from "@/components/ui/page-title";
 import { DataTable, TABLE_CARD } from "@/components/ui/data-table";
 
 export const metadata: Metadata = { title: "Members" };
@@ -32,19 +32,14 @@ export default async function AdminMembersPage() {
 
   return (
     <div className="space-y-8">
-      <div className="space-y-2">
-        <p className="text-sm font-medium text-slate-600">Admin</p>
-        <PageTitle>Members</PageTitle>
-        <p className="max-w-prose leading-7 text-slate-700">
-          Everyone who signed in to the portal, with their organizations and rights. Removing someone from an
-          organization signs them out everywhere at once. To add a member or invite someone who has not signed in yet,
-          use{" "}
-          <Link href="/admin/organizations" className={link}>
-            Organizations
-          </Link>
-          . There is always at least one admin: nobody can remove their own admin rights.
-        </p>
-      </div>
+      <PageHeader context="Admin" title="Members">
+        Everyone who signed in to the portal, with their organizations and rights. Removing someone from an organization
+        signs them out everywhere at once. To add a member or invite someone who has not signed in yet, use{" "}
+        <Link href="/admin/organizations" className={link}>
+          Organizations
+        </Link>
+        . There is always at least one admin: nobody can remove their own admin rights.
+      </PageHeader>
 
       {contested.length > 0 && (
         <section

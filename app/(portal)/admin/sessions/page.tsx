@@ -9,7 +9,7 @@ import { requireAdmin } from "@/lib/dal/session";
 import { recordId } from "@/lib/forms";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { endSessionAction, endUserSessionsAction } from "./actions";
-import { PageTitle } from "@/components/ui/page-title";
+import { PageHeader } from "@/components/ui/page-title";
 import { cx } from "@/components/ui/classes";
 import { DataTable } from "@/components/ui/data-table";
 
@@ -42,23 +42,24 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
 
   return (
     <div className="space-y-8">
-      <div className="space-y-2">
-        <p className="text-sm font-medium text-slate-600">Admin</p>
-        <PageTitle>Sessions</PageTitle>
-        <p className="max-w-prose leading-7 text-slate-700">
-          Everyone signed in to the portal right now. Ending a session signs that browser out at its next click; the
-          person stays a member and can sign in again. A session is shown by a fingerprint of its token, never the
-          token. Sessions end by themselves after 8 hours without activity.
-        </p>
-        {userId && (
-          <p className="text-sm text-slate-700">
-            Showing one user&apos;s sessions.{" "}
-            <Link href="/admin/sessions" className={link}>
-              Show everyone&apos;s
-            </Link>
-          </p>
-        )}
-      </div>
+      <PageHeader
+        context="Admin"
+        title="Sessions"
+        more={
+          userId && (
+            <p className="text-sm text-slate-700">
+              Showing one user&apos;s sessions.{" "}
+              <Link href="/admin/sessions" className={link}>
+                Show everyone&apos;s
+              </Link>
+            </p>
+          )
+        }
+      >
+        Everyone signed in to the portal right now. Ending a session signs that browser out at its next click; the
+        person stays a member and can sign in again. A session is shown by a fingerprint of its token, never the token.
+        Sessions end by themselves after 8 hours without activity.
+      </PageHeader>
 
       {groups.length === 0 ? (
         <p className="text-slate-700">No active sessions{userId ? " for this user" : ""}.</p>

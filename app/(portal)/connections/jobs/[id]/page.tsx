@@ -21,6 +21,7 @@ import { formatAbsolute } from "@/lib/time";
 import { cancelBulkJobAction } from "../../bulk-actions";
 import { cx, INLINE_LINK } from "@/components/ui/classes";
 import { DataTable, TABLE_CARD } from "@/components/ui/data-table";
+import { PageHeader } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Bulk action" };
 
@@ -60,23 +61,24 @@ export default async function BulkJobPage({
 
   return (
     <div className="space-y-6">
-      <div className="space-y-2">
-        <p className="text-sm font-medium text-slate-600">
-          <Link href={listHref} className={link}>
-            {job.organizationName ?? "All connections"}
-          </Link>{" "}
-          · Bulk action
-        </p>
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">{bulkJobTitle(job.action, job.total)}</h1>
-        <p className="max-w-prose leading-7 text-slate-700">
-          Started by {job.createdBy}, <DateTime date={new Date(job.createdAt)} now={now} />, on{" "}
-          {job.selection === "selected"
-            ? `${job.matched} selected ${job.matched === 1 ? "connection" : "connections"}`
-            : `${filtersText(parseConnectionFilters(new URLSearchParams(job.filterQuery ?? "")))} (${job.matched})`}
-          ; it applies to {BULK_APPLIES_TO[job.action]}.{job.reason && <> Reason: &ldquo;{job.reason}&rdquo;.</>}
-          {job.cancelledBy && <> Cancelled by {job.cancelledBy}.</>}
-        </p>
-      </div>
+      <PageHeader
+        context={
+          <>
+            <Link href={listHref} className={link}>
+              {job.organizationName ?? "All connections"}
+            </Link>{" "}
+            · Bulk action
+          </>
+        }
+        title={bulkJobTitle(job.action, job.total)}
+      >
+        Started by {job.createdBy}, <DateTime date={new Date(job.createdAt)} now={now} />, on{" "}
+        {job.selection === "selected"
+          ? `${job.matched} selected ${job.matched === 1 ? "connection" : "connections"}`
+          : `${filtersText(parseConnectionFilters(new URLSearchParams(job.filterQuery ?? "")))} (${job.matched})`}
+        ; it applies to {BULK_APPLIES_TO[job.action]}.{job.reason && <> Reason: &ldquo;{job.reason}&rdquo;.</>}
+        {job.cancelledBy && <> Cancelled by {job.cancelledBy}.</>}
+      </PageHeader>
 
       <section aria-label="Progress" className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
         <BulkJobProgress job={job} refreshPage />
