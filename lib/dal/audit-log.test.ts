@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { openTestDb, testAdmin } from "@/testing/dal";
 import { startEmulator } from "@/emulator/testing";
 import { ApicbaseClient, type TokenSet } from "@/lib/apicbase/client";
 import { endpointsFromBase } from "@/lib/apicbase/config";
@@ -8,8 +9,7 @@ import { createApicbaseUser } from "@/lib/auth/users";
 import { disconnectConnection } from "@/lib/connections/revoke";
 import { completeAuthorization, verifyConnection } from "@/lib/connections/service";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
-import { generateKey } from "@/lib/crypto/secrets";
-import { auditEvents, closeDb, getDb, sessions, type Db } from "@/lib/db";
+import { auditEvents, closeDb, sessions, type Db } from "@/lib/db";
 import { SANDBOX_DESK_APP, SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { registerApplication, replaceApplicationSecret, testApplicationCredentials } from "./applications";
 import { auditLog, auditLogCsv } from "./audit-log";
@@ -66,27 +66,10 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
  */
 beforeAll(async () => {
   emulator = await startEmulator();
-  for (const name of ["DATABASE_URL", "AUTH_APICBASE_ID", "AUTH_APICBASE_SECRET", "PORTAL_ADMIN_EMAILS"])
-    vi.stubEnv(name, "");
-  vi.stubEnv("DATA_DIR", ":memory:");
-  vi.stubEnv("APICBASE_BASE_URL", emulator.url);
-  vi.stubEnv("PORTAL_URL", "http://localhost:3000");
-  vi.stubEnv("TOKEN_ENCRYPTION_KEY", generateKey());
   secrets.add(WRONG_SECRET).add(SANDBOX_DESK_APP.clientSecret).add(SANDBOX_PARTNER_APP.clientSecret);
-  db = (await getDb()).db;
+  db = await openTestDb({ apicbaseUrl: emulator.url });
 
-  const { user: adminUser } = await createApicbaseUser(db, {
-    apicbaseUserId: 1,
-    email: "admin@sandbox.test",
-    name: "Ada Admin",
-  });
-  admin = {
-    id: adminUser.id,
-    name: adminUser.name,
-    email: adminUser.email,
-    isAdmin: true,
-    memberships: [],
-  } as unknown as Admin;
+  admin = await testAdmin(db);
   const created = await createOrganization(admin, "Audit Partner");
   if (created.outcome !== "created") throw new Error("no organization");
   organizationId = created.id;
