@@ -23,6 +23,7 @@ import {
   lifecycleFixture,
   type LifecycleFixture,
 } from "@/testing/lifecycle-fixtures";
+import { useLifecycleFixture } from "@/testing/lifecycle-suite";
 
 const root = path.resolve(__dirname, "../..");
 const postgresAdminUrl = await findPostgres();
@@ -75,10 +76,7 @@ async function tokenCalls(fixture: LifecycleFixture): Promise<number> {
 
 describe("web server shutdown (what instrumentation.ts installs)", () => {
   let fixture: LifecycleFixture;
-  beforeAll(async () => {
-    fixture = await lifecycleFixture();
-  }, 60_000);
-  afterAll(() => fixture?.close());
+  useLifecycleFixture((created) => (fixture = created));
   beforeEach(async () => {
     await fixture.reset();
   });

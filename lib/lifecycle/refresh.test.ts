@@ -16,6 +16,7 @@ import {
   lifecycleFixture,
   type LifecycleFixture,
 } from "@/testing/lifecycle-fixtures";
+import { useLifecycleFixture } from "@/testing/lifecycle-suite";
 
 const DAY = 86_400_000;
 const postgresAdminUrl = await findPostgres();
@@ -72,10 +73,7 @@ async function fiftyTriggers(
 
 describe("refresh", () => {
   let fixture: LifecycleFixture;
-  beforeAll(async () => {
-    fixture = await lifecycleFixture();
-  }, 60_000);
-  afterAll(() => fixture?.close());
+  useLifecycleFixture((created) => (fixture = created));
   beforeEach(async () => {
     await fixture.reset();
     fixture.settings.timeoutMs = 2000;

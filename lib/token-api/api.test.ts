@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { hashApiKey } from "@/lib/api-keys/keys";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/api-keys/store";
 import { openTokens } from "@/lib/connections/tokens";
 import { apiKeys, auditEvents, connections, organizations } from "@/lib/db/schema";
 import { DAY_MS } from "@/lib/lifecycle/schedule";
-import { lifecycleFixture, type LifecycleFixture } from "@/testing/lifecycle-fixtures";
+import type { LifecycleFixture } from "@/testing/lifecycle-fixtures";
+import { useLifecycleFixture } from "@/testing/lifecycle-suite";
 import { documented } from "@/testing/openapi";
 import { accessTokenResponse, connectionListResponse, type TokenApiContext } from "./api";
 import { createTokenApiServer } from "./node-server";
@@ -19,10 +20,7 @@ describe("token API", () => {
   let apiKey: string;
   let ctx: TokenApiContext;
 
-  beforeAll(async () => {
-    fixture = await lifecycleFixture();
-  }, 60_000);
-  afterAll(() => fixture?.close());
+  useLifecycleFixture((created) => (fixture = created));
   afterEach(() => ctx?.handouts.flush());
   beforeEach(async () => {
     await fixture.reset();

@@ -1,8 +1,9 @@
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FAILED_API_KEY_RULE } from "@/lib/attempts/counters";
 import { attemptCounters } from "@/lib/db/schema";
-import { lifecycleFixture, type LifecycleFixture } from "@/testing/lifecycle-fixtures";
+import type { LifecycleFixture } from "@/testing/lifecycle-fixtures";
+import { useLifecycleFixture } from "@/testing/lifecycle-suite";
 import { accessTokenResponse, type TokenApiContext } from "./api";
 import { FailedKeyGuard } from "./failed-keys";
 import { createTokenApiServer } from "./node-server";
@@ -14,10 +15,7 @@ describe("failed API key attempts per address", () => {
   let connectionId: string;
   const LIMIT = FAILED_API_KEY_RULE.limit;
 
-  beforeAll(async () => {
-    fixture = await lifecycleFixture();
-  }, 180_000);
-  afterAll(() => fixture?.close());
+  useLifecycleFixture((created) => (fixture = created), 180_000);
   afterEach(() => ctx?.handouts.flush());
   beforeEach(async () => {
     await fixture.reset();

@@ -2,10 +2,11 @@ import { beginDrain, endDrainForTests } from "@/lib/lifecycle/single-flight";
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openTokens } from "@/lib/connections/tokens";
 import { apicbaseApiLimits, apiProxyUsage, connections, organizations, type ApiKeyScope } from "@/lib/db/schema";
-import { lifecycleFixture, type LifecycleFixture } from "@/testing/lifecycle-fixtures";
+import type { LifecycleFixture } from "@/testing/lifecycle-fixtures";
+import { useLifecycleFixture } from "@/testing/lifecycle-suite";
 import { documented } from "@/testing/openapi";
 import type { TokenApiContext } from "./api";
 import { createTokenApiServer } from "./node-server";
@@ -17,10 +18,7 @@ describe("Apicbase API proxy", () => {
   let apiKey: string;
   let ctx: TokenApiContext;
 
-  beforeAll(async () => {
-    fixture = await lifecycleFixture();
-  }, 180_000);
-  afterAll(() => fixture?.close());
+  useLifecycleFixture((created) => (fixture = created), 180_000);
   afterEach(() => ctx?.handouts.flush());
   beforeEach(async () => {
     await fixture.reset();
