@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { HealthOverview, TimelineEvent } from "@/lib/health/queries";
 import { historyLabel } from "@/lib/messages/history";
+import { HeaderRow } from "@/components/ui/data-table";
 
 /**
  * Health over time, drawn on the server as SVG (no chart code reaches the browser): refreshes per day of the last 30
@@ -154,20 +155,10 @@ export function HealthPanel({
           <table className="min-w-full divide-y divide-slate-200">
             <caption className="sr-only">Refreshes per day, last {days.length} days</caption>
             <thead className="text-left text-xs text-slate-600 uppercase">
-              <tr>
-                <th scope="col" className="px-2 py-1">
-                  Day (UTC)
-                </th>
-                <th scope="col" className="px-2 py-1">
-                  Succeeded
-                </th>
-                <th scope="col" className="px-2 py-1">
-                  Failed
-                </th>
-                <th scope="col" className="px-2 py-1">
-                  Came to need re-authorization
-                </th>
-              </tr>
+              <HeaderRow
+                columns={["Day (UTC)", "Succeeded", "Failed", "Came to need re-authorization"]}
+                cell="px-2 py-1"
+              />
             </thead>
             <tbody className="divide-y divide-slate-100">
               {[...days].reverse().map((d) => (

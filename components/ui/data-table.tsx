@@ -34,18 +34,32 @@ export function DataTable({
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         {caption && <caption className="sr-only">{caption}</caption>}
         <thead className={head}>
-          <tr>
-            {columns.map((column, index) =>
-              column === false || column == null ? null : (
-                <th key={index} scope="col" className={cell}>
-                  {column}
-                </th>
-              ),
-            )}
-          </tr>
+          <HeaderRow columns={columns} cell={cell} />
         </thead>
         {children}
       </table>
     </div>
+  );
+}
+
+/** A row of column headers (false or null leaves a column out); `lastCell` styles the last one, if it differs. */
+export function HeaderRow({
+  columns,
+  cell,
+  lastCell = cell,
+}: {
+  columns: (ReactNode | false)[];
+  cell: string;
+  lastCell?: string;
+}) {
+  const shown = columns.filter((column) => column !== false && column != null);
+  return (
+    <tr>
+      {shown.map((column, index) => (
+        <th key={index} scope="col" className={index === shown.length - 1 ? lastCell : cell}>
+          {column}
+        </th>
+      ))}
+    </tr>
   );
 }

@@ -9,6 +9,7 @@ import { firstParam, type SearchParams } from "@/lib/search-params";
 import { openApiDocument } from "@/lib/token-api/openapi";
 import type { AccessTokenBody, ConnectionListBody, ErrorBody } from "@/lib/token-api/schemas";
 import { PageTitle } from "@/components/ui/page-title";
+import { HeaderRow } from "@/components/ui/data-table";
 
 export const metadata: Metadata = { title: "Token API reference" };
 
@@ -223,20 +224,11 @@ export default async function TokenApiReferencePage({ searchParams }: { searchPa
               <table className="w-full text-left">
                 <caption className="sr-only">Parameters</caption>
                 <thead className="text-slate-600">
-                  <tr>
-                    <th scope="col" className="py-1 pr-4 font-medium">
-                      Parameter
-                    </th>
-                    <th scope="col" className="py-1 pr-4 font-medium">
-                      In
-                    </th>
-                    <th scope="col" className="py-1 pr-4 font-medium">
-                      Type
-                    </th>
-                    <th scope="col" className="py-1 font-medium">
-                      Meaning
-                    </th>
-                  </tr>
+                  <HeaderRow
+                    columns={["Parameter", "In", "Type", "Meaning"]}
+                    cell="py-1 pr-4 font-medium"
+                    lastCell="py-1 font-medium"
+                  />
                 </thead>
                 <tbody className="divide-y divide-slate-100">
                   {operation.parameters.map((parameter) => (
@@ -256,14 +248,7 @@ export default async function TokenApiReferencePage({ searchParams }: { searchPa
             <table className="w-full text-left">
               <caption className="sr-only">Answers</caption>
               <thead className="text-slate-600">
-                <tr>
-                  <th scope="col" className="py-1 pr-4 font-medium">
-                    Status
-                  </th>
-                  <th scope="col" className="py-1 font-medium">
-                    When
-                  </th>
-                </tr>
+                <HeaderRow columns={["Status", "When"]} cell="py-1 pr-4 font-medium" lastCell="py-1 font-medium" />
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {Object.entries(operation.responses).map(([status, response]) => (
