@@ -329,30 +329,11 @@ describe("token API", () => {
       expect(JSON.stringify(listed)).not.toContain(row!.secretHash);
 
       const other = await otherOrganization();
-      expect(
-        await revokeApiKey(fixture.db, {
-          organizationId: other,
-          apiKeyId: created.id,
-          actor: { system: "test" },
-          now: new Date(),
-        }),
-      ).toBe(false);
-      expect(
-        await revokeApiKey(fixture.db, {
-          organizationId: fixture.organizationId,
-          apiKeyId: created.id,
-          actor: { system: "test" },
-          now: new Date(),
-        }),
-      ).toBe(true);
-      expect(
-        await revokeApiKey(fixture.db, {
-          organizationId: fixture.organizationId,
-          apiKeyId: created.id,
-          actor: { system: "test" },
-          now: new Date(),
-        }),
-      ).toBe(false);
+      const revoke = (organizationId: string) =>
+        revokeApiKey(fixture.db, { organizationId, apiKeyId: created.id, actor: { system: "test" }, now: new Date() });
+      expect(await revoke(other)).toBe(false);
+      expect(await revoke(fixture.organizationId)).toBe(true);
+      expect(await revoke(fixture.organizationId)).toBe(false);
       const audit = await fixture.db
         .select()
         .from(auditEvents)
