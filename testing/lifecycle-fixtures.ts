@@ -8,7 +8,7 @@ import { eq, isNotNull } from "drizzle-orm";
 import { startEmulator, type EmulatorControl } from "@/emulator/testing";
 import { createApiKey } from "@/lib/api-keys/store";
 import { ApicbaseClient, type TokenSet } from "@/lib/apicbase/client";
-import { endpointsFromBase, type ApicbaseSettings } from "@/lib/apicbase/config";
+import { emulatorSettings, type ApicbaseSettings } from "@/lib/apicbase/config";
 import { clientForApplication, ensureEnvironmentApplication } from "@/lib/connections/applications";
 import type { ConnectionContext } from "@/lib/connections/context";
 import type { ProxySettings, TokenApiContext } from "@/lib/token-api/api";
@@ -78,14 +78,7 @@ export async function lifecycleFixture(opts: { databaseUrl?: string } = {}) {
   const encryptionKey = generateKey();
   const keyring = parseKeyring(encryptionKey);
   const clock = new TestClock(control);
-  const settings: ApicbaseSettings = {
-    target: "sandbox",
-    endpoints: endpointsFromBase(emulator.url),
-    clientId: SANDBOX_PARTNER_APP.clientId,
-    clientSecret: SANDBOX_PARTNER_APP.clientSecret,
-    scopes: ["accounts", "library"],
-    timeoutMs: 2000,
-  };
+  const settings: ApicbaseSettings = emulatorSettings(emulator.url, 2000);
   const applicationId = (await ensureEnvironmentApplication(database.db, settings)).id;
   let organizationId = "";
   let nextLibraryId = 10_000;

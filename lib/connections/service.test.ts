@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { approveInBrowser, startEmulator, type EmulatorControl } from "@/emulator/testing";
 import { ApicbaseClient, type TokenSet } from "@/lib/apicbase/client";
-import { endpointsFromBase, type ApicbaseSettings } from "@/lib/apicbase/config";
+import { emulatorSettings, type ApicbaseSettings } from "@/lib/apicbase/config";
 import { generateKey, parseKeyring } from "@/lib/crypto/secrets";
 import { MEMORY, openDatabase, type Database } from "@/lib/db/client";
 import { auditEvents, connections, organizations } from "@/lib/db/schema";
@@ -27,14 +27,7 @@ beforeAll(async () => {
   emulator = await startEmulator();
   control = emulator.control;
   database = await openDatabase({ dataDir: MEMORY });
-  settings = {
-    target: "sandbox",
-    endpoints: endpointsFromBase(emulator.url),
-    clientId: SANDBOX_PARTNER_APP.clientId,
-    clientSecret: SANDBOX_PARTNER_APP.clientSecret,
-    scopes: ["accounts", "library"],
-    timeoutMs: 2000,
-  };
+  settings = emulatorSettings(emulator.url, 2000);
   applicationId = (await ensureEnvironmentApplication(database.db, settings)).id;
 }, 60_000);
 afterAll(async () => {
