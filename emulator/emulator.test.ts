@@ -1,13 +1,13 @@
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SANDBOX_DESK_APP, SANDBOX_PARTNER_APP } from "../lib/sandbox";
 import { demoSeed, loadSeed, SeedError, type Seed } from "./seed";
 import { approveInBrowser, BrowserSession, parseForms, startEmulator, type TokenResponse } from "./testing";
+import { freePort } from "@/testing/ports";
 
 const PARTNER = {
   id: SANDBOX_PARTNER_APP.clientId,
@@ -1163,18 +1163,6 @@ describe("seed", () => {
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs `npm run emulator` in its own process group so the whole tree can be stopped. */
 function runEmulator(env: Record<string, string>) {

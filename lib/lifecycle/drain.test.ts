@@ -5,11 +5,9 @@
  * claimed refresh was handed back is refreshed by another process at once.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { EventEmitter } from "node:events";
-import { createServer } from "node:net";
 import path from "node:path";
 import { inArray } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { clientForApplication } from "@/lib/connections/applications";
 import { connections } from "@/lib/db/schema";
 import { accessTokenResponse, type TokenApiContext } from "@/lib/token-api/api";
@@ -24,6 +22,8 @@ import {
   type LifecycleFixture,
 } from "@/testing/lifecycle-fixtures";
 import { useLifecycleFixture } from "@/testing/lifecycle-suite";
+import { freePort } from "@/testing/ports";
+import { fakeProcess } from "@/testing/process";
 
 const root = path.resolve(__dirname, "../..");
 const postgresAdminUrl = await findPostgres();
@@ -36,16 +36,6 @@ async function until(what: string, check: () => Promise<boolean> | boolean, time
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-}
-
-function fakeProcess() {
-  const emitter = new EventEmitter();
-  const exit = vi.fn();
-  return {
-    once: emitter.once.bind(emitter) as NodeJS.Process["once"],
-    exit,
-    emit: (signal: string) => emitter.emit(signal),
-  };
 }
 
 function apiContext(
@@ -199,18 +189,6 @@ describe("web server shutdown (what instrumentation.ts installs)", () => {
     expect(await tokenCalls(fixture)).toBe(1);
   }, 60_000);
 });
-
-/** A free loopback port for a process under test. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 type Spawned = { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; at: number }> };
 
