@@ -73,6 +73,21 @@ async function fiftyTriggers(
 
 describe("refresh", () => {
   let fixture: LifecycleFixture;
+
+  /** A worker that took a connection's lease and stopped (before or after Apicbase's answer) until its lease ran out. */
+  async function stalledPastLease(where: "before_call" | "after_response") {
+    const connectionId = await fixture.connection();
+    const organizationId = fixture.organizationId;
+    const stalled = pausedClient(fixture, where);
+    const worker = refreshConnection(fixture.context({ leaseOwner: "stalled-worker", clientFor: stalled.clientFor }), {
+      organizationId,
+      connectionId,
+    });
+    await stalled.atGate;
+    await fixture.clock.advance(REFRESH_LEASE_MS + 1000);
+    return { connectionId, organizationId, stalled, worker };
+  }
+
   useLifecycleFixture((created) => (fixture = created));
   beforeEach(async () => {
     await fixture.reset();
@@ -126,16 +141,7 @@ describe("refresh", () => {
   });
 
   it("a worker stalled past its lease cannot overwrite the newer tokens of the one that took over", async () => {
-    const connectionId = await fixture.connection();
-    const organizationId = fixture.organizationId;
-    const stalled = pausedClient(fixture, "before_call");
-    const worker = refreshConnection(fixture.context({ leaseOwner: "stalled-worker", clientFor: stalled.clientFor }), {
-      organizationId,
-      connectionId,
-    });
-    await stalled.atGate;
-
-    await fixture.clock.advance(REFRESH_LEASE_MS + 1000);
+    const { connectionId, organizationId, stalled, worker } = await stalledPastLease("before_call");
     const takeover = await refreshConnection(fixture.context({ leaseOwner: "other-process" }), {
       organizationId,
       connectionId,
@@ -159,16 +165,7 @@ describe("refresh", () => {
   });
 
   it("a worker stalled between Apicbase's answer and its write loses to a re-authorization, and revokes its orphan pair", async () => {
-    const connectionId = await fixture.connection();
-    const organizationId = fixture.organizationId;
-    const stalled = pausedClient(fixture, "after_response");
-    const worker = refreshConnection(fixture.context({ leaseOwner: "stalled-worker", clientFor: stalled.clientFor }), {
-      organizationId,
-      connectionId,
-    });
-    await stalled.atGate;
-
-    await fixture.clock.advance(REFRESH_LEASE_MS + 1000);
+    const { connectionId, organizationId, stalled, worker } = await stalledPastLease("after_response");
     const tokens = await fixture.mint();
     const library = await fixture.client().getActiveLibrary(tokens.accessToken);
     const reauthorized = await completeAuthorization(fixture.context(), {
