@@ -6,9 +6,9 @@ export const TABLE_CARD = "overflow-x-auto rounded-xl border border-slate-200 bg
 const HEAD = "bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase";
 
 /**
- * A table that scrolls sideways in its frame: the caption for screen readers, one header row from `columns` (false or null
- * leaves a column out) and the body as children. With a `label` the frame is a focusable region, so keyboard users
- * can scroll it.
+ * A table that scrolls sideways in its frame: the caption for screen readers, one header row from `columns` (false
+ * or null leaves a column out) and the body as children. With a `label` the frame is a focusable region, so
+ * keyboard users can scroll it.
  */
 export function DataTable({
   label,
