@@ -26,8 +26,8 @@ import {
   type Connection,
   type NewConnection,
 } from "@/lib/db/schema";
-import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { planNextRefresh } from "@/lib/lifecycle/schedule";
+import { mintTokenSet } from "@/testing/tokens";
 
 /** The portal's clock in tests: real time plus an offset, moved together with the emulator's. */
 export class TestClock {
@@ -177,20 +177,8 @@ export async function lifecycleFixture(opts: { databaseUrl?: string } = {}) {
       });
     },
 
-    async mint(email = "nora@sandbox.test"): Promise<TokenSet> {
-      const minted = await control.mintTokens({
-        email,
-        client_id: SANDBOX_PARTNER_APP.clientId,
-        scope: "accounts library",
-      });
-      return {
-        accessToken: minted.access_token,
-        refreshToken: minted.refresh_token,
-        tokenType: "bearer",
-        expiresIn: minted.expires_in,
-        expiresAt: new Date(clock.now().getTime() + minted.expires_in * 1000),
-        scopes: minted.scope.split(" "),
-      };
+    mint(email = "nora@sandbox.test"): Promise<TokenSet> {
+      return mintTokenSet(control, email, clock.now().getTime());
     },
 
     /**

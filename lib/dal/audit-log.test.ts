@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openTestDb, testAdmin } from "@/testing/dal";
 import { startEmulator } from "@/emulator/testing";
-import { ApicbaseClient, type TokenSet } from "@/lib/apicbase/client";
+import { ApicbaseClient } from "@/lib/apicbase/client";
 import { endpointsFromBase } from "@/lib/apicbase/config";
 import { recordAudit } from "@/lib/audit";
 import { parseAuditFilters } from "@/lib/audit-log/filters";
@@ -18,6 +18,7 @@ import { connectionContext, environmentApplication } from "./connections";
 import { addMember, createOrganization, removeMember } from "./organizations";
 import type { Admin, PortalUser } from "./session";
 import { endSession, endUserSessions, sessionIdOf } from "./sessions";
+import { mintTokenSet } from "@/testing/tokens";
 
 let emulator: Awaited<ReturnType<typeof startEmulator>>;
 let db: Db;
@@ -32,20 +33,8 @@ const secrets = new Set<string>();
 const WRONG_SECRET = "a-wrong-secret-for-the-desk-app";
 
 async function approval(email: string) {
-  const minted = await emulator.control.mintTokens({
-    email,
-    client_id: SANDBOX_PARTNER_APP.clientId,
-    scope: "accounts library",
-  });
-  secrets.add(minted.access_token).add(minted.refresh_token);
-  const tokens: TokenSet = {
-    accessToken: minted.access_token,
-    refreshToken: minted.refresh_token,
-    tokenType: "bearer",
-    expiresIn: minted.expires_in,
-    expiresAt: new Date(Date.now() + minted.expires_in * 1000),
-    scopes: minted.scope.split(" "),
-  };
+  const tokens = await mintTokenSet(emulator.control, email);
+  secrets.add(tokens.accessToken).add(tokens.refreshToken);
   const client = new ApicbaseClient({
     endpoints: endpointsFromBase(emulator.url),
     clientId: SANDBOX_PARTNER_APP.clientId,
