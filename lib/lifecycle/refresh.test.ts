@@ -88,6 +88,17 @@ describe("refresh", () => {
     return { connectionId, organizationId, stalled, worker };
   }
 
+  /** The connection's refresh lease, held by a process that died (its lease runs out as usual). */
+  async function leaseToDeadProcess(connectionId: string) {
+    await fixture.db
+      .update(connections)
+      .set({
+        leaseOwner: "web:dead-host:4242:abcdef",
+        leaseExpiresAt: new Date(fixture.clock.now().getTime() + REFRESH_LEASE_MS),
+      })
+      .where(eq(connections.id, connectionId));
+  }
+
   useLifecycleFixture((created) => (fixture = created));
   beforeEach(async () => {
     await fixture.reset();
@@ -239,13 +250,7 @@ describe("refresh", () => {
     const connectionId = await fixture.connection();
     const row = await fixture.row(connectionId);
     // The dying process: takes the lease, gets the rotated pair from Apicbase, never writes it.
-    await fixture.db
-      .update(connections)
-      .set({
-        leaseOwner: "web:dead-host:4242:abcdef",
-        leaseExpiresAt: new Date(fixture.clock.now().getTime() + REFRESH_LEASE_MS),
-      })
-      .where(eq(connections.id, connectionId));
+    await leaseToDeadProcess(connectionId);
     await fixture.client().refresh({ refreshToken: openTokens(fixture.keyring, row)!.refreshToken });
 
     await fixture.clock.advance(REFRESH_LEASE_MS + 1000);
@@ -275,13 +280,7 @@ describe("refresh", () => {
 
   it("goes ahead after a process that died before reaching Apicbase: its tokens still work", async () => {
     const connectionId = await fixture.connection();
-    await fixture.db
-      .update(connections)
-      .set({
-        leaseOwner: "web:dead-host:4242:abcdef",
-        leaseExpiresAt: new Date(fixture.clock.now().getTime() + REFRESH_LEASE_MS),
-      })
-      .where(eq(connections.id, connectionId));
+    await leaseToDeadProcess(connectionId);
     await fixture.clock.advance(REFRESH_LEASE_MS + 1000);
     expect(
       await refreshConnection(fixture.context({ leaseOwner: "next-run" }), {
