@@ -8,6 +8,7 @@ import { getCurrentUser } from "@/lib/dal/session";
 import { env } from "@/lib/env";
 import { DemoLoginsTable } from "@/components/sandbox-logins";
 import { PageTitle } from "@/components/ui/page-title";
+import { cx, FOCUS_RING } from "@/components/ui/classes";
 
 // The Apicbase target is runtime configuration, not something to freeze into the build.
 export const dynamic = "force-dynamic";
@@ -50,7 +51,11 @@ export default async function Home() {
         </p>
         <Link
           href="/signin"
-          className="mt-4 inline-flex items-center rounded-lg bg-slate-900 px-4 py-2 text-sm font-semibold text-white hover:bg-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+          className={cx(
+            "mt-4 inline-flex items-center rounded-lg bg-slate-900 px-4",
+            "py-2 text-sm font-semibold text-white hover:bg-slate-700",
+            FOCUS_RING,
+          )}
         >
           Sign in
         </Link>

@@ -1,11 +1,15 @@
 import Link from "next/link";
+import { cx } from "@/components/ui/classes";
 
 /** The portal's name and mark, linking home. */
 export function Brand({ href = "/" }: { href?: string }) {
   return (
     <Link
       href={href}
-      className="flex items-center gap-3 rounded-lg focus-visible:outline-2 focus-visible:outline-offset-4 focus-visible:outline-sky-600"
+      className={cx(
+        "flex items-center gap-3 rounded-lg focus-visible:outline-2",
+        "focus-visible:outline-offset-4 focus-visible:outline-sky-600",
+      )}
     >
       <span
         aria-hidden="true"

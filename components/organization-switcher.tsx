@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { PortalUser } from "@/lib/dal/session";
+import { cx, FOCUS_RING } from "@/components/ui/classes";
 
 /** For members of several organizations: which one the page shows, and links to the same page for the others. */
 export function OrganizationSwitcher({ user, current, path }: { user: PortalUser; current: string; path: string }) {
@@ -12,7 +13,11 @@ export function OrganizationSwitcher({ user, current, path }: { user: PortalUser
           key={membership.organizationId}
           href={`${path}?organization=${membership.organizationId}`}
           aria-current={membership.organizationId === current ? "page" : undefined}
-          className="rounded-full border border-slate-300 px-3 py-1 font-medium text-slate-800 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 aria-[current=page]:border-slate-900 aria-[current=page]:bg-slate-900 aria-[current=page]:text-white"
+          className={cx(
+            "rounded-full border border-slate-300 px-3 py-1 font-medium text-slate-800 hover:bg-slate-100",
+            FOCUS_RING,
+            "aria-[current=page]:border-slate-900 aria-[current=page]:bg-slate-900 aria-[current=page]:text-white",
+          )}
         >
           {membership.organizationName}
         </Link>

@@ -2,6 +2,7 @@ import type { PortalUser } from "@/lib/dal/session";
 import { Brand } from "./brand";
 import { PortalNav } from "./portal-nav";
 import { SignOutButton } from "./sign-out-button";
+import { cx, FOCUS_RING } from "@/components/ui/classes";
 
 /** The signed-in portal's header: who is signed in, in which organization, where they can go. */
 export function PortalHeader({ user }: { user: PortalUser }) {
@@ -44,13 +45,25 @@ export function PortalHeader({ user }: { user: PortalUser }) {
           </div>
         </div>
         <details className="group relative ml-auto md:hidden">
-          <summary className="flex cursor-pointer list-none items-center gap-2 rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-900 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 [&::-webkit-details-marker]:hidden">
+          <summary
+            className={cx(
+              "flex cursor-pointer list-none items-center gap-2 rounded-lg border",
+              "border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-900 hover:bg-slate-100",
+              FOCUS_RING,
+              "[&::-webkit-details-marker]:hidden",
+            )}
+          >
             <span aria-hidden="true" className="text-base leading-none">
               ☰
             </span>
             Menu
           </summary>
-          <div className="absolute right-0 z-20 mt-2 w-[min(18rem,calc(100vw-2rem))] space-y-3 rounded-xl border border-slate-200 bg-white p-3 shadow-lg">
+          <div
+            className={cx(
+              "absolute right-0 z-20 mt-2 w-[min(18rem,calc(100vw-2rem))]",
+              "space-y-3 rounded-xl border border-slate-200 bg-white p-3 shadow-lg",
+            )}
+          >
             <PortalNav items={navItems} vertical />
             <div className="space-y-3 border-t border-slate-100 pt-3">
               {who}

@@ -1,4 +1,5 @@
 import { SANDBOX_LIBRARIES, SANDBOX_USERS } from "@/lib/sandbox";
+import { HeaderRow } from "@/components/ui/data-table";
 
 function libraryNames(ids: readonly number[]): string {
   return ids
@@ -18,20 +19,11 @@ export function DemoLoginsTable({ labelledBy, tone = "slate" }: { labelledBy: st
       <table className="w-full min-w-[30rem] text-left text-sm">
         <caption className="sr-only">Demo logins of the local sandbox</caption>
         <thead className={`border-b ${rule}`}>
-          <tr>
-            <th scope="col" className="py-1.5 pr-3 font-medium">
-              User name
-            </th>
-            <th scope="col" className="py-1.5 pr-3 font-medium">
-              Password
-            </th>
-            <th scope="col" className="py-1.5 pr-3 font-medium">
-              Role
-            </th>
-            <th scope="col" className="py-1.5 font-medium">
-              Libraries
-            </th>
-          </tr>
+          <HeaderRow
+            columns={["User name", "Password", "Role", "Libraries"]}
+            cell="py-1.5 pr-3 font-medium"
+            lastCell="py-1.5 font-medium"
+          />
         </thead>
         <tbody className={`divide-y ${rows}`}>
           {SANDBOX_USERS.map((user) => (

@@ -1,15 +1,7 @@
-import {
-  expect,
-  test,
-  type APIResponse,
-  type BrowserContext,
-  type Locator,
-  type Page,
-  type Request,
-} from "@playwright/test";
+import { expect, test, type BrowserContext, type Locator, type Page, type Request } from "@playwright/test";
 import { EmulatorControl } from "../emulator/testing";
 import { SANDBOX_PARTNER_APP } from "../lib/sandbox";
-import { answerConsent, logInAtApicbase, screenshot, signIn } from "./journey";
+import { answerConsent, replayServerAction, logInAtApicbase, screenshot, signIn } from "./journey";
 import { EMULATOR_URL, PORTAL_URL } from "./urls";
 
 /**
@@ -400,17 +392,7 @@ test("a partner of another organization can neither see, refresh, verify nor dis
   expect(await listJson.text()).not.toContain("Bistro Nord");
 
   // Not actionable: the partner's own action requests, replayed with otto's session.
-  const replay = (request: Request): Promise<APIResponse> =>
-    otto.request.post(request.url(), {
-      headers: {
-        "next-action": request.headers()["next-action"] ?? "",
-        "next-router-state-tree": request.headers()["next-router-state-tree"] ?? "",
-        "content-type": request.headers()["content-type"] ?? "",
-        accept: "text/x-component",
-        origin: PORTAL_URL,
-      },
-      data: request.postDataBuffer() ?? "",
-    });
+  const replay = (request: Request) => replayServerAction(otto, request);
   for (const intent of ["refresh", "verify", "disconnect"]) {
     const request = captured.get(intent);
     expect(request, `a captured ${intent} request`).toBeDefined();

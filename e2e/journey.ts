@@ -1,8 +1,8 @@
 /** Steps the connection journeys share: signing in to the portal and acting as a person on Apicbase's pages. */
 import path from "node:path";
-import { expect, type Page } from "@playwright/test";
+import { expect, type APIResponse, type Page, type Request } from "@playwright/test";
 import { SANDBOX_DESK_APP, SANDBOX_USERS } from "../lib/sandbox";
-import { EMULATOR_URL, SCREENSHOTS_DIR } from "./urls";
+import { EMULATOR_URL, PORTAL_URL, SCREENSHOTS_DIR } from "./urls";
 
 export type DemoUser = "admin" | "partner" | "nora" | "otto" | "sam";
 
@@ -72,4 +72,18 @@ export async function createOrganization(admin: Page, name: string): Promise<str
   const id = /^organization-(.+)-title$/.exec(labelledBy ?? "")?.[1];
   if (!id) throw new Error(`no id for organization ${name}`);
   return id;
+}
+
+/** A server action's request as one person's browser sent it, sent again with the session of `as`. */
+export function replayServerAction(as: Page, request: Request): Promise<APIResponse> {
+  return as.request.post(request.url(), {
+    headers: {
+      "next-action": request.headers()["next-action"] ?? "",
+      "next-router-state-tree": request.headers()["next-router-state-tree"] ?? "",
+      "content-type": request.headers()["content-type"] ?? "",
+      accept: "text/x-component",
+      origin: PORTAL_URL,
+    },
+    data: request.postDataBuffer() ?? "",
+  });
 }

@@ -1,9 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { expect, test, type APIResponse, type BrowserContext, type Page, type Request } from "@playwright/test";
+import { expect, test, type BrowserContext, type Page, type Request } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
 import { EmulatorControl } from "../emulator/testing";
-import { answerConsent, createOrganization, screenshot, signIn } from "./journey";
+import { answerConsent, replayServerAction, createOrganization, screenshot, signIn } from "./journey";
 import { EMULATOR_URL, PORTAL_URL } from "./urls";
 
 /**
@@ -307,17 +307,7 @@ test("another organization gets none of these events and can neither see, test n
   await expect(partner.locator("body")).not.toContainText(receiver.url);
 
   // Not actionable: sam's own requests, replayed with the partner's session.
-  const replay = (request: Request): Promise<APIResponse> =>
-    partner.request.post(request.url(), {
-      headers: {
-        "next-action": request.headers()["next-action"] ?? "",
-        "next-router-state-tree": request.headers()["next-router-state-tree"] ?? "",
-        "content-type": request.headers()["content-type"] ?? "",
-        accept: "text/x-component",
-        origin: PORTAL_URL,
-      },
-      data: request.postDataBuffer() ?? "",
-    });
+  const replay = (request: Request) => replayServerAction(partner, request);
   const before = receiver.deliveries.length;
   for (const name of ["test", "rotate"]) {
     const request = captured.get(name);

@@ -1,13 +1,13 @@
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SANDBOX_DESK_APP, SANDBOX_PARTNER_APP } from "../lib/sandbox";
 import { demoSeed, loadSeed, SeedError, type Seed } from "./seed";
 import { approveInBrowser, BrowserSession, parseForms, startEmulator, type TokenResponse } from "./testing";
+import { freePort } from "@/testing/ports";
 
 const PARTNER = {
   id: SANDBOX_PARTNER_APP.clientId,
@@ -129,6 +129,19 @@ async function api(path: string, token?: string) {
   };
 }
 
+/** A browser session logged in to the emulator as Nora. */
+async function signedInBrowser(): Promise<BrowserSession> {
+  const browser = new BrowserSession();
+  await browser.request(`${emu.url}/accounts/login/`, {
+    method: "POST",
+    form: [
+      ["username", NORA.email],
+      ["password", NORA.password],
+    ],
+  });
+  return browser;
+}
+
 const basic = (client: Client) => `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString("base64")}`;
 const s256 = (verifier: string) => createHash("sha256").update(verifier).digest("base64url");
 
@@ -195,14 +208,7 @@ describe("login and consent", () => {
   });
 
   it("shows a consent page naming the app and scopes with DOT's hidden fields", async () => {
-    const browser = new BrowserSession();
-    await browser.request(`${emu.url}/accounts/login/`, {
-      method: "POST",
-      form: [
-        ["username", NORA.email],
-        ["password", NORA.password],
-      ],
-    });
+    const browser = await signedInBrowser();
     const page = await browser.request(partnerAuthorize({ code_challenge: "abc", code_challenge_method: "S256" }));
     const html = await page.text();
     expect(page.status).toBe(200);
@@ -223,14 +229,7 @@ describe("login and consent", () => {
   });
 
   it("says on the consent page as whom the approval is given, with a log-out that comes back to the same approval", async () => {
-    const browser = new BrowserSession();
-    await browser.request(`${emu.url}/accounts/login/`, {
-      method: "POST",
-      form: [
-        ["username", NORA.email],
-        ["password", NORA.password],
-      ],
-    });
+    const browser = await signedInBrowser();
     const authorize = partnerAuthorize();
     const html = await (await browser.request(authorize)).text();
     expect(html).toContain(
@@ -258,14 +257,7 @@ describe("login and consent", () => {
   });
 
   it("escapes user input on the consent page", async () => {
-    const browser = new BrowserSession();
-    await browser.request(`${emu.url}/accounts/login/`, {
-      method: "POST",
-      form: [
-        ["username", NORA.email],
-        ["password", NORA.password],
-      ],
-    });
+    const browser = await signedInBrowser();
     const html = await (await browser.request(partnerAuthorize({ state: `"><script>alert(1)</script>` }))).text();
     expect(html).not.toContain("<script>alert(1)</script>");
     expect(html).toContain("&quot;&gt;&lt;script&gt;");
@@ -377,14 +369,7 @@ describe("login and consent", () => {
   });
 
   it("skips the consent page for approval_prompt=auto once the user has granted these scopes", async () => {
-    const browser = new BrowserSession();
-    await browser.request(`${emu.url}/accounts/login/`, {
-      method: "POST",
-      form: [
-        ["username", NORA.email],
-        ["password", NORA.password],
-      ],
-    });
+    const browser = await signedInBrowser();
     expect((await browser.request(partnerAuthorize({ approval_prompt: "auto" }))).status).toBe(200);
     await connect({ scope: "accounts library" });
     const skipped = await browser.request(partnerAuthorize({ approval_prompt: "auto", scope: "accounts" }));
@@ -396,14 +381,7 @@ describe("login and consent", () => {
   });
 
   it("ends the session on logout", async () => {
-    const browser = new BrowserSession();
-    await browser.request(`${emu.url}/accounts/login/`, {
-      method: "POST",
-      form: [
-        ["username", NORA.email],
-        ["password", NORA.password],
-      ],
-    });
+    const browser = await signedInBrowser();
     expect((await browser.request(partnerAuthorize())).status).toBe(200);
     await browser.request(`${emu.url}/accounts/logout/`);
     const after = await browser.request(partnerAuthorize());
@@ -1185,18 +1163,6 @@ describe("seed", () => {
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs `npm run emulator` in its own process group so the whole tree can be stopped. */
 function runEmulator(env: Record<string, string>) {

@@ -30,7 +30,7 @@ import { sql } from "drizzle-orm";
 import type { RefreshLogEntry } from "../emulator/http";
 import { EmulatorControl, type FaultSpec } from "../emulator/testing";
 import { createApiKey } from "../lib/api-keys/store";
-import { endpointsFromBase, type ApicbaseSettings } from "../lib/apicbase/config";
+import { emulatorSettings, type ApicbaseSettings } from "../lib/apicbase/config";
 import { ensureEnvironmentApplication } from "../lib/connections/applications";
 import { openTokens, sealTokens } from "../lib/connections/tokens";
 import { generateKey, parseKeyring } from "../lib/crypto/secrets";
@@ -304,14 +304,7 @@ async function run(
   await control.settings({ access_token_lifetime_seconds: ACCESS_TOKEN_LIFETIME_S });
 
   // --- Seed: connections holding real emulator tokens, all due now. ---
-  const settings: ApicbaseSettings = {
-    target: "sandbox",
-    endpoints: endpointsFromBase(emulator.url),
-    clientId: SANDBOX_PARTNER_APP.clientId,
-    clientSecret: SANDBOX_PARTNER_APP.clientSecret,
-    scopes: ["accounts", "library"],
-    timeoutMs: APICBASE_TIMEOUT_MS,
-  };
+  const settings: ApicbaseSettings = emulatorSettings(emulator.url, APICBASE_TIMEOUT_MS);
   const application = await ensureEnvironmentApplication(db, settings);
   const [organization] = await db
     .insert(organizations)

@@ -12,7 +12,7 @@
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { eq, sql } from "drizzle-orm";
-import { endpointsFromBase, type ApicbaseSettings } from "../lib/apicbase/config";
+import { emulatorSettings, type ApicbaseSettings } from "../lib/apicbase/config";
 import { ensureEnvironmentApplication } from "../lib/connections/applications";
 import { sealTokens } from "../lib/connections/tokens";
 import { generateKey, parseKeyring } from "../lib/crypto/secrets";
@@ -50,14 +50,7 @@ async function run(emulator: Awaited<ReturnType<typeof spawnEmulator>>) {
   );
   const { db } = database;
   const keyring = parseKeyring(generateKey());
-  const settings: ApicbaseSettings = {
-    target: "sandbox",
-    endpoints: endpointsFromBase(emulator.url),
-    clientId: SANDBOX_PARTNER_APP.clientId,
-    clientSecret: SANDBOX_PARTNER_APP.clientSecret,
-    scopes: ["accounts", "library"],
-    timeoutMs: 10_000 + latencyMs,
-  };
+  const settings: ApicbaseSettings = emulatorSettings(emulator.url, 10_000 + latencyMs);
   const application = await ensureEnvironmentApplication(db, settings);
   const [organization] = await db
     .insert(organizations)

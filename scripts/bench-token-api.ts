@@ -20,14 +20,13 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { eq } from "drizzle-orm";
-import { endpointsFromBase, type ApicbaseSettings } from "../lib/apicbase/config";
+import { emulatorSettings, type ApicbaseSettings } from "../lib/apicbase/config";
 import { createApiKey } from "../lib/api-keys/store";
 import { ensureEnvironmentApplication } from "../lib/connections/applications";
 import { sealTokens } from "../lib/connections/tokens";
 import { generateKey, parseKeyring } from "../lib/crypto/secrets";
 import { openDatabase, type OpenDatabaseOptions } from "../lib/db/client";
 import { connections, organizations, type NewConnection } from "../lib/db/schema";
-import { SANDBOX_PARTNER_APP } from "../lib/sandbox";
 import { createTokenApiServer } from "../lib/token-api/node-server";
 import { createTokenApiContext } from "../lib/token-api/runtime";
 import { spawnEmulator } from "./bench-support";
@@ -236,14 +235,7 @@ async function main() {
   const keyring = parseKeyring(key);
 
   // Seed: connections with valid (7-day) tokens and an API key, then close (PGlite allows one process at a time).
-  const settings: ApicbaseSettings = {
-    target: "sandbox",
-    endpoints: endpointsFromBase(emulator.url),
-    clientId: SANDBOX_PARTNER_APP.clientId,
-    clientSecret: SANDBOX_PARTNER_APP.clientSecret,
-    scopes: ["accounts", "library"],
-    timeoutMs: 10_000,
-  };
+  const settings: ApicbaseSettings = emulatorSettings(emulator.url, 10_000);
   const seeding = await openDatabase(databaseOptions(dataDir));
   const application = await ensureEnvironmentApplication(seeding.db, settings);
   const [organization] = await seeding.db

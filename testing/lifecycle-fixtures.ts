@@ -6,10 +6,14 @@
 import { randomUUID } from "node:crypto";
 import { eq, isNotNull } from "drizzle-orm";
 import { startEmulator, type EmulatorControl } from "@/emulator/testing";
+import { createApiKey } from "@/lib/api-keys/store";
 import { ApicbaseClient, type TokenSet } from "@/lib/apicbase/client";
-import { endpointsFromBase, type ApicbaseSettings } from "@/lib/apicbase/config";
+import { emulatorSettings, type ApicbaseSettings } from "@/lib/apicbase/config";
 import { clientForApplication, ensureEnvironmentApplication } from "@/lib/connections/applications";
 import type { ConnectionContext } from "@/lib/connections/context";
+import type { ProxySettings, TokenApiContext } from "@/lib/token-api/api";
+import { HandoutLog } from "@/lib/token-api/handouts";
+import { KeyRateLimiter } from "@/lib/token-api/rate-limit";
 import { sealTokens } from "@/lib/connections/tokens";
 import { generateKey, parseKeyring } from "@/lib/crypto/secrets";
 import { MEMORY, openDatabase, type Database } from "@/lib/db/client";
@@ -18,11 +22,12 @@ import {
   connections,
   organizations,
   refreshControl,
+  type ApiKeyScope,
   type Connection,
   type NewConnection,
 } from "@/lib/db/schema";
-import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { planNextRefresh } from "@/lib/lifecycle/schedule";
+import { mintTokenSet } from "@/testing/tokens";
 
 /** The portal's clock in tests: real time plus an offset, moved together with the emulator's. */
 export class TestClock {
@@ -73,14 +78,7 @@ export async function lifecycleFixture(opts: { databaseUrl?: string } = {}) {
   const encryptionKey = generateKey();
   const keyring = parseKeyring(encryptionKey);
   const clock = new TestClock(control);
-  const settings: ApicbaseSettings = {
-    target: "sandbox",
-    endpoints: endpointsFromBase(emulator.url),
-    clientId: SANDBOX_PARTNER_APP.clientId,
-    clientSecret: SANDBOX_PARTNER_APP.clientSecret,
-    scopes: ["accounts", "library"],
-    timeoutMs: 2000,
-  };
+  const settings: ApicbaseSettings = emulatorSettings(emulator.url, 2000);
   const applicationId = (await ensureEnvironmentApplication(database.db, settings)).id;
   let organizationId = "";
   let nextLibraryId = 10_000;
@@ -133,6 +131,43 @@ export async function lifecycleFixture(opts: { databaseUrl?: string } = {}) {
       };
     },
 
+    /**
+     * The token API's context as one process has it: `perMinute` API calls per key (on the shared clock with
+     * `clocked`), a proxy with small caps unless `proxy` says otherwise.
+     */
+    tokenApiContext(options: {
+      leaseOwner: string;
+      perMinute: number;
+      clocked?: boolean;
+      proxy?: Partial<ProxySettings>;
+    }): TokenApiContext {
+      return {
+        db: database.db,
+        keyring,
+        clientFor: (id) => clientForApplication(database.db, keyring, fixture.settings, id, clock.now),
+        now: clock.now,
+        leaseOwner: options.leaseOwner,
+        limiter: options.clocked
+          ? new KeyRateLimiter(options.perMinute, () => clock.now().getTime())
+          : new KeyRateLimiter(options.perMinute),
+        handouts: new HandoutLog(database.db),
+        proxy: {
+          apiUrl: fixture.settings.endpoints.api,
+          ratePerMinute: 60,
+          timeoutMs: 2000,
+          maxRequestBytes: 1024,
+          maxResponseBytes: 4096,
+          ...options.proxy,
+        },
+      };
+    },
+
+    /** A new API key of the organization (or of `organizationId`). */
+    async apiKey(options: { name?: string; scopes?: ApiKeyScope[]; organizationId?: string } = {}): Promise<string> {
+      const { name = "Job", scopes, organizationId: owner = organizationId } = options;
+      return (await createApiKey(database.db, { organizationId: owner, name, actor: { system: "test" }, scopes })).key;
+    },
+
     client() {
       return new ApicbaseClient({
         endpoints: settings.endpoints,
@@ -142,20 +177,8 @@ export async function lifecycleFixture(opts: { databaseUrl?: string } = {}) {
       });
     },
 
-    async mint(email = "nora@sandbox.test"): Promise<TokenSet> {
-      const minted = await control.mintTokens({
-        email,
-        client_id: SANDBOX_PARTNER_APP.clientId,
-        scope: "accounts library",
-      });
-      return {
-        accessToken: minted.access_token,
-        refreshToken: minted.refresh_token,
-        tokenType: "bearer",
-        expiresIn: minted.expires_in,
-        expiresAt: new Date(clock.now().getTime() + minted.expires_in * 1000),
-        scopes: minted.scope.split(" "),
-      };
+    mint(email = "nora@sandbox.test"): Promise<TokenSet> {
+      return mintTokenSet(control, email, clock.now().getTime());
     },
 
     /**

@@ -1,6 +1,7 @@
 "use client";
 
 import { createContext, useContext, useState } from "react";
+import { cx } from "@/components/ui/classes";
 
 const AnnounceContext = createContext<(message: string) => void>(() => {});
 
@@ -30,7 +31,10 @@ export function Announcer({ children }: { children: React.ReactNode }) {
             <button
               type="button"
               onClick={() => setMessage(null)}
-              className="shrink-0 rounded font-medium text-slate-200 underline underline-offset-2 hover:text-white focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-400"
+              className={cx(
+                "shrink-0 rounded font-medium text-slate-200 underline underline-offset-2 hover:text-white",
+                "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-400",
+              )}
             >
               Dismiss
             </button>

@@ -5,6 +5,7 @@ import type { ApplicationView } from "@/lib/dal/applications";
 import { ButtonForm } from "./button-form";
 import type { FormAction } from "./form-action";
 import { ReplaceSecretForm } from "./replace-secret-form";
+import { cx, SCOPE_CHIP } from "@/components/ui/classes";
 
 export type ApplicationActions = {
   test: FormAction<"applicationId">;
@@ -30,7 +31,10 @@ function CredentialsCheckResult({ application, now }: { application: Application
         <div className={`flex gap-3 rounded-lg border px-3 py-2 text-sm ${TONES[described.tone].box}`}>
           <span
             aria-hidden="true"
-            className={`mt-0.5 inline-flex size-5 shrink-0 items-center justify-center rounded-full text-xs font-bold ${TONES[described.tone].mark}`}
+            className={cx(
+              "mt-0.5 inline-flex size-5 shrink-0 items-center justify-center rounded-full text-xs font-bold",
+              TONES[described.tone].mark,
+            )}
           >
             {TONES[described.tone].symbol}
           </span>
@@ -79,22 +83,40 @@ export function ApplicationCard({
   return (
     <section
       aria-labelledby={`application-${id}-title`}
-      className={`rounded-xl border bg-white p-6 shadow-sm ${application.disabledAt ? "border-dashed border-slate-300" : "border-slate-200"}`}
+      className={cx(
+        "rounded-xl border bg-white p-6 shadow-sm",
+        application.disabledAt ? "border-dashed border-slate-300" : "border-slate-200",
+      )}
     >
       <div className="flex flex-wrap items-center gap-3">
         <h3 id={`application-${id}-title`} className="text-lg font-semibold text-slate-900">
           {name}
         </h3>
         {fromEnvironment ? (
-          <span className="rounded-full bg-sky-50 px-2.5 py-0.5 text-xs font-semibold text-sky-900 ring-1 ring-sky-600/30 ring-inset">
+          <span
+            className={cx(
+              "rounded-full bg-sky-50 px-2.5 py-0.5 text-xs font-semibold",
+              "text-sky-900 ring-1 ring-sky-600/30 ring-inset",
+            )}
+          >
             From the environment
           </span>
         ) : application.disabledAt ? (
-          <span className="rounded-full bg-slate-100 px-2.5 py-0.5 text-xs font-semibold text-slate-700 ring-1 ring-slate-500/30 ring-inset">
+          <span
+            className={cx(
+              "rounded-full bg-slate-100 px-2.5 py-0.5 text-xs font-semibold",
+              "text-slate-700 ring-1 ring-slate-500/30 ring-inset",
+            )}
+          >
             Disabled
           </span>
         ) : (
-          <span className="rounded-full bg-emerald-50 px-2.5 py-0.5 text-xs font-semibold text-emerald-900 ring-1 ring-emerald-600/30 ring-inset">
+          <span
+            className={cx(
+              "rounded-full bg-emerald-50 px-2.5 py-0.5 text-xs font-semibold",
+              "text-emerald-900 ring-1 ring-emerald-600/30 ring-inset",
+            )}
+          >
             Enabled
           </span>
         )}
@@ -111,10 +133,7 @@ export function ApplicationCard({
         <Fact label="Requested scopes">
           <ul aria-label={`Scopes of ${name}`} className="flex flex-wrap gap-1">
             {application.scopes.map((scope) => (
-              <li
-                key={scope}
-                className="rounded-md bg-indigo-50 px-2 py-0.5 font-mono text-xs font-medium text-indigo-900 ring-1 ring-indigo-200 ring-inset"
-              >
+              <li key={scope} className={SCOPE_CHIP}>
                 {scope}
               </li>
             ))}

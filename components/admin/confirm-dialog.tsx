@@ -3,6 +3,7 @@
 import { useId } from "react";
 import { Button, type ButtonVariant } from "@/components/ui/button";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { cx } from "@/components/ui/classes";
 
 export type Confirmation = {
   /** The dialog's heading, a question: "Delete “Desk app”?" */
@@ -53,7 +54,10 @@ export function ConfirmButton({
         ref={dialogRef}
         aria-labelledby={`${id}-title`}
         aria-describedby={`${id}-body`}
-        className="m-auto w-[min(30rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-6 text-left text-slate-900 shadow-xl backdrop:bg-slate-900/40"
+        className={cx(
+          "m-auto w-[min(30rem,calc(100vw-2rem))] rounded-xl border border-slate-200",
+          "bg-white p-6 text-left text-slate-900 shadow-xl backdrop:bg-slate-900/40",
+        )}
       >
         <form action={formAction} className="space-y-4">
           {Object.entries(fields).map(([name, value]) => (

@@ -9,6 +9,8 @@ import type { OrganizationView } from "@/lib/dal/organizations";
 import { AddMemberForm } from "./add-member-form";
 import type { FormAction } from "./form-action";
 import { RemoveForm } from "./remove-form";
+import { cx, FOCUS_RING } from "@/components/ui/classes";
+import { HeaderRow } from "@/components/ui/data-table";
 
 function plural(count: number, one: string, many: string) {
   return `${count} ${count === 1 ? one : many}`;
@@ -54,17 +56,17 @@ export function OrganizationCard({
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Members of {name}</caption>
             <thead className="border-b border-slate-200 text-slate-600">
-              <tr>
-                <th scope="col" className="py-2 pr-4 font-medium">
-                  Member
-                </th>
-                <th scope="col" className="py-2 pr-4 font-medium">
-                  Since
-                </th>
-                <th scope="col" className="py-2 font-medium">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
+              <HeaderRow
+                columns={[
+                  "Member",
+                  "Since",
+                  <span key="2" className="sr-only">
+                    Actions
+                  </span>,
+                ]}
+                cell="py-2 pr-4 font-medium"
+                lastCell="py-2 font-medium"
+              />
             </thead>
             <tbody className="divide-y divide-slate-100">
               {members.map((member) => (
@@ -149,7 +151,7 @@ function ConnectionHealth({
             <li key={status}>
               <Link
                 href={connectionsHref(organizationId, { status })}
-                className="inline-flex items-center gap-1.5 rounded-full focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+                className={cx("inline-flex items-center gap-1.5 rounded-full", FOCUS_RING)}
               >
                 <StatusBadge status={status} />
                 <span className="font-semibold text-slate-900">{health[status]}</span>

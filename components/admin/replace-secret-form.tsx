@@ -2,6 +2,7 @@
 
 import type { FormAction } from "./form-action";
 import { OneFieldForm } from "./one-field-form";
+import { cx, FOCUS_RING } from "@/components/ui/classes";
 
 /** "Replace secret", folded away until needed. The field is write-only and empty after every submission. */
 export function ReplaceSecretForm({
@@ -15,7 +16,12 @@ export function ReplaceSecretForm({
 }) {
   return (
     <details className="group rounded-lg border border-slate-200 bg-slate-50 open:bg-white">
-      <summary className="cursor-pointer rounded-lg px-3 py-1.5 text-sm font-medium text-slate-900 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600">
+      <summary
+        className={cx(
+          "cursor-pointer rounded-lg px-3 py-1.5 text-sm font-medium text-slate-900 hover:bg-slate-100",
+          FOCUS_RING,
+        )}
+      >
         Replace secret<span className="sr-only"> of {applicationName}</span>
       </summary>
       <OneFieldForm

@@ -2,6 +2,7 @@
 
 import { useId, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { CODE_BLOCK } from "@/components/ui/classes";
 
 /** An example to copy: a titled code block with a Copy button that says when it copied (announced politely). */
 export function CodeExample({ title, code }: { title: string; code: string }) {
@@ -32,7 +33,7 @@ export function CodeExample({ title, code }: { title: string; code: string }) {
       <pre
         // Focusable, so keyboard users can scroll it sideways.
         tabIndex={0}
-        className="overflow-x-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-5 text-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+        className={CODE_BLOCK}
       >
         {code}
       </pre>

@@ -7,6 +7,7 @@ import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import type { CreateApiKeyResult } from "@/lib/api-keys/forms";
+import { SECRET_FIELD } from "@/components/ui/classes";
 
 type CreateAction = (previous: CreateApiKeyResult | null, formData: FormData) => Promise<CreateApiKeyResult>;
 
@@ -38,7 +39,10 @@ export function CreateApiKeyForm({ action, organizationId }: { action: CreateAct
             id="api-key-name"
             name="name"
             label="Key name"
-            hint="What uses it, e.g. “Nightly sales sync”. 2 to 80 characters. It names the key in History and the audit log."
+            hint={
+              "What uses it, e.g. “Nightly sales sync”. 2 to 80 characters. " +
+              "It names the key in History and the audit log."
+            }
             autoComplete="off"
             required
             maxLength={200}
@@ -128,7 +132,7 @@ function NewKey({ name, apiKey }: { name: string; apiKey: string }) {
           readOnly
           value={apiKey}
           onFocus={(event) => event.currentTarget.select()}
-          className="min-w-0 flex-1 rounded-md border border-amber-300 bg-white px-3 py-2 font-mono text-sm text-slate-900"
+          className={SECRET_FIELD}
         />
         <Button
           variant="secondary"

@@ -7,6 +7,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { filtersQuery, isFiltered, parseConnectionFilters } from "@/lib/connections/view";
 import { BULK_ACTION_LABELS } from "@/lib/messages/bulk-jobs";
 import { useBulkSelection } from "./bulk-selection";
+import { cx, FOCUS_RING, INPUT_FOCUS } from "@/components/ui/classes";
 
 type StartAction = (previous: BulkActionResult | null, formData: FormData) => Promise<BulkActionResult>;
 
@@ -40,7 +41,8 @@ export function BulkActionsBar({
   const filterQuery = matchQuery.toString();
   const exportQuery = filtersQuery({ ...filters, cursor: null });
   if (organizationId) exportQuery.set("organization", organizationId);
-  const exportHref = `${organizationId ? "/connections/export" : "/admin/connections/export"}${exportQuery.size ? `?${exportQuery}` : ""}`;
+  const exportPath = organizationId ? "/connections/export" : "/admin/connections/export";
+  const exportHref = `${exportPath}${exportQuery.size ? `?${exportQuery}` : ""}`;
   const selected = selection ? [...selection.selected] : [];
   const [choice, setChoice] = useState<"selected" | "filter" | null>(null);
   const scope = selected.length === 0 ? "filter" : (choice ?? "selected");
@@ -80,7 +82,10 @@ export function BulkActionsBar({
         <a
           href={exportHref}
           download
-          className="rounded text-sm font-medium text-sky-800 underline underline-offset-2 hover:text-sky-950 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+          className={cx(
+            "rounded text-sm font-medium text-sky-800 underline underline-offset-2 hover:text-sky-950",
+            FOCUS_RING,
+          )}
         >
           Export {filtered ? "matching connections" : "all connections"} as CSV
         </a>
@@ -97,7 +102,7 @@ export function BulkActionsBar({
               checked={scope === "selected"}
               disabled={selected.length === 0}
               onChange={() => setChoice("selected")}
-              className="size-4 accent-sky-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+              className={cx("size-4 accent-sky-700", FOCUS_RING)}
             />
             {selected.length === 0
               ? "Selected connections (none selected: tick them in the list)"
@@ -110,7 +115,7 @@ export function BulkActionsBar({
               value="filter"
               checked={scope === "filter"}
               onChange={() => setChoice("filter")}
-              className="size-4 accent-sky-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+              className={cx("size-4 accent-sky-700", FOCUS_RING)}
             />
             {`All ${totalText} ${total === 1 && !totalCapped ? "connection" : "connections"}`}
             {filtered ? " matching this search" : ""}
@@ -149,7 +154,10 @@ export function BulkActionsBar({
       <dialog
         ref={dialog}
         aria-labelledby={`${id}-revoke-title`}
-        className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-6 text-left text-slate-900 shadow-xl backdrop:bg-slate-900/40"
+        className={cx(
+          "m-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-slate-200",
+          "bg-white p-6 text-left text-slate-900 shadow-xl backdrop:bg-slate-900/40",
+        )}
       >
         <form action={dispatch} className="space-y-4">
           {fields}
@@ -173,7 +181,10 @@ export function BulkActionsBar({
               maxLength={500}
               aria-invalid={reasonError ? true : undefined}
               aria-describedby={reasonError ? `${id}-reason-error` : undefined}
-              className="mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 focus:outline-2 focus:outline-offset-1 focus:outline-sky-600"
+              className={cx(
+                "mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900",
+                INPUT_FOCUS,
+              )}
             />
             {reasonError && (
               <p id={`${id}-reason-error`} className="mt-1 text-sm text-red-700">

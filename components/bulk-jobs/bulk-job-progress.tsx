@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import type { BulkJobView } from "@/lib/bulk-jobs/jobs";
 import { BULK_JOB_STATUS_LABELS } from "@/lib/messages/bulk-jobs";
+import { cx } from "@/components/ui/classes";
 
 const POLL_MS = 1_500;
 const numberFormat = new Intl.NumberFormat("en");
@@ -67,7 +68,10 @@ export function BulkJobProgress({ job: initial, refreshPage = false }: { job: Bu
         className="h-2.5 overflow-hidden rounded-full bg-slate-200"
       >
         <div
-          className={`h-full rounded-full ${failed > 0 ? "bg-amber-600" : job.status === "cancelled" ? "bg-slate-500" : "bg-sky-700"}`}
+          className={cx(
+            "h-full rounded-full",
+            failed > 0 ? "bg-amber-600" : job.status === "cancelled" ? "bg-slate-500" : "bg-sky-700",
+          )}
           style={{ width: `${share}%` }}
         />
       </div>

@@ -3,6 +3,7 @@
 import { useSearchParams } from "next/navigation";
 import { createContext, useContext, useMemo, useState } from "react";
 import { filtersQuery, parseConnectionFilters } from "@/lib/connections/view";
+import { cx, FOCUS_RING } from "@/components/ui/classes";
 
 type Selection = {
   selected: ReadonlySet<string>;
@@ -57,8 +58,7 @@ export function useBulkSelection(): Selection | null {
   return useContext(SelectionContext);
 }
 
-const box =
-  "size-4 rounded border-slate-400 accent-sky-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
+const box = cx("size-4 rounded border-slate-400 accent-sky-700", FOCUS_RING);
 
 /** The list's first column: pick this connection for a bulk action. */
 export function SelectCell({ id, label }: { id: string; label: string }) {

@@ -3,6 +3,7 @@ import { DateTime } from "@/components/date-time";
 import type { BulkJobView } from "@/lib/bulk-jobs/jobs";
 import { bulkJobTitle } from "@/lib/messages/bulk-jobs";
 import { BulkJobProgress } from "./bulk-job-progress";
+import { INLINE_LINK } from "@/components/ui/classes";
 
 /** The latest bulk jobs of the list's organization (or the admins' jobs over every organization), with progress. */
 export function RecentBulkJobs({ jobs, now }: { jobs: BulkJobView[]; now: Date }) {
@@ -16,10 +17,7 @@ export function RecentBulkJobs({ jobs, now }: { jobs: BulkJobView[]; now: Date }
         {jobs.map((job) => (
           <li key={job.id} className="grid gap-2 py-3 sm:grid-cols-[minmax(0,1fr)_minmax(0,1.2fr)] sm:gap-6">
             <div className="text-sm">
-              <Link
-                href={`/connections/jobs/${job.id}`}
-                className="rounded font-semibold text-sky-800 underline-offset-2 hover:text-sky-950 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
-              >
+              <Link href={`/connections/jobs/${job.id}`} className={INLINE_LINK}>
                 {bulkJobTitle(job.action, job.total)}
               </Link>
               <p className="text-slate-600">

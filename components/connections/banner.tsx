@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { cx, FOCUS_RING } from "@/components/ui/classes";
 
 /**
  * The outcome of a round trip through Apicbase (connect, re-authorize), from a fixed key in the URL. An error is an
@@ -25,10 +26,7 @@ export function Banner({
         <span aria-hidden="true">{success ? "✓" : "✕"}</span>
         <span>{message}</span>
       </p>
-      <Link
-        href={dismissHref}
-        className="rounded font-medium underline underline-offset-2 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
-      >
+      <Link href={dismissHref} className={cx("rounded font-medium underline underline-offset-2", FOCUS_RING)}>
         Dismiss
       </Link>
     </div>

@@ -1,4 +1,5 @@
 import { SubmitButton } from "@/components/ui/submit-button";
+import { cx, INPUT_FOCUS } from "@/components/ui/classes";
 
 type ConnectableApplication = { id: string; name: string; redirectMode: "redirect" | "oob" };
 
@@ -30,7 +31,11 @@ export function ConnectLibraryForm({
             id="connect-application"
             name="applicationId"
             defaultValue={applications[0]?.id}
-            className="mt-1 block w-full max-w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-xs focus:outline-2 focus:outline-offset-1 focus:outline-sky-600"
+            className={cx(
+              "mt-1 block w-full max-w-full rounded-lg border border-slate-300",
+              "bg-white px-3 py-2 text-sm text-slate-900 shadow-xs",
+              INPUT_FOCUS,
+            )}
           >
             {applications.map((application) => (
               <option key={application.id} value={application.id}>

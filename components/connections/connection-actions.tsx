@@ -12,6 +12,7 @@ import { queryKeys } from "@/lib/query-keys";
 import { formatAbsolute } from "@/lib/time";
 import { useTimeZone } from "./now";
 import { ScopeChips } from "./scope-chips";
+import { cx, INPUT_FOCUS } from "@/components/ui/classes";
 
 type Verification = NonNullable<ConnectionActionResult["verification"]>;
 type StateAction = (previous: ConnectionActionResult | null, formData: FormData) => Promise<ConnectionActionResult>;
@@ -99,9 +100,11 @@ export function ConnectionActions({
           : revoking
             ? "This connection is being revoked: nothing uses its tokens any more, and the portal keeps asking " +
               "Apicbase to revoke the grant. Revoke tries again now."
-            : `Refresh gets a new token pair now. Verify asks Apicbase whether the access token is still active and which library it reaches. Re-authorize runs the approval again at Apicbase: ${
-                connection.approvedBy?.email ?? "the approving user"
-              } logs in with ${connection.libraryName} as active library.`}
+            : "Refresh gets a new token pair now. " +
+              "Verify asks Apicbase whether the access token is still active and which library it reaches. " +
+              "Re-authorize runs the approval again at Apicbase: " +
+              `${connection.approvedBy?.email ?? "the approving user"} ` +
+              `logs in with ${connection.libraryName} as active library.`}
       </p>
 
       <div className="mt-4 flex flex-wrap items-center gap-3">
@@ -151,7 +154,10 @@ export function ConnectionActions({
         ref={dialog}
         aria-labelledby="disconnect-title"
         aria-describedby="disconnect-description"
-        className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-slate-900/40"
+        className={cx(
+          "m-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-slate-200",
+          "bg-white p-6 text-slate-900 shadow-xl backdrop:bg-slate-900/40",
+        )}
       >
         <form action={dispatch} onSubmit={start("disconnect")} className="space-y-4">
           {hidden("disconnect")}
@@ -186,7 +192,11 @@ export function ConnectionActions({
               aria-describedby={
                 reasonError ? "disconnect-reason-hint disconnect-reason-error" : "disconnect-reason-hint"
               }
-              className="mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2 text-sm text-slate-900 shadow-xs focus:outline-2 focus:outline-offset-1 focus:outline-sky-600 aria-[invalid=true]:border-red-600"
+              className={cx(
+                "mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2 text-sm text-slate-900 shadow-xs",
+                INPUT_FOCUS,
+                "aria-[invalid=true]:border-red-600",
+              )}
             />
             {reasonError && (
               <p id="disconnect-reason-error" className="mt-1 text-sm font-medium text-red-700">
@@ -250,7 +260,12 @@ function VerificationTable({
   const when = (value: string | null) => (value ? formatAbsolute(new Date(value), timeZone) : "Unknown");
   const cell = "px-3 py-2 align-top";
   return (
-    <table className="mt-3 w-full border-collapse overflow-hidden rounded-lg bg-white text-left text-sm text-slate-900 ring-1 ring-slate-200">
+    <table
+      className={cx(
+        "mt-3 w-full border-collapse overflow-hidden rounded-lg bg-white",
+        "text-left text-sm text-slate-900 ring-1 ring-slate-200",
+      )}
+    >
       <caption className="sr-only">What Apicbase says about the access token, next to what the portal holds</caption>
       <thead className="bg-slate-50 text-xs tracking-wide text-slate-600 uppercase">
         <tr>

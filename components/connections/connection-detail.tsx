@@ -18,6 +18,8 @@ import { ScopeChips } from "./scope-chips";
 import { RefreshNote, VerificationSummary } from "./state-parts";
 import { StatusBadge } from "./status-badge";
 import { CopyButton } from "@/components/ui/copy-button";
+import { cx } from "@/components/ui/classes";
+import { DataTable } from "@/components/ui/data-table";
 
 export function ConnectionDetail({
   connectionId,
@@ -185,7 +187,12 @@ function TokenApiCall({ connectionId, origin }: { connectionId: string; origin: 
         </Link>
         ). Set <code className="font-mono">PORTAL_API_KEY</code> to your key first.
       </p>
-      <pre className="mt-3 overflow-x-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-5 whitespace-pre-wrap break-all text-slate-100">
+      <pre
+        className={cx(
+          "mt-3 overflow-x-auto rounded-lg bg-slate-900 p-4 font-mono",
+          "text-xs leading-5 whitespace-pre-wrap break-all text-slate-100",
+        )}
+      >
         {curl}
       </pre>
     </section>
@@ -274,48 +281,33 @@ function History({ connectionId, history }: { connectionId: string; history: Con
               </li>
             ))}
           </ol>
-          <div className="mt-4 hidden overflow-x-auto md:block" tabIndex={0} role="region" aria-label="History table">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <caption className="sr-only">History of this connection, newest first</caption>
-              <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-                <tr>
-                  <th scope="col" className={cell}>
-                    When
-                  </th>
-                  <th scope="col" className={cell}>
-                    Event
-                  </th>
-                  <th scope="col" className={cell}>
-                    By
-                  </th>
-                  <th scope="col" className={cell}>
-                    Details
-                  </th>
+          <DataTable
+            frame="mt-4 hidden overflow-x-auto md:block"
+            label="History table"
+            caption="History of this connection, newest first"
+            cell={cell}
+            columns={["When", "Event", "By", "Details"]}
+          >
+            <tbody className="divide-y divide-slate-100">
+              {history.events.map((entry) => (
+                <tr key={entry.id}>
+                  <td className={`${cell} whitespace-nowrap`}>
+                    <LiveDateTime value={entry.occurredAt} />
+                  </td>
+                  <td className={cell}>
+                    <span className={`font-medium ${entry.outcome === "failure" ? "text-red-700" : "text-slate-900"}`}>
+                      {historyLabel(entry)}
+                    </span>
+                    {entry.outcome === "failure" && <span className="sr-only"> (failed)</span>}
+                  </td>
+                  <td className={`${cell} break-words text-slate-700`}>{entry.actor}</td>
+                  <td className={`${cell} text-slate-700`}>
+                    {historySummary(entry, (date) => formatAbsolute(date, timeZone))}
+                  </td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {history.events.map((entry) => (
-                  <tr key={entry.id}>
-                    <td className={`${cell} whitespace-nowrap`}>
-                      <LiveDateTime value={entry.occurredAt} />
-                    </td>
-                    <td className={cell}>
-                      <span
-                        className={`font-medium ${entry.outcome === "failure" ? "text-red-700" : "text-slate-900"}`}
-                      >
-                        {historyLabel(entry)}
-                      </span>
-                      {entry.outcome === "failure" && <span className="sr-only"> (failed)</span>}
-                    </td>
-                    <td className={`${cell} break-words text-slate-700`}>{entry.actor}</td>
-                    <td className={`${cell} text-slate-700`}>
-                      {historySummary(entry, (date) => formatAbsolute(date, timeZone))}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </tbody>
+          </DataTable>
         </>
       )}
       {history.pageCount > 1 && (

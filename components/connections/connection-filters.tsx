@@ -15,6 +15,7 @@ import {
   type SortDirection,
   type SortKey,
 } from "@/lib/connections/list-url";
+import { cx, FOCUS_RING } from "@/components/ui/classes";
 
 const control =
   "mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-xs " +
@@ -105,7 +106,10 @@ export function ConnectionFiltersForm({
         event.preventDefault();
         go({ q: normalizeSearch(q) }, "push");
       }}
-      className="grid grid-cols-1 gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-2 lg:grid-cols-4"
+      className={cx(
+        "grid grid-cols-1 gap-3 rounded-xl border border-slate-200",
+        "bg-white p-4 shadow-sm sm:grid-cols-2 lg:grid-cols-4",
+      )}
     >
       {organizationId && <input type="hidden" name="organization" value={organizationId} />}
       <div className="sm:col-span-2">
@@ -220,20 +224,27 @@ export function ConnectionFiltersForm({
             value="1"
             checked={Boolean(shown.drift)}
             onChange={(event) => go({ drift: event.target.checked }, "push")}
-            className="size-4 rounded border-slate-400 accent-slate-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+            className={cx("size-4 rounded border-slate-400 accent-slate-900", FOCUS_RING)}
           />
           Library drift only
         </label>
         <button
           type="submit"
-          className="inline-flex items-center justify-center rounded-lg bg-slate-900 px-4 py-2 text-sm font-medium text-white hover:bg-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+          className={cx(
+            "inline-flex items-center justify-center rounded-lg bg-slate-900",
+            "px-4 py-2 text-sm font-medium text-white hover:bg-slate-700",
+            FOCUS_RING,
+          )}
         >
           Search
         </button>
         {isFiltered(filters) && (
           <Link
             href={connectionsHref(organizationId, { sort: filters.sort, dir: filters.dir })}
-            className="rounded pb-2 text-sm font-medium text-slate-700 underline underline-offset-2 hover:text-slate-950 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+            className={cx(
+              "rounded pb-2 text-sm font-medium text-slate-700 underline underline-offset-2 hover:text-slate-950",
+              FOCUS_RING,
+            )}
           >
             Show all
           </Link>

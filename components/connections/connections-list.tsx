@@ -21,6 +21,7 @@ import { AutoRefresh } from "./auto-refresh";
 import { ScopeChips } from "./scope-chips";
 import { RefreshNote, VerificationSummary } from "./state-parts";
 import { StatusBadge } from "./status-badge";
+import { cx, FOCUS_RING } from "@/components/ui/classes";
 
 const link =
   "rounded font-semibold text-sky-800 underline-offset-2 hover:text-sky-950 hover:underline " +
@@ -188,7 +189,7 @@ function ConnectionsTable({
       <th scope="col" className={th} aria-sort={current ? (dir === "asc" ? "ascending" : "descending") : "none"}>
         <Link
           href={connectionsHref(organizationId, { ...filters, sort: key, dir: next, cursor: null })}
-          className="group inline-flex items-center gap-1 rounded uppercase hover:text-slate-950 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+          className={cx("group inline-flex items-center gap-1 rounded uppercase hover:text-slate-950", FOCUS_RING)}
         >
           {label}
           <span aria-hidden="true" className={current ? "text-slate-900" : "text-slate-300 group-hover:text-slate-500"}>

@@ -5,6 +5,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { CODE_LIFETIME_SECONDS, parseManualCode, type ManualCodeResult } from "@/lib/connections/manual-code";
+import { cx } from "@/components/ui/classes";
 
 type Action = (previous: ManualCodeResult | null, formData: FormData) => Promise<ManualCodeResult>;
 
@@ -121,7 +122,10 @@ export function ManualCodeForm({ authorizeUrl, action }: { authorizeUrl: string;
       {state && !state.ok && state.expired && openedAt === null ? (
         <div
           role="alert"
-          className="flex flex-wrap items-center justify-between gap-3 rounded-xl border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900"
+          className={cx(
+            "flex flex-wrap items-center justify-between gap-3 rounded-xl",
+            "border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900",
+          )}
         >
           <p className="flex gap-2 font-medium">
             <span aria-hidden="true">✕</span>
@@ -155,7 +159,8 @@ export function ManualCodeForm({ authorizeUrl, action }: { authorizeUrl: string;
                 ? left > 20
                   ? "left to paste the code."
                   : "left: paste the code now."
-                : "Time is up: the code has most likely expired. You can still try it, or open the approval page again for a new code."}
+                : "Time is up: the code has most likely expired. " +
+                  "You can still try it, or open the approval page again for a new code."}
             </p>
           </div>
         )}
@@ -199,7 +204,10 @@ export function ManualCodeForm({ authorizeUrl, action }: { authorizeUrl: string;
           id="manual-code"
           name="code"
           label="Code from Apicbase"
-          hint="Pasting connects at once. Spaces around the code, the whole copied line or the full address with code= are fine."
+          hint={
+            "Pasting connects at once. " +
+            "Spaces around the code, the whole copied line or the full address with code= are fine."
+          }
           autoComplete="off"
           autoCapitalize="off"
           spellCheck={false}

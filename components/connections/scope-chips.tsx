@@ -1,13 +1,12 @@
+import { SCOPE_CHIP } from "@/components/ui/classes";
+
 /** Granted scopes as chips; a list, so a screen reader says how many there are. */
 export function ScopeChips({ scopes, label = "Scopes" }: { scopes: string[]; label?: string }) {
   if (scopes.length === 0) return <span className="text-sm text-slate-600">None</span>;
   return (
     <ul aria-label={label} className="flex flex-wrap gap-1">
       {scopes.map((scope) => (
-        <li
-          key={scope}
-          className="rounded-md bg-indigo-50 px-2 py-0.5 font-mono text-xs font-medium text-indigo-900 ring-1 ring-indigo-200 ring-inset"
-        >
+        <li key={scope} className={SCOPE_CHIP}>
           {scope}
         </li>
       ))}

@@ -1,5 +1,6 @@
 import type { DisplayStatus } from "@/lib/connections/status";
 import { STATUS_LABELS } from "@/lib/messages/status";
+import { cx } from "@/components/ui/classes";
 
 /** Each state in words and in colour (the colour is never the only signal: the label always shows). */
 const TONES: Record<DisplayStatus, { badge: string; dot: string }> = {
@@ -17,7 +18,11 @@ export function StatusBadge({ status }: { status: DisplayStatus }) {
   return (
     <span
       data-status={status}
-      className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-xs font-semibold whitespace-nowrap ring-1 ring-inset ${tone.badge}`}
+      className={cx(
+        "inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-xs font-semibold whitespace-nowrap",
+        "ring-1 ring-inset",
+        tone.badge,
+      )}
     >
       <span aria-hidden="true" className={`size-2 rounded-full ${tone.dot}`} />
       {STATUS_LABELS[status]}

@@ -5,6 +5,7 @@ import { fieldError, typedValue, type FormAction } from "@/components/admin/form
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
+import { cx, INPUT_FOCUS } from "@/components/ui/classes";
 
 type Field = "applicationId" | "accessToken" | "refreshToken";
 type Application = { id: string; name: string };
@@ -46,7 +47,11 @@ export function TokenImportForm({
           aria-describedby={["import-application-hint", applicationError ? "import-application-error" : ""]
             .filter(Boolean)
             .join(" ")}
-          className={`mt-1 block w-full rounded-lg border bg-white px-3 py-2 text-sm text-slate-900 shadow-xs focus:outline-2 focus:outline-offset-1 focus:outline-sky-600 ${applicationError ? "border-red-500" : "border-slate-300"}`}
+          className={cx(
+            "mt-1 block w-full rounded-lg border bg-white px-3 py-2 text-sm text-slate-900 shadow-xs",
+            INPUT_FOCUS,
+            applicationError ? "border-red-500" : "border-slate-300",
+          )}
         >
           {applications.map((application) => (
             <option key={application.id} value={application.id}>

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { HealthOverview, TimelineEvent } from "@/lib/health/queries";
 import { historyLabel } from "@/lib/messages/history";
+import { HeaderRow } from "@/components/ui/data-table";
 
 /**
  * Health over time, drawn on the server as SVG (no chart code reaches the browser): refreshes per day of the last 30
@@ -100,7 +101,12 @@ export function HealthPanel({
             const x = PAD.left + index * step + (step - barWidth) / 2;
             return (
               <g key={d.date}>
-                <title>{`${shortDate(d.date)}: ${d.succeeded} succeeded, ${d.failed} failed${d.newlyNeedingReauthorization ? `, ${d.newlyNeedingReauthorization} came to need re-authorization` : ""}`}</title>
+                <title>
+                  {`${shortDate(d.date)}: ${d.succeeded} succeeded, ${d.failed} failed` +
+                    (d.newlyNeedingReauthorization
+                      ? `, ${d.newlyNeedingReauthorization} came to need re-authorization`
+                      : "")}
+                </title>
                 <rect
                   x={x}
                   width={barWidth}
@@ -149,20 +155,10 @@ export function HealthPanel({
           <table className="min-w-full divide-y divide-slate-200">
             <caption className="sr-only">Refreshes per day, last {days.length} days</caption>
             <thead className="text-left text-xs text-slate-600 uppercase">
-              <tr>
-                <th scope="col" className="px-2 py-1">
-                  Day (UTC)
-                </th>
-                <th scope="col" className="px-2 py-1">
-                  Succeeded
-                </th>
-                <th scope="col" className="px-2 py-1">
-                  Failed
-                </th>
-                <th scope="col" className="px-2 py-1">
-                  Came to need re-authorization
-                </th>
-              </tr>
+              <HeaderRow
+                columns={["Day (UTC)", "Succeeded", "Failed", "Came to need re-authorization"]}
+                cell="px-2 py-1"
+              />
             </thead>
             <tbody className="divide-y divide-slate-100">
               {[...days].reverse().map((d) => (
@@ -216,7 +212,11 @@ export function ConnectionTimeline({ events, now }: { events: TimelineEvent[]; n
             r={event.outcome === "failure" ? 6 : 4.5}
             className={`${TONE[event.outcome]} stroke-white`}
           >
-            <title>{`${new Date(event.at).toISOString().replace("T", " ").slice(0, 16)} UTC: ${historyLabel({ ...event, detail: null })}${event.apicbaseError ? ` (${event.apicbaseError})` : ""}`}</title>
+            <title>
+              {`${new Date(event.at).toISOString().replace("T", " ").slice(0, 16)} UTC: ` +
+                historyLabel({ ...event, detail: null }) +
+                (event.apicbaseError ? ` (${event.apicbaseError})` : "")}
+            </title>
           </circle>
         ))}
         <text x={8} y={42} className="fill-slate-500 text-[10px]">

@@ -5,6 +5,7 @@ import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import type { LinkActionResult } from "@/app/(portal)/connections/link-actions";
+import { cx, FOCUS_RING } from "@/components/ui/classes";
 
 type LinkAction = (previous: LinkActionResult, formData: FormData) => Promise<NonNullable<LinkActionResult>>;
 
@@ -59,7 +60,10 @@ export function AuthorizationLinkForm({
             readOnly
             value={link}
             onFocus={(event) => event.currentTarget.select()}
-            className="min-w-0 flex-1 rounded-lg border border-slate-300 bg-slate-50 px-3 py-2 font-mono text-sm text-slate-900"
+            className={cx(
+              "min-w-0 flex-1 rounded-lg border border-slate-300",
+              "bg-slate-50 px-3 py-2 font-mono text-sm text-slate-900",
+            )}
           />
           <button
             type="button"
@@ -67,7 +71,11 @@ export function AuthorizationLinkForm({
               await navigator.clipboard?.writeText(link).catch(() => undefined);
               setCopied(true);
             }}
-            className="rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-900 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+            className={cx(
+              "rounded-lg border border-slate-300 bg-white px-3 py-2",
+              "text-sm font-medium text-slate-900 hover:bg-slate-100",
+              FOCUS_RING,
+            )}
           >
             {copied ? "Copied" : "Copy link"}
           </button>

@@ -1,3 +1,5 @@
+import { cx } from "./classes";
+
 /** A dashed box saying a list is empty and what to do about it; the heading names the region. */
 export function EmptyState({
   id,
@@ -14,7 +16,10 @@ export function EmptyState({
   return (
     <section
       aria-labelledby={id}
-      className={`rounded-xl border border-dashed border-slate-300 bg-white px-6 text-center ${compact ? "py-10" : "py-12"}`}
+      className={cx(
+        "rounded-xl border border-dashed border-slate-300 bg-white px-6 text-center",
+        compact ? "py-10" : "py-12",
+      )}
     >
       <h2 id={id} className="text-lg font-semibold text-slate-900">
         {title}

@@ -9,6 +9,7 @@ import { TextField } from "@/components/ui/text-field";
 import { NOTIFICATION_EVENT_TYPES, type NotificationEventType } from "@/lib/notifications/event-types";
 import { EVENT_DESCRIPTIONS } from "@/lib/messages/webhooks";
 import type { WebhookActionResult, WebhookSecretResult } from "@/lib/notifications/forms";
+import { SECRET_FIELD } from "@/components/ui/classes";
 
 type SecretAction = (previous: WebhookSecretResult | null, formData: FormData) => Promise<WebhookSecretResult>;
 type EditAction = (previous: WebhookActionResult | null, formData: FormData) => Promise<WebhookActionResult>;
@@ -182,7 +183,7 @@ function NewSecret({ secret }: { secret: string }) {
           readOnly
           value={secret}
           onFocus={(event) => event.currentTarget.select()}
-          className="min-w-0 flex-1 rounded-md border border-amber-300 bg-white px-3 py-2 font-mono text-sm text-slate-900"
+          className={SECRET_FIELD}
         />
         <Button
           variant="secondary"

@@ -39,6 +39,18 @@ export function endpointsFromBase(base: string): ApicbaseEndpoints {
   };
 }
 
+/** The sandbox partner application against an emulator at `baseUrl`, for tests and benchmarks. */
+export function emulatorSettings(baseUrl: string, timeoutMs: number): ApicbaseSettings {
+  return {
+    target: "sandbox",
+    endpoints: endpointsFromBase(baseUrl),
+    clientId: SANDBOX_PARTNER_APP.clientId,
+    clientSecret: SANDBOX_PARTNER_APP.clientSecret,
+    scopes: ["accounts", "library"],
+    timeoutMs,
+  };
+}
+
 /**
  * Resolves every Apicbase endpoint and the partner application from the environment:
  * APICBASE_BASE_URL points everything at one base; without it and without credentials, the bundled emulator;

@@ -85,7 +85,17 @@ async function readCapped(res: Response, maxBytes: number, endpoint: ApicbaseEnd
     throw oversized(endpoint, maxBytes);
   }
   if (!res.body) return new Uint8Array();
-  const reader = res.body.getReader();
+  const bytes = await readUpTo(res.body, maxBytes);
+  if (bytes === "too_large") throw oversized(endpoint, maxBytes);
+  return bytes;
+}
+
+/** A stream's bytes, or "too_large" (and the stream cancelled) as soon as they pass `maxBytes`. */
+export async function readUpTo(
+  stream: ReadableStream<Uint8Array>,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer> | "too_large"> {
+  const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
@@ -94,7 +104,7 @@ async function readCapped(res: Response, maxBytes: number, endpoint: ApicbaseEnd
     total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel().catch(() => {});
-      throw oversized(endpoint, maxBytes);
+      return "too_large";
     }
     chunks.push(value);
   }

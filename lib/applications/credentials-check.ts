@@ -65,18 +65,23 @@ export function describeCredentialsCheck(check: ApplicationCredentialsCheck): {
   title: string;
   text: string;
 } {
+  const http = check.httpStatus ? `HTTP ${check.httpStatus}` : null;
   switch (check.result) {
     case "accepted":
       return {
         tone: "good",
         title: "Credentials fine",
-        text: "Apicbase accepted the client id and secret (it refused only the deliberately invalid code: invalid_grant).",
+        text:
+          "Apicbase accepted the client id and secret " +
+          "(it refused only the deliberately invalid code: invalid_grant).",
       };
     case "rejected":
       return {
         tone: "bad",
         title: "Wrong credentials",
-        text: `Apicbase answered ${check.apicbaseError ?? `HTTP ${check.httpStatus ?? 401}`}: it does not know this client id, or the secret does not match. Replace the secret, or check the client id.`,
+        text:
+          `Apicbase answered ${check.apicbaseError ?? `HTTP ${check.httpStatus ?? 401}`}: ` +
+          "it does not know this client id, or the secret does not match. Replace the secret, or check the client id.",
       };
     case "unreachable":
       return {
@@ -100,13 +105,15 @@ export function describeCredentialsCheck(check: ApplicationCredentialsCheck): {
       return {
         tone: "unknown",
         title: "Apicbase failed",
-        text: `The token endpoint failed${check.httpStatus ? ` (HTTP ${check.httpStatus})` : ""}, so nothing was checked. Try again later.`,
+        text: `The token endpoint failed${http ? ` (${http})` : ""}, so nothing was checked. Try again later.`,
       };
     case "unexpected":
       return {
         tone: "unknown",
         title: "Inconclusive",
-        text: `The token endpoint answered ${check.apicbaseError ?? (check.httpStatus ? `HTTP ${check.httpStatus}` : "something unexpected")}, which tells neither way whether the credentials are right.`,
+        text:
+          `The token endpoint answered ${check.apicbaseError ?? http ?? "something unexpected"}` +
+          ", which tells neither way whether the credentials are right.",
       };
   }
 }

@@ -69,12 +69,15 @@ export const SIGN_IN_FAILURE_MESSAGES: Record<SignInFailure, SignInFailureMessag
   client_rejected: {
     title: "Apicbase did not accept the portal's credentials",
     explanation: "Apicbase rejected the client id or secret of the portal's application.",
-    action: `Tell ${ADMIN}: AUTH_APICBASE_ID and AUTH_APICBASE_SECRET must match the application registered with Apicbase.`,
+    action:
+      `Tell ${ADMIN}: AUTH_APICBASE_ID and AUTH_APICBASE_SECRET ` +
+      "must match the application registered with Apicbase.",
   },
   missing_scope: {
     title: "Apicbase did not say who you are",
     explanation:
-      'To sign you in, the portal needs the "accounts" permission to look up your Apicbase user, and Apicbase refused it.',
+      'To sign you in, the portal needs the "accounts" permission to look up your Apicbase user, ' +
+      "and Apicbase refused it.",
     action: `Tell ${ADMIN}: APICBASE_SCOPES must include "accounts".`,
   },
   account_conflict: {

@@ -51,6 +51,18 @@ function runnerContext(overrides: Partial<BulkRunnerContext> = {}): BulkRunnerCo
   };
 }
 
+/** A job the member starts in the organization: "verify" over every connection unless `args` says otherwise. */
+function startJob(args: Partial<Parameters<typeof createBulkJob>[1]> = {}) {
+  return createBulkJob(fixture.db, {
+    organizationId: fixture.organizationId,
+    action: "verify",
+    selection: everything(),
+    actor: member,
+    now: fixture.clock.now(),
+    ...args,
+  });
+}
+
 /** Runs rounds until nothing is claimed any more. */
 async function runAll(ctx = runnerContext()) {
   for (let round = 0; round < 50; round++) {
@@ -97,13 +109,7 @@ describe("a bulk verify", () => {
       refreshTokenCiphertext: null,
       revokedAt: fixture.clock.now(),
     });
-    const job = await createBulkJob(fixture.db, {
-      organizationId: fixture.organizationId,
-      action: "verify",
-      selection: everything(),
-      actor: member,
-      now: fixture.clock.now(),
-    });
+    const job = await startJob();
     // A revoked connection matches the filter but has nothing to verify: no item.
     expect(job).toMatchObject({ matched: 4, total: 3, status: "running" });
 
@@ -144,26 +150,14 @@ describe("a bulk verify", () => {
       .values({ name: `Other ${randomUUID()}` })
       .returning({ id: organizations.id });
     const [foreign] = await fixture.insertConnections(1, { organizationId: other!.id });
-    const job = await createBulkJob(fixture.db, {
-      organizationId: fixture.organizationId,
-      action: "verify",
-      selection: { kind: "selected", connectionIds: [mine!, foreign!] },
-      actor: member,
-      now: fixture.clock.now(),
-    });
+    const job = await startJob({ selection: { kind: "selected", connectionIds: [mine!, foreign!] } });
     expect(job).toMatchObject({ matched: 1, total: 1 });
     expect([...(await itemStatuses(job.id)).keys()]).toEqual([mine]);
   });
 
   it("skips a connection of an organization the person no longer belongs to", async () => {
     await fixture.insertConnections(2);
-    const job = await createBulkJob(fixture.db, {
-      organizationId: fixture.organizationId,
-      action: "verify",
-      selection: everything(),
-      actor: member,
-      now: fixture.clock.now(),
-    });
+    const job = await startJob();
     await fixture.db.delete(memberships).where(eq(memberships.userId, member.id));
     await runAll();
     const items = [...(await itemStatuses(job.id)).values()];
@@ -190,12 +184,10 @@ describe("an admin's job", () => {
       .values({ email: "admin@example.test", apicbaseUserId })
       .onConflictDoUpdate({ target: users.email, set: { apicbaseUserId } })
       .returning({ id: users.id });
-    const job = await createBulkJob(fixture.db, {
+    const job = await startJob({
       organizationId: null,
-      action: "verify",
       selection: { kind: "selected", connectionIds: [mine!, theirs!] },
       actor: { id: admin!.id, email: "admin@example.test" },
-      now: fixture.clock.now(),
     });
     expect(job.total).toBe(2);
     // The e-mail is not bound to this Apicbase user (someone else signed in with it first): no admin rights.
@@ -205,12 +197,10 @@ describe("an admin's job", () => {
       .onConflictDoUpdate({ target: emailBindings.email, set: { apicbaseUserId: apicbaseUserId + 1 } });
     expect((await runDueBulkItems(runnerContext(), () => false)).skipped).toBe(2);
 
-    const again = await createBulkJob(fixture.db, {
+    const again = await startJob({
       organizationId: null,
-      action: "verify",
       selection: { kind: "selected", connectionIds: [mine!, theirs!] },
       actor: { id: admin!.id, email: "admin@example.test" },
-      now: fixture.clock.now(),
     });
     await fixture.db.update(emailBindings).set({ apicbaseUserId }).where(eq(emailBindings.email, "admin@example.test"));
     await runAll();
@@ -221,13 +211,7 @@ describe("an admin's job", () => {
 describe("cancelling", () => {
   it("stops the items that have not started; those done stay done, and the job says cancelled", async () => {
     await fixture.insertConnections(12);
-    const job = await createBulkJob(fixture.db, {
-      organizationId: fixture.organizationId,
-      action: "verify",
-      selection: everything(),
-      actor: member,
-      now: fixture.clock.now(),
-    });
+    const job = await startJob();
     // One round claims a batch (8) and verifies it.
     const first = await runDueBulkItems(runnerContext(), () => false);
     expect(first.done).toBe(8);
@@ -252,13 +236,7 @@ describe("cancelling", () => {
 
   it("an item claimed before the cancel but not started is not run", async () => {
     await fixture.insertConnections(2);
-    const job = await createBulkJob(fixture.db, {
-      organizationId: fixture.organizationId,
-      action: "verify",
-      selection: everything(),
-      actor: member,
-      now: fixture.clock.now(),
-    });
+    const job = await startJob();
     // The cancel lands while the runner holds its claims (PGlite runs it before the runner's next query): the check
     // before each item sees it.
     let calls = 0;
@@ -277,13 +255,7 @@ describe("cancelling", () => {
 describe("a draining process", () => {
   it("starts no item, and leaves what it claimed to the next run", async () => {
     await fixture.insertConnections(4);
-    const job = await createBulkJob(fixture.db, {
-      organizationId: fixture.organizationId,
-      action: "verify",
-      selection: everything(),
-      actor: member,
-      now: fixture.clock.now(),
-    });
+    const job = await startJob();
     beginDrain();
     try {
       const drained = await runDueBulkItems(runnerContext());
@@ -307,13 +279,7 @@ describe("a draining process", () => {
 
   it("an item whose process died is taken up again once its lease ran out", async () => {
     await fixture.insertConnections(1);
-    const job = await createBulkJob(fixture.db, {
-      organizationId: fixture.organizationId,
-      action: "verify",
-      selection: everything(),
-      actor: member,
-      now: fixture.clock.now(),
-    });
+    const job = await startJob();
     // A process claimed it and died.
     await fixture.db
       .update(bulkJobItems)
@@ -329,13 +295,7 @@ describe("a draining process", () => {
 describe("a bulk refresh", () => {
   it("refreshes no more at once than the shared budget grants, and the rest later", async () => {
     await fixture.insertConnections(5);
-    const job = await createBulkJob(fixture.db, {
-      organizationId: fixture.organizationId,
-      action: "refresh",
-      selection: everything(),
-      actor: member,
-      now: fixture.clock.now(),
-    });
+    const job = await startJob({ action: "refresh" });
     const budget = { perMinute: 2, burst: 2 };
     const first = await runDueBulkItems(runnerContext({ budget }), () => false);
     expect(first.done).toBe(2);
@@ -358,13 +318,7 @@ describe("a bulk refresh", () => {
 
   it("waits while Apicbase asked everyone to (Retry-After)", async () => {
     await fixture.insertConnections(1);
-    await createBulkJob(fixture.db, {
-      organizationId: fixture.organizationId,
-      action: "refresh",
-      selection: everything(),
-      actor: member,
-      now: fixture.clock.now(),
-    });
+    await startJob({ action: "refresh" });
     await fixture.db
       .insert(refreshControl)
       .values({ id: "apicbase", pausedUntil: new Date(fixture.clock.now().getTime() + 30_000) })
@@ -394,12 +348,9 @@ describe("bulk re-authorization links", () => {
       })
       .returning({ id: applications.id });
     const [oob] = await fixture.insertConnections(1, { status: "needs_reauthorization", applicationId: desk!.id });
-    const job = await createBulkJob(fixture.db, {
-      organizationId: fixture.organizationId,
+    const job = await startJob({
       action: "reauthorization_links",
       selection: everything({ status: "needs_reauthorization" }),
-      actor: member,
-      now: fixture.clock.now(),
     });
     expect(job).toMatchObject({ matched: 3, total: 3 });
     await runAll();
@@ -436,13 +387,7 @@ describe("bulk re-authorization links", () => {
 
   it("skips a connection re-authorized since the job was started", async () => {
     const [broken] = await fixture.insertConnections(1, { status: "needs_reauthorization" });
-    const job = await createBulkJob(fixture.db, {
-      organizationId: fixture.organizationId,
-      action: "reauthorization_links",
-      selection: everything(),
-      actor: member,
-      now: fixture.clock.now(),
-    });
+    const job = await startJob({ action: "reauthorization_links" });
     await fixture.db.update(connections).set({ status: "active" }).where(eq(connections.id, broken!));
     await runAll();
     expect((await itemStatuses(job.id)).get(broken!)).toMatchObject({ status: "skipped", result: "not_needed" });
@@ -452,13 +397,10 @@ describe("bulk re-authorization links", () => {
 describe("a bulk revoke", () => {
   it("revokes each connection with the one reason", async () => {
     const ids = await fixture.insertConnections(2);
-    const job = await createBulkJob(fixture.db, {
-      organizationId: fixture.organizationId,
+    const job = await startJob({
       action: "revoke",
       selection: { kind: "selected", connectionIds: ids },
       reason: "Customer ended the contract",
-      actor: member,
-      now: fixture.clock.now(),
     });
     await runAll();
     const rows = await fixture.db.select().from(connections).where(inArray(connections.id, ids));

@@ -36,6 +36,7 @@ import { backgroundGate, returnRefreshBudget, takeRefreshBudget, type RefreshBud
 import { refreshConnection } from "@/lib/lifecycle/refresh";
 import { isDraining } from "@/lib/lifecycle/single-flight";
 import { onNewBulkJob } from "./wake";
+import { WakeTimer } from "@/lib/wake-timer";
 
 /** Longer than one item takes (one Apicbase call, or two for a verify): a lease never lapses while its item runs. */
 export const BULK_LEASE_MS = 2 * 60_000;
@@ -339,7 +340,10 @@ async function finishJobs(ctx: BulkRunnerContext, jobIds: string[]): Promise<voi
       and(
         inArray(bulkJobs.id, jobIds),
         eq(bulkJobs.status, "running"),
-        sql`not exists (select 1 from ${bulkJobItems} where ${bulkJobItems.jobId} = ${bulkJobs.id} and ${bulkJobItems.status} = 'pending')`,
+        sql`not exists (
+          select 1 from ${bulkJobItems}
+          where ${bulkJobItems.jobId} = ${bulkJobs.id} and ${bulkJobItems.status} = 'pending'
+        )`,
       ),
     );
 }
@@ -460,7 +464,7 @@ function describe(error: unknown): string {
 export class BulkRunner {
   private stopping = false;
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly timer = new WakeTimer();
   private unsubscribe: (() => void) | undefined;
 
   constructor(
@@ -471,7 +475,7 @@ export class BulkRunner {
   start(opts: { unref?: boolean } = {}): void {
     if (this.loop) return;
     this.stopping = false;
-    this.unsubscribe = onNewBulkJob(() => this.wake?.());
+    this.unsubscribe = onNewBulkJob(() => this.timer.wake());
     this.loop = (async () => {
       while (!this.stopping) {
         let waitMs = this.pollMs;
@@ -492,21 +496,13 @@ export class BulkRunner {
   async stop(): Promise<void> {
     this.stopping = true;
     this.unsubscribe?.();
-    this.wake?.();
+    this.timer.wake();
     await this.loop;
     this.loop = undefined;
   }
 
   private sleep(ms: number, unref = false): Promise<void> {
     if (ms <= 0 || this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      if (unref) timer.unref();
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
+    return this.timer.sleep(ms, unref);
   }
 }

@@ -77,7 +77,8 @@ function batchQuery(db: DbExecutor, organizationId: string | null, where: SQL, a
     ? undefined
     : organizationId
       ? sql`(lower(${c.libraryName}), ${c.libraryId}) > (${after.sortName}, ${after.libraryId})`
-      : sql`(lower(${c.libraryName}), ${c.libraryId}, ${c.organizationId}) > (${after.sortName}, ${after.libraryId}, ${after.organizationId}::uuid)`;
+      : sql`(lower(${c.libraryName}), ${c.libraryId}, ${c.organizationId})
+          > (${after.sortName}, ${after.libraryId}, ${after.organizationId}::uuid)`;
   return db
     .select(exportColumns)
     .from(c)

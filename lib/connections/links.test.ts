@@ -39,16 +39,15 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => database?.close());
 
+/** A link of the test organization (unless told otherwise) that nobody in particular created. */
+function newLink(args: { now: Date } & Partial<Parameters<typeof createAuthorizationLink>[1]>) {
+  return createAuthorizationLink(database.db, { organizationId, applicationId, createdByUserId: null, ...args });
+}
+
 describe("authorization links", () => {
   it("stores only a hash of the link's secret and shows whom the link is for", async () => {
     const now = new Date();
-    const { token, id } = await createAuthorizationLink(database.db, {
-      organizationId,
-      applicationId,
-      customerLabel: "Bistro Nord",
-      createdByUserId: null,
-      now,
-    });
+    const { token, id } = await newLink({ customerLabel: "Bistro Nord", now });
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const rows = await database.db.select().from(authorizationLinks);
     expect(JSON.stringify(rows)).not.toContain(token);
@@ -67,24 +66,13 @@ describe("authorization links", () => {
 
   it("expires", async () => {
     const now = new Date();
-    const { token } = await createAuthorizationLink(database.db, {
-      organizationId,
-      applicationId,
-      createdByUserId: null,
-      now,
-      ttlMs: 1000,
-    });
+    const { token } = await newLink({ now, ttlMs: 1000 });
     expect((await findLink(database.db, token, new Date(now.getTime() + 2000)))?.state).toBe("expired");
   });
 
   it("is claimed once per approval: a replayed callback finds nothing, a failed one gives the link back", async () => {
     const now = new Date();
-    const { token } = await createAuthorizationLink(database.db, {
-      organizationId,
-      applicationId,
-      createdByUserId: null,
-      now,
-    });
+    const { token } = await newLink({ now });
     const url = await beginLinkAuthorization(database.db, keyring, client, {
       token,
       redirectUri: "http://localhost/api/connect/callback",
@@ -109,18 +97,10 @@ describe("authorization links", () => {
   it("lists the organization's links with their state, and withdraws an open one of this organization only", async () => {
     const [other] = await database.db.insert(organizations).values({ name: "Other org" }).returning();
     const now = new Date();
-    const open = await createAuthorizationLink(database.db, {
+    const open = await newLink({ organizationId: other!.id, customerLabel: "Café Zuid", now });
+    const toWithdraw = await newLink({
       organizationId: other!.id,
-      applicationId,
-      customerLabel: "Café Zuid",
-      createdByUserId: null,
-      now,
-    });
-    const toWithdraw = await createAuthorizationLink(database.db, {
-      organizationId: other!.id,
-      applicationId,
       customerLabel: "Brasserie Oost",
-      createdByUserId: null,
       now: new Date(now.getTime() + 1),
     });
     const url = await beginLinkAuthorization(database.db, keyring, client, {
@@ -173,13 +153,7 @@ describe("authorization links", () => {
       })
       .returning({ id: connections.id });
     const now = new Date();
-    const link = await createAuthorizationLink(database.db, {
-      organizationId: org!.id,
-      applicationId,
-      customerLabel: "Trattoria West (Sam)",
-      createdByUserId: null,
-      now,
-    });
+    const link = await newLink({ organizationId: org!.id, customerLabel: "Trattoria West (Sam)", now });
     const url = await beginLinkAuthorization(database.db, keyring, client, {
       token: link.token,
       redirectUri: "http://localhost/api/connect/callback",

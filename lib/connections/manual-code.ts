@@ -86,7 +86,9 @@ export const manualCodeField = z.string({ error: CODE_MESSAGES.empty }).transfor
 export const CODE_EXPIRED_MESSAGE = "This code has expired or was already used: open the link again.";
 
 /** Refused, and the link was opened longer ago than a code lives: it expired. */
-export const CODE_TOO_LATE_MESSAGE = `This code has expired: Apicbase's codes work for ${CODE_LIFETIME_SECONDS} seconds after it shows them. Open the link again for a new one.`;
+export const CODE_TOO_LATE_MESSAGE =
+  `This code has expired: Apicbase's codes work for ${CODE_LIFETIME_SECONDS} seconds after it shows them. ` +
+  "Open the link again for a new one.";
 
 /** Refused, and the approval page was never opened from this attempt's page: the code cannot be this attempt's. */
 export const CODE_NOT_THIS_ATTEMPT_MESSAGE =

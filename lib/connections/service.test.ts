@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { approveInBrowser, startEmulator, type EmulatorControl } from "@/emulator/testing";
-import { ApicbaseClient, type TokenSet } from "@/lib/apicbase/client";
-import { endpointsFromBase, type ApicbaseSettings } from "@/lib/apicbase/config";
+import { ApicbaseClient } from "@/lib/apicbase/client";
+import { emulatorSettings, type ApicbaseSettings } from "@/lib/apicbase/config";
 import { generateKey, parseKeyring } from "@/lib/crypto/secrets";
 import { MEMORY, openDatabase, type Database } from "@/lib/db/client";
 import { auditEvents, connections, organizations } from "@/lib/db/schema";
@@ -14,6 +14,7 @@ import type { ConnectionContext } from "./context";
 import { disconnectConnection } from "./revoke";
 import { completeAuthorization, connectWithCode, verifyConnection } from "./service";
 import { openTokens } from "./tokens";
+import { mintTokenSet } from "@/testing/tokens";
 
 let emulator: Awaited<ReturnType<typeof startEmulator>>;
 let control: EmulatorControl;
@@ -27,14 +28,7 @@ beforeAll(async () => {
   emulator = await startEmulator();
   control = emulator.control;
   database = await openDatabase({ dataDir: MEMORY });
-  settings = {
-    target: "sandbox",
-    endpoints: endpointsFromBase(emulator.url),
-    clientId: SANDBOX_PARTNER_APP.clientId,
-    clientSecret: SANDBOX_PARTNER_APP.clientSecret,
-    scopes: ["accounts", "library"],
-    timeoutMs: 2000,
-  };
+  settings = emulatorSettings(emulator.url, 2000);
   applicationId = (await ensureEnvironmentApplication(database.db, settings)).id;
 }, 60_000);
 afterAll(async () => {
@@ -71,19 +65,7 @@ const client = () =>
   });
 
 async function approval(email: string) {
-  const minted = await control.mintTokens({
-    email,
-    client_id: SANDBOX_PARTNER_APP.clientId,
-    scope: "accounts library",
-  });
-  const tokens: TokenSet = {
-    accessToken: minted.access_token,
-    refreshToken: minted.refresh_token,
-    tokenType: "bearer",
-    expiresIn: minted.expires_in,
-    expiresAt: new Date(Date.now() + minted.expires_in * 1000),
-    scopes: minted.scope.split(" "),
-  };
+  const tokens = await mintTokenSet(control, email);
   return { tokens, library: await client().getActiveLibrary(tokens.accessToken) };
 }
 

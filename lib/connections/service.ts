@@ -209,6 +209,42 @@ export async function completeAuthorization(
   // behind that the portal can no longer use or revoke.
   let replaced: ReplacedPair | undefined;
   const result = await ctx.db.transaction(async (tx): Promise<CompletionResult> => {
+    /** New tokens for a connection the organization already has: same id, history kept. */
+    const renew = async (
+      existing: ReplacedPair & { status: ConnectionStatus },
+      outcome: "reauthorized" | "updated",
+    ): Promise<CompletionResult> => {
+      replaced = existing;
+      await tx
+        .update(connections)
+        .set({
+          ...freshTokenColumns(ctx, existing.id, tokens),
+          ...approver(library),
+          applicationId,
+          libraryName: library.name,
+          tokenVersion: sql`${connections.tokenVersion} + 1`,
+          lastRefreshedAt: null,
+        })
+        .where(and(eq(connections.id, existing.id), eq(connections.organizationId, organizationId)));
+      await recordAudit(tx, {
+        actor: ctx.actor,
+        event: outcome === "reauthorized" ? "connection_reauthorized" : "connection_updated",
+        outcome: "success",
+        organizationId,
+        connectionId: existing.id,
+        detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes, ...via },
+      });
+      await enqueueReauthorized(tx, ctx, existing.id, existing.status);
+      return {
+        ok: true,
+        outcome,
+        connectionId: existing.id,
+        libraryId: library.id,
+        libraryName: library.name,
+        approvedBy: library.user.email,
+      };
+    };
+
     if (args.reauthorizeConnectionId) {
       const [existing] = await tx
         .select({ ...replacedColumns, libraryId: connections.libraryId, libraryName: connections.libraryName })
@@ -243,35 +279,7 @@ export async function completeAuthorization(
           ),
         };
       }
-      replaced = existing;
-      await tx
-        .update(connections)
-        .set({
-          ...freshTokenColumns(ctx, existing.id, tokens),
-          ...approver(library),
-          applicationId,
-          libraryName: library.name,
-          tokenVersion: sql`${connections.tokenVersion} + 1`,
-          lastRefreshedAt: null,
-        })
-        .where(and(eq(connections.id, existing.id), eq(connections.organizationId, organizationId)));
-      await recordAudit(tx, {
-        actor: ctx.actor,
-        event: "connection_reauthorized",
-        outcome: "success",
-        organizationId,
-        connectionId: existing.id,
-        detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes, ...via },
-      });
-      await enqueueReauthorized(tx, ctx, existing.id, existing.status);
-      return {
-        ok: true,
-        outcome: "reauthorized",
-        connectionId: existing.id,
-        libraryId: library.id,
-        libraryName: library.name,
-        approvedBy: library.user.email,
-      };
+      return renew(existing, "reauthorized");
     }
 
     const [existing] = await tx
@@ -280,35 +288,7 @@ export async function completeAuthorization(
       .where(and(eq(connections.organizationId, organizationId), eq(connections.libraryId, library.id)))
       .for("update");
     if (existing) {
-      replaced = existing;
-      await tx
-        .update(connections)
-        .set({
-          ...freshTokenColumns(ctx, existing.id, tokens),
-          ...approver(library),
-          applicationId,
-          libraryName: library.name,
-          tokenVersion: sql`${connections.tokenVersion} + 1`,
-          lastRefreshedAt: null,
-        })
-        .where(and(eq(connections.id, existing.id), eq(connections.organizationId, organizationId)));
-      await recordAudit(tx, {
-        actor: ctx.actor,
-        event: "connection_updated",
-        outcome: "success",
-        organizationId,
-        connectionId: existing.id,
-        detail: { libraryId: library.id, approvedBy: library.user.email, scopes: tokens.scopes, ...via },
-      });
-      await enqueueReauthorized(tx, ctx, existing.id, existing.status);
-      return {
-        ok: true,
-        outcome: "updated",
-        connectionId: existing.id,
-        libraryId: library.id,
-        libraryName: library.name,
-        approvedBy: library.user.email,
-      };
+      return renew(existing, "updated");
     }
 
     const id = randomUUID();

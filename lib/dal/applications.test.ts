@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { openTestDb, testAdmin } from "@/testing/dal";
 import { startEmulator } from "@/emulator/testing";
-import { createApicbaseUser } from "@/lib/auth/users";
 import { getKeyring } from "@/lib/connections/keyring";
 import { openClientSecret, sealClientSecret } from "@/lib/connections/tokens";
-import { generateKey, SecretDecryptionError } from "@/lib/crypto/secrets";
-import { applications, auditEvents, closeDb, connections, getDb, organizations, type Db } from "@/lib/db";
+import { SecretDecryptionError } from "@/lib/crypto/secrets";
+import { applications, auditEvents, closeDb, connections, organizations, type Db } from "@/lib/db";
 import { SANDBOX_DESK_APP, SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import {
   applicationsForNewConnections,
@@ -26,15 +26,8 @@ const WRONG_SECRET = "wrong-desk-secret-0001";
 
 beforeAll(async () => {
   emulator = await startEmulator();
-  for (const name of ["DATABASE_URL", "AUTH_APICBASE_ID", "AUTH_APICBASE_SECRET", "PORTAL_ADMIN_EMAILS"])
-    vi.stubEnv(name, "");
-  vi.stubEnv("DATA_DIR", ":memory:");
-  vi.stubEnv("APICBASE_BASE_URL", emulator.url);
-  vi.stubEnv("PORTAL_URL", "http://localhost:3000");
-  vi.stubEnv("TOKEN_ENCRYPTION_KEY", generateKey());
-  db = (await getDb()).db;
-  const { user } = await createApicbaseUser(db, { apicbaseUserId: 1, email: "admin@sandbox.test", name: "Ada Admin" });
-  admin = { id: user.id, name: user.name, email: user.email, isAdmin: true, memberships: [] } as unknown as Admin;
+  db = await openTestDb({ apicbaseUrl: emulator.url });
+  admin = await testAdmin(db);
 });
 
 afterAll(async () => {

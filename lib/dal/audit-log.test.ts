@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { openTestDb, testAdmin } from "@/testing/dal";
 import { startEmulator } from "@/emulator/testing";
-import { ApicbaseClient, type TokenSet } from "@/lib/apicbase/client";
+import { ApicbaseClient } from "@/lib/apicbase/client";
 import { endpointsFromBase } from "@/lib/apicbase/config";
 import { recordAudit } from "@/lib/audit";
 import { parseAuditFilters } from "@/lib/audit-log/filters";
@@ -8,8 +9,7 @@ import { createApicbaseUser } from "@/lib/auth/users";
 import { disconnectConnection } from "@/lib/connections/revoke";
 import { completeAuthorization, verifyConnection } from "@/lib/connections/service";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
-import { generateKey } from "@/lib/crypto/secrets";
-import { auditEvents, closeDb, getDb, sessions, type Db } from "@/lib/db";
+import { auditEvents, closeDb, sessions, type Db } from "@/lib/db";
 import { SANDBOX_DESK_APP, SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { registerApplication, replaceApplicationSecret, testApplicationCredentials } from "./applications";
 import { auditLog, auditLogCsv } from "./audit-log";
@@ -18,6 +18,7 @@ import { connectionContext, environmentApplication } from "./connections";
 import { addMember, createOrganization, removeMember } from "./organizations";
 import type { Admin, PortalUser } from "./session";
 import { endSession, endUserSessions, sessionIdOf } from "./sessions";
+import { mintTokenSet } from "@/testing/tokens";
 
 let emulator: Awaited<ReturnType<typeof startEmulator>>;
 let db: Db;
@@ -32,20 +33,8 @@ const secrets = new Set<string>();
 const WRONG_SECRET = "a-wrong-secret-for-the-desk-app";
 
 async function approval(email: string) {
-  const minted = await emulator.control.mintTokens({
-    email,
-    client_id: SANDBOX_PARTNER_APP.clientId,
-    scope: "accounts library",
-  });
-  secrets.add(minted.access_token).add(minted.refresh_token);
-  const tokens: TokenSet = {
-    accessToken: minted.access_token,
-    refreshToken: minted.refresh_token,
-    tokenType: "bearer",
-    expiresIn: minted.expires_in,
-    expiresAt: new Date(Date.now() + minted.expires_in * 1000),
-    scopes: minted.scope.split(" "),
-  };
+  const tokens = await mintTokenSet(emulator.control, email);
+  secrets.add(tokens.accessToken).add(tokens.refreshToken);
   const client = new ApicbaseClient({
     endpoints: endpointsFromBase(emulator.url),
     clientId: SANDBOX_PARTNER_APP.clientId,
@@ -66,27 +55,10 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
  */
 beforeAll(async () => {
   emulator = await startEmulator();
-  for (const name of ["DATABASE_URL", "AUTH_APICBASE_ID", "AUTH_APICBASE_SECRET", "PORTAL_ADMIN_EMAILS"])
-    vi.stubEnv(name, "");
-  vi.stubEnv("DATA_DIR", ":memory:");
-  vi.stubEnv("APICBASE_BASE_URL", emulator.url);
-  vi.stubEnv("PORTAL_URL", "http://localhost:3000");
-  vi.stubEnv("TOKEN_ENCRYPTION_KEY", generateKey());
   secrets.add(WRONG_SECRET).add(SANDBOX_DESK_APP.clientSecret).add(SANDBOX_PARTNER_APP.clientSecret);
-  db = (await getDb()).db;
+  db = await openTestDb({ apicbaseUrl: emulator.url });
 
-  const { user: adminUser } = await createApicbaseUser(db, {
-    apicbaseUserId: 1,
-    email: "admin@sandbox.test",
-    name: "Ada Admin",
-  });
-  admin = {
-    id: adminUser.id,
-    name: adminUser.name,
-    email: adminUser.email,
-    isAdmin: true,
-    memberships: [],
-  } as unknown as Admin;
+  admin = await testAdmin(db);
   const created = await createOrganization(admin, "Audit Partner");
   if (created.outcome !== "created") throw new Error("no organization");
   organizationId = created.id;

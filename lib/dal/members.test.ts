@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { openTestDb, testAdmin } from "@/testing/dal";
 import { createApicbaseUser, ownsEmail } from "@/lib/auth/users";
-import { auditEvents, closeDb, getDb, invitations, memberships, organizations, type Db } from "@/lib/db";
+import { auditEvents, closeDb, invitations, memberships, organizations, type Db } from "@/lib/db";
 import { confirmEmailOwner, listPortalUsers } from "./members";
 import type { Admin } from "./session";
 
@@ -9,13 +10,8 @@ let db: Db;
 let admin: Admin;
 
 beforeAll(async () => {
-  for (const name of ["DATABASE_URL", "AUTH_APICBASE_ID", "AUTH_APICBASE_SECRET", "APICBASE_BASE_URL"])
-    vi.stubEnv(name, "");
-  vi.stubEnv("PORTAL_ADMIN_EMAILS", "boss@example.com");
-  vi.stubEnv("DATA_DIR", ":memory:");
-  db = (await getDb()).db;
-  const { user } = await createApicbaseUser(db, { apicbaseUserId: 100, email: "ops@example.com", name: "Ops" });
-  admin = { id: user.id, name: user.name, email: user.email, isAdmin: true, memberships: [] } as unknown as Admin;
+  db = await openTestDb({ adminEmails: "boss@example.com" });
+  admin = await testAdmin(db, { apicbaseUserId: 100, email: "ops@example.com", name: "Ops" });
 }, 180_000);
 
 afterAll(async () => {

@@ -1,7 +1,8 @@
 import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { openTestDb, testAdmin } from "@/testing/dal";
 import { createApicbaseUser } from "@/lib/auth/users";
-import { auditEvents, closeDb, getDb, invitations, memberships, organizations, sessions, type Db } from "@/lib/db";
+import { auditEvents, closeDb, invitations, memberships, organizations, sessions, type Db } from "@/lib/db";
 import { seedLocalSandbox } from "@/lib/db/sandbox-seed";
 import { readEnv } from "@/lib/env";
 import { SANDBOX_ORGANIZATION } from "@/lib/sandbox";
@@ -14,21 +15,10 @@ let admin: Admin;
 
 beforeAll(async () => {
   // The local sandbox on an in-memory database, whatever the shell says.
-  for (const name of [
-    "DATABASE_URL",
-    "AUTH_APICBASE_ID",
-    "AUTH_APICBASE_SECRET",
-    "APICBASE_BASE_URL",
-    "PORTAL_ADMIN_EMAILS",
-  ]) {
-    vi.stubEnv(name, "");
-  }
-  vi.stubEnv("DATA_DIR", ":memory:");
-  db = (await getDb()).db;
+  db = await openTestDb();
   // What the server does when it starts (instrumentation.ts).
   await seedLocalSandbox(readEnv());
-  const { user } = await createApicbaseUser(db, { apicbaseUserId: 1, email: "admin@sandbox.test", name: "Ada Admin" });
-  admin = { id: user.id, name: user.name, email: user.email, isAdmin: true, memberships: [] } as unknown as Admin;
+  admin = await testAdmin(db);
 });
 
 afterAll(async () => {

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { openTestDb, testAdmin } from "@/testing/dal";
 import { createApicbaseUser } from "@/lib/auth/users";
 import { SESSION_MAX_AGE } from "@/lib/auth/config";
-import { auditEvents, closeDb, getDb, sessions, type Db } from "@/lib/db";
+import { auditEvents, closeDb, sessions, type Db } from "@/lib/db";
 import { endSession, endUserSessions, listActiveSessions, sessionIdOf } from "./sessions";
 import type { Admin } from "./session";
 
@@ -14,18 +15,8 @@ const now = new Date("2026-11-27T12:00:00Z");
 const hours = (n: number) => new Date(now.getTime() + n * 3600_000);
 
 beforeAll(async () => {
-  for (const name of [
-    "DATABASE_URL",
-    "AUTH_APICBASE_ID",
-    "AUTH_APICBASE_SECRET",
-    "APICBASE_BASE_URL",
-    "PORTAL_ADMIN_EMAILS",
-  ])
-    vi.stubEnv(name, "");
-  vi.stubEnv("DATA_DIR", ":memory:");
-  db = (await getDb()).db;
-  const { user } = await createApicbaseUser(db, { apicbaseUserId: 1, email: "admin@sandbox.test", name: "Ada Admin" });
-  admin = { id: user.id, name: user.name, email: user.email, isAdmin: true, memberships: [] } as unknown as Admin;
+  db = await openTestDb();
+  admin = await testAdmin(db);
   nora = (await createApicbaseUser(db, { apicbaseUserId: 3, email: "nora@sandbox.test", name: "Nora Nord" })).user;
   // As lib/auth/adapter.ts stores them: under the hash of the cookie's token.
   await db.insert(sessions).values([

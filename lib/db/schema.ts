@@ -280,7 +280,15 @@ export function connectionSortKeys(t: {
     library: [sql`lower(${t.libraryName})`, t.libraryId],
     // Needs re-authorization, refresh failing, then by expiry (expired, expiring soon, active), revoking, revoked.
     status: [
-      sql`(case when ${t.status} = 'needs_reauthorization' then 0 when ${t.status} = 'refresh_failing' and ${t.backgroundRefreshFailures} > 0 then 1 when ${t.status} in ('active', 'refresh_failing') then 2 when ${t.status} = 'revoking' then 3 else 4 end)`,
+      sql`(case ${sql.join(
+        [
+          sql`when ${t.status} = 'needs_reauthorization' then 0`,
+          sql`when ${t.status} = 'refresh_failing' and ${t.backgroundRefreshFailures} > 0 then 1`,
+          sql`when ${t.status} in ('active', 'refresh_failing') then 2`,
+          sql`when ${t.status} = 'revoking' then 3`,
+        ],
+        sql` `,
+      )} else 4 end)`,
       expiry,
     ],
     expiry: [expiry],

@@ -34,13 +34,16 @@ export async function healthOverTime(
     column: typeof auditEvents.organizationId | typeof connections.organizationId,
   ): SQL | undefined => (args.organizationId ? eq(column, args.organizationId) : undefined);
   const day = sql<string>`to_char(date_trunc('day', ${auditEvents.occurredAt} at time zone 'UTC'), 'YYYY-MM-DD')`;
+  const expiringBefore = new Date(now.getTime() + EXPIRING_WITHIN_MS).toISOString();
   const [perDay, current] = await Promise.all([
     db
       .select({
         day,
         succeeded: sql<number>`count(*) filter (where ${auditEvents.event} = 'connection_refreshed')::int`,
         failed: sql<number>`count(*) filter (where ${auditEvents.event} = 'connection_refresh_failed')::int`,
-        broke: sql<number>`count(distinct ${auditEvents.connectionId}) filter (where (${auditEvents.event} = 'connection_refresh_failed' and ${auditEvents.detail}->>'outcome' = 'reauthorize') or (${auditEvents.event} = 'connection_verified' and ${auditEvents.apicbaseError} = 'inactive_token'))::int`,
+        broke: sql<number>`count(distinct ${auditEvents.connectionId}) filter (where
+          (${auditEvents.event} = 'connection_refresh_failed' and ${auditEvents.detail}->>'outcome' = 'reauthorize')
+          or (${auditEvents.event} = 'connection_verified' and ${auditEvents.apicbaseError} = 'inactive_token'))::int`,
       })
       .from(auditEvents)
       .where(
@@ -54,7 +57,8 @@ export async function healthOverTime(
     db
       .select({
         needsReauthorization: sql<number>`count(*) filter (where ${connections.status} = 'needs_reauthorization')::int`,
-        expiringSoon: sql<number>`count(*) filter (where ${connections.status} = 'active' and ${connections.accessTokenExpiresAt} <= ${new Date(now.getTime() + EXPIRING_WITHIN_MS).toISOString()}::timestamptz)::int`,
+        expiringSoon: sql<number>`count(*) filter (where ${connections.status} = 'active'
+          and ${connections.accessTokenExpiresAt} <= ${expiringBefore}::timestamptz)::int`,
       })
       .from(connections)
       .where(inOrganization(connections.organizationId)),

@@ -99,13 +99,14 @@ export async function spendInteractiveRefresh(db: Db, now: Date): Promise<{ wait
 
 /** Apicbase answered 429 or 503 with Retry-After: no process refreshes before then. */
 export async function pauseRefreshes(db: Db | DbTransaction, until: Date): Promise<void> {
+  const at = until.toISOString();
   await db
     .insert(refreshControl)
     .values({ id: ROW, budgetTokens: 0, budgetRefilledAt: LONG_AGO, pausedUntil: until })
     .onConflictDoUpdate({
       target: refreshControl.id,
       set: {
-        pausedUntil: sql`greatest(coalesce(${refreshControl.pausedUntil}, ${until.toISOString()}::timestamptz), ${until.toISOString()}::timestamptz)`,
+        pausedUntil: sql`greatest(coalesce(${refreshControl.pausedUntil}, ${at}::timestamptz), ${at}::timestamptz)`,
       },
     });
 }

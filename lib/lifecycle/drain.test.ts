@@ -5,17 +5,12 @@
  * claimed refresh was handed back is refreshed by another process at once.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { EventEmitter } from "node:events";
-import { createServer } from "node:net";
 import path from "node:path";
 import { inArray } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { createApiKey } from "@/lib/api-keys/store";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { clientForApplication } from "@/lib/connections/applications";
 import { connections } from "@/lib/db/schema";
 import { accessTokenResponse, type TokenApiContext } from "@/lib/token-api/api";
-import { HandoutLog } from "@/lib/token-api/handouts";
-import { KeyRateLimiter } from "@/lib/token-api/rate-limit";
 import { refreshConnection } from "./refresh";
 import { Refresher } from "./refresher";
 import { drainBoundMs, installGracefulShutdown } from "./shutdown";
@@ -26,6 +21,9 @@ import {
   lifecycleFixture,
   type LifecycleFixture,
 } from "@/testing/lifecycle-fixtures";
+import { useLifecycleFixture } from "@/testing/lifecycle-suite";
+import { freePort } from "@/testing/ports";
+import { fakeProcess } from "@/testing/process";
 
 const root = path.resolve(__dirname, "../..");
 const postgresAdminUrl = await findPostgres();
@@ -40,38 +38,12 @@ async function until(what: string, check: () => Promise<boolean> | boolean, time
   }
 }
 
-function fakeProcess() {
-  const emitter = new EventEmitter();
-  const exit = vi.fn();
-  return {
-    once: emitter.once.bind(emitter) as NodeJS.Process["once"],
-    exit,
-    emit: (signal: string) => emitter.emit(signal),
-  };
-}
-
 function apiContext(
   fixture: LifecycleFixture,
   leaseOwner: string,
   overrides: Partial<TokenApiContext> = {},
 ): TokenApiContext {
-  return {
-    db: fixture.db,
-    keyring: fixture.keyring,
-    clientFor: (id) => clientForApplication(fixture.db, fixture.keyring, fixture.settings, id, fixture.clock.now),
-    now: fixture.clock.now,
-    leaseOwner,
-    limiter: new KeyRateLimiter(6000),
-    handouts: new HandoutLog(fixture.db),
-    proxy: {
-      apiUrl: fixture.settings.endpoints.api,
-      ratePerMinute: 60,
-      timeoutMs: 2000,
-      maxRequestBytes: 1024,
-      maxResponseBytes: 4096,
-    },
-    ...overrides,
-  };
+  return { ...fixture.tokenApiContext({ leaseOwner, perMinute: 6000 }), ...overrides };
 }
 
 /** What the test's rows look like now: token versions and lease holders. */
@@ -94,10 +66,7 @@ async function tokenCalls(fixture: LifecycleFixture): Promise<number> {
 
 describe("web server shutdown (what instrumentation.ts installs)", () => {
   let fixture: LifecycleFixture;
-  beforeAll(async () => {
-    fixture = await lifecycleFixture();
-  }, 60_000);
-  afterAll(() => fixture?.close());
+  useLifecycleFixture((created) => (fixture = created));
   beforeEach(async () => {
     await fixture.reset();
   });
@@ -111,13 +80,7 @@ describe("web server shutdown (what instrumentation.ts installs)", () => {
       .update(connections)
       .set({ accessTokenExpiresAt: new Date(Date.now() + HOUR) })
       .where(inArray(connections.id, [apiNeedsRefresh!]));
-    const apiKey = (
-      await createApiKey(fixture.db, {
-        organizationId: fixture.organizationId,
-        name: "Sync",
-        actor: { system: "test" },
-      })
-    ).key;
+    const apiKey = await fixture.apiKey({ name: "Sync" });
     // Three calls take 1 s at Apicbase (well under the 2 s timeout, also on a loaded machine): two background
     // refreshes and a "Refresh" click.
     await fixture.control.fault({ endpoint: "token", mode: "slow", delay_ms: 1000, count: 3 });
@@ -191,13 +154,7 @@ describe("web server shutdown (what instrumentation.ts installs)", () => {
 
   it("a token API call that took the lease but had not called Apicbase gives it back; another process refreshes at once", async () => {
     const [id] = await fixture.insertConnections(1, { accessTokenExpiresAt: new Date(Date.now() + HOUR) });
-    const apiKey = (
-      await createApiKey(fixture.db, {
-        organizationId: fixture.organizationId,
-        name: "Sync",
-        actor: { system: "test" },
-      })
-    ).key;
+    const apiKey = await fixture.apiKey({ name: "Sync" });
     await fixture.control.resetStats();
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
@@ -232,18 +189,6 @@ describe("web server shutdown (what instrumentation.ts installs)", () => {
     expect(await tokenCalls(fixture)).toBe(1);
   }, 60_000);
 });
-
-/** A free loopback port for a process under test. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 type Spawned = { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; at: number }> };
 
@@ -337,13 +282,7 @@ describe.runIf(postgresAdminUrl)("npm run worker and npm run token-api on SIGTER
 
   it("npm run token-api: answers and stores the refreshes in flight, starts none after SIGTERM, exits in time", async () => {
     const ids = await fixture.insertConnections(3, { accessTokenExpiresAt: new Date(Date.now() + HOUR) });
-    const apiKey = (
-      await createApiKey(fixture.db, {
-        organizationId: fixture.organizationId,
-        name: "Sync",
-        actor: { system: "test" },
-      })
-    ).key;
+    const apiKey = await fixture.apiKey({ name: "Sync" });
     await fixture.control.fault({ endpoint: "token", mode: "slow", delay_ms: 2000, count: 2 });
     await fixture.control.resetStats();
     const port = await freePort();

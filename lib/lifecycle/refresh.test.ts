@@ -16,6 +16,7 @@ import {
   lifecycleFixture,
   type LifecycleFixture,
 } from "@/testing/lifecycle-fixtures";
+import { useLifecycleFixture } from "@/testing/lifecycle-suite";
 
 const DAY = 86_400_000;
 const postgresAdminUrl = await findPostgres();
@@ -72,10 +73,33 @@ async function fiftyTriggers(
 
 describe("refresh", () => {
   let fixture: LifecycleFixture;
-  beforeAll(async () => {
-    fixture = await lifecycleFixture();
-  }, 60_000);
-  afterAll(() => fixture?.close());
+
+  /** A worker that took a connection's lease and stopped (before or after Apicbase's answer) until its lease ran out. */
+  async function stalledPastLease(where: "before_call" | "after_response") {
+    const connectionId = await fixture.connection();
+    const organizationId = fixture.organizationId;
+    const stalled = pausedClient(fixture, where);
+    const worker = refreshConnection(fixture.context({ leaseOwner: "stalled-worker", clientFor: stalled.clientFor }), {
+      organizationId,
+      connectionId,
+    });
+    await stalled.atGate;
+    await fixture.clock.advance(REFRESH_LEASE_MS + 1000);
+    return { connectionId, organizationId, stalled, worker };
+  }
+
+  /** The connection's refresh lease, held by a process that died (its lease runs out as usual). */
+  async function leaseToDeadProcess(connectionId: string) {
+    await fixture.db
+      .update(connections)
+      .set({
+        leaseOwner: "web:dead-host:4242:abcdef",
+        leaseExpiresAt: new Date(fixture.clock.now().getTime() + REFRESH_LEASE_MS),
+      })
+      .where(eq(connections.id, connectionId));
+  }
+
+  useLifecycleFixture((created) => (fixture = created));
   beforeEach(async () => {
     await fixture.reset();
     fixture.settings.timeoutMs = 2000;
@@ -128,16 +152,7 @@ describe("refresh", () => {
   });
 
   it("a worker stalled past its lease cannot overwrite the newer tokens of the one that took over", async () => {
-    const connectionId = await fixture.connection();
-    const organizationId = fixture.organizationId;
-    const stalled = pausedClient(fixture, "before_call");
-    const worker = refreshConnection(fixture.context({ leaseOwner: "stalled-worker", clientFor: stalled.clientFor }), {
-      organizationId,
-      connectionId,
-    });
-    await stalled.atGate;
-
-    await fixture.clock.advance(REFRESH_LEASE_MS + 1000);
+    const { connectionId, organizationId, stalled, worker } = await stalledPastLease("before_call");
     const takeover = await refreshConnection(fixture.context({ leaseOwner: "other-process" }), {
       organizationId,
       connectionId,
@@ -161,16 +176,7 @@ describe("refresh", () => {
   });
 
   it("a worker stalled between Apicbase's answer and its write loses to a re-authorization, and revokes its orphan pair", async () => {
-    const connectionId = await fixture.connection();
-    const organizationId = fixture.organizationId;
-    const stalled = pausedClient(fixture, "after_response");
-    const worker = refreshConnection(fixture.context({ leaseOwner: "stalled-worker", clientFor: stalled.clientFor }), {
-      organizationId,
-      connectionId,
-    });
-    await stalled.atGate;
-
-    await fixture.clock.advance(REFRESH_LEASE_MS + 1000);
+    const { connectionId, organizationId, stalled, worker } = await stalledPastLease("after_response");
     const tokens = await fixture.mint();
     const library = await fixture.client().getActiveLibrary(tokens.accessToken);
     const reauthorized = await completeAuthorization(fixture.context(), {
@@ -244,13 +250,7 @@ describe("refresh", () => {
     const connectionId = await fixture.connection();
     const row = await fixture.row(connectionId);
     // The dying process: takes the lease, gets the rotated pair from Apicbase, never writes it.
-    await fixture.db
-      .update(connections)
-      .set({
-        leaseOwner: "web:dead-host:4242:abcdef",
-        leaseExpiresAt: new Date(fixture.clock.now().getTime() + REFRESH_LEASE_MS),
-      })
-      .where(eq(connections.id, connectionId));
+    await leaseToDeadProcess(connectionId);
     await fixture.client().refresh({ refreshToken: openTokens(fixture.keyring, row)!.refreshToken });
 
     await fixture.clock.advance(REFRESH_LEASE_MS + 1000);
@@ -280,13 +280,7 @@ describe("refresh", () => {
 
   it("goes ahead after a process that died before reaching Apicbase: its tokens still work", async () => {
     const connectionId = await fixture.connection();
-    await fixture.db
-      .update(connections)
-      .set({
-        leaseOwner: "web:dead-host:4242:abcdef",
-        leaseExpiresAt: new Date(fixture.clock.now().getTime() + REFRESH_LEASE_MS),
-      })
-      .where(eq(connections.id, connectionId));
+    await leaseToDeadProcess(connectionId);
     await fixture.clock.advance(REFRESH_LEASE_MS + 1000);
     expect(
       await refreshConnection(fixture.context({ leaseOwner: "next-run" }), {

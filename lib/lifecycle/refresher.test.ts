@@ -21,6 +21,7 @@ import {
   lifecycleFixture,
   type LifecycleFixture,
 } from "@/testing/lifecycle-fixtures";
+import { useLifecycleFixture } from "@/testing/lifecycle-suite";
 
 const MINUTE = 60_000;
 const BUDGET: RefreshBudget = { perMinute: 20, burst: 5 };
@@ -38,10 +39,7 @@ function peakPerMinute(times: number[]): number {
 
 describe("background refresher", () => {
   let fixture: LifecycleFixture;
-  beforeAll(async () => {
-    fixture = await lifecycleFixture();
-  }, 60_000);
-  afterAll(() => fixture?.close());
+  useLifecycleFixture((created) => (fixture = created));
   beforeEach(async () => {
     await fixture.reset();
     fixture.settings.clientSecret = SANDBOX_PARTNER_APP.clientSecret;
@@ -187,10 +185,7 @@ describe("background refresher", () => {
 
 describe("shared refresh control", () => {
   let fixture: LifecycleFixture;
-  beforeAll(async () => {
-    fixture = await lifecycleFixture();
-  }, 60_000);
-  afterAll(() => fixture?.close());
+  useLifecycleFixture((created) => (fixture = created));
   beforeEach(() => fixture.reset());
 
   it("is a token bucket: a full burst, then one refresh per 60/rate seconds, unused budget handed back", async () => {

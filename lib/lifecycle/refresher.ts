@@ -21,6 +21,7 @@ import { planNextRefresh, type Random } from "./schedule";
 import { describeError } from "@/lib/log";
 import { isDraining } from "./single-flight";
 import type { RefreshResult } from "./types";
+import { WakeTimer } from "@/lib/wake-timer";
 
 export type RefresherOptions = {
   /** Acts as `ctx.actor` (e.g. `{ system: "refresher" }`), leases as `ctx.leaseOwner`, on `ctx.now()`'s clock. */
@@ -70,7 +71,7 @@ export class Refresher {
   private readonly random: Random;
   private stopping = false;
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly timer = new WakeTimer();
   private nextPlanningAt = 0;
   private nextRevocationSweepAt = 0;
   /** The batch being worked through: stop() hands back what has not started. */
@@ -225,10 +226,10 @@ export class Refresher {
       this.nextPlanningAt = now.getTime() + PLANNING_INTERVAL_MS;
       return 0;
     }
-    const planned = rows.map(
-      (row) =>
-        sql`(${row.id}::uuid, ${(row.expiresAt ? planNextRefresh(row.expiresAt, now, this.random) : now).toISOString()}::timestamptz)`,
-    );
+    const planned = rows.map((row) => {
+      const at = row.expiresAt ? planNextRefresh(row.expiresAt, now, this.random) : now;
+      return sql`(${row.id}::uuid, ${at.toISOString()}::timestamptz)`;
+    });
     await this.ctx.db.execute(sql`
       update ${connections} set next_refresh_at = planned.at
       from (values ${sql.join(planned, sql`, `)}) as planned(id, at)
@@ -297,22 +298,14 @@ export class Refresher {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.batch) this.handBack(this.batch);
-    this.wake?.();
+    this.timer.wake();
     await this.loop;
     this.loop = undefined;
   }
 
   private sleep(ms: number, unref = false): Promise<void> {
     if (ms <= 0 || this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      if (unref) timer.unref();
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
+    return this.timer.sleep(ms, unref);
   }
 
   private logReport(report: TickReport) {

@@ -1,17 +1,7 @@
-import { EventEmitter } from "node:events";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { fakeProcess } from "@/testing/process";
 import { installGracefulShutdown } from "./shutdown";
 import { coalesce, endDrainForTests, inFlightCount, isDraining } from "./single-flight";
-
-function fakeProcess() {
-  const emitter = new EventEmitter();
-  const exit = vi.fn();
-  return {
-    once: emitter.once.bind(emitter) as NodeJS.Process["once"],
-    exit,
-    emit: (signal: string) => emitter.emit(signal),
-  };
-}
 
 describe("graceful shutdown of the web server's token work", () => {
   afterEach(() => endDrainForTests());

@@ -27,8 +27,8 @@ export function linkResultMessage(facts: LinkResultFacts): { title: string; mess
       return {
         title: "Updated an existing connection",
         message:
-          `${library} was already connected to ${organization}: your approval updated that connection with new tokens ` +
-          "instead of adding a new one.",
+          `${library} was already connected to ${organization}: ` +
+          "your approval updated that connection with new tokens instead of adding a new one.",
         flagged: true,
       };
     case "reauthorized":

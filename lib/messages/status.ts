@@ -34,7 +34,11 @@ export function statusAdvice(status: DisplayStatus, lastError: string | null): s
     case "expired_refreshable":
       return "The access token has expired, but the refresh token still works: Refresh gets a new token pair.";
     case "refresh_failing":
-      return `The background refreshes keep failing${lastError ? ` (${lastError})` : ""}. The current access token works until it expires; the portal keeps retrying. Try Refresh, or Re-authorize if it keeps failing.`;
+      return (
+        `The background refreshes keep failing${lastError ? ` (${lastError})` : ""}. ` +
+        "The current access token works until it expires; the portal keeps retrying. " +
+        "Try Refresh, or Re-authorize if it keeps failing."
+      );
     case "needs_reauthorization":
       return (
         "Apicbase no longer accepts this connection's tokens. Re-authorize it: the library's user approves again, " +
@@ -69,11 +73,11 @@ export const REFRESH_TEXT = {
   retry: (at: string, due: boolean) => (due ? `retry due since ${at}` : `retrying ${at}`),
   /** One failed refresh that a person or the token API asked for: not yet the engine's concern. */
   lastFailed: (failedAt: string | null, retry: string | null, code: string | null) =>
-    `Last refresh failed${failedAt ? ` ${failedAt}` : ""}${code ? ` (${code})` : ""}${retry ? `, ${retry}` : ""}. The access token still works until it expires.`,
+    `Last refresh failed${failedAt ? ` ${failedAt}` : ""}${code ? ` (${code})` : ""}${retry ? `, ${retry}` : ""}. ` +
+    "The access token still works until it expires.",
   failing: (failures: number, failedAt: string | null, retry: string | null, code: string | null) =>
-    `${failures === 1 ? "A background refresh" : `${failures} refreshes in a row`} failed${failedAt ? `, the last ${failedAt}` : ""}${
-      code ? ` (${code})` : ""
-    }${retry ? `; ${retry}` : ""}.`,
+    `${failures === 1 ? "A background refresh" : `${failures} refreshes in a row`} failed` +
+    `${failedAt ? `, the last ${failedAt}` : ""}${code ? ` (${code})` : ""}${retry ? `; ${retry}` : ""}.`,
 } as const;
 
 const STALE: Record<StaleReason, string> = {

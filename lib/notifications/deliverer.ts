@@ -20,6 +20,7 @@ import { describeError } from "@/lib/log";
 import { onNewEvents } from "./events";
 import { postWebhook, type Resolver, type SendOutcome } from "./send";
 import { openSigningSecret, signDelivery } from "./signing";
+import { WakeTimer } from "@/lib/wake-timer";
 
 export const DELIVERY_LEASE_MS = 60_000;
 /** First retry after 5 s, then three times longer each time, at most 4 h apart. */
@@ -206,7 +207,7 @@ async function attemptDelivery(
 export class Deliverer {
   private stopping = false;
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly timer = new WakeTimer();
   private unsubscribe: (() => void) | undefined;
   /** Extra work per round (e-mail), never allowed to stop the loop. */
   private readonly extra: ((now: Date) => Promise<void>)[] = [];
@@ -224,7 +225,7 @@ export class Deliverer {
   start(opts: { unref?: boolean } = {}): void {
     if (this.loop) return;
     this.stopping = false;
-    this.unsubscribe = onNewEvents(() => this.wake?.());
+    this.unsubscribe = onNewEvents(() => this.timer.wake());
     this.loop = (async () => {
       while (!this.stopping) {
         let again = false;
@@ -248,21 +249,13 @@ export class Deliverer {
   async stop(): Promise<void> {
     this.stopping = true;
     this.unsubscribe?.();
-    this.wake?.();
+    this.timer.wake();
     await this.loop;
     this.loop = undefined;
   }
 
   private sleep(ms: number, unref = false): Promise<void> {
     if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      if (unref) timer.unref();
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
+    return this.timer.sleep(ms, unref);
   }
 }

@@ -3,7 +3,8 @@ import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { memberships, users } from "@/lib/db/schema";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
-import { lifecycleFixture, type LifecycleFixture } from "@/testing/lifecycle-fixtures";
+import type { LifecycleFixture } from "@/testing/lifecycle-fixtures";
+import { useLifecycleFixture } from "@/testing/lifecycle-suite";
 import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { createMailer, sendDueDigests, sendPendingAlerts, type EmailContext } from "./email";
 
@@ -50,14 +51,11 @@ describe("e-mail alerts and the daily digest", () => {
   let email: EmailContext;
   const addresses = { alerts: "", digest: "", neither: "" };
 
+  useLifecycleFixture((created) => (fixture = created));
   beforeAll(async () => {
-    fixture = await lifecycleFixture();
     smtp = await smtpServer();
   });
-  afterAll(async () => {
-    await smtp?.close();
-    await fixture?.close();
-  });
+  afterAll(() => smtp?.close());
   beforeEach(async () => {
     await fixture.reset();
     smtp.received.length = 0;

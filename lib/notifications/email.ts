@@ -69,7 +69,8 @@ export function alertMessage(ctx: EmailContext, payload: EventPayload): { subjec
     connection
       ? `The connection of "${connection.library.name}" (library ${connection.library.id}) in ${organization.name}: ` +
         `${what}.`
-      : `${application ? `The application "${application.name}" (${application.client_id})` : "An application"}: ${what}.`,
+      : `${application ? `The application "${application.name}" (${application.client_id})` : "An application"}: ` +
+        `${what}.`,
     "",
     ...(reason ? [reason, ""] : []),
     ...(code ? [`Apicbase error code: ${code}`] : []),
@@ -81,7 +82,8 @@ export function alertMessage(ctx: EmailContext, payload: EventPayload): { subjec
       ? `Open it: ${link(ctx, `/connections/${connection.id}`)}`
       : `Open the connections: ${link(ctx, `/connections?organization=${organization.id}`)}`,
     "",
-    `You get these because you turned on e-mail alerts for ${organization.name}: ${link(ctx, `/webhooks?organization=${organization.id}`)}`,
+    `You get these because you turned on e-mail alerts for ${organization.name}: ` +
+      link(ctx, `/webhooks?organization=${organization.id}`),
   ];
   return { subject: `[Apicbase portal] ${subject}`, text: lines.join("\n") };
 }

@@ -7,7 +7,8 @@ import { completeAuthorization } from "@/lib/connections/service";
 import { disconnectConnection } from "@/lib/connections/revoke";
 import { notificationEvents, organizations, webhookDeliveries, webhookEndpoints } from "@/lib/db/schema";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
-import { lifecycleFixture, type LifecycleFixture } from "@/testing/lifecycle-fixtures";
+import type { LifecycleFixture } from "@/testing/lifecycle-fixtures";
+import { useLifecycleFixture } from "@/testing/lifecycle-suite";
 import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { deliverDue, DISABLE_AFTER_MS, type DeliveryContext } from "./deliverer";
 import { enqueueConnectionEvent, type EventPayload } from "./events";
@@ -67,14 +68,11 @@ describe("webhook notifications", () => {
     ...overrides,
   });
 
+  useLifecycleFixture((created) => (fixture = created));
   beforeAll(async () => {
-    fixture = await lifecycleFixture();
     hook = await receiver();
   });
-  afterAll(async () => {
-    await hook?.close();
-    await fixture?.close();
-  });
+  afterAll(() => hook?.close());
   beforeEach(async () => {
     await fixture.reset();
     hook.received.length = 0;

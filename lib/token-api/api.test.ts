@@ -1,19 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { hashApiKey } from "@/lib/api-keys/keys";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/api-keys/store";
-import { clientForApplication } from "@/lib/connections/applications";
 import { openTokens } from "@/lib/connections/tokens";
 import { apiKeys, auditEvents, connections, organizations } from "@/lib/db/schema";
 import { DAY_MS } from "@/lib/lifecycle/schedule";
-import { lifecycleFixture, type LifecycleFixture } from "@/testing/lifecycle-fixtures";
+import type { LifecycleFixture } from "@/testing/lifecycle-fixtures";
+import { useLifecycleFixture } from "@/testing/lifecycle-suite";
 import { documented } from "@/testing/openapi";
 import { accessTokenResponse, connectionListResponse, type TokenApiContext } from "./api";
-import { HandoutLog } from "./handouts";
 import { createTokenApiServer } from "./node-server";
-import { KeyRateLimiter } from "./rate-limit";
 
 const BASE = "http://portal.test/api/v1/connections";
 
@@ -22,40 +20,16 @@ describe("token API", () => {
   let apiKey: string;
   let ctx: TokenApiContext;
 
-  beforeAll(async () => {
-    fixture = await lifecycleFixture();
-  }, 60_000);
-  afterAll(() => fixture?.close());
+  useLifecycleFixture((created) => (fixture = created));
   afterEach(() => ctx?.handouts.flush());
   beforeEach(async () => {
     await fixture.reset();
-    apiKey = (
-      await createApiKey(fixture.db, {
-        organizationId: fixture.organizationId,
-        name: "Sync job",
-        actor: { system: "test" },
-      })
-    ).key;
+    apiKey = await fixture.apiKey({ name: "Sync job" });
     ctx = context();
   });
 
   function context(perMinute = 600): TokenApiContext {
-    return {
-      db: fixture.db,
-      keyring: fixture.keyring,
-      clientFor: (id) => clientForApplication(fixture.db, fixture.keyring, fixture.settings, id, fixture.clock.now),
-      now: fixture.clock.now,
-      leaseOwner: "api-test",
-      limiter: new KeyRateLimiter(perMinute, () => fixture.clock.now().getTime()),
-      handouts: new HandoutLog(fixture.db),
-      proxy: {
-        apiUrl: fixture.settings.endpoints.api,
-        ratePerMinute: 60,
-        timeoutMs: 2000,
-        maxRequestBytes: 1024,
-        maxResponseBytes: 4096,
-      },
-    };
+    return fixture.tokenApiContext({ leaseOwner: "api-test", perMinute, clocked: true });
   }
 
   const get = (path: string, key: string | null = apiKey) =>
@@ -107,13 +81,7 @@ describe("token API", () => {
     });
 
     it("answers 404 for another organization's connection, as for no connection: its existence is not confirmed", async () => {
-      const otherKey = (
-        await createApiKey(fixture.db, {
-          organizationId: await otherOrganization(),
-          name: "Theirs",
-          actor: { system: "test" },
-        })
-      ).key;
+      const otherKey = await fixture.apiKey({ name: "Theirs", organizationId: await otherOrganization() });
       const id = await fixture.connection();
       const theirs = await accessToken(id, "", otherKey);
       const nobodys = await accessToken(randomUUID(), "", otherKey);
@@ -136,13 +104,7 @@ describe("token API", () => {
       expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
       expect(await body(limited)).toMatchObject({ error: "rate_limited" });
       // Another key of the organization has its own budget.
-      const second = (
-        await createApiKey(fixture.db, {
-          organizationId: fixture.organizationId,
-          name: "Second",
-          actor: { system: "test" },
-        })
-      ).key;
+      const second = await fixture.apiKey({ name: "Second" });
       expect((await accessToken(id, "", second)).status).toBe(200);
       fixture.clock.advanceLocal(15_000);
       expect((await accessToken(id)).status).toBe(200);
@@ -367,30 +329,11 @@ describe("token API", () => {
       expect(JSON.stringify(listed)).not.toContain(row!.secretHash);
 
       const other = await otherOrganization();
-      expect(
-        await revokeApiKey(fixture.db, {
-          organizationId: other,
-          apiKeyId: created.id,
-          actor: { system: "test" },
-          now: new Date(),
-        }),
-      ).toBe(false);
-      expect(
-        await revokeApiKey(fixture.db, {
-          organizationId: fixture.organizationId,
-          apiKeyId: created.id,
-          actor: { system: "test" },
-          now: new Date(),
-        }),
-      ).toBe(true);
-      expect(
-        await revokeApiKey(fixture.db, {
-          organizationId: fixture.organizationId,
-          apiKeyId: created.id,
-          actor: { system: "test" },
-          now: new Date(),
-        }),
-      ).toBe(false);
+      const revoke = (organizationId: string) =>
+        revokeApiKey(fixture.db, { organizationId, apiKeyId: created.id, actor: { system: "test" }, now: new Date() });
+      expect(await revoke(other)).toBe(false);
+      expect(await revoke(fixture.organizationId)).toBe(true);
+      expect(await revoke(fixture.organizationId)).toBe(false);
       const audit = await fixture.db
         .select()
         .from(auditEvents)

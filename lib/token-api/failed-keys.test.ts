@@ -1,15 +1,12 @@
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FAILED_API_KEY_RULE } from "@/lib/attempts/counters";
-import { createApiKey } from "@/lib/api-keys/store";
-import { clientForApplication } from "@/lib/connections/applications";
 import { attemptCounters } from "@/lib/db/schema";
-import { lifecycleFixture, type LifecycleFixture } from "@/testing/lifecycle-fixtures";
+import type { LifecycleFixture } from "@/testing/lifecycle-fixtures";
+import { useLifecycleFixture } from "@/testing/lifecycle-suite";
 import { accessTokenResponse, type TokenApiContext } from "./api";
 import { FailedKeyGuard } from "./failed-keys";
-import { HandoutLog } from "./handouts";
 import { createTokenApiServer } from "./node-server";
-import { KeyRateLimiter } from "./rate-limit";
 
 describe("failed API key attempts per address", () => {
   let fixture: LifecycleFixture;
@@ -18,34 +15,14 @@ describe("failed API key attempts per address", () => {
   let connectionId: string;
   const LIMIT = FAILED_API_KEY_RULE.limit;
 
-  beforeAll(async () => {
-    fixture = await lifecycleFixture();
-  }, 180_000);
-  afterAll(() => fixture?.close());
+  useLifecycleFixture((created) => (fixture = created), 180_000);
   afterEach(() => ctx?.handouts.flush());
   beforeEach(async () => {
     await fixture.reset();
     await fixture.db.delete(attemptCounters);
-    apiKey = (
-      await createApiKey(fixture.db, { organizationId: fixture.organizationId, name: "Job", actor: { system: "test" } })
-    ).key;
+    apiKey = await fixture.apiKey({ name: "Job" });
     connectionId = await fixture.connection();
-    ctx = {
-      db: fixture.db,
-      keyring: fixture.keyring,
-      clientFor: (id) => clientForApplication(fixture.db, fixture.keyring, fixture.settings, id, fixture.clock.now),
-      now: fixture.clock.now,
-      leaseOwner: "api-test",
-      limiter: new KeyRateLimiter(100_000),
-      handouts: new HandoutLog(fixture.db),
-      proxy: {
-        apiUrl: fixture.settings.endpoints.api,
-        ratePerMinute: 60,
-        timeoutMs: 2000,
-        maxRequestBytes: 1024,
-        maxResponseBytes: 4096,
-      },
-    };
+    ctx = fixture.tokenApiContext({ leaseOwner: "api-test", perMinute: 100_000 });
   });
 
   const request = (key: string) =>

@@ -78,11 +78,13 @@ function proxyOperation(by: "connection" | "library", method: string): ZodOpenAp
       `${method.toUpperCase()} to Apicbase's API with the ` +
       `${by === "connection" ? "connection's" : "library's connection's"} token`,
     description:
-      "Forwarded to Apicbase's API URL + `path` with the connection's access token. Only these request headers go on: " +
-      "Accept, Accept-Language, Content-Type, If-Match, If-None-Match, If-Modified-Since, If-Unmodified-Since (never " +
-      "the caller's Authorization or cookies); Apicbase's status and body come back with Allow, Content-Type, ETag, " +
-      "Last-Modified, Link, Location, Retry-After and rate-limit headers. On a 401 the portal refreshes the connection " +
-      "once and retries once. Request bodies up to 1 MiB, answers up to 10 MiB. Errors of the portal itself carry an " +
+      "Forwarded to Apicbase's API URL + `path` with the connection's access token. " +
+      "Only these request headers go on: Accept, Accept-Language, Content-Type, If-Match, If-None-Match, " +
+      "If-Modified-Since, If-Unmodified-Since (never the caller's Authorization or cookies); " +
+      "Apicbase's status and body come back with Allow, Content-Type, ETag, " +
+      "Last-Modified, Link, Location, Retry-After and rate-limit headers. " +
+      "On a 401 the portal refreshes the connection once and retries once. " +
+      "Request bodies up to 1 MiB, answers up to 10 MiB. Errors of the portal itself carry an " +
       "`error` code; Apicbase's own come as Apicbase sends them, marked `Apicbase-Forwarded: 1`.",
     requestParams: { path: by === "connection" ? connectionPath : libraryPath },
     parameters: [restParam],
@@ -177,7 +179,8 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
           tags: ["Connections"],
           summary: "A valid access token for an Apicbase library",
           description:
-            `As by connection id, for the organization's one usable connection that reaches the library (1 to ${MAX_LIBRARY_ID}). ` +
+            "As by connection id, for the organization's one usable connection that reaches the library " +
+            `(1 to ${MAX_LIBRARY_ID}). ` +
             "When several do, 409 `ambiguous_library` lists them as `candidates`: ask for one by its id.",
           requestParams: { path: libraryPath, query: accessTokenQuery },
           responses: {

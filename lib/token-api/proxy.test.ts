@@ -2,17 +2,14 @@ import { beginDrain, endDrainForTests } from "@/lib/lifecycle/single-flight";
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createApiKey } from "@/lib/api-keys/store";
-import { clientForApplication } from "@/lib/connections/applications";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openTokens } from "@/lib/connections/tokens";
 import { apicbaseApiLimits, apiProxyUsage, connections, organizations, type ApiKeyScope } from "@/lib/db/schema";
-import { lifecycleFixture, type LifecycleFixture } from "@/testing/lifecycle-fixtures";
+import type { LifecycleFixture } from "@/testing/lifecycle-fixtures";
+import { useLifecycleFixture } from "@/testing/lifecycle-suite";
 import { documented } from "@/testing/openapi";
 import type { TokenApiContext } from "./api";
-import { HandoutLog } from "./handouts";
 import { createTokenApiServer } from "./node-server";
-import { KeyRateLimiter } from "./rate-limit";
 import { handleTokenApi } from "./router";
 
 /** The Apicbase API proxy against the emulator: what goes out, what comes back, refreshes, limits, caps. */
@@ -21,10 +18,7 @@ describe("Apicbase API proxy", () => {
   let apiKey: string;
   let ctx: TokenApiContext;
 
-  beforeAll(async () => {
-    fixture = await lifecycleFixture();
-  }, 180_000);
-  afterAll(() => fixture?.close());
+  useLifecycleFixture((created) => (fixture = created), 180_000);
   afterEach(() => ctx?.handouts.flush());
   beforeEach(async () => {
     await fixture.reset();
@@ -34,29 +28,17 @@ describe("Apicbase API proxy", () => {
   });
 
   async function key(scopes?: ApiKeyScope[], organizationId = fixture.organizationId) {
-    return (await createApiKey(fixture.db, { organizationId, name: "Proxy job", actor: { system: "test" }, scopes }))
-      .key;
+    return fixture.apiKey({ name: "Proxy job", scopes, organizationId });
   }
 
   /** One portal process: its own lease owner, key rate limiter and audit buffer; the database is shared. */
   function context(leaseOwner: string, proxy: Partial<TokenApiContext["proxy"]> = {}): TokenApiContext {
-    return {
-      db: fixture.db,
-      keyring: fixture.keyring,
-      clientFor: (id) => clientForApplication(fixture.db, fixture.keyring, fixture.settings, id, fixture.clock.now),
-      now: fixture.clock.now,
+    return fixture.tokenApiContext({
       leaseOwner,
-      limiter: new KeyRateLimiter(6000, () => fixture.clock.now().getTime()),
-      handouts: new HandoutLog(fixture.db),
-      proxy: {
-        apiUrl: fixture.settings.endpoints.api,
-        ratePerMinute: 60,
-        timeoutMs: 2000,
-        maxRequestBytes: 1024,
-        maxResponseBytes: 64 * 1024,
-        ...proxy,
-      },
-    };
+      perMinute: 6000,
+      clocked: true,
+      proxy: { maxResponseBytes: 64 * 1024, ...proxy },
+    });
   }
 
   type Call = { method?: string; headers?: Record<string, string>; body?: string; key?: string; via?: TokenApiContext };

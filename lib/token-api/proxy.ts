@@ -9,7 +9,7 @@
 import { and, eq } from "drizzle-orm";
 import { isApicbaseError } from "@/lib/apicbase/errors";
 import { forwardApiCall, type Forwarded } from "@/lib/apicbase/forward";
-import { parseRetryAfter } from "@/lib/apicbase/http";
+import { parseRetryAfter, readUpTo } from "@/lib/apicbase/http";
 import { openAccessToken } from "@/lib/connections/tokens";
 import { connections, type ConnectionStatus } from "@/lib/db/schema";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
@@ -83,20 +83,9 @@ async function requestBody(request: Request, max: number): Promise<Uint8Array<Ar
   if (request.method === "GET" || request.method === "HEAD" || !request.body) return null;
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > max) return tooLarge(max);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel().catch(() => {});
-      return tooLarge(max);
-    }
-    chunks.push(value);
-  }
-  return total === 0 ? null : new Uint8Array(Buffer.concat(chunks));
+  const body = await readUpTo(request.body, max);
+  if (body === "too_large") return tooLarge(max);
+  return body.byteLength === 0 ? null : body;
 }
 
 function upstreamFailure(error: unknown): Response {

@@ -2,17 +2,15 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import fc from "fast-check";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApiKey, revokeApiKey } from "@/lib/api-keys/store";
-import { clientForApplication } from "@/lib/connections/applications";
 import { openTokens } from "@/lib/connections/tokens";
 import { apiKeys, auditEvents, connections, type ApiKeyScope } from "@/lib/db/schema";
-import { lifecycleFixture, type LifecycleFixture } from "@/testing/lifecycle-fixtures";
+import type { LifecycleFixture } from "@/testing/lifecycle-fixtures";
+import { useLifecycleFixture } from "@/testing/lifecycle-suite";
 import { documented } from "@/testing/openapi";
 import type { TokenApiContext } from "./api";
-import { HandoutLog } from "./handouts";
 import { createTokenApiServer } from "./node-server";
-import { KeyRateLimiter } from "./rate-limit";
 import { handleTokenApi } from "./router";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
@@ -69,30 +67,16 @@ describe("token API routing and input", () => {
   let ctx: TokenApiContext;
   let apiKey: string;
 
-  beforeAll(async () => {
-    fixture = await lifecycleFixture();
-  }, 180_000);
-  afterAll(() => fixture?.close());
+  useLifecycleFixture((created) => (fixture = created), 180_000);
   afterEach(() => ctx?.handouts.flush());
   beforeEach(async () => {
     await fixture.reset();
     apiKey = await key();
-    ctx = {
-      db: fixture.db,
-      keyring: fixture.keyring,
-      clientFor: (id) => clientForApplication(fixture.db, fixture.keyring, fixture.settings, id, fixture.clock.now),
-      now: fixture.clock.now,
+    ctx = fixture.tokenApiContext({
       leaseOwner: "router-test",
-      limiter: new KeyRateLimiter(1_000_000),
-      handouts: new HandoutLog(fixture.db),
-      proxy: {
-        apiUrl: fixture.settings.endpoints.api,
-        ratePerMinute: 60,
-        timeoutMs: 2000,
-        maxRequestBytes: 1024,
-        maxResponseBytes: 65_536,
-      },
-    };
+      perMinute: 1_000_000,
+      proxy: { maxResponseBytes: 65_536 },
+    });
   });
 
   async function key(scopes?: ApiKeyScope[], extra: { expiresAt?: Date; name?: string } = {}) {

@@ -9,7 +9,9 @@ import { attentionOverview } from "@/lib/dal/connection-queries";
 import { HealthPanel } from "@/components/health/health-panel";
 import { portalHealth } from "@/lib/dal/health";
 import { requireAdmin } from "@/lib/dal/session";
-import { PageTitle } from "@/components/ui/page-title";
+import { PageHeader } from "@/components/ui/page-title";
+import { cx, FOCUS_RING } from "@/components/ui/classes";
+import { DataTable, TABLE_CARD } from "@/components/ui/data-table";
 
 export const metadata: Metadata = { title: "Admin overview" };
 
@@ -63,7 +65,9 @@ export default async function AdminOverviewPage() {
       title: `Revoked in the last ${RECENTLY_REVOKED_DAYS} days`,
       count: overview.recentlyRevoked.total,
       href: connectionsHref(null, { status: "revoked" }),
-      what: "Revoked by a partner or an admin; each can be re-authorized. The latest are listed below with who and why.",
+      what:
+        "Revoked by a partner or an admin; each can be re-authorized. " +
+        "The latest are listed below with who and why.",
       tone: "border-slate-300 bg-slate-50",
     },
   ];
@@ -71,33 +75,29 @@ export default async function AdminOverviewPage() {
 
   return (
     <div className="space-y-10">
-      <div className="space-y-2">
-        <p className="text-sm font-medium text-slate-600">Admin</p>
-        <PageTitle>Overview</PageTitle>
-        <p className="max-w-prose leading-7 text-slate-700">
-          {overview.total === 0 ? (
-            <>
-              No organization has connected a library yet. Create organizations and add their members under{" "}
-              <Link href="/admin/organizations" className={link}>
-                Organizations
-              </Link>
-              ; partners then connect libraries from their dashboard.
-            </>
-          ) : (
-            <>
-              {numberFormat.format(overview.total)} {overview.total === 1 ? "connection" : "connections"} across every
-              organization.{" "}
-              {needsAttention
-                ? "The ones that need attention are counted below; each count opens the filtered list."
-                : "Nothing needs attention right now."}{" "}
-              <Link href="/admin/connections" className={link}>
-                See all connections
-              </Link>
-              .
-            </>
-          )}
-        </p>
-      </div>
+      <PageHeader context="Admin" title="Overview">
+        {overview.total === 0 ? (
+          <>
+            No organization has connected a library yet. Create organizations and add their members under{" "}
+            <Link href="/admin/organizations" className={link}>
+              Organizations
+            </Link>
+            ; partners then connect libraries from their dashboard.
+          </>
+        ) : (
+          <>
+            {numberFormat.format(overview.total)} {overview.total === 1 ? "connection" : "connections"} across every
+            organization.{" "}
+            {needsAttention
+              ? "The ones that need attention are counted below; each count opens the filtered list."
+              : "Nothing needs attention right now."}{" "}
+            <Link href="/admin/connections" className={link}>
+              See all connections
+            </Link>
+            .
+          </>
+        )}
+      </PageHeader>
 
       <section aria-labelledby="attention-title" className="space-y-4">
         <h2 id="attention-title" className="text-xl font-semibold text-slate-900">
@@ -134,7 +134,11 @@ export default async function AdminOverviewPage() {
             <li key={status}>
               <Link
                 href={connectionsHref(null, { status })}
-                className="flex items-center gap-2 rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm shadow-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+                className={cx(
+                  "flex items-center gap-2 rounded-lg border border-slate-200",
+                  "bg-white px-3 py-2 text-sm shadow-sm hover:bg-slate-50",
+                  FOCUS_RING,
+                )}
               >
                 <StatusBadge status={status} />
                 <span className="font-semibold text-slate-900">{numberFormat.format(counts[status])}</span>
@@ -151,55 +155,32 @@ export default async function AdminOverviewPage() {
         {overview.recentlyRevoked.latest.length === 0 ? (
           <p className="text-slate-700">No connection was revoked in the last {RECENTLY_REVOKED_DAYS} days.</p>
         ) : (
-          <div
-            className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm"
-            tabIndex={0}
-            role="region"
-            aria-label="Recently revoked connections"
+          <DataTable
+            frame={TABLE_CARD}
+            label="Recently revoked connections"
+            caption={<>Connections revoked in the last {RECENTLY_REVOKED_DAYS} days, newest first</>}
+            cell="px-3 py-2.5"
+            columns={["Library", "Organization", "Revoked", "By", "Reason"]}
           >
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <caption className="sr-only">
-                Connections revoked in the last {RECENTLY_REVOKED_DAYS} days, newest first
-              </caption>
-              <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-                <tr>
-                  <th scope="col" className="px-3 py-2.5">
-                    Library
+            <tbody className="divide-y divide-slate-100">
+              {overview.recentlyRevoked.latest.map((row) => (
+                <tr key={row.id} className="align-top">
+                  <th scope="row" className="px-3 py-3 text-left font-normal">
+                    <Link href={`/connections/${row.id}`} className={link}>
+                      {row.libraryName}
+                    </Link>
+                    <span className="block text-slate-600">Library {row.libraryId}</span>
                   </th>
-                  <th scope="col" className="px-3 py-2.5">
-                    Organization
-                  </th>
-                  <th scope="col" className="px-3 py-2.5">
-                    Revoked
-                  </th>
-                  <th scope="col" className="px-3 py-2.5">
-                    By
-                  </th>
-                  <th scope="col" className="px-3 py-2.5">
-                    Reason
-                  </th>
+                  <td className="px-3 py-3">{row.organizationName}</td>
+                  <td className="px-3 py-3">
+                    <DateTime date={new Date(row.revokedAt)} now={now} />
+                  </td>
+                  <td className="px-3 py-3">{row.revokedBy ?? "The portal"}</td>
+                  <td className="px-3 py-3 text-slate-800">{row.reason ?? "No reason recorded"}</td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {overview.recentlyRevoked.latest.map((row) => (
-                  <tr key={row.id} className="align-top">
-                    <th scope="row" className="px-3 py-3 text-left font-normal">
-                      <Link href={`/connections/${row.id}`} className={link}>
-                        {row.libraryName}
-                      </Link>
-                      <span className="block text-slate-600">Library {row.libraryId}</span>
-                    </th>
-                    <td className="px-3 py-3">{row.organizationName}</td>
-                    <td className="px-3 py-3">
-                      <DateTime date={new Date(row.revokedAt)} now={now} />
-                    </td>
-                    <td className="px-3 py-3">{row.revokedBy ?? "The portal"}</td>
-                    <td className="px-3 py-3 text-slate-800">{row.reason ?? "No reason recorded"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </tbody>
+          </DataTable>
         )}
       </section>
 

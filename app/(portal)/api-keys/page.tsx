@@ -11,7 +11,8 @@ import { portalOrigin } from "@/lib/dal/connections";
 import { requireMembership, requireUser } from "@/lib/dal/session";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { createApiKeyAction, revokeApiKeyAction } from "./actions";
-import { PageTitle } from "@/components/ui/page-title";
+import { PageHeader } from "@/components/ui/page-title";
+import { CODE_BLOCK } from "@/components/ui/classes";
 
 export const metadata: Metadata = { title: "API keys" };
 
@@ -38,21 +39,17 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Sear
 
   return (
     <div className="space-y-8">
-      <div className="space-y-2">
-        <p className="text-sm font-medium text-slate-600">{organization.name}</p>
-        <PageTitle>API keys</PageTitle>
-        <p className="max-w-prose leading-7 text-slate-700">
-          Your backends fetch a valid access token for any of {organization.name}&apos;s{" "}
-          <Link
-            href={`/connections?organization=${organization.id}`}
-            className="font-medium text-sky-800 underline underline-offset-2"
-          >
-            connections
-          </Link>{" "}
-          with one of these keys. The portal refreshes tokens before they expire, so your jobs never handle refresh
-          tokens.
-        </p>
-      </div>
+      <PageHeader context={organization.name} title="API keys">
+        Your backends fetch a valid access token for any of {organization.name}&apos;s{" "}
+        <Link
+          href={`/connections?organization=${organization.id}`}
+          className="font-medium text-sky-800 underline underline-offset-2"
+        >
+          connections
+        </Link>{" "}
+        with one of these keys. The portal refreshes tokens before they expire, so your jobs never handle refresh
+        tokens.
+      </PageHeader>
 
       <OrganizationSwitcher user={user} current={organization.id} path="/api-keys" />
 
@@ -136,7 +133,7 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Sear
           <pre
             // Focusable, so keyboard users can scroll it sideways.
             tabIndex={0}
-            className="overflow-x-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-5 text-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+            className={CODE_BLOCK}
           >
             {`curl -H "Authorization: Bearer $PORTAL_API_KEY" ${origin}/api/v1/connections
 curl -H "Authorization: Bearer $PORTAL_API_KEY" \\
@@ -145,8 +142,11 @@ curl -H "Authorization: Bearer $PORTAL_API_KEY" \\
           <p>
             Errors come as JSON with a stable <code>error</code> code: 401 <code>invalid_api_key</code>, 403{" "}
             <code>forbidden</code> (the key may not do this), 404 <code>not_found</code>, 409{" "}
-            <code>needs_reauthorization</code> or <code>connection_revoked</code>, 429 <code>rate_limited</code> (see{" "}
-            <code>Retry-After</code>), 503 <code>refresh_failed</code>.
+            <code>needs_reauthorization</code> or <code>connection_revoked</code>,{" "}
+            <>
+              429 <code>rate_limited</code> (see <code>Retry-After</code>)
+            </>
+            , 503 <code>refresh_failed</code>.
           </p>
           <p>
             <Link

@@ -20,7 +20,8 @@ import { organizationHealth } from "@/lib/dal/health";
 import { requireMembership, requireUser } from "@/lib/dal/session";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { startConnectAction } from "./actions";
-import { PageTitle } from "@/components/ui/page-title";
+import { PageHeader } from "@/components/ui/page-title";
+import { cx, FOCUS_RING } from "@/components/ui/classes";
 
 export const metadata: Metadata = { title: "Connections" };
 
@@ -48,17 +49,17 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-4">
-        <div className="space-y-2">
-          <p className="text-sm font-medium text-slate-600">{organization.name}</p>
-          <PageTitle>Connections</PageTitle>
-          <p className="max-w-prose leading-7 text-slate-700">
-            The Apicbase libraries connected to {organization.name}, with the state of each connection&apos;s tokens.
-          </p>
-        </div>
+        <PageHeader context={organization.name} title="Connections">
+          The Apicbase libraries connected to {organization.name}, with the state of each connection&apos;s tokens.
+        </PageHeader>
         <div className="flex flex-wrap items-end gap-3">
           <Link
             href={`/connections/import?organization=${organization.id}`}
-            className="rounded-lg px-2 py-2 text-sm font-medium text-slate-700 underline underline-offset-2 hover:text-slate-950 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+            className={cx(
+              "rounded-lg px-2 py-2 text-sm font-medium text-slate-700",
+              "underline underline-offset-2 hover:text-slate-950",
+              FOCUS_RING,
+            )}
           >
             Import tokens from Apicbase
           </Link>

@@ -11,7 +11,10 @@ import { requireMembership, requireUser } from "@/lib/dal/session";
 import { LINK_OUTCOME_LABELS, LINK_USE_VERBS } from "@/lib/messages/links";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { createConnectLinkOnLinksPageAction, withdrawLinkAction } from "./actions";
-import { PageTitle } from "@/components/ui/page-title";
+import { PageHeader } from "@/components/ui/page-title";
+import { cx } from "@/components/ui/classes";
+
+const PILL = "ml-2 inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset";
 
 export const metadata: Metadata = { title: "Authorization links" };
 
@@ -45,28 +48,30 @@ export default async function LinksPage({ searchParams }: { searchParams: Search
 
   return (
     <div className="space-y-8">
-      <div className="space-y-2">
-        <p className="text-sm font-medium text-slate-600">{organization.name}</p>
-        <PageTitle>Authorization links</PageTitle>
-        <p className="max-w-prose leading-7 text-slate-700">
-          Send a customer a link instead of asking them for a portal account. They open it, sign in to Apicbase with
-          their own account and approve; the library active in their Apicbase then appears in {organization.name}&apos;s{" "}
+      <PageHeader context={organization.name} title="Authorization links">
+        Send a customer a link instead of asking them for a portal account. They open it, sign in to Apicbase with their
+        own account and approve; the library active in their Apicbase then appears in{" "}
+        <>
+          {organization.name}&apos;s{" "}
           <Link
             href={`/connections?organization=${organization.id}`}
             className="font-medium text-sky-800 underline underline-offset-2"
           >
             connections
           </Link>
-          . Each link works once, for 7 days.
-        </p>
-      </div>
+        </>
+        . Each link works once, for 7 days.
+      </PageHeader>
 
       <OrganizationSwitcher user={user} current={organization.id} path="/links" />
 
       <Card
         id="create-connect-link"
         title="Send a connect link"
-        description="Name the customer so you recognise the connection when it arrives. The link is shown only once: the portal keeps just a fingerprint of it."
+        description={
+          "Name the customer so you recognise the connection when it arrives. " +
+          "The link is shown only once: the portal keeps just a fingerprint of it."
+        }
       >
         <AuthorizationLinkForm
           action={createConnectLinkOnLinksPageAction}
@@ -94,18 +99,16 @@ export default async function LinksPage({ searchParams }: { searchParams: Search
                   <div className="space-y-1">
                     <p className="font-medium text-slate-900">
                       {whom(link)}
-                      <span
-                        className={`ml-2 inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style.className}`}
-                      >
-                        {style.label}
-                      </span>
+                      <span className={cx(PILL, style.className)}>{style.label}</span>
                       {outcome && (
                         <span
-                          className={`ml-2 inline-flex gap-1 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${
+                          className={cx(
+                            PILL,
+                            "gap-1",
                             outcome === "updated"
                               ? "bg-amber-100 text-amber-950 ring-amber-400"
-                              : "bg-slate-100 text-slate-800 ring-slate-300"
-                          }`}
+                              : "bg-slate-100 text-slate-800 ring-slate-300",
+                          )}
                         >
                           {outcome === "updated" && <span aria-hidden="true">⚠</span>}
                           {LINK_OUTCOME_LABELS[outcome]}

@@ -29,7 +29,9 @@ import {
   sendTestWebhookAction,
   updateWebhookAction,
 } from "./actions";
-import { PageTitle } from "@/components/ui/page-title";
+import { PageHeader } from "@/components/ui/page-title";
+import { cx, CODE_BLOCK } from "@/components/ui/classes";
+import { DataTable } from "@/components/ui/data-table";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
@@ -53,15 +55,11 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
   return (
     <Announcer>
       <div className="space-y-8">
-        <div className="space-y-2">
-          <p className="text-sm font-medium text-slate-600">{organization.name}</p>
-          <PageTitle>Webhooks</PageTitle>
-          <p className="max-w-prose leading-7 text-slate-700">
-            Your backend hears the moment a connection of {organization.name} needs attention (Apicbase refused its
-            grant, refreshing fails, its library drifted) and when it works again. Every delivery is signed following
-            the Standard Webhooks specification; failed deliveries are retried for about a day.
-          </p>
-        </div>
+        <PageHeader context={organization.name} title="Webhooks">
+          Your backend hears the moment a connection of {organization.name} needs attention (Apicbase refused its grant,
+          refreshing fails, its library drifted) and when it works again. Every delivery is signed following the
+          Standard Webhooks specification; failed deliveries are retried for about a day.
+        </PageHeader>
 
         <OrganizationSwitcher user={user} current={organization.id} path="/webhooks" />
 
@@ -123,7 +121,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
             <pre
               // Focusable, so keyboard users can scroll it sideways.
               tabIndex={0}
-              className="overflow-x-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-5 text-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+              className={CODE_BLOCK}
             >
               {`import { Webhook } from "standardwebhooks";
 
@@ -155,8 +153,10 @@ function EndpointState({ endpoint, now }: { endpoint: WebhookEndpointView; now: 
       </p>
     ) : (
       <p className="text-sm text-slate-700">
-        <span className="rounded-full bg-slate-200 px-2 py-0.5 text-xs font-medium text-slate-800">Disabled</span> since{" "}
-        <DateTime date={endpoint.disabledAt} now={now} />: nothing is sent until it is enabled.
+        <span className={cx("rounded-full bg-slate-200 px-2 py-0.5", "text-xs font-medium text-slate-800")}>
+          Disabled
+        </span>{" "}
+        since <DateTime date={endpoint.disabledAt} now={now} />: nothing is sent until it is enabled.
       </p>
     );
   }
@@ -301,81 +301,70 @@ function DeliveryLog({
     );
   }
   return (
-    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={`Deliveries to ${endpoint.url}`}>
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <caption className="sr-only">Latest deliveries to {endpoint.url}, newest first</caption>
-        <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-          <tr>
-            <th scope="col" className={cell}>
-              Event
-            </th>
-            <th scope="col" className={cell}>
-              Status
-            </th>
-            <th scope="col" className={cell}>
-              Last attempt
-            </th>
-            <th scope="col" className={cell}>
-              Attempts
-            </th>
-            <th scope="col" className={cell}>
-              Next retry
-            </th>
-            <th scope="col" className={cell}>
-              <span className="sr-only">Actions</span>
-            </th>
+    <DataTable
+      label={`Deliveries to ${endpoint.url}`}
+      caption={<>Latest deliveries to {endpoint.url}, newest first</>}
+      cell={cell}
+      columns={[
+        "Event",
+        "Status",
+        "Last attempt",
+        "Attempts",
+        "Next retry",
+        <span key="actions" className="sr-only">
+          Actions
+        </span>,
+      ]}
+    >
+      <tbody className="divide-y divide-slate-100">
+        {deliveries.map((delivery) => (
+          <tr key={delivery.id}>
+            <td className={cell}>
+              <code className="font-mono text-xs text-slate-900">{delivery.eventType}</code>
+              <span className="block text-xs text-slate-600">
+                {EVENT_SUBJECTS[delivery.eventType] ?? ""} · <DateTime date={delivery.createdAt} now={now} />
+              </span>
+            </td>
+            <td className={cell}>
+              <DeliveryStatus delivery={delivery} />
+            </td>
+            <td className={cell}>
+              {delivery.lastAttemptAt ? (
+                <>
+                  {deliveryErrorLabel(delivery.lastError, delivery.lastStatusCode)}
+                  {delivery.lastDurationMs !== null && (
+                    <span className="text-slate-600"> · {delivery.lastDurationMs} ms</span>
+                  )}
+                  <span className="block text-xs text-slate-600">
+                    <DateTime date={delivery.lastAttemptAt} now={now} />
+                  </span>
+                </>
+              ) : (
+                "Not yet"
+              )}
+            </td>
+            <td className={cell}>{delivery.attempts}</td>
+            <td className={cell}>
+              {delivery.status === "pending" && delivery.nextAttemptAt ? (
+                <DateTime date={delivery.nextAttemptAt} now={now} />
+              ) : (
+                "—"
+              )}
+            </td>
+            <td className={cell}>
+              {delivery.status !== "pending" && (
+                <ButtonForm
+                  action={resendWebhookDeliveryAction}
+                  fields={{ organizationId, deliveryId: delivery.id }}
+                  text="Resend"
+                  pendingLabel="Resending…"
+                  label={`Resend ${delivery.eventType} of ${delivery.createdAt.toISOString()}`}
+                />
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {deliveries.map((delivery) => (
-            <tr key={delivery.id}>
-              <td className={cell}>
-                <code className="font-mono text-xs text-slate-900">{delivery.eventType}</code>
-                <span className="block text-xs text-slate-600">
-                  {EVENT_SUBJECTS[delivery.eventType] ?? ""} · <DateTime date={delivery.createdAt} now={now} />
-                </span>
-              </td>
-              <td className={cell}>
-                <DeliveryStatus delivery={delivery} />
-              </td>
-              <td className={cell}>
-                {delivery.lastAttemptAt ? (
-                  <>
-                    {deliveryErrorLabel(delivery.lastError, delivery.lastStatusCode)}
-                    {delivery.lastDurationMs !== null && (
-                      <span className="text-slate-600"> · {delivery.lastDurationMs} ms</span>
-                    )}
-                    <span className="block text-xs text-slate-600">
-                      <DateTime date={delivery.lastAttemptAt} now={now} />
-                    </span>
-                  </>
-                ) : (
-                  "Not yet"
-                )}
-              </td>
-              <td className={cell}>{delivery.attempts}</td>
-              <td className={cell}>
-                {delivery.status === "pending" && delivery.nextAttemptAt ? (
-                  <DateTime date={delivery.nextAttemptAt} now={now} />
-                ) : (
-                  "—"
-                )}
-              </td>
-              <td className={cell}>
-                {delivery.status !== "pending" && (
-                  <ButtonForm
-                    action={resendWebhookDeliveryAction}
-                    fields={{ organizationId, deliveryId: delivery.id }}
-                    text="Resend"
-                    pendingLabel="Resending…"
-                    label={`Resend ${delivery.eventType} of ${delivery.createdAt.toISOString()}`}
-                  />
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        ))}
+      </tbody>
+    </DataTable>
   );
 }

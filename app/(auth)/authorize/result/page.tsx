@@ -6,6 +6,7 @@ import { CONNECT_ERRORS, isConnectErrorKey } from "@/lib/connections/notices";
 import { linkResultMessage } from "@/lib/messages/links";
 import { linkResult } from "@/lib/dal/links";
 import { PageTitle } from "@/components/ui/page-title";
+import { DETAILS_LIST } from "@/components/ui/classes";
 
 export const metadata: Metadata = { title: "Approval result" };
 export const dynamic = "force-dynamic";
@@ -74,7 +75,7 @@ export default async function AuthorizationResultPage() {
       <p role="status" className={`rounded-lg border px-4 py-3 leading-7 ${tone}`}>
         {result.message}
       </p>
-      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 rounded-lg border border-slate-200 bg-white px-4 py-3 text-sm">
+      <dl className={DETAILS_LIST}>
         {link.customerLabel && (
           <>
             <dt className="font-medium text-slate-600">Link made for</dt>

@@ -6,6 +6,7 @@ import { displayableErrorCode, failureFromQuery, SIGN_IN_FAILURE_MESSAGES } from
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { DateTime } from "@/components/date-time";
 import { PageTitle } from "@/components/ui/page-title";
+import { DETAILS_LIST } from "@/components/ui/classes";
 
 export const metadata: Metadata = { title: "Sign-in failed" };
 
@@ -46,7 +47,7 @@ export default async function SignInErrorPage({ searchParams }: { searchParams: 
         </Link>
       </div>
 
-      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 rounded-lg border border-slate-200 bg-white px-4 py-3 text-sm">
+      <dl className={DETAILS_LIST}>
         {code && (
           <>
             <dt className="text-slate-600">Apicbase&apos;s error code</dt>

@@ -13,7 +13,7 @@ import {
   replaceSecretAction,
   testCredentialsAction,
 } from "./actions";
-import { PageTitle } from "@/components/ui/page-title";
+import { PageHeader } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Applications" };
 
@@ -33,14 +33,10 @@ export default async function AdminApplicationsPage() {
 
   return (
     <div className="space-y-10">
-      <div className="space-y-2">
-        <p className="text-sm font-medium text-slate-600">Admin</p>
-        <PageTitle>Applications</PageTitle>
-        <p className="max-w-prose leading-7 text-slate-700">
-          The client credentials connections are issued to. Each connection remembers its application, because only the
-          application that issued a token can refresh it: an application with connections can be disabled, not deleted.
-        </p>
-      </div>
+      <PageHeader context="Admin" title="Applications">
+        The client credentials connections are issued to. Each connection remembers its application, because only the
+        application that issued a token can refresh it: an application with connections can be disabled, not deleted.
+      </PageHeader>
 
       <section aria-labelledby="environment-applications-title" className="space-y-4">
         <h2 id="environment-applications-title" className="text-xl font-semibold text-slate-900">
@@ -71,7 +67,10 @@ export default async function AdminApplicationsPage() {
       <Card
         id="register-application"
         title="Register an application"
-        description="Credentials of another Apicbase application, e.g. one per region or one without a redirect URL. “Test credentials” afterwards tells whether Apicbase accepts them."
+        description={
+          "Credentials of another Apicbase application, e.g. one per region or one without a redirect URL. " +
+          "“Test credentials” afterwards tells whether Apicbase accepts them."
+        }
       >
         <RegisterApplicationForm action={registerApplicationAction} redirectUri={`${origin}${CONNECT_CALLBACK_PATH}`} />
       </Card>

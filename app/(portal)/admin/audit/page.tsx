@@ -6,7 +6,7 @@ import { auditQuery, parseAuditFilters } from "@/lib/audit-log/filters";
 import { auditLog } from "@/lib/dal/audit-log";
 import { requireAdmin } from "@/lib/dal/session";
 import type { SearchParams } from "@/lib/search-params";
-import { PageTitle } from "@/components/ui/page-title";
+import { PageHeader } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -19,14 +19,10 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
 
   return (
     <div className="space-y-6">
-      <div className="space-y-2">
-        <p className="text-sm font-medium text-slate-600">Admin</p>
-        <PageTitle>Audit log</PageTitle>
-        <p className="max-w-prose leading-7 text-slate-700">
-          Every token and admin event, newest first, with who did it and what Apicbase answered. Entries never hold a
-          token, a secret or a code. Times are shown in your time zone; the From and To filters are in UTC.
-        </p>
-      </div>
+      <PageHeader context="Admin" title="Audit log">
+        Every token and admin event, newest first, with who did it and what Apicbase answered. Entries never hold a
+        token, a secret or a code. Times are shown in your time zone; the From and To filters are in UTC.
+      </PageHeader>
 
       <AuditFilters parsed={parsed} />
 

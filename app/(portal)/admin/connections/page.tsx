@@ -9,7 +9,7 @@ import { parseConnectionFilters } from "@/lib/connections/view";
 import { connectionFilterOptions, listConnections } from "@/lib/dal/connection-queries";
 import { requireAdmin } from "@/lib/dal/session";
 import type { SearchParams } from "@/lib/search-params";
-import { PageTitle } from "@/components/ui/page-title";
+import { PageHeader } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "All connections" };
 
@@ -26,14 +26,10 @@ export default async function AdminConnectionsPage({ searchParams }: { searchPar
 
   return (
     <div className="space-y-6">
-      <div className="space-y-2">
-        <p className="text-sm font-medium text-slate-600">Admin</p>
-        <PageTitle>All connections</PageTitle>
-        <p className="max-w-prose leading-7 text-slate-700">
-          Every organization&apos;s connected libraries. Open one to refresh, verify, revoke it (with a reason) or
-          create a re-authorization link for its library owner.
-        </p>
-      </div>
+      <PageHeader context="Admin" title="All connections">
+        Every organization&apos;s connected libraries. Open one to refresh, verify, revoke it (with a reason) or create
+        a re-authorization link for its library owner.
+      </PageHeader>
       <ConnectionFiltersForm
         organizationId={null}
         filters={list.filters}

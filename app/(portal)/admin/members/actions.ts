@@ -35,7 +35,10 @@ export const confirmEmailOwnerAction = action(
     const joined = result.joinedOrganizations;
     return {
       ok: true,
-      message: `${result.email} now belongs to this Apicbase user${joined > 0 ? `; ${joined} pending ${joined === 1 ? "invitation" : "invitations"} became memberships` : ""}.`,
+      message:
+        `${result.email} now belongs to this Apicbase user` +
+        (joined > 0 ? `; ${joined} pending ${joined === 1 ? "invitation" : "invitations"} became memberships` : "") +
+        ".",
     };
   },
 );

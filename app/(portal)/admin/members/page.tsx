@@ -8,7 +8,8 @@ import { requireAdmin } from "@/lib/dal/session";
 import { endUserSessionsAction } from "../sessions/actions";
 import { demoteAdminAction, promoteAdminAction, removeMemberAction } from "../people-actions";
 import { confirmEmailOwnerAction } from "./actions";
-import { PageTitle } from "@/components/ui/page-title";
+import { PageHeader } from "@/components/ui/page-title";
+import { DataTable, TABLE_CARD } from "@/components/ui/data-table";
 
 export const metadata: Metadata = { title: "Members" };
 
@@ -31,19 +32,14 @@ export default async function AdminMembersPage() {
 
   return (
     <div className="space-y-8">
-      <div className="space-y-2">
-        <p className="text-sm font-medium text-slate-600">Admin</p>
-        <PageTitle>Members</PageTitle>
-        <p className="max-w-prose leading-7 text-slate-700">
-          Everyone who signed in to the portal, with their organizations and rights. Removing someone from an
-          organization signs them out everywhere at once. To add a member or invite someone who has not signed in yet,
-          use{" "}
-          <Link href="/admin/organizations" className={link}>
-            Organizations
-          </Link>
-          . There is always at least one admin: nobody can remove their own admin rights.
-        </p>
-      </div>
+      <PageHeader context="Admin" title="Members">
+        Everyone who signed in to the portal, with their organizations and rights. Removing someone from an organization
+        signs them out everywhere at once. To add a member or invite someone who has not signed in yet, use{" "}
+        <Link href="/admin/organizations" className={link}>
+          Organizations
+        </Link>
+        . There is always at least one admin: nobody can remove their own admin rights.
+      </PageHeader>
 
       {contested.length > 0 && (
         <section
@@ -94,7 +90,10 @@ export default async function AdminMembersPage() {
                       label={`Confirm new owner of ${person.email}: Apicbase user ${person.apicbaseUserId}`}
                       confirm={{
                         title: `Give ${person.email} to Apicbase user ${person.apicbaseUserId}?`,
-                        body: `${grants.length > 0 ? `They get ${grants.join(" and ")}. ` : ""}Apicbase user ${claim.boundApicbaseUserId} no longer gets anything through this address. Recorded in the audit log.`,
+                        body:
+                          (grants.length > 0 ? `They get ${grants.join(" and ")}. ` : "") +
+                          `Apicbase user ${claim.boundApicbaseUserId} no longer gets anything through this address. ` +
+                          "Recorded in the audit log.",
                         confirmText: "Yes, confirm",
                       }}
                     />
@@ -109,121 +108,101 @@ export default async function AdminMembersPage() {
       {people.length === 0 ? (
         <p className="text-slate-700">Nobody has signed in yet.</p>
       ) : (
-        <div
-          className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm"
-          role="region"
-          aria-label="Portal users"
-          tabIndex={0}
+        <DataTable
+          frame={TABLE_CARD}
+          label="Portal users"
+          caption="Portal users, their organizations, admin rights and sessions"
+          cell={cell}
+          columns={["Person", "Organizations", "Admin", "Sessions"]}
         >
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <caption className="sr-only">Portal users, their organizations, admin rights and sessions</caption>
-            <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-              <tr>
-                <th scope="col" className={cell}>
-                  Person
-                </th>
-                <th scope="col" className={cell}>
-                  Organizations
-                </th>
-                <th scope="col" className={cell}>
-                  Admin
-                </th>
-                <th scope="col" className={cell}>
-                  Sessions
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {people.map((person) => {
-                const who = person.email ?? person.name ?? "this person";
-                return (
-                  <tr key={person.id}>
-                    <th scope="row" className={`${cell} text-left font-normal`}>
-                      <span className="block font-medium text-slate-900">
-                        {person.name ?? person.email ?? "Unknown"}
-                      </span>
-                      {person.name && person.email && <span className="block text-slate-600">{person.email}</span>}
-                      <span className="block text-xs text-slate-500">
-                        Apicbase user {person.apicbaseUserId} · first signed in{" "}
-                        <DateTime date={person.firstSignInAt} now={now} />
-                      </span>
-                    </th>
-                    <td className={cell}>
-                      {person.organizations.length === 0 ? (
-                        <span className="text-slate-600">None</span>
-                      ) : (
-                        <ul className="space-y-2">
-                          {person.organizations.map((organization) => (
-                            <li key={organization.id} className="flex flex-wrap items-center justify-between gap-2">
-                              <span className="text-slate-900">{organization.name}</span>
-                              <ButtonForm
-                                action={removeMemberAction}
-                                fields={{ organizationId: organization.id, userId: person.id }}
-                                text="Remove"
-                                pendingLabel="Removing…"
-                                label={`Remove ${who} from ${organization.name}`}
-                                variant="danger"
-                                confirm={{
-                                  title: `Remove ${who} from ${organization.name}?`,
-                                  body:
-                                    "They lose access to the organization's connections and are signed out of the " +
-                                    "portal everywhere at once.",
-                                  confirmText: "Yes, remove",
-                                }}
-                              />
-                            </li>
-                          ))}
-                        </ul>
+          <tbody className="divide-y divide-slate-100">
+            {people.map((person) => {
+              const who = person.email ?? person.name ?? "this person";
+              return (
+                <tr key={person.id}>
+                  <th scope="row" className={`${cell} text-left font-normal`}>
+                    <span className="block font-medium text-slate-900">{person.name ?? person.email ?? "Unknown"}</span>
+                    {person.name && person.email && <span className="block text-slate-600">{person.email}</span>}
+                    <span className="block text-xs text-slate-500">
+                      Apicbase user {person.apicbaseUserId} · first signed in{" "}
+                      <DateTime date={person.firstSignInAt} now={now} />
+                    </span>
+                  </th>
+                  <td className={cell}>
+                    {person.organizations.length === 0 ? (
+                      <span className="text-slate-600">None</span>
+                    ) : (
+                      <ul className="space-y-2">
+                        {person.organizations.map((organization) => (
+                          <li key={organization.id} className="flex flex-wrap items-center justify-between gap-2">
+                            <span className="text-slate-900">{organization.name}</span>
+                            <ButtonForm
+                              action={removeMemberAction}
+                              fields={{ organizationId: organization.id, userId: person.id }}
+                              text="Remove"
+                              pendingLabel="Removing…"
+                              label={`Remove ${who} from ${organization.name}`}
+                              variant="danger"
+                              confirm={{
+                                title: `Remove ${who} from ${organization.name}?`,
+                                body:
+                                  "They lose access to the organization's connections and are signed out of the " +
+                                  "portal everywhere at once.",
+                                confirmText: "Yes, remove",
+                              }}
+                            />
+                          </li>
+                        ))}
+                      </ul>
+                    )}
+                  </td>
+                  <td className={cell}>
+                    <span className={person.admin ? "font-medium text-slate-900" : "text-slate-600"}>
+                      {person.admin
+                        ? ADMIN_SOURCES[person.admin]
+                        : person.contested?.configuredAdmin
+                          ? "No: waiting for confirmation"
+                          : "No"}
+                    </span>
+                    <div className="mt-2">
+                      {person.admin === "promoted" && person.id !== admin.id && (
+                        <ButtonForm
+                          action={demoteAdminAction}
+                          fields={{ userId: person.id }}
+                          text="Remove admin rights"
+                          pendingLabel="Saving…"
+                          label={`Remove admin rights of ${who}`}
+                        />
                       )}
-                    </td>
-                    <td className={cell}>
-                      <span className={person.admin ? "font-medium text-slate-900" : "text-slate-600"}>
-                        {person.admin
-                          ? ADMIN_SOURCES[person.admin]
-                          : person.contested?.configuredAdmin
-                            ? "No: waiting for confirmation"
-                            : "No"}
-                      </span>
-                      <div className="mt-2">
-                        {person.admin === "promoted" && person.id !== admin.id && (
-                          <ButtonForm
-                            action={demoteAdminAction}
-                            fields={{ userId: person.id }}
-                            text="Remove admin rights"
-                            pendingLabel="Saving…"
-                            label={`Remove admin rights of ${who}`}
-                          />
-                        )}
-                        {person.admin === null && person.email && !person.contested?.configuredAdmin && (
-                          <ButtonForm
-                            action={promoteAdminAction}
-                            fields={{ email: person.email }}
-                            text="Make admin"
-                            pendingLabel="Saving…"
-                            label={`Make admin: ${who}`}
-                          />
-                        )}
-                        {person.id === admin.id && <span className="block text-xs text-slate-500">This is you.</span>}
+                      {person.admin === null && person.email && !person.contested?.configuredAdmin && (
+                        <ButtonForm
+                          action={promoteAdminAction}
+                          fields={{ email: person.email }}
+                          text="Make admin"
+                          pendingLabel="Saving…"
+                          label={`Make admin: ${who}`}
+                        />
+                      )}
+                      {person.id === admin.id && <span className="block text-xs text-slate-500">This is you.</span>}
+                    </div>
+                  </td>
+                  <td className={`${cell} whitespace-nowrap`}>
+                    {person.activeSessions === 0 ? (
+                      <span className="text-slate-600">Not signed in</span>
+                    ) : (
+                      <div className="space-y-2">
+                        <Link href={`/admin/sessions?user=${person.id}`} className={link}>
+                          {person.activeSessions} active {person.activeSessions === 1 ? "session" : "sessions"}
+                        </Link>
+                        <EndSessionsButton action={endUserSessionsAction} userId={person.id} who={who} />
                       </div>
-                    </td>
-                    <td className={`${cell} whitespace-nowrap`}>
-                      {person.activeSessions === 0 ? (
-                        <span className="text-slate-600">Not signed in</span>
-                      ) : (
-                        <div className="space-y-2">
-                          <Link href={`/admin/sessions?user=${person.id}`} className={link}>
-                            {person.activeSessions} active {person.activeSessions === 1 ? "session" : "sessions"}
-                          </Link>
-                          <EndSessionsButton action={endUserSessionsAction} userId={person.id} who={who} />
-                        </div>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </DataTable>
       )}
     </div>
   );

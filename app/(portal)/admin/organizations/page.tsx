@@ -10,7 +10,7 @@ import { listOrganizations } from "@/lib/dal/organizations";
 import { requireAdmin } from "@/lib/dal/session";
 import { demoteAdminAction, promoteAdminAction, removeMemberAction } from "../people-actions";
 import { addMemberAction, createOrganizationAction, removeInvitationAction } from "./actions";
-import { PageTitle } from "@/components/ui/page-title";
+import { PageHeader } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Organizations" };
 
@@ -36,14 +36,10 @@ export default async function AdminOrganizationsPage() {
 
   return (
     <div className="space-y-10">
-      <div className="space-y-2">
-        <p className="text-sm font-medium text-slate-600">Admin</p>
-        <PageTitle>Organizations</PageTitle>
-        <p className="max-w-prose leading-7 text-slate-700">
-          Every partner organization, the health of its connections and its members. Members see their own
-          organization&apos;s connections; admins see all of them.
-        </p>
-      </div>
+      <PageHeader context="Admin" title="Organizations">
+        Every partner organization, the health of its connections and its members. Members see their own
+        organization&apos;s connections; admins see all of them.
+      </PageHeader>
 
       <Card id="create-organization" title="Create organization">
         <CreateOrganizationForm action={createOrganizationAction} />
@@ -74,7 +70,10 @@ export default async function AdminOrganizationsPage() {
       <Card
         id="admins"
         title="Portal admins"
-        description="Admins manage organizations and see every connection. Admins from PORTAL_ADMIN_EMAILS change in the configuration."
+        description={
+          "Admins manage organizations and see every connection. " +
+          "Admins from PORTAL_ADMIN_EMAILS change in the configuration."
+        }
       >
         <ul className="divide-y divide-slate-100 text-sm">
           {admins.map((entry) => (

@@ -9,7 +9,9 @@ import { requireAdmin } from "@/lib/dal/session";
 import { recordId } from "@/lib/forms";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { endSessionAction, endUserSessionsAction } from "./actions";
-import { PageTitle } from "@/components/ui/page-title";
+import { PageHeader } from "@/components/ui/page-title";
+import { cx } from "@/components/ui/classes";
+import { DataTable } from "@/components/ui/data-table";
 
 export const metadata: Metadata = { title: "Sessions" };
 
@@ -40,23 +42,24 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
 
   return (
     <div className="space-y-8">
-      <div className="space-y-2">
-        <p className="text-sm font-medium text-slate-600">Admin</p>
-        <PageTitle>Sessions</PageTitle>
-        <p className="max-w-prose leading-7 text-slate-700">
-          Everyone signed in to the portal right now. Ending a session signs that browser out at its next click; the
-          person stays a member and can sign in again. A session is shown by a fingerprint of its token, never the
-          token. Sessions end by themselves after 8 hours without activity.
-        </p>
-        {userId && (
-          <p className="text-sm text-slate-700">
-            Showing one user&apos;s sessions.{" "}
-            <Link href="/admin/sessions" className={link}>
-              Show everyone&apos;s
-            </Link>
-          </p>
-        )}
-      </div>
+      <PageHeader
+        context="Admin"
+        title="Sessions"
+        more={
+          userId && (
+            <p className="text-sm text-slate-700">
+              Showing one user&apos;s sessions.{" "}
+              <Link href="/admin/sessions" className={link}>
+                Show everyone&apos;s
+              </Link>
+            </p>
+          )
+        }
+      >
+        Everyone signed in to the portal right now. Ending a session signs that browser out at its next click; the
+        person stays a member and can sign in again. A session is shown by a fingerprint of its token, never the token.
+        Sessions end by themselves after 8 hours without activity.
+      </PageHeader>
 
       {groups.length === 0 ? (
         <p className="text-slate-700">No active sessions{userId ? " for this user" : ""}.</p>
@@ -82,76 +85,72 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
                     </div>
                     <EndSessionsButton action={endUserSessionsAction} userId={user.id} who={who} />
                   </div>
-                  <div className="mt-4 overflow-x-auto">
-                    <table className="min-w-full divide-y divide-slate-200 text-sm">
-                      <caption className="sr-only">Active sessions of {who}</caption>
-                      <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-                        <tr>
-                          <th scope="col" className={cell}>
-                            Session
-                          </th>
-                          <th scope="col" className={cell}>
-                            Signed in
-                          </th>
-                          <th scope="col" className={cell}>
-                            Last active
-                          </th>
-                          <th scope="col" className={cell}>
-                            Expires
-                          </th>
-                          <th scope="col" className={cell}>
-                            <span className="sr-only">Actions</span>
-                          </th>
-                        </tr>
-                      </thead>
-                      <tbody className="divide-y divide-slate-100">
-                        {userSessions.map((session) => (
-                          <tr key={session.id}>
-                            <th scope="row" className={`${cell} text-left font-normal whitespace-nowrap`}>
-                              <code
-                                className="font-mono text-slate-900"
-                                title="First 8 characters of the SHA-256 of the session token"
+                  <DataTable
+                    frame="mt-4 overflow-x-auto"
+                    caption={<>Active sessions of {who}</>}
+                    cell={cell}
+                    columns={[
+                      "Session",
+                      "Signed in",
+                      "Last active",
+                      "Expires",
+                      <span key="actions" className="sr-only">
+                        Actions
+                      </span>,
+                    ]}
+                  >
+                    <tbody className="divide-y divide-slate-100">
+                      {userSessions.map((session) => (
+                        <tr key={session.id}>
+                          <th scope="row" className={`${cell} text-left font-normal whitespace-nowrap`}>
+                            <code
+                              className="font-mono text-slate-900"
+                              title="First 8 characters of the SHA-256 of the session token"
+                            >
+                              {session.fingerprint}
+                            </code>
+                            {session.current && (
+                              <span
+                                className={cx(
+                                  "ml-2 rounded-full bg-sky-50 px-2 py-0.5 text-xs",
+                                  "font-semibold text-sky-900 ring-1 ring-sky-600/30 ring-inset",
+                                )}
                               >
-                                {session.fingerprint}
-                              </code>
-                              {session.current && (
-                                <span className="ml-2 rounded-full bg-sky-50 px-2 py-0.5 text-xs font-semibold text-sky-900 ring-1 ring-sky-600/30 ring-inset">
-                                  This browser
-                                </span>
-                              )}
-                            </th>
-                            <td className={cell}>
-                              <DateTime date={session.startedAt} now={now} />
-                            </td>
-                            <td className={cell}>
-                              <DateTime date={session.lastActiveAt} now={now} />
-                              <span className="block text-xs text-slate-500">to within 15 minutes</span>
-                            </td>
-                            <td className={cell}>
-                              <DateTime date={session.expiresAt} now={now} />
-                            </td>
-                            <td className={`${cell} text-right whitespace-nowrap`}>
-                              <ButtonForm
-                                action={endSessionAction}
-                                fields={{ sessionId: session.id }}
-                                text="End session"
-                                pendingLabel="Ending…"
-                                label={`End session ${session.fingerprint} of ${who}${session.current ? " (this browser: you will be signed out)" : ""}`}
-                                confirm={{
-                                  title: `End session ${session.fingerprint} of ${who}?`,
-                                  body: session.current
-                                    ? "This is your own browser: you are signed out at once."
-                                    : "That browser is signed out of the portal; its next click lands on the sign-in " +
-                                      "page.",
-                                  confirmText: "Yes, end session",
-                                }}
-                              />
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
+                                This browser
+                              </span>
+                            )}
+                          </th>
+                          <td className={cell}>
+                            <DateTime date={session.startedAt} now={now} />
+                          </td>
+                          <td className={cell}>
+                            <DateTime date={session.lastActiveAt} now={now} />
+                            <span className="block text-xs text-slate-500">to within 15 minutes</span>
+                          </td>
+                          <td className={cell}>
+                            <DateTime date={session.expiresAt} now={now} />
+                          </td>
+                          <td className={`${cell} text-right whitespace-nowrap`}>
+                            <ButtonForm
+                              action={endSessionAction}
+                              fields={{ sessionId: session.id }}
+                              text="End session"
+                              pendingLabel="Ending…"
+                              label={endSessionLabel(session.fingerprint, who, session.current)}
+                              confirm={{
+                                title: `End session ${session.fingerprint} of ${who}?`,
+                                body: session.current
+                                  ? "This is your own browser: you are signed out at once."
+                                  : "That browser is signed out of the portal; its next click lands on the sign-in " +
+                                    "page.",
+                                confirmText: "Yes, end session",
+                              }}
+                            />
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </DataTable>
                 </section>
               </li>
             );
@@ -160,4 +159,8 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
       )}
     </div>
   );
+}
+
+function endSessionLabel(fingerprint: string, who: string, current: boolean): string {
+  return `End session ${fingerprint} of ${who}${current ? " (this browser: you will be signed out)" : ""}`;
 }

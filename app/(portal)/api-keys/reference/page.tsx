@@ -9,6 +9,7 @@ import { firstParam, type SearchParams } from "@/lib/search-params";
 import { openApiDocument } from "@/lib/token-api/openapi";
 import type { AccessTokenBody, ConnectionListBody, ErrorBody } from "@/lib/token-api/schemas";
 import { PageTitle } from "@/components/ui/page-title";
+import { HeaderRow } from "@/components/ui/data-table";
 
 export const metadata: Metadata = { title: "Token API reference" };
 
@@ -143,7 +144,8 @@ function typeOf(schema: Record<string, unknown> | undefined): string {
   if (Array.isArray(schema.enum)) return schema.enum.join(" | ");
   const range =
     schema.minimum !== undefined && schema.maximum !== undefined ? ` ${schema.minimum}–${schema.maximum}` : "";
-  return `${String(schema.type ?? (schema.format ? "string" : ""))}${schema.format ? ` (${String(schema.format)})` : ""}${range}`;
+  const type = String(schema.type ?? (schema.format ? "string" : ""));
+  return `${type}${schema.format ? ` (${String(schema.format)})` : ""}${range}`;
 }
 
 /**
@@ -185,8 +187,10 @@ export default async function TokenApiReferencePage({ searchParams }: { searchPa
           <Prose text={document.info.description} />
         </p>
         <p className="max-w-prose leading-7 text-slate-700">
-          Machine-readable as OpenAPI 3.1 at <code>{origin}/api/v1/openapi.json</code>. Set <code>PORTAL_API_KEY</code>{" "}
-          to a key from the API keys page, then copy any example below.
+          Machine-readable as OpenAPI 3.1 at <code>{origin}/api/v1/openapi.json</code>.{" "}
+          <>
+            Set <code>PORTAL_API_KEY</code> to a key from the API keys page, then copy any example below.
+          </>
         </p>
       </div>
 
@@ -220,20 +224,11 @@ export default async function TokenApiReferencePage({ searchParams }: { searchPa
               <table className="w-full text-left">
                 <caption className="sr-only">Parameters</caption>
                 <thead className="text-slate-600">
-                  <tr>
-                    <th scope="col" className="py-1 pr-4 font-medium">
-                      Parameter
-                    </th>
-                    <th scope="col" className="py-1 pr-4 font-medium">
-                      In
-                    </th>
-                    <th scope="col" className="py-1 pr-4 font-medium">
-                      Type
-                    </th>
-                    <th scope="col" className="py-1 font-medium">
-                      Meaning
-                    </th>
-                  </tr>
+                  <HeaderRow
+                    columns={["Parameter", "In", "Type", "Meaning"]}
+                    cell="py-1 pr-4 font-medium"
+                    lastCell="py-1 font-medium"
+                  />
                 </thead>
                 <tbody className="divide-y divide-slate-100">
                   {operation.parameters.map((parameter) => (
@@ -253,14 +248,7 @@ export default async function TokenApiReferencePage({ searchParams }: { searchPa
             <table className="w-full text-left">
               <caption className="sr-only">Answers</caption>
               <thead className="text-slate-600">
-                <tr>
-                  <th scope="col" className="py-1 pr-4 font-medium">
-                    Status
-                  </th>
-                  <th scope="col" className="py-1 font-medium">
-                    When
-                  </th>
-                </tr>
+                <HeaderRow columns={["Status", "When"]} cell="py-1 pr-4 font-medium" lastCell="py-1 font-medium" />
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {Object.entries(operation.responses).map(([status, response]) => (

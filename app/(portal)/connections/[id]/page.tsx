@@ -24,6 +24,7 @@ import {
   verifyConnectionAction,
 } from "../actions";
 import { createReauthorizationLinkAction } from "../link-actions";
+import { cx, FOCUS_RING } from "@/components/ui/classes";
 
 export const metadata: Metadata = { title: "Connection" };
 
@@ -70,7 +71,7 @@ export default async function ConnectionPage({
       <nav aria-label="Breadcrumb" className="text-sm">
         <Link
           href={connectionsHref(connection.organizationId, {})}
-          className="rounded font-medium text-sky-800 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+          className={cx("rounded font-medium text-sky-800 underline-offset-2 hover:underline", FOCUS_RING)}
         >
           ← Connections of {connection.organizationName}
         </Link>

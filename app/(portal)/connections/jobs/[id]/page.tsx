@@ -19,11 +19,13 @@ import {
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { formatAbsolute } from "@/lib/time";
 import { cancelBulkJobAction } from "../../bulk-actions";
+import { cx, INLINE_LINK } from "@/components/ui/classes";
+import { DataTable, TABLE_CARD } from "@/components/ui/data-table";
+import { PageHeader } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Bulk action" };
 
-const link =
-  "rounded font-semibold text-sky-800 underline-offset-2 hover:text-sky-950 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
+const link = INLINE_LINK;
 const th = "px-3 py-2.5 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase";
 
 /**
@@ -59,23 +61,24 @@ export default async function BulkJobPage({
 
   return (
     <div className="space-y-6">
-      <div className="space-y-2">
-        <p className="text-sm font-medium text-slate-600">
-          <Link href={listHref} className={link}>
-            {job.organizationName ?? "All connections"}
-          </Link>{" "}
-          · Bulk action
-        </p>
-        <h1 className="text-3xl font-bold tracking-tight text-slate-900">{bulkJobTitle(job.action, job.total)}</h1>
-        <p className="max-w-prose leading-7 text-slate-700">
-          Started by {job.createdBy}, <DateTime date={new Date(job.createdAt)} now={now} />, on{" "}
-          {job.selection === "selected"
-            ? `${job.matched} selected ${job.matched === 1 ? "connection" : "connections"}`
-            : `${filtersText(parseConnectionFilters(new URLSearchParams(job.filterQuery ?? "")))} (${job.matched})`}
-          ; it applies to {BULK_APPLIES_TO[job.action]}.{job.reason && <> Reason: &ldquo;{job.reason}&rdquo;.</>}
-          {job.cancelledBy && <> Cancelled by {job.cancelledBy}.</>}
-        </p>
-      </div>
+      <PageHeader
+        context={
+          <>
+            <Link href={listHref} className={link}>
+              {job.organizationName ?? "All connections"}
+            </Link>{" "}
+            · Bulk action
+          </>
+        }
+        title={bulkJobTitle(job.action, job.total)}
+      >
+        Started by {job.createdBy}, <DateTime date={new Date(job.createdAt)} now={now} />, on{" "}
+        {job.selection === "selected"
+          ? `${job.matched} selected ${job.matched === 1 ? "connection" : "connections"}`
+          : `${filtersText(parseConnectionFilters(new URLSearchParams(job.filterQuery ?? "")))} (${job.matched})`}
+        ; it applies to {BULK_APPLIES_TO[job.action]}.{job.reason && <> Reason: &ldquo;{job.reason}&rdquo;.</>}
+        {job.cancelledBy && <> Cancelled by {job.cancelledBy}.</>}
+      </PageHeader>
 
       <section aria-label="Progress" className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
         <BulkJobProgress job={job} refreshPage />
@@ -139,79 +142,59 @@ export default async function BulkJobPage({
         {data.items.length === 0 ? (
           <p className="text-slate-700">No connection here.</p>
         ) : (
-          <div
-            className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm"
-            tabIndex={0}
-            role="region"
-            aria-label="Outcome per connection"
+          <DataTable
+            frame={TABLE_CARD}
+            label="Outcome per connection"
+            cell={th}
+            head="bg-slate-50"
+            columns={["Library", job.organizationId === null && "Organization", "Outcome", links && "Link"]}
           >
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <thead className="bg-slate-50">
-                <tr>
-                  <th scope="col" className={th}>
-                    Library
+            <tbody className="divide-y divide-slate-100">
+              {data.items.map((item) => (
+                <tr key={item.id} className="align-top" data-item-status={item.status}>
+                  <th scope="row" className="px-3 py-3 text-left font-normal">
+                    <Link href={`/connections/${item.connectionId}`} className={link}>
+                      {item.libraryName}
+                    </Link>
+                    <span className="block text-slate-600">Library {item.libraryId}</span>
                   </th>
-                  {job.organizationId === null && (
-                    <th scope="col" className={th}>
-                      Organization
-                    </th>
-                  )}
-                  <th scope="col" className={th}>
-                    Outcome
-                  </th>
+                  {job.organizationId === null && <td className="px-3 py-3">{item.organizationName}</td>}
+                  <td className="px-3 py-3">
+                    <span className="block font-medium text-slate-900">{bulkResultText(item.result, item.status)}</span>
+                    {item.message && <span className="mt-1 block max-w-prose text-slate-600">{item.message}</span>}
+                  </td>
                   {links && (
-                    <th scope="col" className={th}>
-                      Link
-                    </th>
+                    <td className="px-3 py-3">
+                      {item.linkUrl ? (
+                        <>
+                          <input
+                            readOnly
+                            value={item.linkUrl}
+                            aria-label={`Re-authorization link for ${item.libraryName}`}
+                            className={cx(
+                              "block w-full min-w-72 rounded-lg border border-slate-300",
+                              "bg-slate-50 px-2 py-1 font-mono text-xs text-slate-900",
+                            )}
+                          />
+                          <span className="mt-1 block text-xs text-slate-600">
+                            {LINK_STATE_TEXT.open} {formatAbsolute(new Date(item.link!.expiresAt))}
+                          </span>
+                        </>
+                      ) : item.link ? (
+                        <span className="text-slate-600">
+                          {item.link.state === "open"
+                            ? "Shown to the person who started the job"
+                            : LINK_STATE_TEXT[item.link.state]}
+                        </span>
+                      ) : (
+                        <span className="text-slate-600">None</span>
+                      )}
+                    </td>
                   )}
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {data.items.map((item) => (
-                  <tr key={item.id} className="align-top" data-item-status={item.status}>
-                    <th scope="row" className="px-3 py-3 text-left font-normal">
-                      <Link href={`/connections/${item.connectionId}`} className={link}>
-                        {item.libraryName}
-                      </Link>
-                      <span className="block text-slate-600">Library {item.libraryId}</span>
-                    </th>
-                    {job.organizationId === null && <td className="px-3 py-3">{item.organizationName}</td>}
-                    <td className="px-3 py-3">
-                      <span className="block font-medium text-slate-900">
-                        {bulkResultText(item.result, item.status)}
-                      </span>
-                      {item.message && <span className="mt-1 block max-w-prose text-slate-600">{item.message}</span>}
-                    </td>
-                    {links && (
-                      <td className="px-3 py-3">
-                        {item.linkUrl ? (
-                          <>
-                            <input
-                              readOnly
-                              value={item.linkUrl}
-                              aria-label={`Re-authorization link for ${item.libraryName}`}
-                              className="block w-full min-w-72 rounded-lg border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-xs text-slate-900"
-                            />
-                            <span className="mt-1 block text-xs text-slate-600">
-                              {LINK_STATE_TEXT.open} {formatAbsolute(new Date(item.link!.expiresAt))}
-                            </span>
-                          </>
-                        ) : item.link ? (
-                          <span className="text-slate-600">
-                            {item.link.state === "open"
-                              ? "Shown to the person who started the job"
-                              : LINK_STATE_TEXT[item.link.state]}
-                          </span>
-                        ) : (
-                          <span className="text-slate-600">None</span>
-                        )}
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </tbody>
+          </DataTable>
         )}
         {data.pageCount > 1 && (
           <nav aria-label="Pages of the job's connections" className="flex items-center gap-3 text-sm">
