@@ -2,39 +2,19 @@
  * A shutdown (SIGTERM) and the connection work outside refreshes: a verification under way is stored before the
  * process exits; after the signal, a verification, a code exchange and a revocation start no call to Apicbase.
  */
-import { EventEmitter } from "node:events";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { installGracefulShutdown } from "@/lib/lifecycle/shutdown";
 import { endDrainForTests, inFlightCount } from "@/lib/lifecycle/single-flight";
 import { CONNECTION_MESSAGES } from "@/lib/messages/connections";
-import { lifecycleFixture, type LifecycleFixture } from "@/testing/lifecycle-fixtures";
+import { type LifecycleFixture } from "@/testing/lifecycle-fixtures";
+import { useLifecycleFixture } from "@/testing/lifecycle-suite";
+import { fakeProcess, until } from "@/testing/process";
 import { disconnectConnection } from "./revoke";
 import { connectWithCode, verifyConnection } from "./service";
 
-function fakeProcess() {
-  const emitter = new EventEmitter();
-  const exit = vi.fn();
-  return {
-    once: emitter.once.bind(emitter) as NodeJS.Process["once"],
-    exit,
-    emit: (signal: string) => emitter.emit(signal),
-  };
-}
-
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 describe("connection work and a shutdown", () => {
   let fixture: LifecycleFixture;
-  beforeAll(async () => {
-    fixture = await lifecycleFixture();
-  }, 60_000);
-  afterAll(() => fixture?.close());
+  useLifecycleFixture((f) => (fixture = f));
   beforeEach(async () => {
     await fixture.reset();
   });

@@ -23,20 +23,12 @@ import {
 } from "@/testing/lifecycle-fixtures";
 import { useLifecycleFixture } from "@/testing/lifecycle-suite";
 import { freePort } from "@/testing/ports";
-import { fakeProcess } from "@/testing/process";
+import { fakeProcess, until } from "@/testing/process";
 
 const root = path.resolve(__dirname, "../..");
 const postgresAdminUrl = await findPostgres();
 const HOUR = 3_600_000;
 const BUDGET = { perMinute: 600, burst: 100 };
-
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 function apiContext(
   fixture: LifecycleFixture,
