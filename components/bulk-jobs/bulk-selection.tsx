@@ -1,8 +1,6 @@
 "use client";
 
-import { useSearchParams } from "next/navigation";
 import { createContext, useContext, useMemo, useState } from "react";
-import { filtersQuery, parseConnectionFilters } from "@/lib/connections/view";
 
 type Selection = {
   selected: ReadonlySet<string>;
@@ -13,19 +11,11 @@ type Selection = {
 
 const SelectionContext = createContext<Selection | null>(null);
 
-/** The list's filters from the URL, without sort and page: what a selection belongs to. */
-export function useFilterKey(): string {
-  const filters = parseConnectionFilters(new URLSearchParams(useSearchParams().toString()));
-  return filtersQuery({ ...filters, sort: undefined, dir: undefined, cursor: null }).toString();
-}
-
-/** A selection per filter: a new search starts with nothing selected; sorting and paging keep it. */
+/**
+ * The connections picked for a bulk action, across the list's pages. Without it the list shows no selection column.
+ * Keyed by the list's filters where it is rendered (BulkArea): a new search starts with nothing selected.
+ */
 export function BulkSelectionScope({ children }: { children: React.ReactNode }) {
-  return <BulkSelectionProvider key={useFilterKey()}>{children}</BulkSelectionProvider>;
-}
-
-/** The connections picked for a bulk action, across the list's pages. Without it the list shows no selection column. */
-export function BulkSelectionProvider({ children }: { children: React.ReactNode }) {
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
   const value = useMemo<Selection>(
     () => ({
