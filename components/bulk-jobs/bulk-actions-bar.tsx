@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { lazy, Suspense, useActionState, useEffect, useId, useState } from "react";
 import type { BulkActionResult } from "@/app/(portal)/connections/bulk-actions";
 import { buttonClasses } from "@/components/ui/button";
+import { countText } from "@/lib/connections/list-url";
 import { BULK_ACTION_LABELS } from "@/lib/messages/bulk-jobs";
 import { useBulkSelection } from "./bulk-selection";
 
@@ -15,8 +16,7 @@ const RevokeDialog = lazy(() => import("./revoke-dialog").then((m) => ({ default
 
 type StartAction = (previous: BulkActionResult | null, formData: FormData) => Promise<BulkActionResult>;
 
-const numberFormat = new Intl.NumberFormat("en");
-const plural = (n: number) => `${numberFormat.format(n)} ${n === 1 ? "connection" : "connections"}`;
+const plural = (n: number) => countText(n, false);
 
 /**
  * Bulk actions and the CSV export above the list: act on the connections picked in the list, or on every connection
@@ -52,8 +52,9 @@ export function BulkActionsBar({
   const [result, dispatch, pending] = useActionState(action, null);
   // The dialog stays open from Revoke… until closed, or until an answer other than "give a reason" comes back.
   const [revokeOpenedWith, setRevokeOpenedWith] = useState<{ result: BulkActionResult | null } | null>(null);
-  const totalText = `${numberFormat.format(total)}${totalCapped ? "+" : ""}`;
   const count = scope === "selected" ? selected.length : total;
+  // What the action applies to, truthfully: "4 connections", or "more than 10,000 connections" past the count's cap.
+  const countWords = scope === "selected" ? plural(selected.length) : countText(total, totalCapped);
 
   useEffect(() => {
     if (result?.ok && result.jobId) router.push(`/connections/jobs/${result.jobId}`);
@@ -118,9 +119,9 @@ export function BulkActionsBar({
               onChange={() => setChoice("filter")}
               className="size-4 accent-sky-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
             />
-            {`All ${totalText} ${total === 1 && !totalCapped ? "connection" : "connections"}`}
-            {filtered ? " matching this search" : ""}
-            {filtered ? "" : organizationId ? " of this organization" : " of every organization"}
+            {totalCapped ? "All connections" : `All ${plural(total)}`}
+            {filtered ? " matching this search" : organizationId ? " of this organization" : " of every organization"}
+            {totalCapped ? ` (${countText(total, true).replace(/ connections$/, "")})` : ""}
           </label>
         </fieldset>
         <div className="flex flex-wrap items-center gap-2">
@@ -155,8 +156,8 @@ export function BulkActionsBar({
       {revoking && (
         <Suspense fallback={null}>
           <RevokeDialog
-            title={`Revoke ${plural(count)}?`}
-            confirm={`Yes, revoke ${plural(count)}`}
+            title={`Revoke ${countWords}?`}
+            confirm={`Yes, revoke ${countWords}`}
             fields={fields}
             dispatch={dispatch}
             pending={pending}

@@ -50,20 +50,51 @@ export function useBulkSelection(): Selection | null {
 const box =
   "size-4 rounded border-slate-400 accent-sky-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
 
+/** Pick this connection for a bulk action (the table's first column, a card's corner on phones). */
+export function SelectBox({ id, label }: { id: string; label: string }) {
+  const selection = useBulkSelection();
+  if (!selection) return null;
+  return (
+    <input
+      type="checkbox"
+      className={box}
+      aria-label={`Select ${label}`}
+      checked={selection.selected.has(id)}
+      onChange={(event) => selection.toggle(id, event.target.checked)}
+    />
+  );
+}
+
 /** The list's first column: pick this connection for a bulk action. */
 export function SelectCell({ id, label }: { id: string; label: string }) {
   const selection = useBulkSelection();
   if (!selection) return null;
   return (
     <td className="w-8 py-3 pr-0 pl-3">
+      <SelectBox id={id} label={label} />
+    </td>
+  );
+}
+
+/** Above the cards on phones, what the table's header checkbox is on wide screens. */
+export function SelectPageBox({ ids }: { ids: readonly string[] }) {
+  const selection = useBulkSelection();
+  if (!selection) return null;
+  const all = ids.length > 0 && ids.every((id) => selection.selected.has(id));
+  const some = !all && ids.some((id) => selection.selected.has(id));
+  return (
+    <label className="flex items-center gap-3 px-4 py-1 text-sm font-medium text-slate-800">
       <input
         type="checkbox"
         className={box}
-        aria-label={`Select ${label}`}
-        checked={selection.selected.has(id)}
-        onChange={(event) => selection.toggle(id, event.target.checked)}
+        checked={all}
+        ref={(input) => {
+          if (input) input.indeterminate = some;
+        }}
+        onChange={(event) => selection.setMany(ids, event.target.checked)}
       />
-    </td>
+      Select every connection on this page
+    </label>
   );
 }
 
