@@ -6,7 +6,8 @@ import { AuthorizationLinkForm } from "@/components/links/authorization-link-for
 import { WithdrawLinkForm } from "@/components/links/withdraw-link-form";
 import { OrganizationSwitcher } from "@/components/organization-switcher";
 import { Card } from "@/components/ui/card";
-import { linksOf, type OrganizationLinkView } from "@/lib/dal/links";
+import { CopyButton } from "@/components/ui/copy-button";
+import { linksOf, type LinkListItem, type OrganizationLinkView } from "@/lib/dal/links";
 import { requireMembership, requireUser } from "@/lib/dal/session";
 import { LINK_OUTCOME_LABELS, LINK_USE_VERBS } from "@/lib/messages/links";
 import { firstParam, type SearchParams } from "@/lib/search-params";
@@ -167,6 +168,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Search
                         </>
                       )}
                     </p>
+                    <LinkToCopy link={link} />
                   </div>
                   {link.state === "open" && (
                     <WithdrawLinkForm
@@ -182,6 +184,26 @@ export default async function LinksPage({ searchParams }: { searchParams: Search
           </ul>
         )}
       </Card>
+    </div>
+  );
+}
+
+/**
+ * An open link a bulk job of the viewer's made (lib/dal/links.ts, LinkListItem): the link itself, to copy and hand to
+ * the library's owner. Other links were shown once, when made; only their hash is kept.
+ */
+function LinkToCopy({ link }: { link: LinkListItem }) {
+  if (!link.url) return null;
+  const what = link.libraryName ? `link for ${link.libraryName}` : "link";
+  return (
+    <div className="flex max-w-xl flex-wrap items-center gap-2 pt-1">
+      <input
+        readOnly
+        value={link.url}
+        aria-label={`The ${what}`}
+        className="min-w-0 flex-1 rounded-lg border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-xs text-slate-900"
+      />
+      <CopyButton text={link.url} label="Copy" what={what} />
     </div>
   );
 }

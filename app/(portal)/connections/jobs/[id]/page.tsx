@@ -19,6 +19,7 @@ import {
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { formatAbsolute } from "@/lib/time";
 import { cancelBulkJobAction } from "../../bulk-actions";
+import { CopyButton } from "@/components/ui/copy-button";
 
 export const metadata: Metadata = { title: "Bulk action" };
 
@@ -186,12 +187,19 @@ export default async function BulkJobPage({
                       <td className="px-3 py-3">
                         {item.linkUrl ? (
                           <>
-                            <input
-                              readOnly
-                              value={item.linkUrl}
-                              aria-label={`Re-authorization link for ${item.libraryName}`}
-                              className="block w-full min-w-72 rounded-lg border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-xs text-slate-900"
-                            />
+                            <span className="flex items-center gap-2">
+                              <input
+                                readOnly
+                                value={item.linkUrl}
+                                aria-label={`Re-authorization link for ${item.libraryName}`}
+                                className="block w-full min-w-72 rounded-lg border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-xs text-slate-900"
+                              />
+                              <CopyButton
+                                text={item.linkUrl}
+                                label="Copy"
+                                what={`re-authorization link for ${item.libraryName}`}
+                              />
+                            </span>
                             <span className="mt-1 block text-xs text-slate-600">
                               {LINK_STATE_TEXT.open} {formatAbsolute(new Date(item.link!.expiresAt))}
                             </span>
