@@ -4,7 +4,7 @@
  * connections needing re-authorization and those whose access token expires within 48 h. One organization, or every
  * organization (admins). No access checks here: the data-access layer decides who may ask.
  */
-import { and, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { and, count, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 import type { DbExecutor } from "@/lib/db/client";
 import { auditEvents, connections } from "@/lib/db/schema";
 
@@ -71,14 +71,25 @@ export async function healthOverTime(
         ),
       )
       .groupBy(day),
-    db
-      .select({
-        needsReauthorization: sql<number>`count(*) filter (where ${connections.status} = 'needs_reauthorization')::int`,
-        expiringSoon: sql<number>`count(*) filter (where ${connections.status} = 'active' and ${connections.accessTokenExpiresAt} <= ${new Date(now.getTime() + EXPIRING_WITHIN_MS).toISOString()}::timestamptz)::int`,
-      })
-      .from(connections)
-      .where(inOrganization(connections.organizationId)),
+    // Two counts, each a range of connections_organization_status_expiry_idx read from the index alone.
+    Promise.all([
+      db
+        .select({ n: count() })
+        .from(connections)
+        .where(and(inOrganization(connections.organizationId), eq(connections.status, "needs_reauthorization"))),
+      db
+        .select({ n: count() })
+        .from(connections)
+        .where(
+          and(
+            inOrganization(connections.organizationId),
+            eq(connections.status, "active"),
+            lte(connections.accessTokenExpiresAt, new Date(now.getTime() + EXPIRING_WITHIN_MS)),
+          ),
+        ),
+    ]),
   ]);
+  const [[needsReauthorization], [expiringSoon]] = current;
   const counted = new Map(perDay.map((row) => [row.day, row]));
   if (from === first) {
     // Counted from the start of the window: keep the finished days (those without events too), drop older ones.
@@ -100,8 +111,8 @@ export async function healthOverTime(
   });
   return {
     days,
-    needsReauthorization: current[0]?.needsReauthorization ?? 0,
-    expiringSoon: current[0]?.expiringSoon ?? 0,
+    needsReauthorization: needsReauthorization?.n ?? 0,
+    expiringSoon: expiringSoon?.n ?? 0,
     totals: {
       succeeded: days.reduce((sum, d) => sum + d.succeeded, 0),
       failed: days.reduce((sum, d) => sum + d.failed, 0),
