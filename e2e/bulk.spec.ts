@@ -143,10 +143,8 @@ test("a bulk re-authorization links job over the filtered list: progress after a
   // Each link copies from the job's page, and from the organization's list of links (for whoever started the job).
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: PORTAL_URL });
   const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
-  await outcomes().getByRole("button", { name: "Copy re-authorization link for Café Zuid" }).click();
-  await expect(outcomes().getByRole("button", { name: "Copy re-authorization link for Café Zuid" })).toHaveText(
-    "Copied",
-  );
+  await outcomes().getByRole("button", { name: "Copy link for Café Zuid" }).click();
+  await expect(outcomes().getByRole("button", { name: "Copy link for Café Zuid" })).toHaveText("Copied");
   expect(await clipboard()).toBe(cafeLink);
   await page.goto(`/links?organization=${organizationId}`);
   await expect(page.getByLabel("The link for Café Zuid")).toHaveValue(cafeLink);

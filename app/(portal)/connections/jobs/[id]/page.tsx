@@ -194,11 +194,7 @@ export default async function BulkJobPage({
                                 aria-label={`Re-authorization link for ${item.libraryName}`}
                                 className="block w-full min-w-72 rounded-lg border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-xs text-slate-900"
                               />
-                              <CopyButton
-                                text={item.linkUrl}
-                                label="Copy"
-                                what={`re-authorization link for ${item.libraryName}`}
-                              />
+                              <CopyButton text={item.linkUrl} label="Copy" what={`link for ${item.libraryName}`} />
                             </span>
                             <span className="mt-1 block text-xs text-slate-600">
                               {LINK_STATE_TEXT.open} {formatAbsolute(new Date(item.link!.expiresAt))}
