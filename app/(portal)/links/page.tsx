@@ -79,7 +79,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Search
       <Card
         id="links"
         title={`Links (${waiting} waiting)`}
-        description="Re-authorization links, created on a connection's page, are listed here too."
+        description="Re-authorization links, created on a connection's page or by a bulk action, are listed here too; the links a bulk action of yours made can be copied again."
       >
         {links.length === 0 ? (
           <p className="text-slate-700">
@@ -201,7 +201,7 @@ function LinkToCopy({ link }: { link: LinkListItem }) {
         readOnly
         value={link.url}
         aria-label={`The ${what}`}
-        className="min-w-0 flex-1 rounded-lg border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-xs text-slate-900"
+        className="w-[28rem] max-w-full min-w-0 rounded-lg border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-xs text-slate-900"
       />
       <CopyButton text={link.url} label="Copy" what={what} />
     </div>
