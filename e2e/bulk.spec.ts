@@ -140,6 +140,20 @@ test("a bulk re-authorization links job over the filtered list: progress after a
     [`'${organizationName}`, "Trattoria West", trattoriaLink],
   ]);
 
+  // Each link copies from the job's page, and from the organization's list of links (for whoever started the job).
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: PORTAL_URL });
+  const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+  await outcomes().getByRole("button", { name: "Copy link for Café Zuid" }).click();
+  await expect(outcomes().getByRole("button", { name: "Copy link for Café Zuid" })).toHaveText("Copied");
+  expect(await clipboard()).toBe(cafeLink);
+  await page.goto(`/links?organization=${organizationId}`);
+  await expect(page.getByLabel("The link for Café Zuid")).toHaveValue(cafeLink);
+  await expect(page.getByLabel("The link for Trattoria West")).toHaveValue(trattoriaLink);
+  await page.getByRole("button", { name: "Copy link for Trattoria West" }).click();
+  await expect(page.getByRole("button", { name: "Copy link for Trattoria West" })).toHaveText("Copied");
+  expect(await clipboard()).toBe(trattoriaLink);
+  await screenshot(page, "links-bulk-copy");
+
   await page.goto(`/connections?organization=${organizationId}`);
   const recent = page.getByRole("region", { name: "Recent bulk actions" });
   await expect(recent.getByRole("listitem").first()).toContainText("Re-authorization links for 2 connections");
@@ -163,6 +177,10 @@ test("a bulk re-authorization links job over the filtered list: progress after a
   await page.goto(jobUrl);
   await expect(outcomes().getByRole("row", { name: /Café Zuid/ })).toContainText("Used: the owner approved");
   await expect(outcomes().getByLabel("Re-authorization link for Trattoria West")).toHaveValue(trattoriaLink);
+  // The used one is no longer offered on the links page either.
+  await page.goto(`/links?organization=${organizationId}`);
+  await expect(page.getByLabel("The link for Trattoria West")).toHaveValue(trattoriaLink);
+  await expect(page.getByLabel("The link for Café Zuid")).toHaveCount(0);
 });
 
 test("the CSV export has the filtered list's rows, spreadsheet formulas defused", async () => {

@@ -225,6 +225,21 @@ test("on a 390 px phone: cards without sideways scrolling, a one-line header, a 
     await expectOneLineHeader(mobile);
     await screenshot(mobile, "dashboard-mobile-390");
 
+    // The cards pick connections for a bulk action, one by one or the whole page, as the table's boxes do.
+    const bulk = mobile.getByRole("region", { name: "Act on many connections" });
+    await cafe.getByRole("checkbox", { name: "Select Café Zuid" }).check();
+    await expect(bulk.getByRole("radio", { name: "The 1 connection selected" })).toBeChecked();
+    const wholePage = mobile.getByRole("checkbox", { name: "Select every connection on this page" });
+    await expect(wholePage).not.toBeChecked();
+    await wholePage.check();
+    await expect(bulk.getByRole("radio", { name: "The 3 connections selected" })).toBeChecked();
+    await expect(cards.getByRole("checkbox", { checked: true })).toHaveCount(3);
+    await expectNoSidewaysScroll(mobile);
+    await screenshot(mobile, "dashboard-mobile-390-selected");
+    await bulk.getByRole("button", { name: "Clear selection" }).click();
+    await expect(cards.getByRole("checkbox", { checked: true })).toHaveCount(0);
+    await expect(bulk.getByRole("radio", { name: /^All 3 connections/ })).toBeChecked();
+
     // The menu holds the sections.
     await menu(mobile).click();
     await expect(mobile.getByRole("navigation", { name: "Portal" }).getByRole("link", { name: "Admin" })).toBeVisible();

@@ -17,7 +17,8 @@
  *
  * Options (flags or environment): --connections / BENCH_CONNECTIONS (10000), --others / BENCH_OTHER_CONNECTIONS
  * (1.5 x connections), BENCH_QUERY_RUNS (200), BENCH_PAGE_RUNS (60), BENCH_PORT (3190), BENCH_SKIP_POSTGRES=1,
- * BENCH_SKIP_PGLITE=1, BENCH_SKIP_PAGE=1.
+ * BENCH_SKIP_PGLITE=1, BENCH_SKIP_PAGE=1, BENCH_DATABASE_PREFIX (portal_bench: the throwaway PostgreSQL database's name
+ * begins with it).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -396,7 +397,7 @@ async function benchPages(label: string, env: Record<string, string>, seeded: Se
       const get = async () => {
         const response = await fetch(target, { headers: { cookie }, redirect: "manual" });
         const html = await response.text();
-        if (response.status !== 200 || !/Showing [\d,]+–[\d,]+ of [\d,]+\+? connections/.test(html)) {
+        if (response.status !== 200 || !/Showing [\d,]+–[\d,]+ of (more than )?[\d,]+ connections/.test(html)) {
           throw new Error(
             `${scenario.name}: unexpected answer ${response.status} ${response.headers.get("location") ?? ""}\n${html.slice(0, 300)}\n${output.join("").slice(-2000)}`,
           );
@@ -477,7 +478,10 @@ async function benchPostgres(skipPage: boolean) {
     log("PostgreSQL: not reachable (TEST_DATABASE_URL or 127.0.0.1:5432); skipped");
     return;
   }
-  const { name, url, drop } = await createPostgresDatabase(adminUrl, "portal_bench");
+  const { name, url, drop } = await createPostgresDatabase(
+    adminUrl,
+    process.env.BENCH_DATABASE_PREFIX || "portal_bench",
+  );
   try {
     log(`PostgreSQL: seeding ${fmt(CONNECTIONS)} + ${fmt(OTHERS)} connections into the throwaway database ${name}`);
     const database = await openDatabase({ url });

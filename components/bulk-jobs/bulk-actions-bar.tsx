@@ -1,18 +1,23 @@
 "use client";
 
-import { useRouter, useSearchParams } from "next/navigation";
-import { useActionState, useEffect, useId, useRef, useState } from "react";
+import { useRouter } from "next/navigation";
+import { lazy, Suspense, useActionState, useEffect, useId, useState } from "react";
 import type { BulkActionResult } from "@/app/(portal)/connections/bulk-actions";
 import { buttonClasses } from "@/components/ui/button";
-import { filtersQuery, isFiltered, parseConnectionFilters } from "@/lib/connections/view";
+import { countText } from "@/lib/connections/list-url";
 import { BULK_ACTION_LABELS } from "@/lib/messages/bulk-jobs";
 import { useBulkSelection } from "./bulk-selection";
-import { cx, FOCUS_RING, INPUT_FOCUS } from "@/components/ui/classes";
+import { cx, FOCUS_RING } from "@/components/ui/classes";
+
+/**
+ * Fetched when Revoke… is pressed, not with the dashboard (issue 15: first-load JavaScript at most 150 kB). React's
+ * lazy, not next/dynamic, whose loader would cost more than the dialog.
+ */
+const RevokeDialog = lazy(() => import("./revoke-dialog").then((m) => ({ default: m.RevokeDialog })));
 
 type StartAction = (previous: BulkActionResult | null, formData: FormData) => Promise<BulkActionResult>;
 
-const numberFormat = new Intl.NumberFormat("en");
-const plural = (n: number) => `${numberFormat.format(n)} ${n === 1 ? "connection" : "connections"}`;
+const plural = (n: number) => countText(n, false);
 
 /**
  * Bulk actions and the CSV export above the list: act on the connections picked in the list, or on every connection
@@ -23,37 +28,37 @@ export function BulkActionsBar({
   organizationId,
   action,
   matches,
+  filterQuery,
+  filtered,
+  exportHref,
 }: {
   organizationId: string | null;
   action: StartAction;
   /** How many connections the URL's filters match (the list's own count; capped when filtered). */
   matches: { total: number; totalCapped: boolean };
+  /** The list's filters as a query (no sort or page): what "all matching" means to the job. */
+  filterQuery: string;
+  /** Whether any filter or search narrows the list. */
+  filtered: boolean;
+  /** The CSV export of the list as filtered and sorted. */
+  exportHref: string;
 }) {
   const router = useRouter();
   const id = useId();
   const selection = useBulkSelection();
-  // The list's filters, as the list itself reads them from the URL.
-  const filters = parseConnectionFilters(new URLSearchParams(useSearchParams().toString()));
-  if (organizationId) filters.organization = null;
   const { total, totalCapped } = matches;
-  const totalText = `${numberFormat.format(total)}${totalCapped ? "+" : ""}`;
-  const matchQuery = filtersQuery({ ...filters, sort: undefined, dir: undefined, cursor: null });
-  const filterQuery = matchQuery.toString();
-  const exportQuery = filtersQuery({ ...filters, cursor: null });
-  if (organizationId) exportQuery.set("organization", organizationId);
-  const exportPath = organizationId ? "/connections/export" : "/admin/connections/export";
-  const exportHref = `${exportPath}${exportQuery.size ? `?${exportQuery}` : ""}`;
   const selected = selection ? [...selection.selected] : [];
   const [choice, setChoice] = useState<"selected" | "filter" | null>(null);
   const scope = selected.length === 0 ? "filter" : (choice ?? "selected");
   const [result, dispatch, pending] = useActionState(action, null);
-  const dialog = useRef<HTMLDialogElement>(null);
+  // The dialog stays open from Revoke… until closed, or until an answer other than "give a reason" comes back.
+  const [revokeOpenedWith, setRevokeOpenedWith] = useState<{ result: BulkActionResult | null } | null>(null);
   const count = scope === "selected" ? selected.length : total;
-  const filtered = isFiltered(filters);
+  // What the action applies to, truthfully: "4 connections", or "more than 10,000 connections" past the count's cap.
+  const countWords = scope === "selected" ? plural(selected.length) : countText(total, totalCapped);
 
   useEffect(() => {
     if (result?.ok && result.jobId) router.push(`/connections/jobs/${result.jobId}`);
-    if (result && (result.ok || !result.fieldErrors.reason)) dialog.current?.close();
   }, [result, router]);
 
   const fields = (
@@ -68,6 +73,7 @@ export function BulkActionsBar({
     </>
   );
   const reasonError = result && !result.ok ? result.fieldErrors.reason : undefined;
+  const revoking = revokeOpenedWith !== null && (result === revokeOpenedWith.result || reasonError !== undefined);
   const none = count === 0 || pending;
 
   return (
@@ -117,9 +123,9 @@ export function BulkActionsBar({
               onChange={() => setChoice("filter")}
               className={cx("size-4 accent-sky-700", FOCUS_RING)}
             />
-            {`All ${totalText} ${total === 1 && !totalCapped ? "connection" : "connections"}`}
-            {filtered ? " matching this search" : ""}
-            {filtered ? "" : organizationId ? " of this organization" : " of every organization"}
+            {totalCapped ? "All connections" : `All ${plural(total)}`}
+            {filtered ? " matching this search" : organizationId ? " of this organization" : " of every organization"}
+            {totalCapped ? ` (${countText(total, true).replace(/ connections$/, "")})` : ""}
           </label>
         </fieldset>
         <div className="flex flex-wrap items-center gap-2">
@@ -139,7 +145,7 @@ export function BulkActionsBar({
             type="button"
             disabled={none}
             aria-haspopup="dialog"
-            onClick={() => dialog.current?.showModal()}
+            onClick={() => setRevokeOpenedWith({ result })}
             className={buttonClasses("danger", "sm")}
           >
             Revoke…
@@ -151,57 +157,19 @@ export function BulkActionsBar({
           )}
         </div>
       </form>
-      <dialog
-        ref={dialog}
-        aria-labelledby={`${id}-revoke-title`}
-        className={cx(
-          "m-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-slate-200",
-          "bg-white p-6 text-left text-slate-900 shadow-xl backdrop:bg-slate-900/40",
-        )}
-      >
-        <form action={dispatch} className="space-y-4">
-          {fields}
-          <input type="hidden" name="action" value="revoke" />
-          <h2 id={`${id}-revoke-title`} className="text-lg font-semibold">
-            Revoke {plural(count)}?
-          </h2>
-          <p className="text-sm leading-6 text-slate-700">
-            Each is revoked at Apicbase where it offers revocation, and its tokens are deleted; the connections stay
-            listed as revoked, with this reason. Revoked connections are left out.
-          </p>
-          <div>
-            <label htmlFor={`${id}-reason`} className="block text-sm font-medium text-slate-800">
-              Reason (the organization and the audit log see it)
-            </label>
-            <textarea
-              id={`${id}-reason`}
-              name="reason"
-              rows={2}
-              required
-              maxLength={500}
-              aria-invalid={reasonError ? true : undefined}
-              aria-describedby={reasonError ? `${id}-reason-error` : undefined}
-              className={cx(
-                "mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900",
-                INPUT_FOCUS,
-              )}
-            />
-            {reasonError && (
-              <p id={`${id}-reason-error`} className="mt-1 text-sm text-red-700">
-                {reasonError}
-              </p>
-            )}
-          </div>
-          <div className="flex justify-end gap-2">
-            <button type="button" onClick={() => dialog.current?.close()} className={buttonClasses("secondary")}>
-              Cancel
-            </button>
-            <button type="submit" disabled={pending} className={buttonClasses("primary")}>
-              {pending ? "Starting…" : `Yes, revoke ${plural(count)}`}
-            </button>
-          </div>
-        </form>
-      </dialog>
+      {revoking && (
+        <Suspense fallback={null}>
+          <RevokeDialog
+            title={`Revoke ${countWords}?`}
+            confirm={`Yes, revoke ${countWords}`}
+            fields={fields}
+            dispatch={dispatch}
+            pending={pending}
+            reasonError={reasonError}
+            onClose={() => setRevokeOpenedWith(null)}
+          />
+        </Suspense>
+      )}
       <p role="status" className={`text-sm ${result && !result.ok ? "font-medium text-red-700" : "text-slate-700"}`}>
         {pending
           ? "Starting…"

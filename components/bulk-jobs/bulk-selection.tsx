@@ -1,8 +1,6 @@
 "use client";
 
-import { useSearchParams } from "next/navigation";
 import { createContext, useContext, useMemo, useState } from "react";
-import { filtersQuery, parseConnectionFilters } from "@/lib/connections/view";
 import { cx, FOCUS_RING } from "@/components/ui/classes";
 
 type Selection = {
@@ -14,19 +12,11 @@ type Selection = {
 
 const SelectionContext = createContext<Selection | null>(null);
 
-/** The list's filters from the URL, without sort and page: what a selection belongs to. */
-export function useFilterKey(): string {
-  const filters = parseConnectionFilters(new URLSearchParams(useSearchParams().toString()));
-  return filtersQuery({ ...filters, sort: undefined, dir: undefined, cursor: null }).toString();
-}
-
-/** A selection per filter: a new search starts with nothing selected; sorting and paging keep it. */
+/**
+ * The connections picked for a bulk action, across the list's pages. Without it the list shows no selection column.
+ * Keyed by the list's filters where it is rendered (BulkArea): a new search starts with nothing selected.
+ */
 export function BulkSelectionScope({ children }: { children: React.ReactNode }) {
-  return <BulkSelectionProvider key={useFilterKey()}>{children}</BulkSelectionProvider>;
-}
-
-/** The connections picked for a bulk action, across the list's pages. Without it the list shows no selection column. */
-export function BulkSelectionProvider({ children }: { children: React.ReactNode }) {
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
   const value = useMemo<Selection>(
     () => ({
@@ -60,20 +50,51 @@ export function useBulkSelection(): Selection | null {
 
 const box = cx("size-4 rounded border-slate-400 accent-sky-700", FOCUS_RING);
 
+/** Pick this connection for a bulk action (the table's first column, a card's corner on phones). */
+export function SelectBox({ id, label }: { id: string; label: string }) {
+  const selection = useBulkSelection();
+  if (!selection) return null;
+  return (
+    <input
+      type="checkbox"
+      className={box}
+      aria-label={`Select ${label}`}
+      checked={selection.selected.has(id)}
+      onChange={(event) => selection.toggle(id, event.target.checked)}
+    />
+  );
+}
+
 /** The list's first column: pick this connection for a bulk action. */
 export function SelectCell({ id, label }: { id: string; label: string }) {
   const selection = useBulkSelection();
   if (!selection) return null;
   return (
     <td className="w-8 py-3 pr-0 pl-3">
+      <SelectBox id={id} label={label} />
+    </td>
+  );
+}
+
+/** Above the cards on phones, what the table's header checkbox is on wide screens. */
+export function SelectPageBox({ ids }: { ids: readonly string[] }) {
+  const selection = useBulkSelection();
+  if (!selection) return null;
+  const all = ids.length > 0 && ids.every((id) => selection.selected.has(id));
+  const some = !all && ids.some((id) => selection.selected.has(id));
+  return (
+    <label className="flex items-center gap-3 px-4 py-1 text-sm font-medium text-slate-800">
       <input
         type="checkbox"
         className={box}
-        aria-label={`Select ${label}`}
-        checked={selection.selected.has(id)}
-        onChange={(event) => selection.toggle(id, event.target.checked)}
+        checked={all}
+        ref={(input) => {
+          if (input) input.indeterminate = some;
+        }}
+        onChange={(event) => selection.setMany(ids, event.target.checked)}
       />
-    </td>
+      Select every connection on this page
+    </label>
   );
 }
 

@@ -2,10 +2,14 @@ import Link from "next/link";
 import { DateTime } from "@/components/date-time";
 import type { BulkJobView } from "@/lib/bulk-jobs/jobs";
 import { bulkJobTitle } from "@/lib/messages/bulk-jobs";
-import { BulkJobProgress } from "./bulk-job-progress";
+import { LazyBulkJobProgress } from "./lazy-bulk-job-progress";
+import { ProgressBar } from "./progress-bar";
 import { INLINE_LINK } from "@/components/ui/classes";
 
-/** The latest bulk jobs of the list's organization (or the admins' jobs over every organization), with progress. */
+/**
+ * The latest bulk jobs of the list's organization (or the admins' jobs over every organization), with progress. Only
+ * a running job's bar is polled: its browser code loads with it, not with every dashboard.
+ */
 export function RecentBulkJobs({ jobs, now }: { jobs: BulkJobView[]; now: Date }) {
   if (jobs.length === 0) return null;
   return (
@@ -24,7 +28,13 @@ export function RecentBulkJobs({ jobs, now }: { jobs: BulkJobView[]; now: Date }
                 by {job.createdBy}, <DateTime date={new Date(job.createdAt)} now={now} />
               </p>
             </div>
-            <BulkJobProgress job={job} />
+            {job.status === "running" ? (
+              <LazyBulkJobProgress job={job}>
+                <ProgressBar job={job} />
+              </LazyBulkJobProgress>
+            ) : (
+              <ProgressBar job={job} />
+            )}
           </li>
         ))}
       </ul>

@@ -1,10 +1,11 @@
 import Link from "next/link";
-import { SelectCell, SelectHeaderCell } from "@/components/bulk-jobs/bulk-selection";
+import { SelectBox, SelectCell, SelectHeaderCell, SelectPageBox } from "@/components/bulk-jobs/bulk-selection";
 import { deriveConnectionState } from "@/lib/connections/status";
 import {
   DEFAULT_DIRECTION,
   SORT_LABELS,
   connectionsHref,
+  countText,
   isFiltered,
   viewFacts,
   type ConnectionFilters,
@@ -51,8 +52,8 @@ export function ConnectionsList({
   const filtered = isFiltered(filters);
   const first = data.firstPosition;
   const shown = data.connections.length;
-  const of = `${numberFormat.format(data.total)}${data.totalCapped ? "+" : ""}`;
-  const noun = data.total === 1 && !data.totalCapped ? "connection" : "connections";
+  // "of 4 connections", or where the count stopped at its cap, "of more than 10,000 connections".
+  const of = countText(data.total, data.totalCapped);
 
   return (
     <div className="space-y-4">
@@ -63,10 +64,10 @@ export function ConnectionsList({
               ? "No connection matches."
               : "No connections yet."
             : first !== null
-              ? `Showing ${numberFormat.format(first)}–${numberFormat.format(first + shown - 1)} of ${of} ${noun}${
+              ? `Showing ${numberFormat.format(first)}–${numberFormat.format(first + shown - 1)} of ${of}${
                   filtered ? " matching" : ""
                 }.`
-              : `Showing the last ${shown} of ${of} ${noun}${filtered ? " matching" : ""}.`}
+              : `Showing the last ${shown} of ${of}${filtered ? " matching" : ""}.`}
         </p>
         {/* Not a live region: announcing every refresh would drown the page. */}
         <AutoRefresh intervalMs={CONNECTIONS_REFRESH_MS} />
@@ -122,9 +123,9 @@ export function ConnectionsList({
             No connections match this search
           </h2>
           <p className="mx-auto mt-2 max-w-prose leading-7 text-slate-700">
-            {data.organizationTotal === 1
+            {data.organizationTotal === 1 && !data.organizationTotalCapped
               ? "The one connection does not have"
-              : `None of the ${numberFormat.format(data.organizationTotal ?? 0)} connections has`}
+              : `None of the ${countText(data.organizationTotal ?? 0, data.organizationTotalCapped)} has`}
             {filters.q && (
               <>
                 {" "}
@@ -325,40 +326,49 @@ function ConnectionCards({
   now: Date;
 }) {
   return (
-    <ul aria-label="Connections" className="space-y-3 md:hidden">
-      {connections.map((connection) => {
-        const state = deriveConnectionState(viewFacts(connection), now);
-        return (
-          <li
-            key={connection.id}
-            data-connection-card={connection.id}
-            className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
-          >
-            <div className="flex items-start justify-between gap-3">
-              <div className="min-w-0">
-                <Link href={`/connections/${connection.id}`} className={`${link} break-words`}>
-                  {connection.libraryName}
-                </Link>
-                <span className="block text-sm text-slate-600">
-                  Library {connection.libraryId}
-                  {showOrganization && <> · {connection.organizationName}</>}
-                </span>
+    <div className="space-y-2 md:hidden">
+      <SelectPageBox ids={connections.map((connection) => connection.id)} />
+      <ul aria-label="Connections" className="space-y-3">
+        {connections.map((connection) => {
+          const state = deriveConnectionState(viewFacts(connection), now);
+          return (
+            <li
+              key={connection.id}
+              data-connection-card={connection.id}
+              className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
+            >
+              <div className="flex items-start justify-between gap-3">
+                <div className="flex min-w-0 items-start gap-3">
+                  {/* The row's box, as in the table; a touch-sized target around it. */}
+                  <span className="-m-2 flex p-2 pt-2.5">
+                    <SelectBox id={connection.id} label={connection.libraryName} />
+                  </span>
+                  <div className="min-w-0">
+                    <Link href={`/connections/${connection.id}`} className={`${link} break-words`}>
+                      {connection.libraryName}
+                    </Link>
+                    <span className="block text-sm text-slate-600">
+                      Library {connection.libraryId}
+                      {showOrganization && <> · {connection.organizationName}</>}
+                    </span>
+                  </div>
+                </div>
+                <StatusBadge status={state.status} />
               </div>
-              <StatusBadge status={state.status} />
-            </div>
-            <div className="mt-3 border-t border-slate-100 pt-3">
-              <span className="block text-xs font-semibold tracking-wide text-slate-600 uppercase">
-                Access token expires
-              </span>
-              <ExpiryCountdown token={state.token} />
-            </div>
-            <div className="mt-2">
-              <DriftWarning drift={state.drift} connected={connection} />
-            </div>
-          </li>
-        );
-      })}
-    </ul>
+              <div className="mt-3 border-t border-slate-100 pt-3">
+                <span className="block text-xs font-semibold tracking-wide text-slate-600 uppercase">
+                  Access token expires
+                </span>
+                <ExpiryCountdown token={state.token} />
+              </div>
+              <div className="mt-2">
+                <DriftWarning drift={state.drift} connected={connection} />
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
   );
 }
 

@@ -4,7 +4,7 @@
  * (or, for an admin's job, to every organization) in the statement itself. The caller (lib/dal/bulk-jobs.ts)
  * decides who may create, read and cancel which job; this module only builds the SQL.
  */
-import { and, asc, count, desc, eq, gt, inArray, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import { whereForList } from "@/lib/connections/queries";
 import type { ConnectionFilters } from "@/lib/connections/view";
@@ -348,4 +348,30 @@ export async function queryOpenBulkJobLinks(db: DbExecutor, jobId: string, now: 
       ),
     )
     .orderBy(asc(bulkJobItems.seq));
+}
+
+/**
+ * The sealed secrets of those links (ids) that bulk jobs started by `userId` made: the links the organization's list
+ * may show that person again (lib/dal/links.ts), as the job's page does. Nobody else gets them.
+ */
+export async function queryBulkLinkSecrets(
+  db: DbExecutor,
+  linkIds: readonly string[],
+  userId: string,
+): Promise<{ linkId: string; itemId: string; ciphertext: string }[]> {
+  if (linkIds.length === 0) return [];
+  const rows = await db
+    .select({ linkId: bulkJobItems.linkId, itemId: bulkJobItems.id, ciphertext: bulkJobItems.linkCiphertext })
+    .from(bulkJobItems)
+    .innerJoin(bulkJobs, eq(bulkJobs.id, bulkJobItems.jobId))
+    .where(
+      and(
+        inArray(bulkJobItems.linkId, [...linkIds]),
+        eq(bulkJobs.createdByUserId, userId),
+        isNotNull(bulkJobItems.linkCiphertext),
+      ),
+    );
+  return rows.flatMap((row) =>
+    row.linkId && row.ciphertext ? [{ linkId: row.linkId, itemId: row.itemId, ciphertext: row.ciphertext }] : [],
+  );
 }

@@ -44,6 +44,17 @@ export type ConnectionFilters = {
   cursor?: string | null;
 };
 
+const numberFormat = new Intl.NumberFormat("en");
+
+/**
+ * A count as a sentence shows it, "4 connections", or for a count that stopped at its cap (lib/connections/view.ts,
+ * LIST_COUNT_CAP) the truth, "more than 10,000 connections".
+ */
+export function countText(n: number, capped: boolean, noun = "connection"): string {
+  if (capped) return `more than ${numberFormat.format(n)} ${noun}s`;
+  return `${numberFormat.format(n)} ${n === 1 ? noun : `${noun}s`}`;
+}
+
 /** Spaces collapsed and trimmed, at most SEARCH_MAX_LENGTH characters. */
 export function normalizeSearch(value: string): string {
   return value.replace(/\s+/g, " ").trim().slice(0, SEARCH_MAX_LENGTH);

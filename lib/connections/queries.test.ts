@@ -1,9 +1,10 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MEMORY, openDatabase, type Database } from "@/lib/db/client";
 import { apiKeys, applications, auditEvents, connections, organizations, type ConnectionStatus } from "@/lib/db/schema";
 import {
+  countUpTo,
   queryAttentionOverview,
   queryConnectionDetail,
   queryConnectionHistory,
@@ -13,7 +14,10 @@ import {
 import { DISPLAY_STATUSES, displayStatus } from "./status";
 import {
   CONNECTIONS_PAGE_SIZE,
+  FILTERED_COUNT_CAP,
+  LIST_COUNT_CAP,
   connectionsHref,
+  countText,
   parseConnectionFilters,
   type ConnectionFilters,
   type ConnectionListView,
@@ -512,3 +516,82 @@ function compareKeys(a: (string | number)[], b: (string | number)[]): number {
   }
   return 0;
 }
+
+describe("counting up to a cap", () => {
+  // A database of its own: the admin tests above count every organization's connections.
+  let big: Database;
+  const orgBig = randomUUID();
+  const appBig = randomUUID();
+
+  beforeAll(async () => {
+    big = await openDatabase({ dataDir: MEMORY });
+    await big.db.insert(organizations).values({ id: orgBig, name: "Big partner" });
+    await big.db
+      .insert(applications)
+      .values({ id: appBig, name: "Big app", clientId: "big-app", source: "environment" });
+    // LIST_COUNT_CAP + 1 connections, so that the unfiltered list's count stops at its cap.
+    await big.db.execute(sql`
+      insert into connections (organization_id, application_id, library_id, library_name, scopes,
+        access_token_expires_at)
+      select ${orgBig}::uuid, ${appBig}::uuid, i, 'Library ' || i, array['accounts'],
+        ${now}::timestamptz + (i % 48) * interval '1 hour'
+      from generate_series(1, ${LIST_COUNT_CAP + 1}) as i`);
+  });
+
+  afterAll(async () => {
+    await big?.close();
+  });
+
+  it("countUpTo reads at most cap + 1 rows and says when there are more", async () => {
+    const all = eq(connections.organizationId, orgA);
+    expect(await countUpTo(database.db, all, 10)).toEqual({ n: 10, capped: true });
+    expect(await countUpTo(database.db, all, 59)).toEqual({ n: 59, capped: true });
+    expect(await countUpTo(database.db, all, 60)).toEqual({ n: 60, capped: false });
+    expect(await countUpTo(database.db, all, 1_000)).toEqual({ n: 60, capped: false });
+    expect(await countUpTo(database.db, eq(connections.organizationId, randomUUID()), 10)).toEqual({
+      n: 0,
+      capped: false,
+    });
+  });
+
+  it("an unfiltered list larger than LIST_COUNT_CAP is counted as 'more than 10,000', and still pages to its end", async () => {
+    const list = await queryConnectionList(big.db, orgBig, filters(), now);
+    expect(list).toMatchObject({
+      total: LIST_COUNT_CAP,
+      totalCapped: true,
+      organizationTotal: LIST_COUNT_CAP,
+      organizationTotalCapped: true,
+      firstPosition: 1,
+      isFirst: true,
+      isLast: false,
+    });
+    expect(countText(list.total, list.totalCapped)).toBe("more than 10,000 connections");
+    // The last page is found from the end (its position is unknown past the cap), and holds the last rows by name.
+    const last = await queryConnectionList(big.db, orgBig, filters({ cursor: "last" }), now);
+    expect(last).toMatchObject({ isLast: true, isFirst: false, firstPosition: null, totalCapped: true });
+    expect(last.connections.at(-1)?.libraryName).toBe("Library 9999");
+    // The same for the admin list over every organization.
+    expect(await queryConnectionList(big.db, null, filters(), now)).toMatchObject({
+      total: LIST_COUNT_CAP,
+      totalCapped: true,
+    });
+  });
+
+  it("a filtered list stops at FILTERED_COUNT_CAP; a search matching nothing caps the organization's count too", async () => {
+    const soon = await queryConnectionList(big.db, orgBig, filters({ status: "expiring_soon" }), now);
+    // Expiring within a day: offsets 1-24 h of every 48, about half of 10,001, far over the filtered cap.
+    expect(soon).toMatchObject({ total: FILTERED_COUNT_CAP, totalCapped: true, organizationTotal: null });
+    const few = await queryConnectionList(big.db, orgBig, filters({ q: "library 1000" }), now);
+    // "Library 1000", "Library 10000" and "Library 10001".
+    expect(few).toMatchObject({ total: 3, totalCapped: false });
+    const none = await queryConnectionList(big.db, orgBig, filters({ q: "no such library" }), now);
+    expect(none).toMatchObject({
+      total: 0,
+      totalCapped: false,
+      organizationTotal: LIST_COUNT_CAP,
+      organizationTotalCapped: true,
+    });
+    expect(countText(1, false)).toBe("1 connection");
+    expect(countText(2, false)).toBe("2 connections");
+  });
+});

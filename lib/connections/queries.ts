@@ -33,6 +33,7 @@ import {
   DEFAULT_DIRECTION,
   FILTERED_COUNT_CAP,
   HISTORY_PAGE_SIZE,
+  LIST_COUNT_CAP,
   isFiltered,
   type SortKey,
   type ConnectionDetailView,
@@ -67,8 +68,12 @@ export function statusCondition(status: DisplayStatus, now: Date): SQL {
   switch (status) {
     case "active":
       return and(shownByExpiry(), gt(c.accessTokenExpiresAt, soon))!;
-    case "expiring_soon":
-      return and(shownByExpiry(), gt(c.accessTokenExpiresAt, now), lte(c.accessTokenExpiresAt, soon))!;
+    case "expiring_soon": {
+      // On the expiry sort's key (a missing expiry sorts as infinity, which is never within a day): the same rows,
+      // as a range of the expiry indexes (connections_organization_sort_expiry_idx), not a filter over every row.
+      const expiry = sql`${connectionSortKeys(c).expiry[0]}`;
+      return and(shownByExpiry(), sql`${expiry} > ${now}`, sql`${expiry} <= ${soon}`)!;
+    }
     case "expired_refreshable":
       return and(shownByExpiry(), or(isNull(c.accessTokenExpiresAt), lte(c.accessTokenExpiresAt, now)))!;
     case "refresh_failing":
@@ -275,8 +280,23 @@ const orderBy = (sort: SortKey, ascending: boolean) =>
   sortParts(sort).map((part) => (ascending ? asc(part) : desc(part)));
 
 /**
- * One page of connections in the chosen order, with the total the page's heading needs. Unfiltered lists are
- * counted exactly (an index-only count); filtered ones up to FILTERED_COUNT_CAP.
+ * How many rows match, counted up to `cap` + 1 rows and no further: `capped` when there are more than `cap` (then
+ * `n` is `cap`). Reads at most cap + 1 index entries, however many match.
+ */
+export async function countUpTo(db: DbExecutor, condition: SQL, cap: number): Promise<{ n: number; capped: boolean }> {
+  const upTo = db
+    .select({ one: sql`1` })
+    .from(c)
+    .where(condition)
+    .limit(cap + 1)
+    .as("up_to");
+  const counted = (await db.select({ n: count() }).from(upTo))[0]?.n ?? 0;
+  return counted > cap ? { n: cap, capped: true } : { n: counted, capped: false };
+}
+
+/**
+ * One page of connections in the chosen order, with the total the page's heading needs, counted up to
+ * LIST_COUNT_CAP (FILTERED_COUNT_CAP for a filtered list): never an exact count of a large list.
  */
 export async function queryConnectionList(
   db: DbExecutor,
@@ -289,17 +309,6 @@ export async function queryConnectionList(
   const where = whereForList(organizationId, filters, now);
   const filtered = isFiltered(filters);
   const size = CONNECTIONS_PAGE_SIZE;
-
-  const countWhere = async (condition: SQL, cap?: number) => {
-    if (cap === undefined) return (await db.select({ n: count() }).from(c).where(condition))[0]?.n ?? 0;
-    const capped = db
-      .select({ one: sql`1` })
-      .from(c)
-      .where(condition)
-      .limit(cap + 1)
-      .as("capped");
-    return (await db.select({ n: count() }).from(capped))[0]?.n ?? 0;
-  };
 
   /** Up to size + 1 rows from the key on (in the page's order, or reversed to walk backwards). */
   const fetch = async (cursor: PageCursor | null, backwards: boolean) => {
@@ -325,7 +334,7 @@ export async function queryConnectionList(
     return { rows: backwards ? page.reverse() : page, more };
   };
 
-  const totalPromise = filtered ? countWhere(where, FILTERED_COUNT_CAP) : countWhere(where);
+  const totalPromise = countUpTo(db, where, filtered ? FILTERED_COUNT_CAP : LIST_COUNT_CAP);
   let cursor = decodeCursor(filters.cursor, sort);
   let result = await fetch(cursor, cursor?.kind === "before" || cursor?.kind === "last");
   let isFirst: boolean;
@@ -340,9 +349,7 @@ export async function queryConnectionList(
     cursor = null;
     result = await fetch(null, false);
   }
-  const counted = await totalPromise;
-  const totalCapped = filtered && counted > FILTERED_COUNT_CAP;
-  const total = totalCapped ? FILTERED_COUNT_CAP : counted;
+  const { n: total, capped: totalCapped } = await totalPromise;
   let position: number | null;
   if (!cursor) {
     [isFirst, isLast, position] = [true, !result.more, 1];
@@ -376,18 +383,19 @@ export async function queryConnectionList(
         });
 
   // "None match" needs the organization's own total, to tell it from "none connected yet".
-  const organizationTotal = !filtered
-    ? total
+  const organizationCount = !filtered
+    ? { n: total, capped: totalCapped }
     : total > 0
       ? null
-      : await countWhere(organizationId ? eq(c.organizationId, organizationId) : sql`true`);
+      : await countUpTo(db, organizationId ? eq(c.organizationId, organizationId) : sql`true`, LIST_COUNT_CAP);
   return {
     organizationId,
     filters: { ...filters, sort, dir: ascending ? "asc" : "desc", cursor: cursor ? (filters.cursor ?? null) : null },
     connections: rows.map(toView),
     total,
     totalCapped,
-    organizationTotal,
+    organizationTotal: organizationCount?.n ?? null,
+    organizationTotalCapped: organizationCount?.capped ?? false,
     firstPosition: rows.length === 0 ? null : position,
     previousCursor,
     nextCursor,

@@ -4,7 +4,7 @@ import { getTableConfig, type PgTable } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openTokens } from "@/lib/connections/tokens";
 import * as schema from "@/lib/db/schema";
-import { applications, authorizationLinks } from "@/lib/db/schema";
+import { applications, authorizationLinks, bulkJobItems, bulkJobs } from "@/lib/db/schema";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
 import {
   createPostgresDatabase,
@@ -13,7 +13,7 @@ import {
   type LifecycleFixture,
 } from "@/testing/lifecycle-fixtures";
 import { redactUrl, triedPostgresUrls } from "@/testing/postgres";
-import { clientSecretAad, codeVerifierAad } from "./associated-data";
+import { bulkLinkAad, clientSecretAad, codeVerifierAad } from "./associated-data";
 import { countByKeyId, rotateSealedColumns } from "./rotate";
 import { SEALED_COLUMNS } from "./sealed-columns";
 import { decryptSecret, encryptSecret, generateKey, parseKeyring, type Keyring } from "./secrets";
@@ -52,8 +52,35 @@ function rotation(label: string, databaseUrl?: () => string | undefined) {
     beforeEach(async () => {
       await fixture.reset();
       await fixture.db.delete(authorizationLinks);
+      await fixture.db.delete(bulkJobs);
       await fixture.db.delete(applications).where(eq(applications.source, "registered"));
     });
+
+    /** A finished bulk re-authorization links job's item, holding its link's secret as the runner seals it. */
+    async function bulkItemWithLink(keyring: Keyring, connectionId: string, secret: string) {
+      const jobId = randomUUID();
+      await fixture.db.insert(bulkJobs).values({
+        id: jobId,
+        organizationId: fixture.organizationId,
+        action: "reauthorization_links",
+        status: "done",
+        createdByLabel: "rotation test",
+        selection: "selected",
+        matched: 1,
+        total: 1,
+      });
+      const itemId = randomUUID();
+      await fixture.db.insert(bulkJobItems).values({
+        id: itemId,
+        jobId,
+        connectionId,
+        organizationId: fixture.organizationId,
+        status: "done",
+        result: "link_created",
+        linkCiphertext: encryptSecret(keyring, secret, bulkLinkAad(itemId)),
+      });
+      return itemId;
+    }
 
     async function registeredApplication(keyring: Keyring, secret: string) {
       const id = randomUUID();
@@ -81,7 +108,7 @@ function rotation(label: string, databaseUrl?: () => string | undefined) {
       return id;
     }
 
-    it("re-encrypts tokens, client secrets and link verifiers under the first key, in batches, and can run again", async () => {
+    it("re-encrypts tokens, client secrets, link verifiers and bulk jobs' links under the first key, in batches, and can run again", async () => {
       const ids = await fixture.insertConnections(5);
       const before = new Map(
         await Promise.all(ids.map(async (id) => [id, openTokens(oldKeyring, await fixture.row(id))!] as const)),
@@ -91,6 +118,10 @@ function rotation(label: string, databaseUrl?: () => string | undefined) {
       );
       const appId = await registeredApplication(oldKeyring, "s3cret-of-the-app");
       const linkId = await linkWithVerifier(oldKeyring, "verifier-".repeat(5));
+      const itemIds = [
+        await bulkItemWithLink(oldKeyring, ids[0]!, "link-secret-one".repeat(3)),
+        await bulkItemWithLink(oldKeyring, ids[1]!, "link-secret-two".repeat(3)),
+      ];
 
       const batches: string[] = [];
       const report = await rotateSealedColumns(fixture.db, newKeyring, {
@@ -104,10 +135,10 @@ function rotation(label: string, databaseUrl?: () => string | undefined) {
         ["authorization_links.code_verifier_ciphertext", 1, { fresh: 1 }],
         ["webhook_endpoints.secret_ciphertext", 0, {}],
         ["webhook_endpoints.previous_secret_ciphertext", 0, {}],
-        ["bulk_job_items.link_ciphertext", 0, {}],
+        ["bulk_job_items.link_ciphertext", 2, { fresh: 2 }],
       ]);
       expect(batches.filter((column) => column === "connections.access_token_ciphertext")).toHaveLength(3);
-      expect(report.byKeyId).toEqual({ fresh: 12 });
+      expect(report.byKeyId).toEqual({ fresh: 14 });
       expect(report.unusedKeyIds).toEqual([oldKeyring.current.kid]);
 
       // Readable with the new key alone, the same secrets, and the token versions untouched.
@@ -122,6 +153,17 @@ function rotation(label: string, databaseUrl?: () => string | undefined) {
       expect(decryptSecret(newOnly, link!.codeVerifierCiphertext!, codeVerifierAad(linkId))).toBe(
         "verifier-".repeat(5),
       );
+      // The bulk job's links: under the new key, each still bound to its own item (its id is the associated data).
+      const items = await fixture.db.select().from(bulkJobItems);
+      const secrets = new Map(items.map((item) => [item.id, item.linkCiphertext!]));
+      expect(items.map((item) => item.linkCiphertext!.split(".")[1])).toEqual(["fresh", "fresh"]);
+      expect(decryptSecret(newOnly, secrets.get(itemIds[0]!)!, bulkLinkAad(itemIds[0]!))).toBe(
+        "link-secret-one".repeat(3),
+      );
+      expect(decryptSecret(newOnly, secrets.get(itemIds[1]!)!, bulkLinkAad(itemIds[1]!))).toBe(
+        "link-secret-two".repeat(3),
+      );
+      expect(() => decryptSecret(newOnly, secrets.get(itemIds[0]!)!, bulkLinkAad(itemIds[1]!))).toThrow();
 
       // Resumable: a second run finds nothing left to do.
       const again = await rotateSealedColumns(fixture.db, newKeyring);

@@ -8,14 +8,25 @@ import {
   type OrganizationLinkView,
 } from "@/lib/connections/links";
 import { recordAudit } from "@/lib/audit";
+import { queryBulkLinkSecrets } from "@/lib/bulk-jobs/jobs";
+import { getKeyring } from "@/lib/connections/keyring";
+import { bulkLinkAad } from "@/lib/crypto/associated-data";
+import { decryptSecret } from "@/lib/crypto/secrets";
 import { authorizationLinks, connections, getDb, organizations, type LinkOutcome } from "@/lib/db";
 import { recordId } from "@/lib/forms";
 import { latestReauthorizationRefusal, REFUSAL_SHOWN_MS } from "@/lib/connections/refusals";
 import { refusalMessage } from "@/lib/messages/connections";
-import { canActFor, connectionApplication, environmentApplication } from "./connections";
+import { canActFor, connectionApplication, environmentApplication, portalOrigin } from "./connections";
 import type { PortalUser } from "./session";
 
 export type { OrganizationLinkView };
+
+/**
+ * A link of the organization's list. `url`: the link itself, for an open link that a bulk job of the viewer's made
+ * (the job keeps its secret encrypted for the person who started it); null for every other link, whose secret was
+ * shown once and only its hash kept.
+ */
+export type LinkListItem = OrganizationLinkView & { url: string | null };
 
 /** Public on purpose: holding the link's secret is the authorization to see whom it is for. */
 export async function linkForHolder(token: string) {
@@ -95,10 +106,21 @@ export async function linkResult(linkId: string | undefined): Promise<LinkResult
 }
 
 /** The organization's connect and re-authorization links, for its members and admins; null for anyone else. */
-export async function linksOf(user: PortalUser, organizationId: string): Promise<OrganizationLinkView[] | null> {
+export async function linksOf(user: PortalUser, organizationId: string): Promise<LinkListItem[] | null> {
   if (!canActFor(user, organizationId)) return null;
   const { db } = await getDb();
-  return listOrganizationLinks(db, organizationId, new Date());
+  const links = await listOrganizationLinks(db, organizationId, new Date());
+  const open = links.filter((link) => link.state === "open").map((link) => link.id);
+  const secrets = await queryBulkLinkSecrets(db, open, user.id);
+  const urls = new Map<string, string>();
+  if (secrets.length > 0) {
+    const [origin, keyring] = [await portalOrigin(), getKeyring()];
+    for (const secret of secrets) {
+      const token = decryptSecret(keyring, secret.ciphertext, bulkLinkAad(secret.itemId));
+      urls.set(secret.linkId, `${origin}/authorize/${token}`);
+    }
+  }
+  return links.map((link) => ({ ...link, url: urls.get(link.id) ?? null }));
 }
 
 /** Makes an open link of the organization stop working at once (audited). */

@@ -129,9 +129,40 @@ describe("health over time", () => {
     expect(health).toMatchObject({ needsReauthorization: 1, expiringSoon: 1 });
   });
 
+  it("counts finished days once: a later render reads only today's events, with the same figures", async () => {
+    const before = await healthOverTime(database.db, { organizationId: ours, now });
+    await recordAudits(database.db, [
+      {
+        actor: { system: "refresher" },
+        event: "connection_refreshed",
+        outcome: "success",
+        organizationId: ours,
+        connectionId,
+        occurredAt: day(0, 11),
+      },
+    ]);
+    const after = await healthOverTime(database.db, { organizationId: ours, now });
+    expect(after.days.slice(0, -1)).toEqual(before.days.slice(0, -1));
+    expect(after.days.at(-1)).toMatchObject({ date: "2026-11-29", succeeded: 3 });
+    expect(after.totals).toEqual({ succeeded: 3, failed: 2 });
+    // A day later, the day that was today is finished and counted from the database once more.
+    const tomorrow = await healthOverTime(database.db, {
+      organizationId: ours,
+      now: new Date(now.getTime() + 86_400_000),
+    });
+    expect(tomorrow.days.at(-2)).toEqual({
+      date: "2026-11-29",
+      succeeded: 3,
+      failed: 0,
+      newlyNeedingReauthorization: 0,
+    });
+    expect(tomorrow.days.at(-4)).toEqual(after.days.at(-3));
+  });
+
   it("across every organization for admins", async () => {
     const health = await healthOverTime(database.db, { organizationId: null, now });
-    expect(health.totals).toEqual({ succeeded: 3, failed: 2 });
+    // (With the refresh the test above adds to today.)
+    expect(health.totals).toEqual({ succeeded: 4, failed: 2 });
     expect(health.needsReauthorization).toBe(2);
   });
 
@@ -141,6 +172,7 @@ describe("health over time", () => {
     ).toEqual([
       "connection_refresh_failed",
       "connection_refresh_failed",
+      "connection_refreshed",
       "connection_refreshed",
       "connection_refreshed",
     ]);

@@ -4,7 +4,7 @@
  * connections needing re-authorization and those whose access token expires within 48 h. One organization, or every
  * organization (admins). No access checks here: the data-access layer decides who may ask.
  */
-import { and, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { and, count, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 import type { DbExecutor } from "@/lib/db/client";
 import { auditEvents, connections } from "@/lib/db/schema";
 
@@ -22,6 +22,18 @@ export type HealthOverview = {
 
 const utcDay = (date: Date) => date.toISOString().slice(0, 10);
 
+type DayCounts = { succeeded: number; failed: number; broke: number };
+
+/**
+ * Finished days' counts, per organization ("*": every organization), by day. A day's refresh and verification events
+ * are all written by the time it is over (each is recorded as it happens, at the database's clock), so its counts
+ * never change again: each process counts a finished day once, and a page afterwards reads only today's events
+ * instead of 30 days of them (100,000 connections: 200,000 events, 0.4 s on PostgreSQL and 1.5 s on PGlite, on every
+ * render of the dashboard). Days end for this purpose CLOSED_AFTER_MS after midnight, for events written late.
+ */
+const finishedDays = new Map<string, Map<string, DayCounts>>();
+const CLOSED_AFTER_MS = 5 * 60_000;
+
 export async function healthOverTime(
   db: DbExecutor,
   args: { organizationId: string | null; now: Date },
@@ -30,11 +42,18 @@ export async function healthOverTime(
   const first = new Date(
     Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (HEALTH_DAYS - 1) * DAY_MS,
   );
+  const dates = Array.from({ length: HEALTH_DAYS }, (_, index) => utcDay(new Date(first.getTime() + index * DAY_MS)));
+  // Days before this one are finished.
+  const openFrom = new Date(now.getTime() - CLOSED_AFTER_MS);
+  const openDay = new Date(Date.UTC(openFrom.getUTCFullYear(), openFrom.getUTCMonth(), openFrom.getUTCDate()));
+  const key = args.organizationId ?? "*";
+  const cached = finishedDays.get(key) ?? new Map<string, DayCounts>();
+  const finished = dates.filter((date) => date < utcDay(openDay));
+  const from = finished.every((date) => cached.has(date)) ? openDay : first;
   const inOrganization = (
     column: typeof auditEvents.organizationId | typeof connections.organizationId,
   ): SQL | undefined => (args.organizationId ? eq(column, args.organizationId) : undefined);
   const day = sql<string>`to_char(date_trunc('day', ${auditEvents.occurredAt} at time zone 'UTC'), 'YYYY-MM-DD')`;
-  const expiringBefore = new Date(now.getTime() + EXPIRING_WITHIN_MS).toISOString();
   const [perDay, current] = await Promise.all([
     db
       .select({
@@ -49,24 +68,42 @@ export async function healthOverTime(
       .where(
         and(
           inOrganization(auditEvents.organizationId),
-          gte(auditEvents.occurredAt, first),
+          gte(auditEvents.occurredAt, from),
           inArray(auditEvents.event, ["connection_refreshed", "connection_refresh_failed", "connection_verified"]),
         ),
       )
       .groupBy(day),
-    db
-      .select({
-        needsReauthorization: sql<number>`count(*) filter (where ${connections.status} = 'needs_reauthorization')::int`,
-        expiringSoon: sql<number>`count(*) filter (where ${connections.status} = 'active'
-          and ${connections.accessTokenExpiresAt} <= ${expiringBefore}::timestamptz)::int`,
-      })
-      .from(connections)
-      .where(inOrganization(connections.organizationId)),
+    // Two counts, each a range of connections_organization_status_expiry_idx read from the index alone.
+    Promise.all([
+      db
+        .select({ n: count() })
+        .from(connections)
+        .where(and(inOrganization(connections.organizationId), eq(connections.status, "needs_reauthorization"))),
+      db
+        .select({ n: count() })
+        .from(connections)
+        .where(
+          and(
+            inOrganization(connections.organizationId),
+            eq(connections.status, "active"),
+            lte(connections.accessTokenExpiresAt, new Date(now.getTime() + EXPIRING_WITHIN_MS)),
+          ),
+        ),
+    ]),
   ]);
-  const byDay = new Map(perDay.map((row) => [row.day, row]));
-  const days: HealthDay[] = Array.from({ length: HEALTH_DAYS }, (_, index) => {
-    const date = utcDay(new Date(first.getTime() + index * DAY_MS));
-    const row = byDay.get(date);
+  const [[needsReauthorization], [expiringSoon]] = current;
+  const counted = new Map(perDay.map((row) => [row.day, row]));
+  if (from === first) {
+    // Counted from the start of the window: keep the finished days (those without events too), drop older ones.
+    const kept = new Map<string, DayCounts>();
+    for (const date of finished) {
+      const row = counted.get(date);
+      kept.set(date, { succeeded: row?.succeeded ?? 0, failed: row?.failed ?? 0, broke: row?.broke ?? 0 });
+    }
+    finishedDays.set(key, kept);
+  }
+  const days: HealthDay[] = dates.map((date) => {
+    const row = counted.get(date) ?? cached.get(date);
     return {
       date,
       succeeded: row?.succeeded ?? 0,
@@ -76,8 +113,8 @@ export async function healthOverTime(
   });
   return {
     days,
-    needsReauthorization: current[0]?.needsReauthorization ?? 0,
-    expiringSoon: current[0]?.expiringSoon ?? 0,
+    needsReauthorization: needsReauthorization?.n ?? 0,
+    expiringSoon: expiringSoon?.n ?? 0,
     totals: {
       succeeded: days.reduce((sum, d) => sum + d.succeeded, 0),
       failed: days.reduce((sum, d) => sum + d.failed, 0),

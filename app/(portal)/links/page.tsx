@@ -6,7 +6,8 @@ import { AuthorizationLinkForm } from "@/components/links/authorization-link-for
 import { WithdrawLinkForm } from "@/components/links/withdraw-link-form";
 import { OrganizationSwitcher } from "@/components/organization-switcher";
 import { Card } from "@/components/ui/card";
-import { linksOf, type OrganizationLinkView } from "@/lib/dal/links";
+import { CopyButton } from "@/components/ui/copy-button";
+import { linksOf, type LinkListItem, type OrganizationLinkView } from "@/lib/dal/links";
 import { requireMembership, requireUser } from "@/lib/dal/session";
 import { LINK_OUTCOME_LABELS, LINK_USE_VERBS } from "@/lib/messages/links";
 import { firstParam, type SearchParams } from "@/lib/search-params";
@@ -83,7 +84,10 @@ export default async function LinksPage({ searchParams }: { searchParams: Search
       <Card
         id="links"
         title={`Links (${waiting} waiting)`}
-        description="Re-authorization links, created on a connection's page, are listed here too."
+        description={
+          "Re-authorization links, created on a connection's page or by a bulk action, are listed here too; " +
+          "the links a bulk action of yours made can be copied again."
+        }
       >
         {links.length === 0 ? (
           <p className="text-slate-700">
@@ -170,6 +174,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Search
                         </>
                       )}
                     </p>
+                    <LinkToCopy link={link} />
                   </div>
                   {link.state === "open" && (
                     <WithdrawLinkForm
@@ -185,6 +190,29 @@ export default async function LinksPage({ searchParams }: { searchParams: Search
           </ul>
         )}
       </Card>
+    </div>
+  );
+}
+
+/**
+ * An open link a bulk job of the viewer's made (lib/dal/links.ts, LinkListItem): the link itself, to copy and hand to
+ * the library's owner. Other links were shown once, when made; only their hash is kept.
+ */
+function LinkToCopy({ link }: { link: LinkListItem }) {
+  if (!link.url) return null;
+  const what = link.libraryName ? `link for ${link.libraryName}` : "link";
+  return (
+    <div className="flex max-w-xl flex-wrap items-center gap-2 pt-1">
+      <input
+        readOnly
+        value={link.url}
+        aria-label={`The ${what}`}
+        className={cx(
+          "w-[28rem] max-w-full min-w-0 rounded-lg border border-slate-300 bg-slate-50",
+          "px-2 py-1 font-mono text-xs text-slate-900",
+        )}
+      />
+      <CopyButton text={link.url} label="Copy" what={what} />
     </div>
   );
 }

@@ -22,6 +22,7 @@ import { cancelBulkJobAction } from "../../bulk-actions";
 import { cx, INLINE_LINK } from "@/components/ui/classes";
 import { DataTable, TABLE_CARD } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-title";
+import { CopyButton } from "@/components/ui/copy-button";
 
 export const metadata: Metadata = { title: "Bulk action" };
 
@@ -167,15 +168,18 @@ export default async function BulkJobPage({
                     <td className="px-3 py-3">
                       {item.linkUrl ? (
                         <>
-                          <input
-                            readOnly
-                            value={item.linkUrl}
-                            aria-label={`Re-authorization link for ${item.libraryName}`}
-                            className={cx(
-                              "block w-full min-w-72 rounded-lg border border-slate-300",
-                              "bg-slate-50 px-2 py-1 font-mono text-xs text-slate-900",
-                            )}
-                          />
+                          <span className="flex items-center gap-2">
+                            <input
+                              readOnly
+                              value={item.linkUrl}
+                              aria-label={`Re-authorization link for ${item.libraryName}`}
+                              className={cx(
+                                "block w-full min-w-72 rounded-lg border border-slate-300",
+                                "bg-slate-50 px-2 py-1 font-mono text-xs text-slate-900",
+                              )}
+                            />
+                            <CopyButton text={item.linkUrl} label="Copy" what={`link for ${item.libraryName}`} />
+                          </span>
                           <span className="mt-1 block text-xs text-slate-600">
                             {LINK_STATE_TEXT.open} {formatAbsolute(new Date(item.link!.expiresAt))}
                           </span>

@@ -1,0 +1,2 @@
+DROP INDEX "connections_organization_status_idx";--> statement-breakpoint
+CREATE INDEX "connections_organization_status_expiry_idx" ON "connections" USING btree ("organization_id","status","access_token_expires_at");
