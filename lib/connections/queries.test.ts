@@ -554,6 +554,24 @@ describe("counting up to a cap", () => {
     });
   });
 
+  it("a search's count (bitmap scans only, within its own transaction) counts the same, and leaves no setting behind", async () => {
+    const named = (text: string) =>
+      sql`${connections.organizationId} = ${orgBig} and lower(${connections.libraryName}) like ${`%${text}%`}`;
+    for (const [text, cap] of [
+      ["library 99", 1_000],
+      ["library 1", 1_000],
+      ["no such name", 10],
+    ] as const) {
+      expect(await countUpTo(big.db, named(text), cap, { search: true })).toEqual(
+        await countUpTo(big.db, named(text), cap),
+      );
+    }
+    expect(await countUpTo(big.db, named("library 99"), 1_000, { search: true })).toEqual({ n: 111, capped: false });
+    // SET LOCAL ended with the count's transaction: the next query on the same (PGlite: only) session plans as usual.
+    const setting = await big.db.execute<{ enable_indexonlyscan: string }>(sql`show enable_indexonlyscan`);
+    expect(setting.rows[0]?.enable_indexonlyscan).toBe("on");
+  });
+
   it("an unfiltered list larger than LIST_COUNT_CAP is counted as 'more than 10,000', and still pages to its end", async () => {
     const list = await queryConnectionList(big.db, orgBig, filters(), now);
     expect(list).toMatchObject({

@@ -283,14 +283,32 @@ const orderBy = (sort: SortKey, ascending: boolean) =>
  * How many rows match, counted up to `cap` + 1 rows and no further: `capped` when there are more than `cap` (then
  * `n` is `cap`). Reads at most cap + 1 index entries, however many match.
  */
-export async function countUpTo(db: DbExecutor, condition: SQL, cap: number): Promise<{ n: number; capped: boolean }> {
-  const upTo = db
-    .select({ one: sql`1` })
-    .from(c)
-    .where(condition)
-    .limit(cap + 1)
-    .as("up_to");
-  const counted = (await db.select({ n: count() }).from(upTo))[0]?.n ?? 0;
+export async function countUpTo(
+  db: DbExecutor,
+  condition: SQL,
+  cap: number,
+  options: { search?: boolean } = {},
+): Promise<{ n: number; capped: boolean }> {
+  const counting = async (executor: DbExecutor) => {
+    const upTo = executor
+      .select({ one: sql`1` })
+      .from(c)
+      .where(condition)
+      .limit(cap + 1)
+      .as("up_to");
+    return (await executor.select({ n: count() }).from(upTo))[0]?.n ?? 0;
+  };
+  const counted = options.search
+    ? // A search's matches come from the trigram index. Left to itself the planner may walk the organization's whole
+      // name index instead, testing every name: a term matching fewer rows than the cap read all 100,000 entries
+      // (PGlite, 100,000 connections, "haven 7": 73 ms; through the trigram index, 7 ms). Within this transaction
+      // only bitmap scans are planned, which combine the trigram index with the organization's.
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`set local enable_indexscan = off`);
+        await tx.execute(sql`set local enable_indexonlyscan = off`);
+        return counting(tx);
+      })
+    : await counting(db);
   return counted > cap ? { n: cap, capped: true } : { n: counted, capped: false };
 }
 
@@ -334,7 +352,9 @@ export async function queryConnectionList(
     return { rows: backwards ? page.reverse() : page, more };
   };
 
-  const totalPromise = countUpTo(db, where, filtered ? FILTERED_COUNT_CAP : LIST_COUNT_CAP);
+  const totalPromise = countUpTo(db, where, filtered ? FILTERED_COUNT_CAP : LIST_COUNT_CAP, {
+    search: Boolean(filters.q),
+  });
   let cursor = decodeCursor(filters.cursor, sort);
   let result = await fetch(cursor, cursor?.kind === "before" || cursor?.kind === "last");
   let isFirst: boolean;
