@@ -118,9 +118,7 @@ async function openPglite(dataDir: string, migrate: boolean, migrationsFolder: s
     client = new PGlite(folder, { extensions: { pg_trgm } });
     await client.waitReady;
     await client.exec("set time zone 'UTC'");
-    // In this order: a query refused by the guard must not first wait in the queue behind its own transaction.
-    takeTurnsWithTheEventLoop(client);
-    guardAgainstSelfDeadlock(client);
+    guardQueries(client);
     const pgliteDb = drizzlePglite(client, { schema });
     if (migrate) await migratePglite(pgliteDb, { migrationsFolder });
     const db: Db = pgliteDb;
@@ -230,13 +228,26 @@ function isAlive(pid: number): boolean {
 const insidePgliteTransaction = new AsyncLocalStorage<{ open: boolean }>();
 
 /**
- * PGlite queues every query behind an open transaction, so a query on the database (instead of on `tx`) from
- * inside a transaction callback would wait forever. Make it fail instead.
+ * Wraps PGlite's query, exec and transaction:
+ * - PGlite queues every query behind an open transaction, so a query on the database (instead of on `tx`) from
+ *   inside a transaction callback would wait forever. It fails at once instead, before it joins any queue.
+ * - PGlite runs each query synchronously in this thread, and its queue hands the next query on without returning
+ *   to the event loop: with many requests waiting, one turn of the loop ran all their queries back to back, and a
+ *   connection opened meanwhile waited seconds for its first answer (npm run bench:token-api: up to 6 s at 64
+ *   clients, while open connections were answered in 0.5 s). So every query, exec and transaction waits for its
+ *   turn in one queue and for one turn of the event loop (setImmediate) before it starts: sockets are read and
+ *   answers written between any two of them.
  */
-function guardAgainstSelfDeadlock(client: PGlite) {
+function guardQueries(client: PGlite) {
   const transaction = client.transaction.bind(client);
   const query = client.query.bind(client);
   const exec = client.exec.bind(client);
+  let last: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(run: () => Promise<T>): Promise<T> => {
+    const mine = last.then(() => new Promise<void>((resolve) => setImmediate(resolve))).then(run);
+    last = mine.catch(() => undefined);
+    return mine;
+  };
   const refusal = (what: string) =>
     insidePgliteTransaction.getStore()?.open
       ? new Error(
@@ -249,7 +260,7 @@ function guardAgainstSelfDeadlock(client: PGlite) {
     if (refused) throw refused;
     const scope = { open: true };
     try {
-      return await insidePgliteTransaction.run(scope, () => transaction(callback));
+      return await insidePgliteTransaction.run(scope, () => inTurn(() => transaction(callback)));
     } finally {
       // Work the callback left running may use the database once the transaction is over.
       scope.open = false;
@@ -258,36 +269,13 @@ function guardAgainstSelfDeadlock(client: PGlite) {
   client.query = (async (...args: Parameters<PGlite["query"]>) => {
     const refused = refusal("A query");
     if (refused) throw refused;
-    return query(...args);
+    return inTurn(() => query(...args));
   }) as PGlite["query"];
   client.exec = (async (...args: Parameters<PGlite["exec"]>) => {
     const refused = refusal("A query");
     if (refused) throw refused;
-    return exec(...args);
+    return inTurn(() => exec(...args));
   }) as PGlite["exec"];
-}
-
-/**
- * PGlite runs each query synchronously in this thread, and its queue hands the next query on without returning to
- * the event loop: with many requests waiting, one turn of the loop ran all their queries back to back, and a
- * connection opened meanwhile waited seconds for its first answer (npm run bench:token-api: up to 6 s at 64
- * clients, while open connections were answered in 0.5 s). Here every query, exec and transaction waits for its
- * turn in one queue and for one turn of the event loop (setImmediate) before it starts, so sockets are read and
- * answers written between any two of them.
- */
-function takeTurnsWithTheEventLoop(client: PGlite) {
-  let last: Promise<unknown> = Promise.resolve();
-  const inTurn = <T>(run: () => Promise<T>): Promise<T> => {
-    const mine = last.then(() => new Promise<void>((resolve) => setImmediate(resolve))).then(run);
-    last = mine.catch(() => undefined);
-    return mine;
-  };
-  const transaction = client.transaction.bind(client);
-  const query = client.query.bind(client);
-  const exec = client.exec.bind(client);
-  client.transaction = ((callback) => inTurn(() => transaction(callback))) as PGlite["transaction"];
-  client.query = ((...args: Parameters<PGlite["query"]>) => inTurn(() => query(...args))) as PGlite["query"];
-  client.exec = ((...args: Parameters<PGlite["exec"]>) => inTurn(() => exec(...args))) as PGlite["exec"];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
