@@ -15,6 +15,7 @@ import {
   alreadyRevokedMessage,
   CONNECTION_NOT_YOURS,
   disconnectedMessage,
+  PORTAL_RESTARTING,
   revocationPendingMessage,
   tokensDeletedMessage,
   type Revocation,
@@ -112,7 +113,7 @@ export async function finishRevocation(
   row: Connection,
   options: { resumed: boolean },
 ): Promise<DisconnectResult> {
-  return (await underWay("revoke", () => revokeNow(ctx, row, options))) ?? keepRevoking(ctx, row, "portal_restarting");
+  return (await underWay("revoke", () => revokeNow(ctx, row, options))) ?? keepRevoking(ctx, row, PORTAL_RESTARTING);
 }
 
 async function revokeNow(

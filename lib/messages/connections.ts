@@ -64,10 +64,13 @@ export function tokensDeletedMessage(libraryName: string): string {
   return `"${libraryName}" is revoked: its tokens are deleted.`;
 }
 
+/** A revocation asked for while the portal was shutting down: recorded, not yet sent to Apicbase. */
+export const PORTAL_RESTARTING = "portal_restarting";
+
 /** Apicbase did not accept the revocation yet (`code`): the portal keeps trying. */
 export function revocationPendingMessage(libraryName: string, code: string): string {
   const why =
-    code === "portal_restarting"
+    code === PORTAL_RESTARTING
       ? "the portal is restarting, so it did not ask Apicbase yet"
       : `Apicbase did not accept the revocation yet (${code})`;
   return (

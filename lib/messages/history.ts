@@ -7,6 +7,7 @@
  * understand. Times come formatted by the caller (the page knows the viewer's time zone).
  */
 import type { AuditEventName } from "@/lib/audit";
+import { PORTAL_RESTARTING } from "@/lib/messages/connections";
 
 /** Events that are about one connection: the only ones its History lists. */
 export const CONNECTION_EVENTS = [
@@ -187,7 +188,7 @@ export function historySummary(entry: Entry, time: (date: Date) => string): stri
       break;
     }
     case "connection_revocation_pending":
-      if (entry.apicbaseError === "portal_restarting") {
+      if (entry.apicbaseError === PORTAL_RESTARTING) {
         parts.push("the portal was restarting, so Apicbase was not asked yet; the portal tries again");
         return parts.join(" · ");
       }
