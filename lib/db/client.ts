@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import { Worker } from "node:worker_threads";
+import { PGlite, type ParserOptions, type Results, type Transaction } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import type { Assume, ExtractTablesWithRelations } from "drizzle-orm";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
@@ -54,6 +55,11 @@ export type OpenDatabaseOptions = {
   migrationsFolder?: string;
   /** PostgreSQL pool size. Default 10. */
   poolMax?: number;
+  /**
+   * Where PGlite runs: "worker" (its own thread, lib/db/pglite-worker.mjs) or "main" (this thread). Default: "worker"
+   * for a folder, "main" for ":memory:" (tests open hundreds of those; a thread each would only cost).
+   */
+  pgliteThread?: "worker" | "main";
 };
 
 export const MEMORY = ":memory:";
@@ -62,7 +68,7 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
   const migrationsFolder = opts.migrationsFolder ?? path.join(process.cwd(), "drizzle");
   return opts.url
     ? openPostgres(opts.url, opts.migrate !== false, migrationsFolder, opts.poolMax ?? 10)
-    : openPglite(opts.dataDir ?? ".data", opts.migrate !== false, migrationsFolder);
+    : openPglite(opts.dataDir ?? ".data", opts.migrate !== false, migrationsFolder, opts.pgliteThread);
 }
 
 // A fixed key for pg_advisory_lock, so instances starting together apply migrations one after the other.
@@ -103,7 +109,12 @@ async function openPostgres(url: string, migrate: boolean, migrationsFolder: str
   return { db, kind: "postgres", close: once(() => pool.end()) };
 }
 
-async function openPglite(dataDir: string, migrate: boolean, migrationsFolder: string): Promise<Database> {
+async function openPglite(
+  dataDir: string,
+  migrate: boolean,
+  migrationsFolder: string,
+  thread: OpenDatabaseOptions["pgliteThread"],
+): Promise<Database> {
   let folder: string | undefined;
   let releaseLock = () => {};
   if (dataDir !== MEMORY) {
@@ -112,14 +123,12 @@ async function openPglite(dataDir: string, migrate: boolean, migrationsFolder: s
     mkdirSync(folder, { recursive: true });
     releaseLock = lockFolder(folder);
   }
-  let client: PGlite | undefined;
+  let client: PgliteClient | undefined;
   try {
-    // pg_trgm: the trigram index behind the dashboard's library name search (migration 0011).
-    client = new PGlite(folder, { extensions: { pg_trgm } });
-    await client.waitReady;
-    await client.exec("set time zone 'UTC'");
-    guardQueries(client);
-    const pgliteDb = drizzlePglite(client, { schema });
+    const onWorker = (thread ?? (folder ? "worker" : "main")) === "worker";
+    client = onWorker ? await startPgliteWorker(folder) : await startPglite(folder);
+    guardQueries(client, { takeTurns: !onWorker });
+    const pgliteDb = drizzlePglite(client as PGlite, { schema });
     if (migrate) await migratePglite(pgliteDb, { migrationsFolder });
     const db: Db = pgliteDb;
     const pglite = client;
@@ -143,6 +152,135 @@ async function openPglite(dataDir: string, migrate: boolean, migrationsFolder: s
   }
 }
 
+/** What this module and drizzle use of PGlite: the in-thread instance and the worker's stand-in both offer it. */
+type PgliteClient = Pick<PGlite, "query" | "exec" | "transaction" | "close" | "closed">;
+
+async function startPglite(folder: string | undefined): Promise<PgliteClient> {
+  // pg_trgm: the trigram index behind the dashboard's library name search (migration 0011).
+  const client = new PGlite(folder, { extensions: { pg_trgm } });
+  try {
+    await client.waitReady;
+    await client.exec("set time zone 'UTC'");
+  } catch (error) {
+    if (!client.closed) await client.close().catch(() => {});
+    throw error;
+  }
+  return client;
+}
+
+type WorkerAnswer =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: { name: string; message: string; stack?: string; props: object } };
+
+/** An error that crossed from the worker: the same message, name and fields (code, constraint...) as there. */
+function reviveError({ name, message, stack, props }: Extract<WorkerAnswer, { ok: false }>["error"]): Error {
+  const error = Object.assign(new Error(message), props);
+  error.name = name;
+  if (stack) error.stack = `${stack}\n    (in the PGlite worker thread)`;
+  return error;
+}
+
+/**
+ * PGlite on its own thread (lib/db/pglite-worker.mjs): PGlite runs each query synchronously, so on this thread the
+ * database's work (about a third of the CPU under the token API's load) held up every request waiting to be read or
+ * answered. The stand-in offers what drizzle uses (query, exec, transaction) by messages. Drizzle's parsers keep
+ * dates and intervals as text; functions cannot cross threads, so the worker is told which types to keep as text.
+ */
+async function startPgliteWorker(folder: string | undefined): Promise<PgliteClient> {
+  const worker = new Worker(path.join(process.cwd(), "lib", "db", "pglite-worker.mjs"), { workerData: { folder } });
+  const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  let lastId = 0;
+  let closed = false;
+  let stopped: Error | undefined;
+  // Referenced only while an answer is awaited: an idle database must not keep the process alive (as in-thread
+  // PGlite does not), and a pending query must (or the process could exit while awaiting it).
+  worker.unref();
+  const settle = (answer: WorkerAnswer) => {
+    const waiting = pending.get(answer.id);
+    if (!waiting) return;
+    pending.delete(answer.id);
+    if (pending.size === 0) worker.unref();
+    if (answer.ok) waiting.resolve(answer.value);
+    else waiting.reject(reviveError(answer.error));
+  };
+  const stop = (error: Error) => {
+    stopped ??= error;
+    closed = true;
+    for (const waiting of pending.values()) waiting.reject(stopped);
+    pending.clear();
+  };
+  worker.on("message", settle);
+  worker.on("error", (error) => stop(new Error(`The PGlite worker thread failed: ${error.message}`, { cause: error })));
+  worker.on("exit", (code) => stop(new Error(`The PGlite worker thread stopped (exit code ${code}).`)));
+  const call = <T>(request: Record<string, unknown>, id = ++lastId): Promise<T> => {
+    if (stopped) return Promise.reject(stopped);
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      worker.ref();
+      if (id !== 0) worker.postMessage({ ...request, id });
+    });
+  };
+  const textTypes = (parsers: ParserOptions | undefined) =>
+    Object.entries(parsers ?? {}).map(([oid, parse]) => {
+      if (parse("2026-01-01", Number(oid)) !== "2026-01-01")
+        throw new Error("Only parsers that keep a value as text can be used with the PGlite worker.");
+      return Number(oid);
+    });
+  const query =
+    (tx: number) =>
+    <T>(sql: string, params?: unknown[], options?: Parameters<PGlite["query"]>[2]): Promise<Results<T>> =>
+      call({ op: "query", sql, params, rowMode: options?.rowMode, raw: textTypes(options?.parsers), tx });
+  const exec = (tx: number) => (sql: string) => call<Results[]>({ op: "exec", sql, tx });
+
+  const client: PgliteClient = {
+    query: query(0),
+    exec: exec(0),
+    async transaction<T>(callback: (tx: Transaction) => Promise<T>): Promise<T> {
+      const name = await call<number>({ op: "begin" });
+      let open = true;
+      const tx = {
+        query: query(name),
+        exec: exec(name),
+        async rollback() {
+          throw new Error("Roll back by throwing from the transaction callback.");
+        },
+        get closed() {
+          return !open;
+        },
+      } as unknown as Transaction;
+      let result: T;
+      try {
+        result = await callback(tx);
+      } catch (error) {
+        open = false;
+        await call({ op: "rollback", tx: name }).catch(() => {});
+        throw error;
+      }
+      open = false;
+      await call({ op: "commit", tx: name });
+      return result;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      const exited = new Promise((resolve) => worker.once("exit", resolve));
+      await call({ op: "close" }).catch(() => {});
+      await worker.terminate();
+      await exited;
+    },
+    get closed() {
+      return closed;
+    },
+  } as PgliteClient;
+  try {
+    await call({}, 0);
+  } catch (error) {
+    await client.close().catch(() => {});
+    throw error;
+  }
+  return client;
+}
+
 /** How often PGlite's planner statistics are refreshed while the database is open. */
 export const PGLITE_ANALYZE_INTERVAL_MS = 30 * 60 * 1000;
 
@@ -151,7 +289,7 @@ export const PGLITE_ANALYZE_INTERVAL_MS = 30 * 60 * 1000;
  * first-page query over 10,000 connections took p95 70 ms instead of 15-27 ms (npm run bench:dashboard). Analyze
  * once at open (milliseconds on a small database) and then every half hour, in the background.
  */
-function keepStatisticsFresh(pglite: PGlite): () => void {
+function keepStatisticsFresh(pglite: PgliteClient): () => void {
   const analyze = () => {
     if (pglite.closed) return;
     pglite.exec("analyze").catch((error: unknown) => {
@@ -236,14 +374,15 @@ const insidePgliteTransaction = new AsyncLocalStorage<{ open: boolean }>();
  *   connection opened meanwhile waited seconds for its first answer (npm run bench:token-api: up to 6 s at 64
  *   clients, while open connections were answered in 0.5 s). So every query, exec and transaction waits for its
  *   turn in one queue and for one turn of the event loop (setImmediate) before it starts: sockets are read and
- *   answers written between any two of them.
+ *   answers written between any two of them. (`takeTurns`; not needed when PGlite runs on its worker thread.)
  */
-function guardQueries(client: PGlite) {
+function guardQueries(client: PgliteClient, { takeTurns }: { takeTurns: boolean }) {
   const transaction = client.transaction.bind(client);
   const query = client.query.bind(client);
   const exec = client.exec.bind(client);
   let last: Promise<unknown> = Promise.resolve();
   const inTurn = <T>(run: () => Promise<T>): Promise<T> => {
+    if (!takeTurns) return run();
     const mine = last.then(() => new Promise<void>((resolve) => setImmediate(resolve))).then(run);
     last = mine.catch(() => undefined);
     return mine;

@@ -1,8 +1,10 @@
+import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
 import { and, asc, eq, isNull, lte, or, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_ORGANIZATION } from "../sandbox";
@@ -496,30 +498,125 @@ describe("PGlite specifics", () => {
     }
   });
 
-  it("works in memory, and fails fast instead of waiting forever when a transaction uses db instead of tx", async () => {
-    const database = await openDatabase({ dataDir: ":memory:", migrationsFolder });
-    const { db } = database;
-    const refused = (pattern: RegExp) =>
-      expect.objectContaining({ cause: expect.objectContaining({ message: expect.stringMatching(pattern) }) });
-    try {
-      await expect(
-        db.transaction(async () => {
-          await db.select().from(organizations);
-        }),
-      ).rejects.toThrow(refused(/use the callback's `tx`/));
-      await expect(db.transaction(() => db.transaction(async () => {}))).rejects.toThrow(/nested transaction/);
-
-      // Savepoints through tx still work, and the database stays usable.
-      const name = unique("savepoint");
-      await db.transaction(async (tx) => {
-        await tx.transaction(async (inner) => {
-          await inner.insert(organizations).values({ name });
-        });
+  it.each([
+    ["in memory, on this thread", ":memory:"],
+    ["in a folder, on its worker thread", "deadlock"],
+  ])(
+    "works %s, and fails fast instead of waiting forever when a transaction uses db instead of tx",
+    async (_, name) => {
+      const database = await openDatabase({
+        dataDir: name === ":memory:" ? name : path.join(dir, name),
+        migrationsFolder,
       });
-      expect(await db.select({ name: organizations.name }).from(organizations)).toEqual([{ name }]);
+      const { db } = database;
+      const refused = (pattern: RegExp) =>
+        expect.objectContaining({ cause: expect.objectContaining({ message: expect.stringMatching(pattern) }) });
+      try {
+        await expect(
+          db.transaction(async () => {
+            await db.select().from(organizations);
+          }),
+        ).rejects.toThrow(refused(/use the callback's `tx`/));
+        await expect(db.transaction(() => db.transaction(async () => {}))).rejects.toThrow(/nested transaction/);
+
+        // Savepoints through tx still work, and the database stays usable.
+        const name = unique("savepoint");
+        await db.transaction(async (tx) => {
+          await tx.transaction(async (inner) => {
+            await inner.insert(organizations).values({ name });
+          });
+        });
+        expect(await db.select({ name: organizations.name }).from(organizations)).toEqual([{ name }]);
+      } finally {
+        await database.close();
+      }
+    },
+  );
+  it("runs a folder's PGlite on a worker thread: errors keep their fields, transactions hold others back", async () => {
+    const database = await openDatabase({ dataDir: path.join(dir, "worker"), migrationsFolder });
+    const memory = await openDatabase({ dataDir: ":memory:", migrationsFolder });
+    const { db } = database;
+    try {
+      const client = (opened: Database) => (opened.db as unknown as { $client: unknown }).$client;
+      expect(client(database)).not.toBeInstanceOf(PGlite);
+      expect(client(memory)).toBeInstanceOf(PGlite);
+
+      // A constraint violation arrives with PostgreSQL's fields, as the code that checks them expects.
+      const organization = await createOrganization(db);
+      const violation = await db
+        .insert(memberships)
+        .values({ userId: randomUUID(), organizationId: organization.id, role: "member" })
+        .then(
+          () => undefined,
+          (error: unknown) => (error as { cause?: Record<string, unknown> }).cause,
+        );
+      expect(violation).toMatchObject({ code: FOREIGN_KEY_VIOLATION, constraint: expect.any(String) });
+      expect(violation).toBeInstanceOf(Error);
+
+      // Timestamps come back as dates (drizzle's text parsers crossed as a list of types), bytes as bytes.
+      const { rows } = await db.execute<{ at: string; bytes: Uint8Array }>(
+        sql`select now() as at, '\\x0102'::bytea as bytes`,
+      );
+      expect(typeof rows[0]?.at).toBe("string");
+      expect(Array.from(rows[0]?.bytes ?? [])).toEqual([1, 2]);
+      expect(organization.createdAt).toBeInstanceOf(Date);
+
+      // A query from outside waits until the open transaction has committed, then sees its row.
+      const name = unique("tx");
+      const order: string[] = [];
+      let inside: () => void = () => {};
+      const begun = new Promise<void>((resolve) => (inside = resolve));
+      const transaction = db.transaction(async (tx) => {
+        await tx.insert(organizations).values({ name });
+        inside();
+        await sleep(150);
+        order.push("commit");
+      });
+      await begun;
+      const outside = db
+        .select({ name: organizations.name })
+        .from(organizations)
+        .where(eq(organizations.name, name))
+        .then((found) => {
+          order.push("outside");
+          return found;
+        });
+      await transaction;
+      expect(await outside).toEqual([{ name }]);
+      expect(order).toEqual(["commit", "outside"]);
+
+      // A callback that throws rolls back, and the database stays usable.
+      const rolledBack = unique("rolled-back");
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.insert(organizations).values({ name: rolledBack });
+          throw new Error("changed my mind");
+        }),
+      ).rejects.toThrow("changed my mind");
+      expect(await db.select().from(organizations).where(eq(organizations.name, rolledBack))).toEqual([]);
     } finally {
+      await memory.close();
       await database.close();
     }
+  });
+
+  it("does not keep a script alive once its queries are answered, and keeps it alive while one is awaited", async () => {
+    const script = path.join(dir, "idle-script.mts");
+    const client = fileURLToPath(new URL("./client.ts", import.meta.url));
+    writeFileSync(
+      script,
+      `import { openDatabase } from ${JSON.stringify(client)};\n` +
+        `const database = await openDatabase({ dataDir: ${JSON.stringify(path.join(dir, "script"))}, ` +
+        `migrationsFolder: ${JSON.stringify(migrationsFolder)} });\n` +
+        `const { rows } = await database.db.execute("select 42 as answer");\n` +
+        `console.log("answer", rows[0].answer);\n`,
+    );
+    const tsx = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url));
+    const started = Date.now();
+    const { stdout, status } = spawnSync(tsx, [script], { encoding: "utf8", timeout: 60_000 });
+    expect(stdout.trim()).toBe("answer 42");
+    expect(status).toBe(0);
+    expect(Date.now() - started).toBeLessThan(60_000);
   });
   it("lets the event loop turn between any two queries, so waiting sockets are served in between", async () => {
     const database = await openDatabase({ dataDir: ":memory:", migrationsFolder });
