@@ -204,6 +204,8 @@ async function startPgliteWorker(folder: string | undefined): Promise<PgliteClie
     else waiting.reject(reviveError(answer.error));
   };
   const stop = (error: Error) => {
+    // Every later query fails with this error, naming the cause; the process keeps answering (with errors).
+    if (!closed && !stopped) console.error(`PGlite: ${error.message} Every database request now fails.`);
     stopped ??= error;
     closed = true;
     for (const waiting of pending.values()) waiting.reject(stopped);
