@@ -40,7 +40,7 @@ describe("connection work and a shutdown", () => {
     });
     proc.emit("SIGTERM");
     expect(inFlightCount()).toBe(1);
-    expect(lines[0]).toMatch(/finishing 1 refresh\(es\) under way/);
+    expect(lines[0]).toMatch(/finishing 1 call\(s\) to Apicbase under way/);
 
     // Asked after the signal: told to come back, nothing sent to Apicbase, nothing changed.
     const restarting = { ok: false, reason: "busy", message: CONNECTION_MESSAGES.restarting };

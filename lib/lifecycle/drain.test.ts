@@ -249,7 +249,7 @@ describe.runIf(postgresAdminUrl)("npm run worker and npm run token-api on SIGTER
     expect(code, worker.output()).toBe(0);
     expect(took).toBeLessThan(drainBoundMs(TIMEOUT_MS));
     expect(worker.output()).toMatch(
-      /SIGTERM: stopping; finishing 2 refresh\(es\) under way, starting no new call to Apicbase/,
+      /SIGTERM: stopping; finishing 2 call\(s\) to Apicbase under way, starting no new call to Apicbase/,
     );
     expect(worker.output()).toMatch(/stopped in \d+ ms/);
     console.log(
@@ -304,7 +304,7 @@ describe.runIf(postgresAdminUrl)("npm run worker and npm run token-api on SIGTER
       const took = at - signalled;
       expect(code, api.output()).toBe(0);
       expect(took).toBeLessThan(drainBoundMs(TIMEOUT_MS));
-      expect(api.output()).toMatch(/SIGTERM: stopping; finishing 2 refresh\(es\) under way/);
+      expect(api.output()).toMatch(/SIGTERM: stopping; finishing 2 call\(s\) to Apicbase under way/);
       console.log(
         `npm run token-api exited ${took} ms after SIGTERM with 2 refreshes under way (bound ${drainBoundMs(TIMEOUT_MS)} ms)`,
       );

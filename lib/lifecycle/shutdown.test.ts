@@ -48,8 +48,8 @@ describe("graceful shutdown of the web server's token work", () => {
     proc.emit("SIGINT");
     proc.emit("SIGTERM");
     await drain("SIGTERM");
-    expect(lines[0]).toMatch(/SIGINT: stopping; finishing 1 refresh\(es\) under way/);
-    expect(lines.at(-1)).toMatch(/stopped after 50 ms with 1 refresh\(es\) still running/);
+    expect(lines[0]).toMatch(/SIGINT: stopping; finishing 1 call\(s\) to Apicbase under way/);
+    expect(lines.at(-1)).toMatch(/stopped after 50 ms with 1 call\(s\) to Apicbase still running/);
     expect(proc.exit).toHaveBeenCalledTimes(1);
   });
 });

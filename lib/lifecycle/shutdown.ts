@@ -48,7 +48,9 @@ export function installGracefulShutdown(options: ShutdownOptions): (signal: stri
       const started = Date.now();
       beginDrain();
       const running = inFlightCount();
-      const underWay = running === 0 ? "no refresh under way" : `finishing ${running} refresh(es) under way`;
+      // inFlightCount() counts every call to Apicbase under way: refreshes, code exchanges, verifications, revocations.
+      const underWay =
+        running === 0 ? "no call to Apicbase under way" : `finishing ${running} call(s) to Apicbase under way`;
       // The moment, to line up with Apicbase's side (bench:chaos checks that no call arrived after it).
       const at = new Date(started).toISOString();
       options.log(`${signal}: stopping; ${underWay}, starting no new call to Apicbase (at ${at})`);
@@ -71,7 +73,7 @@ export function installGracefulShutdown(options: ShutdownOptions): (signal: stri
       options.log(
         outcome === "done"
           ? `stopped in ${took} ms`
-          : `stopped after ${options.maxWaitMs} ms with ${inFlightCount()} refresh(es) still running`,
+          : `stopped after ${options.maxWaitMs} ms with ${inFlightCount()} call(s) to Apicbase still running`,
       );
       target.exit(0);
     })());

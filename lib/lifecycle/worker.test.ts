@@ -60,7 +60,7 @@ describe("npm run worker", () => {
         (so) => so.includes("refreshing tokens"),
       );
       expect(output).toMatch(/refreshing tokens: up to 20 background refreshes a minute/);
-      expect(output).toMatch(/SIGTERM: stopping; no refresh under way, starting no new call to Apicbase/);
+      expect(output).toMatch(/SIGTERM: stopping; no call to Apicbase under way, starting no new call to Apicbase/);
       expect(output).toMatch(/stopped in \d+ ms/);
       expect(code).toBe(0);
     }, 60_000);
