@@ -11,16 +11,8 @@ import { ApicbaseError } from "@/lib/apicbase/errors";
 import { recordAudit } from "@/lib/audit";
 import { connections, type Connection } from "@/lib/db/schema";
 import { underWay } from "@/lib/lifecycle/single-flight";
-import {
-  alreadyRevokedMessage,
-  CONNECTION_NOT_YOURS,
-  disconnectedMessage,
-  PORTAL_RESTARTING,
-  revocationPendingMessage,
-  tokensDeletedMessage,
-  type Revocation,
-} from "@/lib/messages/connections";
 import { enqueueConnectionEvent } from "@/lib/notifications/events";
+import { PORTAL_RESTARTING, type Revocation, type RevokeCode } from "./codes";
 import type { ConnectionContext, Failure } from "./context";
 import { openTokens, type TokenPair } from "./tokens";
 
@@ -43,13 +35,9 @@ export const revokeReason = z
       .regex(/^\P{C}*$/u, "Use letters, digits, spaces and punctuation only."),
   );
 
-export type DisconnectResult = { ok: true; revocation: Revocation; message: string } | Failure;
+export type DisconnectResult = (RevokeCode & { ok: true; revocation: Revocation }) | Failure;
 
-const notFound: Failure = {
-  ok: false,
-  reason: "not_found",
-  message: CONNECTION_NOT_YOURS,
-};
+const notFound: Failure = { ok: false, reason: "not_found", code: "not_yours" };
 
 /**
  * Revokes one connection of this organization: marks it `revoking` (keeping who and why), then finishes it. A
@@ -82,11 +70,7 @@ export async function disconnectConnection(
   const [current] = await ctx.db.select().from(connections).where(scoped);
   if (!current) return notFound;
   if (current.status === "revoked") {
-    return {
-      ok: false,
-      reason: "not_refreshable",
-      message: alreadyRevokedMessage(current.libraryName),
-    };
+    return { ok: false, reason: "not_refreshable", code: "already_revoked", libraryName: current.libraryName };
   }
   return finishRevocation(ctx, current, { resumed: true });
 }
@@ -187,9 +171,9 @@ async function revokeNow(
   });
   if (!finished) {
     // Someone else (another process's sweep) finished it meanwhile.
-    return { ok: true, revocation, message: tokensDeletedMessage(row.libraryName) };
+    return { ok: true, revocation, code: "tokens_deleted", libraryName: row.libraryName };
   }
-  return { ok: true, revocation, message: disconnectedMessage(row.libraryName, revocation) };
+  return { ok: true, revocation, code: "disconnected", libraryName: row.libraryName };
 }
 
 async function keepRevoking(ctx: ConnectionContext, row: Connection, code: string): Promise<DisconnectResult> {
@@ -212,7 +196,9 @@ async function keepRevoking(ctx: ConnectionContext, row: Connection, code: strin
   return {
     ok: true,
     revocation: "pending",
-    message: revocationPendingMessage(row.libraryName, code),
+    code: "revocation_pending",
+    libraryName: row.libraryName,
+    apicbaseError: code,
   };
 }
 
