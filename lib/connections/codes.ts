@@ -84,3 +84,12 @@ export type ImportRefusalCode =
 
 /** A revocation asked for while the portal was shutting down: recorded, not yet sent to Apicbase. */
 export const PORTAL_RESTARTING = "portal_restarting";
+
+/** How long Apicbase keeps an authorization code, counted from when it showed it. */
+export const CODE_LIFETIME_SECONDS = 60;
+
+/** Why a pasted manual code was refused before anything was sent (lib/connections/manual-code.ts). */
+export type ManualCodeRefusal = "empty" | "too_long" | "denied" | "wrong_shape" | "several";
+
+/** Why Apicbase refused a well-formed pasted code (it only says invalid_grant), from what the page knows. */
+export type RefusedCodeReason = "never_opened" | "too_late" | "expired_or_used";
