@@ -9,10 +9,10 @@ import { getKeyring } from "@/lib/connections/keyring";
 import {
   manualCodeField,
   parseOpenedSecondsAgo,
-  REFUSED_CODE_MESSAGES,
   refusedCodeReason,
   type ManualCodeResult,
 } from "@/lib/connections/manual-code";
+import { CODE_MESSAGES, REFUSED_CODE_MESSAGES } from "@/lib/messages/manual-code";
 import { CONNECT_ERRORS, connectErrorKey } from "@/lib/connections/notices";
 import { connectWithCode, type CompletionResult } from "@/lib/connections/service";
 import { canActFor, connectionContext, recordConnectFailure } from "@/lib/dal/connections";
@@ -44,7 +44,7 @@ export const exchangeManualCodeAction = action(
 
     const parsed = manualCodeField.safeParse(form.code ?? "");
     if (!parsed.success) {
-      const message = parsed.error.issues[0]?.message ?? "Paste the code Apicbase showed you.";
+      const message = parsed.error.issues[0]?.message ?? CODE_MESSAGES.empty;
       return { ok: false, message, fieldErrors: { code: message } };
     }
 
