@@ -11,6 +11,7 @@ import { ApicbaseError } from "@/lib/apicbase/errors";
 import { recordAudit } from "@/lib/audit";
 import { connections, type Connection } from "@/lib/db/schema";
 import { underWay } from "@/lib/lifecycle/single-flight";
+import { REVOKE_REASON_TEXT } from "@/lib/messages/connections";
 import { enqueueConnectionEvent } from "@/lib/notifications/events";
 import { PORTAL_RESTARTING, type Revocation, type RevokeCode } from "./codes";
 import type { ConnectionContext, Failure } from "./context";
@@ -24,15 +25,15 @@ export const REASON_MAX_LENGTH = 500;
 
 /** Why a connection is revoked: required, kept with the row and in the audit log, shown to its organization. */
 export const revokeReason = z
-  .string({ error: "Say why this connection is revoked." })
+  .string({ error: REVOKE_REASON_TEXT.missing })
   .transform((value) => value.replace(/\s+/g, " ").trim())
   .pipe(
     z
       .string()
-      .min(1, "Say why this connection is revoked: the organization and the audit log see it.")
-      .min(3, "Use at least 3 characters.")
-      .max(REASON_MAX_LENGTH, `Use at most ${REASON_MAX_LENGTH} characters.`)
-      .regex(/^\P{C}*$/u, "Use letters, digits, spaces and punctuation only."),
+      .min(1, REVOKE_REASON_TEXT.empty)
+      .min(3, REVOKE_REASON_TEXT.atLeast(3))
+      .max(REASON_MAX_LENGTH, REVOKE_REASON_TEXT.atMost(REASON_MAX_LENGTH))
+      .regex(/^\P{C}*$/u, REVOKE_REASON_TEXT.characters),
   );
 
 export type DisconnectResult = (RevokeCode & { ok: true; revocation: Revocation }) | Failure;

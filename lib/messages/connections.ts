@@ -118,6 +118,15 @@ export function refusalMessage(
   );
 }
 
+/** The revoke form's reason field (lib/connections/revoke.ts, `revokeReason`). */
+export const REVOKE_REASON_TEXT = {
+  missing: "Say why this connection is revoked.",
+  empty: "Say why this connection is revoked: the organization and the audit log see it.",
+  atLeast: (characters: number) => `Use at least ${characters} characters.`,
+  atMost: (characters: number) => `Use at most ${characters} characters.`,
+  characters: "Use letters, digits, spaces and punctuation only.",
+} as const;
+
 /** After an ambiguous refresh failed: what asking Apicbase about the stored access token found. */
 const AFTER_REFRESH = {
   not_rotated: " The refresh did not happen at Apicbase; the current tokens still work.",
