@@ -10,7 +10,7 @@ import { underWay } from "@/lib/lifecycle/single-flight";
 import { enqueueConnectionEvent } from "@/lib/notifications/events";
 import type { MismatchCode, VerifyCode } from "./codes";
 import type { ConnectionContext, Failure } from "./context";
-import { describeConnection } from "@/lib/messages/connections";
+import { describeConnection, EVENT_REASONS } from "@/lib/messages/connections";
 import { openTokens, sealTokens } from "./tokens";
 
 const notFound: Failure = { ok: false, reason: "not_found", code: "not_yours" };
@@ -74,14 +74,14 @@ async function enqueueReauthorized(
     type: "connection.reauthorized",
     connectionId,
     now,
-    reason: "The library's user approved again: the connection has new tokens.",
+    reason: EVENT_REASONS.reauthorized,
   });
   if (previousStatus === "needs_reauthorization" || previousStatus === "refresh_failing") {
     await enqueueConnectionEvent(tx, {
       type: "connection.recovered",
       connectionId,
       now,
-      reason: "Re-authorized: the connection works again.",
+      reason: EVENT_REASONS.recoveredByApproval,
     });
   }
 }
@@ -295,7 +295,7 @@ export async function completeAuthorization(
       type: "connection.created",
       connectionId: id,
       now: ctx.now(),
-      reason: args.via === "token_import" ? "Imported from tokens generated in Apicbase." : "Approved at Apicbase.",
+      reason: args.via === "token_import" ? EVENT_REASONS.imported : EVENT_REASONS.approved,
     });
     return {
       ok: true,

@@ -10,6 +10,7 @@ import { recordAudit, type AuditActor } from "@/lib/audit";
 import { openTokens, sealTokens, type TokenPair } from "@/lib/connections/tokens";
 import type { ConnectionContext } from "@/lib/connections/context";
 import { applications, connections, type Connection, type ConnectionStatus } from "@/lib/db/schema";
+import { EVENT_REASONS } from "@/lib/messages/connections";
 import { enqueueConnectionEvent } from "@/lib/notifications/events";
 import { spendInteractiveRefresh } from "./control";
 import type { RefreshFailure, RefreshResult, RefreshTrigger } from "./types";
@@ -307,7 +308,7 @@ async function storeRotatedPair(
             type: "connection.recovered",
             connectionId: row.id,
             now,
-            reason: "A refresh succeeded again: the connection has a new token pair.",
+            reason: EVENT_REASONS.recoveredByRefresh,
           });
         }
         return true;

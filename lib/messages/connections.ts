@@ -118,6 +118,15 @@ export function refusalMessage(
   );
 }
 
+/** Why a notification (webhook, e-mail) about a connection was sent, where no operation's answer says it. */
+export const EVENT_REASONS = {
+  reauthorized: "The library's user approved again: the connection has new tokens.",
+  recoveredByApproval: "Re-authorized: the connection works again.",
+  recoveredByRefresh: "A refresh succeeded again: the connection has a new token pair.",
+  imported: "Imported from tokens generated in Apicbase.",
+  approved: "Approved at Apicbase.",
+} as const;
+
 /** The revoke form's reason field (lib/connections/revoke.ts, `revokeReason`). */
 export const REVOKE_REASON_TEXT = {
   missing: "Say why this connection is revoked.",

@@ -13,7 +13,8 @@ import {
   type ManualCodeResult,
 } from "@/lib/connections/manual-code";
 import { CODE_MESSAGES, REFUSED_CODE_MESSAGES } from "@/lib/messages/manual-code";
-import { CONNECT_ERRORS, connectErrorKey } from "@/lib/connections/notices";
+import { connectErrorKey } from "@/lib/connections/notices";
+import { CONNECT_ERRORS } from "@/lib/messages/connect";
 import { connectWithCode, type CompletionResult } from "@/lib/connections/service";
 import { canActFor, connectionContext, recordConnectFailure } from "@/lib/dal/connections";
 import { action, redirectAction } from "@/lib/dal/actions";
