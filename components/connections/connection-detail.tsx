@@ -3,7 +3,6 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { PageTitle } from "@/components/ui/page-title";
-import { connectionDetailQuery } from "@/lib/connections/query-options";
 import { deriveConnectionState } from "@/lib/connections/status";
 import { viewFacts, type ConnectionHistoryView } from "@/lib/connections/view";
 import { handoutSummary, HISTORY_TEXT, historyLabel, historySummary } from "@/lib/messages/history";
@@ -13,6 +12,7 @@ import { ConnectionActions, type ConnectionActionFunctions } from "./connection-
 import { ExpiryCountdown, LiveDateTime, useMoment } from "./countdown";
 import { DriftWarning } from "./drift-warning";
 import { NextRefresh } from "./next-refresh";
+import { connectionDetailQuery } from "./query-options";
 import { useNow, useTimeZone } from "./now";
 import { ScopeChips } from "./scope-chips";
 import { RefreshNote, VerificationSummary } from "./state-parts";

@@ -5,6 +5,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { CODE_LIFETIME_SECONDS, parseManualCode, type ManualCodeResult } from "@/lib/connections/manual-code";
+import { CODE_MESSAGES } from "@/lib/messages/manual-code";
 import { cx } from "@/components/ui/classes";
 
 type Action = (previous: ManualCodeResult | null, formData: FormData) => Promise<ManualCodeResult>;
@@ -182,7 +183,7 @@ export function ManualCodeForm({ authorizeUrl, action }: { authorizeUrl: string;
           const parsed = parseManualCode(inputRef.current?.value ?? "");
           if (!parsed.ok) {
             event.preventDefault();
-            setClientError(parsed.message);
+            setClientError(CODE_MESSAGES[parsed.reason]);
             inputRef.current?.focus();
             return;
           }
@@ -220,7 +221,7 @@ export function ManualCodeForm({ authorizeUrl, action }: { authorizeUrl: string;
             const parsed = parseManualCode(pasted);
             event.currentTarget.value = parsed.ok ? parsed.code : pasted.trim();
             if (!parsed.ok) {
-              setClientError(parsed.message);
+              setClientError(CODE_MESSAGES[parsed.reason]);
               return;
             }
             setClientError(null);

@@ -85,3 +85,32 @@ export class ApicbaseError extends Error {
 export function isApicbaseError(value: unknown): value is ApicbaseError {
   return value instanceof ApicbaseError;
 }
+
+/**
+ * A failed call as plain data, for results that say why without carrying the error object: the ApicbaseError's
+ * facts, or `portal_error` for anything else (a bug, the database). Never a token or a raw body.
+ */
+export type ApicbaseProblem =
+  | { code: "portal_error" }
+  | {
+      code: ApicbaseErrorCode;
+      endpoint: ApicbaseEndpointName;
+      status?: number;
+      oauthError?: string;
+      retryAfterSeconds?: number;
+      ambiguous: boolean;
+      clientCredentials: boolean;
+    };
+
+export function apicbaseProblem(error: unknown): ApicbaseProblem {
+  if (!(error instanceof ApicbaseError)) return { code: "portal_error" };
+  return {
+    code: error.code,
+    endpoint: error.endpoint,
+    ...(error.status === undefined ? {} : { status: error.status }),
+    ...(error.oauthError === undefined ? {} : { oauthError: error.oauthError }),
+    ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
+    ambiguous: error.ambiguous,
+    clientCredentials: error.isClientCredentialsError,
+  };
+}

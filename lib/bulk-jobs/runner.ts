@@ -15,6 +15,7 @@ import { recordAudit } from "@/lib/audit";
 import { isPortalAdmin } from "@/lib/auth/admins";
 import { createAuthorizationLink } from "@/lib/connections/links";
 import { disconnectConnection } from "@/lib/connections/revoke";
+import type { ConnectionCode } from "@/lib/connections/codes";
 import type { ConnectionContext } from "@/lib/connections/context";
 import { verifyConnection } from "@/lib/connections/service";
 import { bulkLinkAad } from "@/lib/crypto/associated-data";
@@ -35,6 +36,7 @@ import {
 import { backgroundGate, returnRefreshBudget, takeRefreshBudget, type RefreshBudget } from "@/lib/lifecycle/control";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
 import { isDraining } from "@/lib/lifecycle/single-flight";
+import { describeConnection } from "@/lib/messages/connections";
 import { onNewBulkJob } from "./wake";
 import { WakeTimer } from "@/lib/wake-timer";
 
@@ -82,7 +84,8 @@ type Job = {
 type Outcome = {
   status: Exclude<BulkItemStatus, "pending">;
   result: string;
-  message?: string | null;
+  /** What the connection operation answered; stored in words (the item's message), as the job page shows it. */
+  answer?: ConnectionCode;
   linkId?: string;
   linkCiphertext?: string;
 };
@@ -227,12 +230,12 @@ async function runItem(
         return {
           status: "done",
           result: !result.active ? "not_active" : result.drift ? "other_library" : "active",
-          message: result.message,
+          answer: result,
         };
       }
       if (result.reason === "apicbase")
-        return { status: "failed", result: result.apicbaseError ?? "apicbase", message: result.message };
-      return { status: "skipped", result: result.reason, message: result.message };
+        return { status: "failed", result: result.apicbaseError ?? "apicbase", answer: result };
+      return { status: "skipped", result: result.reason, answer: result };
     }
     case "refresh": {
       const result = await refreshConnection(cc, args, { kind: "bulk" });
@@ -242,15 +245,15 @@ async function runItem(
         return { released: true, retryAfterSeconds: result.retryAfterSeconds };
       }
       if (result.reason === "apicbase")
-        return { status: "failed", result: result.apicbaseError ?? "apicbase", message: result.message };
-      return { status: "skipped", result: result.reason, message: result.message };
+        return { status: "failed", result: result.apicbaseError ?? "apicbase", answer: result };
+      return { status: "skipped", result: result.reason, answer: result };
     }
     case "revoke": {
       const result = await disconnectConnection(cc, { ...args, reason: job.reason ?? "Revoked in bulk." });
-      if (result.ok) return { status: "done", result: result.revocation, message: result.message };
+      if (result.ok) return { status: "done", result: result.revocation, answer: result };
       if (result.reason === "apicbase")
-        return { status: "failed", result: result.apicbaseError ?? "apicbase", message: result.message };
-      return { status: "skipped", result: result.reason, message: result.message };
+        return { status: "failed", result: result.apicbaseError ?? "apicbase", answer: result };
+      return { status: "skipped", result: result.reason, answer: result };
     }
     case "reauthorization_links":
       return createLink(ctx, job, item);
@@ -305,7 +308,7 @@ async function settle(ctx: BulkRunnerContext, job: Job, item: BulkJobItem, outco
       .set({
         status: outcome.status,
         result: outcome.result,
-        message: outcome.message ?? null,
+        message: outcome.answer ? describeConnection(outcome.answer) : null,
         linkId: outcome.linkId ?? null,
         linkCiphertext: outcome.linkCiphertext ?? null,
         finishedAt: now,

@@ -8,6 +8,7 @@ import type { AuditActor } from "@/lib/audit";
 import type { Keyring } from "@/lib/crypto/secrets";
 import type { Db } from "@/lib/db/client";
 import { clientForApplication } from "./applications";
+import type { FailureCode } from "./codes";
 
 /** Everything a connection operation needs, injected so tests and the worker can supply their own. */
 export type ConnectionContext = {
@@ -20,11 +21,13 @@ export type ConnectionContext = {
   leaseOwner: string;
 };
 
-/** Why a connection operation did nothing. */
-export type Failure = {
+/**
+ * Why a connection operation did nothing: the kind (`reason`), and a code with its facts that
+ * lib/messages/connections.ts (`describeConnection`) puts in words.
+ */
+export type Failure = FailureCode & {
   ok: false;
   reason: "not_found" | "busy" | "not_refreshable" | "apicbase";
-  message: string;
   apicbaseError?: string;
 };
 

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CODE_MESSAGES, manualCodeField, parseManualCode } from "./manual-code";
+import { CODE_MESSAGES } from "@/lib/messages/manual-code";
+import { manualCodeField, parseManualCode } from "./manual-code";
 
 /** Apicbase's codes: 30 letters and digits. */
 const code = fc.stringMatching(/^[A-Za-z0-9]{30}$/);
@@ -54,7 +55,7 @@ describe("parseManualCode (property-based)", () => {
           expect(parsed.code).toMatch(/^[A-Za-z0-9]{20,64}$/);
           expect(input.includes(parsed.code) || safeDecode(input).includes(parsed.code)).toBe(true);
         } else {
-          expect(messages.has(parsed.message)).toBe(true);
+          expect(messages.has(CODE_MESSAGES[parsed.reason])).toBe(true);
         }
       }),
       { numRuns: 3000 },
@@ -84,7 +85,7 @@ describe("parseManualCode (property-based)", () => {
         const field = manualCodeField.safeParse(input);
         expect(field.success).toBe(parsed.ok);
         if (field.success && parsed.ok) expect(field.data).toBe(parsed.code);
-        if (!field.success && !parsed.ok) expect(field.error.issues[0]?.message).toBe(parsed.message);
+        if (!field.success && !parsed.ok) expect(field.error.issues[0]?.message).toBe(CODE_MESSAGES[parsed.reason]);
       }),
     );
   });

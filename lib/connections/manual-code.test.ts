@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  CODE_MESSAGES,
-  manualCodeField,
-  parseManualCode,
-  parseOpenedSecondsAgo,
-  REFUSED_CODE_MESSAGES,
-  refusedCodeReason,
-} from "./manual-code";
+import { CODE_MESSAGES, REFUSED_CODE_MESSAGES } from "@/lib/messages/manual-code";
+import { manualCodeField, parseManualCode, parseOpenedSecondsAgo, refusedCodeReason } from "./manual-code";
 
 const CODE = "h3VbP0xQk9LmN2rT5yW8zA1cD4eF6g";
 
@@ -44,11 +38,11 @@ describe("parseManualCode", () => {
   it("refuses junk with a reason, before anything is sent", () => {
     expect(parseManualCode("")).toMatchObject({ ok: false, reason: "empty" });
     expect(parseManualCode("   \n ")).toMatchObject({ ok: false, reason: "empty" });
-    expect(parseManualCode("hello world")).toMatchObject({
-      ok: false,
-      reason: "wrong_shape",
-      message: CODE_MESSAGES.wrong_shape,
-    });
+    const junk = parseManualCode("hello world");
+    expect(junk).toMatchObject({ ok: false, reason: "wrong_shape" });
+    expect(!junk.ok && CODE_MESSAGES[junk.reason]).toBe(
+      "That is not an Apicbase code: a code is 30 letters and digits, like “h3VbP0x…”. Copy it from Apicbase's page.",
+    );
     expect(parseManualCode("abc123")).toMatchObject({ ok: false, reason: "wrong_shape" });
     expect(parseManualCode(`${CODE.slice(0, 20)}-${CODE.slice(20)}`)).toMatchObject({
       ok: false,

@@ -11,16 +11,9 @@ import { ApicbaseError } from "@/lib/apicbase/errors";
 import { recordAudit } from "@/lib/audit";
 import { connections, type Connection } from "@/lib/db/schema";
 import { underWay } from "@/lib/lifecycle/single-flight";
-import {
-  alreadyRevokedMessage,
-  CONNECTION_NOT_YOURS,
-  disconnectedMessage,
-  PORTAL_RESTARTING,
-  revocationPendingMessage,
-  tokensDeletedMessage,
-  type Revocation,
-} from "@/lib/messages/connections";
+import { REVOKE_REASON_TEXT } from "@/lib/messages/connections";
 import { enqueueConnectionEvent } from "@/lib/notifications/events";
+import { PORTAL_RESTARTING, type Revocation, type RevokeCode } from "./codes";
 import type { ConnectionContext, Failure } from "./context";
 import { openTokens, type TokenPair } from "./tokens";
 
@@ -32,24 +25,20 @@ export const REASON_MAX_LENGTH = 500;
 
 /** Why a connection is revoked: required, kept with the row and in the audit log, shown to its organization. */
 export const revokeReason = z
-  .string({ error: "Say why this connection is revoked." })
+  .string({ error: REVOKE_REASON_TEXT.missing })
   .transform((value) => value.replace(/\s+/g, " ").trim())
   .pipe(
     z
       .string()
-      .min(1, "Say why this connection is revoked: the organization and the audit log see it.")
-      .min(3, "Use at least 3 characters.")
-      .max(REASON_MAX_LENGTH, `Use at most ${REASON_MAX_LENGTH} characters.`)
-      .regex(/^\P{C}*$/u, "Use letters, digits, spaces and punctuation only."),
+      .min(1, REVOKE_REASON_TEXT.empty)
+      .min(3, REVOKE_REASON_TEXT.atLeast(3))
+      .max(REASON_MAX_LENGTH, REVOKE_REASON_TEXT.atMost(REASON_MAX_LENGTH))
+      .regex(/^\P{C}*$/u, REVOKE_REASON_TEXT.characters),
   );
 
-export type DisconnectResult = { ok: true; revocation: Revocation; message: string } | Failure;
+export type DisconnectResult = (RevokeCode & { ok: true; revocation: Revocation }) | Failure;
 
-const notFound: Failure = {
-  ok: false,
-  reason: "not_found",
-  message: CONNECTION_NOT_YOURS,
-};
+const notFound: Failure = { ok: false, reason: "not_found", code: "not_yours" };
 
 /**
  * Revokes one connection of this organization: marks it `revoking` (keeping who and why), then finishes it. A
@@ -82,11 +71,7 @@ export async function disconnectConnection(
   const [current] = await ctx.db.select().from(connections).where(scoped);
   if (!current) return notFound;
   if (current.status === "revoked") {
-    return {
-      ok: false,
-      reason: "not_refreshable",
-      message: alreadyRevokedMessage(current.libraryName),
-    };
+    return { ok: false, reason: "not_refreshable", code: "already_revoked", libraryName: current.libraryName };
   }
   return finishRevocation(ctx, current, { resumed: true });
 }
@@ -187,9 +172,9 @@ async function revokeNow(
   });
   if (!finished) {
     // Someone else (another process's sweep) finished it meanwhile.
-    return { ok: true, revocation, message: tokensDeletedMessage(row.libraryName) };
+    return { ok: true, revocation, code: "tokens_deleted", libraryName: row.libraryName };
   }
-  return { ok: true, revocation, message: disconnectedMessage(row.libraryName, revocation) };
+  return { ok: true, revocation, code: "disconnected", libraryName: row.libraryName };
 }
 
 async function keepRevoking(ctx: ConnectionContext, row: Connection, code: string): Promise<DisconnectResult> {
@@ -212,7 +197,9 @@ async function keepRevoking(ctx: ConnectionContext, row: Connection, code: strin
   return {
     ok: true,
     revocation: "pending",
-    message: revocationPendingMessage(row.libraryName, code),
+    code: "revocation_pending",
+    libraryName: row.libraryName,
+    apicbaseError: code,
   };
 }
 

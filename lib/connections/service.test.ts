@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describeConnection } from "@/lib/messages/connections";
 import { approveInBrowser, startEmulator, type EmulatorControl } from "@/emulator/testing";
 import { ApicbaseClient } from "@/lib/apicbase/client";
 import { emulatorSettings, type ApicbaseSettings } from "@/lib/apicbase/config";
@@ -72,7 +73,7 @@ async function approval(email: string) {
 async function connect(email = "nora@sandbox.test") {
   const { tokens, library } = await approval(email);
   const result = await completeAuthorization(context(), { organizationId, applicationId, tokens, library });
-  if (!result.ok) throw new Error(result.message);
+  if (!result.ok) throw new Error(describeConnection(result));
   return { ...result, tokens };
 }
 
@@ -251,8 +252,8 @@ describe("refresh", () => {
     const { connectionId } = await connect();
     await control.revokeGrant({ email: "nora@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId });
     const result = await refreshConnection(context(), { organizationId, connectionId });
-    expect(result).toMatchObject({ ok: false, apicbaseError: "invalid_grant" });
-    expect(!result.ok && result.message).toMatch(/re-authorize/);
+    expect(result).toMatchObject({ ok: false, apicbaseError: "invalid_grant", code: "apicbase_error" });
+    expect(!result.ok && describeConnection(result)).toMatch(/re-authorize/);
     expect(await row(connectionId)).toMatchObject({
       status: "needs_reauthorization",
       lastRefreshError: "invalid_grant",
@@ -263,7 +264,8 @@ describe("refresh", () => {
     const { connectionId } = await connect();
     await control.fault({ endpoint: "token", mode: "drop_after_commit" });
     const result = await refreshConnection(context(), { organizationId, connectionId });
-    expect(!result.ok && result.message).toMatch(/answer was lost/);
+    expect(result).toMatchObject({ ok: false, code: "lost_rotation" });
+    expect(!result.ok && describeConnection(result)).toMatch(/answer was lost/);
     expect((await row(connectionId)).status).toBe("needs_reauthorization");
   });
 
@@ -360,8 +362,8 @@ describe("disconnect", () => {
     const { connectionId } = await connect();
     await control.settings({ revocation_endpoint: false });
     const result = await disconnectConnection(context(), { organizationId, connectionId, reason: "test" });
-    expect(result).toMatchObject({ ok: true, revocation: "unsupported" });
-    expect(result.ok && result.message).toMatch(/remove the application in Apicbase/);
+    expect(result).toMatchObject({ ok: true, revocation: "unsupported", code: "disconnected" });
+    expect(result.ok && describeConnection(result)).toMatch(/remove the application in Apicbase/);
     expect((await row(connectionId)).refreshTokenCiphertext).toBeNull();
   });
 
@@ -468,8 +470,8 @@ describe("disconnect", () => {
       connectionId,
       reason: "third",
     });
-    expect(done).toMatchObject({ ok: true, revocation: "failed" });
-    expect(done.ok && done.message).toMatch(/remove the application in Apicbase/);
+    expect(done).toMatchObject({ ok: true, revocation: "failed", code: "disconnected" });
+    expect(done.ok && describeConnection(done)).toMatch(/remove the application in Apicbase/);
     expect(await row(connectionId)).toMatchObject({
       status: "revoked",
       refreshTokenCiphertext: null,

@@ -1,28 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { ActiveLibrary, ApicbaseClient, TokenSet } from "@/lib/apicbase/client";
-import { ApicbaseError } from "@/lib/apicbase/errors";
+import { ApicbaseError, apicbaseProblem } from "@/lib/apicbase/errors";
 import { recordAudit } from "@/lib/audit";
 import type { DbExecutor } from "@/lib/db/client";
 import { connections, type ConnectionStatus } from "@/lib/db/schema";
 import { planNextRefresh } from "@/lib/lifecycle/schedule";
 import { underWay } from "@/lib/lifecycle/single-flight";
 import { enqueueConnectionEvent } from "@/lib/notifications/events";
+import type { MismatchCode, VerifyCode } from "./codes";
 import type { ConnectionContext, Failure } from "./context";
-import { apicbaseErrorMessage } from "@/lib/messages/apicbase";
-import {
-  CONNECTION_MESSAGES,
-  CONNECTION_NOT_YOURS,
-  libraryDriftMessage,
-  libraryMismatchMessage,
-} from "@/lib/messages/connections";
+import { describeConnection, EVENT_REASONS } from "@/lib/messages/connections";
 import { openTokens, sealTokens } from "./tokens";
 
-const notFound: Failure = {
-  ok: false,
-  reason: "not_found",
-  message: CONNECTION_NOT_YOURS,
-};
+const notFound: Failure = { ok: false, reason: "not_found", code: "not_yours" };
 
 function approver(library: ActiveLibrary) {
   const name = `${library.user.firstName} ${library.user.lastName}`.trim();
@@ -83,14 +74,14 @@ async function enqueueReauthorized(
     type: "connection.reauthorized",
     connectionId,
     now,
-    reason: "The library's user approved again: the connection has new tokens.",
+    reason: EVENT_REASONS.reauthorized,
   });
   if (previousStatus === "needs_reauthorization" || previousStatus === "refresh_failing") {
     await enqueueConnectionEvent(tx, {
       type: "connection.recovered",
       connectionId,
       now,
-      reason: "Re-authorized: the connection works again.",
+      reason: EVENT_REASONS.recoveredByApproval,
     });
   }
 }
@@ -120,15 +111,7 @@ export type CompletionResult =
       /** The Apicbase user who approved. */
       approvedBy: string;
     }
-  | {
-      ok: false;
-      reason: "library_mismatch";
-      message: string;
-      connectionId: string;
-      /** Who approved, and with which library active, instead of the connection's. */
-      approvedBy: string;
-      approvedLibrary: { id: number; name: string };
-    }
+  | (MismatchCode & { ok: false; reason: "library_mismatch"; connectionId: string })
   | Failure;
 
 /**
@@ -157,7 +140,7 @@ type CodeExchange = {
 };
 
 /** Refused: the process is shutting down and starts no call to Apicbase. */
-const restarting: Failure = { ok: false, reason: "busy", message: CONNECTION_MESSAGES.restarting };
+const restarting: Failure = { ok: false, reason: "busy", code: "restarting" };
 
 async function exchangeAndStore(
   ctx: ConnectionContext,
@@ -269,14 +252,11 @@ export async function completeAuthorization(
         return {
           ok: false,
           reason: "library_mismatch",
+          code: "library_mismatch",
           connectionId: existing.id,
           approvedBy: library.user.email,
           approvedLibrary: { id: library.id, name: library.name },
-          message: libraryMismatchMessage(
-            library.user.email,
-            { id: library.id, name: library.name },
-            { id: existing.libraryId, name: existing.libraryName },
-          ),
+          expectedLibrary: { id: existing.libraryId, name: existing.libraryName },
         };
       }
       return renew(existing, "reauthorized");
@@ -315,7 +295,7 @@ export async function completeAuthorization(
       type: "connection.created",
       connectionId: id,
       now: ctx.now(),
-      reason: args.via === "token_import" ? "Imported from tokens generated in Apicbase." : "Approved at Apicbase.",
+      reason: args.via === "token_import" ? EVENT_REASONS.imported : EVENT_REASONS.approved,
     });
     return {
       ok: true,
@@ -345,7 +325,7 @@ async function loadForUpdate(db: DbExecutor, organizationId: string, connectionI
 }
 
 export type VerifyResult =
-  | {
+  | ({
       ok: true;
       active: boolean;
       scopes: string[] | null;
@@ -354,8 +334,7 @@ export type VerifyResult =
       activeLibrary: { id: number; name: string } | null;
       /** The token reaches another library than the connected one. */
       drift: boolean;
-      message: string;
-    }
+    } & VerifyCode)
   | Failure;
 
 /** Asks Apicbase about the stored access token (introspection) and which library it reaches now. */
@@ -373,14 +352,10 @@ async function verifyNow(
   const row = await loadForUpdate(ctx.db, args.organizationId, args.connectionId);
   if (!row) return notFound;
   if (row.status === "revoking" || row.status === "revoked") {
-    return {
-      ok: false,
-      reason: "not_refreshable",
-      message: CONNECTION_MESSAGES.revoked,
-    };
+    return { ok: false, reason: "not_refreshable", code: "revoked" };
   }
   const pair = openTokens(ctx.keyring, row);
-  if (!pair) return { ok: false, reason: "not_refreshable", message: CONNECTION_MESSAGES.noTokens };
+  if (!pair) return { ok: false, reason: "not_refreshable", code: "no_tokens" };
   const client = await ctx.clientFor(row.applicationId);
   const now = ctx.now();
   try {
@@ -393,13 +368,15 @@ async function verifyNow(
     const expired = !row.accessTokenExpiresAt || row.accessTokenExpiresAt.getTime() <= now.getTime();
     // Inactive before its expiry: revoked at Apicbase (or rotated away), so the refresh token is gone too.
     const revoked = !info.active && !expired && row.status !== "needs_reauthorization";
-    const message = info.active
+    const found: VerifyCode = info.active
       ? activeLibrary && activeLibrary.id !== row.libraryId
-        ? libraryDriftMessage(activeLibrary, { id: row.libraryId, name: row.libraryName })
-        : CONNECTION_MESSAGES.tokenActive
+        ? { code: "library_drift", activeLibrary, connectedLibrary: { id: row.libraryId, name: row.libraryName } }
+        : { code: "token_active" }
       : expired
-        ? CONNECTION_MESSAGES.tokenExpired
-        : CONNECTION_MESSAGES.tokenRevoked;
+        ? { code: "token_expired" }
+        : { code: "token_revoked" };
+    // Notifications keep their reason in words, as they are sent.
+    const message = describeConnection(found);
     await ctx.db.transaction(async (tx) => {
       await tx
         .update(connections)
@@ -455,7 +432,7 @@ async function verifyNow(
       portalExpiresAt: row.accessTokenExpiresAt,
       activeLibrary,
       drift: activeLibrary !== null && activeLibrary.id !== row.libraryId,
-      message,
+      ...found,
     };
   } catch (error) {
     const code = error instanceof ApicbaseError ? (error.oauthError ?? error.code) : "portal_error";
@@ -467,6 +444,12 @@ async function verifyNow(
       connectionId: row.id,
       apicbaseError: code,
     });
-    return { ok: false, reason: "apicbase", message: apicbaseErrorMessage(error), apicbaseError: code };
+    return {
+      ok: false,
+      reason: "apicbase",
+      code: "apicbase_error",
+      problem: apicbaseProblem(error),
+      apicbaseError: code,
+    };
   }
 }

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { installGracefulShutdown } from "@/lib/lifecycle/shutdown";
 import { endDrainForTests, inFlightCount } from "@/lib/lifecycle/single-flight";
-import { CONNECTION_MESSAGES } from "@/lib/messages/connections";
+import { CONNECTION_MESSAGES, describeConnection, PORTAL_RESTARTING } from "@/lib/messages/connections";
 import { type LifecycleFixture } from "@/testing/lifecycle-fixtures";
 import { useLifecycleFixture } from "@/testing/lifecycle-suite";
 import { fakeProcess, until } from "@/testing/process";
@@ -43,7 +43,8 @@ describe("connection work and a shutdown", () => {
     expect(lines[0]).toMatch(/finishing 1 call\(s\) to Apicbase under way/);
 
     // Asked after the signal: told to come back, nothing sent to Apicbase, nothing changed.
-    const restarting = { ok: false, reason: "busy", message: CONNECTION_MESSAGES.restarting };
+    const restarting = { ok: false, reason: "busy", code: "restarting" } as const;
+    expect(describeConnection(restarting)).toBe(CONNECTION_MESSAGES.restarting);
     expect(await verifyConnection(ctx, { ...scope, connectionId: late! })).toEqual(restarting);
     expect(
       await connectWithCode(ctx, fixture.client(), {
@@ -54,8 +55,15 @@ describe("connection work and a shutdown", () => {
       }),
     ).toEqual(restarting);
     const revoking = await disconnectConnection(ctx, { ...scope, connectionId: late!, reason: "Customer left" });
-    expect(revoking).toMatchObject({ ok: true, revocation: "pending" });
-    expect(revoking.ok && revoking.message).toMatch(/the portal is restarting, so it did not ask Apicbase yet/);
+    expect(revoking).toMatchObject({
+      ok: true,
+      revocation: "pending",
+      code: "revocation_pending",
+      apicbaseError: PORTAL_RESTARTING,
+    });
+    expect(revoking.ok && describeConnection(revoking)).toMatch(
+      /the portal is restarting, so it did not ask Apicbase yet/,
+    );
     // Its tokens stay unused and encrypted until the sweep finishes the revocation.
     expect(await fixture.row(late!)).toMatchObject({ status: "revoking", revokeReason: "Customer left" });
 

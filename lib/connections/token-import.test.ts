@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describeImportRefusal } from "@/lib/messages/token-import";
 import { startEmulator } from "@/emulator/testing";
 import { ApicbaseClient } from "@/lib/apicbase/client";
 import { endpointsFromBase } from "@/lib/apicbase/config";
@@ -87,9 +88,15 @@ describe("inspectImport", () => {
   it("names the application that issued another application's tokens, and refreshes nothing", async () => {
     const pair = await mint(SANDBOX_DESK_APP.clientId);
     const decision = await inspect(pair);
-    expect(decision).toMatchObject({ ok: false, reason: "other_application", field: "applicationId" });
+    expect(decision).toMatchObject({
+      ok: false,
+      reason: "other_application",
+      field: "applicationId",
+      applicationName: "Partner app",
+      issuedTo: "Desk app",
+    });
     if (decision.ok) throw new Error("unreachable");
-    expect(decision.message).toContain("issued to the application “Desk app”, not “Partner app”");
+    expect(describeImportRefusal(decision)).toContain("issued to the application “Desk app”, not “Partner app”");
     expect((await emulator.control.stats()).requests.token).toBe(0);
     // The pair still works for its own application.
     expect(await desk().introspect(pair.accessToken)).toMatchObject({ active: true });
@@ -99,9 +106,15 @@ describe("inspectImport", () => {
     const pair = await mint(SANDBOX_PARTNER_APP.clientId);
     await emulator.control.revokeGrant({ email: "otto@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId });
     const decision = await inspect(pair);
-    expect(decision).toMatchObject({ ok: false, reason: "inactive", field: "accessToken", code: "invalid_grant" });
+    expect(decision).toMatchObject({
+      ok: false,
+      reason: "inactive",
+      field: "accessToken",
+      code: "invalid_grant",
+      applicationName: "Partner app",
+    });
     if (decision.ok) throw new Error("unreachable");
-    expect(decision.message).toMatch(/^Apicbase no longer accepts these tokens for “Partner app”/);
+    expect(describeImportRefusal(decision)).toMatch(/^Apicbase no longer accepts these tokens for “Partner app”/);
   });
 
   it("cannot tell another application's tokens apart when that application is not registered: inactive", async () => {

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import type { ActiveLibrary, ApicbaseClient, Introspection, TokenSet } from "@/lib/apicbase/client";
-import { ApicbaseError } from "@/lib/apicbase/errors";
+import { ApicbaseError, apicbaseProblem } from "@/lib/apicbase/errors";
 import { DEFAULT_EXPIRES_IN } from "@/lib/apicbase/schemas";
 import { decryptSecret, encryptSecret, type Keyring } from "@/lib/crypto/secrets";
 import { recordId } from "@/lib/forms";
-import { apicbaseErrorMessage } from "@/lib/messages/apicbase";
+import { IMPORT_FORM_TEXT, type ImportedToken } from "@/lib/messages/token-import";
+import type { ImportRefusalCode } from "./codes";
 
 /**
  * Token import: a token pair generated in Apicbase's own UI, handed to the partner, checked with Apicbase before it
@@ -17,33 +18,21 @@ const IMPORT_TOKEN_MIN = 16;
 /** Apicbase's tokens are 30 characters; the cap keeps a sealed pair well inside one cookie. */
 export const IMPORT_TOKEN_MAX = 512;
 
-function importToken(what: "access token" | "refresh token") {
-  const article = what === "access token" ? "An" : "A";
+function importToken(what: ImportedToken) {
+  const text = IMPORT_FORM_TEXT;
   return (
     z
-      .string({ error: `Paste the ${what}.` })
+      .string({ error: text.empty(what) })
       // Copied tokens often carry spaces or a line break around them, and an access token sometimes "Bearer ".
       .transform((value) => value.trim().replace(what === "access token" ? /^bearer\s+/i : /^$/, ""))
       .pipe(
         z
           .string()
-          .min(1, { message: `Paste the ${what}.`, abort: true })
-          .refine((value) => !/\s/.test(value), {
-            message: `${article} ${what} has no spaces or line breaks inside. Paste only the ${what}.`,
-            abort: true,
-          })
-          .refine((value) => /^[\x21-\x7e]*$/.test(value), {
-            message: `${article} ${what} has letters, digits and punctuation only. Paste it as Apicbase shows it.`,
-            abort: true,
-          })
-          .refine((value) => value.length >= IMPORT_TOKEN_MIN, {
-            message: `That is too short for an Apicbase ${what} (they are 30 characters). Paste the whole ${what}.`,
-            abort: true,
-          })
-          .refine((value) => value.length <= IMPORT_TOKEN_MAX, {
-            message: `That is far longer than an Apicbase ${what}. Paste only the ${what}.`,
-            abort: true,
-          }),
+          .min(1, { error: text.empty(what), abort: true })
+          .refine((value) => !/\s/.test(value), { error: text.spaces(what), abort: true })
+          .refine((value) => /^[\x21-\x7e]*$/.test(value), { error: text.characters(what), abort: true })
+          .refine((value) => value.length >= IMPORT_TOKEN_MIN, { error: text.tooShort(what), abort: true })
+          .refine((value) => value.length <= IMPORT_TOKEN_MAX, { error: text.tooLong(what), abort: true }),
       )
   );
 }
@@ -51,13 +40,13 @@ function importToken(what: "access token" | "refresh token") {
 export const importTokensForm = z
   .object({
     organizationId: recordId,
-    applicationId: z.uuid("Choose the application that issued the tokens."),
+    applicationId: z.uuid(IMPORT_FORM_TEXT.application),
     accessToken: importToken("access token"),
     refreshToken: importToken("refresh token"),
   })
   .refine((form) => form.accessToken !== form.refreshToken, {
     path: ["refreshToken"],
-    message: "This is the same token as the access token: paste the refresh token here.",
+    error: IMPORT_FORM_TEXT.samePair,
   });
 export type ImportTokensInput = z.infer<typeof importTokensForm>;
 export type ImportField = "applicationId" | "accessToken" | "refreshToken";
@@ -78,50 +67,30 @@ export type ImportFinding = {
   refreshed: boolean;
 };
 
-export type ImportRefusal = {
+export type ImportRefusal = ImportRefusalCode & {
   ok: false;
-  reason: "other_application" | "inactive" | "refresh_lost" | "no_accounts_scope" | "apicbase";
   /** The form field the message belongs to. */
   field: ImportField | null;
-  message: string;
   /** For the audit log: Apicbase's error code or the reason, never a token. */
   code: string;
 };
 export type ImportDecision = { ok: true; finding: ImportFinding } | ImportRefusal;
 
-function refusal(
-  reason: ImportRefusal["reason"],
-  field: ImportField | null,
-  message: string,
-  code: string = reason,
-): ImportRefusal {
-  return { ok: false, reason, field, message, code };
+function refusal(answer: ImportRefusalCode, field: ImportField | null, code: string = answer.reason): ImportRefusal {
+  return { ok: false, ...answer, field, code };
 }
 
 function fromApicbase(error: unknown, applicationName: string): ImportRefusal {
   const code = error instanceof ApicbaseError ? (error.oauthError ?? error.code) : "portal_error";
-  if (error instanceof ApicbaseError && error.isClientCredentialsError) {
-    return refusal(
-      "apicbase",
-      "applicationId",
-      `Apicbase rejected the client id or secret of “${applicationName}”, so the tokens could not be checked. An ` +
-        `admin must correct the application's credentials.`,
-      code,
-    );
-  }
   if (error instanceof ApicbaseError && error.code === "forbidden" && error.endpoint === "api") {
     return noAccounts();
   }
-  return refusal("apicbase", null, `${apicbaseErrorMessage(error)} Nothing was stored.`, code);
+  const problem = apicbaseProblem(error);
+  const field = error instanceof ApicbaseError && error.isClientCredentialsError ? "applicationId" : null;
+  return refusal({ reason: "apicbase", problem, applicationName }, field, code);
 }
 
-const noAccounts = () =>
-  refusal(
-    "no_accounts_scope",
-    "accessToken",
-    "These tokens lack the accounts scope, so the portal cannot tell which library they reach. Generate a pair " +
-      "with the accounts scope in Apicbase.",
-  );
+const noAccounts = () => refusal({ reason: "no_accounts_scope" }, "accessToken");
 
 /**
  * Checks a pasted pair as the chosen application: introspection first; an inactive token is offered to the other
@@ -164,12 +133,7 @@ export async function inspectImport(args: {
     for (const other of args.others) {
       const seen = await other.introspect(args.accessToken).catch(() => null);
       if (seen?.active) {
-        return refusal(
-          "other_application",
-          "applicationId",
-          `These tokens were issued to the application “${other.name}”, not “${applicationName}”. Only the issuing ` +
-            `application can use and refresh them: choose “${other.name}” and check again.`,
-        );
+        return refusal({ reason: "other_application", applicationName, issuedTo: other.name }, "applicationId");
       }
     }
     try {
@@ -177,24 +141,10 @@ export async function inspectImport(args: {
       refreshed = true;
     } catch (error) {
       if (error instanceof ApicbaseError && error.needsReauthorization) {
-        return refusal(
-          "inactive",
-          "accessToken",
-          `Apicbase no longer accepts these tokens for “${applicationName}”: the access token is not active and ` +
-            `the refresh token was refused (invalid_grant). They were revoked or already used, or belong to an ` +
-            `application this portal does not know. Generate a new pair in Apicbase and paste it here.`,
-          "invalid_grant",
-        );
+        return refusal({ reason: "inactive", applicationName }, "accessToken", "invalid_grant");
       }
       if (error instanceof ApicbaseError && error.ambiguous) {
-        return refusal(
-          "refresh_lost",
-          null,
-          "The access token had expired, so the portal asked Apicbase for a new pair, but its answer was lost. The " +
-            "pasted refresh token may no longer work: check again, and if Apicbase refuses, generate a new pair in " +
-            "Apicbase.",
-          error.code,
-        );
+        return refusal({ reason: "refresh_lost" }, null, error.code);
       }
       return fromApicbase(error, applicationName);
     }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describeConnection } from "@/lib/messages/connections";
 import { openTestDb, testAdmin } from "@/testing/dal";
 import { startEmulator } from "@/emulator/testing";
 import { ApicbaseClient } from "@/lib/apicbase/client";
@@ -110,10 +111,10 @@ beforeAll(async () => {
     applicationId,
     ...(await approval("nora@sandbox.test")),
   });
-  if (!connected.ok) throw new Error(connected.message);
+  if (!connected.ok) throw new Error(describeConnection(connected));
   connectionId = connected.connectionId;
   const refreshed = await refreshConnection(ctx, { organizationId, connectionId });
-  if (!refreshed.ok) throw new Error(refreshed.message);
+  if (!refreshed.ok) throw new Error(describeConnection(refreshed));
   await verifyConnection(ctx, { organizationId, connectionId });
   await emulator.control.revokeGrant({ email: "nora@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId });
   // A manual refresh right after another is skipped; two minutes later it reaches Apicbase, which refuses it.

@@ -11,10 +11,10 @@
  */
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { ApicbaseClient } from "@/lib/apicbase/client";
-import { ApicbaseError } from "@/lib/apicbase/errors";
+import { ApicbaseError, apicbaseProblem } from "@/lib/apicbase/errors";
 import { recordAudit } from "@/lib/audit";
-import { apicbaseErrorMessage } from "@/lib/messages/apicbase";
-import { CONNECTION_MESSAGES } from "@/lib/messages/connections";
+import { describeConnection } from "@/lib/messages/connections";
+import type { FailureCode } from "@/lib/connections/codes";
 import type { TokenPair } from "@/lib/connections/tokens";
 import type { ConnectionContext } from "@/lib/connections/context";
 import type { DbTransaction } from "@/lib/db/client";
@@ -29,18 +29,16 @@ export const APPLICATION_PAUSE_MS = 60 * 60_000;
 
 export type Verdict = {
   /** An Apicbase error code, or the portal's own (`lost_rotation`, `introspection_failed`): never a token. */
-  code: string;
-  message: string;
+  apicbaseError: string;
   /** Whether Apicbase may have rotated the tokens without the portal knowing: the next attempt checks first. */
   outcomeUnknown?: boolean;
-} & (
-  | { kind: "reauthorize" }
-  | { kind: "application_refused" }
-  | { kind: "wait"; retryAfterSeconds: number }
-  | { kind: "retry"; apicbaseDown: boolean }
-);
-
-const LOST_ROTATION = CONNECTION_MESSAGES.lostRotation;
+} & Extract<FailureCode, { code: "apicbase_error" | "lost_rotation" | "interrupted_unknown" | "interrupted_lost" }> &
+  (
+    | { kind: "reauthorize" }
+    | { kind: "application_refused" }
+    | { kind: "wait"; retryAfterSeconds: number }
+    | { kind: "retry"; apicbaseDown: boolean }
+  );
 
 const OUTAGE_CODES = new Set(["server_error", "timeout", "network", "invalid_response"]);
 
@@ -66,16 +64,12 @@ export async function interruptedAttemptVerdict(
       kind: "retry",
       apicbaseDown: true,
       outcomeUnknown: true,
-      code: "introspection_failed",
-      message: CONNECTION_MESSAGES.interruptedUnknown,
+      apicbaseError: "introspection_failed",
+      code: "interrupted_unknown",
     };
   }
   if (probe.active) return null;
-  return {
-    kind: "reauthorize",
-    code: "lost_rotation",
-    message: CONNECTION_MESSAGES.interruptedLost,
-  };
+  return { kind: "reauthorize", apicbaseError: "lost_rotation", code: "interrupted_lost" };
 }
 
 /** Classifies a failed refresh call; probes Apicbase with the stored access token when the outcome is ambiguous. */
@@ -87,14 +81,15 @@ export async function failureVerdict(
   now: Date,
   opts: { probe?: boolean } = {},
 ): Promise<Verdict> {
-  const message = apicbaseErrorMessage(error);
+  const failed = { code: "apicbase_error", problem: apicbaseProblem(error) } as const;
   if (error instanceof ApicbaseError) {
-    const code = error.oauthError ?? error.code;
-    if (error.needsReauthorization) return { kind: "reauthorize", code, message };
-    if (error.isClientCredentialsError) return { kind: "application_refused", code, message };
+    const apicbaseError = error.oauthError ?? error.code;
+    if (error.needsReauthorization) return { kind: "reauthorize", apicbaseError, ...failed };
+    if (error.isClientCredentialsError) return { kind: "application_refused", apicbaseError, ...failed };
     if (error.code === "rate_limited")
-      return { kind: "wait", code, message, retryAfterSeconds: error.retryAfterSeconds ?? 60 };
-    if (!error.ambiguous) return { kind: "retry", code, message, apicbaseDown: OUTAGE_CODES.has(error.code) };
+      return { kind: "wait", apicbaseError, ...failed, retryAfterSeconds: error.retryAfterSeconds ?? 60 };
+    if (!error.ambiguous)
+      return { kind: "retry", apicbaseError, ...failed, apicbaseDown: OUTAGE_CODES.has(error.code) };
   }
   const code = error instanceof ApicbaseError ? (error.oauthError ?? error.code) : "portal_error";
   const retryAfterSeconds = error instanceof ApicbaseError ? error.retryAfterSeconds : undefined;
@@ -102,15 +97,16 @@ export async function failureVerdict(
   const expired = isExpired(row, now);
   // Without the probe (a process shutting down starts no call) the outcome stays unknown, as with a failed probe.
   const probe = expired || opts.probe === false ? null : await client.introspect(pair.accessToken).catch(() => null);
-  if (probe && !probe.active) return { kind: "reauthorize", code: "lost_rotation", message: LOST_ROTATION };
+  if (probe && !probe.active) return { kind: "reauthorize", apicbaseError: "lost_rotation", code: "lost_rotation" };
   const outcomeUnknown = !expired && !probe;
-  const detail = probe?.active
-    ? " The refresh did not happen at Apicbase; the current tokens still work."
+  const refresh: "not_rotated" | "rotation_unknown" | null = probe?.active
+    ? "not_rotated"
     : outcomeUnknown
-      ? " Whether Apicbase rotated the tokens is unknown; the portal asks Apicbase before trying again."
-      : "";
-  if (retryAfterSeconds) return { kind: "wait", code, message: message + detail, retryAfterSeconds, outcomeUnknown };
-  return { kind: "retry", code, message: message + detail, apicbaseDown: code !== "portal_error", outcomeUnknown };
+      ? "rotation_unknown"
+      : null;
+  const answer = { apicbaseError: code, ...failed, ...(refresh ? { refresh } : {}), outcomeUnknown };
+  if (retryAfterSeconds) return { kind: "wait", ...answer, retryAfterSeconds };
+  return { kind: "retry", ...answer, apicbaseDown: code !== "portal_error" };
 }
 
 async function pauseApplication(
@@ -120,7 +116,7 @@ async function pauseApplication(
   verdict: Verdict,
   now: Date,
 ) {
-  const code = verdict.code;
+  const code = verdict.apicbaseError;
   const until = new Date(now.getTime() + APPLICATION_PAUSE_MS);
   const paused = await tx
     .update(applications)
@@ -143,10 +139,16 @@ async function pauseApplication(
     await enqueueApplicationEvent(tx, {
       applicationId: row.applicationId,
       now,
-      reason: verdict.message,
+      reason: describeConnection(verdict),
       apicbaseError: code,
     });
   }
+}
+
+/** The code of a verdict and its facts, without the rest. */
+function codeOf(verdict: Verdict): FailureCode {
+  if (verdict.code !== "apicbase_error") return { code: verdict.code };
+  return { code: verdict.code, problem: verdict.problem, ...(verdict.refresh ? { refresh: verdict.refresh } : {}) };
 }
 
 /**
@@ -193,7 +195,7 @@ export async function recordVerdict(
       .update(connections)
       .set({
         ...changes,
-        lastRefreshError: verdict.code,
+        lastRefreshError: verdict.apicbaseError,
         leaseOwner: null,
         leaseExpiresAt: null,
         leaseTakenOverFrom: verdict.outcomeUnknown ? (row.leaseTakenOverFrom ?? ctx.leaseOwner) : null,
@@ -220,8 +222,8 @@ export async function recordVerdict(
           type,
           connectionId: row.id,
           now,
-          reason: verdict.message,
-          apicbaseError: verdict.code,
+          reason: describeConnection(verdict),
+          apicbaseError: verdict.apicbaseError,
         });
     }
     if (verdict.kind === "application_refused") await pauseApplication(tx, ctx, row, verdict, now);
@@ -232,7 +234,7 @@ export async function recordVerdict(
       outcome: "failure",
       organizationId: row.organizationId,
       connectionId: row.id,
-      apicbaseError: verdict.code,
+      apicbaseError: verdict.apicbaseError,
       detail: {
         trigger: trigger.kind,
         outcome: verdict.kind,
@@ -247,15 +249,15 @@ export async function recordVerdict(
     return {
       ok: false,
       reason: "busy",
-      apicbaseError: verdict.code,
-      message: CONNECTION_MESSAGES.superseded,
+      apicbaseError: verdict.apicbaseError,
+      code: "superseded",
     };
   }
   return {
     ok: false,
     reason: "apicbase",
-    apicbaseError: verdict.code,
-    message: verdict.message,
+    apicbaseError: verdict.apicbaseError,
+    ...codeOf(verdict),
     ...(verdict.kind === "wait" ? { retryAfterSeconds: verdict.retryAfterSeconds } : {}),
     ...(verdict.kind === "retry" ? { apicbaseDown: verdict.apicbaseDown } : {}),
     ...(verdict.kind === "reauthorize" ? { needsReauthorization: true } : {}),

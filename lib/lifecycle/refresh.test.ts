@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describeConnection } from "@/lib/messages/connections";
 import type { ApicbaseClient } from "@/lib/apicbase/client";
 import { clientForApplication } from "@/lib/connections/applications";
 import type { ConnectionContext } from "@/lib/connections/context";
@@ -199,8 +200,13 @@ describe("refresh", () => {
     const connectionId = await fixture.connection();
     await fixture.control.fault({ endpoint: "token", mode: "drop_after_commit" });
     const result = await refreshConnection(fixture.context(), { organizationId: fixture.organizationId, connectionId });
-    expect(result).toMatchObject({ ok: false, apicbaseError: "lost_rotation", needsReauthorization: true });
-    expect(!result.ok && result.message).toMatch(/answer was lost.*re-authorization/);
+    expect(result).toMatchObject({
+      ok: false,
+      apicbaseError: "lost_rotation",
+      needsReauthorization: true,
+      code: "lost_rotation",
+    });
+    expect(!result.ok && describeConnection(result)).toMatch(/answer was lost.*re-authorization/);
     expect(await fixture.row(connectionId)).toMatchObject({
       status: "needs_reauthorization",
       lastRefreshError: "lost_rotation",
@@ -214,8 +220,15 @@ describe("refresh", () => {
     await fixture.control.fault({ endpoint: "token", mode: "slow", delay_ms: 800 });
     const failed = await refreshConnection(fixture.context(), { organizationId: fixture.organizationId, connectionId });
     fixture.settings.timeoutMs = 2000;
-    expect(failed).toMatchObject({ ok: false, apicbaseError: "timeout" });
-    expect(!failed.ok && failed.message).toMatch(/did not happen at Apicbase; the current tokens still work/);
+    expect(failed).toMatchObject({
+      ok: false,
+      apicbaseError: "timeout",
+      code: "apicbase_error",
+      refresh: "not_rotated",
+    });
+    expect(!failed.ok && describeConnection(failed)).toMatch(
+      /did not happen at Apicbase; the current tokens still work/,
+    );
     const failing = await fixture.row(connectionId);
     expect(failing).toMatchObject({
       status: "refresh_failing",
@@ -258,8 +271,13 @@ describe("refresh", () => {
       organizationId: fixture.organizationId,
       connectionId,
     });
-    expect(next).toMatchObject({ ok: false, apicbaseError: "lost_rotation", needsReauthorization: true });
-    expect(!next.ok && next.message).toMatch(
+    expect(next).toMatchObject({
+      ok: false,
+      apicbaseError: "lost_rotation",
+      needsReauthorization: true,
+      code: "interrupted_lost",
+    });
+    expect(!next.ok && describeConnection(next)).toMatch(
       /earlier refresh of this connection was interrupted after Apicbase had rotated its tokens/,
     );
     expect(await fixture.row(connectionId)).toMatchObject({

@@ -10,6 +10,7 @@ import { recordAudit, type AuditActor } from "@/lib/audit";
 import { openTokens, sealTokens, type TokenPair } from "@/lib/connections/tokens";
 import type { ConnectionContext } from "@/lib/connections/context";
 import { applications, connections, type Connection, type ConnectionStatus } from "@/lib/db/schema";
+import { EVENT_REASONS } from "@/lib/messages/connections";
 import { enqueueConnectionEvent } from "@/lib/notifications/events";
 import { spendInteractiveRefresh } from "./control";
 import type { RefreshFailure, RefreshResult, RefreshTrigger } from "./types";
@@ -61,16 +62,10 @@ const shuttingDown: RefreshFailure = {
   reason: "busy",
   shuttingDown: true,
   retryAfterSeconds: DRAIN_RETRY_AFTER_SECONDS,
-  message:
-    `The portal is restarting, so it starts no refresh now. Try again in ${DRAIN_RETRY_AFTER_SECONDS} seconds; ` +
-    "the current tokens keep working meanwhile.",
+  code: "refresh_restarting",
 };
 
-const notFound: RefreshFailure = {
-  ok: false,
-  reason: "not_found",
-  message: "This connection does not exist or belongs to another organization.",
-};
+const notFound: RefreshFailure = { ok: false, reason: "not_found", code: "not_yours" };
 
 function refusal(status: ConnectionStatus): RefreshFailure | null {
   if (status === "needs_reauthorization") {
@@ -78,15 +73,11 @@ function refusal(status: ConnectionStatus): RefreshFailure | null {
       ok: false,
       reason: "not_refreshable",
       needsReauthorization: true,
-      message: "This connection needs re-authorization before it can be refreshed.",
+      code: "needs_reauthorization",
     };
   }
   if (status === "revoked" || status === "revoking") {
-    return {
-      ok: false,
-      reason: "not_refreshable",
-      message: "This connection was revoked; re-authorize it to use it again.",
-    };
+    return { ok: false, reason: "not_refreshable", code: "revoked" };
   }
   return null;
 }
@@ -111,11 +102,7 @@ async function leaseAndRefresh(
     if (refused) return refused;
     // Another process is refreshing it: wait for its lease, then look again (its tokens will be fresh).
     if (Date.now() + pause > waitUntil) {
-      return {
-        ok: false,
-        reason: "busy",
-        message: "A refresh of this connection is already in progress. Its result will show here in a moment.",
-      };
+      return { ok: false, reason: "busy", code: "refresh_in_progress" };
     }
     await sleep(pause);
   }
@@ -194,16 +181,9 @@ async function refreshLeased(ctx: ConnectionContext, row: Connection, trigger: R
     }
     const pair = openPair(ctx, row);
     if (pair === "unreadable") {
-      return {
-        ok: false,
-        reason: "not_refreshable",
-        message:
-          "This connection's tokens cannot be decrypted with the configured TOKEN_ENCRYPTION_KEY; re-authorize it, " +
-          "or restore the key.",
-      };
+      return { ok: false, reason: "not_refreshable", code: "tokens_unreadable" };
     }
-    if (!pair)
-      return { ok: false, reason: "not_refreshable", message: "This connection holds no tokens; re-authorize it." };
+    if (!pair) return { ok: false, reason: "not_refreshable", code: "no_tokens" };
     const client = await ctx.clientFor(row.applicationId);
 
     // Nothing has been sent to Apicbase yet: a process that is shutting down gives the lease back (finally) instead.
@@ -226,9 +206,8 @@ async function refreshLeased(ctx: ConnectionContext, row: Connection, trigger: R
           reason: "apicbase",
           apicbaseError: "rate_limited",
           retryAfterSeconds: waitSeconds,
-          message:
-            `Apicbase asked the portal to slow down. Try again in ${waitSeconds} seconds; the current tokens keep ` +
-            `working.`,
+          code: "slow_down",
+          waitSeconds,
         };
       }
     }
@@ -257,12 +236,7 @@ async function refreshLeased(ctx: ConnectionContext, row: Connection, trigger: R
     if (!stored) {
       // A re-authorization or disconnect wrote a newer pair meanwhile: ours is an orphan nobody will ever use.
       if (!isDraining()) await client.revoke(tokens.refreshToken, "refresh_token").catch(() => undefined);
-      return {
-        ok: false,
-        reason: "busy",
-        message:
-          "Newer tokens were stored by another refresh or re-authorization meanwhile; this refresh was discarded.",
-      };
+      return { ok: false, reason: "busy", code: "refresh_discarded" };
     }
     return { ok: true, expiresAt: tokens.expiresAt, scopes: tokens.scopes, refreshed: true };
   } finally {
@@ -334,7 +308,7 @@ async function storeRotatedPair(
             type: "connection.recovered",
             connectionId: row.id,
             now,
-            reason: "A refresh succeeded again: the connection has a new token pair.",
+            reason: EVENT_REASONS.recoveredByRefresh,
           });
         }
         return true;

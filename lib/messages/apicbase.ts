@@ -1,10 +1,15 @@
-import { ApicbaseError } from "@/lib/apicbase/errors";
+import { apicbaseProblem, type ApicbaseProblem } from "@/lib/apicbase/errors";
 
 /** What a partner reads when Apicbase says no: what happened and what to do, never a token or raw body. */
 export function apicbaseErrorMessage(error: unknown): string {
-  if (!(error instanceof ApicbaseError))
-    return "Something went wrong on the portal's side. Nothing was changed: try again.";
+  return apicbaseProblemMessage(apicbaseProblem(error));
+}
+
+/** The same words from a failure's facts, as domain results carry them (lib/apicbase/errors.ts). */
+export function apicbaseProblemMessage(error: ApicbaseProblem): string {
   switch (error.code) {
+    case "portal_error":
+      return "Something went wrong on the portal's side. Nothing was changed: try again.";
     case "oauth_error":
       switch (error.oauthError) {
         case "invalid_grant":
@@ -49,7 +54,7 @@ export function apicbaseErrorMessage(error: unknown): string {
     case "unauthorized":
       return "Apicbase no longer accepts this connection's access token.";
     case "forbidden":
-      return error.isClientCredentialsError
+      return error.clientCredentials
         ? "Apicbase rejected the application's client id or secret. The connection itself is not at fault: an admin " +
             "must correct the application's credentials."
         : "The connection lacks the scope needed for this (the accounts scope), or the user lost access in Apicbase.";

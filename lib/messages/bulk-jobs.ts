@@ -6,6 +6,14 @@ import type { ConnectionFilters } from "@/lib/connections/view";
 import type { BulkAction, BulkItemStatus, BulkJobStatus } from "@/lib/db/schema";
 import { STATUS_LABELS } from "./status";
 
+/** The bulk form's field messages (lib/bulk-jobs/forms.ts). */
+export const BULK_FORM_TEXT = {
+  action: "Choose an action.",
+  scope: "Choose the selected connections or every match.",
+  tooMany: (max: number) => `Select at most ${max} connections, or act on every connection the filter matches.`,
+  noneSelected: "Select at least one connection first.",
+} as const;
+
 export const BULK_ACTION_LABELS: Record<BulkAction, string> = {
   verify: "Verify",
   refresh: "Refresh",

@@ -7,7 +7,7 @@
  * understand. Times come formatted by the caller (the page knows the viewer's time zone).
  */
 import type { AuditEventName } from "@/lib/audit";
-import { PORTAL_RESTARTING } from "@/lib/messages/connections";
+import { PORTAL_RESTARTING } from "@/lib/connections/codes";
 
 /** Events that are about one connection: the only ones its History lists. */
 export const CONNECTION_EVENTS = [

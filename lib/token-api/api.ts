@@ -16,6 +16,7 @@ import type { Keyring } from "@/lib/crypto/secrets";
 import type { Db } from "@/lib/db/client";
 import { apiKeys, connections, type ApiKeyScope, type ConnectionStatus } from "@/lib/db/schema";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
+import { describeConnection } from "@/lib/messages/connections";
 import type { RefreshTrigger } from "@/lib/lifecycle/types";
 import type { FetchLike } from "@/lib/apicbase/http";
 import { describeError } from "@/lib/log";
@@ -373,7 +374,7 @@ export async function refreshFailure(
   connectionId: string,
   result: Extract<Awaited<ReturnType<typeof refreshConnection>>, { ok: false }>,
 ): Promise<Response> {
-  if (result.needsReauthorization) return apiError(409, "needs_reauthorization", result.message);
+  if (result.needsReauthorization) return apiError(409, "needs_reauthorization", describeConnection(result));
   if (result.reason === "not_found") return notFound();
   const [current] = await ctx.db
     .select({ status: connections.status })
@@ -382,7 +383,7 @@ export async function refreshFailure(
   const refusal = current && statusRefusal(current.status);
   if (refusal) return refusal;
   const retryAfter = result.retryAfterSeconds ?? (result.reason === "busy" ? 2 : 30);
-  return apiError(503, "refresh_failed", `The access token could not be renewed: ${result.message}`, {
+  return apiError(503, "refresh_failed", `The access token could not be renewed: ${describeConnection(result)}`, {
     "Retry-After": String(retryAfter),
   });
 }

@@ -30,6 +30,7 @@ import { applicationsForNewConnections } from "@/lib/dal/applications";
 import { action, redirectAction } from "@/lib/dal/actions";
 import type { PortalUser } from "@/lib/dal/session";
 import { recordId, type ActionResult } from "@/lib/forms";
+import { describeConnection } from "@/lib/messages/connections";
 import { formatAbsolute } from "@/lib/time";
 
 export type ConnectionActionResult = ActionResult<"connectionId" | "reason"> & {
@@ -57,7 +58,7 @@ export const refreshConnectionAction = action(
       const dead =
         result.apicbaseError === "invalid_grant" || ("needsReauthorization" in result && result.needsReauthorization);
       const reset = dead ? await sandboxResetMessageFor(ctx.user, ctx.connectionId) : null;
-      return refused(reset ?? result.message);
+      return refused(reset ?? describeConnection(result));
     }
     const until = formatAbsolute(result.expiresAt);
     if (!result.refreshed) {
@@ -77,7 +78,7 @@ export const verifyConnectionAction = action(
   { name: "verify_connection", owns: "connection", schema: connectionForm, notAllowedField: "connectionId" },
   async (ctx): Promise<ConnectionActionResult> => {
     const result = await verifyConnection(await connectionContext(ctx.user), ctx);
-    if (!result.ok) return refused(result.message);
+    if (!result.ok) return refused(describeConnection(result));
     const verification = {
       active: result.active,
       scopes: result.scopes,
@@ -87,11 +88,16 @@ export const verifyConnectionAction = action(
     };
     // A token that works but reaches another library is no success to celebrate: shown as a warning.
     if (result.active)
-      return { ok: true, message: result.message, verification, ...(result.drift ? { warning: true } : {}) };
+      return {
+        ok: true,
+        message: describeConnection(result),
+        verification,
+        ...(result.drift ? { warning: true } : {}),
+      };
     const expired = result.portalExpiresAt !== null && result.portalExpiresAt.getTime() <= Date.now();
     // In the local sandbox, tokens it forgot in a reset are not "revoked": say what happened.
     const reset = expired ? null : await sandboxResetMessageFor(ctx.user, ctx.connectionId);
-    return { ok: false, message: reset ?? result.message, fieldErrors: {}, verification };
+    return { ok: false, message: reset ?? describeConnection(result), fieldErrors: {}, verification };
   },
 );
 
@@ -106,8 +112,9 @@ export const disconnectConnectionAction = action(
   },
   async (ctx, { reason }): Promise<ConnectionActionResult> => {
     const result = await disconnectConnection(await connectionContext(ctx.user), { ...ctx, reason });
-    if (!result.ok) return refused(result.message);
-    return { ok: true, message: result.message, ...(result.revocation === "revoked" ? {} : { warning: true }) };
+    const message = describeConnection(result);
+    if (!result.ok) return refused(message);
+    return { ok: true, message, ...(result.revocation === "revoked" ? {} : { warning: true }) };
   },
 );
 

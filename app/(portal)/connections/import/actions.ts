@@ -20,6 +20,7 @@ import { action, redirectAction } from "@/lib/dal/actions";
 import { checkTokenImport, revokeCancelledImport } from "@/lib/dal/connect-flows";
 import { canActFor, connectionContext, portalOrigin } from "@/lib/dal/connections";
 import { recordId, type ActionResult } from "@/lib/forms";
+import { describeImportRefusal } from "@/lib/messages/token-import";
 
 export type ImportResult = ActionResult<ImportField>;
 
@@ -52,10 +53,10 @@ export const checkImportAction = action(
         ? {
             ok: false,
             message: "Apicbase did not accept these tokens. Nothing was stored.",
-            fieldErrors: { [decision.field]: decision.message },
+            fieldErrors: { [decision.field]: describeImportRefusal(decision) },
             values: { applicationId },
           }
-        : { ok: false, message: decision.message, fieldErrors: {}, values: { applicationId } };
+        : { ok: false, message: describeImportRefusal(decision), fieldErrors: {}, values: { applicationId } };
     }
     const pending = pendingFromFinding(decision.finding, {
       userId: ctx.user.id,

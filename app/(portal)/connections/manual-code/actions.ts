@@ -9,11 +9,12 @@ import { getKeyring } from "@/lib/connections/keyring";
 import {
   manualCodeField,
   parseOpenedSecondsAgo,
-  REFUSED_CODE_MESSAGES,
   refusedCodeReason,
   type ManualCodeResult,
 } from "@/lib/connections/manual-code";
-import { CONNECT_ERRORS, connectErrorKey } from "@/lib/connections/notices";
+import { CODE_MESSAGES, REFUSED_CODE_MESSAGES } from "@/lib/messages/manual-code";
+import { connectErrorKey } from "@/lib/connections/notices";
+import { CONNECT_ERRORS } from "@/lib/messages/connect";
 import { connectWithCode, type CompletionResult } from "@/lib/connections/service";
 import { canActFor, connectionContext, recordConnectFailure } from "@/lib/dal/connections";
 import { action, redirectAction } from "@/lib/dal/actions";
@@ -44,7 +45,7 @@ export const exchangeManualCodeAction = action(
 
     const parsed = manualCodeField.safeParse(form.code ?? "");
     if (!parsed.success) {
-      const message = parsed.error.issues[0]?.message ?? "Paste the code Apicbase showed you.";
+      const message = parsed.error.issues[0]?.message ?? CODE_MESSAGES.empty;
       return { ok: false, message, fieldErrors: { code: message } };
     }
 

@@ -1,7 +1,7 @@
 import { keepPreviousData, queryOptions } from "@tanstack/react-query";
 import { CONNECTIONS_REFETCH_MS } from "@/lib/query-client";
 import { queryKeys } from "@/lib/query-keys";
-import type { ConnectionDetailResponse } from "./view";
+import type { ConnectionDetailResponse } from "@/lib/connections/view";
 
 /**
  * The browser's side of the connection queries: the same keys the server prefetches under, fetched from the
