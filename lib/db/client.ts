@@ -180,46 +180,87 @@ function reviveError({ name, message, stack, props }: Extract<WorkerAnswer, { ok
   return error;
 }
 
+/** The worker thread behind a PGlite stand-in, for tests that stop it as a crash would. */
+export const PGLITE_WORKER = Symbol.for("portal.pgliteWorker");
+
+/** A worker thread that stops this many times within a minute is not started again. */
+const PGLITE_WORKER_RESTARTS = 3;
+
 /**
  * PGlite on its own thread (lib/db/pglite-worker.mjs): PGlite runs each query synchronously, so on this thread the
  * database's work (about a third of the CPU under the token API's load) held up every request waiting to be read or
  * answered. The stand-in offers what drizzle uses (query, exec, transaction) by messages. Drizzle's parsers keep
  * dates and intervals as text; functions cannot cross threads, so the worker is told which types to keep as text.
+ *
+ * A worker that stops on its own (a crash in PGlite) fails the queries it was running and rolls back its open
+ * transactions (their later queries fail: a transaction is named once, never reused), and a new worker opens the same
+ * folder, as PostgreSQL recovers after a crash; committed work is kept. After PGLITE_WORKER_RESTARTS stops within a
+ * minute, every request fails instead, naming the cause.
  */
 async function startPgliteWorker(folder: string | undefined): Promise<PgliteClient> {
-  const worker = new Worker(path.join(process.cwd(), "lib", "db", "pglite-worker.mjs"), { workerData: { folder } });
-  const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  type Waiting = { resolve(value: unknown): void; reject(error: Error): void };
+  let worker: Worker;
+  let pending = new Map<number, Waiting>();
   let lastId = 0;
+  let lastTransaction = 0;
   let closed = false;
   let stopped: Error | undefined;
-  // Referenced only while an answer is awaited: an idle database must not keep the process alive (as in-thread
-  // PGlite does not), and a pending query must (or the process could exit while awaiting it).
-  worker.unref();
-  const settle = (answer: WorkerAnswer) => {
-    const waiting = pending.get(answer.id);
-    if (!waiting) return;
-    pending.delete(answer.id);
-    if (pending.size === 0) worker.unref();
-    if (answer.ok) waiting.resolve(answer.value);
-    else waiting.reject(reviveError(answer.error));
+  let stops: number[] = [];
+  let running = false;
+
+  const launch = (): Promise<unknown> => {
+    const current = new Worker(path.join(process.cwd(), "lib", "db", "pglite-worker.mjs"), { workerData: { folder } });
+    const mine = new Map<number, Waiting>();
+    worker = current;
+    pending = mine;
+    running = true;
+    // Referenced only while an answer is awaited: an idle database must not keep the process alive (as in-thread
+    // PGlite does not), and a pending query must (or the process could exit while awaiting it).
+    current.unref();
+    current.on("message", (answer: WorkerAnswer) => {
+      const waiting = mine.get(answer.id);
+      if (!waiting) return;
+      mine.delete(answer.id);
+      if (mine.size === 0) current.unref();
+      if (answer.ok) waiting.resolve(answer.value);
+      else waiting.reject(reviveError(answer.error));
+    });
+    const lost = (error: Error) => {
+      if (current === worker) running = false;
+      for (const waiting of mine.values()) waiting.reject(error);
+      mine.clear();
+      if (current !== worker || closed) return;
+      const now = Date.now();
+      stops = [...stops.filter((at) => now - at < 60_000), now];
+      if (stops.length >= PGLITE_WORKER_RESTARTS) {
+        stopped = error;
+        closed = true;
+        console.error(
+          `PGlite: ${error.message} It stopped ${stops.length} times within a minute: every database request now fails.`,
+        );
+        return;
+      }
+      console.error(`PGlite: ${error.message} Its queries under way failed; starting it again on the same folder.`);
+      launch().catch(() => {});
+    };
+    current.on("error", (error) =>
+      lost(new Error(`The PGlite worker thread failed: ${error.message}`, { cause: error })),
+    );
+    current.on("exit", (code) => lost(new Error(`The PGlite worker thread stopped (exit code ${code}).`)));
+    return new Promise((resolve, reject) => {
+      mine.set(0, { resolve, reject });
+      current.ref();
+    });
   };
-  const stop = (error: Error) => {
-    // Every later query fails with this error, naming the cause; the process keeps answering (with errors).
-    if (!closed && !stopped) console.error(`PGlite: ${error.message} Every database request now fails.`);
-    stopped ??= error;
-    closed = true;
-    for (const waiting of pending.values()) waiting.reject(stopped);
-    pending.clear();
-  };
-  worker.on("message", settle);
-  worker.on("error", (error) => stop(new Error(`The PGlite worker thread failed: ${error.message}`, { cause: error })));
-  worker.on("exit", (code) => stop(new Error(`The PGlite worker thread stopped (exit code ${code}).`)));
-  const call = <T>(request: Record<string, unknown>, id = ++lastId): Promise<T> => {
+
+  const call = <T>(request: Record<string, unknown>): Promise<T> => {
     if (stopped) return Promise.reject(stopped);
+    const id = ++lastId;
+    const current = worker;
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      worker.ref();
-      if (id !== 0) worker.postMessage({ ...request, id });
+      current.ref();
+      current.postMessage({ ...request, id });
     });
   };
   const textTypes = (parsers: ParserOptions | undefined) =>
@@ -234,11 +275,12 @@ async function startPgliteWorker(folder: string | undefined): Promise<PgliteClie
       call({ op: "query", sql, params, rowMode: options?.rowMode, raw: textTypes(options?.parsers), tx });
   const exec = (tx: number) => (sql: string) => call<Results[]>({ op: "exec", sql, tx });
 
-  const client: PgliteClient = {
+  const client = {
     query: query(0),
     exec: exec(0),
     async transaction<T>(callback: (tx: Transaction) => Promise<T>): Promise<T> {
-      const name = await call<number>({ op: "begin" });
+      const name = ++lastTransaction;
+      await call({ op: "begin", tx: name });
       let open = true;
       const tx = {
         query: query(name),
@@ -263,19 +305,23 @@ async function startPgliteWorker(folder: string | undefined): Promise<PgliteClie
       return result;
     },
     async close() {
-      if (closed) return;
       closed = true;
-      const exited = new Promise((resolve) => worker.once("exit", resolve));
+      const current = worker;
+      if (!running) return;
+      const exited = new Promise((resolve) => current.once("exit", resolve));
       await call({ op: "close" }).catch(() => {});
-      await worker.terminate();
+      await current.terminate();
       await exited;
     },
     get closed() {
       return closed;
     },
+    get [PGLITE_WORKER]() {
+      return worker;
+    },
   } as PgliteClient;
   try {
-    await call({}, 0);
+    await launch();
   } catch (error) {
     await client.close().catch(() => {});
     throw error;

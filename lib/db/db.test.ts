@@ -3,10 +3,11 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { Worker } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { and, asc, eq, isNull, lte, or, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { SANDBOX_ORGANIZATION } from "../sandbox";
 import {
   createPostgresDatabase,
@@ -15,7 +16,8 @@ import {
   redactUrl,
   triedPostgresUrls,
 } from "@/testing/postgres";
-import { openDatabase, type Database, type Db, type DbExecutor } from "./client";
+import { until } from "@/testing/process";
+import { PGLITE_WORKER, openDatabase, type Database, type Db, type DbExecutor } from "./client";
 import {
   applications,
   connections,
@@ -597,6 +599,57 @@ describe("PGlite specifics", () => {
     } finally {
       await memory.close();
       await database.close();
+    }
+  });
+
+  it("starts a crashed PGlite worker again on the same folder: committed rows kept, the open transaction lost", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const database = await openDatabase({ dataDir: path.join(dir, "crash"), migrationsFolder });
+    const { db } = database;
+    const worker = () => (db as unknown as { $client: { [PGLITE_WORKER]: Worker } }).$client[PGLITE_WORKER];
+    try {
+      const kept = await createOrganization(db);
+      let inside: () => void = () => {};
+      const begun = new Promise<void>((resolve) => (inside = resolve));
+      let crash: () => void = () => {};
+      const crashed = new Promise<void>((resolve) => (crash = resolve));
+      const transaction = db.transaction(async (tx) => {
+        await tx.insert(organizations).values({ name: "lost with the crash" });
+        inside();
+        await crashed;
+        await tx.insert(organizations).values({ name: "after the crash" });
+      });
+      await begun;
+      const first = worker();
+      await first.terminate();
+      crash();
+      await expect(transaction).rejects.toThrow();
+      expect(worker()).not.toBe(first);
+      expect((await db.select({ id: organizations.id }).from(organizations)).map((row) => row.id)).toEqual([kept.id]);
+      expect(errors).toHaveBeenCalledWith(expect.stringMatching(/stopped \(exit code 1\).*starting it again/));
+
+      // Stopping again and again within a minute: no further start, every request fails naming the cause.
+      await worker().terminate();
+      await until(
+        "the second restart",
+        async () =>
+          (
+            await db
+              .select()
+              .from(organizations)
+              .catch(() => [])
+          ).length > 0,
+      );
+      await worker().terminate();
+      await expect(db.select().from(organizations)).rejects.toThrow(
+        expect.objectContaining({
+          cause: expect.objectContaining({ message: expect.stringMatching(/thread stopped/) }),
+        }),
+      );
+      expect(errors).toHaveBeenLastCalledWith(expect.stringMatching(/3 times within a minute: every database request/));
+    } finally {
+      await database.close();
+      errors.mockRestore();
     }
   });
 

@@ -2,11 +2,11 @@
 // folder and talks to it through `postMessage`, so the database's work (WebAssembly, run synchronously) no longer
 // holds up the thread that answers HTTP requests. Plain JavaScript: it is loaded by Node as it is, with no build step.
 //
-// Requests: { id, op: "query", sql, params, rowMode, raw, tx } | { id, op: "exec", sql, tx } | { id, op: "begin" }
+// Requests: { id, op: "query", sql, params, rowMode, raw, tx } | { id, op: "exec", sql, tx } | { id, op: "begin", tx }
 //   | { id, op: "commit" | "rollback", tx } | { id, op: "close" }
 // Answers:  { id, ok: true, value } | { id, ok: false, error: { name, message, stack, props } }
 // `raw` lists the type OIDs whose values stay as PostgreSQL's text (drizzle's parsers for dates and intervals);
-// `tx` names a transaction opened by "begin" (0: none).
+// `tx` names a transaction (0: none); the caller names each one once, and "begin" opens it.
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
@@ -16,7 +16,6 @@ const asText = (value) => value;
 
 /** @type {Map<number, { tx: import("@electric-sql/pglite").Transaction, commit: () => void, rollback: () => void, settled: Promise<void> }>} */
 const transactions = new Map();
-let lastTransaction = 0;
 
 const reply = (id, value) => parentPort.postMessage({ id, ok: true, value });
 const fail = (id, error) => parentPort.postMessage({ id, ok: false, error: describe(error) });
@@ -49,8 +48,8 @@ function session(tx) {
   return open.tx;
 }
 
-function begin(id) {
-  const name = ++lastTransaction;
+function begin(id, name) {
+  if (transactions.has(name)) throw new Error(`Transaction ${name} is already open.`);
   let begun = false;
   const settled = db.transaction(
     (tx) =>
@@ -97,7 +96,7 @@ parentPort.on("message", async (message) => {
         reply(message.id, await session(message.tx).exec(message.sql));
         return;
       case "begin":
-        begin(message.id);
+        begin(message.id, message.tx);
         return;
       case "commit":
       case "rollback":
