@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
 import { Announcer } from "@/components/admin/announcer";
 import { ButtonForm } from "@/components/admin/button-form";
 import { DateTime } from "@/components/date-time";
@@ -7,7 +6,7 @@ import { OrganizationSwitcher } from "@/components/organization-switcher";
 import { Card } from "@/components/ui/card";
 import { EmailSettingsForm } from "@/components/webhooks/email-settings-form";
 import { CreateWebhookForm, EditWebhookForm, RotateSecretForm } from "@/components/webhooks/webhook-forms";
-import { requireMembership, requireUser } from "@/lib/dal/session";
+import { requireSelectedOrganization } from "@/lib/dal/session";
 import {
   emailEnabled,
   emailSettingsOf,
@@ -17,7 +16,7 @@ import {
   type WebhookEndpointView,
 } from "@/lib/dal/webhooks";
 import { deliveryErrorLabel, EVENT_SUBJECTS } from "@/lib/messages/webhooks";
-import { firstParam, type SearchParams } from "@/lib/search-params";
+import type { SearchParams } from "@/lib/search-params";
 import {
   createWebhookAction,
   deleteWebhookAction,
@@ -40,10 +39,7 @@ export const metadata: Metadata = { title: "Webhooks" };
  */
 export default async function WebhooksPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
-  const user = await requireUser();
-  const organizationId = firstParam(params.organization) || user.memberships[0]?.organizationId;
-  if (!organizationId) redirect(user.isAdmin ? "/admin/organizations" : "/no-organization");
-  const { organization } = await requireMembership(organizationId);
+  const { user, organization } = await requireSelectedOrganization(params.organization);
   const now = new Date();
   const endpoints = (await webhooksOf(user, organization.id, now)) ?? [];
   const { allowPrivate } = webhookUrlPolicy();
