@@ -72,3 +72,51 @@ export function ButtonForm<Field extends string>({
     </form>
   );
 }
+
+/** "Enable" or "Disable", whichever applies to the thing called `name` (screen readers hear "Disable <name>"). */
+export function EnableDisableForm<Field extends string>({
+  disabled,
+  enable,
+  disable,
+  fields,
+  name,
+}: {
+  disabled: boolean;
+  enable: FormAction<Field>;
+  disable: FormAction<Field>;
+  fields: Record<Field, string>;
+  name: string;
+}) {
+  return disabled ? (
+    <ButtonForm action={enable} fields={fields} text="Enable" pendingLabel="Enabling…" label={`Enable ${name}`} />
+  ) : (
+    <ButtonForm action={disable} fields={fields} text="Disable" pendingLabel="Disabling…" label={`Disable ${name}`} />
+  );
+}
+
+/** "Delete" for the thing called `name`, asking first in a dialog (`title` and `body`, answered "Yes, delete"). */
+export function DeleteForm<Field extends string>({
+  action,
+  fields,
+  name,
+  title,
+  body,
+}: {
+  action: FormAction<Field>;
+  fields: Record<Field, string>;
+  name: string;
+  title: string;
+  body: string;
+}) {
+  return (
+    <ButtonForm
+      action={action}
+      fields={fields}
+      text="Delete"
+      pendingLabel="Deleting…"
+      label={`Delete ${name}`}
+      variant="danger"
+      confirm={{ title, body, confirmText: "Yes, delete" }}
+    />
+  );
+}

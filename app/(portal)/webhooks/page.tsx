@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Announcer } from "@/components/admin/announcer";
-import { ButtonForm } from "@/components/admin/button-form";
+import { ButtonForm, DeleteForm, EnableDisableForm } from "@/components/admin/button-form";
 import { DateTime } from "@/components/date-time";
 import { OrganizationSwitcher } from "@/components/organization-switcher";
 import { Card } from "@/components/ui/card";
@@ -221,35 +221,19 @@ function EndpointCard({
           endpointId={endpoint.id}
           url={endpoint.url}
         />
-        {endpoint.disabledAt ? (
-          <ButtonForm
-            action={enableWebhookAction}
-            fields={ids}
-            text="Enable"
-            pendingLabel="Enabling…"
-            label={`Enable ${endpoint.url}`}
-          />
-        ) : (
-          <ButtonForm
-            action={disableWebhookAction}
-            fields={ids}
-            text="Disable"
-            pendingLabel="Disabling…"
-            label={`Disable ${endpoint.url}`}
-          />
-        )}
-        <ButtonForm
+        <EnableDisableForm
+          disabled={Boolean(endpoint.disabledAt)}
+          enable={enableWebhookAction}
+          disable={disableWebhookAction}
+          fields={ids}
+          name={endpoint.url}
+        />
+        <DeleteForm
           action={deleteWebhookAction}
           fields={ids}
-          text="Delete"
-          pendingLabel="Deleting…"
-          label={`Delete ${endpoint.url}`}
-          variant="danger"
-          confirm={{
-            title: `Delete ${endpoint.url}?`,
-            body: "It gets no more events, and its delivery log is deleted with it.",
-            confirmText: "Yes, delete",
-          }}
+          name={endpoint.url}
+          title={`Delete ${endpoint.url}?`}
+          body="It gets no more events, and its delivery log is deleted with it."
         />
       </div>
       <details className="rounded-lg border border-slate-200 px-4 py-3">
