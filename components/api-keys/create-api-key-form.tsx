@@ -1,13 +1,12 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState } from "react";
 import { fieldError, typedValue } from "@/components/admin/form-action";
-import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import type { CreateApiKeyResult } from "@/lib/api-keys/forms";
-import { SECRET_FIELD } from "@/components/ui/classes";
+import { ShownOnce } from "@/components/ui/shown-once";
 
 type CreateAction = (previous: CreateApiKeyResult | null, formData: FormData) => Promise<CreateApiKeyResult>;
 
@@ -112,38 +111,15 @@ export function CreateApiKeyForm({ action, organizationId }: { action: CreateAct
 }
 
 function NewKey({ name, apiKey }: { name: string; apiKey: string }) {
-  const [copied, setCopied] = useState(false);
   return (
-    <div
-      role="region"
-      aria-labelledby="new-api-key-title"
-      className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4"
+    <ShownOnce
+      titleId="new-api-key-title"
+      title={<>The new key “{name}”: copy it now</>}
+      inputId="new-api-key"
+      inputLabel="New API key"
+      value={apiKey}
     >
-      <h3 id="new-api-key-title" className="font-semibold text-amber-950">
-        The new key “{name}”: copy it now
-      </h3>
       <p className="text-sm text-amber-950">It is shown only this once. Keep it in your backend&apos;s secret store.</p>
-      <div className="flex flex-wrap items-center gap-2">
-        <label htmlFor="new-api-key" className="sr-only">
-          New API key
-        </label>
-        <input
-          id="new-api-key"
-          readOnly
-          value={apiKey}
-          onFocus={(event) => event.currentTarget.select()}
-          className={SECRET_FIELD}
-        />
-        <Button
-          variant="secondary"
-          onClick={async () => {
-            await navigator.clipboard.writeText(apiKey);
-            setCopied(true);
-          }}
-        >
-          {copied ? "Copied" : "Copy"}
-        </Button>
-      </div>
-    </div>
+    </ShownOnce>
   );
 }
