@@ -1,6 +1,7 @@
 import path from "node:path";
-import { expect, test, type Browser, type Page, type Request } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import { SANDBOX_USERS } from "../lib/sandbox";
+import { captureServerAction, replayServerAction } from "./journey";
 import { EMULATOR_URL, PORTAL_URL, SCREENSHOTS_DIR } from "./urls";
 
 type DemoUser = "admin" | "partner" | "nora" | "otto";
@@ -259,17 +260,13 @@ test.describe("organizations and roles", () => {
     // Capture a real "Create organization" submission from an admin's page, without letting it through.
     const admin = await signedInPage(browser, "admin");
     await admin.goto("/admin/organizations");
-    let captured: Request | undefined;
-    await admin.route("**/admin/organizations", async (route) => {
-      if (route.request().method() !== "POST") return route.continue();
-      captured = route.request();
-      await route.abort();
-    });
     const create = admin.getByRole("region", { name: "Create organization" });
     await create.getByLabel("Organization name").fill("Forged by a partner");
-    await create.getByRole("button", { name: "Create organization" }).click();
-    await expect.poll(() => captured).toBeDefined();
-    await admin.unroute("**/admin/organizations");
+    const captured = await captureServerAction(
+      admin,
+      () => create.getByRole("button", { name: "Create organization" }).click(),
+      "**/admin/organizations",
+    );
 
     const partner = await signedInPage(browser, "partner");
     const response = await partner.goto("/admin/organizations");
@@ -279,16 +276,7 @@ test.describe("organizations and roles", () => {
     await screenshot(partner, "admin-refused");
 
     // The same POST, with the partner's session: refused, with the reason.
-    const forged = await partner.request.post("/admin/organizations", {
-      headers: {
-        "next-action": captured!.headers()["next-action"] ?? "",
-        "next-router-state-tree": captured!.headers()["next-router-state-tree"] ?? "",
-        "content-type": captured!.headers()["content-type"] ?? "",
-        accept: "text/x-component",
-        origin: PORTAL_URL,
-      },
-      data: captured!.postDataBuffer() ?? "",
-    });
+    const forged = await replayServerAction(partner.request, captured);
     expect(await forged.text()).toContain("Only portal admins can do this.");
 
     // With a made-up session cookie (which gets past the proxy's cheap check): refused by the action itself.
@@ -296,12 +284,12 @@ test.describe("organizations and roles", () => {
     await stranger.addCookies([{ name: "authjs.session-token", value: "made-up", url: PORTAL_URL }]);
     const anonymous = await stranger.request.post(`${PORTAL_URL}/admin/organizations`, {
       headers: {
-        "next-action": captured!.headers()["next-action"] ?? "",
-        "content-type": captured!.headers()["content-type"] ?? "",
+        "next-action": captured.headers()["next-action"] ?? "",
+        "content-type": captured.headers()["content-type"] ?? "",
         accept: "text/x-component",
         origin: PORTAL_URL,
       },
-      data: captured!.postDataBuffer() ?? "",
+      data: captured.postDataBuffer() ?? "",
     });
     expect(await anonymous.text()).toContain("Your session has ended. Sign in again.");
 

@@ -1,6 +1,6 @@
 /** Steps the connection journeys share: signing in to the portal and acting as a person on Apicbase's pages. */
 import path from "node:path";
-import { expect, type APIResponse, type Page, type Request } from "@playwright/test";
+import { expect, type APIRequestContext, type APIResponse, type Page, type Request } from "@playwright/test";
 import { SANDBOX_DESK_APP, SANDBOX_USERS } from "../lib/sandbox";
 import { EMULATOR_URL, PORTAL_URL, SCREENSHOTS_DIR } from "./urls";
 
@@ -74,16 +74,47 @@ export async function createOrganization(admin: Page, name: string): Promise<str
   return id;
 }
 
-/** A server action's request as one person's browser sent it, sent again with the session of `as`. */
-export function replayServerAction(as: Page, request: Request): Promise<APIResponse> {
-  return as.request.post(request.url(), {
+/**
+ * Clicks a button of a server-action form and captures the POST it sends, without letting it through. `pattern` is
+ * the page's own path unless given.
+ */
+export async function captureServerAction(
+  page: Page,
+  click: () => Promise<void>,
+  pattern = `**${new URL(page.url()).pathname}`,
+): Promise<Request> {
+  let captured: Request | undefined;
+  await page.route(pattern, async (route) => {
+    if (route.request().method() !== "POST") return route.continue();
+    captured = route.request();
+    await route.abort();
+  });
+  await click();
+  await expect.poll(() => captured).toBeDefined();
+  await page.unroute(pattern);
+  return captured!;
+}
+
+/**
+ * A server action's request as one person's browser sent it, sent again with another session (the request context's
+ * cookies) and the portal's Origin; `headers` adds or overrides headers, `maxRedirects` is Playwright's.
+ */
+export function replayServerAction(
+  as: APIRequestContext,
+  request: Request,
+  { headers = {}, ...options }: { headers?: Record<string, string>; maxRedirects?: number } = {},
+): Promise<APIResponse> {
+  const original = request.headers();
+  return as.post(request.url(), {
     headers: {
-      "next-action": request.headers()["next-action"] ?? "",
-      "next-router-state-tree": request.headers()["next-router-state-tree"] ?? "",
-      "content-type": request.headers()["content-type"] ?? "",
+      "next-action": original["next-action"] ?? "",
+      "next-router-state-tree": original["next-router-state-tree"] ?? "",
+      "content-type": original["content-type"] ?? "",
       accept: "text/x-component",
       origin: PORTAL_URL,
+      ...headers,
     },
     data: request.postDataBuffer() ?? "",
+    ...options,
   });
 }
