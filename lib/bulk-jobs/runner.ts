@@ -36,7 +36,7 @@ import { backgroundGate, returnRefreshBudget, takeRefreshBudget, type RefreshBud
 import { refreshConnection } from "@/lib/lifecycle/refresh";
 import { isDraining } from "@/lib/lifecycle/single-flight";
 import { onNewBulkJob } from "./wake";
-import { WakeTimer } from "@/lib/wake-timer";
+import { PollingLoop } from "@/lib/wake-timer";
 
 /** Longer than one item takes (one Apicbase call, or two for a verify): a lease never lapses while its item runs. */
 export const BULK_LEASE_MS = 2 * 60_000;
@@ -462,47 +462,34 @@ function describe(error: unknown): string {
 
 /** Runs runDueBulkItems() until stop(); polls every second, and at once when this process starts a job. */
 export class BulkRunner {
-  private stopping = false;
-  private loop: Promise<void> | undefined;
-  private readonly timer = new WakeTimer();
-  private unsubscribe: (() => void) | undefined;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly ctx: BulkRunnerContext,
     private readonly pollMs = 1_000,
-  ) {}
+  ) {
+    this.loop = new PollingLoop(onNewBulkJob, () => this.round());
+  }
+
+  private async round(): Promise<number | null> {
+    let waitMs = this.pollMs;
+    try {
+      const report = await runDueBulkItems(this.ctx, () => this.loop.isStopping || isDraining());
+      // More claimed than ran means more may be waiting: go again at once.
+      if (report.claimed > 0 && report.released === 0) waitMs = 0;
+      else if (report.refreshWaitMs !== null) waitMs = Math.min(this.pollMs * 5, report.refreshWaitMs);
+    } catch (error) {
+      this.ctx.log?.(`bulk round failed: ${describe(error)}`);
+    }
+    return waitMs > 0 ? waitMs : null;
+  }
 
   start(opts: { unref?: boolean } = {}): void {
-    if (this.loop) return;
-    this.stopping = false;
-    this.unsubscribe = onNewBulkJob(() => this.timer.wake());
-    this.loop = (async () => {
-      while (!this.stopping) {
-        let waitMs = this.pollMs;
-        try {
-          const report = await runDueBulkItems(this.ctx, () => this.stopping || isDraining());
-          // More claimed than ran means more may be waiting: go again at once.
-          if (report.claimed > 0 && report.released === 0) waitMs = 0;
-          else if (report.refreshWaitMs !== null) waitMs = Math.min(this.pollMs * 5, report.refreshWaitMs);
-        } catch (error) {
-          this.ctx.log?.(`bulk round failed: ${describe(error)}`);
-        }
-        await this.sleep(waitMs, opts.unref);
-      }
-    })();
+    this.loop.start(opts);
   }
 
   /** Stops claiming; items under way finish (one Apicbase call each), claimed ones not started go back. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    this.unsubscribe?.();
-    this.timer.wake();
-    await this.loop;
-    this.loop = undefined;
-  }
-
-  private sleep(ms: number, unref = false): Promise<void> {
-    if (ms <= 0 || this.stopping) return Promise.resolve();
-    return this.timer.sleep(ms, unref);
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }
