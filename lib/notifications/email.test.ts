@@ -1,10 +1,10 @@
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { memberships, users } from "@/lib/db/schema";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
 import type { LifecycleFixture } from "@/testing/lifecycle-fixtures";
-import { useLifecycleFixture } from "@/testing/lifecycle-suite";
+import { useLifecycleFixture, useSuiteResource } from "@/testing/lifecycle-suite";
 import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { createMailer, sendDueDigests, sendPendingAlerts, type EmailContext } from "./email";
 
@@ -52,10 +52,7 @@ describe("e-mail alerts and the daily digest", () => {
   const addresses = { alerts: "", digest: "", neither: "" };
 
   useLifecycleFixture((created) => (fixture = created));
-  beforeAll(async () => {
-    smtp = await smtpServer();
-  });
-  afterAll(() => smtp?.close());
+  useSuiteResource(smtpServer, (server) => (smtp = server));
   beforeEach(async () => {
     await fixture.reset();
     smtp.received.length = 0;

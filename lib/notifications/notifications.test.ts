@@ -2,13 +2,13 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { completeAuthorization } from "@/lib/connections/service";
 import { disconnectConnection } from "@/lib/connections/revoke";
 import { notificationEvents, organizations, webhookDeliveries, webhookEndpoints } from "@/lib/db/schema";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
 import type { LifecycleFixture } from "@/testing/lifecycle-fixtures";
-import { useLifecycleFixture } from "@/testing/lifecycle-suite";
+import { useLifecycleFixture, useSuiteResource } from "@/testing/lifecycle-suite";
 import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { deliverDue, DISABLE_AFTER_MS, type DeliveryContext } from "./deliverer";
 import { enqueueConnectionEvent, type EventPayload } from "./events";
@@ -69,10 +69,7 @@ describe("webhook notifications", () => {
   });
 
   useLifecycleFixture((created) => (fixture = created));
-  beforeAll(async () => {
-    hook = await receiver();
-  });
-  afterAll(() => hook?.close());
+  useSuiteResource(receiver, (server) => (hook = server));
   beforeEach(async () => {
     await fixture.reset();
     hook.received.length = 0;
