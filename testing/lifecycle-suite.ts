@@ -1,4 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
+import { refreshConnection } from "@/lib/lifecycle/refresh";
+import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { lifecycleFixture, type LifecycleFixture } from "@/testing/lifecycle-fixtures";
 
 /**
@@ -24,4 +26,20 @@ export function useSuiteResource<Resource extends { close(): Promise<void> }>(
  */
 export function useLifecycleFixture(use: (fixture: LifecycleFixture) => void, timeoutMs = 60_000): void {
   useSuiteResource(() => lifecycleFixture(), use, timeoutMs);
+}
+
+/**
+ * Apicbase forgets Nora's grant to the partner app; then the background refresh meets each of `ids` (made due first),
+ * one after the other, and each needs re-authorization.
+ */
+export async function refreshAfterRevokedGrant(fixture: LifecycleFixture, ids: string[]): Promise<void> {
+  await fixture.control.revokeGrant({ email: "nora@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId });
+  await fixture.makeDue(ids);
+  for (const id of ids) {
+    await refreshConnection(
+      fixture.context(),
+      { organizationId: fixture.organizationId, connectionId: id },
+      { kind: "background" },
+    );
+  }
 }

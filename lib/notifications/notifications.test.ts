@@ -8,7 +8,7 @@ import { disconnectConnection } from "@/lib/connections/revoke";
 import { notificationEvents, organizations, webhookDeliveries, webhookEndpoints } from "@/lib/db/schema";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
 import type { LifecycleFixture } from "@/testing/lifecycle-fixtures";
-import { useLifecycleFixture, useSuiteResource } from "@/testing/lifecycle-suite";
+import { refreshAfterRevokedGrant, useLifecycleFixture, useSuiteResource } from "@/testing/lifecycle-suite";
 import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { deliverDue, DISABLE_AFTER_MS, type DeliveryContext } from "./deliverer";
 import { enqueueConnectionEvent, type EventPayload } from "./events";
@@ -253,13 +253,7 @@ describe("webhook notifications", () => {
 
   it("a process killed after the state change, before delivery: another process delivers the event exactly once", async () => {
     const id = await fixture.connection();
-    await fixture.control.revokeGrant({ email: "nora@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId });
-    await fixture.makeDue([id]);
-    await refreshConnection(
-      fixture.context(),
-      { organizationId: fixture.organizationId, connectionId: id },
-      { kind: "background" },
-    );
+    await refreshAfterRevokedGrant(fixture, [id]);
     // The first process claimed the delivery and died mid-send: its lease stays behind.
     const [claimed] = await fixture.db
       .update(webhookDeliveries)
