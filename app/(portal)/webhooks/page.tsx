@@ -30,7 +30,7 @@ import {
 } from "./actions";
 import { PageHeader } from "@/components/ui/page-title";
 import { cx, CODE_BLOCK } from "@/components/ui/classes";
-import { DataTable } from "@/components/ui/data-table";
+import { ACTIONS_COLUMN, DataTable } from "@/components/ui/data-table";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
@@ -285,16 +285,7 @@ function DeliveryLog({
       label={`Deliveries to ${endpoint.url}`}
       caption={<>Latest deliveries to {endpoint.url}, newest first</>}
       cell={cell}
-      columns={[
-        "Event",
-        "Status",
-        "Last attempt",
-        "Attempts",
-        "Next retry",
-        <span key="actions" className="sr-only">
-          Actions
-        </span>,
-      ]}
+      columns={["Event", "Status", "Last attempt", "Attempts", "Next retry", ACTIONS_COLUMN]}
     >
       <tbody className="divide-y divide-slate-100">
         {deliveries.map((delivery) => (
