@@ -10,16 +10,14 @@
  * item: what it claimed and did not start goes back at once, for the next process (or this one, restarted).
  */
 import { and, asc, eq, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
-import type { ApicbaseClient } from "@/lib/apicbase/client";
 import { recordAudit } from "@/lib/audit";
 import { isPortalAdmin } from "@/lib/auth/admins";
 import { createAuthorizationLink } from "@/lib/connections/links";
 import { disconnectConnection } from "@/lib/connections/revoke";
-import type { ConnectionContext } from "@/lib/connections/context";
+import type { ApicbaseAccess, ConnectionContext } from "@/lib/connections/context";
 import { verifyConnection } from "@/lib/connections/service";
 import { bulkLinkAad } from "@/lib/crypto/associated-data";
-import { encryptSecret, type Keyring } from "@/lib/crypto/secrets";
-import type { Db } from "@/lib/db/client";
+import { encryptSecret } from "@/lib/crypto/secrets";
 import {
   applications,
   bulkJobItems,
@@ -45,11 +43,7 @@ export const MAX_ATTEMPTS = 3;
 const BATCH = 8;
 const CONCURRENCY = 2;
 
-export type BulkRunnerContext = {
-  db: Db;
-  keyring: Keyring;
-  clientFor(applicationId: string): Promise<ApicbaseClient>;
-  now(): Date;
+export type BulkRunnerContext = ApicbaseAccess & {
   /** Identifies this process in item leases. */
   owner: string;
   /** The refresher's budget: bulk refreshes count against it like background ones. */
