@@ -1,17 +1,12 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { action } from "@/lib/dal/actions";
 import { demoteAdmin, promoteAdmin } from "@/lib/dal/admins";
 import { removeMember } from "@/lib/dal/organizations";
 import { demoteAdminForm, promoteAdminForm, removeMemberForm } from "@/lib/forms";
+import { revalidatePeoplePages } from "./revalidate";
 
-/** Promote, demote and remove: the same actions on the organizations and the members page, which both list people. */
-function revalidatePeoplePages() {
-  revalidatePath("/admin/members");
-  revalidatePath("/admin/organizations");
-  revalidatePath("/admin/sessions");
-}
+// Promote, demote and remove: the same actions on the organizations and the members page, which both list people.
 
 export const promoteAdminAction = action(
   { name: "promote_admin", access: "admin", schema: promoteAdminForm },

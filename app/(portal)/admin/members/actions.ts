@@ -1,15 +1,9 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { action } from "@/lib/dal/actions";
 import { confirmEmailOwner } from "@/lib/dal/members";
 import { confirmEmailOwnerForm } from "@/lib/forms";
-
-function revalidateMemberPages() {
-  revalidatePath("/admin/members");
-  revalidatePath("/admin/organizations");
-  revalidatePath("/admin/sessions");
-}
+import { revalidatePeoplePages } from "../revalidate";
 
 export const confirmEmailOwnerAction = action(
   { name: "confirm_email_owner", access: "admin", schema: confirmEmailOwnerForm },
@@ -31,7 +25,7 @@ export const confirmEmailOwnerAction = action(
         fieldErrors: {},
       };
     }
-    revalidateMemberPages();
+    revalidatePeoplePages();
     const joined = result.joinedOrganizations;
     return {
       ok: true,
