@@ -1,31 +1,14 @@
-import { afterAll, beforeAll } from "vitest";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
 import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { lifecycleFixture, type LifecycleFixture } from "@/testing/lifecycle-fixtures";
-
-/**
- * Something the enclosing suite's tests share (a fixture, a local server): started before its tests (within
- * `timeoutMs` when given), closed after them. `use` receives it, for the suite's own variable.
- */
-export function useSuiteResource<Resource extends { close(): Promise<void> }>(
-  start: () => Promise<Resource>,
-  use: (resource: Resource) => void,
-  timeoutMs?: number,
-): void {
-  let resource: Resource | undefined;
-  beforeAll(async () => {
-    resource = await start();
-    use(resource);
-  }, timeoutMs);
-  afterAll(() => resource?.close());
-}
+import { suiteResource } from "@/testing/suite";
 
 /**
  * One lifecycle fixture for the enclosing suite: started before its tests (within `timeoutMs`: an emulator and a
  * migrated database), closed after them. `use` receives it, for the suite's own `fixture` variable.
  */
 export function useLifecycleFixture(use: (fixture: LifecycleFixture) => void, timeoutMs = 60_000): void {
-  useSuiteResource(() => lifecycleFixture(), use, timeoutMs);
+  suiteResource(() => lifecycleFixture(), use, timeoutMs);
 }
 
 /**

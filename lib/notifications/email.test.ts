@@ -3,7 +3,8 @@ import { SMTPServer } from "smtp-server";
 import { beforeEach, describe, expect, it } from "vitest";
 import { memberships, users } from "@/lib/db/schema";
 import type { LifecycleFixture } from "@/testing/lifecycle-fixtures";
-import { refreshAfterRevokedGrant, useLifecycleFixture, useSuiteResource } from "@/testing/lifecycle-suite";
+import { refreshAfterRevokedGrant, useLifecycleFixture } from "@/testing/lifecycle-suite";
+import { suiteResource } from "@/testing/suite";
 import { createMailer, sendDueDigests, sendPendingAlerts, type EmailContext } from "./email";
 
 type Received = { from: string; to: string[]; raw: string };
@@ -50,7 +51,7 @@ describe("e-mail alerts and the daily digest", () => {
   const addresses = { alerts: "", digest: "", neither: "" };
 
   useLifecycleFixture((created) => (fixture = created));
-  useSuiteResource(smtpServer, (server) => (smtp = server));
+  suiteResource(smtpServer, (server) => (smtp = server));
   beforeEach(async () => {
     await fixture.reset();
     smtp.received.length = 0;

@@ -8,7 +8,8 @@ import { disconnectConnection } from "@/lib/connections/revoke";
 import { notificationEvents, organizations, webhookDeliveries, webhookEndpoints } from "@/lib/db/schema";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
 import type { LifecycleFixture } from "@/testing/lifecycle-fixtures";
-import { refreshAfterRevokedGrant, useLifecycleFixture, useSuiteResource } from "@/testing/lifecycle-suite";
+import { refreshAfterRevokedGrant, useLifecycleFixture } from "@/testing/lifecycle-suite";
+import { suiteResource } from "@/testing/suite";
 import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { deliverDue, DISABLE_AFTER_MS, type DeliveryContext } from "./deliverer";
 import { enqueueConnectionEvent, type EventPayload } from "./events";
@@ -69,7 +70,7 @@ describe("webhook notifications", () => {
   });
 
   useLifecycleFixture((created) => (fixture = created));
-  useSuiteResource(receiver, (server) => (hook = server));
+  suiteResource(receiver, (server) => (hook = server));
   beforeEach(async () => {
     await fixture.reset();
     hook.received.length = 0;
