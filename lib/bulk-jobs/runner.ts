@@ -9,7 +9,7 @@
  * again before it starts, and leaves an audit entry on the connection. A process that is shutting down starts no new
  * item: what it claimed and did not start goes back at once, for the next process (or this one, restarted).
  */
-import { and, asc, eq, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit";
 import { isPortalAdmin } from "@/lib/auth/admins";
 import { createAuthorizationLink } from "@/lib/connections/links";
@@ -83,21 +83,22 @@ type Outcome = {
 
 const leaseFree = (now: Date) => or(isNull(bulkJobItems.leaseExpiresAt), lt(bulkJobItems.leaseExpiresAt, now));
 
-async function claim(ctx: BulkRunnerContext, now: Date, limit: number, refresh: boolean): Promise<BulkJobItem[]> {
-  if (limit <= 0) return [];
-  const due = ctx.db
+/** The ids of pending items of running jobs that meet `more` and that no process holds. */
+const openItems = (ctx: BulkRunnerContext, now: Date, ...more: SQL[]) =>
+  ctx.db
     .select({ id: bulkJobItems.id })
     .from(bulkJobItems)
     .innerJoin(bulkJobs, eq(bulkJobs.id, bulkJobItems.jobId))
-    .where(
-      and(
-        eq(bulkJobItems.status, "pending"),
-        eq(bulkJobs.status, "running"),
-        refresh ? eq(bulkJobs.action, "refresh") : ne(bulkJobs.action, "refresh"),
-        lt(bulkJobItems.attempts, MAX_ATTEMPTS),
-        leaseFree(now),
-      ),
-    )
+    .where(and(eq(bulkJobItems.status, "pending"), eq(bulkJobs.status, "running"), ...more, leaseFree(now)));
+
+async function claim(ctx: BulkRunnerContext, now: Date, limit: number, refresh: boolean): Promise<BulkJobItem[]> {
+  if (limit <= 0) return [];
+  const due = openItems(
+    ctx,
+    now,
+    refresh ? eq(bulkJobs.action, "refresh") : ne(bulkJobs.action, "refresh"),
+    lt(bulkJobItems.attempts, MAX_ATTEMPTS),
+  )
     .orderBy(asc(bulkJobItems.seq))
     .limit(limit)
     .for("update", { of: bulkJobItems, skipLocked: true });
@@ -114,19 +115,7 @@ async function claim(ctx: BulkRunnerContext, now: Date, limit: number, refresh: 
 
 /** Whether any refresh item could be claimed now (before touching the shared budget's row). */
 async function refreshesWaiting(ctx: BulkRunnerContext, now: Date): Promise<boolean> {
-  const [row] = await ctx.db
-    .select({ id: bulkJobItems.id })
-    .from(bulkJobItems)
-    .innerJoin(bulkJobs, eq(bulkJobs.id, bulkJobItems.jobId))
-    .where(
-      and(
-        eq(bulkJobItems.status, "pending"),
-        eq(bulkJobs.status, "running"),
-        eq(bulkJobs.action, "refresh"),
-        leaseFree(now),
-      ),
-    )
-    .limit(1);
+  const [row] = await openItems(ctx, now, eq(bulkJobs.action, "refresh")).limit(1);
   return Boolean(row);
 }
 
