@@ -396,6 +396,18 @@ async function run(
   let outageDone = config.outage === 0;
   const injected = new Map<string, number>();
   const sigtermExits: number[] = [];
+  /** SIGTERM, then SIGKILL when it has not exited within the grace period (an overrun); records how long it took. */
+  const terminate = async (instance: Instance) => {
+    instance.sigtermAt = Date.now();
+    instance.child.kill("SIGTERM");
+    const timer = setTimeout(() => {
+      instance.overran = true;
+      instance.child.kill("SIGKILL");
+    }, SIGTERM_GRACE_MS);
+    await instance.exited;
+    clearTimeout(timer);
+    sigtermExits.push(instance.exitedAt! - instance.sigtermAt);
+  };
   let kills = 0;
   let sigterms = 0;
   let actions = 0;
@@ -441,19 +453,10 @@ async function run(
           );
         } else {
           sigterms++;
-          victim.sigtermAt = Date.now();
-          victim.child.kill("SIGTERM");
           stopping.push(
-            (async () => {
-              const timer = setTimeout(() => {
-                victim.overran = true;
-                victim.child.kill("SIGKILL");
-              }, SIGTERM_GRACE_MS);
-              await victim.exited;
-              clearTimeout(timer);
-              sigtermExits.push(victim.exitedAt! - victim.sigtermAt!);
+            terminate(victim).then(() => {
               if (calling) startSlot(victim.kind, victim.slot);
-            })(),
+            }),
           );
         }
       }
@@ -504,18 +507,7 @@ async function run(
   phases.settle = seconds(settleStarted);
   // --- Stop everything gracefully, then count. ---
   const stopStarted = Date.now();
-  const finalStops = instances.filter(alive).map(async (instance) => {
-    instance.sigtermAt = Date.now();
-    instance.child.kill("SIGTERM");
-    const timer = setTimeout(() => {
-      instance.overran = true;
-      instance.child.kill("SIGKILL");
-    }, SIGTERM_GRACE_MS);
-    await instance.exited;
-    clearTimeout(timer);
-    sigtermExits.push(instance.exitedAt! - instance.sigtermAt);
-  });
-  await Promise.all(finalStops);
+  await Promise.all(instances.filter(alive).map(terminate));
 
   phases.stop = seconds(stopStarted);
   const figures = await count(db, keyring, control, seeded, {
