@@ -4,7 +4,7 @@ import path from "node:path";
 import { expect, test, type Browser, type BrowserContext, type Page, type Request } from "@playwright/test";
 import { EmulatorControl } from "../emulator/testing";
 import { SANDBOX_DESK_APP, SANDBOX_PARTNER_APP, SANDBOX_USERS } from "../lib/sandbox";
-import { answerConsent, captureServerAction, logInAtApicbase, replayServerAction } from "./journey";
+import { answerConsent, approveLinkElsewhere, captureServerAction, replayServerAction } from "./journey";
 import { EMULATOR_URL, PORTAL_URL, SCREENSHOTS_DIR } from "./urls";
 
 /**
@@ -319,13 +319,8 @@ test("an admin re-authorizes the revoked connection through a link the library o
   await admin.getByRole("button", { name: "Create re-authorization link" }).click();
   const link = await admin.getByLabel("Authorization link", { exact: true }).inputValue();
 
-  const owner = await browser.newContext();
-  const ownerPage = await owner.newPage();
-  await ownerPage.goto(link);
-  await ownerPage.getByRole("button", { name: "Continue to Apicbase" }).click();
-  await logInAtApicbase(ownerPage, "admin");
-  await answerConsent(ownerPage);
-  await expect(ownerPage.getByRole("heading", { name: "Re-authorized" })).toBeVisible();
+  const owner = await approveLinkElsewhere(browser, link, "admin");
+  await expect(owner.page.getByRole("heading", { name: "Re-authorized" })).toBeVisible();
   await owner.close();
 
   await admin.goto(revokeConnectionUrl);

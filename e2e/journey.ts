@@ -1,6 +1,13 @@
 /** Steps the connection journeys share: signing in to the portal and acting as a person on Apicbase's pages. */
 import path from "node:path";
-import { expect, type APIRequestContext, type APIResponse, type Page, type Request } from "@playwright/test";
+import {
+  expect,
+  type APIRequestContext,
+  type APIResponse,
+  type Browser,
+  type Page,
+  type Request,
+} from "@playwright/test";
 import { SANDBOX_DESK_APP, SANDBOX_USERS } from "../lib/sandbox";
 import { EMULATOR_URL, PORTAL_URL, SCREENSHOTS_DIR } from "./urls";
 
@@ -29,6 +36,26 @@ export async function logInAtApicbase(page: Page, name: DemoUser) {
 export async function answerConsent(page: Page, answer: "Authorize" | "Cancel" = "Authorize") {
   await expect(page.getByRole("heading", { name: /^Authorize / })).toBeVisible();
   await page.getByRole("button", { name: answer }).click();
+}
+
+/** On an authorization link's page: on to Apicbase, logged in there as `name`, approved. */
+export async function approveThroughLink(page: Page, name: DemoUser) {
+  await page.getByRole("button", { name: "Continue to Apicbase" }).click();
+  await logInAtApicbase(page, name);
+  await answerConsent(page);
+}
+
+/** `link` opened in a browser of its own (the library owner's, without a portal session) and approved as `name`. */
+export async function approveLinkElsewhere(
+  browser: Browser,
+  link: string,
+  name: DemoUser,
+): Promise<{ page: Page; close: () => Promise<void> }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(link);
+  await approveThroughLink(page, name);
+  return { page, close: () => context.close() };
 }
 
 /** The portal's sign-in, through Apicbase's login and consent pages, as a person would. */
