@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 import { fieldError, typedValue } from "@/components/admin/form-action";
 import { FormMessage } from "@/components/ui/form-message";
+import { ChoiceGroup } from "@/components/ui/choice-group";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import type { CreateApiKeyResult } from "@/lib/api-keys/forms";
@@ -68,36 +69,27 @@ export function CreateApiKeyForm({ action, organizationId }: { action: CreateAct
             </select>
           </div>
         </div>
-        <fieldset
-          aria-describedby={["api-key-scopes-hint", scopesError ? "api-key-scopes-error" : ""]
-            .filter(Boolean)
-            .join(" ")}
+        <ChoiceGroup
+          id="api-key-scopes"
+          legend="The key may"
+          hint="Give each backend only what it needs: a key that only lists connections cannot fetch a token."
+          error={scopesError}
+          layout="mt-2 flex flex-wrap gap-x-5 gap-y-2"
         >
-          <legend className="text-sm font-medium text-slate-800">The key may</legend>
-          <p id="api-key-scopes-hint" className="mt-0.5 text-sm text-slate-600">
-            Give each backend only what it needs: a key that only lists connections cannot fetch a token.
-          </p>
-          <div className="mt-2 flex flex-wrap gap-x-5 gap-y-2">
-            {SCOPES.map(({ scope, label }) => (
-              <label key={scope} className="flex items-center gap-2 text-sm text-slate-900">
-                <input
-                  type="checkbox"
-                  name="scopes"
-                  value={scope}
-                  defaultChecked={checked.has(scope)}
-                  aria-invalid={scopesError ? true : undefined}
-                  className="size-4 accent-slate-900"
-                />
-                {label}
-              </label>
-            ))}
-          </div>
-          {scopesError && (
-            <p id="api-key-scopes-error" className="mt-1 text-sm font-medium text-red-700">
-              {scopesError}
-            </p>
-          )}
-        </fieldset>
+          {SCOPES.map(({ scope, label }) => (
+            <label key={scope} className="flex items-center gap-2 text-sm text-slate-900">
+              <input
+                type="checkbox"
+                name="scopes"
+                value={scope}
+                defaultChecked={checked.has(scope)}
+                aria-invalid={scopesError ? true : undefined}
+                className="size-4 accent-slate-900"
+              />
+              {label}
+            </label>
+          ))}
+        </ChoiceGroup>
         <div className="flex flex-wrap items-center gap-3">
           <SubmitButton pendingLabel="Creating…">Create API key</SubmitButton>
         </div>

@@ -3,6 +3,7 @@
 import { useActionState, useId } from "react";
 import { fieldError, typedValue } from "@/components/admin/form-action";
 import { FormMessage } from "@/components/ui/form-message";
+import { ChoiceGroup } from "@/components/ui/choice-group";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { NOTIFICATION_EVENT_TYPES, type NotificationEventType } from "@/lib/notifications/event-types";
@@ -14,33 +15,30 @@ type SecretAction = (previous: WebhookSecretResult | null, formData: FormData) =
 type EditAction = (previous: WebhookActionResult | null, formData: FormData) => Promise<WebhookActionResult>;
 
 function EventChoices({ idPrefix, chosen, error }: { idPrefix: string; chosen: readonly string[]; error?: string }) {
-  const errorId = error ? `${idPrefix}-events-error` : undefined;
   return (
-    <fieldset aria-describedby={errorId} aria-invalid={error ? true : undefined}>
-      <legend className="text-sm font-medium text-slate-800">Events to send</legend>
-      <div className="mt-2 grid gap-2 sm:grid-cols-2">
-        {NOTIFICATION_EVENT_TYPES.map((type) => (
-          <label key={type} className="flex items-start gap-2 text-sm">
-            <input
-              type="checkbox"
-              name="events"
-              value={type}
-              defaultChecked={chosen.includes(type)}
-              className="mt-1 size-4 accent-slate-900"
-            />
-            <span>
-              <code className="font-mono text-xs font-semibold text-slate-900">{type}</code>
-              <span className="block text-slate-600">{EVENT_DESCRIPTIONS[type]}</span>
-            </span>
-          </label>
-        ))}
-      </div>
-      {error && (
-        <p id={errorId} className="mt-1 text-sm font-medium text-red-700">
-          {error}
-        </p>
-      )}
-    </fieldset>
+    <ChoiceGroup
+      id={`${idPrefix}-events`}
+      legend="Events to send"
+      error={error}
+      markInvalid
+      layout="mt-2 grid gap-2 sm:grid-cols-2"
+    >
+      {NOTIFICATION_EVENT_TYPES.map((type) => (
+        <label key={type} className="flex items-start gap-2 text-sm">
+          <input
+            type="checkbox"
+            name="events"
+            value={type}
+            defaultChecked={chosen.includes(type)}
+            className="mt-1 size-4 accent-slate-900"
+          />
+          <span>
+            <code className="font-mono text-xs font-semibold text-slate-900">{type}</code>
+            <span className="block text-slate-600">{EVENT_DESCRIPTIONS[type]}</span>
+          </span>
+        </label>
+      ))}
+    </ChoiceGroup>
   );
 }
 
