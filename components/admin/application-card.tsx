@@ -6,6 +6,7 @@ import { ButtonForm, DeleteForm, EnableDisableForm } from "./button-form";
 import type { FormAction } from "./form-action";
 import { ReplaceSecretForm } from "./replace-secret-form";
 import { cx, SCOPE_CHIP } from "@/components/ui/classes";
+import { plural } from "@/lib/plural";
 
 export type ApplicationActions = {
   test: FormAction<"applicationId">;
@@ -61,10 +62,6 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
       <dd className="text-slate-900">{children}</dd>
     </div>
   );
-}
-
-function plural(n: number, one: string, many: string) {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** One application: its settings (never the secret), its last credentials test, and what an admin can do with it. */
