@@ -13,6 +13,11 @@ export type ActionResult<Field extends string = string> =
       values?: Partial<Record<Field, string>>;
     };
 
+/** A failed ActionResult that no single field caused: its message only. */
+export function failure(message: string): { ok: false; message: string; fieldErrors: Record<string, never> } {
+  return { ok: false, message, fieldErrors: {} };
+}
+
 const NAME_MIN = 2;
 const NAME_MAX = 80;
 
