@@ -3,8 +3,15 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { expect, test, type Browser, type BrowserContext, type Page, type Request } from "@playwright/test";
 import { EmulatorControl } from "../emulator/testing";
-import { SANDBOX_DESK_APP, SANDBOX_PARTNER_APP, SANDBOX_USERS } from "../lib/sandbox";
-import { answerConsent, approveLinkElsewhere, captureServerAction, replayServerAction } from "./journey";
+import { SANDBOX_DESK_APP, SANDBOX_PARTNER_APP } from "../lib/sandbox";
+import {
+  answerConsent,
+  approveLinkElsewhere,
+  captureServerAction,
+  logInAtApicbase,
+  replayServerAction,
+  screenshot,
+} from "./journey";
 import { EMULATOR_URL, PORTAL_URL, SCREENSHOTS_DIR } from "./urls";
 
 /**
@@ -25,19 +32,10 @@ const REVOKE_REASON = "Contract ended (e2e)";
 const UNSUPPORTED_REASON = "Owner asked, no revocation endpoint (e2e)";
 const emulator = new EmulatorControl(EMULATOR_URL);
 
-async function screenshot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
-}
-
 async function signIn(page: Page, name: SandboxLogin) {
-  const user = SANDBOX_USERS.find((candidate) => candidate.email === `${name}@sandbox.test`);
-  if (!user) throw new Error(`no sandbox user ${name}`);
   await page.goto("/signin");
   await page.getByRole("button", { name: "Sign in with Apicbase" }).click();
-  await expect(page).toHaveURL(new RegExp(`^${EMULATOR_URL}/accounts/login/`));
-  await page.getByLabel("Username").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Log in" }).click();
+  await logInAtApicbase(page, name);
   await page.getByRole("button", { name: "Authorize" }).click();
   await expect(page).not.toHaveURL(/\/signin|accounts\/login|oauth\/authorize/);
 }

@@ -1,20 +1,6 @@
-import path from "node:path";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { SANDBOX_USERS } from "../lib/sandbox";
-import { captureServerAction, replayServerAction } from "./journey";
-import { EMULATOR_URL, PORTAL_URL, SCREENSHOTS_DIR } from "./urls";
-
-type DemoUser = "admin" | "partner" | "nora" | "otto";
-
-function demoUser(name: DemoUser) {
-  const user = SANDBOX_USERS.find((candidate) => candidate.email === `${name}@sandbox.test`);
-  if (!user) throw new Error(`no sandbox user ${name}`);
-  return user;
-}
-
-async function screenshot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
-}
+import { captureServerAction, demoUser, replayServerAction, screenshot, type DemoUser } from "./journey";
+import { EMULATOR_URL, PORTAL_URL } from "./urls";
 
 /** From the portal's sign-in page through the emulator's login and consent pages, like a person would. */
 async function signInThroughApicbase(page: Page, name: DemoUser, consent: "Authorize" | "Cancel" = "Authorize") {
