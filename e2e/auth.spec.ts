@@ -1,25 +1,21 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { captureServerAction, demoUser, replayServerAction, screenshot, type DemoUser } from "./journey";
+import { expect, test, type Page } from "@playwright/test";
+import {
+  answerConsent,
+  captureServerAction,
+  logInAtApicbase,
+  replayServerAction,
+  screenshot,
+  signedInPage,
+  type DemoUser,
+} from "./journey";
 import { EMULATOR_URL, PORTAL_URL } from "./urls";
 
 /** From the portal's sign-in page through the emulator's login and consent pages, like a person would. */
 async function signInThroughApicbase(page: Page, name: DemoUser, consent: "Authorize" | "Cancel" = "Authorize") {
-  const user = demoUser(name);
   if (!page.url().includes("/signin")) await page.goto("/signin");
   await page.getByRole("button", { name: "Sign in with Apicbase" }).click();
-  await expect(page).toHaveURL(new RegExp(`^${EMULATOR_URL}/accounts/login/`));
-  await page.getByLabel("Username").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await expect(page.getByRole("heading", { name: /^Authorize / })).toBeVisible();
-  await page.getByRole("button", { name: consent }).click();
-}
-
-async function signedInPage(browser: Browser, name: DemoUser): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await signInThroughApicbase(page, name);
-  await expect(page).not.toHaveURL(/\/signin/);
-  return page;
+  await logInAtApicbase(page, name);
+  await answerConsent(page, consent);
 }
 
 /** Apicbase's tokens (and the emulator's) are 30 characters of [A-Za-z0-9]. */

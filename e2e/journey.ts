@@ -23,13 +23,18 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
 }
 
+/** On Apicbase's (the emulator's) login page: log in with a username and password as typed. */
+export async function logInAtApicbaseWith(page: Page, username: string, password: string) {
+  await expect(page).toHaveURL(new RegExp(`^${EMULATOR_URL}/accounts/login/`));
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+}
+
 /** On Apicbase's (the emulator's) login page: log in as a demo user. */
 export async function logInAtApicbase(page: Page, name: DemoUser) {
   const user = demoUser(name);
-  await expect(page).toHaveURL(new RegExp(`^${EMULATOR_URL}/accounts/login/`));
-  await page.getByLabel("Username").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Log in" }).click();
+  await logInAtApicbaseWith(page, user.email, user.password);
 }
 
 /** On Apicbase's consent page: approve or cancel. */
@@ -65,6 +70,13 @@ export async function signIn(page: Page, name: DemoUser) {
   await logInAtApicbase(page, name);
   await answerConsent(page);
   await expect(page).not.toHaveURL(/\/signin/);
+}
+
+/** A browser of its own, signed in as `name`. */
+export async function signedInPage(browser: Browser, name: DemoUser): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, name);
+  return page;
 }
 
 /**
