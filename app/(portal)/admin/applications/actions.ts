@@ -76,27 +76,26 @@ export const testCredentialsAction = action(
   },
 );
 
-export const disableApplicationAction = action(
-  { name: "disable_application", access: "admin", schema: applicationForm },
-  async ({ user: admin }, { applicationId }) => {
-    const result = await setApplicationDisabled(admin, applicationId, true);
+/** Disable or enable an application; `done` says what that means for its name. */
+function setDisabledAction(name: string, disabled: boolean, done: (applicationName: string) => string) {
+  return action({ name, access: "admin", schema: applicationForm }, async ({ user: admin }, { applicationId }) => {
+    const result = await setApplicationDisabled(admin, applicationId, disabled);
     if (result.outcome === "not_found") return failure(GONE);
     revalidatePath(PAGE);
-    return {
-      ok: true,
-      message: `“${result.name}” is disabled: new connections cannot use it; its connections keep working.`,
-    };
-  },
+    return { ok: true, message: done(result.name) };
+  });
+}
+
+export const disableApplicationAction = setDisabledAction(
+  "disable_application",
+  true,
+  (name) => `“${name}” is disabled: new connections cannot use it; its connections keep working.`,
 );
 
-export const enableApplicationAction = action(
-  { name: "enable_application", access: "admin", schema: applicationForm },
-  async ({ user: admin }, { applicationId }) => {
-    const result = await setApplicationDisabled(admin, applicationId, false);
-    if (result.outcome === "not_found") return failure(GONE);
-    revalidatePath(PAGE);
-    return { ok: true, message: `“${result.name}” is enabled again.` };
-  },
+export const enableApplicationAction = setDisabledAction(
+  "enable_application",
+  false,
+  (name) => `“${name}” is enabled again.`,
 );
 
 export const deleteApplicationAction = action(
