@@ -17,6 +17,7 @@ import { recordId } from "@/lib/forms";
 import { latestReauthorizationRefusal, REFUSAL_SHOWN_MS } from "@/lib/connections/refusals";
 import { refusalMessage } from "@/lib/messages/connections";
 import { canActFor, connectionApplication, environmentApplication, portalOrigin } from "./connections";
+import { actorOf } from "./actor";
 import type { PortalUser } from "./session";
 
 export type { OrganizationLinkView };
@@ -134,7 +135,7 @@ export async function withdrawOrganizationLink(
   const withdrawn = await withdrawLink(db, { organizationId, linkId, now: new Date() });
   if (!withdrawn) return "not_open";
   await recordAudit(db, {
-    actor: { id: user.id, email: user.email },
+    actor: actorOf(user),
     event: "authorization_link_withdrawn",
     outcome: "success",
     organizationId,
@@ -158,7 +159,7 @@ async function createAuditedLink(
   const { db } = await getDb();
   const created = await createAuthorizationLink(db, { ...link, createdByUserId: user.id, now: new Date() });
   await recordAudit(db, {
-    actor: { id: user.id, email: user.email },
+    actor: actorOf(user),
     event: "authorization_link_created",
     outcome: "success",
     organizationId: link.organizationId,

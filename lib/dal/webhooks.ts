@@ -19,11 +19,10 @@ import {
   type WebhookEndpointView,
 } from "@/lib/notifications/endpoints";
 import { canActFor } from "./connections";
+import { actorOf } from "./actor";
 import type { PortalUser } from "./session";
 
 export type { DeliveryView, WebhookEndpointView };
-
-const actorOf = (user: PortalUser) => ({ id: user.id, email: user.email });
 
 /** Receivers on private networks and plain http are allowed in the sandbox (or with WEBHOOK_ALLOW_PRIVATE_URLS=1). */
 export function webhookUrlPolicy() {
