@@ -1,18 +1,17 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import {
-  expect,
-  test,
-  type APIRequestContext,
-  type Browser,
-  type BrowserContext,
-  type Page,
-  type Request,
-} from "@playwright/test";
+import { expect, test, type Browser, type BrowserContext, type Page, type Request } from "@playwright/test";
 import { EmulatorControl } from "../emulator/testing";
-import { SANDBOX_DESK_APP, SANDBOX_PARTNER_APP, SANDBOX_USERS } from "../lib/sandbox";
-import { answerConsent, logInAtApicbase } from "./journey";
+import { SANDBOX_DESK_APP, SANDBOX_PARTNER_APP } from "../lib/sandbox";
+import {
+  answerConsent,
+  approveLinkElsewhere,
+  captureServerAction,
+  logInAtApicbase,
+  replayServerAction,
+  screenshot,
+} from "./journey";
 import { EMULATOR_URL, PORTAL_URL, SCREENSHOTS_DIR } from "./urls";
 
 /**
@@ -33,19 +32,10 @@ const REVOKE_REASON = "Contract ended (e2e)";
 const UNSUPPORTED_REASON = "Owner asked, no revocation endpoint (e2e)";
 const emulator = new EmulatorControl(EMULATOR_URL);
 
-async function screenshot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
-}
-
 async function signIn(page: Page, name: SandboxLogin) {
-  const user = SANDBOX_USERS.find((candidate) => candidate.email === `${name}@sandbox.test`);
-  if (!user) throw new Error(`no sandbox user ${name}`);
   await page.goto("/signin");
   await page.getByRole("button", { name: "Sign in with Apicbase" }).click();
-  await expect(page).toHaveURL(new RegExp(`^${EMULATOR_URL}/accounts/login/`));
-  await page.getByLabel("Username").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Log in" }).click();
+  await logInAtApicbase(page, name);
   await page.getByRole("button", { name: "Authorize" }).click();
   await expect(page).not.toHaveURL(/\/signin|accounts\/login|oauth\/authorize/);
 }
@@ -61,37 +51,6 @@ async function sessionFingerprint(context: BrowserContext): Promise<string> {
   const cookie = (await context.cookies()).find((c) => c.name.endsWith("authjs.session-token"));
   if (!cookie) throw new Error("no session cookie");
   return createHash("sha256").update(cookie.value).digest("hex").slice(0, 8);
-}
-
-/** Clicks a button of a server-action form and captures the POST it sends, without letting it through. */
-async function captureAction(page: Page, click: () => Promise<void>): Promise<Request> {
-  let captured: Request | undefined;
-  const pattern = `**${new URL(page.url()).pathname}`;
-  await page.route(pattern, async (route) => {
-    if (route.request().method() !== "POST") return route.continue();
-    captured = route.request();
-    await route.abort();
-  });
-  await click();
-  await expect.poll(() => captured).toBeDefined();
-  await page.unroute(pattern);
-  return captured!;
-}
-
-/** Sends a captured action request again, with another session (the request context's cookies) and Origin. */
-async function replay(request: APIRequestContext, captured: Request, headers: Record<string, string> = {}) {
-  const original = captured.headers();
-  return request.post(captured.url(), {
-    headers: {
-      "next-action": original["next-action"] ?? "",
-      "next-router-state-tree": original["next-router-state-tree"] ?? "",
-      "content-type": original["content-type"] ?? "",
-      accept: "text/x-component",
-      origin: PORTAL_URL,
-      ...headers,
-    },
-    data: captured.postDataBuffer() ?? "",
-  });
 }
 
 let admin: Page;
@@ -358,13 +317,8 @@ test("an admin re-authorizes the revoked connection through a link the library o
   await admin.getByRole("button", { name: "Create re-authorization link" }).click();
   const link = await admin.getByLabel("Authorization link", { exact: true }).inputValue();
 
-  const owner = await browser.newContext();
-  const ownerPage = await owner.newPage();
-  await ownerPage.goto(link);
-  await ownerPage.getByRole("button", { name: "Continue to Apicbase" }).click();
-  await logInAtApicbase(ownerPage, "admin");
-  await answerConsent(ownerPage);
-  await expect(ownerPage.getByRole("heading", { name: "Re-authorized" })).toBeVisible();
+  const owner = await approveLinkElsewhere(browser, link, "admin");
+  await expect(owner.page.getByRole("heading", { name: "Re-authorized" })).toBeVisible();
   await owner.close();
 
   await admin.goto(revokeConnectionUrl);
@@ -380,9 +334,9 @@ test("revoking where Apicbase has no revocation endpoint says so and tells how t
   await admin.getByRole("button", { name: "Revoke" }).click();
   const dialog = admin.getByRole("dialog", { name: "Revoke Bistro Nord?" });
   await dialog.getByLabel("Reason").fill("forged by a partner");
-  const forged = await captureAction(admin, () => dialog.getByRole("button", { name: "Yes, revoke" }).click());
+  const forged = await captureServerAction(admin, () => dialog.getByRole("button", { name: "Yes, revoke" }).click());
   const partner = await signedIn(browser, "partner");
-  const refused = await (await replay(partner.request, forged)).text();
+  const refused = await (await replayServerAction(partner.request, forged)).text();
   expect(refused).toContain("This connection does not exist or belongs to another organization.");
   expect(refused).not.toContain("Bistro Nord");
   const list = await partner.request.get("/api/portal/connections?scope=all");
@@ -414,12 +368,14 @@ test("a partner calling the admin actions and routes directly is refused, and no
   await admin.goto("/admin/applications");
   forged.push({
     what: "disable an application",
-    request: await captureAction(admin, () => admin.getByRole("button", { name: `Disable ${APPLICATION}` }).click()),
+    request: await captureServerAction(admin, () =>
+      admin.getByRole("button", { name: `Disable ${APPLICATION}` }).click(),
+    ),
   });
   await admin.goto("/admin/sessions");
   forged.push({
     what: "end the admin's sessions",
-    request: await captureAction(admin, async () => {
+    request: await captureServerAction(admin, async () => {
       await admin.getByRole("button", { name: "End all sessions of admin@sandbox.test" }).click();
       await admin
         .getByRole("dialog", { name: "End all sessions of admin@sandbox.test?" })
@@ -430,14 +386,14 @@ test("a partner calling the admin actions and routes directly is refused, and no
   await admin.goto("/admin/members");
   forged.push({
     what: "make Sam an admin",
-    request: await captureAction(admin, () =>
+    request: await captureServerAction(admin, () =>
       admin.getByRole("button", { name: "Make admin: sam@sandbox.test" }).click(),
     ),
   });
 
   const partner = await signedIn(browser, "partner");
   for (const { what, request } of forged) {
-    const response = await replay(partner.request, request);
+    const response = await replayServerAction(partner.request, request);
     expect(await response.text(), what).toContain("Only portal admins can do this.");
   }
 
@@ -481,19 +437,19 @@ test("a partner calling the admin actions and routes directly is refused, and no
 test("a forged server-action request with a foreign Origin changes nothing", async () => {
   await admin.goto("/admin/applications");
   const card = admin.getByRole("region", { name: APPLICATION });
-  const disable = await captureAction(admin, () =>
+  const disable = await captureServerAction(admin, () =>
     card.getByRole("button", { name: `Disable ${APPLICATION}` }).click(),
   );
 
   for (const origin of ["https://evil.example", "null"]) {
-    const response = await replay(admin.request, disable, { origin });
+    const response = await replayServerAction(admin.request, disable, { headers: { origin } });
     expect(response.ok(), `Origin: ${origin}`).toBe(false);
     await admin.goto("/admin/applications");
     await expect(card, `Origin: ${origin}`).toContainText("Enabled");
   }
 
   // The very same request from the portal's own origin goes through: the refusals above were about the Origin.
-  const genuine = await replay(admin.request, disable);
+  const genuine = await replayServerAction(admin.request, disable);
   expect(genuine.ok()).toBe(true);
   await admin.goto("/admin/applications");
   await expect(card).toContainText("Disabled");

@@ -1,7 +1,7 @@
-import { expect, test, type Request } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { CONNECT_START_RULE, SIGN_IN_START_RULE } from "../lib/attempts/counters";
-import { screenshot, signIn } from "./journey";
-import { E2E_SIGN_IN_START_LIMIT, PORTAL_URL } from "./urls";
+import { captureServerAction, replayServerAction, screenshot, signIn } from "./journey";
+import { E2E_SIGN_IN_START_LIMIT } from "./urls";
 
 /**
  * Sign-in starts are counted per address in the database. The portal runs without a proxy here, so Next.js keeps the
@@ -50,28 +50,9 @@ test("more connect starts than allowed in one session: the connections page says
   const connect = page.getByRole("button", { name: "Connect a library" });
 
   // The form's server action, captured once without letting it through, then sent as fast as a script would.
-  let captured: Request | undefined;
-  await page.route("**/connections*", async (route) => {
-    if (route.request().method() !== "POST") return route.continue();
-    captured = route.request();
-    await route.abort();
-  });
-  await connect.click();
-  await expect.poll(() => captured).toBeDefined();
-  await page.unroute("**/connections*");
-  const headers = captured!.headers();
+  const captured = await captureServerAction(page, () => connect.click(), "**/connections*");
   for (let n = 0; n < CONNECT_START_RULE.limit; n++) {
-    const response = await page.request.post(captured!.url(), {
-      headers: {
-        "next-action": headers["next-action"] ?? "",
-        "next-router-state-tree": headers["next-router-state-tree"] ?? "",
-        "content-type": headers["content-type"] ?? "",
-        accept: "text/x-component",
-        origin: PORTAL_URL,
-      },
-      data: captured!.postDataBuffer() ?? "",
-      maxRedirects: 0,
-    });
+    const response = await replayServerAction(page.request, captured, { maxRedirects: 0 });
     expect(response.status()).toBeLessThan(500);
   }
 

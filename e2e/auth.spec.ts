@@ -1,38 +1,21 @@
-import path from "node:path";
-import { expect, test, type Browser, type Page, type Request } from "@playwright/test";
-import { SANDBOX_USERS } from "../lib/sandbox";
-import { EMULATOR_URL, PORTAL_URL, SCREENSHOTS_DIR } from "./urls";
-
-type DemoUser = "admin" | "partner" | "nora" | "otto";
-
-function demoUser(name: DemoUser) {
-  const user = SANDBOX_USERS.find((candidate) => candidate.email === `${name}@sandbox.test`);
-  if (!user) throw new Error(`no sandbox user ${name}`);
-  return user;
-}
-
-async function screenshot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
-}
+import { expect, test, type Page } from "@playwright/test";
+import {
+  answerConsent,
+  captureServerAction,
+  logInAtApicbase,
+  replayServerAction,
+  screenshot,
+  signedInPage,
+  type DemoUser,
+} from "./journey";
+import { EMULATOR_URL, PORTAL_URL } from "./urls";
 
 /** From the portal's sign-in page through the emulator's login and consent pages, like a person would. */
 async function signInThroughApicbase(page: Page, name: DemoUser, consent: "Authorize" | "Cancel" = "Authorize") {
-  const user = demoUser(name);
   if (!page.url().includes("/signin")) await page.goto("/signin");
   await page.getByRole("button", { name: "Sign in with Apicbase" }).click();
-  await expect(page).toHaveURL(new RegExp(`^${EMULATOR_URL}/accounts/login/`));
-  await page.getByLabel("Username").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await expect(page.getByRole("heading", { name: /^Authorize / })).toBeVisible();
-  await page.getByRole("button", { name: consent }).click();
-}
-
-async function signedInPage(browser: Browser, name: DemoUser): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await signInThroughApicbase(page, name);
-  await expect(page).not.toHaveURL(/\/signin/);
-  return page;
+  await logInAtApicbase(page, name);
+  await answerConsent(page, consent);
 }
 
 /** Apicbase's tokens (and the emulator's) are 30 characters of [A-Za-z0-9]. */
@@ -259,17 +242,13 @@ test.describe("organizations and roles", () => {
     // Capture a real "Create organization" submission from an admin's page, without letting it through.
     const admin = await signedInPage(browser, "admin");
     await admin.goto("/admin/organizations");
-    let captured: Request | undefined;
-    await admin.route("**/admin/organizations", async (route) => {
-      if (route.request().method() !== "POST") return route.continue();
-      captured = route.request();
-      await route.abort();
-    });
     const create = admin.getByRole("region", { name: "Create organization" });
     await create.getByLabel("Organization name").fill("Forged by a partner");
-    await create.getByRole("button", { name: "Create organization" }).click();
-    await expect.poll(() => captured).toBeDefined();
-    await admin.unroute("**/admin/organizations");
+    const captured = await captureServerAction(
+      admin,
+      () => create.getByRole("button", { name: "Create organization" }).click(),
+      "**/admin/organizations",
+    );
 
     const partner = await signedInPage(browser, "partner");
     const response = await partner.goto("/admin/organizations");
@@ -279,16 +258,7 @@ test.describe("organizations and roles", () => {
     await screenshot(partner, "admin-refused");
 
     // The same POST, with the partner's session: refused, with the reason.
-    const forged = await partner.request.post("/admin/organizations", {
-      headers: {
-        "next-action": captured!.headers()["next-action"] ?? "",
-        "next-router-state-tree": captured!.headers()["next-router-state-tree"] ?? "",
-        "content-type": captured!.headers()["content-type"] ?? "",
-        accept: "text/x-component",
-        origin: PORTAL_URL,
-      },
-      data: captured!.postDataBuffer() ?? "",
-    });
+    const forged = await replayServerAction(partner.request, captured);
     expect(await forged.text()).toContain("Only portal admins can do this.");
 
     // With a made-up session cookie (which gets past the proxy's cheap check): refused by the action itself.
@@ -296,12 +266,12 @@ test.describe("organizations and roles", () => {
     await stranger.addCookies([{ name: "authjs.session-token", value: "made-up", url: PORTAL_URL }]);
     const anonymous = await stranger.request.post(`${PORTAL_URL}/admin/organizations`, {
       headers: {
-        "next-action": captured!.headers()["next-action"] ?? "",
-        "content-type": captured!.headers()["content-type"] ?? "",
+        "next-action": captured.headers()["next-action"] ?? "",
+        "content-type": captured.headers()["content-type"] ?? "",
         accept: "text/x-component",
         origin: PORTAL_URL,
       },
-      data: captured!.postDataBuffer() ?? "",
+      data: captured.postDataBuffer() ?? "",
     });
     expect(await anonymous.text()).toContain("Your session has ended. Sign in again.");
 

@@ -3,7 +3,7 @@ import { expect, test, type BrowserContext, type Download, type Page } from "@pl
 import { EmulatorControl } from "../emulator/testing";
 import { SANDBOX_PARTNER_APP } from "../lib/sandbox";
 import { parseCsv } from "../testing/csv";
-import { answerConsent, createOrganization, logInAtApicbase, screenshot, signIn } from "./journey";
+import { approveLinkElsewhere, createOrganization, screenshot, signIn } from "./journey";
 import { EMULATOR_URL, PORTAL_URL } from "./urls";
 
 /**
@@ -163,13 +163,8 @@ test("a bulk re-authorization links job over the filtered list: progress after a
 
   // A link works for the library owner, who has no portal account.
   await emulator.setActiveLibrary("nora@sandbox.test", 102);
-  const owner = await browser.newContext();
-  const ownerPage = await owner.newPage();
-  await ownerPage.goto(cafeLink);
-  await ownerPage.getByRole("button", { name: "Continue to Apicbase" }).click();
-  await logInAtApicbase(ownerPage, "nora");
-  await answerConsent(ownerPage);
-  await expect(ownerPage.getByRole("heading", { name: "Re-authorized" })).toBeVisible();
+  const owner = await approveLinkElsewhere(browser, cafeLink, "nora");
+  await expect(owner.page.getByRole("heading", { name: "Re-authorized" })).toBeVisible();
   await owner.close();
   await emulator.setActiveLibrary("nora@sandbox.test", 101);
 

@@ -392,7 +392,7 @@ test("a partner of another organization can neither see, refresh, verify nor dis
   expect(await listJson.text()).not.toContain("Bistro Nord");
 
   // Not actionable: the partner's own action requests, replayed with otto's session.
-  const replay = (request: Request) => replayServerAction(otto, request);
+  const replay = (request: Request) => replayServerAction(otto.request, request);
   for (const intent of ["refresh", "verify", "disconnect"]) {
     const request = captured.get(intent);
     expect(request, `a captured ${intent} request`).toBeDefined();

@@ -1,6 +1,7 @@
-import { expect as baseExpect, test, type BrowserContext, type Locator, type Page } from "@playwright/test";
+import { test, type BrowserContext, type Locator, type Page } from "@playwright/test";
 import { EmulatorControl } from "../emulator/testing";
-import { createOrganization, demoUser, screenshot, type DemoUser } from "./journey";
+import { createOrganization, screenshot, type DemoUser } from "./journey";
+import { answerConsent, expect, logInAtApicbase } from "./patient";
 import { EMULATOR_URL, PORTAL_URL } from "./urls";
 
 /**
@@ -12,27 +13,12 @@ import { EMULATOR_URL, PORTAL_URL } from "./urls";
 test.describe.configure({ mode: "serial" });
 
 const emulator = new EmulatorControl(EMULATOR_URL);
-// Patient: on a shared, busy machine a redirect through Apicbase can take well over the default 5 seconds.
-const expect = baseExpect.configure({ timeout: 20_000 });
 const ORGANIZATION = `Sort Kitchen ${Date.now().toString(36)}`;
 
 let context: BrowserContext;
 let page: Page;
 let organizationId: string;
 let cafeConnection: string;
-
-async function logInAtApicbase(target: Page, name: DemoUser) {
-  const user = demoUser(name);
-  await target.waitForURL(/\/accounts\/login\//, { timeout: 30_000 });
-  await target.getByLabel("Username").fill(user.email);
-  await target.getByLabel("Password").fill(user.password);
-  await target.getByRole("button", { name: "Log in" }).click();
-}
-
-async function answerConsent(target: Page) {
-  await expect(target.getByRole("heading", { name: /^Authorize / })).toBeVisible();
-  await target.getByRole("button", { name: "Authorize" }).click();
-}
 
 /** Connects the library active for `owner` at Apicbase to the journey's organization; the connection's id. */
 async function connect(owner: DemoUser): Promise<string> {

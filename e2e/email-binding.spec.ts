@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { EmulatorControl } from "../emulator/testing";
-import { answerConsent, demoUser, screenshot } from "./journey";
+import { answerConsent, demoUser, logInAtApicbaseWith, screenshot } from "./journey";
 import { EMULATOR_URL } from "./urls";
 
 /**
@@ -20,10 +20,7 @@ async function signInAs(browser: Browser, username: string, password: string): P
   const page = await (await browser.newContext()).newPage();
   await page.goto("/signin");
   await page.getByRole("button", { name: "Sign in with Apicbase" }).click();
-  await expect(page).toHaveURL(new RegExp(`^${EMULATOR_URL}/accounts/login/`));
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Log in" }).click();
+  await logInAtApicbaseWith(page, username, password);
   await answerConsent(page);
   await expect(page).not.toHaveURL(/\/signin|accounts\/login|oauth\/authorize/);
   return page;

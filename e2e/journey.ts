@@ -1,6 +1,13 @@
 /** Steps the connection journeys share: signing in to the portal and acting as a person on Apicbase's pages. */
 import path from "node:path";
-import { expect, type APIResponse, type Page, type Request } from "@playwright/test";
+import {
+  expect,
+  type APIRequestContext,
+  type APIResponse,
+  type Browser,
+  type Page,
+  type Request,
+} from "@playwright/test";
 import { SANDBOX_DESK_APP, SANDBOX_USERS } from "../lib/sandbox";
 import { EMULATOR_URL, PORTAL_URL, SCREENSHOTS_DIR } from "./urls";
 
@@ -16,19 +23,44 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
 }
 
+/** On Apicbase's (the emulator's) login page: log in with a username and password as typed. */
+export async function logInAtApicbaseWith(page: Page, username: string, password: string) {
+  await expect(page).toHaveURL(new RegExp(`^${EMULATOR_URL}/accounts/login/`));
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+}
+
 /** On Apicbase's (the emulator's) login page: log in as a demo user. */
 export async function logInAtApicbase(page: Page, name: DemoUser) {
   const user = demoUser(name);
-  await expect(page).toHaveURL(new RegExp(`^${EMULATOR_URL}/accounts/login/`));
-  await page.getByLabel("Username").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Log in" }).click();
+  await logInAtApicbaseWith(page, user.email, user.password);
 }
 
 /** On Apicbase's consent page: approve or cancel. */
 export async function answerConsent(page: Page, answer: "Authorize" | "Cancel" = "Authorize") {
   await expect(page.getByRole("heading", { name: /^Authorize / })).toBeVisible();
   await page.getByRole("button", { name: answer }).click();
+}
+
+/** On an authorization link's page: on to Apicbase, logged in there as `name`, approved. */
+export async function approveThroughLink(page: Page, name: DemoUser) {
+  await page.getByRole("button", { name: "Continue to Apicbase" }).click();
+  await logInAtApicbase(page, name);
+  await answerConsent(page);
+}
+
+/** `link` opened in a browser of its own (the library owner's, without a portal session) and approved as `name`. */
+export async function approveLinkElsewhere(
+  browser: Browser,
+  link: string,
+  name: DemoUser,
+): Promise<{ page: Page; close: () => Promise<void> }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(link);
+  await approveThroughLink(page, name);
+  return { page, close: () => context.close() };
 }
 
 /** The portal's sign-in, through Apicbase's login and consent pages, as a person would. */
@@ -38,6 +70,13 @@ export async function signIn(page: Page, name: DemoUser) {
   await logInAtApicbase(page, name);
   await answerConsent(page);
   await expect(page).not.toHaveURL(/\/signin/);
+}
+
+/** A browser of its own, signed in as `name`. */
+export async function signedInPage(browser: Browser, name: DemoUser): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, name);
+  return page;
 }
 
 /**
@@ -74,16 +113,47 @@ export async function createOrganization(admin: Page, name: string): Promise<str
   return id;
 }
 
-/** A server action's request as one person's browser sent it, sent again with the session of `as`. */
-export function replayServerAction(as: Page, request: Request): Promise<APIResponse> {
-  return as.request.post(request.url(), {
+/**
+ * Clicks a button of a server-action form and captures the POST it sends, without letting it through. `pattern` is
+ * the page's own path unless given.
+ */
+export async function captureServerAction(
+  page: Page,
+  click: () => Promise<void>,
+  pattern = `**${new URL(page.url()).pathname}`,
+): Promise<Request> {
+  let captured: Request | undefined;
+  await page.route(pattern, async (route) => {
+    if (route.request().method() !== "POST") return route.continue();
+    captured = route.request();
+    await route.abort();
+  });
+  await click();
+  await expect.poll(() => captured).toBeDefined();
+  await page.unroute(pattern);
+  return captured!;
+}
+
+/**
+ * A server action's request as one person's browser sent it, sent again with another session (the request context's
+ * cookies) and the portal's Origin; `headers` adds or overrides headers, `maxRedirects` is Playwright's.
+ */
+export function replayServerAction(
+  as: APIRequestContext,
+  request: Request,
+  { headers = {}, ...options }: { headers?: Record<string, string>; maxRedirects?: number } = {},
+): Promise<APIResponse> {
+  const original = request.headers();
+  return as.post(request.url(), {
     headers: {
-      "next-action": request.headers()["next-action"] ?? "",
-      "next-router-state-tree": request.headers()["next-router-state-tree"] ?? "",
-      "content-type": request.headers()["content-type"] ?? "",
+      "next-action": original["next-action"] ?? "",
+      "next-router-state-tree": original["next-router-state-tree"] ?? "",
+      "content-type": original["content-type"] ?? "",
       accept: "text/x-component",
       origin: PORTAL_URL,
+      ...headers,
     },
     data: request.postDataBuffer() ?? "",
+    ...options,
   });
 }

@@ -1,6 +1,13 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { EmulatorControl } from "../emulator/testing";
-import { answerConsent, logInAtApicbase, screenshot, signIn } from "./journey";
+import {
+  answerConsent,
+  approveLinkElsewhere,
+  approveThroughLink,
+  logInAtApicbase,
+  screenshot,
+  signIn,
+} from "./journey";
 import { EMULATOR_URL } from "./urls";
 
 const emulator = new EmulatorControl(EMULATOR_URL);
@@ -36,9 +43,7 @@ test("a library owner without a portal account re-authorizes a connection throug
     ownerPage.getByText(/re-authorize its connection to your Apicbase library "Trattoria West"/),
   ).toBeVisible();
   await screenshot(ownerPage, "authorization-link");
-  await ownerPage.getByRole("button", { name: "Continue to Apicbase" }).click();
-  await logInAtApicbase(ownerPage, "otto");
-  await answerConsent(ownerPage);
+  await approveThroughLink(ownerPage, "otto");
   await expect(ownerPage.getByRole("heading", { name: "Re-authorized" })).toBeVisible();
   await expect(ownerPage.getByRole("status")).toContainText('"Trattoria West" is re-authorized');
   await screenshot(ownerPage, "authorization-link-result");
@@ -103,9 +108,7 @@ test("a partner sends a connect link; the customer approves with their own Apicb
   await expect(
     customerPage.getByText(/asks you to connect your Apicbase library \(for Brasserie Oost, Ghent\)/),
   ).toBeVisible();
-  await customerPage.getByRole("button", { name: "Continue to Apicbase" }).click();
-  await logInAtApicbase(customerPage, "otto");
-  await answerConsent(customerPage);
+  await approveThroughLink(customerPage, "otto");
   // Journeys before this one may have connected Brasserie Oost already: then the link updated that connection, and
   // both pages must say so (problem 8 of issue 10); otherwise it is a new connection.
   const outcome = alreadyConnected
@@ -144,13 +147,8 @@ async function approveConnectLink(page: Page, browser: Browser, customer: string
   await page.getByLabel("Customer").fill(customer);
   await page.getByRole("button", { name: "Create connect link" }).click();
   const link = await page.getByLabel("Authorization link", { exact: true }).inputValue();
-  const context = await browser.newContext();
-  const customerPage = await context.newPage();
-  await customerPage.goto(link);
-  await customerPage.getByRole("button", { name: "Continue to Apicbase" }).click();
-  await logInAtApicbase(customerPage, "otto");
-  await answerConsent(customerPage);
-  return { customerPage, close: () => context.close() };
+  const { page: customerPage, close } = await approveLinkElsewhere(browser, link, "otto");
+  return { customerPage, close };
 }
 
 test("a connect link used for a library the organization already connected says it updated that connection", async ({

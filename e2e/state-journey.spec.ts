@@ -1,6 +1,7 @@
-import { expect as baseExpect, test, type BrowserContext, type Locator, type Page } from "@playwright/test";
+import { test, type BrowserContext, type Locator, type Page } from "@playwright/test";
 import { EmulatorControl } from "../emulator/testing";
-import { createOrganization, demoUser, screenshot, type DemoUser } from "./journey";
+import { createOrganization, screenshot, type DemoUser } from "./journey";
+import { answerConsent, expect, logInAtApicbase } from "./patient";
 import { EMULATOR_URL } from "./urls";
 
 /**
@@ -12,21 +13,6 @@ import { EMULATOR_URL } from "./urls";
 test.describe.configure({ mode: "serial" });
 
 const emulator = new EmulatorControl(EMULATOR_URL);
-// Patient: on a shared, busy machine a redirect through Apicbase can take well over the default 5 seconds.
-const expect = baseExpect.configure({ timeout: 20_000 });
-
-async function logInAtApicbase(page: Page, name: DemoUser) {
-  const user = demoUser(name);
-  await page.waitForURL(/\/accounts\/login\//, { timeout: 30_000 });
-  await page.getByLabel("Username").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Log in" }).click();
-}
-
-async function answerConsent(page: Page) {
-  await expect(page.getByRole("heading", { name: /^Authorize / })).toBeVisible();
-  await page.getByRole("button", { name: "Authorize" }).click();
-}
 
 async function signIn(page: Page, name: DemoUser) {
   await page.goto("/signin");

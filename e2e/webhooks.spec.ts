@@ -307,7 +307,7 @@ test("another organization gets none of these events and can neither see, test n
   await expect(partner.locator("body")).not.toContainText(receiver.url);
 
   // Not actionable: sam's own requests, replayed with the partner's session.
-  const replay = (request: Request) => replayServerAction(partner, request);
+  const replay = (request: Request) => replayServerAction(partner.request, request);
   const before = receiver.deliveries.length;
   for (const name of ["test", "rotate"]) {
     const request = captured.get(name);

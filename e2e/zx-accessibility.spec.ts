@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { screenshot, signIn, type DemoUser } from "./journey";
+import { expect, test, type Page } from "@playwright/test";
+import { screenshot, signedInPage } from "./journey";
 
 /**
  * Every page passes axe with no serious or critical violation (WCAG 2.1 A and AA rules: names, labels, contrast,
@@ -33,13 +33,6 @@ async function audit(page: Page, path: string, scheme: "light" | "dark"): Promis
     }));
 }
 
-async function signedIn(browser: Browser, who: DemoUser): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, who);
-  return page;
-}
-
 /** The first link on the page whose address matches, as a path. */
 async function firstHref(page: Page, pattern: RegExp): Promise<string | null> {
   const hrefs = await page.locator("a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
@@ -67,7 +60,7 @@ test("no public page has a serious or critical accessibility violation, light or
 });
 
 test("no page a partner sees has a serious or critical accessibility violation, light or dark", async ({ browser }) => {
-  const page = await signedIn(browser, "partner");
+  const page = await signedInPage(browser, "partner");
   await page.goto("/connections");
   const connection = await firstHref(page, new RegExp(`^/connections/${UUID}$`));
   const paths = [
@@ -88,7 +81,7 @@ test("no page a partner sees has a serious or critical accessibility violation, 
 });
 
 test("no page an admin sees has a serious or critical accessibility violation, light or dark", async ({ browser }) => {
-  const page = await signedIn(browser, "admin");
+  const page = await signedInPage(browser, "admin");
   await page.goto("/admin/connections");
   const job = await firstHref(page, new RegExp(`^/connections/jobs/${UUID}$`));
   const connection = await firstHref(page, new RegExp(`^/connections/${UUID}$`));

@@ -3,11 +3,12 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SANDBOX_DESK_APP, SANDBOX_PARTNER_APP } from "../lib/sandbox";
 import { demoSeed, loadSeed, SeedError, type Seed } from "./seed";
 import { approveInBrowser, BrowserSession, parseForms, startEmulator, type TokenResponse } from "./testing";
 import { freePort } from "@/testing/ports";
+import { suiteEmulator, type TestEmulator } from "@/testing/suite";
 
 const PARTNER = {
   id: SANDBOX_PARTNER_APP.clientId,
@@ -23,16 +24,8 @@ const DESK = {
 const NORA = { email: "nora@sandbox.test", password: "nora-demo" };
 const OTTO = { email: "otto@sandbox.test", password: "otto-demo" };
 
-let emu: Awaited<ReturnType<typeof startEmulator>>;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  await emu.close();
-});
-beforeEach(async () => {
-  await emu.control.reset();
-});
+let emu: TestEmulator;
+suiteEmulator((started) => (emu = started));
 
 type Client = { id: string; secret: string };
 

@@ -170,39 +170,23 @@ ${session}
   );
 }
 
-// Django's production error pages.
-export const NOT_FOUND_PAGE = `<!doctype html>
+// Django's production error pages: the title again as the heading, then a line (empty for most).
+function djangoErrorPage(title: string, text = ""): string {
+  return `<!doctype html>
 <html lang="en">
 <head>
-  <title>Not Found</title>
+  <title>${title}</title>
 </head>
 <body>
-  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>
+  <h1>${title}</h1><p>${text}</p>
 </body>
 </html>
 `;
+}
 
-export const SERVER_ERROR_PAGE = `<!doctype html>
-<html lang="en">
-<head>
-  <title>Server Error (500)</title>
-</head>
-<body>
-  <h1>Server Error (500)</h1><p></p>
-</body>
-</html>
-`;
-
-export const BAD_REQUEST_PAGE = `<!doctype html>
-<html lang="en">
-<head>
-  <title>Bad Request (400)</title>
-</head>
-<body>
-  <h1>Bad Request (400)</h1><p></p>
-</body>
-</html>
-`;
+export const NOT_FOUND_PAGE = djangoErrorPage("Not Found", "The requested resource was not found on this server.");
+export const SERVER_ERROR_PAGE = djangoErrorPage("Server Error (500)");
+export const BAD_REQUEST_PAGE = djangoErrorPage("Bad Request (400)");
 
 export const CSRF_FAILURE_PAGE = layout(
   "403 Forbidden",

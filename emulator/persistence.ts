@@ -23,18 +23,15 @@ const codeSchema = z.object({
   codeChallengeMethod: z.string().nullable(),
   expiresAt: z.number(),
 });
-const accessTokenSchema = z.object({
+/** What every token records: itself, and whose grant (application, user, scopes) it belongs to. */
+const tokenSchema = z.object({
   token: z.string(),
   clientId: z.string(),
   userId: z.number().int(),
   scopes: z.array(z.string()),
-  expiresAt: z.number(),
 });
-const refreshTokenSchema = z.object({
-  token: z.string(),
-  clientId: z.string(),
-  userId: z.number().int(),
-  scopes: z.array(z.string()),
+const accessTokenSchema = tokenSchema.extend({ expiresAt: z.number() });
+const refreshTokenSchema = tokenSchema.extend({
   accessToken: z.string().nullable(),
   revokedAt: z.number().nullable(),
 });

@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from "node:crypto";
-import type { Scope } from "../lib/sandbox";
+import type { SandboxUser, Scope } from "../lib/sandbox";
 import type { RefreshLogEntry } from "./http";
 import { parseSeed, type ParsedSeed, type Seed } from "./seed";
 
@@ -27,14 +27,9 @@ export interface Library {
   status: string;
 }
 
-export interface User {
+/** An Apicbase user: a sandbox login (lib/sandbox.ts, without the portal's role for it) with Apicbase's id. */
+export interface User extends Omit<SandboxUser, "role"> {
   id: number;
-  email: string;
-  password: string;
-  firstName: string;
-  lastName: string;
-  libraries: number[];
-  activeLibrary: number;
 }
 
 export interface Application {

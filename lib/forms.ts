@@ -13,22 +13,38 @@ export type ActionResult<Field extends string = string> =
       values?: Partial<Record<Field, string>>;
     };
 
+/** A failed ActionResult that no single field caused: its message only. */
+export function failure(message: string): { ok: false; message: string; fieldErrors: Record<string, never> } {
+  return { ok: false, message, fieldErrors: {} };
+}
+
 const NAME_MIN = 2;
 const NAME_MAX = 80;
 
-/** An organization's name: white space collapsed, no control or invisible formatting characters. */
-export const organizationName = z
-  .string({ error: "Enter the organization's name." })
-  .transform((value) => value.replace(/\s+/g, " ").trim())
-  .pipe(
-    z
-      .string()
-      .min(1, "Enter the organization's name.")
-      .min(NAME_MIN, `Use at least ${NAME_MIN} characters.`)
-      .max(NAME_MAX, `Use at most ${NAME_MAX} characters.`)
-      .regex(/^\P{C}*$/u, "Use letters, digits, spaces and punctuation only.")
-      .regex(/[\p{L}\p{N}]/u, "Include at least one letter or digit."),
-  );
+/**
+ * A name typed into a form: white space collapsed, then 2 to 80 characters without control or invisible formatting
+ * characters and, unless `letterOrDigit` is false, at least one letter or digit. `missing` is the message for no
+ * value or an empty one, unless `empty` has one of its own.
+ */
+export function typedName(
+  { missing, empty = missing }: { missing: string; empty?: string },
+  { letterOrDigit = true } = {},
+) {
+  let name = z
+    .string()
+    .min(1, empty)
+    .min(NAME_MIN, `Use at least ${NAME_MIN} characters.`)
+    .max(NAME_MAX, `Use at most ${NAME_MAX} characters.`)
+    .regex(/^\P{C}*$/u, "Use letters, digits, spaces and punctuation only.");
+  if (letterOrDigit) name = name.regex(/[\p{L}\p{N}]/u, "Include at least one letter or digit.");
+  return z
+    .string({ error: missing })
+    .transform((value) => value.replace(/\s+/g, " ").trim())
+    .pipe(name);
+}
+
+/** An organization's name. */
+export const organizationName = typedName({ missing: "Enter the organization's name." });
 
 /** An Apicbase username: the e-mail address the person signs in to Apicbase with, compared in lower case. */
 export const apicbaseEmail = z

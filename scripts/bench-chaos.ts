@@ -32,13 +32,12 @@ import { EmulatorControl, type FaultSpec } from "../emulator/testing";
 import { createApiKey } from "../lib/api-keys/store";
 import { emulatorSettings, type ApicbaseSettings } from "../lib/apicbase/config";
 import { ensureEnvironmentApplication } from "../lib/connections/applications";
-import { openTokens, sealTokens } from "../lib/connections/tokens";
+import { openTokens } from "../lib/connections/tokens";
 import { generateKey, parseKeyring } from "../lib/crypto/secrets";
 import { openDatabase, type Database } from "../lib/db/client";
-import { connections, organizations, type NewConnection } from "../lib/db/schema";
+import { connections, organizations } from "../lib/db/schema";
 import { drainBoundMs } from "../lib/lifecycle/shutdown";
-import { SANDBOX_PARTNER_APP } from "../lib/sandbox";
-import { spawnEmulator } from "./bench-support";
+import { seedDueConnections, spawnEmulator } from "./bench-support";
 import { createPostgresDatabase, findPostgres, triedPostgresUrls } from "../testing/postgres";
 
 const { values: args } = parseArgs({
@@ -313,42 +312,17 @@ async function run(
   const apiKey = (
     await createApiKey(db, { organizationId: organization!.id, name: "Chaos callers", actor: { system: "bench" } })
   ).key;
-  const seeded = new Map<string, string>();
-  const now = new Date();
-  for (let start = 0; start < config.connections; start += 500) {
-    const size = Math.min(500, config.connections - start);
-    const minted = [];
-    for (let i = 0; i < size; i += 25) {
-      minted.push(
-        ...(await Promise.all(
-          Array.from({ length: Math.min(25, size - i) }, () =>
-            control.mintTokens({
-              email: "nora@sandbox.test",
-              client_id: SANDBOX_PARTNER_APP.clientId,
-              scope: "accounts library",
-            }),
-          ),
-        )),
-      );
-    }
-    const rows: NewConnection[] = minted.map((tokens, i) => {
-      const id = randomUUID();
-      seeded.set(id, tokens.refresh_token);
-      return {
-        id,
-        organizationId: organization!.id,
-        applicationId: application.id,
-        libraryId: 200_000 + start + i,
-        libraryName: `Chaos library ${start + i}`,
-        scopes: tokens.scope.split(" "),
-        ...sealTokens(keyring, id, { accessToken: tokens.access_token, refreshToken: tokens.refresh_token }),
-        tokenVersion: 1,
-        accessTokenExpiresAt: new Date(now.getTime() + tokens.expires_in * 1000),
-        nextRefreshAt: now,
-      };
-    });
-    await db.insert(connections).values(rows);
-  }
+  const seeded = await seedDueConnections({
+    db,
+    keyring,
+    control,
+    organizationId: organization!.id,
+    applicationId: application.id,
+    count: config.connections,
+    firstLibraryId: 200_000,
+    libraryName: (n) => `Chaos library ${n}`,
+    now: new Date(),
+  });
   const ids = [...seeded.keys()];
   log(`seeded ${ids.length} connections, all due now`);
 
@@ -422,6 +396,18 @@ async function run(
   let outageDone = config.outage === 0;
   const injected = new Map<string, number>();
   const sigtermExits: number[] = [];
+  /** SIGTERM, then SIGKILL when it has not exited within the grace period (an overrun); records how long it took. */
+  const terminate = async (instance: Instance) => {
+    instance.sigtermAt = Date.now();
+    instance.child.kill("SIGTERM");
+    const timer = setTimeout(() => {
+      instance.overran = true;
+      instance.child.kill("SIGKILL");
+    }, SIGTERM_GRACE_MS);
+    await instance.exited;
+    clearTimeout(timer);
+    sigtermExits.push(instance.exitedAt! - instance.sigtermAt);
+  };
   let kills = 0;
   let sigterms = 0;
   let actions = 0;
@@ -467,19 +453,10 @@ async function run(
           );
         } else {
           sigterms++;
-          victim.sigtermAt = Date.now();
-          victim.child.kill("SIGTERM");
           stopping.push(
-            (async () => {
-              const timer = setTimeout(() => {
-                victim.overran = true;
-                victim.child.kill("SIGKILL");
-              }, SIGTERM_GRACE_MS);
-              await victim.exited;
-              clearTimeout(timer);
-              sigtermExits.push(victim.exitedAt! - victim.sigtermAt!);
+            terminate(victim).then(() => {
               if (calling) startSlot(victim.kind, victim.slot);
-            })(),
+            }),
           );
         }
       }
@@ -530,18 +507,7 @@ async function run(
   phases.settle = seconds(settleStarted);
   // --- Stop everything gracefully, then count. ---
   const stopStarted = Date.now();
-  const finalStops = instances.filter(alive).map(async (instance) => {
-    instance.sigtermAt = Date.now();
-    instance.child.kill("SIGTERM");
-    const timer = setTimeout(() => {
-      instance.overran = true;
-      instance.child.kill("SIGKILL");
-    }, SIGTERM_GRACE_MS);
-    await instance.exited;
-    clearTimeout(timer);
-    sigtermExits.push(instance.exitedAt! - instance.sigtermAt);
-  });
-  await Promise.all(finalStops);
+  await Promise.all(instances.filter(alive).map(terminate));
 
   phases.stop = seconds(stopStarted);
   const figures = await count(db, keyring, control, seeded, {

@@ -444,6 +444,13 @@ const portalEnv = (extra: Record<string, string>): Record<string, string> => ({
   ...extra,
 });
 
+/** The list query and the CSV export measured on a seeded database; the cursors the page benchmark follows. */
+async function benchDatabase(label: string, database: Database, seeded: Seeded): Promise<Map<string, string>> {
+  await benchQueries(label, database, seeded);
+  await benchCsvExport(label, database, seeded);
+  return pageCursors(database, seeded);
+}
+
 async function benchPglite(skipPage: boolean) {
   const dataDir = mkdtempSync(path.join(tmpdir(), "portal-bench-"));
   try {
@@ -458,9 +465,7 @@ async function benchPglite(skipPage: boolean) {
       log(
         `PGlite: seeded in ${((performance.now() - started) / 1000).toFixed(1)} s; measuring the list query (${QUERY_RUNS} runs each)`,
       );
-      await benchQueries("PGlite", database, seeded);
-      await benchCsvExport("PGlite", database, seeded);
-      cursors = await pageCursors(database, seeded);
+      cursors = await benchDatabase("PGlite", database, seeded);
     } finally {
       // PGlite is single-process: the portal opens the folder next.
       await database.close();
@@ -491,9 +496,7 @@ async function benchPostgres(skipPage: boolean) {
       seeded = await seed(database);
       await analyze(database);
       log(`PostgreSQL: measuring the list query (${QUERY_RUNS} runs each)`);
-      await benchQueries("PostgreSQL", database, seeded);
-      await benchCsvExport("PostgreSQL", database, seeded);
-      cursors = await pageCursors(database, seeded);
+      cursors = await benchDatabase("PostgreSQL", database, seeded);
     } finally {
       await database.close();
     }

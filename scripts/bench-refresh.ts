@@ -14,14 +14,12 @@ import { parseArgs } from "node:util";
 import { eq, sql } from "drizzle-orm";
 import { emulatorSettings, type ApicbaseSettings } from "../lib/apicbase/config";
 import { ensureEnvironmentApplication } from "../lib/connections/applications";
-import { sealTokens } from "../lib/connections/tokens";
 import { generateKey, parseKeyring } from "../lib/crypto/secrets";
 import { MEMORY, openDatabase } from "../lib/db/client";
-import { connections, organizations, type NewConnection } from "../lib/db/schema";
+import { connections, organizations } from "../lib/db/schema";
 import { Refresher } from "../lib/lifecycle/refresher";
 import { cachedClients } from "../lib/lifecycle/runtime";
-import { SANDBOX_PARTNER_APP } from "../lib/sandbox";
-import { peakMemory, spawnEmulator } from "./bench-support";
+import { peakMemory, seedDueConnections, spawnEmulator } from "./bench-support";
 
 const { values: args } = parseArgs({
   options: {
@@ -58,40 +56,17 @@ async function run(emulator: Awaited<ReturnType<typeof spawnEmulator>>) {
     .returning();
 
   console.log(`[bench] ${database.kind}: minting and storing ${count} connections, all due now…`);
-  const now = new Date();
-  for (let start = 0; start < count; start += 500) {
-    const size = Math.min(500, count - start);
-    const minted = [];
-    for (let i = 0; i < size; i += 25) {
-      minted.push(
-        ...(await Promise.all(
-          Array.from({ length: Math.min(25, size - i) }, () =>
-            emulator.control.mintTokens({
-              email: "nora@sandbox.test",
-              client_id: SANDBOX_PARTNER_APP.clientId,
-              scope: "accounts library",
-            }),
-          ),
-        )),
-      );
-    }
-    const rows: NewConnection[] = minted.map((tokens, i) => {
-      const id = randomUUID();
-      return {
-        id,
-        organizationId: organization!.id,
-        applicationId: application.id,
-        libraryId: 100_000 + start + i,
-        libraryName: `Library ${start + i}`,
-        scopes: tokens.scope.split(" "),
-        ...sealTokens(keyring, id, { accessToken: tokens.access_token, refreshToken: tokens.refresh_token }),
-        tokenVersion: 1,
-        accessTokenExpiresAt: new Date(now.getTime() + tokens.expires_in * 1000),
-        nextRefreshAt: now,
-      };
-    });
-    await db.insert(connections).values(rows);
-  }
+  await seedDueConnections({
+    db,
+    keyring,
+    control: emulator.control,
+    organizationId: organization!.id,
+    applicationId: application.id,
+    count,
+    firstLibraryId: 100_000,
+    libraryName: (n) => `Library ${n}`,
+    now: new Date(),
+  });
 
   await emulator.control.fault({ endpoint: "token", mode: "slow", delay_ms: latencyMs, count: count * 2 });
   await emulator.control.resetStats();

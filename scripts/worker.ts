@@ -45,26 +45,15 @@ async function main() {
   const keyring = parseKeyring(encryptionKey(config.TOKEN_ENCRYPTION_KEY, config.DATA_DIR));
   // A small pool: a refresh holds a connection only for two short transactions (the HTTP call runs outside them).
   const database = await openDatabase({ url: config.DATABASE_URL, poolMax: 3 });
-  const refresher = refresherFromEnvironment({
-    db: database.db,
-    keyring,
-    settings: resolveApicbaseSettings(config),
-    env: config,
-    role: "worker",
-    log,
-  });
+  // What each of this process's loops is given.
+  const loop = { db: database.db, keyring, env: config, role: "worker" as const, log };
+  const settings = resolveApicbaseSettings(config);
+  const refresher = refresherFromEnvironment({ ...loop, settings });
   // Webhooks and e-mail from the outbox: any number of processes share the work through delivery leases.
-  const deliverer = delivererFromEnvironment({ db: database.db, keyring, env: config, role: "worker", log });
+  const deliverer = delivererFromEnvironment(loop);
 
   // Bulk actions started on the dashboard: items are shared with the web servers through their leases.
-  const bulk = bulkRunnerFromEnvironment({
-    db: database.db,
-    keyring,
-    settings: resolveApicbaseSettings(config),
-    env: config,
-    role: "worker",
-    log,
-  });
+  const bulk = bulkRunnerFromEnvironment({ ...loop, settings });
 
   installGracefulShutdown({
     // A delivery cut off is sent again by whoever takes its lease next (at least once), so it only gets a chance to end.

@@ -3,7 +3,9 @@ import { vi } from "vitest";
 import { createApicbaseUser } from "@/lib/auth/users";
 import { generateKey } from "@/lib/crypto/secrets";
 import { getDb, type Db } from "@/lib/db";
+import type { registerApplication } from "@/lib/dal/applications";
 import type { Admin } from "@/lib/dal/session";
+import { SANDBOX_DESK_APP } from "@/lib/sandbox";
 
 /**
  * Opens the in-memory database with no Apicbase application, no PostgreSQL and no configured admins, unless
@@ -33,4 +35,15 @@ export async function testAdmin(
 ): Promise<Admin> {
   const { user } = await createApicbaseUser(db, person);
   return { id: user.id, name: user.name, email: user.email, isAdmin: true, memberships: [] } as unknown as Admin;
+}
+
+/** The sandbox's desk app as the tests register it (manual code entry, accounts and library), with `clientSecret`. */
+export function deskAppRegistration(clientSecret: string): Parameters<typeof registerApplication>[1] {
+  return {
+    name: "Desk app",
+    clientId: SANDBOX_DESK_APP.clientId,
+    clientSecret,
+    redirectMode: "oob",
+    scopes: ["accounts", "library"],
+  };
 }

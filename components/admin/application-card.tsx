@@ -2,10 +2,11 @@ import { DateTime } from "@/components/date-time";
 import { describeCredentialsCheck, type CredentialsCheckTone } from "@/lib/applications/credentials-check";
 import { REDIRECT_MODE_LABELS } from "@/lib/applications/forms";
 import type { ApplicationView } from "@/lib/dal/applications";
-import { ButtonForm } from "./button-form";
+import { ButtonForm, DeleteForm, EnableDisableForm } from "./button-form";
 import type { FormAction } from "./form-action";
 import { ReplaceSecretForm } from "./replace-secret-form";
 import { cx, SCOPE_CHIP } from "@/components/ui/classes";
+import { plural } from "@/lib/plural";
 
 export type ApplicationActions = {
   test: FormAction<"applicationId">;
@@ -61,10 +62,6 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
       <dd className="text-slate-900">{children}</dd>
     </div>
   );
-}
-
-function plural(n: number, one: string, many: string) {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** One application: its settings (never the secret), its last credentials test, and what an admin can do with it. */
@@ -163,39 +160,25 @@ export function ApplicationCard({
             label={`Test credentials of ${name}`}
             announceSuccess={false}
           />
-          {!fromEnvironment &&
-            (application.disabledAt ? (
-              <ButtonForm
-                action={actions.enable}
-                fields={fields}
-                text="Enable"
-                pendingLabel="Enabling…"
-                label={`Enable ${name}`}
-              />
-            ) : (
-              <ButtonForm
-                action={actions.disable}
-                fields={fields}
-                text="Disable"
-                pendingLabel="Disabling…"
-                label={`Disable ${name}`}
-              />
-            ))}
           {!fromEnvironment && (
-            <ButtonForm
+            <EnableDisableForm
+              disabled={Boolean(application.disabledAt)}
+              enable={actions.enable}
+              disable={actions.disable}
+              fields={fields}
+              name={name}
+            />
+          )}
+          {!fromEnvironment && (
+            <DeleteForm
               action={actions.remove}
               fields={fields}
-              text="Delete"
-              pendingLabel="Deleting…"
-              label={`Delete ${name}`}
-              variant="danger"
-              confirm={{
-                title: `Delete “${name}”?`,
-                body:
-                  "Its client id and encrypted secret are removed from the portal. Apicbase keeps the application; " +
-                  "register it again to use it.",
-                confirmText: "Yes, delete",
-              }}
+              name={name}
+              title={`Delete “${name}”?`}
+              body={
+                "Its client id and encrypted secret are removed from the portal. Apicbase keeps the application; " +
+                "register it again to use it."
+              }
             />
           )}
         </div>

@@ -1,7 +1,7 @@
 import Form from "next/form";
 import Link from "next/link";
 import { eventLabel, KNOWN_EVENTS } from "@/lib/audit-log/describe";
-import { ACTOR_FILTER_MAX, auditQuery, type ParsedAuditFilters } from "@/lib/audit-log/filters";
+import { ACTOR_FILTER_MAX, auditQuery, type AuditFilterField, type ParsedAuditFilters } from "@/lib/audit-log/filters";
 import { buttonClasses } from "@/components/ui/button";
 
 const control = (invalid: boolean) =>
@@ -60,6 +60,15 @@ export function AuditFilters({ parsed }: { parsed: ParsedAuditFilters }) {
     values.event && !(KNOWN_EVENTS as string[]).includes(values.event) ? [...KNOWN_EVENTS, values.event] : KNOWN_EVENTS;
   const exportQuery = auditQuery(values);
   const hasErrors = Object.keys(errors).length > 0;
+  /** What every control repeats: its id and name, the value from the URL, and its error (or hint) for readers. */
+  const wired = (field: AuditFilterField, hint = false) => ({
+    id: `audit-${field}`,
+    name: field,
+    defaultValue: values[field],
+    "aria-invalid": errors[field] ? true : undefined,
+    "aria-describedby": described(`audit-${field}`, errors[field], hint),
+    className: control(Boolean(errors[field])),
+  });
   return (
     <Form
       action="/admin/audit"
@@ -76,13 +85,9 @@ export function AuditFilters({ parsed }: { parsed: ParsedAuditFilters }) {
           hint="Or paste the connection's address."
         >
           <input
-            id="audit-connection"
-            name="connection"
-            defaultValue={values.connection}
+            {...wired("connection", true)}
             autoComplete="off"
             spellCheck={false}
-            aria-invalid={errors.connection ? true : undefined}
-            aria-describedby={described("audit-connection", errors.connection, true)}
             className={`${control(Boolean(errors.connection))} font-mono`}
           />
         </Field>
@@ -92,27 +97,10 @@ export function AuditFilters({ parsed }: { parsed: ParsedAuditFilters }) {
           error={errors.actor}
           hint="Part of an e-mail, or system:… for the portal itself."
         >
-          <input
-            id="audit-actor"
-            name="actor"
-            type="search"
-            defaultValue={values.actor}
-            maxLength={ACTOR_FILTER_MAX * 2}
-            autoComplete="off"
-            aria-invalid={errors.actor ? true : undefined}
-            aria-describedby={described("audit-actor", errors.actor, true)}
-            className={control(Boolean(errors.actor))}
-          />
+          <input {...wired("actor", true)} type="search" maxLength={ACTOR_FILTER_MAX * 2} autoComplete="off" />
         </Field>
         <Field id="audit-event" label="Event" error={errors.event}>
-          <select
-            id="audit-event"
-            name="event"
-            defaultValue={values.event}
-            aria-invalid={errors.event ? true : undefined}
-            aria-describedby={described("audit-event", errors.event)}
-            className={control(Boolean(errors.event))}
-          >
+          <select {...wired("event")}>
             <option value="">All events</option>
             {events.map((event) => (
               <option key={event} value={event}>
@@ -122,40 +110,17 @@ export function AuditFilters({ parsed }: { parsed: ParsedAuditFilters }) {
           </select>
         </Field>
         <Field id="audit-outcome" label="Outcome" error={errors.outcome}>
-          <select
-            id="audit-outcome"
-            name="outcome"
-            defaultValue={values.outcome}
-            aria-invalid={errors.outcome ? true : undefined}
-            aria-describedby={described("audit-outcome", errors.outcome)}
-            className={control(Boolean(errors.outcome))}
-          >
+          <select {...wired("outcome")}>
             <option value="">Success and failure</option>
             <option value="success">Success</option>
             <option value="failure">Failure</option>
           </select>
         </Field>
         <Field id="audit-from" label="From (UTC)" error={errors.from}>
-          <input
-            id="audit-from"
-            name="from"
-            type="datetime-local"
-            defaultValue={values.from}
-            aria-invalid={errors.from ? true : undefined}
-            aria-describedby={described("audit-from", errors.from)}
-            className={control(Boolean(errors.from))}
-          />
+          <input {...wired("from")} type="datetime-local" />
         </Field>
         <Field id="audit-to" label="To (UTC, inclusive)" error={errors.to}>
-          <input
-            id="audit-to"
-            name="to"
-            type="datetime-local"
-            defaultValue={values.to}
-            aria-invalid={errors.to ? true : undefined}
-            aria-describedby={described("audit-to", errors.to)}
-            className={control(Boolean(errors.to))}
-          />
+          <input {...wired("to")} type="datetime-local" />
         </Field>
       </div>
       <div className="flex flex-wrap items-center gap-3">

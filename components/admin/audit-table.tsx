@@ -4,6 +4,7 @@ import { DateTime } from "@/components/date-time";
 import type { AuditEntryView } from "@/lib/audit-log/query";
 import { OutcomeBadge } from "./outcome-badge";
 import { DataTable, TABLE_CARD } from "@/components/ui/data-table";
+import { cx } from "@/components/ui/classes";
 
 const cell = "px-3 py-2.5 align-top";
 const link =
@@ -51,23 +52,21 @@ export function AuditTable({ entries, now }: { entries: AuditEntryView[]; now: D
               </td>
               <td className={`${cell} text-slate-700`}>
                 {entry.summary}
-                {entry.apicbaseError &&
-                  (entry.outcome === "failure" ? (
-                    <span className="mt-1 block">
-                      Apicbase error:{" "}
-                      <code className="rounded bg-red-50 px-1 font-mono text-xs text-red-800">
-                        {entry.apicbaseError}
-                      </code>
-                    </span>
-                  ) : (
-                    // E.g. a credentials test, where invalid_grant for a made-up code is the answer hoped for.
-                    <span className="mt-1 block">
-                      Apicbase answered:{" "}
-                      <code className="rounded bg-slate-100 px-1 font-mono text-xs text-slate-800">
-                        {entry.apicbaseError}
-                      </code>
-                    </span>
-                  ))}
+                {entry.apicbaseError && (
+                  // A success with an Apicbase error is e.g. a credentials test, where invalid_grant for a made-up
+                  // code is the answer hoped for.
+                  <span className="mt-1 block">
+                    {entry.outcome === "failure" ? "Apicbase error:" : "Apicbase answered:"}{" "}
+                    <code
+                      className={cx(
+                        "rounded px-1 font-mono text-xs",
+                        entry.outcome === "failure" ? "bg-red-50 text-red-800" : "bg-slate-100 text-slate-800",
+                      )}
+                    >
+                      {entry.apicbaseError}
+                    </code>
+                  </span>
+                )}
               </td>
             </tr>
           ))}

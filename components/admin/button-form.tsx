@@ -23,6 +23,7 @@ export function ButtonForm<Field extends string>({
   variant = "secondary",
   announceSuccess = true,
   confirm,
+  align = "start",
 }: {
   action: FormAction<Field>;
   fields: Record<Field, string>;
@@ -34,6 +35,8 @@ export function ButtonForm<Field extends string>({
   announceSuccess?: boolean;
   /** Irreversible actions ask first, in a dialog. */
   confirm?: Confirmation;
+  /** Where the button and its failure message sit: left, or right at the end of a row. */
+  align?: "start" | "end";
 }) {
   const announce = useAnnounce();
   const dialog = useRef<HTMLDialogElement>(null);
@@ -43,9 +46,10 @@ export function ButtonForm<Field extends string>({
     if (result.ok && announceSuccess) announce(result.message);
     return result;
   }, null);
+  const column = align === "end" ? "flex flex-col items-end gap-1" : "flex flex-col items-start gap-1";
   if (confirm) {
     return (
-      <div className="flex flex-col items-start gap-1">
+      <div className={column}>
         <ConfirmButton
           formAction={formAction}
           fields={fields}
@@ -61,7 +65,7 @@ export function ButtonForm<Field extends string>({
     );
   }
   return (
-    <form action={formAction} className="flex flex-col items-start gap-1">
+    <form action={formAction} className={column}>
       {(Object.entries(fields) as [string, string][]).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
@@ -70,5 +74,53 @@ export function ButtonForm<Field extends string>({
       </SubmitButton>
       {state && !state.ok && <FormMessage state={state} />}
     </form>
+  );
+}
+
+/** "Enable" or "Disable", whichever applies to the thing called `name` (screen readers hear "Disable <name>"). */
+export function EnableDisableForm<Field extends string>({
+  disabled,
+  enable,
+  disable,
+  fields,
+  name,
+}: {
+  disabled: boolean;
+  enable: FormAction<Field>;
+  disable: FormAction<Field>;
+  fields: Record<Field, string>;
+  name: string;
+}) {
+  return disabled ? (
+    <ButtonForm action={enable} fields={fields} text="Enable" pendingLabel="Enabling…" label={`Enable ${name}`} />
+  ) : (
+    <ButtonForm action={disable} fields={fields} text="Disable" pendingLabel="Disabling…" label={`Disable ${name}`} />
+  );
+}
+
+/** "Delete" for the thing called `name`, asking first in a dialog (`title` and `body`, answered "Yes, delete"). */
+export function DeleteForm<Field extends string>({
+  action,
+  fields,
+  name,
+  title,
+  body,
+}: {
+  action: FormAction<Field>;
+  fields: Record<Field, string>;
+  name: string;
+  title: string;
+  body: string;
+}) {
+  return (
+    <ButtonForm
+      action={action}
+      fields={fields}
+      text="Delete"
+      pendingLabel="Deleting…"
+      label={`Delete ${name}`}
+      variant="danger"
+      confirm={{ title, body, confirmText: "Yes, delete" }}
+    />
   );
 }

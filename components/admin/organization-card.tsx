@@ -11,10 +11,7 @@ import type { FormAction } from "./form-action";
 import { RemoveForm } from "./remove-form";
 import { cx, FOCUS_RING } from "@/components/ui/classes";
 import { HeaderRow } from "@/components/ui/data-table";
-
-function plural(count: number, one: string, many: string) {
-  return `${count} ${count === 1 ? one : many}`;
-}
+import { plural } from "@/lib/plural";
 
 /**
  * One organization on the admin page: its connections' health (counts per status), its members, its pending

@@ -3,27 +3,23 @@ import { cx } from "@/components/ui/classes";
 
 type AuditOutcome = AuditEntryView["outcome"];
 
+const LOOKS: Record<AuditOutcome, { text: string; badge: string; dot: string }> = {
+  success: { text: "Success", badge: "bg-emerald-50 text-emerald-900 ring-emerald-600/30", dot: "bg-emerald-500" },
+  failure: { text: "Failure", badge: "bg-red-50 text-red-800 ring-red-600/40", dot: "bg-red-600" },
+};
+
 /** Success or failure in colour and in words (the colour is never the only signal). */
 export function OutcomeBadge({ outcome }: { outcome: AuditOutcome }) {
-  return outcome === "success" ? (
+  const look = LOOKS[outcome];
+  return (
     <span
       className={cx(
-        "inline-flex items-center gap-1.5 rounded-full bg-emerald-50 px-2 py-0.5",
-        "text-xs font-semibold text-emerald-900 ring-1 ring-emerald-600/30 ring-inset",
+        "inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset",
+        look.badge,
       )}
     >
-      <span aria-hidden="true" className="size-2 rounded-full bg-emerald-500" />
-      Success
-    </span>
-  ) : (
-    <span
-      className={cx(
-        "inline-flex items-center gap-1.5 rounded-full bg-red-50 px-2 py-0.5",
-        "text-xs font-semibold text-red-800 ring-1 ring-red-600/40 ring-inset",
-      )}
-    >
-      <span aria-hidden="true" className="size-2 rounded-full bg-red-600" />
-      Failure
+      <span aria-hidden="true" className={cx("size-2 rounded-full", look.dot)} />
+      {look.text}
     </span>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { FormMessage } from "@/components/ui/form-message";
+import { ChoiceGroup } from "@/components/ui/choice-group";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { REDIRECT_MODE_LABELS, REQUIRED_SCOPES } from "@/lib/applications/forms";
@@ -18,8 +19,6 @@ const REDIRECT_MODE_HINTS = {
 } as const;
 
 const DEFAULT_SCOPES = "accounts library";
-
-const groupError = "mt-1 text-sm font-medium text-red-700";
 
 /** Registers client credentials. The secret field is write-only: it is never filled in again, even after an error. */
 export function RegisterApplicationForm({ action, redirectUri }: { action: FormAction<Field>; redirectUri: string }) {
@@ -73,74 +72,61 @@ export function RegisterApplicationForm({ action, redirectUri }: { action: FormA
         className="max-w-xl"
       />
 
-      <fieldset aria-describedby={modeError ? "application-redirect-mode-error" : undefined}>
-        <legend className="text-sm font-medium text-slate-800">Redirect mode</legend>
-        <div className="mt-2 space-y-2">
-          {(["redirect", "oob"] as const).map((value) => (
-            <label key={value} className="flex items-start gap-3 text-sm">
-              <input
-                type="radio"
-                name="redirectMode"
-                value={value}
-                defaultChecked={mode === value}
-                aria-describedby={`application-redirect-mode-${value}-hint`}
-                className="mt-1 size-4 accent-slate-900"
-              />
-              <span>
-                <span className="font-medium text-slate-900">{REDIRECT_MODE_LABELS[value]}</span>
-                <span id={`application-redirect-mode-${value}-hint`} className="block text-slate-600">
-                  {REDIRECT_MODE_HINTS[value]}
-                  {value === "redirect" && (
-                    <>
-                      {" "}
-                      <code className="rounded bg-slate-100 px-1 font-mono text-xs text-slate-800">{redirectUri}</code>
-                    </>
-                  )}
-                </span>
+      <ChoiceGroup id="application-redirect-mode" legend="Redirect mode" error={modeError} layout="mt-2 space-y-2">
+        {(["redirect", "oob"] as const).map((value) => (
+          <label key={value} className="flex items-start gap-3 text-sm">
+            <input
+              type="radio"
+              name="redirectMode"
+              value={value}
+              defaultChecked={mode === value}
+              aria-describedby={`application-redirect-mode-${value}-hint`}
+              className="mt-1 size-4 accent-slate-900"
+            />
+            <span>
+              <span className="font-medium text-slate-900">{REDIRECT_MODE_LABELS[value]}</span>
+              <span id={`application-redirect-mode-${value}-hint`} className="block text-slate-600">
+                {REDIRECT_MODE_HINTS[value]}
+                {value === "redirect" && (
+                  <>
+                    {" "}
+                    <code className="rounded bg-slate-100 px-1 font-mono text-xs text-slate-800">{redirectUri}</code>
+                  </>
+                )}
               </span>
-            </label>
-          ))}
-        </div>
-        {modeError && (
-          <p id="application-redirect-mode-error" className={groupError}>
-            {modeError}
-          </p>
-        )}
-      </fieldset>
+            </span>
+          </label>
+        ))}
+      </ChoiceGroup>
 
-      <fieldset
-        aria-describedby={["application-scopes-hint", scopesError ? "application-scopes-error" : ""]
-          .filter(Boolean)
-          .join(" ")}
+      <ChoiceGroup
+        id="application-scopes"
+        legend="Requested scopes"
+        hint={
+          <>
+            What the portal asks the library owner to approve. <strong className="font-semibold">accounts</strong> is
+            required: the portal reads the approving user&apos;s active library with it, to know which library a
+            connection reaches. Ask only for scopes the application may request at Apicbase.
+          </>
+        }
+        error={scopesError}
+        layout="mt-2 flex flex-wrap gap-x-5 gap-y-2"
       >
-        <legend className="text-sm font-medium text-slate-800">Requested scopes</legend>
-        <p id="application-scopes-hint" className="mt-0.5 text-sm text-slate-600">
-          What the portal asks the library owner to approve. <strong className="font-semibold">accounts</strong> is
-          required: the portal reads the approving user&apos;s active library with it, to know which library a
-          connection reaches. Ask only for scopes the application may request at Apicbase.
-        </p>
-        <div className="mt-2 flex flex-wrap gap-x-5 gap-y-2">
-          {ALL_SCOPES.map((scope) => (
-            <label key={scope} className="flex items-center gap-2 font-mono text-sm text-slate-900">
-              <input
-                type="checkbox"
-                name="scopes"
-                value={scope}
-                defaultChecked={scopes.has(scope)}
-                aria-invalid={scopesError && REQUIRED_SCOPES.includes(scope) ? true : undefined}
-                className="size-4 accent-slate-900"
-              />
-              {scope}
-              {REQUIRED_SCOPES.includes(scope) && <span className="font-sans text-xs text-slate-600">(required)</span>}
-            </label>
-          ))}
-        </div>
-        {scopesError && (
-          <p id="application-scopes-error" className={groupError}>
-            {scopesError}
-          </p>
-        )}
-      </fieldset>
+        {ALL_SCOPES.map((scope) => (
+          <label key={scope} className="flex items-center gap-2 font-mono text-sm text-slate-900">
+            <input
+              type="checkbox"
+              name="scopes"
+              value={scope}
+              defaultChecked={scopes.has(scope)}
+              aria-invalid={scopesError && REQUIRED_SCOPES.includes(scope) ? true : undefined}
+              className="size-4 accent-slate-900"
+            />
+            {scope}
+            {REQUIRED_SCOPES.includes(scope) && <span className="font-sans text-xs text-slate-600">(required)</span>}
+          </label>
+        ))}
+      </ChoiceGroup>
 
       <div className="flex flex-wrap items-center gap-4">
         <SubmitButton pendingLabel="Registering…">Register application</SubmitButton>

@@ -1,13 +1,13 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState } from "react";
 import { fieldError, typedValue } from "@/components/admin/form-action";
-import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
+import { ChoiceGroup } from "@/components/ui/choice-group";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import type { CreateApiKeyResult } from "@/lib/api-keys/forms";
-import { SECRET_FIELD } from "@/components/ui/classes";
+import { ShownOnce } from "@/components/ui/shown-once";
 
 type CreateAction = (previous: CreateApiKeyResult | null, formData: FormData) => Promise<CreateApiKeyResult>;
 
@@ -69,36 +69,27 @@ export function CreateApiKeyForm({ action, organizationId }: { action: CreateAct
             </select>
           </div>
         </div>
-        <fieldset
-          aria-describedby={["api-key-scopes-hint", scopesError ? "api-key-scopes-error" : ""]
-            .filter(Boolean)
-            .join(" ")}
+        <ChoiceGroup
+          id="api-key-scopes"
+          legend="The key may"
+          hint="Give each backend only what it needs: a key that only lists connections cannot fetch a token."
+          error={scopesError}
+          layout="mt-2 flex flex-wrap gap-x-5 gap-y-2"
         >
-          <legend className="text-sm font-medium text-slate-800">The key may</legend>
-          <p id="api-key-scopes-hint" className="mt-0.5 text-sm text-slate-600">
-            Give each backend only what it needs: a key that only lists connections cannot fetch a token.
-          </p>
-          <div className="mt-2 flex flex-wrap gap-x-5 gap-y-2">
-            {SCOPES.map(({ scope, label }) => (
-              <label key={scope} className="flex items-center gap-2 text-sm text-slate-900">
-                <input
-                  type="checkbox"
-                  name="scopes"
-                  value={scope}
-                  defaultChecked={checked.has(scope)}
-                  aria-invalid={scopesError ? true : undefined}
-                  className="size-4 accent-slate-900"
-                />
-                {label}
-              </label>
-            ))}
-          </div>
-          {scopesError && (
-            <p id="api-key-scopes-error" className="mt-1 text-sm font-medium text-red-700">
-              {scopesError}
-            </p>
-          )}
-        </fieldset>
+          {SCOPES.map(({ scope, label }) => (
+            <label key={scope} className="flex items-center gap-2 text-sm text-slate-900">
+              <input
+                type="checkbox"
+                name="scopes"
+                value={scope}
+                defaultChecked={checked.has(scope)}
+                aria-invalid={scopesError ? true : undefined}
+                className="size-4 accent-slate-900"
+              />
+              {label}
+            </label>
+          ))}
+        </ChoiceGroup>
         <div className="flex flex-wrap items-center gap-3">
           <SubmitButton pendingLabel="Creating…">Create API key</SubmitButton>
         </div>
@@ -112,38 +103,15 @@ export function CreateApiKeyForm({ action, organizationId }: { action: CreateAct
 }
 
 function NewKey({ name, apiKey }: { name: string; apiKey: string }) {
-  const [copied, setCopied] = useState(false);
   return (
-    <div
-      role="region"
-      aria-labelledby="new-api-key-title"
-      className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4"
+    <ShownOnce
+      titleId="new-api-key-title"
+      title={<>The new key “{name}”: copy it now</>}
+      inputId="new-api-key"
+      inputLabel="New API key"
+      value={apiKey}
     >
-      <h3 id="new-api-key-title" className="font-semibold text-amber-950">
-        The new key “{name}”: copy it now
-      </h3>
       <p className="text-sm text-amber-950">It is shown only this once. Keep it in your backend&apos;s secret store.</p>
-      <div className="flex flex-wrap items-center gap-2">
-        <label htmlFor="new-api-key" className="sr-only">
-          New API key
-        </label>
-        <input
-          id="new-api-key"
-          readOnly
-          value={apiKey}
-          onFocus={(event) => event.currentTarget.select()}
-          className={SECRET_FIELD}
-        />
-        <Button
-          variant="secondary"
-          onClick={async () => {
-            await navigator.clipboard.writeText(apiKey);
-            setCopied(true);
-          }}
-        >
-          {copied ? "Copied" : "Copy"}
-        </Button>
-      </div>
-    </div>
+    </ShownOnce>
   );
 }

@@ -26,6 +26,47 @@ export const SEARCH_DEBOUNCE_MS = 300;
 
 export type FilterOption = { id: string; name: string };
 
+/** One filter's list: "All …" (no filter, an empty value), then its options; a choice is null for "All". */
+function FilterSelect({
+  id,
+  name,
+  label,
+  all,
+  value,
+  options,
+  onChoose,
+}: {
+  id: string;
+  name: string;
+  label: string;
+  all: string;
+  value: string | null | undefined;
+  options: { value: string; label: string }[];
+  onChoose: (value: string | null) => void;
+}) {
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      <select
+        id={id}
+        name={name}
+        value={value ?? ""}
+        onChange={(event) => onChoose(event.target.value || null)}
+        className={control}
+      >
+        <option value="">{all}</option>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 /**
  * Search, filters and sort. Everything lives in the URL (shareable, reloadable, back button): a choice in a list
  * adds a history entry at once, typing in the search box replaces the URL once typing pauses, and the page (the
@@ -135,64 +176,34 @@ export function ConnectionFiltersForm({
           </span>
         </p>
       </div>
-      <div>
-        <label htmlFor="connection-status" className="block text-sm font-medium text-slate-800">
-          Status
-        </label>
-        <select
-          id="connection-status"
-          name="status"
-          value={shown.status ?? ""}
-          onChange={(event) => go({ status: (event.target.value || null) as ConnectionFilters["status"] }, "push")}
-          className={control}
-        >
-          <option value="">All statuses</option>
-          {statuses.map((status) => (
-            <option key={status.value} value={status.value}>
-              {status.label}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label htmlFor="connection-application" className="block text-sm font-medium text-slate-800">
-          Application
-        </label>
-        <select
-          id="connection-application"
-          name="app"
-          value={shown.application ?? ""}
-          onChange={(event) => go({ application: event.target.value || null }, "push")}
-          className={control}
-        >
-          <option value="">All applications</option>
-          {applications.map((application) => (
-            <option key={application.id} value={application.id}>
-              {application.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <FilterSelect
+        id="connection-status"
+        name="status"
+        label="Status"
+        all="All statuses"
+        value={shown.status}
+        options={statuses}
+        onChoose={(value) => go({ status: value as ConnectionFilters["status"] }, "push")}
+      />
+      <FilterSelect
+        id="connection-application"
+        name="app"
+        label="Application"
+        all="All applications"
+        value={shown.application}
+        options={applications.map((application) => ({ value: application.id, label: application.name }))}
+        onChoose={(value) => go({ application: value }, "push")}
+      />
       {organizations && (
-        <div>
-          <label htmlFor="connection-organization" className="block text-sm font-medium text-slate-800">
-            Organization
-          </label>
-          <select
-            id="connection-organization"
-            name="org"
-            value={shown.organization ?? ""}
-            onChange={(event) => go({ organization: event.target.value || null }, "push")}
-            className={control}
-          >
-            <option value="">All organizations</option>
-            {organizations.map((organization) => (
-              <option key={organization.id} value={organization.id}>
-                {organization.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="connection-organization"
+          name="org"
+          label="Organization"
+          all="All organizations"
+          value={shown.organization}
+          options={organizations.map((organization) => ({ value: organization.id, label: organization.name }))}
+          onChoose={(value) => go({ organization: value }, "push")}
+        />
       )}
       <div>
         <label htmlFor="connection-sort" className="block text-sm font-medium text-slate-800">

@@ -22,6 +22,7 @@ import { AutoRefresh } from "./auto-refresh";
 import { ScopeChips } from "./scope-chips";
 import { RefreshNote, VerificationSummary } from "./state-parts";
 import { StatusBadge } from "./status-badge";
+import { EmptyState } from "@/components/ui/empty-state";
 import { cx, FOCUS_RING } from "@/components/ui/classes";
 
 const link =
@@ -74,13 +75,7 @@ export function ConnectionsList({
       </div>
 
       {data.organizationTotal === 0 && organizationId === null ? (
-        <section
-          aria-labelledby="empty-title"
-          className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-12 text-center"
-        >
-          <h2 id="empty-title" className="text-lg font-semibold text-slate-900">
-            No organization has connected a library yet
-          </h2>
+        <EmptyState id="empty-title" title="No organization has connected a library yet">
           <p className="mx-auto mt-2 max-w-prose leading-7 text-slate-700">
             Partners connect libraries from their organization&apos;s dashboard. Create an organization and add its
             members under{" "}
@@ -89,15 +84,9 @@ export function ConnectionsList({
             </Link>
             ; their connections appear here.
           </p>
-        </section>
+        </EmptyState>
       ) : data.organizationTotal === 0 ? (
-        <section
-          aria-labelledby="empty-title"
-          className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-12 text-center"
-        >
-          <h2 id="empty-title" className="text-lg font-semibold text-slate-900">
-            No library is connected yet
-          </h2>
+        <EmptyState id="empty-title" title="No library is connected yet">
           <p className="mx-auto mt-2 max-w-prose leading-7 text-slate-700">
             Choose <strong className="font-semibold">Connect a library</strong> above. Apicbase asks you to log in with
             the account whose <em>active library</em> you want to connect (for a customer&apos;s library, the customer
@@ -113,15 +102,9 @@ export function ConnectionsList({
             . Already holding tokens a library owner generated in Apicbase? Import them with{" "}
             <strong className="font-semibold">Import tokens from Apicbase</strong>.
           </p>
-        </section>
+        </EmptyState>
       ) : data.total === 0 ? (
-        <section
-          aria-labelledby="no-results-title"
-          className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-10 text-center"
-        >
-          <h2 id="no-results-title" className="text-lg font-semibold text-slate-900">
-            No connections match this search
-          </h2>
+        <EmptyState id="no-results-title" title="No connections match this search" compact>
           <p className="mx-auto mt-2 max-w-prose leading-7 text-slate-700">
             {data.organizationTotal === 1 && !data.organizationTotalCapped
               ? "The one connection does not have"
@@ -148,7 +131,7 @@ export function ConnectionsList({
             </Link>
             .
           </p>
-        </section>
+        </EmptyState>
       ) : (
         <>
           <ConnectionsTable

@@ -10,6 +10,36 @@ import { cx, INPUT_FOCUS } from "@/components/ui/classes";
 type Field = "applicationId" | "accessToken" | "refreshToken";
 type Application = { id: string; name: string };
 
+/** A pasted token: a password field that no password manager fills or spell checker reads. */
+function TokenField({
+  id,
+  name,
+  label,
+  hint,
+  error,
+}: {
+  id: string;
+  name: string;
+  label: string;
+  hint: string;
+  error?: string;
+}) {
+  return (
+    <TextField
+      id={id}
+      name={name}
+      type="password"
+      label={label}
+      hint={hint}
+      autoComplete="off"
+      spellCheck={false}
+      data-1p-ignore
+      error={error}
+      className="max-w-xl"
+    />
+  );
+}
+
 /**
  * Step 1 of a token import. The token fields are write-only: after a submission they are empty again, whatever
  * happened, because the portal never sends a token back to the browser.
@@ -65,29 +95,19 @@ export function TokenImportForm({
           </p>
         )}
       </div>
-      <TextField
+      <TokenField
         id="import-access-token"
         name="accessToken"
-        type="password"
         label="Access token"
         hint="As Apicbase showed it; spaces around it and a leading “Bearer” are fine."
-        autoComplete="off"
-        spellCheck={false}
-        data-1p-ignore
         error={fieldError(state, "accessToken")}
-        className="max-w-xl"
       />
-      <TextField
+      <TokenField
         id="import-refresh-token"
         name="refreshToken"
-        type="password"
         label="Refresh token"
         hint="Generated together with the access token. The portal needs it to keep the connection alive after 7 days."
-        autoComplete="off"
-        spellCheck={false}
-        data-1p-ignore
         error={fieldError(state, "refreshToken")}
-        className="max-w-xl"
       />
       {state && !state.ok && (
         <p className="max-w-xl text-sm text-slate-600">

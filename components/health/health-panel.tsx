@@ -15,6 +15,37 @@ const numberFormat = new Intl.NumberFormat("en");
 const shortDate = (iso: string) =>
   new Date(`${iso}T00:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
 
+/** The colour of a count that is bad news when above zero. */
+const alarmed = (count: number, colour: string) => (count > 0 ? colour : "text-slate-900");
+
+/** One figure of the panel, in `tone`; a link to the matching list when `href` is given. */
+function Tile({
+  label,
+  tone,
+  href,
+  children,
+}: {
+  label: string;
+  tone: string;
+  href?: string | null;
+  children: React.ReactNode;
+}) {
+  return (
+    <div className="rounded-lg border border-slate-200 bg-slate-50 px-4 py-3">
+      <dt className="text-sm text-slate-600">{label}</dt>
+      <dd className={`text-2xl font-semibold ${tone}`}>
+        {href ? (
+          <Link href={href} className="underline underline-offset-2">
+            {children}
+          </Link>
+        ) : (
+          children
+        )}
+      </dd>
+    </div>
+  );
+}
+
 export function HealthPanel({
   health,
   title,
@@ -38,7 +69,6 @@ export function HealthPanel({
     `Refreshes over the last ${days.length} days: ${numberFormat.format(health.totals.succeeded)} succeeded, ` +
     `${numberFormat.format(health.totals.failed)} failed; ${broke} time${broke === 1 ? "" : "s"} a connection came ` +
     `to need re-authorization.`;
-  const tile = "rounded-lg border border-slate-200 bg-slate-50 px-4 py-3";
   return (
     <section
       aria-labelledby="health-title"
@@ -51,42 +81,26 @@ export function HealthPanel({
         <p className="mt-1 text-sm text-slate-600">{summary}</p>
       </div>
       <dl className="grid gap-3 sm:grid-cols-4">
-        <div className={tile}>
-          <dt className="text-sm text-slate-600">Needing re-authorization now</dt>
-          <dd
-            className={`text-2xl font-semibold ${health.needsReauthorization > 0 ? "text-red-800" : "text-slate-900"}`}
-          >
-            {needsReauthorizationHref && health.needsReauthorization > 0 ? (
-              <Link href={needsReauthorizationHref} className="underline underline-offset-2">
-                {health.needsReauthorization}
-              </Link>
-            ) : (
-              health.needsReauthorization
-            )}
-          </dd>
-        </div>
-        <div className={tile}>
-          <dt className="text-sm text-slate-600">Expiring within 48 h</dt>
-          <dd className={`text-2xl font-semibold ${health.expiringSoon > 0 ? "text-amber-800" : "text-slate-900"}`}>
-            {expiringHref && health.expiringSoon > 0 ? (
-              <Link href={expiringHref} className="underline underline-offset-2">
-                {health.expiringSoon}
-              </Link>
-            ) : (
-              health.expiringSoon
-            )}
-          </dd>
-        </div>
-        <div className={tile}>
-          <dt className="text-sm text-slate-600">Refreshes succeeded (30 days)</dt>
-          <dd className="text-2xl font-semibold text-emerald-800">{numberFormat.format(health.totals.succeeded)}</dd>
-        </div>
-        <div className={tile}>
-          <dt className="text-sm text-slate-600">Refreshes failed (30 days)</dt>
-          <dd className={`text-2xl font-semibold ${health.totals.failed > 0 ? "text-red-800" : "text-slate-900"}`}>
-            {numberFormat.format(health.totals.failed)}
-          </dd>
-        </div>
+        <Tile
+          label="Needing re-authorization now"
+          tone={alarmed(health.needsReauthorization, "text-red-800")}
+          href={health.needsReauthorization > 0 ? needsReauthorizationHref : undefined}
+        >
+          {health.needsReauthorization}
+        </Tile>
+        <Tile
+          label="Expiring within 48 h"
+          tone={alarmed(health.expiringSoon, "text-amber-800")}
+          href={health.expiringSoon > 0 ? expiringHref : undefined}
+        >
+          {health.expiringSoon}
+        </Tile>
+        <Tile label="Refreshes succeeded (30 days)" tone="text-emerald-800">
+          {numberFormat.format(health.totals.succeeded)}
+        </Tile>
+        <Tile label="Refreshes failed (30 days)" tone={alarmed(health.totals.failed, "text-red-800")}>
+          {numberFormat.format(health.totals.failed)}
+        </Tile>
       </dl>
       <figure className="space-y-2">
         <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className="h-auto w-full" role="img" aria-label={summary}>

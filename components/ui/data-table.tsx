@@ -3,6 +3,13 @@ import type { ReactNode } from "react";
 /** The frame of a table standing alone on a page: a white card. */
 export const TABLE_CARD = "overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm";
 
+/** The header of a column of buttons: read out as "Actions", not shown. */
+export const ACTIONS_COLUMN = (
+  <span key="actions" className="sr-only">
+    Actions
+  </span>
+);
+
 const HEAD = "bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase";
 
 /**

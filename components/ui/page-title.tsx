@@ -25,3 +25,23 @@ export function PageHeader({
     </div>
   );
 }
+
+/** A part of a page under its `h2` (the region's name, `id` its heading's id). */
+export function PageSection({
+  id,
+  title,
+  children,
+}: {
+  id: string;
+  title: React.ReactNode;
+  children: React.ReactNode;
+}) {
+  return (
+    <section aria-labelledby={id} className="space-y-4">
+      <h2 id={id} className="text-xl font-semibold text-slate-900">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}

@@ -1,47 +1,44 @@
 "use client";
 
-import { useActionState, useId, useState } from "react";
+import { useActionState, useId } from "react";
 import { fieldError, typedValue } from "@/components/admin/form-action";
-import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
+import { ChoiceGroup } from "@/components/ui/choice-group";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { NOTIFICATION_EVENT_TYPES, type NotificationEventType } from "@/lib/notifications/event-types";
 import { EVENT_DESCRIPTIONS } from "@/lib/messages/webhooks";
 import type { WebhookActionResult, WebhookSecretResult } from "@/lib/notifications/forms";
-import { SECRET_FIELD } from "@/components/ui/classes";
+import { ShownOnce } from "@/components/ui/shown-once";
 
 type SecretAction = (previous: WebhookSecretResult | null, formData: FormData) => Promise<WebhookSecretResult>;
 type EditAction = (previous: WebhookActionResult | null, formData: FormData) => Promise<WebhookActionResult>;
 
 function EventChoices({ idPrefix, chosen, error }: { idPrefix: string; chosen: readonly string[]; error?: string }) {
-  const errorId = error ? `${idPrefix}-events-error` : undefined;
   return (
-    <fieldset aria-describedby={errorId} aria-invalid={error ? true : undefined}>
-      <legend className="text-sm font-medium text-slate-800">Events to send</legend>
-      <div className="mt-2 grid gap-2 sm:grid-cols-2">
-        {NOTIFICATION_EVENT_TYPES.map((type) => (
-          <label key={type} className="flex items-start gap-2 text-sm">
-            <input
-              type="checkbox"
-              name="events"
-              value={type}
-              defaultChecked={chosen.includes(type)}
-              className="mt-1 size-4 accent-slate-900"
-            />
-            <span>
-              <code className="font-mono text-xs font-semibold text-slate-900">{type}</code>
-              <span className="block text-slate-600">{EVENT_DESCRIPTIONS[type]}</span>
-            </span>
-          </label>
-        ))}
-      </div>
-      {error && (
-        <p id={errorId} className="mt-1 text-sm font-medium text-red-700">
-          {error}
-        </p>
-      )}
-    </fieldset>
+    <ChoiceGroup
+      id={`${idPrefix}-events`}
+      legend="Events to send"
+      error={error}
+      markInvalid
+      layout="mt-2 grid gap-2 sm:grid-cols-2"
+    >
+      {NOTIFICATION_EVENT_TYPES.map((type) => (
+        <label key={type} className="flex items-start gap-2 text-sm">
+          <input
+            type="checkbox"
+            name="events"
+            value={type}
+            defaultChecked={chosen.includes(type)}
+            className="mt-1 size-4 accent-slate-900"
+          />
+          <span>
+            <code className="font-mono text-xs font-semibold text-slate-900">{type}</code>
+            <span className="block text-slate-600">{EVENT_DESCRIPTIONS[type]}</span>
+          </span>
+        </label>
+      ))}
+    </ChoiceGroup>
   );
 }
 
@@ -160,41 +157,18 @@ export function RotateSecretForm({
 }
 
 function NewSecret({ secret }: { secret: string }) {
-  const [copied, setCopied] = useState(false);
   const id = useId();
   return (
-    <div
-      role="region"
-      aria-labelledby={`${id}-title`}
-      className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4"
+    <ShownOnce
+      titleId={`${id}-title`}
+      title="Signing secret: copy it now"
+      inputId={`${id}-secret`}
+      inputLabel="Signing secret"
+      value={secret}
     >
-      <h3 id={`${id}-title`} className="font-semibold text-amber-950">
-        Signing secret: copy it now
-      </h3>
       <p className="text-sm text-amber-950">
         It is shown only this once. Your receiver verifies each delivery&apos;s <code>webhook-signature</code> with it.
       </p>
-      <div className="flex flex-wrap items-center gap-2">
-        <label htmlFor={`${id}-secret`} className="sr-only">
-          Signing secret
-        </label>
-        <input
-          id={`${id}-secret`}
-          readOnly
-          value={secret}
-          onFocus={(event) => event.currentTarget.select()}
-          className={SECRET_FIELD}
-        />
-        <Button
-          variant="secondary"
-          onClick={async () => {
-            await navigator.clipboard.writeText(secret);
-            setCopied(true);
-          }}
-        >
-          {copied ? "Copied" : "Copy"}
-        </Button>
-      </div>
-    </div>
+    </ShownOnce>
   );
 }

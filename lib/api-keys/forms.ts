@@ -1,19 +1,12 @@
 import { z } from "zod";
 import { API_KEY_SCOPES } from "@/lib/db/schema";
-import { recordId, type ActionResult } from "@/lib/forms";
+import { recordId, typedName, type ActionResult } from "@/lib/forms";
 
 /** What a key is for, e.g. "Nightly sales sync": white space collapsed, no control characters. */
-export const apiKeyName = z
-  .string({ error: "Name the key after what uses it." })
-  .transform((value) => value.replace(/\s+/g, " ").trim())
-  .pipe(
-    z
-      .string()
-      .min(1, "Name the key after what uses it, e.g. “Nightly sales sync”.")
-      .min(2, "Use at least 2 characters.")
-      .max(80, "Use at most 80 characters.")
-      .regex(/^\P{C}*$/u, "Use letters, digits, spaces and punctuation only."),
-  );
+export const apiKeyName = typedName(
+  { missing: "Name the key after what uses it.", empty: "Name the key after what uses it, e.g. “Nightly sales sync”." },
+  { letterOrDigit: false },
+);
 
 /** How long a new key works: until revoked, or a number of days. */
 export const API_KEY_LIFETIMES = ["never", "30", "90", "365"] as const;

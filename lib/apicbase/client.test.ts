@@ -1,8 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { approveInBrowser, startEmulator, type EmulatorControl } from "@/emulator/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { approveInBrowser, type EmulatorControl } from "@/emulator/testing";
 import { SANDBOX_DESK_APP, SANDBOX_PARTNER_APP, SANDBOX_USERS } from "@/lib/sandbox";
+import { suiteEmulator, type TestEmulator } from "@/testing/suite";
 import { ApicbaseClient, OOB_REDIRECT_URI, type ApicbaseClientOptions } from "./client";
 import { endpointsFromBase } from "./config";
 import { ApicbaseError } from "./errors";
@@ -11,15 +12,13 @@ const REDIRECT = "http://localhost:3000/api/auth/callback/apicbase";
 const nora = SANDBOX_USERS.find((u) => u.email.startsWith("nora"))!;
 const otto = SANDBOX_USERS.find((u) => u.email.startsWith("otto"))!;
 
-let emulator: Awaited<ReturnType<typeof startEmulator>>;
+let emulator: TestEmulator;
 let control: EmulatorControl;
 
-beforeAll(async () => {
-  emulator = await startEmulator();
-  control = emulator.control;
+suiteEmulator((started) => {
+  emulator = started;
+  control = started.control;
 });
-afterAll(async () => emulator?.close());
-beforeEach(async () => control.reset());
 
 function client(overrides: Partial<ApicbaseClientOptions> = {}) {
   return new ApicbaseClient({

@@ -1,22 +1,13 @@
 import { createServer } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startEmulator } from "@/emulator/testing";
+import { describe, expect, it } from "vitest";
 import { ApicbaseClient, OOB_REDIRECT_URI } from "@/lib/apicbase/client";
 import { endpointsFromBase } from "@/lib/apicbase/config";
 import { SANDBOX_DESK_APP, SANDBOX_PARTNER_APP } from "@/lib/sandbox";
+import { suiteEmulator, type TestEmulator } from "@/testing/suite";
 import { checkCredentials, describeCredentialsCheck, unusableCode } from "./credentials-check";
 
-let emulator: Awaited<ReturnType<typeof startEmulator>>;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator?.close();
-});
-beforeEach(async () => {
-  await emulator.control.reset();
-});
+let emulator: TestEmulator;
+suiteEmulator((started) => (emulator = started));
 
 const client = (clientId: string, clientSecret: string, base = emulator.url, timeoutMs = 2000) =>
   new ApicbaseClient({ endpoints: endpointsFromBase(base), clientId, clientSecret, timeoutMs });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { recordId } from "@/lib/forms";
+import { recordId, typedName } from "@/lib/forms";
 import { ALL_SCOPES, type Scope } from "@/lib/sandbox";
 
 /**
@@ -46,18 +46,7 @@ export const clientId = credential("client id", 1, CLIENT_ID_MAX);
 export const clientSecret = credential("client secret", CLIENT_SECRET_MIN, CLIENT_SECRET_MAX);
 
 /** An application's name as admins and partners see it: white space collapsed, 2 to 80 visible characters. */
-export const applicationName = z
-  .string({ error: "Enter a name for the application." })
-  .transform((value) => value.replace(/\s+/g, " ").trim())
-  .pipe(
-    z
-      .string()
-      .min(1, "Enter a name for the application.")
-      .min(2, "Use at least 2 characters.")
-      .max(80, "Use at most 80 characters.")
-      .regex(/^\P{C}*$/u, "Use letters, digits, spaces and punctuation only.")
-      .regex(/[\p{L}\p{N}]/u, "Include at least one letter or digit."),
-  );
+export const applicationName = typedName({ missing: "Enter a name for the application." });
 
 export const redirectMode = z.enum(["redirect", "oob"], { error: "Choose how Apicbase hands the code back." });
 

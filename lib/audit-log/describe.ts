@@ -1,6 +1,7 @@
 import type { AuditEventName } from "@/lib/audit";
 import { AUDIT_EVENT_LABELS, auditEventLabel } from "@/lib/messages/history";
 import { formatAbsolute } from "@/lib/time";
+import { plural } from "@/lib/plural";
 
 /**
  * The audit log in words: what each event is called (the catalog, lib/messages/history.ts), and a one-line summary
@@ -33,8 +34,6 @@ const list = (value: unknown): string | null =>
       ? value.join(" ")
       : "none"
     : null;
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 const CREDENTIAL_RESULTS: Record<string, string> = {
   accepted: "credentials fine",

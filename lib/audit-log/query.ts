@@ -1,8 +1,9 @@
-import { and, count, desc, eq, gte, ilike, lt, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, ilike, lt, sql, type SQL } from "drizzle-orm";
 import { auditEvents, connections, organizations, type AuditOutcome } from "@/lib/db/schema";
 import type { DbExecutor } from "@/lib/db/client";
 import { eventLabel, summarizeDetail } from "./describe";
 import { AUDIT_PAGE_SIZE, type AuditFilters } from "./filters";
+import { countPages } from "@/lib/db/pages";
 
 /** One audit entry as pages show it: names resolved, the event and its detail in words, never the raw detail. */
 export type AuditEntryView = {
@@ -100,10 +101,7 @@ async function pageOf(
   requestedPage: number,
   pageSize: number,
 ): Promise<AuditPage> {
-  const [counted] = await db.select({ n: count() }).from(auditEvents).where(where);
-  const total = counted?.n ?? 0;
-  const pageCount = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(requestedPage, pageCount);
+  const { total, pageCount, page } = await countPages(db, auditEvents, where, pageSize, requestedPage);
   const rows =
     total === 0
       ? []

@@ -19,6 +19,7 @@ import {
   type BulkItemStatus,
   type BulkJobStatus,
 } from "@/lib/db/schema";
+import { countPages } from "@/lib/db/pages";
 
 /** At most this many connections picked one by one (a page of the list holds 25); more goes through a filter. */
 export const MAX_SELECTED = 500;
@@ -279,10 +280,11 @@ export async function queryBulkJobItems(
   status: BulkItemStatus | null = null,
 ): Promise<{ items: BulkItemView[]; total: number; page: number; pageCount: number }> {
   const where = and(eq(bulkJobItems.jobId, jobId), status ? eq(bulkJobItems.status, status) : undefined);
-  const [counted] = await db.select({ n: count() }).from(bulkJobItems).where(where);
-  const total = counted?.n ?? 0;
-  const pageCount = Math.max(1, Math.ceil(total / JOB_ITEMS_PAGE_SIZE));
-  const current = Math.min(Math.max(1, page), pageCount);
+  const {
+    total,
+    pageCount,
+    page: current,
+  } = await countPages(db, bulkJobItems, where, JOB_ITEMS_PAGE_SIZE, Math.max(1, page));
   const rows = await db
     .select({
       id: bulkJobItems.id,

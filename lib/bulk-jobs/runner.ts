@@ -9,18 +9,16 @@
  * again before it starts, and leaves an audit entry on the connection. A process that is shutting down starts no new
  * item: what it claimed and did not start goes back at once, for the next process (or this one, restarted).
  */
-import { and, asc, eq, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
-import type { ApicbaseClient } from "@/lib/apicbase/client";
+import { and, asc, eq, inArray, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit";
 import { isPortalAdmin } from "@/lib/auth/admins";
 import { createAuthorizationLink } from "@/lib/connections/links";
 import { disconnectConnection } from "@/lib/connections/revoke";
 import type { ConnectionCode } from "@/lib/connections/codes";
-import type { ConnectionContext } from "@/lib/connections/context";
+import type { ApicbaseAccess, ConnectionContext } from "@/lib/connections/context";
 import { verifyConnection } from "@/lib/connections/service";
 import { bulkLinkAad } from "@/lib/crypto/associated-data";
-import { encryptSecret, type Keyring } from "@/lib/crypto/secrets";
-import type { Db } from "@/lib/db/client";
+import { encryptSecret } from "@/lib/crypto/secrets";
 import {
   applications,
   bulkJobItems,
@@ -38,7 +36,7 @@ import { refreshConnection } from "@/lib/lifecycle/refresh";
 import { isDraining } from "@/lib/lifecycle/single-flight";
 import { describeConnection } from "@/lib/messages/connections";
 import { onNewBulkJob } from "./wake";
-import { WakeTimer } from "@/lib/wake-timer";
+import { PollingLoop } from "@/lib/wake-timer";
 
 /** Longer than one item takes (one Apicbase call, or two for a verify): a lease never lapses while its item runs. */
 export const BULK_LEASE_MS = 2 * 60_000;
@@ -47,11 +45,7 @@ export const MAX_ATTEMPTS = 3;
 const BATCH = 8;
 const CONCURRENCY = 2;
 
-export type BulkRunnerContext = {
-  db: Db;
-  keyring: Keyring;
-  clientFor(applicationId: string): Promise<ApicbaseClient>;
-  now(): Date;
+export type BulkRunnerContext = ApicbaseAccess & {
   /** Identifies this process in item leases. */
   owner: string;
   /** The refresher's budget: bulk refreshes count against it like background ones. */
@@ -92,21 +86,22 @@ type Outcome = {
 
 const leaseFree = (now: Date) => or(isNull(bulkJobItems.leaseExpiresAt), lt(bulkJobItems.leaseExpiresAt, now));
 
-async function claim(ctx: BulkRunnerContext, now: Date, limit: number, refresh: boolean): Promise<BulkJobItem[]> {
-  if (limit <= 0) return [];
-  const due = ctx.db
+/** The ids of pending items of running jobs that meet `more` and that no process holds. */
+const openItems = (ctx: BulkRunnerContext, now: Date, ...more: SQL[]) =>
+  ctx.db
     .select({ id: bulkJobItems.id })
     .from(bulkJobItems)
     .innerJoin(bulkJobs, eq(bulkJobs.id, bulkJobItems.jobId))
-    .where(
-      and(
-        eq(bulkJobItems.status, "pending"),
-        eq(bulkJobs.status, "running"),
-        refresh ? eq(bulkJobs.action, "refresh") : ne(bulkJobs.action, "refresh"),
-        lt(bulkJobItems.attempts, MAX_ATTEMPTS),
-        leaseFree(now),
-      ),
-    )
+    .where(and(eq(bulkJobItems.status, "pending"), eq(bulkJobs.status, "running"), ...more, leaseFree(now)));
+
+async function claim(ctx: BulkRunnerContext, now: Date, limit: number, refresh: boolean): Promise<BulkJobItem[]> {
+  if (limit <= 0) return [];
+  const due = openItems(
+    ctx,
+    now,
+    refresh ? eq(bulkJobs.action, "refresh") : ne(bulkJobs.action, "refresh"),
+    lt(bulkJobItems.attempts, MAX_ATTEMPTS),
+  )
     .orderBy(asc(bulkJobItems.seq))
     .limit(limit)
     .for("update", { of: bulkJobItems, skipLocked: true });
@@ -123,19 +118,7 @@ async function claim(ctx: BulkRunnerContext, now: Date, limit: number, refresh: 
 
 /** Whether any refresh item could be claimed now (before touching the shared budget's row). */
 async function refreshesWaiting(ctx: BulkRunnerContext, now: Date): Promise<boolean> {
-  const [row] = await ctx.db
-    .select({ id: bulkJobItems.id })
-    .from(bulkJobItems)
-    .innerJoin(bulkJobs, eq(bulkJobs.id, bulkJobItems.jobId))
-    .where(
-      and(
-        eq(bulkJobItems.status, "pending"),
-        eq(bulkJobs.status, "running"),
-        eq(bulkJobs.action, "refresh"),
-        leaseFree(now),
-      ),
-    )
-    .limit(1);
+  const [row] = await openItems(ctx, now, eq(bulkJobs.action, "refresh")).limit(1);
   return Boolean(row);
 }
 
@@ -465,47 +448,34 @@ function describe(error: unknown): string {
 
 /** Runs runDueBulkItems() until stop(); polls every second, and at once when this process starts a job. */
 export class BulkRunner {
-  private stopping = false;
-  private loop: Promise<void> | undefined;
-  private readonly timer = new WakeTimer();
-  private unsubscribe: (() => void) | undefined;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly ctx: BulkRunnerContext,
     private readonly pollMs = 1_000,
-  ) {}
+  ) {
+    this.loop = new PollingLoop(onNewBulkJob, () => this.round());
+  }
+
+  private async round(): Promise<number | null> {
+    let waitMs = this.pollMs;
+    try {
+      const report = await runDueBulkItems(this.ctx, () => this.loop.isStopping || isDraining());
+      // More claimed than ran means more may be waiting: go again at once.
+      if (report.claimed > 0 && report.released === 0) waitMs = 0;
+      else if (report.refreshWaitMs !== null) waitMs = Math.min(this.pollMs * 5, report.refreshWaitMs);
+    } catch (error) {
+      this.ctx.log?.(`bulk round failed: ${describe(error)}`);
+    }
+    return waitMs > 0 ? waitMs : null;
+  }
 
   start(opts: { unref?: boolean } = {}): void {
-    if (this.loop) return;
-    this.stopping = false;
-    this.unsubscribe = onNewBulkJob(() => this.timer.wake());
-    this.loop = (async () => {
-      while (!this.stopping) {
-        let waitMs = this.pollMs;
-        try {
-          const report = await runDueBulkItems(this.ctx, () => this.stopping || isDraining());
-          // More claimed than ran means more may be waiting: go again at once.
-          if (report.claimed > 0 && report.released === 0) waitMs = 0;
-          else if (report.refreshWaitMs !== null) waitMs = Math.min(this.pollMs * 5, report.refreshWaitMs);
-        } catch (error) {
-          this.ctx.log?.(`bulk round failed: ${describe(error)}`);
-        }
-        await this.sleep(waitMs, opts.unref);
-      }
-    })();
+    this.loop.start(opts);
   }
 
   /** Stops claiming; items under way finish (one Apicbase call each), claimed ones not started go back. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    this.unsubscribe?.();
-    this.timer.wake();
-    await this.loop;
-    this.loop = undefined;
-  }
-
-  private sleep(ms: number, unref = false): Promise<void> {
-    if (ms <= 0 || this.stopping) return Promise.resolve();
-    return this.timer.sleep(ms, unref);
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }

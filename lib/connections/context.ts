@@ -10,12 +10,16 @@ import type { Db } from "@/lib/db/client";
 import { clientForApplication } from "./applications";
 import type { FailureCode } from "./codes";
 
-/** Everything a connection operation needs, injected so tests and the worker can supply their own. */
-export type ConnectionContext = {
+/** What reaches Apicbase with a stored connection's tokens: the database, their key, a client per application, a clock. */
+export type ApicbaseAccess = {
   db: Db;
   keyring: Keyring;
   clientFor(applicationId: string): Promise<ApicbaseClient>;
   now(): Date;
+};
+
+/** Everything a connection operation needs, injected so tests and the worker can supply their own. */
+export type ConnectionContext = ApicbaseAccess & {
   actor: AuditActor;
   /** Identifies this process in refresh leases. */
   leaseOwner: string;

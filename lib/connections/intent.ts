@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { decryptSecret, encryptSecret, type Keyring } from "@/lib/crypto/secrets";
+import { openJson, sealJson } from "@/lib/crypto/sealed-json";
+import type { Keyring } from "@/lib/crypto/secrets";
 
 /**
  * A connect attempt between "Connect a library" and Apicbase's redirect back: kept in an encrypted, HttpOnly
@@ -24,17 +25,11 @@ export const CONNECT_INTENT_TTL_MS = 15 * 60 * 1000;
 const AAD = "connect-intent";
 
 export function sealIntent(keyring: Keyring, intent: ConnectIntent): string {
-  return encryptSecret(keyring, JSON.stringify(intent), AAD);
+  return sealJson(keyring, intent, AAD);
 }
 
 export function openIntent(keyring: Keyring, sealed: string | undefined, now: number): ConnectIntent | null {
-  if (!sealed) return null;
-  try {
-    const intent = connectIntent.parse(JSON.parse(decryptSecret(keyring, sealed, AAD)));
-    return now - intent.createdAt <= CONNECT_INTENT_TTL_MS ? intent : null;
-  } catch {
-    return null;
-  }
+  return openJson(keyring, sealed, AAD, connectIntent, (intent) => now - intent.createdAt <= CONNECT_INTENT_TTL_MS);
 }
 
 /**
@@ -49,15 +44,15 @@ export const MANUAL_CODE_PATH = "/connections/manual-code";
 const MANUAL_AAD = "manual-code-intent";
 
 export function sealManualIntent(keyring: Keyring, intent: ManualIntent): string {
-  return encryptSecret(keyring, JSON.stringify(intent), MANUAL_AAD);
+  return sealJson(keyring, intent, MANUAL_AAD);
 }
 
 export function openManualIntent(keyring: Keyring, sealed: string | undefined, now: number): ManualIntent | null {
-  if (!sealed) return null;
-  try {
-    const intent = manualIntent.parse(JSON.parse(decryptSecret(keyring, sealed, MANUAL_AAD)));
-    return now - intent.createdAt <= CONNECT_INTENT_TTL_MS ? intent : null;
-  } catch {
-    return null;
-  }
+  return openJson(
+    keyring,
+    sealed,
+    MANUAL_AAD,
+    manualIntent,
+    (intent) => now - intent.createdAt <= CONNECT_INTENT_TTL_MS,
+  );
 }

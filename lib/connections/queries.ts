@@ -42,6 +42,7 @@ import {
   type ConnectionListView,
   type ConnectionView,
 } from "./view";
+import { countPages } from "@/lib/db/pages";
 
 /**
  * The dashboard's reads, scoped to one organization in every statement. No access checks here: the data-access
@@ -533,10 +534,7 @@ export async function queryConnectionHistory(
     .groupBy(sql`1`)
     .orderBy(desc(sql`max(${auditEvents.occurredAt})`))
     .limit(HANDOUT_GROUPS);
-  const [counted] = await db.select({ n: count() }).from(auditEvents).where(where);
-  const total = counted?.n ?? 0;
-  const pageCount = Math.max(1, Math.ceil(total / HISTORY_PAGE_SIZE));
-  const page = Math.min(requestedPage, pageCount);
+  const { total, pageCount, page } = await countPages(db, auditEvents, where, HISTORY_PAGE_SIZE, requestedPage);
   const rows =
     total === 0
       ? []

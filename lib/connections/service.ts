@@ -5,7 +5,7 @@ import { ApicbaseError, apicbaseProblem } from "@/lib/apicbase/errors";
 import { recordAudit } from "@/lib/audit";
 import type { DbExecutor } from "@/lib/db/client";
 import { connections, type ConnectionStatus } from "@/lib/db/schema";
-import { planNextRefresh } from "@/lib/lifecycle/schedule";
+import { NO_REFRESH_FAILURES, planNextRefresh } from "@/lib/lifecycle/schedule";
 import { underWay } from "@/lib/lifecycle/single-flight";
 import { enqueueConnectionEvent } from "@/lib/notifications/events";
 import type { MismatchCode, VerifyCode } from "./codes";
@@ -30,12 +30,7 @@ function freshTokenColumns(ctx: ConnectionContext, connectionId: string, tokens:
     scopes: tokens.scopes,
     accessTokenExpiresAt: tokens.expiresAt,
     status: "active" as const,
-    lastRefreshError: null,
-    refreshFailureCount: 0,
-    refreshFailureDays: 0,
-    refreshFailureCountedAt: null,
-    lastRefreshFailedAt: null,
-    backgroundRefreshFailures: 0,
+    ...NO_REFRESH_FAILURES,
     nextRefreshAt: planNextRefresh(tokens.expiresAt, ctx.now()),
     leaseOwner: null,
     leaseExpiresAt: null,

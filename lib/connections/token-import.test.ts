@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { describeImportRefusal } from "@/lib/messages/token-import";
-import { startEmulator } from "@/emulator/testing";
 import { ApicbaseClient } from "@/lib/apicbase/client";
 import { endpointsFromBase } from "@/lib/apicbase/config";
 import { parseKeyring, generateKey } from "@/lib/crypto/secrets";
 import { SANDBOX_DESK_APP, SANDBOX_PARTNER_APP } from "@/lib/sandbox";
+import { suiteEmulator, type TestEmulator } from "@/testing/suite";
 import {
   importTokensForm,
   inspectImport,
@@ -16,17 +16,8 @@ import {
 
 // The decision runs against the emulator over real HTTP: introspection, refresh and Get Active Library as Apicbase
 // answers them, with tokens minted the way Apicbase's own UI hands them out.
-let emulator: Awaited<ReturnType<typeof startEmulator>>;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(async () => {
-  await emulator.control.reset();
-});
+let emulator: TestEmulator;
+suiteEmulator((started) => (emulator = started));
 
 const clientOf = (app: { clientId: string; clientSecret: string }) =>
   new ApicbaseClient({

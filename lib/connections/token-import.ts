@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { ActiveLibrary, ApicbaseClient, Introspection, TokenSet } from "@/lib/apicbase/client";
 import { ApicbaseError, apicbaseProblem } from "@/lib/apicbase/errors";
 import { DEFAULT_EXPIRES_IN } from "@/lib/apicbase/schemas";
-import { decryptSecret, encryptSecret, type Keyring } from "@/lib/crypto/secrets";
+import { openJson, sealJson } from "@/lib/crypto/sealed-json";
+import type { Keyring } from "@/lib/crypto/secrets";
 import { recordId } from "@/lib/forms";
 import { IMPORT_FORM_TEXT, type ImportedToken } from "@/lib/messages/token-import";
 import type { ImportRefusalCode } from "./codes";
@@ -218,15 +219,15 @@ export function tokenSetOf(pending: PendingImport, now: Date): TokenSet {
 }
 
 export function sealPendingImport(keyring: Keyring, pending: PendingImport): string {
-  return encryptSecret(keyring, JSON.stringify(pending), AAD);
+  return sealJson(keyring, pending, AAD);
 }
 
 export function openPendingImport(keyring: Keyring, sealed: string | undefined, now: number): PendingImport | null {
-  if (!sealed) return null;
-  try {
-    const pending = pendingImport.parse(JSON.parse(decryptSecret(keyring, sealed, AAD)));
-    return now - pending.createdAt <= IMPORT_TTL_MS && pending.createdAt <= now + 60_000 ? pending : null;
-  } catch {
-    return null;
-  }
+  return openJson(
+    keyring,
+    sealed,
+    AAD,
+    pendingImport,
+    (pending) => now - pending.createdAt <= IMPORT_TTL_MS && pending.createdAt <= now + 60_000,
+  );
 }

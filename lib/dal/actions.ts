@@ -6,7 +6,8 @@ import { getDb } from "@/lib/db";
 import { fieldErrorsOf, readFields, recordId, type ActionResult } from "@/lib/forms";
 import { CONNECTION_NOT_YOURS, CORRECT_THE_FIELD, ORGANIZATION_NOT_YOURS, SIGNED_OUT } from "@/lib/messages/errors";
 import { canActFor, connectionOwner } from "./connections";
-import { authorizeAdmin, getCurrentUser, type Admin, type PortalUser } from "./session";
+import { actorOf } from "./actor";
+import { type Admin, authorizeAdmin, getCurrentUser, type PortalUser } from "./session";
 
 /** The form fields of a schema, for typing each form's field errors. */
 export type FieldsOf<Schema extends z.ZodObject> = keyof z.input<Schema> & string;
@@ -93,7 +94,7 @@ async function auditRefusal(
 ) {
   const { db } = await getDb();
   await recordAudit(db, {
-    actor: { id: user.id, email: user.email },
+    actor: actorOf(user),
     event: "access_refused",
     outcome: "failure",
     ...(detail.connectionId ? { connectionId: detail.connectionId } : {}),

@@ -5,6 +5,7 @@ import { adminEmailsFromEnv, parseAdminEmails } from "@/lib/auth/admins";
 import { ownsEmail } from "@/lib/auth/users";
 import { emailBindings, getDb, users } from "@/lib/db";
 import { env } from "@/lib/env";
+import { actorOf } from "./actor";
 import type { Admin, PortalUser } from "./session";
 
 export type AdminView = {
@@ -81,7 +82,7 @@ export async function promoteAdmin(admin: Admin, email: string): Promise<Promote
     if (user.isAdmin || (configured && (await ownsEmail(tx, email, user.apicbaseUserId)))) return "already_admin";
     await tx.update(users).set({ isAdmin: true }).where(eq(users.id, user.id));
     await recordAudit(tx, {
-      actor: { id: admin.id, email: admin.email },
+      actor: actorOf(admin),
       event: "admin_promoted",
       outcome: "success",
       detail: { userId: user.id, email },
@@ -104,7 +105,7 @@ export async function demoteAdmin(admin: Admin, userId: string): Promise<DemoteO
       .returning({ email: users.email });
     if (!demoted) return "not_promoted";
     await recordAudit(tx, {
-      actor: { id: admin.id, email: admin.email },
+      actor: actorOf(admin),
       event: "admin_demoted",
       outcome: "success",
       detail: { userId, email: demoted.email },

@@ -4,11 +4,10 @@ import { getDb } from "@/lib/db";
 import type { ApiKeyScope } from "@/lib/db/schema";
 import { proxiedCallsSince } from "@/lib/token-api/apicbase-limit";
 import { canActFor } from "./connections";
+import { actorOf } from "./actor";
 import type { PortalUser } from "./session";
 
 export type { ApiKeyView };
-
-const actorOf = (user: PortalUser) => ({ id: user.id, email: user.email });
 
 /** The organization's API keys, for its members and admins; null for anyone else. */
 export async function apiKeysOf(user: PortalUser, organizationId: string): Promise<ApiKeyView[] | null> {

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { openTestDb, testAdmin } from "@/testing/dal";
+import { deskAppRegistration, openTestDb, testAdmin } from "@/testing/dal";
 import { startEmulator } from "@/emulator/testing";
 import { getKeyring } from "@/lib/connections/keyring";
 import { openClientSecret, sealClientSecret } from "@/lib/connections/tokens";
@@ -37,14 +37,7 @@ afterAll(async () => {
 });
 
 async function register(overrides: Partial<Parameters<typeof registerApplication>[1]> = {}) {
-  const result = await registerApplication(admin, {
-    name: "Desk app",
-    clientId: SANDBOX_DESK_APP.clientId,
-    clientSecret: WRONG_SECRET,
-    redirectMode: "oob",
-    scopes: ["accounts", "library"],
-    ...overrides,
-  });
+  const result = await registerApplication(admin, { ...deskAppRegistration(WRONG_SECRET), ...overrides });
   if (result.outcome !== "registered") throw new Error(`not registered: ${result.outcome}`);
   return result.id;
 }

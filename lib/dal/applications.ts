@@ -19,6 +19,7 @@ import {
 } from "@/lib/db";
 import { env } from "@/lib/env";
 import { CONNECT_CALLBACK_PATH, environmentApplication, portalOrigin } from "./connections";
+import { actorOf } from "./actor";
 import type { Admin, PortalUser } from "./session";
 
 /** What the admin page shows of an application: never the secret, nor its ciphertext. */
@@ -34,8 +35,6 @@ export type ApplicationView = {
   credentialsCheck: ApplicationCredentialsCheck | null;
   connectionCount: number;
 };
-
-const actorOf = (admin: Admin) => ({ id: admin.id, email: admin.email });
 
 /** A stable sort key: the environment's application before the registered ones, which stay in name order. */
 const environmentFirst = (a: { source: ApplicationSource }, b: { source: ApplicationSource }) =>

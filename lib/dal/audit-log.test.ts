@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { describeConnection } from "@/lib/messages/connections";
-import { openTestDb, testAdmin } from "@/testing/dal";
+import { deskAppRegistration, openTestDb, testAdmin } from "@/testing/dal";
 import { startEmulator } from "@/emulator/testing";
 import { ApicbaseClient } from "@/lib/apicbase/client";
 import { endpointsFromBase } from "@/lib/apicbase/config";
@@ -92,13 +92,7 @@ beforeAll(async () => {
     memberships: [{ organizationId: other.id, organizationName: "Other Partner", role: "member" }],
   };
 
-  const registered = await registerApplication(admin, {
-    name: "Desk app",
-    clientId: SANDBOX_DESK_APP.clientId,
-    clientSecret: WRONG_SECRET,
-    redirectMode: "oob",
-    scopes: ["accounts", "library"],
-  });
+  const registered = await registerApplication(admin, deskAppRegistration(WRONG_SECRET));
   if (registered.outcome !== "registered") throw new Error("not registered");
   await testApplicationCredentials(admin, registered.id);
   await replaceApplicationSecret(admin, registered.id, SANDBOX_DESK_APP.clientSecret);

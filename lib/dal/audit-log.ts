@@ -4,13 +4,14 @@ import type { AuditFilters } from "@/lib/audit-log/filters";
 import { auditExportBatches, queryAuditLog, type AuditPage } from "@/lib/audit-log/query";
 import { recordAudit } from "@/lib/audit";
 import { getDb } from "@/lib/db";
+import { actorOf } from "./actor";
 import type { Admin, PortalUser } from "./session";
 
 /** Someone signed in asked for something admins only may have: worth a line in the log. */
 export async function recordAccessRefused(user: PortalUser, action: string): Promise<void> {
   const { db } = await getDb();
   await recordAudit(db, {
-    actor: { id: user.id, email: user.email },
+    actor: actorOf(user),
     event: "access_refused",
     outcome: "failure",
     detail: { action },
@@ -38,7 +39,7 @@ export async function auditLogCsv(
 ): Promise<ReadableStream<Uint8Array>> {
   const { db } = await getDb();
   await recordAudit(db, {
-    actor: { id: admin.id, email: admin.email },
+    actor: actorOf(admin),
     event: "audit_log_exported",
     outcome: "success",
     detail: { filters: query.replace(/^\?/, "") || null },

@@ -20,6 +20,7 @@ import { getKeyring } from "@/lib/connections/keyring";
 import { BULK_ITEM_STATUSES, getDb, type BulkItemStatus } from "@/lib/db";
 import { recordId } from "@/lib/forms";
 import { canActFor, portalOrigin } from "./connections";
+import { actorOf } from "./actor";
 import type { PortalUser } from "./session";
 
 /**
@@ -54,7 +55,7 @@ export async function startBulkJob(user: PortalUser, input: StartBulkJobInput): 
     action: input.action,
     selection,
     reason: input.action === "revoke" ? revokeReason.parse(input.reason ?? "") : undefined,
-    actor: { id: user.id, email: user.email },
+    actor: actorOf(user),
     now: new Date(),
   });
   if (job.total > 0) wakeBulkRunner();
@@ -136,7 +137,7 @@ export async function cancelJob(user: PortalUser, jobId: string): Promise<"cance
   const { db } = await getDb();
   const cancelled = await cancelBulkJob(db, {
     jobId: job.id,
-    actor: { id: user.id, email: user.email },
+    actor: actorOf(user),
     now: new Date(),
   });
   return cancelled ? "cancelled" : "not_running";

@@ -20,6 +20,7 @@ import { applications, connections, getDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { applicationsForNewConnections } from "./applications";
 import { canActFor, newConnectionContext, recordConnectFailure } from "./connections";
+import { actorOf } from "./actor";
 import type { PortalUser } from "./session";
 
 async function applicationName(applicationId: string): Promise<string | null> {
@@ -141,7 +142,7 @@ export async function checkTokenImport(
   });
   if (!decision.ok) {
     await recordAudit(db, {
-      actor: { id: user.id, email: user.email },
+      actor: actorOf(user),
       event: "connection_import_refused",
       outcome: "failure",
       organizationId: input.organizationId,

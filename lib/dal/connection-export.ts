@@ -5,6 +5,7 @@ import type { ConnectionFilters } from "@/lib/connections/view";
 import { getDb } from "@/lib/db";
 import { recordId } from "@/lib/forms";
 import { canActFor } from "./connections";
+import { actorOf } from "./actor";
 import type { PortalUser } from "./session";
 
 const encoder = new TextEncoder();
@@ -28,7 +29,7 @@ export async function exportConnectionsCsv(
   } else if (!recordId.safeParse(organizationId).success || !canActFor(user, organizationId)) return null;
   const { db } = await getDb();
   await recordAudit(db, {
-    actor: { id: user.id, email: user.email },
+    actor: actorOf(user),
     event: "connections_exported",
     outcome: "success",
     organizationId,

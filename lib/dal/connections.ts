@@ -22,6 +22,7 @@ import { processId } from "@/lib/lifecycle/process-id";
 import { recordId } from "@/lib/forms";
 import { PORTAL_URL_REQUIRED } from "@/lib/production-checks";
 import { requestOrigin } from "@/lib/request-origin";
+import { actorOf } from "./actor";
 import type { PortalUser } from "./session";
 
 /** This process's web requests in refresh leases: readable when debugging, one per process (shared by bundles). */
@@ -46,7 +47,7 @@ export async function newConnectionContext(args: {
 
 /** What lib/connections needs to act on connections for a signed-in user. */
 export async function connectionContext(user: PortalUser): Promise<ConnectionContext> {
-  return newConnectionContext({ actor: { id: user.id, email: user.email }, leaseOwner: LEASE_OWNER });
+  return newConnectionContext({ actor: actorOf(user), leaseOwner: LEASE_OWNER });
 }
 
 /** A connect attempt that failed at Apicbase (or on its way back), in the audit log. */

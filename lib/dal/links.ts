@@ -17,6 +17,7 @@ import { recordId } from "@/lib/forms";
 import { latestReauthorizationRefusal, REFUSAL_SHOWN_MS } from "@/lib/connections/refusals";
 import { refusalMessage } from "@/lib/messages/connections";
 import { canActFor, connectionApplication, environmentApplication, portalOrigin } from "./connections";
+import { actorOf } from "./actor";
 import type { PortalUser } from "./session";
 
 export type { OrganizationLinkView };
@@ -134,7 +135,7 @@ export async function withdrawOrganizationLink(
   const withdrawn = await withdrawLink(db, { organizationId, linkId, now: new Date() });
   if (!withdrawn) return "not_open";
   await recordAudit(db, {
-    actor: { id: user.id, email: user.email },
+    actor: actorOf(user),
     event: "authorization_link_withdrawn",
     outcome: "success",
     organizationId,
@@ -149,6 +150,25 @@ export async function withdrawOrganizationLink(
 
 export type CreatedLink = { token: string; expiresAt: Date };
 
+/** Creates a link by `user` and records it in the audit log: `detail` and the link's expiry. */
+async function createAuditedLink(
+  user: PortalUser,
+  link: { organizationId: string; applicationId: string; connectionId?: string; customerLabel?: string },
+  detail: { kind: "reauthorize" } | { kind: "connect"; customer: string },
+) {
+  const { db } = await getDb();
+  const created = await createAuthorizationLink(db, { ...link, createdByUserId: user.id, now: new Date() });
+  await recordAudit(db, {
+    actor: actorOf(user),
+    event: "authorization_link_created",
+    outcome: "success",
+    organizationId: link.organizationId,
+    connectionId: link.connectionId,
+    detail: { ...detail, expiresAt: created.expiresAt.toISOString() },
+  });
+  return created;
+}
+
 /**
  * A single-use link that lets the library owner re-authorize this connection at Apicbase without a portal account
  * (audited). An application without a redirect URL cannot bring a link's approval back to the portal: "oob".
@@ -161,22 +181,11 @@ export async function createReauthorizationLink(
   if (!row) return "not_found";
   const { organizationId } = row;
   if (row.redirectMode === "oob") return "oob";
-  const { db } = await getDb();
-  const link = await createAuthorizationLink(db, {
-    organizationId,
-    applicationId: row.applicationId,
-    connectionId,
-    createdByUserId: user.id,
-    now: new Date(),
-  });
-  await recordAudit(db, {
-    actor: { id: user.id, email: user.email },
-    event: "authorization_link_created",
-    outcome: "success",
-    organizationId,
-    connectionId,
-    detail: { kind: "reauthorize", expiresAt: link.expiresAt.toISOString() },
-  });
+  const link = await createAuditedLink(
+    user,
+    { organizationId, applicationId: row.applicationId, connectionId },
+    { kind: "reauthorize" },
+  );
   return { token: link.token, expiresAt: link.expiresAt, libraryName: row.libraryName };
 }
 
@@ -187,21 +196,11 @@ export async function createConnectLink(
   customer: string,
 ): Promise<CreatedLink | null> {
   if (!canActFor(user, organizationId)) return null;
-  const { db } = await getDb();
   const app = await environmentApplication();
-  const link = await createAuthorizationLink(db, {
-    organizationId,
-    applicationId: app.id,
-    customerLabel: customer,
-    createdByUserId: user.id,
-    now: new Date(),
-  });
-  await recordAudit(db, {
-    actor: { id: user.id, email: user.email },
-    event: "authorization_link_created",
-    outcome: "success",
-    organizationId,
-    detail: { kind: "connect", customer, expiresAt: link.expiresAt.toISOString() },
-  });
+  const link = await createAuditedLink(
+    user,
+    { organizationId, applicationId: app.id, customerLabel: customer },
+    { kind: "connect", customer },
+  );
   return { token: link.token, expiresAt: link.expiresAt };
 }

@@ -5,6 +5,7 @@ import { adminEmailsFromEnv, parseAdminEmails } from "@/lib/auth/admins";
 import { claimInvitations } from "@/lib/auth/users";
 import { emailBindings, getDb, invitations, memberships, organizations, sessions, users } from "@/lib/db";
 import { env } from "@/lib/env";
+import { actorOf } from "./actor";
 import type { Admin } from "./session";
 
 /** Why someone is an admin: the configuration, the sandbox's demo admin, or another admin's promotion. */
@@ -109,7 +110,7 @@ export async function confirmEmailOwner(admin: Admin, userId: string): Promise<C
       .where(eq(emailBindings.email, user.email));
     const joined = await claimInvitations(tx, user.id, user.email);
     await recordAudit(tx, {
-      actor: { id: admin.id, email: admin.email },
+      actor: actorOf(admin),
       event: "email_binding_confirmed",
       outcome: "success",
       detail: {

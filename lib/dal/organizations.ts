@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit";
 import { getDb, invitations, memberships, organizations, sessions, users } from "@/lib/db";
+import { actorOf } from "./actor";
 import type { Admin } from "./session";
 
 export type MemberView = { userId: string; name: string | null; email: string | null; joinedAt: Date };
@@ -13,8 +14,6 @@ export type OrganizationView = {
   members: MemberView[];
   invitations: InvitationView[];
 };
-
-const actorOf = (admin: Admin) => ({ id: admin.id, email: admin.email });
 
 /** Every organization with its members and pending invitations, by name. */
 export async function listOrganizations(_admin: Admin): Promise<OrganizationView[]> {

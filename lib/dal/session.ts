@@ -5,6 +5,7 @@ import { cache } from "react";
 import { auth, type SessionMembership } from "@/lib/auth";
 import { getDb, organizations } from "@/lib/db";
 import { recordId } from "@/lib/forms";
+import { firstParam } from "@/lib/search-params";
 
 /** The signed-in user as every page and action sees it: no token, no session id. */
 export type PortalUser = {
@@ -83,4 +84,18 @@ export async function requireMembership(organizationId: string): Promise<Organiz
     .where(eq(organizations.id, organizationId));
   if (!organization) notFound();
   return { user, organization, viaAdmin: true };
+}
+
+/**
+ * Pages under one organization: the one named by `?organization=`, else the user's first. A user without any
+ * organization goes to `adminHome` when an admin, else to /no-organization. Checked like requireMembership.
+ */
+export async function requireSelectedOrganization(
+  organization: string | string[] | undefined,
+  adminHome = "/admin/organizations",
+): Promise<OrganizationAccess> {
+  const user = await requireUser();
+  const organizationId = firstParam(organization) || user.memberships[0]?.organizationId;
+  if (!organizationId) redirect(user.isAdmin ? adminHome : "/no-organization");
+  return requireMembership(organizationId);
 }

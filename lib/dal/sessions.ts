@@ -5,6 +5,7 @@ import { recordAudit } from "@/lib/audit";
 import { SESSION_MAX_AGE } from "@/lib/auth/config";
 import { hashSessionToken } from "@/lib/auth/session-token";
 import { getDb, sessions, users } from "@/lib/db";
+import { actorOf } from "./actor";
 import type { Admin } from "./session";
 
 /**
@@ -81,7 +82,7 @@ export async function endSession(admin: Admin, id: string): Promise<EndSessionOu
     if (!ended) return { outcome: "not_found" as const };
     const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, ended.userId));
     await recordAudit(tx, {
-      actor: { id: admin.id, email: admin.email },
+      actor: actorOf(admin),
       event: "session_ended",
       outcome: "success",
       detail: { userId: ended.userId, email: user?.email ?? null, session: fingerprintOf(id) },
@@ -101,7 +102,7 @@ export async function endUserSessions(admin: Admin, userId: string): Promise<End
     if (!user) return { outcome: "not_found" as const };
     const ended = await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ userId: sessions.userId });
     await recordAudit(tx, {
-      actor: { id: admin.id, email: admin.email },
+      actor: actorOf(admin),
       event: "user_sessions_ended",
       outcome: "success",
       detail: { userId, email: user.email, sessionsEnded: ended.length },

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import { allowPrivateReceivers } from "@/lib/notifications/runtime";
 import { getKeyring } from "@/lib/connections/keyring";
-import { getDb, memberships } from "@/lib/db";
+import { getDb, memberships, type Db } from "@/lib/db";
 import type { NotificationEventType } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import {
@@ -19,11 +19,10 @@ import {
   type WebhookEndpointView,
 } from "@/lib/notifications/endpoints";
 import { canActFor } from "./connections";
+import { actorOf } from "./actor";
 import type { PortalUser } from "./session";
 
 export type { DeliveryView, WebhookEndpointView };
-
-const actorOf = (user: PortalUser) => ({ id: user.id, email: user.email });
 
 /** Receivers on private networks and plain http are allowed in the sandbox (or with WEBHOOK_ALLOW_PRIVATE_URLS=1). */
 export function webhookUrlPolicy() {
@@ -59,6 +58,20 @@ export async function createWebhook(
   return createEndpoint(db, getKeyring(), { organizationId, url, eventTypes, actor: actorOf(user) });
 }
 
+/**
+ * A change by a member (or an admin) to one of the organization's webhooks: "not_allowed" for anyone else, else
+ * "done", or "not_found" when `change` found nothing to change (answered false or null).
+ */
+async function changeWebhook(
+  user: PortalUser,
+  organizationId: string,
+  change: (db: Db) => Promise<unknown>,
+): Promise<"done" | "not_found" | "not_allowed"> {
+  if (!canActFor(user, organizationId)) return "not_allowed";
+  const { db } = await getDb();
+  return (await change(db)) ? "done" : "not_found";
+}
+
 export async function updateWebhook(
   user: PortalUser,
   organizationId: string,
@@ -66,18 +79,9 @@ export async function updateWebhook(
   url: string,
   eventTypes: NotificationEventType[],
 ) {
-  if (!canActFor(user, organizationId)) return "not_allowed" as const;
-  const { db } = await getDb();
-  return (await updateEndpoint(db, {
-    organizationId,
-    endpointId,
-    url,
-    eventTypes,
-    actor: actorOf(user),
-    now: new Date(),
-  }))
-    ? ("done" as const)
-    : ("not_found" as const);
+  return changeWebhook(user, organizationId, (db) =>
+    updateEndpoint(db, { organizationId, endpointId, url, eventTypes, actor: actorOf(user), now: new Date() }),
+  );
 }
 
 export async function rotateWebhookSecret(user: PortalUser, organizationId: string, endpointId: string) {
@@ -95,35 +99,27 @@ export async function setWebhookEnabled(
   endpointId: string,
   enabled: boolean,
 ) {
-  if (!canActFor(user, organizationId)) return "not_allowed" as const;
-  const { db } = await getDb();
-  return (await setEndpointEnabled(db, { organizationId, endpointId, enabled, actor: actorOf(user), now: new Date() }))
-    ? ("done" as const)
-    : ("not_found" as const);
+  return changeWebhook(user, organizationId, (db) =>
+    setEndpointEnabled(db, { organizationId, endpointId, enabled, actor: actorOf(user), now: new Date() }),
+  );
 }
 
 export async function deleteWebhook(user: PortalUser, organizationId: string, endpointId: string) {
-  if (!canActFor(user, organizationId)) return "not_allowed" as const;
-  const { db } = await getDb();
-  return (await deleteEndpoint(db, { organizationId, endpointId, actor: actorOf(user) }))
-    ? ("done" as const)
-    : ("not_found" as const);
+  return changeWebhook(user, organizationId, (db) =>
+    deleteEndpoint(db, { organizationId, endpointId, actor: actorOf(user) }),
+  );
 }
 
 export async function sendWebhookTest(user: PortalUser, organizationId: string, endpointId: string) {
-  if (!canActFor(user, organizationId)) return "not_allowed" as const;
-  const { db } = await getDb();
-  return (await sendTestEvent(db, { organizationId, endpointId, now: new Date() }))
-    ? ("done" as const)
-    : ("not_found" as const);
+  return changeWebhook(user, organizationId, (db) =>
+    sendTestEvent(db, { organizationId, endpointId, now: new Date() }),
+  );
 }
 
 export async function resendWebhookDelivery(user: PortalUser, organizationId: string, deliveryId: string) {
-  if (!canActFor(user, organizationId)) return "not_allowed" as const;
-  const { db } = await getDb();
-  return (await resendDelivery(db, { organizationId, deliveryId, now: new Date() }))
-    ? ("done" as const)
-    : ("not_found" as const);
+  return changeWebhook(user, organizationId, (db) =>
+    resendDelivery(db, { organizationId, deliveryId, now: new Date() }),
+  );
 }
 
 /** This member's e-mail settings in the organization; null when they are not a member (an admin looking in). */

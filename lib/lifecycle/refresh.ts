@@ -15,7 +15,7 @@ import { enqueueConnectionEvent } from "@/lib/notifications/events";
 import { spendInteractiveRefresh } from "./control";
 import type { RefreshFailure, RefreshResult, RefreshTrigger } from "./types";
 import { failureVerdict, interruptedAttemptVerdict, recordVerdict } from "./failures";
-import { planNextRefresh } from "./schedule";
+import { NO_REFRESH_FAILURES, planNextRefresh } from "./schedule";
 import { coalesce, DRAIN_RETRY_AFTER_SECONDS, isDraining } from "./single-flight";
 
 /** Longer than the client's own timeout plus the write's retries: a lease never lapses while its refresh runs. */
@@ -271,12 +271,7 @@ async function storeRotatedPair(
             scopes: tokens.scopes,
             accessTokenExpiresAt: tokens.expiresAt,
             lastRefreshedAt: now,
-            lastRefreshError: null,
-            refreshFailureCount: 0,
-            refreshFailureDays: 0,
-            refreshFailureCountedAt: null,
-            lastRefreshFailedAt: null,
-            backgroundRefreshFailures: 0,
+            ...NO_REFRESH_FAILURES,
             nextRefreshAt: planNextRefresh(tokens.expiresAt, now),
             status: "active",
             leaseOwner: null,

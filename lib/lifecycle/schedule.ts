@@ -48,3 +48,13 @@ export function retryDelayMs(
 export function isNewFailureDay(lastCountedAt: Date | null, now: Date): boolean {
   return !lastCountedAt || now.getTime() - lastCountedAt.getTime() >= DAY_MS;
 }
+
+/** A connection's record of failed refreshes, wiped: what a new token pair (refreshed or approved again) writes. */
+export const NO_REFRESH_FAILURES = {
+  lastRefreshError: null,
+  refreshFailureCount: 0,
+  refreshFailureDays: 0,
+  refreshFailureCountedAt: null,
+  lastRefreshFailedAt: null,
+  backgroundRefreshFailures: 0,
+} as const;

@@ -3,9 +3,9 @@
  * REFRESHER=off, e.g. where `npm run worker` processes refresh instead, or in end-to-end journeys.
  */
 import { resolveApicbaseSettings } from "@/lib/apicbase/config";
-import { parseKeyring } from "@/lib/crypto/secrets";
-import { getSharedDatabase } from "@/lib/db/client";
-import { env } from "@/lib/env";
+import { parseKeyring, type Keyring } from "@/lib/crypto/secrets";
+import { getSharedDatabase, type Db } from "@/lib/db/client";
+import { env, type Env } from "@/lib/env";
 import type { Refresher } from "./refresher";
 import { describeError } from "@/lib/log";
 import { refresherFromEnvironment } from "./runtime";
@@ -15,11 +15,18 @@ import { delivererFromEnvironment } from "@/lib/notifications/runtime";
 import type { BulkRunner } from "@/lib/bulk-jobs/runner";
 import { bulkRunnerFromEnvironment } from "@/lib/bulk-jobs/runtime";
 
+/** A background loop this process runs: started once, stopped on shutdown. */
+type Loop = { start(opts: { unref?: boolean }): void; stop(): Promise<void> };
+
 const shared = globalThis as typeof globalThis & {
   __portalRefresher?: Refresher | "starting";
+  __portalDeliverer?: Deliverer | "starting";
+  __portalBulkRunner?: BulkRunner | "starting";
   /** The token API's per-process state (lib/token-api/context.ts): its audit buffer is written before exiting. */
   __portalTokenApi?: { context: { handouts: { flush(): Promise<void> } } };
 };
+type LoopSlot = "__portalRefresher" | "__portalDeliverer" | "__portalBulkRunner";
+const slots = shared as unknown as Partial<Record<LoopSlot, Loop | "starting">>;
 const log = (line: string) => console.log(`[refresher] ${line}`);
 const START_DELAY_MS = 3_000;
 const RETRY_OPEN_MS = 30_000;
@@ -41,9 +48,9 @@ export function installShutdownInServer(): void {
         typeof shared.__portalRefresher === "object" ? shared.__portalRefresher.stop() : undefined,
         // A delivery cut off is sent again by whoever takes its lease next (at least once): it only gets a chance to
         // end.
-        typeof notifications.__portalDeliverer === "object" ? notifications.__portalDeliverer.stop() : undefined,
+        typeof shared.__portalDeliverer === "object" ? shared.__portalDeliverer.stop() : undefined,
         // Bulk items under way finish; claimed ones not started go back for the next process.
-        typeof bulk.__portalBulkRunner === "object" ? bulk.__portalBulkRunner.stop() : undefined,
+        typeof shared.__portalBulkRunner === "object" ? shared.__portalBulkRunner.stop() : undefined,
       ]).then(() => undefined),
     // A refresh under way ends within the Apicbase timeout plus the token write's retries.
     maxWaitMs: drainBoundMs(env().APICBASE_TIMEOUT_MS),
@@ -54,41 +61,77 @@ export function installShutdownInServer(): void {
   });
 }
 
-export function startRefresherInServer(): void {
-  if (process.env.NEXT_PHASE === "phase-production-build" || shared.__portalRefresher) return;
+/**
+ * Starts one background loop in this process, once (never while `next build` runs): unless `off` gives the reason it
+ * is off, or there is no TOKEN_ENCRYPTION_KEY (both said in `log`). The database opens after `delayMs`, and again
+ * every 30 s until it does; then `create` makes the loop, it starts (not keeping the process alive) and `running`
+ * says so.
+ */
+function startLoopInServer(
+  slot: LoopSlot,
+  {
+    off,
+    log,
+    delayMs,
+    create,
+    running,
+  }: {
+    off: (config: Env) => string | null;
+    log: (line: string) => void;
+    delayMs: number;
+    create: (base: { db: Db; keyring: Keyring; config: Env }) => Loop;
+    running: (config: Env) => string;
+  },
+): void {
+  if (process.env.NEXT_PHASE === "phase-production-build" || slots[slot]) return;
   const config = env();
-  if (config.REFRESHER === "off") {
-    log("off (REFRESHER=off): tokens are refreshed when used, by a worker, or by hand");
+  const reason = off(config);
+  if (reason) {
+    log(reason);
     return;
   }
   if (!config.TOKEN_ENCRYPTION_KEY) {
     log("not started: TOKEN_ENCRYPTION_KEY is not set");
     return;
   }
-  shared.__portalRefresher = "starting";
+  slots[slot] = "starting";
   const open = async () => {
     try {
       const { db } = await getSharedDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
-      const refresher = refresherFromEnvironment({
-        db,
-        keyring: parseKeyring(config.TOKEN_ENCRYPTION_KEY!),
-        settings: resolveApicbaseSettings(config),
-        env: config,
-        role: "refresher",
-        log,
-      });
-      shared.__portalRefresher = refresher;
-      refresher.start({ unref: true });
-      log(`running: up to ${config.REFRESH_BUDGET_PER_MINUTE} background refreshes a minute across all processes`);
+      const loop = create({ db, keyring: parseKeyring(config.TOKEN_ENCRYPTION_KEY!), config });
+      slots[slot] = loop;
+      loop.start({ unref: true });
+      log(running(config));
     } catch (error) {
       log(`could not start (${describeError(error)}); trying again in ${RETRY_OPEN_MS / 1000} s`);
       setTimeout(open, RETRY_OPEN_MS).unref();
     }
   };
-  setTimeout(open, START_DELAY_MS).unref();
+  setTimeout(open, delayMs).unref();
 }
 
-const notifications = globalThis as typeof globalThis & { __portalDeliverer?: Deliverer | "starting" };
+export function startRefresherInServer(): void {
+  startLoopInServer("__portalRefresher", {
+    off: (config) =>
+      config.REFRESHER === "off"
+        ? "off (REFRESHER=off): tokens are refreshed when used, by a worker, or by hand"
+        : null,
+    log,
+    delayMs: START_DELAY_MS,
+    create: ({ db, keyring, config }) =>
+      refresherFromEnvironment({
+        db,
+        keyring,
+        settings: resolveApicbaseSettings(config),
+        env: config,
+        role: "refresher",
+        log,
+      }),
+    running: (config) =>
+      `running: up to ${config.REFRESH_BUDGET_PER_MINUTE} background refreshes a minute across all processes`,
+  });
+}
+
 const notificationLog = (line: string) => console.log(`[notifications] ${line}`);
 
 /**
@@ -97,39 +140,17 @@ const notificationLog = (line: string) => console.log(`[notifications] ${line}`)
  * journeys, deployments with workers). NOTIFICATIONS=off leaves delivery to `npm run worker`.
  */
 export function startNotificationsInServer(): void {
-  if (process.env.NEXT_PHASE === "phase-production-build" || notifications.__portalDeliverer) return;
-  const config = env();
-  if (config.NOTIFICATIONS === "off") {
-    notificationLog("off (NOTIFICATIONS=off): webhooks and e-mail are delivered by workers");
-    return;
-  }
-  if (!config.TOKEN_ENCRYPTION_KEY) {
-    notificationLog("not started: TOKEN_ENCRYPTION_KEY is not set");
-    return;
-  }
-  notifications.__portalDeliverer = "starting";
-  const open = async () => {
-    try {
-      const { db } = await getSharedDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
-      const deliverer = delivererFromEnvironment({
-        db,
-        keyring: parseKeyring(config.TOKEN_ENCRYPTION_KEY!),
-        env: config,
-        role: "web",
-        log: notificationLog,
-      });
-      notifications.__portalDeliverer = deliverer;
-      deliverer.start({ unref: true });
-      notificationLog("delivering webhooks");
-    } catch (error) {
-      notificationLog(`could not start (${describeError(error)}); trying again in ${RETRY_OPEN_MS / 1000} s`);
-      setTimeout(open, RETRY_OPEN_MS).unref();
-    }
-  };
-  setTimeout(open, 1_000).unref();
+  startLoopInServer("__portalDeliverer", {
+    off: (config) =>
+      config.NOTIFICATIONS === "off" ? "off (NOTIFICATIONS=off): webhooks and e-mail are delivered by workers" : null,
+    log: notificationLog,
+    delayMs: 1_000,
+    create: ({ db, keyring, config }) =>
+      delivererFromEnvironment({ db, keyring, env: config, role: "web", log: notificationLog }),
+    running: () => "delivering webhooks",
+  });
 }
 
-const bulk = globalThis as typeof globalThis & { __portalBulkRunner?: BulkRunner | "starting" };
 const bulkLog = (line: string) => console.log(`[bulk] ${line}`);
 
 /**
@@ -138,35 +159,19 @@ const bulkLog = (line: string) => console.log(`[bulk] ${line}`);
  * background refresher is off. BULK_JOBS=off leaves the jobs to `npm run worker`.
  */
 export function startBulkJobsInServer(): void {
-  if (process.env.NEXT_PHASE === "phase-production-build" || bulk.__portalBulkRunner) return;
-  const config = env();
-  if (config.BULK_JOBS === "off") {
-    bulkLog("off (BULK_JOBS=off): bulk actions run in workers");
-    return;
-  }
-  if (!config.TOKEN_ENCRYPTION_KEY) {
-    bulkLog("not started: TOKEN_ENCRYPTION_KEY is not set");
-    return;
-  }
-  bulk.__portalBulkRunner = "starting";
-  const open = async () => {
-    try {
-      const { db } = await getSharedDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
-      const runner = bulkRunnerFromEnvironment({
+  startLoopInServer("__portalBulkRunner", {
+    off: (config) => (config.BULK_JOBS === "off" ? "off (BULK_JOBS=off): bulk actions run in workers" : null),
+    log: bulkLog,
+    delayMs: 1_000,
+    create: ({ db, keyring, config }) =>
+      bulkRunnerFromEnvironment({
         db,
-        keyring: parseKeyring(config.TOKEN_ENCRYPTION_KEY!),
+        keyring,
         settings: resolveApicbaseSettings(config),
         env: config,
         role: "web",
         log: bulkLog,
-      });
-      bulk.__portalBulkRunner = runner;
-      runner.start({ unref: true });
-      bulkLog("running bulk actions");
-    } catch (error) {
-      bulkLog(`could not start (${describeError(error)}); trying again in ${RETRY_OPEN_MS / 1000} s`);
-      setTimeout(open, RETRY_OPEN_MS).unref();
-    }
-  };
-  setTimeout(open, 1_000).unref();
+      }),
+    running: () => "running bulk actions",
+  });
 }

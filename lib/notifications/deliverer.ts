@@ -20,7 +20,7 @@ import { describeError } from "@/lib/log";
 import { onNewEvents } from "./events";
 import { postWebhook, type Resolver, type SendOutcome } from "./send";
 import { openSigningSecret, signDelivery } from "./signing";
-import { WakeTimer } from "@/lib/wake-timer";
+import { PollingLoop } from "@/lib/wake-timer";
 
 export const DELIVERY_LEASE_MS = 60_000;
 /** First retry after 5 s, then three times longer each time, at most 4 h apart. */
@@ -205,57 +205,44 @@ async function attemptDelivery(
 
 /** Runs deliverDue() until stop(); polls every second, and at once when this process writes an event. */
 export class Deliverer {
-  private stopping = false;
-  private loop: Promise<void> | undefined;
-  private readonly timer = new WakeTimer();
-  private unsubscribe: (() => void) | undefined;
+  private readonly loop: PollingLoop;
   /** Extra work per round (e-mail), never allowed to stop the loop. */
   private readonly extra: ((now: Date) => Promise<void>)[] = [];
 
   constructor(
     private readonly ctx: DeliveryContext,
     private readonly pollMs = 1_000,
-  ) {}
+  ) {
+    this.loop = new PollingLoop(onNewEvents, () => this.round());
+  }
 
   also(work: (now: Date) => Promise<void>): this {
     this.extra.push(work);
     return this;
   }
 
+  private async round(): Promise<number | null> {
+    let again = false;
+    try {
+      const report = await deliverDue(this.ctx);
+      again = report.claimed === BATCH;
+    } catch (error) {
+      this.ctx.log?.(`delivery round failed: ${describeError(error)}`);
+    }
+    for (const work of this.extra) {
+      await work(this.ctx.now()).catch((error: unknown) =>
+        this.ctx.log?.(`notification round failed: ${describeError(error)}`),
+      );
+    }
+    return again ? null : this.pollMs;
+  }
+
   start(opts: { unref?: boolean } = {}): void {
-    if (this.loop) return;
-    this.stopping = false;
-    this.unsubscribe = onNewEvents(() => this.timer.wake());
-    this.loop = (async () => {
-      while (!this.stopping) {
-        let again = false;
-        try {
-          const report = await deliverDue(this.ctx);
-          again = report.claimed === BATCH;
-        } catch (error) {
-          this.ctx.log?.(`delivery round failed: ${describeError(error)}`);
-        }
-        for (const work of this.extra) {
-          await work(this.ctx.now()).catch((error: unknown) =>
-            this.ctx.log?.(`notification round failed: ${describeError(error)}`),
-          );
-        }
-        if (!again) await this.sleep(this.pollMs, opts.unref);
-      }
-    })();
+    this.loop.start(opts);
   }
 
   /** Stops polling; an attempt under way finishes (at most the 10 s delivery timeout). */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    this.unsubscribe?.();
-    this.timer.wake();
-    await this.loop;
-    this.loop = undefined;
-  }
-
-  private sleep(ms: number, unref = false): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    return this.timer.sleep(ms, unref);
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }

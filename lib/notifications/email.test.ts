@@ -1,11 +1,10 @@
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { memberships, users } from "@/lib/db/schema";
-import { refreshConnection } from "@/lib/lifecycle/refresh";
 import type { LifecycleFixture } from "@/testing/lifecycle-fixtures";
-import { useLifecycleFixture } from "@/testing/lifecycle-suite";
-import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
+import { refreshAfterRevokedGrant, useLifecycleFixture } from "@/testing/lifecycle-suite";
+import { suiteResource } from "@/testing/suite";
 import { createMailer, sendDueDigests, sendPendingAlerts, type EmailContext } from "./email";
 
 type Received = { from: string; to: string[]; raw: string };
@@ -52,10 +51,7 @@ describe("e-mail alerts and the daily digest", () => {
   const addresses = { alerts: "", digest: "", neither: "" };
 
   useLifecycleFixture((created) => (fixture = created));
-  beforeAll(async () => {
-    smtp = await smtpServer();
-  });
-  afterAll(() => smtp?.close());
+  suiteResource(smtpServer, (server) => (smtp = server));
   beforeEach(async () => {
     await fixture.reset();
     smtp.received.length = 0;
@@ -87,13 +83,7 @@ describe("e-mail alerts and the daily digest", () => {
   it("an alert reaches the members who opted in, and only them, without a token", async () => {
     const id = await fixture.connection();
     const row = await fixture.row(id);
-    await fixture.control.revokeGrant({ email: "nora@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId });
-    await fixture.makeDue([id]);
-    await refreshConnection(
-      fixture.context(),
-      { organizationId: fixture.organizationId, connectionId: id },
-      { kind: "background" },
-    );
+    await refreshAfterRevokedGrant(fixture, [id]);
 
     expect(await sendPendingAlerts(email)).toBe(1);
     expect(await sendPendingAlerts(email)).toBe(0);
@@ -111,15 +101,7 @@ describe("e-mail alerts and the daily digest", () => {
 
   it("an SMTP failure part way loses no alert: the failed one and those after it go in a later round", async () => {
     const ids = [await fixture.connection(), await fixture.connection(), await fixture.connection()];
-    await fixture.control.revokeGrant({ email: "nora@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId });
-    await fixture.makeDue(ids);
-    for (const id of ids) {
-      await refreshConnection(
-        fixture.context(),
-        { organizationId: fixture.organizationId, connectionId: id },
-        { kind: "background" },
-      );
-    }
+    await refreshAfterRevokedGrant(fixture, ids);
     let calls = 0;
     const failingSecond: EmailContext["mailer"] = {
       sendMail: ((message: Parameters<EmailContext["mailer"]["sendMail"]>[0]) =>
@@ -142,13 +124,7 @@ describe("e-mail alerts and the daily digest", () => {
     const [broken, fine] = await fixture.insertConnections(2);
     const brokenRow = await fixture.row(broken!);
     const fineRow = await fixture.row(fine!);
-    await fixture.control.revokeGrant({ email: "nora@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId });
-    await fixture.makeDue([broken!]);
-    await refreshConnection(
-      fixture.context(),
-      { organizationId: fixture.organizationId, connectionId: broken! },
-      { kind: "background" },
-    );
+    await refreshAfterRevokedGrant(fixture, [broken!]);
 
     expect(await sendDueDigests(email)).toBe(1);
     const digests = smtp.received.filter((mail) => /Daily digest/.test(mail.raw));

@@ -2,13 +2,14 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { completeAuthorization } from "@/lib/connections/service";
 import { disconnectConnection } from "@/lib/connections/revoke";
 import { notificationEvents, organizations, webhookDeliveries, webhookEndpoints } from "@/lib/db/schema";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
 import type { LifecycleFixture } from "@/testing/lifecycle-fixtures";
-import { useLifecycleFixture } from "@/testing/lifecycle-suite";
+import { refreshAfterRevokedGrant, useLifecycleFixture } from "@/testing/lifecycle-suite";
+import { suiteResource } from "@/testing/suite";
 import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { deliverDue, DISABLE_AFTER_MS, type DeliveryContext } from "./deliverer";
 import { enqueueConnectionEvent, type EventPayload } from "./events";
@@ -69,10 +70,7 @@ describe("webhook notifications", () => {
   });
 
   useLifecycleFixture((created) => (fixture = created));
-  beforeAll(async () => {
-    hook = await receiver();
-  });
-  afterAll(() => hook?.close());
+  suiteResource(receiver, (server) => (hook = server));
   beforeEach(async () => {
     await fixture.reset();
     hook.received.length = 0;
@@ -256,13 +254,7 @@ describe("webhook notifications", () => {
 
   it("a process killed after the state change, before delivery: another process delivers the event exactly once", async () => {
     const id = await fixture.connection();
-    await fixture.control.revokeGrant({ email: "nora@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId });
-    await fixture.makeDue([id]);
-    await refreshConnection(
-      fixture.context(),
-      { organizationId: fixture.organizationId, connectionId: id },
-      { kind: "background" },
-    );
+    await refreshAfterRevokedGrant(fixture, [id]);
     // The first process claimed the delivery and died mid-send: its lease stays behind.
     const [claimed] = await fixture.db
       .update(webhookDeliveries)

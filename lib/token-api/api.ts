@@ -6,13 +6,11 @@
  */
 import { and, asc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import type { z } from "zod";
-import type { ApicbaseClient } from "@/lib/apicbase/client";
 import { hashApiKey, isApiKeyShaped } from "@/lib/api-keys/keys";
 import type { AuditActor } from "@/lib/audit";
-import { createConnectionContext, type ConnectionContext } from "@/lib/connections/context";
+import { createConnectionContext, type ApicbaseAccess, type ConnectionContext } from "@/lib/connections/context";
 import { displayStatus } from "@/lib/connections/status";
 import { openAccessToken } from "@/lib/connections/tokens";
-import type { Keyring } from "@/lib/crypto/secrets";
 import type { Db } from "@/lib/db/client";
 import { apiKeys, connections, type ApiKeyScope, type ConnectionStatus } from "@/lib/db/schema";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
@@ -48,11 +46,7 @@ export type ProxySettings = {
   fetch?: FetchLike;
 };
 
-export type TokenApiContext = {
-  db: Db;
-  keyring: Keyring;
-  clientFor(applicationId: string): Promise<ApicbaseClient>;
-  now(): Date;
+export type TokenApiContext = ApicbaseAccess & {
   /** This process in refresh leases. */
   leaseOwner: string;
   limiter: KeyRateLimiter;

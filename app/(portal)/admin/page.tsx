@@ -9,7 +9,7 @@ import { attentionOverview } from "@/lib/dal/connection-queries";
 import { HealthPanel } from "@/components/health/health-panel";
 import { portalHealth } from "@/lib/dal/health";
 import { requireAdmin } from "@/lib/dal/session";
-import { PageHeader } from "@/components/ui/page-title";
+import { PageHeader, PageSection } from "@/components/ui/page-title";
 import { cx, FOCUS_RING } from "@/components/ui/classes";
 import { DataTable, TABLE_CARD } from "@/components/ui/data-table";
 
@@ -99,10 +99,7 @@ export default async function AdminOverviewPage() {
         )}
       </PageHeader>
 
-      <section aria-labelledby="attention-title" className="space-y-4">
-        <h2 id="attention-title" className="text-xl font-semibold text-slate-900">
-          Needs attention
-        </h2>
+      <PageSection id="attention-title" title="Needs attention">
         <ul className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
           {attention.map((item) => (
             <li
@@ -123,12 +120,9 @@ export default async function AdminOverviewPage() {
             </li>
           ))}
         </ul>
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="status-title" className="space-y-4">
-        <h2 id="status-title" className="text-xl font-semibold text-slate-900">
-          Every connection by status
-        </h2>
+      <PageSection id="status-title" title="Every connection by status">
         <ul className="flex flex-wrap gap-3">
           {DISPLAY_STATUSES.map((status: DisplayStatus) => (
             <li key={status}>
@@ -146,12 +140,9 @@ export default async function AdminOverviewPage() {
             </li>
           ))}
         </ul>
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="revoked-title" className="space-y-4">
-        <h2 id="revoked-title" className="text-xl font-semibold text-slate-900">
-          Revoked in the last {RECENTLY_REVOKED_DAYS} days
-        </h2>
+      <PageSection id="revoked-title" title={<>Revoked in the last {RECENTLY_REVOKED_DAYS} days</>}>
         {overview.recentlyRevoked.latest.length === 0 ? (
           <p className="text-slate-700">No connection was revoked in the last {RECENTLY_REVOKED_DAYS} days.</p>
         ) : (
@@ -182,7 +173,7 @@ export default async function AdminOverviewPage() {
             </tbody>
           </DataTable>
         )}
-      </section>
+      </PageSection>
 
       <HealthPanel
         health={health}

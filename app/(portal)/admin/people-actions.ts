@@ -1,17 +1,12 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { action } from "@/lib/dal/actions";
 import { demoteAdmin, promoteAdmin } from "@/lib/dal/admins";
 import { removeMember } from "@/lib/dal/organizations";
-import { demoteAdminForm, promoteAdminForm, removeMemberForm } from "@/lib/forms";
+import { demoteAdminForm, failure, promoteAdminForm, removeMemberForm } from "@/lib/forms";
+import { revalidatePeoplePages } from "./revalidate";
 
-/** Promote, demote and remove: the same actions on the organizations and the members page, which both list people. */
-function revalidatePeoplePages() {
-  revalidatePath("/admin/members");
-  revalidatePath("/admin/organizations");
-  revalidatePath("/admin/sessions");
-}
+// Promote, demote and remove: the same actions on the organizations and the members page, which both list people.
 
 export const promoteAdminAction = action(
   { name: "promote_admin", access: "admin", schema: promoteAdminForm },
@@ -34,15 +29,11 @@ export const demoteAdminAction = action(
   { name: "demote_admin", access: "admin", schema: demoteAdminForm },
   async ({ user: admin }, { userId }) => {
     const outcome = await demoteAdmin(admin, userId);
-    if (outcome === "self")
-      return { ok: false, message: "You cannot take away your own admin rights: ask another admin.", fieldErrors: {} };
+    if (outcome === "self") return failure("You cannot take away your own admin rights: ask another admin.");
     if (outcome === "not_promoted") {
-      return {
-        ok: false,
-        message:
-          "This person was no longer a promoted admin (admins from the configuration change there). Reload the page.",
-        fieldErrors: {},
-      };
+      return failure(
+        "This person was no longer a promoted admin (admins from the configuration change there). Reload the page.",
+      );
     }
     revalidatePeoplePages();
     return { ok: true, message: "Admin rights removed." };
@@ -53,7 +44,7 @@ export const removeMemberAction = action(
   { name: "remove_member", access: "admin", schema: removeMemberForm },
   async ({ user: admin }, { organizationId, userId }) => {
     if (!(await removeMember(admin, organizationId, userId))) {
-      return { ok: false, message: "This person was no longer a member. Reload the page.", fieldErrors: {} };
+      return failure("This person was no longer a member. Reload the page.");
     }
     revalidatePeoplePages();
     return {

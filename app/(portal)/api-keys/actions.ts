@@ -10,6 +10,7 @@ import {
 } from "@/lib/api-keys/forms";
 import { action } from "@/lib/dal/actions";
 import { createOrganizationApiKey, revokeOrganizationApiKey } from "@/lib/dal/api-keys";
+import { failure } from "@/lib/forms";
 
 const PAGE = "/api-keys";
 const NOT_YOURS = "Only members of this organization can manage its API keys.";
@@ -50,8 +51,7 @@ export const revokeApiKeyAction = action(
   async (ctx, { apiKeyId }): Promise<RevokeApiKeyResult> => {
     const outcome = await revokeOrganizationApiKey(ctx.user, ctx.organizationId, apiKeyId);
     if (outcome === "not_allowed") return ctx.refuse();
-    if (outcome === "not_found")
-      return { ok: false, message: "This key was already revoked. Reload the page.", fieldErrors: {} };
+    if (outcome === "not_found") return failure("This key was already revoked. Reload the page.");
     revalidatePath(PAGE);
     return { ok: true, message: "Revoked: requests with this key are refused from now on." };
   },

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
+import { notFound } from "next/navigation";
 import { CreateApiKeyForm } from "@/components/api-keys/create-api-key-form";
 import { RevokeApiKeyForm } from "@/components/api-keys/revoke-api-key-form";
 import { DateTime } from "@/components/date-time";
@@ -8,8 +8,8 @@ import { OrganizationSwitcher } from "@/components/organization-switcher";
 import { Card } from "@/components/ui/card";
 import { apiKeysOf, proxiedCallsOf } from "@/lib/dal/api-keys";
 import { portalOrigin } from "@/lib/dal/connections";
-import { requireMembership, requireUser } from "@/lib/dal/session";
-import { firstParam, type SearchParams } from "@/lib/search-params";
+import { requireSelectedOrganization } from "@/lib/dal/session";
+import type { SearchParams } from "@/lib/search-params";
 import { createApiKeyAction, revokeApiKeyAction } from "./actions";
 import { PageHeader } from "@/components/ui/page-title";
 import { CODE_BLOCK } from "@/components/ui/classes";
@@ -25,10 +25,7 @@ const SCOPE_WORDS = {
 /** The organization's keys for the token API: create (shown once), see when each was last used, revoke. */
 export default async function ApiKeysPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
-  const user = await requireUser();
-  const organizationId = firstParam(params.organization) || user.memberships[0]?.organizationId;
-  if (!organizationId) redirect(user.isAdmin ? "/admin/organizations" : "/no-organization");
-  const { organization } = await requireMembership(organizationId);
+  const { user, organization } = await requireSelectedOrganization(params.organization);
   const keys = await apiKeysOf(user, organization.id);
   if (!keys) notFound();
   const origin = await portalOrigin();

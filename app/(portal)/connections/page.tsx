@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
+import { notFound } from "next/navigation";
 import { BulkArea } from "@/components/bulk-jobs/bulk-area";
 import { Banner } from "@/components/connections/banner";
 import { ConnectionFiltersForm } from "@/components/connections/connection-filters";
@@ -18,7 +18,7 @@ import { applicationsForNewConnections } from "@/lib/dal/applications";
 import { connectionFilterOptions, listConnections } from "@/lib/dal/connection-queries";
 import { HealthPanel } from "@/components/health/health-panel";
 import { organizationHealth } from "@/lib/dal/health";
-import { requireMembership, requireUser } from "@/lib/dal/session";
+import { requireSelectedOrganization } from "@/lib/dal/session";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { startConnectAction } from "./actions";
 import { PageHeader } from "@/components/ui/page-title";
@@ -28,10 +28,7 @@ export const metadata: Metadata = { title: "Connections" };
 
 export default async function ConnectionsPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
-  const user = await requireUser();
-  const organizationId = firstParam(params.organization) || user.memberships[0]?.organizationId;
-  if (!organizationId) redirect(user.isAdmin ? "/admin" : "/no-organization");
-  const { organization } = await requireMembership(organizationId);
+  const { user, organization } = await requireSelectedOrganization(params.organization, "/admin");
   const filters = parseConnectionFilters(params);
   const connectError = firstParam(params.connect_error);
   const settings = resolveApicbaseSettings(env());

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action } from "@/lib/dal/actions";
 import { withdrawOrganizationLink } from "@/lib/dal/links";
-import { recordId, type ActionResult } from "@/lib/forms";
+import { type ActionResult, failure, recordId } from "@/lib/forms";
 import { createConnectLinkAction, type LinkActionResult } from "../connections/link-actions";
 
 const PAGE = "/links";
@@ -34,12 +34,7 @@ export const withdrawLinkAction = action(
     const outcome = await withdrawOrganizationLink(ctx.user, ctx.organizationId, linkId);
     if (outcome === "not_allowed") return ctx.refuse();
     revalidatePath(PAGE);
-    if (outcome === "not_open")
-      return {
-        ok: false,
-        message: "This link was already used, withdrawn or expired. Reload the page.",
-        fieldErrors: {},
-      };
+    if (outcome === "not_open") return failure("This link was already used, withdrawn or expired. Reload the page.");
     return { ok: true, message: "Withdrawn: the link no longer works." };
   },
 );

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
+import { notFound } from "next/navigation";
 import { DateTime } from "@/components/date-time";
 import { AuthorizationLinkForm } from "@/components/links/authorization-link-form";
 import { WithdrawLinkForm } from "@/components/links/withdraw-link-form";
@@ -8,9 +8,9 @@ import { OrganizationSwitcher } from "@/components/organization-switcher";
 import { Card } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
 import { linksOf, type LinkListItem, type OrganizationLinkView } from "@/lib/dal/links";
-import { requireMembership, requireUser } from "@/lib/dal/session";
+import { requireSelectedOrganization } from "@/lib/dal/session";
 import { LINK_OUTCOME_LABELS, LINK_USE_VERBS } from "@/lib/messages/links";
-import { firstParam, type SearchParams } from "@/lib/search-params";
+import type { SearchParams } from "@/lib/search-params";
 import { createConnectLinkOnLinksPageAction, withdrawLinkAction } from "./actions";
 import { PageHeader } from "@/components/ui/page-title";
 import { cx } from "@/components/ui/classes";
@@ -38,10 +38,7 @@ function whom(link: OrganizationLinkView): string {
  */
 export default async function LinksPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
-  const user = await requireUser();
-  const organizationId = firstParam(params.organization) || user.memberships[0]?.organizationId;
-  if (!organizationId) redirect(user.isAdmin ? "/admin/organizations" : "/no-organization");
-  const { organization } = await requireMembership(organizationId);
+  const { user, organization } = await requireSelectedOrganization(params.organization);
   const links = await linksOf(user, organization.id);
   if (!links) notFound();
   const now = new Date();

@@ -25,6 +25,7 @@ import {
   type WebhookEndpointResult,
   type WebhookSecretResult,
 } from "@/lib/notifications/forms";
+import { failure } from "@/lib/forms";
 
 const PAGE = "/webhooks";
 const NOT_YOURS = "Only members of this organization can manage its webhooks.";
@@ -64,7 +65,7 @@ export const updateWebhookAction = action(
   async (ctx, { endpointId, url, events }): Promise<WebhookActionResult> => {
     const outcome = await updateWebhook(ctx.user, ctx.organizationId, endpointId, url, events);
     if (outcome === "not_allowed") return ctx.refuse();
-    if (outcome === "not_found") return { ok: false, message: GONE, fieldErrors: {} };
+    if (outcome === "not_found") return failure(GONE);
     revalidatePath(PAGE);
     return { ok: true, message: `Saved: ${url} gets ${events.length} event type${events.length === 1 ? "" : "s"}.` };
   },
@@ -81,7 +82,7 @@ export const rotateWebhookSecretAction = action(
   async (ctx, { endpointId }): Promise<WebhookSecretResult> => {
     const outcome = await rotateWebhookSecret(ctx.user, ctx.organizationId, endpointId);
     if (outcome === "not_allowed") return ctx.refuse();
-    if (outcome === "not_found") return { ok: false, message: GONE, fieldErrors: {} };
+    if (outcome === "not_found") return failure(GONE);
     revalidatePath(PAGE);
     return {
       ok: true,
@@ -122,11 +123,7 @@ function endpointAction(operation: EndpointOperation) {
       if (outcome === "not_allowed") return ctx.refuse();
       if (outcome === "not_found") {
         const already = operation === "enable" || operation === "disable";
-        return {
-          ok: false,
-          message: already ? `This endpoint is already ${operation}d. Reload the page.` : GONE,
-          fieldErrors: {},
-        };
+        return failure(already ? `This endpoint is already ${operation}d. Reload the page.` : GONE);
       }
       revalidatePath(PAGE);
       return { ok: true, message: DONE[operation] };
@@ -150,7 +147,7 @@ export const resendWebhookDeliveryAction = action(
   async (ctx, { deliveryId }): Promise<WebhookDeliveryResult> => {
     const outcome = await resendWebhookDelivery(ctx.user, ctx.organizationId, deliveryId);
     if (outcome === "not_allowed") return ctx.refuse();
-    if (outcome === "not_found") return { ok: false, message: DELIVERY_GONE, fieldErrors: {} };
+    if (outcome === "not_found") return failure(DELIVERY_GONE);
     revalidatePath(PAGE);
     return { ok: true, message: "Resending: the same event, with the same webhook-id, goes out again within seconds." };
   },

@@ -1,13 +1,12 @@
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
 import { Announcer } from "@/components/admin/announcer";
-import { ButtonForm } from "@/components/admin/button-form";
+import { ButtonForm, DeleteForm, EnableDisableForm } from "@/components/admin/button-form";
 import { DateTime } from "@/components/date-time";
 import { OrganizationSwitcher } from "@/components/organization-switcher";
 import { Card } from "@/components/ui/card";
 import { EmailSettingsForm } from "@/components/webhooks/email-settings-form";
 import { CreateWebhookForm, EditWebhookForm, RotateSecretForm } from "@/components/webhooks/webhook-forms";
-import { requireMembership, requireUser } from "@/lib/dal/session";
+import { requireSelectedOrganization } from "@/lib/dal/session";
 import {
   emailEnabled,
   emailSettingsOf,
@@ -17,7 +16,7 @@ import {
   type WebhookEndpointView,
 } from "@/lib/dal/webhooks";
 import { deliveryErrorLabel, EVENT_SUBJECTS } from "@/lib/messages/webhooks";
-import { firstParam, type SearchParams } from "@/lib/search-params";
+import type { SearchParams } from "@/lib/search-params";
 import {
   createWebhookAction,
   deleteWebhookAction,
@@ -31,7 +30,7 @@ import {
 } from "./actions";
 import { PageHeader } from "@/components/ui/page-title";
 import { cx, CODE_BLOCK } from "@/components/ui/classes";
-import { DataTable } from "@/components/ui/data-table";
+import { ACTIONS_COLUMN, DataTable } from "@/components/ui/data-table";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
@@ -40,10 +39,7 @@ export const metadata: Metadata = { title: "Webhooks" };
  */
 export default async function WebhooksPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
-  const user = await requireUser();
-  const organizationId = firstParam(params.organization) || user.memberships[0]?.organizationId;
-  if (!organizationId) redirect(user.isAdmin ? "/admin/organizations" : "/no-organization");
-  const { organization } = await requireMembership(organizationId);
+  const { user, organization } = await requireSelectedOrganization(params.organization);
   const now = new Date();
   const endpoints = (await webhooksOf(user, organization.id, now)) ?? [];
   const { allowPrivate } = webhookUrlPolicy();
@@ -225,35 +221,19 @@ function EndpointCard({
           endpointId={endpoint.id}
           url={endpoint.url}
         />
-        {endpoint.disabledAt ? (
-          <ButtonForm
-            action={enableWebhookAction}
-            fields={ids}
-            text="Enable"
-            pendingLabel="Enabling…"
-            label={`Enable ${endpoint.url}`}
-          />
-        ) : (
-          <ButtonForm
-            action={disableWebhookAction}
-            fields={ids}
-            text="Disable"
-            pendingLabel="Disabling…"
-            label={`Disable ${endpoint.url}`}
-          />
-        )}
-        <ButtonForm
+        <EnableDisableForm
+          disabled={Boolean(endpoint.disabledAt)}
+          enable={enableWebhookAction}
+          disable={disableWebhookAction}
+          fields={ids}
+          name={endpoint.url}
+        />
+        <DeleteForm
           action={deleteWebhookAction}
           fields={ids}
-          text="Delete"
-          pendingLabel="Deleting…"
-          label={`Delete ${endpoint.url}`}
-          variant="danger"
-          confirm={{
-            title: `Delete ${endpoint.url}?`,
-            body: "It gets no more events, and its delivery log is deleted with it.",
-            confirmText: "Yes, delete",
-          }}
+          name={endpoint.url}
+          title={`Delete ${endpoint.url}?`}
+          body="It gets no more events, and its delivery log is deleted with it."
         />
       </div>
       <details className="rounded-lg border border-slate-200 px-4 py-3">
@@ -305,16 +285,7 @@ function DeliveryLog({
       label={`Deliveries to ${endpoint.url}`}
       caption={<>Latest deliveries to {endpoint.url}, newest first</>}
       cell={cell}
-      columns={[
-        "Event",
-        "Status",
-        "Last attempt",
-        "Attempts",
-        "Next retry",
-        <span key="actions" className="sr-only">
-          Actions
-        </span>,
-      ]}
+      columns={["Event", "Status", "Last attempt", "Attempts", "Next retry", ACTIONS_COLUMN]}
     >
       <tbody className="divide-y divide-slate-100">
         {deliveries.map((delivery) => (

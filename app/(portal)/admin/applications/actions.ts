@@ -11,6 +11,7 @@ import {
   setApplicationDisabled,
   testApplicationCredentials,
 } from "@/lib/dal/applications";
+import { failure } from "@/lib/forms";
 
 const PAGE = "/admin/applications";
 const GONE =
@@ -45,7 +46,7 @@ export const replaceSecretAction = action(
   { name: "replace_application_secret", access: "admin", schema: replaceSecretForm, secrets: ["clientSecret"] },
   async ({ user: admin }, { applicationId, clientSecret }) => {
     const outcome = await replaceApplicationSecret(admin, applicationId, clientSecret);
-    if (outcome === "not_found") return { ok: false, message: GONE, fieldErrors: {} };
+    if (outcome === "not_found") return failure(GONE);
     if (outcome === "same_as_client_id") {
       return {
         ok: false,
@@ -62,15 +63,12 @@ export const testCredentialsAction = action(
   { name: "test_application_credentials", access: "admin", schema: applicationForm },
   async ({ user: admin }, { applicationId }) => {
     const result = await testApplicationCredentials(admin, applicationId);
-    if (result.outcome === "not_found") return { ok: false, message: GONE, fieldErrors: {} };
+    if (result.outcome === "not_found") return failure(GONE);
     if (result.outcome === "secret_unreadable") {
-      return {
-        ok: false,
-        message:
-          "The stored secret cannot be decrypted with the configured TOKEN_ENCRYPTION_KEY (was its key removed?). " +
+      return failure(
+        "The stored secret cannot be decrypted with the configured TOKEN_ENCRYPTION_KEY (was its key removed?). " +
           "Replace the secret.",
-        fieldErrors: {},
-      };
+      );
     }
     revalidatePath(PAGE);
     const { title, text } = describeCredentialsCheck(result.check);
@@ -78,27 +76,26 @@ export const testCredentialsAction = action(
   },
 );
 
-export const disableApplicationAction = action(
-  { name: "disable_application", access: "admin", schema: applicationForm },
-  async ({ user: admin }, { applicationId }) => {
-    const result = await setApplicationDisabled(admin, applicationId, true);
-    if (result.outcome === "not_found") return { ok: false, message: GONE, fieldErrors: {} };
+/** Disable or enable an application; `done` says what that means for its name. */
+function setDisabledAction(name: string, disabled: boolean, done: (applicationName: string) => string) {
+  return action({ name, access: "admin", schema: applicationForm }, async ({ user: admin }, { applicationId }) => {
+    const result = await setApplicationDisabled(admin, applicationId, disabled);
+    if (result.outcome === "not_found") return failure(GONE);
     revalidatePath(PAGE);
-    return {
-      ok: true,
-      message: `“${result.name}” is disabled: new connections cannot use it; its connections keep working.`,
-    };
-  },
+    return { ok: true, message: done(result.name) };
+  });
+}
+
+export const disableApplicationAction = setDisabledAction(
+  "disable_application",
+  true,
+  (name) => `“${name}” is disabled: new connections cannot use it; its connections keep working.`,
 );
 
-export const enableApplicationAction = action(
-  { name: "enable_application", access: "admin", schema: applicationForm },
-  async ({ user: admin }, { applicationId }) => {
-    const result = await setApplicationDisabled(admin, applicationId, false);
-    if (result.outcome === "not_found") return { ok: false, message: GONE, fieldErrors: {} };
-    revalidatePath(PAGE);
-    return { ok: true, message: `“${result.name}” is enabled again.` };
-  },
+export const enableApplicationAction = setDisabledAction(
+  "enable_application",
+  false,
+  (name) => `“${name}” is enabled again.`,
 );
 
 export const deleteApplicationAction = action(
@@ -107,21 +104,14 @@ export const deleteApplicationAction = action(
     const result = await deleteApplication(admin, applicationId);
     switch (result.outcome) {
       case "not_found":
-        return { ok: false, message: GONE, fieldErrors: {} };
+        return failure(GONE);
       case "has_connections":
-        return {
-          ok: false,
-          message:
-            `“${result.name}” has ${result.connections} ${result.connections === 1 ? "connection" : "connections"}: ` +
+        return failure(
+          `“${result.name}” has ${result.connections} ${result.connections === 1 ? "connection" : "connections"}: ` +
             `disable it instead. Only this application can refresh their tokens.`,
-          fieldErrors: {},
-        };
+        );
       case "in_use":
-        return {
-          ok: false,
-          message: `“${result.name}” is still in use (e.g. by a pending connect link): disable it instead.`,
-          fieldErrors: {},
-        };
+        return failure(`“${result.name}” is still in use (e.g. by a pending connect link): disable it instead.`);
       case "deleted":
         revalidatePath(PAGE);
         return { ok: true, message: `Deleted “${result.name}”.` };

@@ -13,7 +13,7 @@ import {
   replaceSecretAction,
   testCredentialsAction,
 } from "./actions";
-import { PageHeader } from "@/components/ui/page-title";
+import { PageHeader, PageSection } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Applications" };
 
@@ -38,19 +38,20 @@ export default async function AdminApplicationsPage() {
         application that issued a token can refresh it: an application with connections can be disabled, not deleted.
       </PageHeader>
 
-      <section aria-labelledby="environment-applications-title" className="space-y-4">
-        <h2 id="environment-applications-title" className="text-xl font-semibold text-slate-900">
-          From the environment
-        </h2>
+      <PageSection id="environment-applications-title" title="From the environment">
         {environment.map((application) => (
           <ApplicationCard key={application.id} application={application} actions={actions} now={now} />
         ))}
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="registered-applications-title" className="space-y-4">
-        <h2 id="registered-applications-title" className="text-xl font-semibold text-slate-900">
-          Registered in the portal <span className="font-normal text-slate-600">({registered.length})</span>
-        </h2>
+      <PageSection
+        id="registered-applications-title"
+        title={
+          <>
+            Registered in the portal <span className="font-normal text-slate-600">({registered.length})</span>
+          </>
+        }
+      >
         {registered.length === 0 ? (
           <p className="text-slate-700">None yet: register one below.</p>
         ) : (
@@ -62,7 +63,7 @@ export default async function AdminApplicationsPage() {
             ))}
           </ul>
         )}
-      </section>
+      </PageSection>
 
       <Card
         id="register-application"

@@ -1,37 +1,24 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { action } from "@/lib/dal/actions";
 import { confirmEmailOwner } from "@/lib/dal/members";
-import { confirmEmailOwnerForm } from "@/lib/forms";
-
-function revalidateMemberPages() {
-  revalidatePath("/admin/members");
-  revalidatePath("/admin/organizations");
-  revalidatePath("/admin/sessions");
-}
+import { confirmEmailOwnerForm, failure } from "@/lib/forms";
+import { revalidatePeoplePages } from "../revalidate";
 
 export const confirmEmailOwnerAction = action(
   { name: "confirm_email_owner", access: "admin", schema: confirmEmailOwnerForm },
   async ({ user: admin }, { userId }) => {
     const result = await confirmEmailOwner(admin, userId);
     if (result.outcome === "self") {
-      return {
-        ok: false,
-        message: "Another admin must confirm this: nobody confirms an e-mail address for themselves.",
-        fieldErrors: {},
-      };
+      return failure("Another admin must confirm this: nobody confirms an e-mail address for themselves.");
     }
     if (result.outcome === "not_contested") {
-      return {
-        ok: false,
-        message:
-          "There is nothing to confirm any more (someone confirmed it, or the person signed in again). Reload the " +
+      return failure(
+        "There is nothing to confirm any more (someone confirmed it, or the person signed in again). Reload the " +
           "page.",
-        fieldErrors: {},
-      };
+      );
     }
-    revalidateMemberPages();
+    revalidatePeoplePages();
     const joined = result.joinedOrganizations;
     return {
       ok: true,

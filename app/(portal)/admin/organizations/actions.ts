@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { action } from "@/lib/dal/actions";
 import { addMember, createOrganization, removeInvitation } from "@/lib/dal/organizations";
-import { addMemberForm, createOrganizationForm, removeInvitationForm } from "@/lib/forms";
+import { addMemberForm, createOrganizationForm, failure, removeInvitationForm } from "@/lib/forms";
 
 const PAGE = "/admin/organizations";
 const GONE = "Nothing was changed: this organization no longer exists. Reload the page.";
@@ -42,7 +42,7 @@ export const addMemberAction = action(
       case "already_invited":
         return { ok: false, message: "Nothing was changed.", fieldErrors: { email: `${email} is already invited.` } };
       case "no_organization":
-        return { ok: false, message: GONE, fieldErrors: {} };
+        return failure(GONE);
     }
   },
 );
@@ -51,12 +51,9 @@ export const removeInvitationAction = action(
   { name: "remove_invitation", access: "admin", schema: removeInvitationForm },
   async ({ user: admin }, { organizationId, invitationId }) => {
     if (!(await removeInvitation(admin, organizationId, invitationId))) {
-      return {
-        ok: false,
-        message:
-          "This invitation is gone: it was withdrawn, or the person signed in and became a member. Reload the page.",
-        fieldErrors: {},
-      };
+      return failure(
+        "This invitation is gone: it was withdrawn, or the person signed in and became a member. Reload the page.",
+      );
     }
     revalidatePath(PAGE);
     return { ok: true, message: "Invitation withdrawn." };

@@ -10,7 +10,7 @@ import { listOrganizations } from "@/lib/dal/organizations";
 import { requireAdmin } from "@/lib/dal/session";
 import { demoteAdminAction, promoteAdminAction, removeMemberAction } from "../people-actions";
 import { addMemberAction, createOrganizationAction, removeInvitationAction } from "./actions";
-import { PageHeader } from "@/components/ui/page-title";
+import { PageHeader, PageSection } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { title: "Organizations" };
 
@@ -45,10 +45,14 @@ export default async function AdminOrganizationsPage() {
         <CreateOrganizationForm action={createOrganizationAction} />
       </Card>
 
-      <section aria-labelledby="organizations-title" className="space-y-4">
-        <h2 id="organizations-title" className="text-xl font-semibold text-slate-900">
-          All organizations <span className="font-normal text-slate-600">({organizations.length})</span>
-        </h2>
+      <PageSection
+        id="organizations-title"
+        title={
+          <>
+            All organizations <span className="font-normal text-slate-600">({organizations.length})</span>
+          </>
+        }
+      >
         {organizations.length === 0 ? (
           <p className="text-slate-700">No organizations yet: create the first one above.</p>
         ) : (
@@ -65,7 +69,7 @@ export default async function AdminOrganizationsPage() {
             ))}
           </ul>
         )}
-      </section>
+      </PageSection>
 
       <Card
         id="admins"

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action } from "@/lib/dal/actions";
 import { endSession, endUserSessions, sessionId } from "@/lib/dal/sessions";
-import { recordId } from "@/lib/forms";
+import { failure, recordId } from "@/lib/forms";
 
 function revalidateSessionPages() {
   revalidatePath("/admin/sessions");
@@ -16,11 +16,7 @@ export const endSessionAction = action(
   async ({ user: admin }, { sessionId: id }) => {
     const result = await endSession(admin, id);
     if (result.outcome === "not_found") {
-      return {
-        ok: false,
-        message: "This session had already ended (signed out or expired). Reload the page.",
-        fieldErrors: {},
-      };
+      return failure("This session had already ended (signed out or expired). Reload the page.");
     }
     revalidateSessionPages();
     return {
@@ -36,8 +32,7 @@ export const endUserSessionsAction = action(
   { name: "end_user_sessions", access: "admin", schema: z.object({ userId: recordId }) },
   async ({ user: admin }, { userId }) => {
     const result = await endUserSessions(admin, userId);
-    if (result.outcome === "not_found")
-      return { ok: false, message: "This user no longer exists. Reload the page.", fieldErrors: {} };
+    if (result.outcome === "not_found") return failure("This user no longer exists. Reload the page.");
     revalidateSessionPages();
     return {
       ok: true,

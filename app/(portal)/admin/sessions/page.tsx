@@ -11,7 +11,7 @@ import { firstParam, type SearchParams } from "@/lib/search-params";
 import { endSessionAction, endUserSessionsAction } from "./actions";
 import { PageHeader } from "@/components/ui/page-title";
 import { cx } from "@/components/ui/classes";
-import { DataTable } from "@/components/ui/data-table";
+import { ACTIONS_COLUMN, DataTable } from "@/components/ui/data-table";
 
 export const metadata: Metadata = { title: "Sessions" };
 
@@ -89,15 +89,7 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
                     frame="mt-4 overflow-x-auto"
                     caption={<>Active sessions of {who}</>}
                     cell={cell}
-                    columns={[
-                      "Session",
-                      "Signed in",
-                      "Last active",
-                      "Expires",
-                      <span key="actions" className="sr-only">
-                        Actions
-                      </span>,
-                    ]}
+                    columns={["Session", "Signed in", "Last active", "Expires", ACTIONS_COLUMN]}
                   >
                     <tbody className="divide-y divide-slate-100">
                       {userSessions.map((session) => (

@@ -1,11 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { redirect } from "next/navigation";
 import { CodeExample } from "@/components/api-keys/code-example";
 import { Card } from "@/components/ui/card";
 import { portalOrigin } from "@/lib/dal/connections";
-import { requireMembership, requireUser } from "@/lib/dal/session";
-import { firstParam, type SearchParams } from "@/lib/search-params";
+import { requireSelectedOrganization } from "@/lib/dal/session";
+import type { SearchParams } from "@/lib/search-params";
 import { openApiDocument } from "@/lib/token-api/openapi";
 import type { AccessTokenBody, ConnectionListBody, ErrorBody } from "@/lib/token-api/schemas";
 import { PageTitle } from "@/components/ui/page-title";
@@ -154,10 +153,7 @@ function typeOf(schema: Record<string, unknown> | undefined): string {
  */
 export default async function TokenApiReferencePage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
-  const user = await requireUser();
-  const organizationId = firstParam(params.organization) || user.memberships[0]?.organizationId;
-  if (!organizationId) redirect(user.isAdmin ? "/admin/organizations" : "/no-organization");
-  const { organization } = await requireMembership(organizationId);
+  const { organization } = await requireSelectedOrganization(params.organization);
   const origin = await portalOrigin();
   const document = openApiDocument() as unknown as {
     info: { description: string };

@@ -17,7 +17,7 @@ import { portalOrigin, reauthorizationRefusalMessage, sandboxResetMessageFor } f
 import { requireUser } from "@/lib/dal/session";
 import { makeQueryClient } from "@/lib/query-client";
 import { queryKeys } from "@/lib/query-keys";
-import { firstParam, type SearchParams } from "@/lib/search-params";
+import { firstParam, type IdPageProps } from "@/lib/search-params";
 import {
   disconnectConnectionAction,
   reauthorizeConnectionAction,
@@ -37,13 +37,7 @@ const actions = {
 };
 
 /** One connection: its state, the four actions and its history. Another organization's id is "not found". */
-export default async function ConnectionPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ id: string }>;
-  searchParams: SearchParams;
-}) {
+export default async function ConnectionPage({ params, searchParams }: IdPageProps) {
   const [{ id }, query] = await Promise.all([params, searchParams]);
   const user = await requireUser();
   const historyPage = parseHistoryPage(query.history);

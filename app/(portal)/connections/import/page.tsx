@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { redirect } from "next/navigation";
 import { Banner } from "@/components/connections/banner";
 import { ScopeChips } from "@/components/connections/scope-chips";
 import { TokenImportForm } from "@/components/connections/token-import-form";
@@ -9,7 +8,7 @@ import { Card } from "@/components/ui/card";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { applicationsForNewConnections } from "@/lib/dal/applications";
 import { pendingImportView, type PendingImportView } from "@/lib/dal/connect-flows";
-import { requireMembership, requireUser } from "@/lib/dal/session";
+import { requireSelectedOrganization } from "@/lib/dal/session";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { cancelImportAction, checkImportAction, confirmImportAction } from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
@@ -95,10 +94,7 @@ function Preview({ organizationId, found }: { organizationId: string; found: Pen
  */
 export default async function ImportTokensPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
-  const user = await requireUser();
-  const organizationId = firstParam(params.organization) || user.memberships[0]?.organizationId;
-  if (!organizationId) redirect(user.isAdmin ? "/admin/organizations" : "/no-organization");
-  const { organization } = await requireMembership(organizationId);
+  const { user, organization } = await requireSelectedOrganization(params.organization);
   const [found, applications] = await Promise.all([
     pendingImportView(user, organization.id),
     applicationsForNewConnections(user),

@@ -1,8 +1,9 @@
-import { csvResponse, plainResponse } from "@/lib/connections/export-response";
+import { connectionsCsvFilename } from "@/lib/connections/export";
 import { parseConnectionFilters } from "@/lib/connections/view";
 import { exportConnectionsCsv } from "@/lib/dal/connection-export";
 import { recordAccessRefused } from "@/lib/dal/audit-log";
 import { getCurrentUser } from "@/lib/dal/session";
+import { csvResponse, plainResponse } from "@/lib/downloads";
 
 export const dynamic = "force-dynamic";
 
@@ -17,5 +18,5 @@ export async function GET(request: Request) {
     await recordAccessRefused(user, "export_connections");
     return plainResponse(404, "Not found.");
   }
-  return csvResponse(body, now);
+  return csvResponse(body, connectionsCsvFilename(now));
 }

@@ -16,7 +16,7 @@ import {
   bulkResultText,
   filtersText,
 } from "@/lib/messages/bulk-jobs";
-import { firstParam, type SearchParams } from "@/lib/search-params";
+import { firstParam, type IdPageProps } from "@/lib/search-params";
 import { formatAbsolute } from "@/lib/time";
 import { cancelBulkJobAction } from "../../bulk-actions";
 import { cx, INLINE_LINK } from "@/components/ui/classes";
@@ -34,13 +34,7 @@ const th = "px-3 py-2.5 text-left text-xs font-semibold tracking-wide text-slate
  * another browser shows the same), a Cancel button while it runs, and what happened to each connection. For a
  * re-authorization links job, the person who started it sees the links to hand to the library owners.
  */
-export default async function BulkJobPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ id: string }>;
-  searchParams: SearchParams;
-}) {
+export default async function BulkJobPage({ params, searchParams }: IdPageProps) {
   const [{ id }, query] = await Promise.all([params, searchParams]);
   const user = await requireUser();
   const page = Number(firstParam(query.page)) || 1;

@@ -1,7 +1,7 @@
 import { csvLine } from "@/lib/audit-log/csv";
-import { plainResponse } from "@/lib/connections/export-response";
 import { bulkJobOwnerLinks } from "@/lib/dal/bulk-jobs";
 import { getCurrentUser } from "@/lib/dal/session";
+import { csvResponse, plainResponse } from "@/lib/downloads";
 
 export const dynamic = "force-dynamic";
 
@@ -22,12 +22,5 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
         csvLine([row.organization, row.libraryId, row.libraryName, row.approvedBy, row.link, row.expiresAt]),
       )
       .join("");
-  return new Response(body, {
-    headers: {
-      "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="reauthorization-links.csv"`,
-      "cache-control": "no-store",
-      "x-content-type-options": "nosniff",
-    },
-  });
+  return csvResponse(body, "reauthorization-links.csv");
 }

@@ -1,6 +1,4 @@
-import { connectionsCsvFilename } from "./export";
-
-/** A plain-text answer for a refused or failed export (never cached). */
+/** A plain-text answer for a refused or failed download (never cached). */
 export function plainResponse(status: number, message: string): Response {
   return new Response(`${message}\n`, {
     status,
@@ -8,12 +6,12 @@ export function plainResponse(status: number, message: string): Response {
   });
 }
 
-/** The CSV download's headers around a stream of it. */
-export function csvResponse(body: ReadableStream<Uint8Array>, now: Date): Response {
+/** A CSV download's headers around its body (a string or a stream of it), never cached. */
+export function csvResponse(body: string | ReadableStream<Uint8Array>, filename: string): Response {
   return new Response(body, {
     headers: {
       "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="${connectionsCsvFilename(now)}"`,
+      "content-disposition": `attachment; filename="${filename}"`,
       "cache-control": "no-store",
       "x-content-type-options": "nosniff",
     },

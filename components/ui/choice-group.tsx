@@ -1,0 +1,40 @@
+/**
+ * A group of checkboxes or radio buttons: the legend, a hint under it, the choices (`children`, laid out by
+ * `layout`) and the group's error. The hint and the error (`${id}-hint`, `${id}-error`) describe the group; with
+ * `markInvalid` an error also marks it invalid.
+ */
+export function ChoiceGroup({
+  id,
+  legend,
+  hint,
+  error,
+  markInvalid = false,
+  layout,
+  children,
+}: {
+  id: string;
+  legend: string;
+  hint?: React.ReactNode;
+  error?: string;
+  markInvalid?: boolean;
+  layout: string;
+  children: React.ReactNode;
+}) {
+  const describedBy = [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ");
+  return (
+    <fieldset aria-describedby={describedBy || undefined} aria-invalid={markInvalid && error ? true : undefined}>
+      <legend className="text-sm font-medium text-slate-800">{legend}</legend>
+      {hint && (
+        <p id={`${id}-hint`} className="mt-0.5 text-sm text-slate-600">
+          {hint}
+        </p>
+      )}
+      <div className={layout}>{children}</div>
+      {error && (
+        <p id={`${id}-error`} className="mt-1 text-sm font-medium text-red-700">
+          {error}
+        </p>
+      )}
+    </fieldset>
+  );
+}
