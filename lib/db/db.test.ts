@@ -17,7 +17,7 @@ import {
   triedPostgresUrls,
 } from "@/testing/postgres";
 import { until } from "@/testing/process";
-import { PGLITE_WORKER, openDatabase, type Database, type Db, type DbExecutor } from "./client";
+import { openDatabase, type Database, type Db, type DbExecutor } from "./client";
 import {
   applications,
   connections,
@@ -27,6 +27,7 @@ import {
   type ConnectionStatus,
   type NewConnection,
 } from "./schema";
+import { PGLITE_WORKER } from "./pglite-thread";
 
 const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
 const journal = JSON.parse(readFileSync(path.join(migrationsFolder, "meta/_journal.json"), "utf8")) as {
