@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAbsolute, formatRelative } from "./time";
+import { formatAbsolute, formatPast, formatRelative } from "./time";
 
 const now = new Date("2026-11-27T14:03:00Z");
 const at = (seconds: number) => new Date(now.getTime() + seconds * 1000);
@@ -9,6 +9,13 @@ describe("formatRelative", () => {
     expect(formatRelative(at(-44), now)).toBe("just now");
     expect(formatRelative(at(0), now)).toBe("just now");
     expect(formatRelative(at(30), now)).toBe("in less than a minute");
+  });
+
+  it("says just now for a moment that has happened, even a little ahead of the page's clock", () => {
+    expect(formatPast(at(0.6), now)).toBe("just now");
+    expect(formatPast(at(5), now)).toBe("just now");
+    expect(formatPast(at(-5 * 60), now)).toBe("5 minutes ago");
+    expect(formatRelative(at(5), now)).toBe("in less than a minute");
   });
 
   it("uses the largest whole unit, in the past and the future", () => {

@@ -23,6 +23,15 @@ export function formatRelative(date: Date, now: Date): string {
   return relative.format(Math.sign(seconds), "minute");
 }
 
+/**
+ * formatRelative for a moment that has happened (an event, the last refresh): never "in less than a minute". The
+ * page's clock is whole seconds, and a browser's clock can run a few seconds behind the server's, so an event stored
+ * a moment ago can be a little ahead of it.
+ */
+export function formatPast(date: Date, now: Date): string {
+  return formatRelative(date.getTime() > now.getTime() ? now : date, now);
+}
+
 const absolute = new Map<string, Intl.DateTimeFormat>();
 
 function absoluteFormat(timeZone: string): Intl.DateTimeFormat {

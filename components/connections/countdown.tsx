@@ -3,7 +3,7 @@
 import type { TokenState } from "@/lib/connections/status";
 import { formatCountdown } from "@/lib/duration";
 import { TOKEN_TEXT } from "@/lib/messages/status";
-import { formatAbsolute, formatRelative } from "@/lib/time";
+import { formatAbsolute, formatPast, formatRelative } from "@/lib/time";
 import { useNow, useTimeZone } from "./now";
 
 /**
@@ -38,7 +38,7 @@ export function ExpiryCountdown({ token }: { token: TokenState }) {
   );
 }
 
-/** A moment, relative (kept current by the page clock) and absolute in the viewer's time zone. */
+/** A moment that has happened, relative (kept current by the page clock) and absolute in the viewer's time zone. */
 export function LiveDateTime({ value, empty = "Never" }: { value: string | Date | null; empty?: string }) {
   const now = useNow();
   const timeZone = useTimeZone();
@@ -46,7 +46,7 @@ export function LiveDateTime({ value, empty = "Never" }: { value: string | Date 
   const date = typeof value === "string" ? new Date(value) : value;
   return (
     <span>
-      <time dateTime={date.toISOString()}>{formatRelative(date, now)}</time>{" "}
+      <time dateTime={date.toISOString()}>{formatPast(date, now)}</time>{" "}
       <span className="text-slate-500">({formatAbsolute(date, timeZone)})</span>
     </span>
   );
