@@ -24,6 +24,7 @@ import { RefreshNote, VerificationSummary } from "./state-parts";
 import { StatusBadge } from "./status-badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { cx, FOCUS_RING } from "@/components/ui/classes";
+import { PageLinks, type PageLink } from "@/components/ui/page-links";
 
 const link =
   "rounded font-semibold text-sky-800 underline-offset-2 hover:text-sky-950 hover:underline " +
@@ -372,11 +373,11 @@ function Pagination({
   const disabled = "inline-block rounded-lg border border-slate-200 px-3 py-1.5 text-slate-400";
   const pageCount = data.totalCapped ? null : Math.max(1, Math.ceil(data.total / data.pageSize));
   const page = data.firstPosition === null ? null : Math.ceil(data.firstPosition / data.pageSize);
-  const links: { text: string; cursor: string | null; enabled: boolean; rel?: string }[] = [
-    { text: "First", cursor: null, enabled: !data.isFirst },
-    { text: "Previous", cursor: data.previousCursor, enabled: !data.isFirst, rel: "prev" },
-    { text: "Next", cursor: data.nextCursor, enabled: !data.isLast, rel: "next" },
-    { text: "Last", cursor: "last", enabled: !data.isLast },
+  const links: PageLink[] = [
+    { text: "First", href: href(null), enabled: !data.isFirst },
+    { text: "Previous", href: href(data.previousCursor), enabled: !data.isFirst, rel: "prev" },
+    { text: "Next", href: href(data.nextCursor), enabled: !data.isLast, rel: "next" },
+    { text: "Last", href: href("last"), enabled: !data.isLast },
   ];
   return (
     <nav aria-label="Pages of connections" className="flex flex-wrap items-center justify-between gap-3 text-sm">
@@ -387,21 +388,12 @@ function Pagination({
             ? `Page ${numberFormat.format(page)}`
             : "Last page"}
       </p>
-      <ul className="flex flex-wrap items-center gap-2">
-        {links.map(({ text, cursor, enabled, rel }) => (
-          <li key={text}>
-            {enabled ? (
-              <Link href={href(cursor)} rel={rel} className={item}>
-                {text}
-              </Link>
-            ) : (
-              <span aria-disabled="true" className={disabled}>
-                {text}
-              </span>
-            )}
-          </li>
-        ))}
-      </ul>
+      <PageLinks
+        links={links}
+        listClassName="flex flex-wrap items-center gap-2"
+        linkClassName={item}
+        disabledClassName={disabled}
+      />
     </nav>
   );
 }
