@@ -18,7 +18,7 @@ import {
   type WebhookDeliveryStatus,
   type WebhookDisabledReason,
 } from "@/lib/db/schema";
-import { newEventId, type EventPayload } from "./events";
+import { newEventPayload } from "./events";
 import { generateSigningSecret, openSigningSecret, ROTATION_OVERLAP_MS, sealSigningSecret } from "./signing";
 
 export type WebhookEndpointView = {
@@ -237,18 +237,13 @@ export async function sendTestEvent(
       .innerJoin(organizations, eq(organizations.id, webhookEndpoints.organizationId))
       .where(scoped(args.organizationId, args.endpointId));
     if (!row) return null;
-    const id = newEventId();
-    const payload: EventPayload = {
-      id,
-      type: TEST_EVENT_TYPE,
-      timestamp: args.now.toISOString(),
-      data: {
-        organization: { id: args.organizationId, name: row.organizationName },
-        connection: null,
-        reason: "A test event sent from the webhooks page.",
-        apicbase_error: null,
-      },
-    };
+    const payload = newEventPayload(TEST_EVENT_TYPE, args.now, {
+      organization: { id: args.organizationId, name: row.organizationName },
+      connection: null,
+      reason: "A test event sent from the webhooks page.",
+      apicbase_error: null,
+    });
+    const id = payload.id;
     // Never e-mailed: marked as done already.
     await tx.insert(notificationEvents).values({
       id,
