@@ -25,6 +25,7 @@ import { StatusBadge } from "./status-badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { cx, FOCUS_RING } from "@/components/ui/classes";
 import { PageLinks, type PageLink } from "@/components/ui/page-links";
+import { LibraryCell } from "./library-cell";
 
 const link =
   "rounded font-semibold text-sky-800 underline-offset-2 hover:text-sky-950 hover:underline " +
@@ -224,15 +225,15 @@ function ConnectionsTable({
             return (
               <tr key={connection.id} className="align-top" data-connection={connection.id}>
                 <SelectCell id={connection.id} label={connection.libraryName} />
-                <th scope="row" className="px-3 py-3 text-left font-normal">
-                  <Link href={`/connections/${connection.id}`} className={link}>
-                    {connection.libraryName}
-                  </Link>
-                  <span className="block text-slate-600">Library {connection.libraryId}</span>
+                <LibraryCell
+                  connectionId={connection.id}
+                  libraryName={connection.libraryName}
+                  libraryId={connection.libraryId}
+                >
                   <div className="mt-1.5">
                     <DriftWarning drift={state.drift} connected={connection} />
                   </div>
-                </th>
+                </LibraryCell>
                 {showOrganization && (
                   <td className="px-3 py-3">
                     <Link href={connectionsHref(connection.organizationId, {})} className={link}>
