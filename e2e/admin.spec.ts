@@ -5,9 +5,11 @@ import { expect, test, type Browser, type BrowserContext, type Page, type Reques
 import { EmulatorControl } from "../emulator/testing";
 import { SANDBOX_DESK_APP, SANDBOX_PARTNER_APP } from "../lib/sandbox";
 import {
+  addMember,
   answerConsent,
   approveLinkElsewhere,
   captureServerAction,
+  createOrganization,
   logInAtApicbase,
   replayServerAction,
   screenshot,
@@ -55,16 +57,22 @@ async function sessionFingerprint(context: BrowserContext): Promise<string> {
 
 let admin: Page;
 
+/** Opens an admin page; the admin navigation marks `current` as the page the admin is on. */
+async function openAdminPage(path: string, current: string) {
+  await admin.goto(path);
+  await expect(admin.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: current })).toHaveAttribute(
+    "aria-current",
+    "page",
+  );
+}
+
 test.beforeAll(async ({ browser }) => {
   admin = await signedIn(browser, "admin");
 });
 
 test("an admin registers an application with a wrong secret; Test credentials says so, and says fine after Replace secret", async () => {
-  await admin.goto("/admin/applications");
+  await openAdminPage("/admin/applications", "Applications");
   await expect(admin.getByRole("heading", { level: 1, name: "Applications" })).toBeVisible();
-  await expect(
-    admin.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Applications" }),
-  ).toHaveAttribute("aria-current", "page");
   const environment = admin.getByRole("region", { name: "Partner app (sandbox)" });
   await expect(environment).toContainText("Set in the environment (AUTH_APICBASE_SECRET)");
   await expect(environment.getByRole("button", { name: /Replace secret|Disable|Delete/ })).toHaveCount(0);
@@ -156,14 +164,10 @@ test("an admin registers an application with a wrong secret; Test credentials sa
 });
 
 test("removing a member from an organization ends their session at once", async ({ browser }) => {
-  await admin.goto("/admin/organizations");
-  const create = admin.getByRole("region", { name: "Create organization" });
-  await create.getByLabel("Organization name").fill(ORGANIZATION);
-  await create.getByRole("button", { name: "Create organization" }).click();
-  const card = admin.getByRole("region", { name: ORGANIZATION });
-  await card.getByLabel(`Add a member to ${ORGANIZATION}`).fill("sam@sandbox.test");
-  await card.getByRole("button", { name: "Add member" }).click();
-  await expect(card.getByRole("status")).toHaveText(/^(Invited|Added) sam@sandbox\.test/);
+  await createOrganization(admin, ORGANIZATION);
+  await expect(await addMember(admin, ORGANIZATION, "sam@sandbox.test")).toHaveText(
+    /^(Invited|Added) sam@sandbox\.test/,
+  );
 
   const sam = await signedIn(browser, "sam");
   await expect(sam).toHaveURL(`${PORTAL_URL}/connections`);
@@ -255,10 +259,7 @@ const factOf = (page: Page, label: string) =>
 
 test("an admin sees every organization's connections, revokes one with a reason, and its old tokens are dead at Apicbase", async () => {
   // An organization of the admin's making, connected by the admin (active library Bistro Nord) through the real flow.
-  await admin.goto("/admin/organizations");
-  const create = admin.getByRole("region", { name: "Create organization" });
-  await create.getByLabel("Organization name").fill(REVOKE_ORGANIZATION);
-  await create.getByRole("button", { name: "Create organization" }).click();
+  await createOrganization(admin, REVOKE_ORGANIZATION);
   const card = admin.getByRole("region", { name: REVOKE_ORGANIZATION });
   await expect(card).toContainText("No library connected yet");
   await card.getByRole("link", { name: "0 connections" }).click();
@@ -269,10 +270,7 @@ test("an admin sees every organization's connections, revokes one with a reason,
   revokeConnectionUrl = admin.url().split("?")[0]!;
 
   // The admin area lists it with its organization, searchable like the partner dashboard.
-  await admin.goto("/admin/connections?q=bistro");
-  await expect(
-    admin.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Connections" }),
-  ).toHaveAttribute("aria-current", "page");
+  await openAdminPage("/admin/connections?q=bistro", "Connections");
   const row = admin.getByRole("row", { name: new RegExp(REVOKE_ORGANIZATION) });
   await expect(row.locator("[data-status]")).toHaveText("Active");
   await expect(admin.getByRole("columnheader", { name: "Organization" })).toBeVisible();
@@ -302,11 +300,8 @@ test("an admin sees every organization's connections, revokes one with a reason,
   const leftover = await emulator.revokeGrant({ email: "admin@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId });
   expect(leftover.revoked).toMatchObject({ access_tokens: 0, refresh_tokens: 0 });
 
-  await admin.goto("/admin");
+  await openAdminPage("/admin", "Overview");
   await expect(admin.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
-  await expect(
-    admin.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Overview" }),
-  ).toHaveAttribute("aria-current", "page");
   const revoked = admin.getByRole("region", { name: "Recently revoked connections" });
   await expect(revoked.getByRole("row", { name: new RegExp(REVOKE_ORGANIZATION) })).toContainText(REVOKE_REASON);
   await screenshot(admin, "admin-overview");

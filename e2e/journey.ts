@@ -5,6 +5,7 @@ import {
   type APIRequestContext,
   type APIResponse,
   type Browser,
+  type Locator,
   type Page,
   type Request,
 } from "@playwright/test";
@@ -111,6 +112,27 @@ export async function createOrganization(admin: Page, name: string): Promise<str
   const id = /^organization-(.+)-title$/.exec(labelledBy ?? "")?.[1];
   if (!id) throw new Error(`no id for organization ${name}`);
   return id;
+}
+
+/**
+ * Signs `page` in as the admin, makes the desk app ready (registerDeskApp) and creates an organization of the
+ * journey's own, named `prefix` and a stamp; its id.
+ */
+export async function deskAppOrganization(page: Page, prefix: string): Promise<string> {
+  await signIn(page, "admin");
+  await registerDeskApp(page);
+  return createOrganization(page, `${prefix} ${Date.now().toString(36)}`);
+}
+
+/**
+ * As an admin on /admin/organizations: adds `email` to the organization named `organization`; the status its card
+ * answers with.
+ */
+export async function addMember(admin: Page, organization: string, email: string): Promise<Locator> {
+  const card = admin.getByRole("region", { name: organization });
+  await card.getByLabel(`Add a member to ${organization}`).fill(email);
+  await card.getByRole("button", { name: "Add member" }).click();
+  return card.getByRole("status");
 }
 
 /**

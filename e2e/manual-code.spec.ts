@@ -1,7 +1,7 @@
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { EmulatorControl } from "../emulator/testing";
 import { SANDBOX_DESK_APP } from "../lib/sandbox";
-import { answerConsent, createOrganization, logInAtApicbase, registerDeskApp, screenshot, signIn } from "./journey";
+import { answerConsent, deskAppOrganization, logInAtApicbase, screenshot } from "./journey";
 import { EMULATOR_URL, PORTAL_URL } from "./urls";
 
 /** The "Connect a library" form: the dashboard's filters have an "Application" field too. */
@@ -56,9 +56,7 @@ async function approveInNewTab(link: string | RegExp, login: boolean): Promise<s
 test.beforeAll(async ({ browser }) => {
   context = await browser.newContext();
   page = await context.newPage();
-  await signIn(page, "admin");
-  await registerDeskApp(page);
-  organizationId = await createOrganization(page, `Desk Kitchen ${Date.now().toString(36)}`);
+  organizationId = await deskAppOrganization(page, "Desk Kitchen");
   await emulator.setActiveLibrary("otto@sandbox.test", 103);
 });
 

@@ -1,7 +1,7 @@
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { EmulatorControl } from "../emulator/testing";
 import { SANDBOX_DESK_APP, SANDBOX_PARTNER_APP } from "../lib/sandbox";
-import { createOrganization, registerDeskApp, screenshot, signIn } from "./journey";
+import { deskAppOrganization, screenshot } from "./journey";
 import { EMULATOR_URL, PORTAL_URL } from "./urls";
 
 /**
@@ -57,9 +57,7 @@ test.beforeAll(async ({ browser }) => {
     );
   });
   page = await context.newPage();
-  await signIn(page, "admin");
-  await registerDeskApp(page);
-  organizationId = await createOrganization(page, `Import Kitchen ${Date.now().toString(36)}`);
+  organizationId = await deskAppOrganization(page, "Import Kitchen");
   await emulator.setActiveLibrary("otto@sandbox.test", 103);
 });
 

@@ -1,3 +1,4 @@
+import { beforeEach } from "vitest";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
 import { SANDBOX_PARTNER_APP } from "@/lib/sandbox";
 import { lifecycleFixture, type LifecycleFixture } from "@/testing/lifecycle-fixtures";
@@ -5,10 +6,22 @@ import { suiteResource } from "@/testing/suite";
 
 /**
  * One lifecycle fixture for the enclosing suite: started before its tests (within `timeoutMs`: an emulator and a
- * migrated database), closed after them. `use` receives it, for the suite's own `fixture` variable.
+ * migrated database), reset before each, closed after them. `use` receives it, for the suite's own `fixture`
+ * variable.
  */
 export function useLifecycleFixture(use: (fixture: LifecycleFixture) => void, timeoutMs = 60_000): void {
-  suiteResource(() => lifecycleFixture(), use, timeoutMs);
+  let fixture: LifecycleFixture | undefined;
+  suiteResource(
+    () => lifecycleFixture(),
+    (started) => {
+      fixture = started;
+      use(started);
+    },
+    timeoutMs,
+  );
+  beforeEach(async () => {
+    await fixture!.reset();
+  });
 }
 
 /**

@@ -7,6 +7,7 @@ import type { FormAction } from "./form-action";
 import { ReplaceSecretForm } from "./replace-secret-form";
 import { cx, SCOPE_CHIP } from "@/components/ui/classes";
 import { plural } from "@/lib/plural";
+import { FactRow } from "@/components/ui/fact";
 
 export type ApplicationActions = {
   test: FormAction<"applicationId">;
@@ -55,13 +56,8 @@ function CredentialsCheckResult({ application, now }: { application: Application
   );
 }
 
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="grid gap-1 py-2 sm:grid-cols-[11rem_1fr] sm:gap-4">
-      <dt className="font-medium text-slate-600">{label}</dt>
-      <dd className="text-slate-900">{children}</dd>
-    </div>
-  );
+function Fact(props: { label: string; children: React.ReactNode }) {
+  return <FactRow layout="grid gap-1 py-2 sm:grid-cols-[11rem_1fr] sm:gap-4" {...props} />;
 }
 
 /** One application: its settings (never the secret), its last credentials test, and what an admin can do with it. */

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { PageLinks, type PageLink } from "@/components/ui/page-links";
 
 const numberFormat = new Intl.NumberFormat("en");
 const item =
@@ -22,11 +22,11 @@ export function Pagination({
   noun: [string, string];
   href: (page: number) => string;
 }) {
-  const links: { text: string; target: number; enabled: boolean; rel?: string }[] = [
-    { text: "Newest", target: 1, enabled: page > 1 },
-    { text: "Newer", target: page - 1, enabled: page > 1, rel: "prev" },
-    { text: "Older", target: page + 1, enabled: page < pageCount, rel: "next" },
-    { text: "Oldest", target: pageCount, enabled: page < pageCount },
+  const links: PageLink[] = [
+    { text: "Newest", href: href(1), enabled: page > 1 },
+    { text: "Newer", href: href(page - 1), enabled: page > 1, rel: "prev" },
+    { text: "Older", href: href(page + 1), enabled: page < pageCount, rel: "next" },
+    { text: "Oldest", href: href(pageCount), enabled: page < pageCount },
   ];
   return (
     <nav aria-label={label} className="flex flex-wrap items-center justify-between gap-3 text-sm">
@@ -35,21 +35,12 @@ export function Pagination({
         {pageCount > 1 && ` · page ${numberFormat.format(page)} of ${numberFormat.format(pageCount)}`}
       </p>
       {pageCount > 1 && (
-        <ul className="flex items-center gap-2">
-          {links.map(({ text, target, enabled, rel }) => (
-            <li key={text}>
-              {enabled ? (
-                <Link href={href(target)} rel={rel} className={item}>
-                  {text}
-                </Link>
-              ) : (
-                <span aria-disabled="true" className={inactive}>
-                  {text}
-                </span>
-              )}
-            </li>
-          ))}
-        </ul>
+        <PageLinks
+          links={links}
+          listClassName="flex items-center gap-2"
+          linkClassName={item}
+          disabledClassName={inactive}
+        />
       )}
     </nav>
   );

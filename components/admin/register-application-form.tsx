@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { FormMessage } from "@/components/ui/form-message";
-import { ChoiceGroup } from "@/components/ui/choice-group";
+import { CheckboxChoice, ChoiceGroup } from "@/components/ui/choice-group";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { REDIRECT_MODE_LABELS, REQUIRED_SCOPES } from "@/lib/applications/forms";
@@ -113,18 +113,17 @@ export function RegisterApplicationForm({ action, redirectUri }: { action: FormA
         layout="mt-2 flex flex-wrap gap-x-5 gap-y-2"
       >
         {ALL_SCOPES.map((scope) => (
-          <label key={scope} className="flex items-center gap-2 font-mono text-sm text-slate-900">
-            <input
-              type="checkbox"
-              name="scopes"
-              value={scope}
-              defaultChecked={scopes.has(scope)}
-              aria-invalid={scopesError && REQUIRED_SCOPES.includes(scope) ? true : undefined}
-              className="size-4 accent-slate-900"
-            />
+          <CheckboxChoice
+            key={scope}
+            className="flex items-center gap-2 font-mono text-sm text-slate-900"
+            name="scopes"
+            value={scope}
+            defaultChecked={scopes.has(scope)}
+            invalid={Boolean(scopesError) && REQUIRED_SCOPES.includes(scope)}
+          >
             {scope}
             {REQUIRED_SCOPES.includes(scope) && <span className="font-sans text-xs text-slate-600">(required)</span>}
-          </label>
+          </CheckboxChoice>
         ))}
       </ChoiceGroup>
 

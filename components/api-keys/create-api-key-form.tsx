@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { fieldError, typedValue } from "@/components/admin/form-action";
 import { FormMessage } from "@/components/ui/form-message";
-import { ChoiceGroup } from "@/components/ui/choice-group";
+import { CheckboxChoice, ChoiceGroup } from "@/components/ui/choice-group";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import type { CreateApiKeyResult } from "@/lib/api-keys/forms";
@@ -77,17 +77,16 @@ export function CreateApiKeyForm({ action, organizationId }: { action: CreateAct
           layout="mt-2 flex flex-wrap gap-x-5 gap-y-2"
         >
           {SCOPES.map(({ scope, label }) => (
-            <label key={scope} className="flex items-center gap-2 text-sm text-slate-900">
-              <input
-                type="checkbox"
-                name="scopes"
-                value={scope}
-                defaultChecked={checked.has(scope)}
-                aria-invalid={scopesError ? true : undefined}
-                className="size-4 accent-slate-900"
-              />
+            <CheckboxChoice
+              key={scope}
+              className="flex items-center gap-2 text-sm text-slate-900"
+              name="scopes"
+              value={scope}
+              defaultChecked={checked.has(scope)}
+              invalid={Boolean(scopesError)}
+            >
               {label}
-            </label>
+            </CheckboxChoice>
           ))}
         </ChoiceGroup>
         <div className="flex flex-wrap items-center gap-3">

@@ -100,33 +100,16 @@ export function BulkActionsBar({
         {fields}
         <fieldset className="flex flex-wrap gap-x-6 gap-y-2 text-sm text-slate-800">
           <legend className="sr-only">Apply to</legend>
-          <label className="flex items-center gap-2">
-            <input
-              type="radio"
-              name="scopeChoice"
-              value="selected"
-              checked={scope === "selected"}
-              disabled={selected.length === 0}
-              onChange={() => setChoice("selected")}
-              className={cx("size-4 accent-sky-700", FOCUS_RING)}
-            />
+          <ScopeOption value="selected" scope={scope} disabled={selected.length === 0} onChoose={setChoice}>
             {selected.length === 0
               ? "Selected connections (none selected: tick them in the list)"
               : `The ${plural(selected.length)} selected`}
-          </label>
-          <label className="flex items-center gap-2">
-            <input
-              type="radio"
-              name="scopeChoice"
-              value="filter"
-              checked={scope === "filter"}
-              onChange={() => setChoice("filter")}
-              className={cx("size-4 accent-sky-700", FOCUS_RING)}
-            />
+          </ScopeOption>
+          <ScopeOption value="filter" scope={scope} onChoose={setChoice}>
             {totalCapped ? "All connections" : `All ${plural(total)}`}
             {filtered ? " matching this search" : organizationId ? " of this organization" : " of every organization"}
             {totalCapped ? ` (${countText(total, true).replace(/ connections$/, "")})` : ""}
-          </label>
+          </ScopeOption>
         </fieldset>
         <div className="flex flex-wrap items-center gap-2">
           {(["verify", "refresh", "reauthorization_links"] as const).map((value) => (
@@ -178,5 +161,37 @@ export function BulkActionsBar({
             : (result?.message ?? "")}
       </p>
     </section>
+  );
+}
+
+type Scope = "selected" | "filter";
+
+/** One "Apply to" radio button: checked when it is the scope in force. */
+function ScopeOption({
+  value,
+  scope,
+  disabled,
+  onChoose,
+  children,
+}: {
+  value: Scope;
+  scope: Scope;
+  disabled?: boolean;
+  onChoose: (value: Scope) => void;
+  children: React.ReactNode;
+}) {
+  return (
+    <label className="flex items-center gap-2">
+      <input
+        type="radio"
+        name="scopeChoice"
+        value={value}
+        checked={scope === value}
+        disabled={disabled}
+        onChange={() => onChoose(value)}
+        className={cx("size-4 accent-sky-700", FOCUS_RING)}
+      />
+      {children}
+    </label>
   );
 }

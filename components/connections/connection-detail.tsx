@@ -20,6 +20,7 @@ import { StatusBadge } from "./status-badge";
 import { CopyButton } from "@/components/ui/copy-button";
 import { cx } from "@/components/ui/classes";
 import { DataTable } from "@/components/ui/data-table";
+import { FactRow } from "@/components/ui/fact";
 
 export function ConnectionDetail({
   connectionId,
@@ -199,13 +200,8 @@ function TokenApiCall({ connectionId, origin }: { connectionId: string; origin: 
   );
 }
 
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="grid gap-1 py-3 sm:grid-cols-[12rem_1fr] sm:gap-4">
-      <dt className="font-medium text-slate-600">{label}</dt>
-      <dd className="text-slate-900">{children}</dd>
-    </div>
-  );
+function Fact(props: { label: string; children: React.ReactNode }) {
+  return <FactRow layout="grid gap-1 py-3 sm:grid-cols-[12rem_1fr] sm:gap-4" {...props} />;
 }
 
 function History({ connectionId, history }: { connectionId: string; history: ConnectionHistoryView }) {

@@ -24,6 +24,8 @@ import { RefreshNote, VerificationSummary } from "./state-parts";
 import { StatusBadge } from "./status-badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { cx, FOCUS_RING } from "@/components/ui/classes";
+import { PageLinks, type PageLink } from "@/components/ui/page-links";
+import { LibraryCell } from "./library-cell";
 
 const link =
   "rounded font-semibold text-sky-800 underline-offset-2 hover:text-sky-950 hover:underline " +
@@ -223,15 +225,15 @@ function ConnectionsTable({
             return (
               <tr key={connection.id} className="align-top" data-connection={connection.id}>
                 <SelectCell id={connection.id} label={connection.libraryName} />
-                <th scope="row" className="px-3 py-3 text-left font-normal">
-                  <Link href={`/connections/${connection.id}`} className={link}>
-                    {connection.libraryName}
-                  </Link>
-                  <span className="block text-slate-600">Library {connection.libraryId}</span>
+                <LibraryCell
+                  connectionId={connection.id}
+                  libraryName={connection.libraryName}
+                  libraryId={connection.libraryId}
+                >
                   <div className="mt-1.5">
                     <DriftWarning drift={state.drift} connected={connection} />
                   </div>
-                </th>
+                </LibraryCell>
                 {showOrganization && (
                   <td className="px-3 py-3">
                     <Link href={connectionsHref(connection.organizationId, {})} className={link}>
@@ -372,11 +374,11 @@ function Pagination({
   const disabled = "inline-block rounded-lg border border-slate-200 px-3 py-1.5 text-slate-400";
   const pageCount = data.totalCapped ? null : Math.max(1, Math.ceil(data.total / data.pageSize));
   const page = data.firstPosition === null ? null : Math.ceil(data.firstPosition / data.pageSize);
-  const links: { text: string; cursor: string | null; enabled: boolean; rel?: string }[] = [
-    { text: "First", cursor: null, enabled: !data.isFirst },
-    { text: "Previous", cursor: data.previousCursor, enabled: !data.isFirst, rel: "prev" },
-    { text: "Next", cursor: data.nextCursor, enabled: !data.isLast, rel: "next" },
-    { text: "Last", cursor: "last", enabled: !data.isLast },
+  const links: PageLink[] = [
+    { text: "First", href: href(null), enabled: !data.isFirst },
+    { text: "Previous", href: href(data.previousCursor), enabled: !data.isFirst, rel: "prev" },
+    { text: "Next", href: href(data.nextCursor), enabled: !data.isLast, rel: "next" },
+    { text: "Last", href: href("last"), enabled: !data.isLast },
   ];
   return (
     <nav aria-label="Pages of connections" className="flex flex-wrap items-center justify-between gap-3 text-sm">
@@ -387,21 +389,12 @@ function Pagination({
             ? `Page ${numberFormat.format(page)}`
             : "Last page"}
       </p>
-      <ul className="flex flex-wrap items-center gap-2">
-        {links.map(({ text, cursor, enabled, rel }) => (
-          <li key={text}>
-            {enabled ? (
-              <Link href={href(cursor)} rel={rel} className={item}>
-                {text}
-              </Link>
-            ) : (
-              <span aria-disabled="true" className={disabled}>
-                {text}
-              </span>
-            )}
-          </li>
-        ))}
-      </ul>
+      <PageLinks
+        links={links}
+        listClassName="flex flex-wrap items-center gap-2"
+        linkClassName={item}
+        disabledClassName={disabled}
+      />
     </nav>
   );
 }

@@ -38,3 +38,39 @@ export function ChoiceGroup({
     </fieldset>
   );
 }
+
+/**
+ * One checkbox of a `ChoiceGroup`, inside its label: `children` is the text after the box. `invalid` marks just
+ * this box invalid.
+ */
+export function CheckboxChoice({
+  name,
+  value,
+  defaultChecked,
+  invalid = false,
+  className,
+  boxClassName = "size-4 accent-slate-900",
+  children,
+}: {
+  name: string;
+  value: string;
+  defaultChecked: boolean;
+  invalid?: boolean;
+  className: string;
+  boxClassName?: string;
+  children: React.ReactNode;
+}) {
+  return (
+    <label className={className}>
+      <input
+        type="checkbox"
+        name={name}
+        value={value}
+        defaultChecked={defaultChecked}
+        aria-invalid={invalid ? true : undefined}
+        className={boxClassName}
+      />
+      {children}
+    </label>
+  );
+}

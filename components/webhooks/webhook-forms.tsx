@@ -3,7 +3,7 @@
 import { useActionState, useId } from "react";
 import { fieldError, typedValue } from "@/components/admin/form-action";
 import { FormMessage } from "@/components/ui/form-message";
-import { ChoiceGroup } from "@/components/ui/choice-group";
+import { CheckboxChoice, ChoiceGroup } from "@/components/ui/choice-group";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { NOTIFICATION_EVENT_TYPES, type NotificationEventType } from "@/lib/notifications/event-types";
@@ -24,19 +24,19 @@ function EventChoices({ idPrefix, chosen, error }: { idPrefix: string; chosen: r
       layout="mt-2 grid gap-2 sm:grid-cols-2"
     >
       {NOTIFICATION_EVENT_TYPES.map((type) => (
-        <label key={type} className="flex items-start gap-2 text-sm">
-          <input
-            type="checkbox"
-            name="events"
-            value={type}
-            defaultChecked={chosen.includes(type)}
-            className="mt-1 size-4 accent-slate-900"
-          />
+        <CheckboxChoice
+          key={type}
+          className="flex items-start gap-2 text-sm"
+          boxClassName="mt-1 size-4 accent-slate-900"
+          name="events"
+          value={type}
+          defaultChecked={chosen.includes(type)}
+        >
           <span>
             <code className="font-mono text-xs font-semibold text-slate-900">{type}</code>
             <span className="block text-slate-600">{EVENT_DESCRIPTIONS[type]}</span>
           </span>
-        </label>
+        </CheckboxChoice>
       ))}
     </ChoiceGroup>
   );

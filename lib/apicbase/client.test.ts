@@ -61,6 +61,12 @@ async function connect(c = client(), user = nora, scopes = ["accounts", "library
   return c.exchangeCode({ code, redirectUri: REDIRECT, codeVerifier: request.codeVerifier });
 }
 
+/** A client of the partner app and the pair it got through the whole flow as Nora. */
+async function connected() {
+  const c = client();
+  return { c, tokens: await connect(c) };
+}
+
 describe("authorization request", () => {
   it("carries client, redirect URI, scopes, state and an S256 challenge of the verifier", async () => {
     const request = await client().createAuthorizationRequest({
@@ -265,8 +271,7 @@ describe("refresh", () => {
   });
 
   it("narrows scopes on request and refuses widening them (invalid_scope)", async () => {
-    const c = client();
-    const tokens = await connect(c);
+    const { c, tokens } = await connected();
     const narrowed = await c.refresh({ refreshToken: tokens.refreshToken, scopes: ["accounts"] });
     expect(narrowed.scopes).toEqual(["accounts"]);
     await expectApicbaseError(c.refresh({ refreshToken: narrowed.refreshToken, scopes: ["accounts", "sales"] }), {
@@ -275,8 +280,7 @@ describe("refresh", () => {
   });
 
   it("refuses a refresh token after the library owner removed the app", async () => {
-    const c = client();
-    const tokens = await connect(c);
+    const { c, tokens } = await connected();
     await control.revokeGrant({ email: nora.email, client_id: SANDBOX_PARTNER_APP.clientId });
     const error = await expectApicbaseError(c.refresh({ refreshToken: tokens.refreshToken }), {
       oauthError: "invalid_grant",
@@ -287,8 +291,7 @@ describe("refresh", () => {
 
 describe("introspection", () => {
   it("describes an active token: scopes, server-side expiry, client and user", async () => {
-    const c = client();
-    const tokens = await connect(c);
+    const { c, tokens } = await connected();
     const info = await c.introspect(tokens.accessToken);
     expect(info).toMatchObject({
       active: true,
@@ -327,8 +330,7 @@ describe("introspection", () => {
 
 describe("revocation", () => {
   it("revoking the refresh token kills the pair", async () => {
-    const c = client();
-    const tokens = await connect(c);
+    const { c, tokens } = await connected();
     expect(await c.revoke(tokens.refreshToken, "refresh_token")).toEqual({ outcome: "revoked" });
     expect(await c.introspect(tokens.accessToken)).toEqual({ active: false });
     await expectApicbaseError(c.refresh({ refreshToken: tokens.refreshToken }), { oauthError: "invalid_grant" });
@@ -336,8 +338,7 @@ describe("revocation", () => {
   });
 
   it("says so when Apicbase has no revocation endpoint", async () => {
-    const c = client();
-    const tokens = await connect(c);
+    const { c, tokens } = await connected();
     await control.settings({ revocation_endpoint: false });
     expect(await c.revoke(tokens.refreshToken, "refresh_token")).toEqual({ outcome: "unsupported", status: 404 });
   });
@@ -345,8 +346,7 @@ describe("revocation", () => {
 
 describe("Apicbase API", () => {
   it("reads the active library and its user, and follows a switch of the active library", async () => {
-    const c = client();
-    const tokens = await connect(c);
+    const { c, tokens } = await connected();
     const active = await c.getActiveLibrary(tokens.accessToken);
     expect(active).toMatchObject({
       id: 101,
@@ -404,8 +404,7 @@ describe("Apicbase API", () => {
 
 describe("failures", () => {
   it("a 500 is a retryable server error, ambiguous on the token endpoint", async () => {
-    const c = client();
-    const tokens = await connect(c);
+    const { c, tokens } = await connected();
     await control.fault({ endpoint: "token", mode: "error_500" });
     const error = await expectApicbaseError(c.refresh({ refreshToken: tokens.refreshToken }), {
       code: "server_error",
@@ -416,8 +415,7 @@ describe("failures", () => {
   });
 
   it("a malformed answer is an error that changes nothing on our side", async () => {
-    const c = client();
-    const tokens = await connect(c);
+    const { c, tokens } = await connected();
     await control.fault({ endpoint: "token", mode: "malformed" });
     await expectApicbaseError(c.refresh({ refreshToken: tokens.refreshToken }), {
       code: "invalid_response",
@@ -437,8 +435,7 @@ describe("failures", () => {
   });
 
   it("a response lost after the rotation committed: ambiguous, and the old refresh token is dead", async () => {
-    const c = client();
-    const tokens = await connect(c);
+    const { c, tokens } = await connected();
     await control.fault({ endpoint: "token", mode: "drop_after_commit" });
     await expectApicbaseError(c.refresh({ refreshToken: tokens.refreshToken }), { code: "network", ambiguous: true });
     expect(await c.introspect(tokens.accessToken)).toEqual({ active: false });
@@ -446,8 +443,7 @@ describe("failures", () => {
   });
 
   it("a token-endpoint 429 is rate_limited with the server's Retry-After", async () => {
-    const c = client();
-    const tokens = await connect(c);
+    const { c, tokens } = await connected();
     await control.fault({ endpoint: "token", mode: "rate_limit", retry_after: 7 });
     await expectApicbaseError(c.refresh({ refreshToken: tokens.refreshToken }), {
       code: "rate_limited",

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { csvCell } from "@/lib/audit-log/csv";
-import { MEMORY, openDatabase, type Database } from "@/lib/db/client";
-import { applications, connections, organizations, type NewConnection } from "@/lib/db/schema";
+import type { Database } from "@/lib/db/client";
+import { connections, type NewConnection } from "@/lib/db/schema";
 import { parseCsv } from "@/testing/csv";
 import { CONNECTIONS_CSV_COLUMNS, EXPORT_BATCH, connectionsCsv, connectionsCsvFilename } from "./export";
 import type { ConnectionFilters } from "./view";
+import { seededMemoryDatabase } from "@/testing/memory-db";
 
 const now = new Date("2026-11-27T12:00:00Z");
 const days = (n: number) => new Date(now.getTime() + n * 24 * 3600_000);
@@ -30,15 +31,14 @@ async function exportText(organizationId: string | null, f: ConnectionFilters): 
 const dangerous = ['=HYPERLINK("http://evil")', "+1+2", "-3", "@SUM(A1)", "\tTab", "\rReturn"];
 
 beforeAll(async () => {
-  database = await openDatabase({ dataDir: MEMORY });
+  database = await seededMemoryDatabase({
+    organizations: [
+      { id: orgA, name: "Org A" },
+      { id: orgB, name: "=Org B" },
+    ],
+    applications: [{ id: appId, name: "Partner app", clientId: "partner-app", source: "environment" }],
+  });
   const { db } = database;
-  await db.insert(organizations).values([
-    { id: orgA, name: "Org A" },
-    { id: orgB, name: "=Org B" },
-  ]);
-  await db
-    .insert(applications)
-    .values({ id: appId, name: "Partner app", clientId: "partner-app", source: "environment" });
   const rows: NewConnection[] = [];
   // More than one batch in org A, so the keyset cursor is exercised; names that collide case-insensitively too.
   for (let i = 0; i < EXPORT_BATCH + 150; i++) {

@@ -36,21 +36,23 @@ export function isConnectNoticeKey(value: string | undefined): value is ConnectN
   return (CONNECT_NOTICE_KEYS as readonly (string | undefined)[]).includes(value);
 }
 
+/** The OAuth error codes with a key of their own, by where Apicbase sent them; any other is "apicbase_error". */
+const OAUTH_ERROR_KEYS: Partial<Record<ApicbaseError["code"], ReadonlyMap<string | undefined, ConnectErrorKey>>> = {
+  authorization_error: new Map([
+    ["access_denied", "access_denied"],
+    ["invalid_scope", "invalid_scope"],
+  ]),
+  oauth_error: new Map([
+    ["invalid_grant", "code_rejected"],
+    ["invalid_client", "invalid_client"],
+  ]),
+};
+
 export function connectErrorKey(error: unknown): ConnectErrorKey {
   if (!(error instanceof ApicbaseError)) return "apicbase_error";
-  if (error.code === "authorization_error")
-    return error.oauthError === "access_denied"
-      ? "access_denied"
-      : error.oauthError === "invalid_scope"
-        ? "invalid_scope"
-        : "apicbase_error";
+  const oauthKeys = OAUTH_ERROR_KEYS[error.code];
+  if (oauthKeys) return oauthKeys.get(error.oauthError) ?? "apicbase_error";
   if (error.code === "state_mismatch") return "state_mismatch";
-  if (error.code === "oauth_error")
-    return error.oauthError === "invalid_grant"
-      ? "code_rejected"
-      : error.oauthError === "invalid_client"
-        ? "invalid_client"
-        : "apicbase_error";
   if (error.code === "forbidden" && error.endpoint === "api") return "no_accounts_scope";
   if (error.code === "timeout") return "timeout";
   if (error.code === "network") return "unreachable";

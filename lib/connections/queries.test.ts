@@ -1,8 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MEMORY, openDatabase, type Database } from "@/lib/db/client";
-import { apiKeys, applications, auditEvents, connections, organizations, type ConnectionStatus } from "@/lib/db/schema";
+import type { Database } from "@/lib/db/client";
+import { apiKeys, auditEvents, connections, type ConnectionStatus } from "@/lib/db/schema";
 import {
   countUpTo,
   queryAttentionOverview,
@@ -23,6 +23,7 @@ import {
   type ConnectionListView,
   type SortKey,
 } from "./view";
+import { seededMemoryDatabase } from "@/testing/memory-db";
 
 const now = new Date("2026-11-27T12:00:00Z");
 const hours = (n: number) => new Date(now.getTime() + n * 3600_000);
@@ -54,16 +55,23 @@ const filters = (overrides: Partial<ConnectionFilters> = {}): ConnectionFilters 
 });
 
 beforeAll(async () => {
-  database = await openDatabase({ dataDir: MEMORY });
+  database = await seededMemoryDatabase({
+    organizations: [
+      { id: orgA, name: "Org A" },
+      { id: orgB, name: "Org B" },
+    ],
+    applications: [
+      { id: appId, name: "Partner app", clientId: "partner-app", source: "environment" },
+      {
+        id: otherAppId,
+        name: "Other app",
+        clientId: "other-app",
+        source: "registered",
+        clientSecretCiphertext: "v1.x",
+      },
+    ],
+  });
   const { db } = database;
-  await db.insert(organizations).values([
-    { id: orgA, name: "Org A" },
-    { id: orgB, name: "Org B" },
-  ]);
-  await db.insert(applications).values([
-    { id: appId, name: "Partner app", clientId: "partner-app", source: "environment" },
-    { id: otherAppId, name: "Other app", clientId: "other-app", source: "registered", clientSecretCiphertext: "v1.x" },
-  ]);
   // Every display state, at its boundaries: expiring soon within 24 h, expired at or before now.
   // A failed refresh counts as "refresh failing" only once the background engine's retries fail.
   const shapes: [ConnectionStatus, Date | null, number?][] = [
@@ -524,11 +532,10 @@ describe("counting up to a cap", () => {
   const appBig = randomUUID();
 
   beforeAll(async () => {
-    big = await openDatabase({ dataDir: MEMORY });
-    await big.db.insert(organizations).values({ id: orgBig, name: "Big partner" });
-    await big.db
-      .insert(applications)
-      .values({ id: appBig, name: "Big app", clientId: "big-app", source: "environment" });
+    big = await seededMemoryDatabase({
+      organizations: [{ id: orgBig, name: "Big partner" }],
+      applications: [{ id: appBig, name: "Big app", clientId: "big-app", source: "environment" }],
+    });
     // LIST_COUNT_CAP + 1 connections, so that the unfiltered list's count stops at its cap.
     await big.db.execute(sql`
       insert into connections (organization_id, application_id, library_id, library_name, scopes,

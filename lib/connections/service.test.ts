@@ -70,9 +70,17 @@ async function approval(email: string) {
   return { tokens, library: await client().getActiveLibrary(tokens.accessToken) };
 }
 
+/** Completes an approval for this suite's organization and application; `extra` adds to (or overrides) that. */
+function complete(
+  approved: Awaited<ReturnType<typeof approval>>,
+  extra: Partial<Parameters<typeof completeAuthorization>[1]> = {},
+) {
+  return completeAuthorization(context(), { organizationId, applicationId, ...approved, ...extra });
+}
+
 async function connect(email = "nora@sandbox.test") {
   const { tokens, library } = await approval(email);
-  const result = await completeAuthorization(context(), { organizationId, applicationId, tokens, library });
+  const result = await complete({ tokens, library });
   if (!result.ok) throw new Error(describeConnection(result));
   return { ...result, tokens };
 }
@@ -155,24 +163,16 @@ describe("completing an approval", () => {
     const { connectionId } = await connect();
     await control.setActiveLibrary("nora@sandbox.test", 102);
     const stray = await approval("nora@sandbox.test");
-    const refused = await completeAuthorization(context(), {
-      organizationId,
-      applicationId,
-      ...stray,
-      reauthorizeConnectionId: connectionId,
-    });
+    const refused = await complete(stray, { reauthorizeConnectionId: connectionId });
     expect(refused).toMatchObject({ ok: false, reason: "library_mismatch" });
     expect(await client().introspect(stray.tokens.accessToken)).toEqual({ active: false });
     await control.setActiveLibrary("nora@sandbox.test", 101);
     const fresh = await approval("nora@sandbox.test");
-    expect(
-      await completeAuthorization(context(), {
-        organizationId,
-        applicationId,
-        ...fresh,
-        reauthorizeConnectionId: connectionId,
-      }),
-    ).toMatchObject({ ok: true, outcome: "reauthorized", connectionId });
+    expect(await complete(fresh, { reauthorizeConnectionId: connectionId })).toMatchObject({
+      ok: true,
+      outcome: "reauthorized",
+      connectionId,
+    });
   });
 
   it("does not let one organization re-authorize another's connection", async () => {
@@ -182,25 +182,15 @@ describe("completing an approval", () => {
       .values({ name: `Other ${crypto.randomUUID()}` })
       .returning();
     const fresh = await approval("nora@sandbox.test");
-    expect(
-      await completeAuthorization(context(), {
-        organizationId: other!.id,
-        applicationId,
-        ...fresh,
-        reauthorizeConnectionId: connectionId,
-      }),
-    ).toMatchObject({ ok: false, reason: "not_found" });
+    expect(await complete(fresh, { organizationId: other!.id, reauthorizeConnectionId: connectionId })).toMatchObject({
+      ok: false,
+      reason: "not_found",
+    });
   });
 
   it("audits an import as such, and importing the pair a connection already holds leaves that pair working", async () => {
     const { tokens, library } = await approval("nora@sandbox.test");
-    const imported = await completeAuthorization(context(), {
-      organizationId,
-      applicationId,
-      tokens,
-      library,
-      via: "token_import",
-    });
+    const imported = await complete({ tokens, library }, { via: "token_import" });
     expect(imported).toMatchObject({ ok: true, outcome: "connected" });
     if (!imported.ok) throw new Error("unreachable");
     const audit = await database.db
@@ -211,13 +201,7 @@ describe("completing an approval", () => {
       ["connection_imported", "token_import"],
     ]);
 
-    const again = await completeAuthorization(context(), {
-      organizationId,
-      applicationId,
-      tokens,
-      library,
-      via: "token_import",
-    });
+    const again = await complete({ tokens, library }, { via: "token_import" });
     expect(again).toMatchObject({ ok: true, outcome: "updated", connectionId: imported.connectionId });
     expect(await client().introspect(tokens.accessToken)).toMatchObject({ active: true });
   });
@@ -305,7 +289,7 @@ describe("refresh", () => {
             if (!reapproved) {
               reapproved = true;
               const fresh = await approval("nora@sandbox.test");
-              await completeAuthorization(context(), { organizationId, applicationId, ...fresh });
+              await complete(fresh);
             }
             return tokens;
           },
@@ -485,14 +469,7 @@ describe("disconnect", () => {
   it("re-authorizes a revoked connection in place", async () => {
     const { connectionId } = await connect();
     await disconnectConnection(context(), { organizationId, connectionId, reason: "by mistake" });
-    const { tokens, library } = await approval("nora@sandbox.test");
-    const result = await completeAuthorization(context(), {
-      organizationId,
-      applicationId,
-      tokens,
-      library,
-      reauthorizeConnectionId: connectionId,
-    });
+    const result = await complete(await approval("nora@sandbox.test"), { reauthorizeConnectionId: connectionId });
     expect(result).toMatchObject({ ok: true, outcome: "reauthorized", connectionId });
     expect(await row(connectionId)).toMatchObject({ status: "active", revokedAt: null, revokeReason: null });
     expect(await refreshConnection(context(), { organizationId, connectionId })).toMatchObject({

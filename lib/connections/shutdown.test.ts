@@ -2,7 +2,7 @@
  * A shutdown (SIGTERM) and the connection work outside refreshes: a verification under way is stored before the
  * process exits; after the signal, a verification, a code exchange and a revocation start no call to Apicbase.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { installGracefulShutdown } from "@/lib/lifecycle/shutdown";
 import { endDrainForTests, inFlightCount } from "@/lib/lifecycle/single-flight";
 import { CONNECTION_MESSAGES, describeConnection, PORTAL_RESTARTING } from "@/lib/messages/connections";
@@ -15,9 +15,6 @@ import { connectWithCode, verifyConnection } from "./service";
 describe("connection work and a shutdown", () => {
   let fixture: LifecycleFixture;
   useLifecycleFixture((f) => (fixture = f));
-  beforeEach(async () => {
-    await fixture.reset();
-  });
   afterEach(() => endDrainForTests());
 
   it("stores a verification under way before exiting, and starts no verify, code exchange or revoke after SIGTERM", async () => {

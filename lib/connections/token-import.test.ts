@@ -43,6 +43,14 @@ async function inspect(pair: { accessToken: string; refreshToken: string }, othe
   return inspectImport({ client: partner(), applicationName: "Partner app", others, ...pair, now: new Date() });
 }
 
+/** Inspects the pair, expects a refusal with (at least) these fields, and returns it. */
+async function refusal(pair: { accessToken: string; refreshToken: string }, expected: Record<string, unknown>) {
+  const decision = await inspect(pair);
+  expect(decision).toMatchObject({ ok: false, ...expected });
+  if (decision.ok) throw new Error("unreachable");
+  return decision;
+}
+
 describe("inspectImport", () => {
   it("accepts a pair generated in Apicbase's UI: library, user, scopes and expiry, without refreshing", async () => {
     const pair = await mint(SANDBOX_PARTNER_APP.clientId);
@@ -78,15 +86,12 @@ describe("inspectImport", () => {
 
   it("names the application that issued another application's tokens, and refreshes nothing", async () => {
     const pair = await mint(SANDBOX_DESK_APP.clientId);
-    const decision = await inspect(pair);
-    expect(decision).toMatchObject({
-      ok: false,
+    const decision = await refusal(pair, {
       reason: "other_application",
       field: "applicationId",
       applicationName: "Partner app",
       issuedTo: "Desk app",
     });
-    if (decision.ok) throw new Error("unreachable");
     expect(describeImportRefusal(decision)).toContain("issued to the application “Desk app”, not “Partner app”");
     expect((await emulator.control.stats()).requests.token).toBe(0);
     // The pair still works for its own application.
@@ -96,15 +101,12 @@ describe("inspectImport", () => {
   it("refuses an inactive token whose refresh token is dead", async () => {
     const pair = await mint(SANDBOX_PARTNER_APP.clientId);
     await emulator.control.revokeGrant({ email: "otto@sandbox.test", client_id: SANDBOX_PARTNER_APP.clientId });
-    const decision = await inspect(pair);
-    expect(decision).toMatchObject({
-      ok: false,
+    const decision = await refusal(pair, {
       reason: "inactive",
       field: "accessToken",
       code: "invalid_grant",
       applicationName: "Partner app",
     });
-    if (decision.ok) throw new Error("unreachable");
     expect(describeImportRefusal(decision)).toMatch(/^Apicbase no longer accepts these tokens for “Partner app”/);
   });
 

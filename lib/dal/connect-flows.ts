@@ -5,7 +5,6 @@ import { resolveApicbaseSettings } from "@/lib/apicbase/config";
 import { recordAudit } from "@/lib/audit";
 import { clientForApplication } from "@/lib/connections/applications";
 import { beginLinkAuthorization, claimLinkByState, finishLink, findLink, isLinkState } from "@/lib/connections/links";
-import { connectErrorKey } from "@/lib/connections/notices";
 import { connectWithCode } from "@/lib/connections/service";
 import { getKeyring } from "@/lib/connections/keyring";
 import { MANUAL_CODE_COOKIE, openManualIntent } from "@/lib/connections/intent";
@@ -238,12 +237,11 @@ export async function completeLinkApproval(
   } catch (error) {
     // Nothing was stored: the link may be used again (e.g. after cancelling by mistake).
     await finishLink(db, link.id, { release: true });
-    const key = connectErrorKey(error);
-    await recordConnectFailure(ctx, {
-      organizationId: link.organizationId,
-      connectionId: link.connectionId,
-      apicbaseError: key,
-    });
+    const key = await recordConnectFailure(
+      ctx,
+      { organizationId: link.organizationId, reauthorizeConnectionId: link.connectionId },
+      error,
+    );
     return { linkId: link.id, outcome: key };
   }
 }

@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { headers } from "next/headers";
 import { apicbaseWebBase, resolveApicbaseSettings } from "@/lib/apicbase/config";
 import { ensureEnvironmentApplication } from "@/lib/connections/applications";
+import { connectErrorKey, type ConnectErrorKey } from "@/lib/connections/notices";
 import { recordAudit } from "@/lib/audit";
 import {
   applicationClients,
@@ -50,17 +51,24 @@ export async function connectionContext(user: PortalUser): Promise<ConnectionCon
   return newConnectionContext({ actor: actorOf(user), leaseOwner: LEASE_OWNER });
 }
 
-/** A connect attempt that failed at Apicbase (or on its way back), in the audit log. */
+/** A connect attempt that failed at Apicbase (or on its way back), in the audit log; the key the page shows for it. */
 export async function recordConnectFailure(
   ctx: ConnectionContext,
-  entry: {
-    organizationId: string;
-    connectionId: string | null;
-    apicbaseError: string;
-    detail?: Record<string, string>;
-  },
-): Promise<void> {
-  await recordAudit(ctx.db, { actor: ctx.actor, event: "connection_connect_failed", outcome: "failure", ...entry });
+  intent: { organizationId: string; reauthorizeConnectionId?: string | null },
+  error: unknown,
+  detail?: Record<string, string>,
+): Promise<ConnectErrorKey> {
+  const key = connectErrorKey(error);
+  await recordAudit(ctx.db, {
+    actor: ctx.actor,
+    event: "connection_connect_failed",
+    outcome: "failure",
+    organizationId: intent.organizationId,
+    connectionId: intent.reauthorizeConnectionId ?? null,
+    apicbaseError: key,
+    ...(detail ? { detail } : {}),
+  });
+  return key;
 }
 
 export async function environmentApplication() {

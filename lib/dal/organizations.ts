@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, eq } from "drizzle-orm";
-import { recordAudit } from "@/lib/audit";
-import { getDb, invitations, memberships, organizations, sessions, users } from "@/lib/db";
+import { recordAudit, type AuditEntry } from "@/lib/audit";
+import { getDb, invitations, memberships, organizations, sessions, users, type DbExecutor } from "@/lib/db";
 import { actorOf } from "./actor";
 import type { Admin } from "./session";
 
@@ -68,13 +68,7 @@ export async function createOrganization(
       .onConflictDoNothing()
       .returning({ id: organizations.id });
     if (!created) return { outcome: "name_taken" as const };
-    await recordAudit(tx, {
-      actor: actorOf(admin),
-      event: "organization_created",
-      outcome: "success",
-      organizationId: created.id,
-      detail: { name },
-    });
+    await auditAdminChange(tx, admin, "organization_created", created.id, { name });
     return { outcome: "created" as const, id: created.id };
   });
 }
@@ -113,12 +107,10 @@ export async function addMember(admin: Admin, organizationId: string, email: str
       outcome = invited.length > 0 ? "invited" : "already_invited";
     }
     if (outcome === "added" || outcome === "invited") {
-      await recordAudit(tx, {
-        actor: actorOf(admin),
-        event: "member_added",
-        outcome: "success",
-        organizationId,
-        detail: { email, pending: outcome === "invited", userId: user?.id ?? null },
+      await auditAdminChange(tx, admin, "member_added", organizationId, {
+        email,
+        pending: outcome === "invited",
+        userId: user?.id ?? null,
       });
     }
     return outcome;
@@ -143,12 +135,11 @@ export async function removeMember(admin: Admin, organizationId: string, userId:
         ? []
         : await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ userId: sessions.userId });
     const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, userId));
-    await recordAudit(tx, {
-      actor: actorOf(admin),
-      event: "member_removed",
-      outcome: "success",
-      organizationId,
-      detail: { userId, email: user?.email ?? null, pending: false, sessionsEnded: ended.length },
+    await auditAdminChange(tx, admin, "member_removed", organizationId, {
+      userId,
+      email: user?.email ?? null,
+      pending: false,
+      sessionsEnded: ended.length,
     });
     return true;
   });
@@ -163,13 +154,18 @@ export async function removeInvitation(admin: Admin, organizationId: string, inv
       .where(and(eq(invitations.organizationId, organizationId), eq(invitations.id, invitationId)))
       .returning({ email: invitations.email });
     if (!removed) return false;
-    await recordAudit(tx, {
-      actor: actorOf(admin),
-      event: "member_removed",
-      outcome: "success",
-      organizationId,
-      detail: { email: removed.email, pending: true },
-    });
+    await auditAdminChange(tx, admin, "member_removed", organizationId, { email: removed.email, pending: true });
     return true;
   });
+}
+
+/** Audits a change an admin made to an organization or its members. */
+async function auditAdminChange(
+  tx: DbExecutor,
+  admin: Admin,
+  event: AuditEntry["event"],
+  organizationId: string,
+  detail: AuditEntry["detail"],
+): Promise<void> {
+  await recordAudit(tx, { actor: actorOf(admin), event, outcome: "success", organizationId, detail });
 }

@@ -59,9 +59,6 @@ async function tokenCalls(fixture: LifecycleFixture): Promise<number> {
 describe("web server shutdown (what instrumentation.ts installs)", () => {
   let fixture: LifecycleFixture;
   useLifecycleFixture((created) => (fixture = created));
-  beforeEach(async () => {
-    await fixture.reset();
-  });
   afterEach(() => endDrainForTests());
 
   it("stores the refreshes in flight, starts none after SIGTERM, hands back the rest at once, exits within the bound", async () => {

@@ -102,7 +102,6 @@ describe("refresh", () => {
 
   useLifecycleFixture((created) => (fixture = created));
   beforeEach(async () => {
-    await fixture.reset();
     fixture.settings.timeoutMs = 2000;
   });
 

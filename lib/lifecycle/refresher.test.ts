@@ -41,7 +41,6 @@ describe("background refresher", () => {
   let fixture: LifecycleFixture;
   useLifecycleFixture((created) => (fixture = created));
   beforeEach(async () => {
-    await fixture.reset();
     fixture.settings.clientSecret = SANDBOX_PARTNER_APP.clientSecret;
   });
 
@@ -186,7 +185,6 @@ describe("background refresher", () => {
 describe("shared refresh control", () => {
   let fixture: LifecycleFixture;
   useLifecycleFixture((created) => (fixture = created));
-  beforeEach(() => fixture.reset());
 
   it("is a token bucket: a full burst, then one refresh per 60/rate seconds, unused budget handed back", async () => {
     const budget = { perMinute: 60, burst: 3 };

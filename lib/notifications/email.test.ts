@@ -53,7 +53,6 @@ describe("e-mail alerts and the daily digest", () => {
   useLifecycleFixture((created) => (fixture = created));
   suiteResource(smtpServer, (server) => (smtp = server));
   beforeEach(async () => {
-    await fixture.reset();
     smtp.received.length = 0;
     const stamp = crypto.randomUUID().slice(0, 8);
     let apicbaseUserId = Math.floor(Math.random() * 1e8) + 1000;

@@ -5,9 +5,9 @@
  * decided by the data-access layer (lib/dal/webhooks.ts).
  */
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
-import { recordAudit, type AuditActor } from "@/lib/audit";
+import { recordAudit, type AuditActor, type AuditEntry } from "@/lib/audit";
 import type { Keyring } from "@/lib/crypto/secrets";
-import type { Db } from "@/lib/db/client";
+import type { Db, DbExecutor } from "@/lib/db/client";
 import {
   notificationEvents,
   organizations,
@@ -18,7 +18,7 @@ import {
   type WebhookDeliveryStatus,
   type WebhookDisabledReason,
 } from "@/lib/db/schema";
-import { newEventId, type EventPayload } from "./events";
+import { newEventPayload } from "./events";
 import { generateSigningSecret, openSigningSecret, ROTATION_OVERLAP_MS, sealSigningSecret } from "./signing";
 
 export type WebhookEndpointView = {
@@ -90,12 +90,10 @@ export async function createEndpoint(
       secretCiphertext: sealSigningSecret(keyring, id, secret),
       createdByUserId: "id" in args.actor ? args.actor.id : null,
     });
-    await recordAudit(tx, {
-      actor: args.actor,
-      event: "webhook_endpoint_created",
-      outcome: "success",
-      organizationId: args.organizationId,
-      detail: { endpointId: id, url: args.url, events: args.eventTypes },
+    await auditWebhookChange(tx, args, "webhook_endpoint_created", {
+      endpointId: id,
+      url: args.url,
+      events: args.eventTypes,
     });
   });
   return { id, secret };
@@ -119,12 +117,10 @@ export async function updateEndpoint(
       .where(scoped(args.organizationId, args.endpointId))
       .returning({ id: webhookEndpoints.id });
     if (rows.length === 0) return false;
-    await recordAudit(tx, {
-      actor: args.actor,
-      event: "webhook_endpoint_updated",
-      outcome: "success",
-      organizationId: args.organizationId,
-      detail: { endpointId: args.endpointId, url: args.url, events: args.eventTypes },
+    await auditWebhookChange(tx, args, "webhook_endpoint_updated", {
+      endpointId: args.endpointId,
+      url: args.url,
+      events: args.eventTypes,
     });
     return true;
   });
@@ -155,12 +151,9 @@ export async function rotateSecret(
         updatedAt: args.now,
       })
       .where(scoped(args.organizationId, args.endpointId));
-    await recordAudit(tx, {
-      actor: args.actor,
-      event: "webhook_secret_rotated",
-      outcome: "success",
-      organizationId: args.organizationId,
-      detail: { endpointId: row.id, previousSignsUntil: previousExpiresAt.toISOString() },
+    await auditWebhookChange(tx, args, "webhook_secret_rotated", {
+      endpointId: row.id,
+      previousSignsUntil: previousExpiresAt.toISOString(),
     });
     return { secret, previousExpiresAt };
   });
@@ -193,12 +186,8 @@ export async function setEndpointEnabled(
         .set({ nextAttemptAt: args.now })
         .where(and(eq(webhookDeliveries.endpointId, args.endpointId), eq(webhookDeliveries.status, "pending")));
     }
-    await recordAudit(tx, {
-      actor: args.actor,
-      event: args.enabled ? "webhook_endpoint_enabled" : "webhook_endpoint_disabled",
-      outcome: "success",
-      organizationId: args.organizationId,
-      detail: { endpointId: args.endpointId },
+    await auditWebhookChange(tx, args, args.enabled ? "webhook_endpoint_enabled" : "webhook_endpoint_disabled", {
+      endpointId: args.endpointId,
     });
     return true;
   });
@@ -214,13 +203,7 @@ export async function deleteEndpoint(
       .where(scoped(args.organizationId, args.endpointId))
       .returning({ url: webhookEndpoints.url });
     if (rows.length === 0) return false;
-    await recordAudit(tx, {
-      actor: args.actor,
-      event: "webhook_endpoint_deleted",
-      outcome: "success",
-      organizationId: args.organizationId,
-      detail: { endpointId: args.endpointId, url: rows[0]!.url },
-    });
+    await auditWebhookChange(tx, args, "webhook_endpoint_deleted", { endpointId: args.endpointId, url: rows[0]!.url });
     return true;
   });
 }
@@ -237,18 +220,13 @@ export async function sendTestEvent(
       .innerJoin(organizations, eq(organizations.id, webhookEndpoints.organizationId))
       .where(scoped(args.organizationId, args.endpointId));
     if (!row) return null;
-    const id = newEventId();
-    const payload: EventPayload = {
-      id,
-      type: TEST_EVENT_TYPE,
-      timestamp: args.now.toISOString(),
-      data: {
-        organization: { id: args.organizationId, name: row.organizationName },
-        connection: null,
-        reason: "A test event sent from the webhooks page.",
-        apicbase_error: null,
-      },
-    };
+    const payload = newEventPayload(TEST_EVENT_TYPE, args.now, {
+      organization: { id: args.organizationId, name: row.organizationName },
+      connection: null,
+      reason: "A test event sent from the webhooks page.",
+      apicbase_error: null,
+    });
+    const id = payload.id;
     // Never e-mailed: marked as done already.
     await tx.insert(notificationEvents).values({
       id,
@@ -308,4 +286,14 @@ export async function deliveryLog(
     )
     .orderBy(desc(webhookDeliveries.createdAt))
     .limit(args.limit ?? 20);
+}
+
+/** Audits a change a member (or an admin) made to the organization's webhooks. */
+async function auditWebhookChange(
+  tx: DbExecutor,
+  args: { actor: AuditActor; organizationId: string },
+  event: AuditEntry["event"],
+  detail: AuditEntry["detail"],
+): Promise<void> {
+  await recordAudit(tx, { actor: args.actor, event, outcome: "success", organizationId: args.organizationId, detail });
 }

@@ -24,6 +24,11 @@ export function newEventId(): string {
   return `evt_${randomBytes(24).toString("base64url")}`;
 }
 
+/** A new event (under a new id) of `type` that happened at `now`, as its deliveries carry it. */
+export function newEventPayload(type: string, now: Date, data: EventPayload["data"]): EventPayload {
+  return { id: newEventId(), type, timestamp: now.toISOString(), data };
+}
+
 export type ConnectionPayload = {
   id: string;
   library: { id: number; name: string };
@@ -76,24 +81,19 @@ export async function enqueueConnectionEvent(tx: DbExecutor, event: ConnectionEv
     .innerJoin(organizations, eq(organizations.id, connections.organizationId))
     .where(eq(connections.id, event.connectionId));
   if (!row) return null;
-  const id = newEventId();
-  const payload: EventPayload = {
-    id,
-    type: event.type,
-    timestamp: event.now.toISOString(),
-    data: {
-      organization: { id: row.organizationId, name: row.organizationName },
-      connection: {
-        id: row.id,
-        library: { id: row.libraryId, name: row.libraryName },
-        status: row.status,
-        scopes: row.scopes,
-        access_token_expires_at: row.accessTokenExpiresAt ? row.accessTokenExpiresAt.toISOString() : null,
-      },
-      reason: event.reason ?? null,
-      apicbase_error: event.apicbaseError ?? null,
+  const payload = newEventPayload(event.type, event.now, {
+    organization: { id: row.organizationId, name: row.organizationName },
+    connection: {
+      id: row.id,
+      library: { id: row.libraryId, name: row.libraryName },
+      status: row.status,
+      scopes: row.scopes,
+      access_token_expires_at: row.accessTokenExpiresAt ? row.accessTokenExpiresAt.toISOString() : null,
     },
-  };
+    reason: event.reason ?? null,
+    apicbase_error: event.apicbaseError ?? null,
+  });
+  const id = payload.id;
   await insertEvent(tx, {
     id,
     organizationId: row.organizationId,
@@ -124,21 +124,15 @@ export async function enqueueApplicationEvent(
     .innerJoin(organizations, eq(organizations.id, connections.organizationId))
     .where(and(eq(connections.applicationId, event.applicationId), ne(connections.status, "revoked")));
   for (const organization of affected) {
-    const id = newEventId();
-    const payload: EventPayload = {
-      id,
-      type: "application.credentials_rejected",
-      timestamp: event.now.toISOString(),
-      data: {
-        organization,
-        connection: null,
-        application: { id: application.id, name: application.name, client_id: application.clientId },
-        reason: event.reason,
-        apicbase_error: event.apicbaseError,
-      },
-    };
+    const payload = newEventPayload("application.credentials_rejected", event.now, {
+      organization,
+      connection: null,
+      application: { id: application.id, name: application.name, client_id: application.clientId },
+      reason: event.reason,
+      apicbase_error: event.apicbaseError,
+    });
     await insertEvent(tx, {
-      id,
+      id: payload.id,
       organizationId: organization.id,
       connectionId: null,
       type: payload.type,

@@ -72,7 +72,6 @@ describe("webhook notifications", () => {
   useLifecycleFixture((created) => (fixture = created));
   suiteResource(receiver, (server) => (hook = server));
   beforeEach(async () => {
-    await fixture.reset();
     hook.received.length = 0;
     hook.statuses.length = 0;
     const created = await createEndpoint(fixture.db, fixture.keyring, {

@@ -23,7 +23,6 @@ describe("token API", () => {
   useLifecycleFixture((created) => (fixture = created));
   afterEach(() => ctx?.handouts.flush());
   beforeEach(async () => {
-    await fixture.reset();
     apiKey = await fixture.apiKey({ name: "Sync job" });
     ctx = context();
   });

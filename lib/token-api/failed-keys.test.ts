@@ -18,7 +18,6 @@ describe("failed API key attempts per address", () => {
   useLifecycleFixture((created) => (fixture = created), 180_000);
   afterEach(() => ctx?.handouts.flush());
   beforeEach(async () => {
-    await fixture.reset();
     await fixture.db.delete(attemptCounters);
     apiKey = await fixture.apiKey({ name: "Job" });
     connectionId = await fixture.connection();

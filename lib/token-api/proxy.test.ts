@@ -21,7 +21,6 @@ describe("Apicbase API proxy", () => {
   useLifecycleFixture((created) => (fixture = created), 180_000);
   afterEach(() => ctx?.handouts.flush());
   beforeEach(async () => {
-    await fixture.reset();
     await fixture.db.delete(apicbaseApiLimits);
     apiKey = await key();
     ctx = context("process-a");

@@ -70,7 +70,6 @@ describe("token API routing and input", () => {
   useLifecycleFixture((created) => (fixture = created), 180_000);
   afterEach(() => ctx?.handouts.flush());
   beforeEach(async () => {
-    await fixture.reset();
     apiKey = await key();
     ctx = fixture.tokenApiContext({
       leaseOwner: "router-test",

@@ -12,6 +12,7 @@ import { requireAdmin } from "@/lib/dal/session";
 import { PageHeader, PageSection } from "@/components/ui/page-title";
 import { cx, FOCUS_RING } from "@/components/ui/classes";
 import { DataTable, TABLE_CARD } from "@/components/ui/data-table";
+import { LibraryCell } from "@/components/connections/library-cell";
 
 export const metadata: Metadata = { title: "Admin overview" };
 
@@ -156,12 +157,7 @@ export default async function AdminOverviewPage() {
             <tbody className="divide-y divide-slate-100">
               {overview.recentlyRevoked.latest.map((row) => (
                 <tr key={row.id} className="align-top">
-                  <th scope="row" className="px-3 py-3 text-left font-normal">
-                    <Link href={`/connections/${row.id}`} className={link}>
-                      {row.libraryName}
-                    </Link>
-                    <span className="block text-slate-600">Library {row.libraryId}</span>
-                  </th>
+                  <LibraryCell connectionId={row.id} libraryName={row.libraryName} libraryId={row.libraryId} />
                   <td className="px-3 py-3">{row.organizationName}</td>
                   <td className="px-3 py-3">
                     <DateTime date={new Date(row.revokedAt)} now={now} />

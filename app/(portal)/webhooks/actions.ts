@@ -1,7 +1,8 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { action } from "@/lib/dal/actions";
+import type { z } from "zod";
+import { action, type ActionSpec, type Failure } from "@/lib/dal/actions";
 import {
   createWebhook,
   deleteWebhook,
@@ -31,6 +32,31 @@ const PAGE = "/webhooks";
 const NOT_YOURS = "Only members of this organization can manage its webhooks.";
 const GONE = "This endpoint no longer exists. Reload the page.";
 const DELIVERY_GONE = "This delivery no longer exists. Reload the page.";
+
+/** An action on one endpoint or delivery of the organization, named by hidden ids only; a stale id reads `gone`. */
+function byIdSpec<Schema extends z.ZodObject>(
+  name: string,
+  schema: Schema,
+  gone: string,
+): ActionSpec<Schema, "member", "organization"> {
+  return { name, owns: "organization", schema, invalid: { message: gone, fieldErrors: false }, notAllowed: NOT_YOURS };
+}
+
+/**
+ * What the form reads after the data layer answered: the refusal, `gone` when the endpoint or delivery no longer
+ * exists, otherwise (with the page revalidated) what `done` makes of the outcome.
+ */
+async function settle<Outcome, Result>(
+  ctx: { refuse: () => Promise<Failure> },
+  outcome: Outcome | "not_allowed" | "not_found",
+  gone: string,
+  done: (outcome: Outcome) => Result,
+): Promise<Result | Failure> {
+  if (outcome === "not_allowed") return ctx.refuse();
+  if (outcome === "not_found") return failure(gone);
+  revalidatePath(PAGE);
+  return done(outcome as Outcome);
+}
 
 export const createWebhookAction = action(
   {
@@ -62,36 +88,23 @@ export const updateWebhookAction = action(
     notAllowed: NOT_YOURS,
     invalid: "Nothing was changed: correct the fields that show a message.",
   },
-  async (ctx, { endpointId, url, events }): Promise<WebhookActionResult> => {
-    const outcome = await updateWebhook(ctx.user, ctx.organizationId, endpointId, url, events);
-    if (outcome === "not_allowed") return ctx.refuse();
-    if (outcome === "not_found") return failure(GONE);
-    revalidatePath(PAGE);
-    return { ok: true, message: `Saved: ${url} gets ${events.length} event type${events.length === 1 ? "" : "s"}.` };
-  },
+  async (ctx, { endpointId, url, events }): Promise<WebhookActionResult> =>
+    settle(ctx, await updateWebhook(ctx.user, ctx.organizationId, endpointId, url, events), GONE, () => ({
+      ok: true,
+      message: `Saved: ${url} gets ${events.length} event type${events.length === 1 ? "" : "s"}.`,
+    })),
 );
 
 export const rotateWebhookSecretAction = action(
-  {
-    name: "rotate_webhook_secret",
-    owns: "organization",
-    schema: webhookEndpointRef,
-    invalid: { message: GONE, fieldErrors: false },
-    notAllowed: NOT_YOURS,
-  },
-  async (ctx, { endpointId }): Promise<WebhookSecretResult> => {
-    const outcome = await rotateWebhookSecret(ctx.user, ctx.organizationId, endpointId);
-    if (outcome === "not_allowed") return ctx.refuse();
-    if (outcome === "not_found") return failure(GONE);
-    revalidatePath(PAGE);
-    return {
+  byIdSpec("rotate_webhook_secret", webhookEndpointRef, GONE),
+  async (ctx, { endpointId }): Promise<WebhookSecretResult> =>
+    settle(ctx, await rotateWebhookSecret(ctx.user, ctx.organizationId, endpointId), GONE, (rotated) => ({
       ok: true,
       message:
         "A new signing secret signs from now on. The previous one keeps signing alongside it for 24 hours: " +
         "switch your receiver over meanwhile.",
-      secret: { value: outcome.secret, endpointId, previousSignsUntil: outcome.previousExpiresAt.toISOString() },
-    };
-  },
+      secret: { value: rotated.secret, endpointId, previousSignsUntil: rotated.previousExpiresAt.toISOString() },
+    })),
 );
 
 type EndpointOperation = "test" | "disable" | "enable" | "delete";
@@ -104,14 +117,10 @@ const DONE: Record<EndpointOperation, string> = {
 };
 
 function endpointAction(operation: EndpointOperation) {
+  const already = operation === "enable" || operation === "disable";
+  const gone = already ? `This endpoint is already ${operation}d. Reload the page.` : GONE;
   return action(
-    {
-      name: `${operation}_webhook`,
-      owns: "organization",
-      schema: webhookEndpointRef,
-      invalid: { message: GONE, fieldErrors: false },
-      notAllowed: NOT_YOURS,
-    },
+    byIdSpec(`${operation}_webhook`, webhookEndpointRef, GONE),
     async (ctx, { endpointId }): Promise<WebhookEndpointResult> => {
       const { user, organizationId } = ctx;
       const outcome =
@@ -120,13 +129,7 @@ function endpointAction(operation: EndpointOperation) {
           : operation === "delete"
             ? await deleteWebhook(user, organizationId, endpointId)
             : await setWebhookEnabled(user, organizationId, endpointId, operation === "enable");
-      if (outcome === "not_allowed") return ctx.refuse();
-      if (outcome === "not_found") {
-        const already = operation === "enable" || operation === "disable";
-        return failure(already ? `This endpoint is already ${operation}d. Reload the page.` : GONE);
-      }
-      revalidatePath(PAGE);
-      return { ok: true, message: DONE[operation] };
+      return settle(ctx, outcome, gone, () => ({ ok: true, message: DONE[operation] }));
     },
   );
 }
@@ -137,20 +140,12 @@ export const enableWebhookAction = endpointAction("enable");
 export const deleteWebhookAction = endpointAction("delete");
 
 export const resendWebhookDeliveryAction = action(
-  {
-    name: "resend_webhook_delivery",
-    owns: "organization",
-    schema: webhookDeliveryRef,
-    invalid: { message: DELIVERY_GONE, fieldErrors: false },
-    notAllowed: NOT_YOURS,
-  },
-  async (ctx, { deliveryId }): Promise<WebhookDeliveryResult> => {
-    const outcome = await resendWebhookDelivery(ctx.user, ctx.organizationId, deliveryId);
-    if (outcome === "not_allowed") return ctx.refuse();
-    if (outcome === "not_found") return failure(DELIVERY_GONE);
-    revalidatePath(PAGE);
-    return { ok: true, message: "Resending: the same event, with the same webhook-id, goes out again within seconds." };
-  },
+  byIdSpec("resend_webhook_delivery", webhookDeliveryRef, DELIVERY_GONE),
+  async (ctx, { deliveryId }): Promise<WebhookDeliveryResult> =>
+    settle(ctx, await resendWebhookDelivery(ctx.user, ctx.organizationId, deliveryId), DELIVERY_GONE, () => ({
+      ok: true,
+      message: "Resending: the same event, with the same webhook-id, goes out again within seconds.",
+    })),
 );
 
 export const saveEmailSettingsAction = action(

@@ -12,6 +12,7 @@ import { requireSelectedOrganization } from "@/lib/dal/session";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 import { cancelImportAction, checkImportAction, confirmImportAction } from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
+import { FactRow } from "@/components/ui/fact";
 
 export const metadata: Metadata = { title: "Import tokens" };
 
@@ -23,10 +24,14 @@ const IMPORT_ERRORS = {
 
 function Fact({ term, children }: { term: string; children: React.ReactNode }) {
   return (
-    <div className="grid gap-1 py-3 sm:grid-cols-3 sm:gap-4">
-      <dt className="text-sm font-medium text-slate-600">{term}</dt>
-      <dd className="text-sm text-slate-900 sm:col-span-2">{children}</dd>
-    </div>
+    <FactRow
+      layout="grid gap-1 py-3 sm:grid-cols-3 sm:gap-4"
+      termClassName="text-sm font-medium text-slate-600"
+      valueClassName="text-sm text-slate-900 sm:col-span-2"
+      label={term}
+    >
+      {children}
+    </FactRow>
   );
 }
 

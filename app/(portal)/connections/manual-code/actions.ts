@@ -13,7 +13,6 @@ import {
   type ManualCodeResult,
 } from "@/lib/connections/manual-code";
 import { CODE_MESSAGES, REFUSED_CODE_MESSAGES } from "@/lib/messages/manual-code";
-import { connectErrorKey } from "@/lib/connections/notices";
 import { CONNECT_ERRORS } from "@/lib/messages/connect";
 import { connectWithCode, type CompletionResult } from "@/lib/connections/service";
 import { canActFor, connectionContext, recordConnectFailure } from "@/lib/dal/connections";
@@ -63,12 +62,9 @@ export const exchangeManualCodeAction = action(
         via: "manual_code",
       });
     } catch (error) {
-      const key = connectErrorKey(error);
-      await recordConnectFailure(connection, {
-        organizationId: intent.organizationId,
-        connectionId: intent.reauthorizeConnectionId ?? null,
-        apicbaseError: key,
-        detail: { via: "manual_code", applicationId: intent.applicationId },
+      const key = await recordConnectFailure(connection, intent, error, {
+        via: "manual_code",
+        applicationId: intent.applicationId,
       });
       if (key === "code_rejected") {
         const reason = refusedCodeReason(parseOpenedSecondsAgo(form.opened_seconds_ago ?? null));

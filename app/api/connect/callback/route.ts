@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getKeyring } from "@/lib/connections/keyring";
 import { CONNECT_COOKIE, openIntent } from "@/lib/connections/intent";
-import { connectErrorKey, type ConnectErrorKey } from "@/lib/connections/notices";
+import type { ConnectErrorKey } from "@/lib/connections/notices";
 import { connectWithCode } from "@/lib/connections/service";
 import { completeLinkApproval, isLinkApproval } from "@/lib/dal/connect-flows";
 import {
@@ -59,12 +59,7 @@ export async function GET(request: NextRequest) {
       reauthorizeConnectionId: intent.reauthorizeConnectionId,
     });
   } catch (error) {
-    const key = connectErrorKey(error);
-    await recordConnectFailure(ctx, {
-      organizationId: intent.organizationId,
-      connectionId: intent.reauthorizeConnectionId ?? null,
-      apicbaseError: key,
-    });
+    const key = await recordConnectFailure(ctx, intent, error);
     return intent.reauthorizeConnectionId
       ? back(`/connections/${intent.reauthorizeConnectionId}?connect_error=${key}`)
       : list(intent.organizationId, key);

@@ -23,6 +23,7 @@ import { cx, INLINE_LINK } from "@/components/ui/classes";
 import { DataTable, TABLE_CARD } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-title";
 import { CopyButton } from "@/components/ui/copy-button";
+import { LibraryCell } from "@/components/connections/library-cell";
 
 export const metadata: Metadata = { title: "Bulk action" };
 
@@ -147,12 +148,11 @@ export default async function BulkJobPage({ params, searchParams }: IdPageProps)
             <tbody className="divide-y divide-slate-100">
               {data.items.map((item) => (
                 <tr key={item.id} className="align-top" data-item-status={item.status}>
-                  <th scope="row" className="px-3 py-3 text-left font-normal">
-                    <Link href={`/connections/${item.connectionId}`} className={link}>
-                      {item.libraryName}
-                    </Link>
-                    <span className="block text-slate-600">Library {item.libraryId}</span>
-                  </th>
+                  <LibraryCell
+                    connectionId={item.connectionId}
+                    libraryName={item.libraryName}
+                    libraryId={item.libraryId}
+                  />
                   {job.organizationId === null && <td className="px-3 py-3">{item.organizationName}</td>}
                   <td className="px-3 py-3">
                     <span className="block font-medium text-slate-900">{bulkResultText(item.result, item.status)}</span>
