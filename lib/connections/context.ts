@@ -10,7 +10,9 @@ import type { Db } from "@/lib/db/client";
 import { clientForApplication } from "./applications";
 import type { FailureCode } from "./codes";
 
-/** What reaches Apicbase with a stored connection's tokens: the database, their key, a client per application, a clock. */
+/**
+ * What reaches Apicbase with a stored connection's tokens: the database, their key, a client per application, a clock.
+ */
 export type ApicbaseAccess = {
   db: Db;
   keyring: Keyring;

@@ -74,7 +74,8 @@ export async function startPgliteWorker(folder: string | undefined): Promise<Pgl
         stopped = error;
         closed = true;
         console.error(
-          `PGlite: ${error.message} It stopped ${stops.length} times within a minute: every database request now fails.`,
+          `PGlite: ${error.message} It stopped ${stops.length} times within a minute: ` +
+            "every database request now fails.",
         );
         return;
       }
