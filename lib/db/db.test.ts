@@ -597,6 +597,14 @@ describe("PGlite specifics", () => {
         }),
       ).rejects.toThrow("changed my mind");
       expect(await db.select().from(organizations).where(eq(organizations.name, rolledBack))).toEqual([]);
+
+      // Once closed, a query is refused at once, on either thread, as PGlite itself refuses it.
+      for (const closed of [database, memory]) {
+        await closed.close();
+        await expect(closed.db.select().from(organizations)).rejects.toThrow(
+          expect.objectContaining({ cause: expect.objectContaining({ message: "PGlite is closed" }) }),
+        );
+      }
     } finally {
       await memory.close();
       await database.close();

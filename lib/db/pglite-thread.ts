@@ -92,8 +92,7 @@ export async function startPgliteWorker(folder: string | undefined): Promise<Pgl
     });
   };
 
-  const call = <T>(request: Record<string, unknown>): Promise<T> => {
-    if (stopped) return Promise.reject(stopped);
+  const send = <T>(request: Record<string, unknown>): Promise<T> => {
     const id = ++lastId;
     const current = worker;
     return new Promise<T>((resolve, reject) => {
@@ -101,6 +100,12 @@ export async function startPgliteWorker(folder: string | undefined): Promise<Pgl
       current.ref();
       current.postMessage({ ...request, id });
     });
+  };
+  // As in-thread PGlite: a closed database refuses at once (a message to a terminated worker would never be answered).
+  const call = <T>(request: Record<string, unknown>): Promise<T> => {
+    if (stopped) return Promise.reject(stopped);
+    if (closed) return Promise.reject(new Error("PGlite is closed"));
+    return send(request);
   };
   const textTypes = (parsers: ParserOptions | undefined) =>
     Object.entries(parsers ?? {}).map(([oid, parse]) => {
@@ -148,7 +153,7 @@ export async function startPgliteWorker(folder: string | undefined): Promise<Pgl
       const current = worker;
       if (!running) return;
       const exited = new Promise((resolve) => current.once("exit", resolve));
-      await call({ op: "close" }).catch(() => {});
+      await send({ op: "close" }).catch(() => {});
       await current.terminate();
       await exited;
     },

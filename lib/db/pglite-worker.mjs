@@ -1,4 +1,4 @@
-// PGlite on its own thread (worker_threads). lib/db/client.ts starts this file for a PGlite database kept in a
+// PGlite on its own thread (worker_threads). lib/db/pglite-thread.ts starts this file for a PGlite database kept in a
 // folder and talks to it through `postMessage`, so the database's work (WebAssembly, run synchronously) no longer
 // holds up the thread that answers HTTP requests. Plain JavaScript: it is loaded by Node as it is, with no build step.
 //
@@ -83,6 +83,7 @@ async function end(id, name, commit) {
 }
 
 const { folder } = workerData;
+// Opened as startPglite (lib/db/pglite.ts) opens the in-thread database: keep the two in step.
 // pg_trgm: the trigram index behind the dashboard's library name search (migration 0011).
 const db = new PGlite(folder, { extensions: { pg_trgm } });
 
