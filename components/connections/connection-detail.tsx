@@ -206,7 +206,7 @@ function Fact(props: { label: string; children: React.ReactNode }) {
 
 function History({ connectionId, history }: { connectionId: string; history: ConnectionHistoryView }) {
   const timeZone = useTimeZone();
-  const moment = useMoment();
+  const moment = useMoment("past");
   const cell = "px-3 py-2.5 align-top";
   const pageLink =
     "rounded-lg border border-slate-300 bg-white px-3 py-1.5 font-medium text-slate-900 hover:bg-slate-100 " +

@@ -52,9 +52,13 @@ export function LiveDateTime({ value, empty = "Never" }: { value: string | Date 
   );
 }
 
-/** "5 minutes ago (27 Nov 2026, 15:03 CET)" as text, for sentences from the message catalog. */
-export function useMoment(): (date: Date | null) => string | null {
+/**
+ * "5 minutes ago (27 Nov 2026, 15:03 CET)" as text, for sentences from the message catalog. "past" for moments that
+ * have happened (formatPast: never "in less than a minute"), "any" for those that may lie ahead (a retry).
+ */
+export function useMoment(when: "past" | "any"): (date: Date | null) => string | null {
   const now = useNow();
   const timeZone = useTimeZone();
-  return (date) => (date ? `${formatRelative(date, now)} (${formatAbsolute(date, timeZone)})` : null);
+  const relative = when === "past" ? formatPast : formatRelative;
+  return (date) => (date ? `${relative(date, now)} (${formatAbsolute(date, timeZone)})` : null);
 }

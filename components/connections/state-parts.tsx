@@ -38,10 +38,11 @@ export function VerificationSummary({
 
 /** A failed refresh: one someone asked for ("Last refresh failed at …, retrying at …") or the engine's own retries. */
 export function RefreshNote({ refresh }: { refresh: RefreshState }) {
-  const moment = useMoment();
+  const moment = useMoment("past");
+  const ahead = useMoment("any");
   const now = useNow();
   if (refresh.kind === "ok") return null;
-  const retryAt = moment(refresh.retryAt);
+  const retryAt = ahead(refresh.retryAt);
   const retry = retryAt && REFRESH_TEXT.retry(retryAt, refresh.retryAt!.getTime() <= now.getTime());
   const text =
     refresh.kind === "last_failed"
