@@ -2,6 +2,7 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import type { Db } from "@/lib/db/client";
+import { pick } from "@/lib/db/columns";
 import { API_KEY_SCOPES, apiKeys, users, type ApiKeyScope } from "@/lib/db/schema";
 import { generateApiKey } from "./keys";
 
@@ -22,16 +23,9 @@ export type ApiKeyView = {
 export async function listApiKeys(db: Db, organizationId: string): Promise<ApiKeyView[]> {
   return db
     .select({
-      id: apiKeys.id,
-      name: apiKeys.name,
-      prefix: apiKeys.prefix,
-      createdAt: apiKeys.createdAt,
-      createdBy: users.email,
-      lastUsedAt: apiKeys.lastUsedAt,
-      lastUsedAddress: apiKeys.lastUsedAddress,
-      revokedAt: apiKeys.revokedAt,
-      expiresAt: apiKeys.expiresAt,
+      ...pick(apiKeys, "id", "name", "prefix", "createdAt", "lastUsedAt", "lastUsedAddress", "revokedAt", "expiresAt"),
       scopes: apiKeys.scopes,
+      createdBy: users.email,
     })
     .from(apiKeys)
     .leftJoin(users, eq(users.id, apiKeys.createdByUserId))

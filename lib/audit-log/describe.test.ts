@@ -19,4 +19,19 @@ describe("summarizeDetail", () => {
     });
     expect(line).toBe("kind: connect");
   });
+
+  it("words a connection event as the connection's History does (one catalog, lib/messages/history.ts)", () => {
+    expect(summarizeDetail("connection_disconnected", { revocation: "unsupported", reason: "customer left" })).toBe(
+      "Apicbase offers no revocation: tokens deleted on the portal · reason: customer left",
+    );
+    expect(summarizeDetail("connection_refresh_failed", { trigger: "api", outcome: "retry" })).toBe(
+      "asked for by the token API · the portal retries",
+    );
+    // A verification that could not reach Apicbase changed nothing; the error itself has the log's own column.
+    expect(summarizeDetail("connection_verified", {}, { outcome: "failure", apicbaseError: "server_error" })).toBe(
+      "Apicbase could not be asked; nothing changed",
+    );
+    // An event the catalog does not describe still shows its harmless fields.
+    expect(summarizeDetail("connection_future_event", { kind: "x", accessToken: "a" })).toBe("kind: x");
+  });
 });

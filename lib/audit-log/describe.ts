@@ -1,5 +1,6 @@
 import type { AuditEventName } from "@/lib/audit";
-import { AUDIT_EVENT_LABELS, auditEventLabel } from "@/lib/messages/history";
+import type { AuditOutcome } from "@/lib/db/schema";
+import { AUDIT_EVENT_LABELS, auditEventLabel, connectionEventParts } from "@/lib/messages/history";
 import { formatAbsolute } from "@/lib/time";
 import { plural } from "@/lib/plural";
 
@@ -61,54 +62,12 @@ function generic(detail: Detail): string {
     .join(" · ");
 }
 
-function connectionSummary(event: string, d: Record<string, unknown>): string[] {
-  const parts: string[] = [];
-  switch (event) {
-    case "connection_connected":
-    case "connection_imported":
-    case "connection_updated":
-    case "connection_reauthorized": {
-      const by = text(d.approvedBy);
-      if (by) parts.push(`approved by ${by}`);
-      const scopes = list(d.scopes);
-      if (scopes) parts.push(`scopes ${scopes}`);
-      break;
-    }
-    case "connection_reauthorization_refused":
-      parts.push(
-        `${text(d.approvedBy) ?? "The approving user"} had library ${text(d.approvedLibraryId) ?? "?"} active, not ` +
-          `library ${text(d.expectedLibraryId) ?? "?"}`,
-      );
-      break;
-    case "connection_refreshed": {
-      const expires = text(d.expiresAt);
-      if (expires) parts.push(`new access token valid until ${expires}`);
-      break;
-    }
-    case "connection_verified":
-      if (typeof d.active === "boolean") parts.push(d.active ? "Apicbase: active" : "Apicbase: not active");
-      if (text(d.activeLibraryId)) parts.push(`reaches library ${text(d.activeLibraryId)}`);
-      break;
-    case "connection_disconnected": {
-      const revocation = text(d.revocation);
-      if (revocation === "revoked") parts.push("grant revoked at Apicbase");
-      else if (revocation === "unsupported") parts.push("Apicbase offers no revocation: tokens deleted in the portal");
-      else if (revocation === "failed") parts.push("Apicbase did not revoke: tokens deleted in the portal");
-      if (d.resumed === true) parts.push("finished after an interruption");
-      const reason = text(d.reason);
-      if (reason) parts.push(`reason: ${reason}`);
-      break;
-    }
-    default: {
-      const fallback = generic(d);
-      if (fallback) parts.push(fallback);
-    }
-  }
-  return parts;
-}
-
 /** One line saying what happened beyond the event's name, e.g. "nora@sandbox.test · 2 sessions ended". */
-export function summarizeDetail(event: string, detail: Detail): string {
+export function summarizeDetail(
+  event: string,
+  detail: Detail,
+  result: { outcome: AuditOutcome; apicbaseError: string | null } = { outcome: "success", apicbaseError: null },
+): string {
   const d = detail ?? {};
   const who = text(d.email);
   const app = text(d.name) && text(d.clientId) ? `${text(d.name)} (client id ${text(d.clientId)})` : text(d.name);
@@ -175,7 +134,9 @@ export function summarizeDetail(event: string, detail: Detail): string {
       parts.push(text(d.filters) ? `filtered: ${text(d.filters)}` : "everything");
       break;
     default:
-      if (event.startsWith("connection_")) parts.push(...connectionSummary(event, d));
+      // Connection events read as in the connection's History, with moments in UTC.
+      const described = connectionEventParts({ event, detail: d, ...result }, (date) => formatAbsolute(date));
+      if (described) parts.push(...described);
       else if (generic(d)) parts.push(generic(d));
   }
   return parts.join(" · ");

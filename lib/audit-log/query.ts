@@ -83,7 +83,7 @@ export function toEntryView(row: EntryRow): AuditEntryView {
     eventLabel: eventLabel(row.event),
     outcome: row.outcome,
     apicbaseError: row.apicbaseError,
-    summary: summarizeDetail(row.event, row.detail),
+    summary: summarizeDetail(row.event, row.detail, row),
   };
 }
 

@@ -5,7 +5,7 @@ import { asc, eq } from "drizzle-orm";
 import type { Account, DefaultSession, NextAuthConfig, Profile, Session } from "next-auth";
 import { ApicbaseClient, isApicbaseError, resolveApicbaseSettings } from "@/lib/apicbase";
 import { recordAudit } from "@/lib/audit";
-import { getDb, memberships, organizations, type Db } from "@/lib/db";
+import { getDb, memberships, organizations, pick, type Db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { portalAdapter } from "./adapter";
 import { adminEmailsFromEnv, isPortalAdmin } from "./admins";
@@ -107,11 +107,7 @@ function discardSignInGrant(client: ApicbaseClient, account: Account | null | un
 
 export async function membershipsOf(db: Db, userId: string): Promise<SessionMembership[]> {
   return db
-    .select({
-      organizationId: memberships.organizationId,
-      organizationName: organizations.name,
-      role: memberships.role,
-    })
+    .select({ ...pick(memberships, "organizationId", "role"), organizationName: organizations.name })
     .from(memberships)
     .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
     .where(eq(memberships.userId, userId))

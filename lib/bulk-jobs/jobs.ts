@@ -19,6 +19,7 @@ import {
   type BulkItemStatus,
   type BulkJobStatus,
 } from "@/lib/db/schema";
+import { pick } from "@/lib/db/columns";
 import { countPages } from "@/lib/db/pages";
 
 /** At most this many connections picked one by one (a page of the list holds 25); more goes through a filter. */
@@ -287,16 +288,9 @@ export async function queryBulkJobItems(
   } = await countPages(db, bulkJobItems, where, JOB_ITEMS_PAGE_SIZE, Math.max(1, page));
   const rows = await db
     .select({
-      id: bulkJobItems.id,
-      connectionId: bulkJobItems.connectionId,
+      ...pick(bulkJobItems, "id", "connectionId", "status", "result", "message", "finishedAt", "linkCiphertext"),
       organizationName: organizations.name,
-      libraryId: c.libraryId,
-      libraryName: c.libraryName,
-      status: bulkJobItems.status,
-      result: bulkJobItems.result,
-      message: bulkJobItems.message,
-      finishedAt: bulkJobItems.finishedAt,
-      linkCiphertext: bulkJobItems.linkCiphertext,
+      ...pick(c, "libraryId", "libraryName"),
       linkExpiresAt: authorizationLinks.expiresAt,
       linkUsedAt: authorizationLinks.usedAt,
     })
@@ -327,14 +321,9 @@ export async function queryBulkJobItems(
 export async function queryOpenBulkJobLinks(db: DbExecutor, jobId: string, now: Date) {
   return db
     .select({
-      id: bulkJobItems.id,
-      connectionId: bulkJobItems.connectionId,
+      ...pick(bulkJobItems, "id", "connectionId", "linkCiphertext"),
       organizationName: organizations.name,
-      libraryId: c.libraryId,
-      libraryName: c.libraryName,
-      approvedByEmail: c.approvedByEmail,
-      approvedByName: c.approvedByName,
-      linkCiphertext: bulkJobItems.linkCiphertext,
+      ...pick(c, "libraryId", "libraryName", "approvedByEmail", "approvedByName"),
       expiresAt: authorizationLinks.expiresAt,
     })
     .from(bulkJobItems)

@@ -5,6 +5,7 @@ import type { ApicbaseClient } from "@/lib/apicbase/client";
 import { codeVerifierAad } from "@/lib/crypto/associated-data";
 import { decryptSecret, encryptSecret, type Keyring } from "@/lib/crypto/secrets";
 import type { Db } from "@/lib/db/client";
+import { pick } from "@/lib/db/columns";
 import { authorizationLinks, connections, organizations, users, type LinkOutcome } from "@/lib/db/schema";
 
 /** A link is a bearer secret: long enough to be unguessable, stored only as a hash. */
@@ -91,16 +92,10 @@ export async function findLink(
   if (!isLinkToken(token)) return null;
   const [row] = await db
     .select({
-      id: authorizationLinks.id,
-      applicationId: authorizationLinks.applicationId,
-      organizationName: organizations.name,
-      libraryName: connections.libraryName,
-      libraryId: connections.libraryId,
-      connectionId: authorizationLinks.connectionId,
-      customerLabel: authorizationLinks.customerLabel,
-      expiresAt: authorizationLinks.expiresAt,
-      usedAt: authorizationLinks.usedAt,
+      ...pick(authorizationLinks, "id", "applicationId", "connectionId", "customerLabel", "expiresAt", "usedAt"),
       resultConnectionId: authorizationLinks.resultConnectionId,
+      organizationName: organizations.name,
+      ...pick(connections, "libraryName", "libraryId"),
     })
     .from(authorizationLinks)
     .innerJoin(organizations, eq(organizations.id, authorizationLinks.organizationId))
@@ -252,6 +247,17 @@ export type OrganizationLinkView = {
   } | null;
 };
 
+/**
+ * What a link's approval did, the library the approver had active then and who approved, as the link keeps them (all
+ * null for links used before the portal kept this).
+ */
+export const LINK_APPROVAL = {
+  outcome: authorizationLinks.resultOutcome,
+  approvedLibraryId: authorizationLinks.resultLibraryId,
+  approvedLibraryName: authorizationLinks.resultLibraryName,
+  approvedBy: authorizationLinks.resultApprovedBy,
+};
+
 /** Ended this much before its natural end: someone withdrew it (or a newer re-authorization link replaced it). */
 const WITHDRAWN_MARGIN_MS = 60_000;
 
@@ -277,20 +283,12 @@ export async function listOrganizationLinks(
   const result = alias(connections, "result_connection");
   const rows = await db
     .select({
-      id: authorizationLinks.id,
-      connectionId: authorizationLinks.connectionId,
-      customerLabel: authorizationLinks.customerLabel,
+      ...pick(authorizationLinks, "id", "connectionId", "customerLabel", "createdAt", "expiresAt", "usedAt"),
       libraryName: target.libraryName,
-      createdAt: authorizationLinks.createdAt,
       createdBy: users.email,
-      expiresAt: authorizationLinks.expiresAt,
-      usedAt: authorizationLinks.usedAt,
       resultConnectionId: authorizationLinks.resultConnectionId,
       resultLibraryName: result.libraryName,
-      resultOutcome: authorizationLinks.resultOutcome,
-      approvedLibraryId: authorizationLinks.resultLibraryId,
-      approvedLibraryName: authorizationLinks.resultLibraryName,
-      approvedBy: authorizationLinks.resultApprovedBy,
+      ...LINK_APPROVAL,
     })
     .from(authorizationLinks)
     .leftJoin(target, eq(target.id, authorizationLinks.connectionId))
@@ -299,13 +297,11 @@ export async function listOrganizationLinks(
     .where(eq(authorizationLinks.organizationId, organizationId))
     .orderBy(desc(authorizationLinks.createdAt), desc(authorizationLinks.id))
     .limit(limit);
-  return rows.map(({ resultOutcome, approvedLibraryId, approvedLibraryName, approvedBy, ...row }) => ({
+  return rows.map(({ outcome, approvedLibraryId, approvedLibraryName, approvedBy, ...row }) => ({
     ...row,
     kind: row.connectionId ? "reauthorize" : "connect",
     state: linkState(row, now),
-    result: resultOutcome
-      ? { outcome: resultOutcome, libraryId: approvedLibraryId, libraryName: approvedLibraryName, approvedBy }
-      : null,
+    result: outcome ? { outcome, libraryId: approvedLibraryId, libraryName: approvedLibraryName, approvedBy } : null,
   }));
 }
 

@@ -42,6 +42,7 @@ import {
   type ConnectionListView,
   type ConnectionView,
 } from "./view";
+import { pick } from "@/lib/db/columns";
 import { countPages } from "@/lib/db/pages";
 
 /**
@@ -463,12 +464,10 @@ export async function queryConnectionDetail(
   const [row] = await db
     .select({
       ...safeColumns,
+      ...pick(c, "revokedAt", "revokedByUserId", "revokeReason"),
       createdByEmail: creator.email,
-      revokedAt: c.revokedAt,
       revokedByEmail: revoker.email,
       revokedByName: revoker.name,
-      revokedByUserId: c.revokedByUserId,
-      revokeReason: c.revokeReason,
     })
     .from(c)
     .innerJoin(organizations, eq(organizations.id, c.organizationId))
@@ -644,15 +643,9 @@ export async function queryAttentionOverview(db: DbExecutor, now: Date, latestLi
     db.select({ n: count() }).from(c).where(recent),
     db
       .select({
-        id: c.id,
-        organizationId: c.organizationId,
+        ...pick(c, "id", "organizationId", "libraryId", "libraryName", "revokedAt", "revokedByUserId", "revokeReason"),
         organizationName: organizations.name,
-        libraryId: c.libraryId,
-        libraryName: c.libraryName,
-        revokedAt: c.revokedAt,
         revokedByEmail: revoker.email,
-        revokedByUserId: c.revokedByUserId,
-        reason: c.revokeReason,
       })
       .from(c)
       .innerJoin(organizations, eq(organizations.id, c.organizationId))
@@ -677,7 +670,7 @@ export async function queryAttentionOverview(db: DbExecutor, now: Date, latestLi
         libraryName: row.libraryName,
         revokedAt: row.revokedAt!.toISOString(),
         revokedBy: row.revokedByEmail ?? (row.revokedByUserId ? "a former user" : null),
-        reason: row.reason,
+        reason: row.revokeReason,
       })),
     },
     generatedAt: now.toISOString(),

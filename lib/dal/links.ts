@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import {
   createAuthorizationLink,
   findLink,
+  LINK_APPROVAL,
   listOrganizationLinks,
   withdrawLink,
   type OrganizationLinkView,
@@ -12,7 +13,7 @@ import { queryBulkLinkSecrets } from "@/lib/bulk-jobs/jobs";
 import { getKeyring } from "@/lib/connections/keyring";
 import { bulkLinkAad } from "@/lib/crypto/associated-data";
 import { decryptSecret } from "@/lib/crypto/secrets";
-import { authorizationLinks, connections, getDb, organizations, type LinkOutcome } from "@/lib/db";
+import { authorizationLinks, connections, getDb, organizations, pick, type LinkOutcome } from "@/lib/db";
 import { recordId } from "@/lib/forms";
 import { latestReauthorizationRefusal, REFUSAL_SHOWN_MS } from "@/lib/connections/refusals";
 import { refusalMessage } from "@/lib/messages/connections";
@@ -68,12 +69,8 @@ export async function linkResult(linkId: string | undefined): Promise<LinkResult
     .select({
       organizationName: organizations.name,
       libraryName: connections.libraryName,
-      customerLabel: authorizationLinks.customerLabel,
-      connectionId: authorizationLinks.connectionId,
-      outcome: authorizationLinks.resultOutcome,
-      approvedLibraryId: authorizationLinks.resultLibraryId,
-      approvedLibraryName: authorizationLinks.resultLibraryName,
-      approvedBy: authorizationLinks.resultApprovedBy,
+      ...pick(authorizationLinks, "customerLabel", "connectionId"),
+      ...LINK_APPROVAL,
     })
     .from(authorizationLinks)
     .innerJoin(organizations, eq(organizations.id, authorizationLinks.organizationId))

@@ -3,7 +3,7 @@ import { asc, count, eq, gt } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit";
 import { adminEmailsFromEnv, parseAdminEmails } from "@/lib/auth/admins";
 import { claimInvitations } from "@/lib/auth/users";
-import { emailBindings, getDb, invitations, memberships, organizations, sessions, users } from "@/lib/db";
+import { emailBindings, getDb, invitations, memberships, organizations, pick, sessions, users } from "@/lib/db";
 import { env } from "@/lib/env";
 import { actorOf } from "./actor";
 import type { Admin } from "./session";
@@ -93,12 +93,7 @@ export async function confirmEmailOwner(admin: Admin, userId: string): Promise<C
   const { db } = await getDb();
   return db.transaction(async (tx) => {
     const [user] = await tx
-      .select({
-        id: users.id,
-        email: users.email,
-        apicbaseUserId: users.apicbaseUserId,
-        boundApicbaseUserId: emailBindings.apicbaseUserId,
-      })
+      .select({ ...pick(users, "id", "email", "apicbaseUserId"), boundApicbaseUserId: emailBindings.apicbaseUserId })
       .from(users)
       .innerJoin(emailBindings, eq(emailBindings.email, users.email))
       .where(eq(users.id, userId))

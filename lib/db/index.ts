@@ -3,6 +3,7 @@ import { env } from "@/lib/env";
 import { closeSharedDatabase, getSharedDatabase, type Database } from "./client";
 
 export * from "./schema";
+export { pick } from "./columns";
 export type { Database, Db, DbExecutor, DbTransaction } from "./client";
 
 /**

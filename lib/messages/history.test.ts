@@ -79,7 +79,7 @@ describe("connection history", () => {
     ).toBe("asked for on the portal · the portal retries · Apicbase error: server_error");
     expect(
       historySummary(entry("connection_disconnected", { revocation: "unsupported", reason: "customer left" }), utc),
-    ).toBe("Apicbase offers no revocation: tokens deleted on the portal · customer left");
+    ).toBe("Apicbase offers no revocation: tokens deleted on the portal · reason: customer left");
   });
 
   it("shows nothing it does not know, whatever a detail holds", () => {

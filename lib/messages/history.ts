@@ -132,10 +132,10 @@ const TRIGGERS: Record<string, string> = {
 };
 
 /**
- * A one-line summary of a connection event's detail. `time` formats a moment (the viewer's zone on a page, UTC in
- * an export).
+ * What a connection event's detail says, in short parts: History and the audit log both write them. `time` formats a
+ * moment (the viewer's zone on a page, UTC in an export). Null for an event it does not know.
  */
-export function historySummary(entry: Entry, time: (date: Date) => string): string {
+export function connectionEventParts(entry: Entry, time: (date: Date) => string): string[] | null {
   const d = entry.detail ?? {};
   const parts: string[] = [];
   switch (entry.event) {
@@ -184,18 +184,28 @@ export function historySummary(entry: Entry, time: (date: Date) => string): stri
       else if (revocation === "failed") parts.push("Apicbase did not revoke: tokens deleted on the portal");
       if (d.resumed === true) parts.push("finished after an interruption");
       const reason = str(d.reason);
-      if (reason) parts.push(reason);
+      if (reason) parts.push(`reason: ${reason}`);
       break;
     }
     case "connection_revocation_pending":
-      if (entry.apicbaseError === PORTAL_RESTARTING) {
-        parts.push("the portal was restarting, so Apicbase was not asked yet; the portal tries again");
-        return parts.join(" · ");
-      }
-      parts.push("Apicbase did not accept the revocation yet; the portal tries again");
+      parts.push(
+        entry.apicbaseError === PORTAL_RESTARTING
+          ? "the portal was restarting, so Apicbase was not asked yet; the portal tries again"
+          : "Apicbase did not accept the revocation yet; the portal tries again",
+      );
       break;
+    default:
+      return null;
   }
-  if (entry.apicbaseError) parts.push(`Apicbase error: ${entry.apicbaseError}`);
+  return parts;
+}
+
+/** A one-line summary of a connection event in its History, with the error Apicbase answered, if any. */
+export function historySummary(entry: Entry, time: (date: Date) => string): string {
+  const parts = connectionEventParts(entry, time) ?? [];
+  // "The portal was restarting" is the portal's own reason, said in words above, not an error of Apicbase's.
+  if (entry.apicbaseError && entry.apicbaseError !== PORTAL_RESTARTING)
+    parts.push(`Apicbase error: ${entry.apicbaseError}`);
   return parts.join(" · ");
 }
 

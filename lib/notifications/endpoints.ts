@@ -8,6 +8,7 @@ import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { recordAudit, type AuditActor, type AuditEntry } from "@/lib/audit";
 import type { Keyring } from "@/lib/crypto/secrets";
 import type { Db, DbExecutor } from "@/lib/db/client";
+import { pick } from "@/lib/db/columns";
 import {
   notificationEvents,
   organizations,
@@ -265,18 +266,9 @@ export async function deliveryLog(
 ): Promise<DeliveryView[]> {
   return db
     .select({
-      id: webhookDeliveries.id,
-      eventId: webhookDeliveries.eventId,
+      ...pick(webhookDeliveries, "id", "eventId", "status", "attempts", "lastAttemptAt", "lastStatusCode", "lastError"),
+      ...pick(webhookDeliveries, "lastDurationMs", "nextAttemptAt", "deliveredAt", "createdAt"),
       eventType: notificationEvents.type,
-      status: webhookDeliveries.status,
-      attempts: webhookDeliveries.attempts,
-      lastAttemptAt: webhookDeliveries.lastAttemptAt,
-      lastStatusCode: webhookDeliveries.lastStatusCode,
-      lastError: webhookDeliveries.lastError,
-      lastDurationMs: webhookDeliveries.lastDurationMs,
-      nextAttemptAt: webhookDeliveries.nextAttemptAt,
-      deliveredAt: webhookDeliveries.deliveredAt,
-      createdAt: webhookDeliveries.createdAt,
     })
     .from(webhookDeliveries)
     .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
