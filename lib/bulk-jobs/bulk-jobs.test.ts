@@ -363,6 +363,9 @@ describe("bulk re-authorization links", () => {
     const page = await queryBulkJobItems(fixture.db, job.id, 1, fixture.clock.now());
     const made = page.items.filter((item) => item.result === "link_created");
     expect(made).toHaveLength(2);
+    // An item that made no link has none (not a link of nulls).
+    expect(page.items.find((item) => item.result === "no_redirect")?.link).toBeNull();
+    expect(made[0]!.link?.expiresAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     for (const item of made) {
       expect(item.link?.state).toBe("open");
       const token = decryptSecret(fixture.keyring, item.linkCiphertext!, bulkLinkAad(item.id));

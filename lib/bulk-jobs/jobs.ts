@@ -266,8 +266,7 @@ export type BulkItemView = {
   link: { state: LinkState; expiresAt: string } | null;
 };
 
-function linkState(link: { expiresAt: Date | null; usedAt: Date | null }, now: Date): LinkState | null {
-  if (!link.expiresAt) return null;
+function linkState(link: { expiresAt: Date; usedAt: Date | null }, now: Date): LinkState {
   if (link.usedAt) return "used";
   return link.expiresAt.getTime() > now.getTime() ? "open" : "expired";
 }
@@ -291,8 +290,8 @@ export async function queryBulkJobItems(
       ...pick(bulkJobItems, "id", "connectionId", "status", "result", "message", "finishedAt", "linkCiphertext"),
       organizationName: organizations.name,
       ...pick(c, "libraryId", "libraryName"),
-      linkExpiresAt: authorizationLinks.expiresAt,
-      linkUsedAt: authorizationLinks.usedAt,
+      // Null for an item without a link (left join): drizzle nulls an object whose columns all come back null.
+      link: pick(authorizationLinks, "expiresAt", "usedAt"),
     })
     .from(bulkJobItems)
     .innerJoin(c, eq(c.id, bulkJobItems.connectionId))
@@ -303,14 +302,11 @@ export async function queryBulkJobItems(
     .limit(JOB_ITEMS_PAGE_SIZE)
     .offset((current - 1) * JOB_ITEMS_PAGE_SIZE);
   return {
-    items: rows.map(({ linkExpiresAt, linkUsedAt, ...row }) => {
-      const state = linkState({ expiresAt: linkExpiresAt, usedAt: linkUsedAt }, now);
-      return {
-        ...row,
-        finishedAt: row.finishedAt ? row.finishedAt.toISOString() : null,
-        link: state && linkExpiresAt ? { state, expiresAt: linkExpiresAt.toISOString() } : null,
-      };
-    }),
+    items: rows.map(({ link, ...row }) => ({
+      ...row,
+      finishedAt: row.finishedAt ? row.finishedAt.toISOString() : null,
+      link: link ? { state: linkState(link, now), expiresAt: link.expiresAt.toISOString() } : null,
+    })),
     total,
     page: current,
     pageCount,
