@@ -45,6 +45,13 @@ const latestEvent = () => history().getByRole("row").nth(1).getByRole("cell").nt
 const expectLatestEvent = (label: string) =>
   expect(latestEvent()).toHaveText(new RegExp(`^${label.replace(/[()]/g, "\\$&")}( \\(failed\\))?$`));
 const row = () => page.getByRole("row", { name: /Brasserie Oost/ });
+/** A figure of the organization's health panel, under the dashboard. */
+const healthFigure = (label: string) =>
+  page
+    .getByRole("region", { name: "Health over the last 30 days" })
+    .locator("div")
+    .filter({ has: page.getByRole("term").filter({ hasText: label }) })
+    .getByRole("definition");
 
 async function openDetail() {
   await page.goto(connectionUrl);
@@ -188,6 +195,10 @@ test("a failed manual refresh (Apicbase 500 once) is no 'Refresh failing': the t
     absent: ["Refresh failing"],
   });
   await screenshot(page, "state-5-refresh-failed-dashboard");
+  // The organization's health counts the failure; nothing needs re-authorization, so that figure links nowhere.
+  await expect(healthFigure("Refreshes failed (30 days)")).toHaveText("1");
+  await expect(healthFigure("Needing re-authorization now")).toHaveText("0");
+  await expect(healthFigure("Needing re-authorization now").getByRole("link")).toHaveCount(0);
 });
 
 test("recovery: Refresh works again; the earlier verification is now marked as about the tokens before it", async () => {
@@ -207,6 +218,8 @@ test("recovery: Refresh works again; the earlier verification is now marked as a
     texts: ["Verified active (before the last refresh)"],
     absent: ["Last refresh failed"],
   });
+  await expect(healthFigure("Refreshes succeeded (30 days)")).toHaveText("1");
+  await expect(healthFigure("Refreshes failed (30 days)")).toHaveText("1");
 });
 
 test("revoke: Revoked everywhere, no countdown, no stale 'active', History says Revoked", async () => {

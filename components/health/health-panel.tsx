@@ -15,31 +15,34 @@ const numberFormat = new Intl.NumberFormat("en");
 const shortDate = (iso: string) =>
   new Date(`${iso}T00:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
 
-/** The colour of a count that is bad news when above zero. */
-const alarmed = (count: number, colour: string) => (count > 0 ? colour : "text-slate-900");
-
-/** One figure of the panel, in `tone`; a link to the matching list when `href` is given. */
+/**
+ * One count of the panel, in `tone`, or in `alarm` when it is bad news (above zero); a link to the matching list when
+ * `href` is given and there is something to see.
+ */
 function Tile({
   label,
-  tone,
+  count,
+  tone = "text-slate-900",
+  alarm,
   href,
-  children,
 }: {
   label: string;
-  tone: string;
-  href?: string | null;
-  children: React.ReactNode;
+  count: number;
+  tone?: string;
+  alarm?: string;
+  href?: string;
 }) {
+  const shown = numberFormat.format(count);
   return (
     <div className="rounded-lg border border-slate-200 bg-slate-50 px-4 py-3">
       <dt className="text-sm text-slate-600">{label}</dt>
-      <dd className={`text-2xl font-semibold ${tone}`}>
-        {href ? (
+      <dd className={`text-2xl font-semibold ${alarm && count > 0 ? alarm : tone}`}>
+        {href && count > 0 ? (
           <Link href={href} className="underline underline-offset-2">
-            {children}
+            {shown}
           </Link>
         ) : (
-          children
+          shown
         )}
       </dd>
     </div>
@@ -83,24 +86,13 @@ export function HealthPanel({
       <dl className="grid gap-3 sm:grid-cols-4">
         <Tile
           label="Needing re-authorization now"
-          tone={alarmed(health.needsReauthorization, "text-red-800")}
-          href={health.needsReauthorization > 0 ? needsReauthorizationHref : undefined}
-        >
-          {health.needsReauthorization}
-        </Tile>
-        <Tile
-          label="Expiring within 48 h"
-          tone={alarmed(health.expiringSoon, "text-amber-800")}
-          href={health.expiringSoon > 0 ? expiringHref : undefined}
-        >
-          {health.expiringSoon}
-        </Tile>
-        <Tile label="Refreshes succeeded (30 days)" tone="text-emerald-800">
-          {numberFormat.format(health.totals.succeeded)}
-        </Tile>
-        <Tile label="Refreshes failed (30 days)" tone={alarmed(health.totals.failed, "text-red-800")}>
-          {numberFormat.format(health.totals.failed)}
-        </Tile>
+          count={health.needsReauthorization}
+          alarm="text-red-800"
+          href={needsReauthorizationHref}
+        />
+        <Tile label="Expiring within 48 h" count={health.expiringSoon} alarm="text-amber-800" href={expiringHref} />
+        <Tile label="Refreshes succeeded (30 days)" count={health.totals.succeeded} tone="text-emerald-800" />
+        <Tile label="Refreshes failed (30 days)" count={health.totals.failed} alarm="text-red-800" />
       </dl>
       <figure className="space-y-2">
         <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className="h-auto w-full" role="img" aria-label={summary}>
