@@ -10,35 +10,21 @@ import { cx, INPUT_FOCUS } from "@/components/ui/classes";
 type Field = "applicationId" | "accessToken" | "refreshToken";
 type Application = { id: string; name: string };
 
-/** A pasted token: a password field that no password manager fills or spell checker reads. */
-function TokenField({
-  id,
-  name,
-  label,
-  hint,
-  error,
-}: {
-  id: string;
-  name: string;
-  label: string;
-  hint: string;
-  error?: string;
-}) {
-  return (
-    <TextField
-      id={id}
-      name={name}
-      type="password"
-      label={label}
-      hint={hint}
-      autoComplete="off"
-      spellCheck={false}
-      data-1p-ignore
-      error={error}
-      className="max-w-xl"
-    />
-  );
-}
+/** The pasted tokens: password fields that no password manager fills or spell checker reads. */
+const TOKEN_FIELDS = [
+  {
+    name: "accessToken",
+    id: "import-access-token",
+    label: "Access token",
+    hint: "As Apicbase showed it; spaces around it and a leading “Bearer” are fine.",
+  },
+  {
+    name: "refreshToken",
+    id: "import-refresh-token",
+    label: "Refresh token",
+    hint: "Generated together with the access token. The portal needs it to keep the connection alive after 7 days.",
+  },
+] as const;
 
 /**
  * Step 1 of a token import. The token fields are write-only: after a submission they are empty again, whatever
@@ -95,20 +81,18 @@ export function TokenImportForm({
           </p>
         )}
       </div>
-      <TokenField
-        id="import-access-token"
-        name="accessToken"
-        label="Access token"
-        hint="As Apicbase showed it; spaces around it and a leading “Bearer” are fine."
-        error={fieldError(state, "accessToken")}
-      />
-      <TokenField
-        id="import-refresh-token"
-        name="refreshToken"
-        label="Refresh token"
-        hint="Generated together with the access token. The portal needs it to keep the connection alive after 7 days."
-        error={fieldError(state, "refreshToken")}
-      />
+      {TOKEN_FIELDS.map((field) => (
+        <TextField
+          key={field.name}
+          {...field}
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          data-1p-ignore
+          error={fieldError(state, field.name)}
+          className="max-w-xl"
+        />
+      ))}
       {state && !state.ok && (
         <p className="max-w-xl text-sm text-slate-600">
           Paste the tokens again: the portal never sends a token back to the browser.
