@@ -24,7 +24,7 @@ import { RefreshNote, VerificationSummary } from "./state-parts";
 import { StatusBadge } from "./status-badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { cx, FOCUS_RING } from "@/components/ui/classes";
-import { PageLinks, type PageLink } from "@/components/ui/page-links";
+import { PageNav, type PageLink } from "@/components/ui/page-links";
 import { LibraryCell } from "./library-cell";
 
 const link =
@@ -368,10 +368,6 @@ function Pagination({
 }) {
   if (data.isFirst && data.isLast) return null;
   const href = (cursor: string | null) => connectionsHref(organizationId, { ...filters, cursor });
-  const item =
-    "inline-block rounded-lg border border-slate-300 bg-white px-3 py-1.5 font-medium text-slate-900 " +
-    "hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
-  const disabled = "inline-block rounded-lg border border-slate-200 px-3 py-1.5 text-slate-400";
   const pageCount = data.totalCapped ? null : Math.max(1, Math.ceil(data.total / data.pageSize));
   const page = data.firstPosition === null ? null : Math.ceil(data.firstPosition / data.pageSize);
   const links: PageLink[] = [
@@ -380,21 +376,11 @@ function Pagination({
     { text: "Next", href: href(data.nextCursor), enabled: !data.isLast, rel: "next" },
     { text: "Last", href: href("last"), enabled: !data.isLast },
   ];
-  return (
-    <nav aria-label="Pages of connections" className="flex flex-wrap items-center justify-between gap-3 text-sm">
-      <p className="text-slate-700">
-        {page !== null && pageCount !== null
-          ? `Page ${numberFormat.format(Math.min(page, pageCount))} of ${numberFormat.format(pageCount)}`
-          : page !== null
-            ? `Page ${numberFormat.format(page)}`
-            : "Last page"}
-      </p>
-      <PageLinks
-        links={links}
-        listClassName="flex flex-wrap items-center gap-2"
-        linkClassName={item}
-        disabledClassName={disabled}
-      />
-    </nav>
-  );
+  const summary =
+    page !== null && pageCount !== null
+      ? `Page ${numberFormat.format(Math.min(page, pageCount))} of ${numberFormat.format(pageCount)}`
+      : page !== null
+        ? `Page ${numberFormat.format(page)}`
+        : "Last page";
+  return <PageNav label="Pages of connections" summary={summary} links={links} />;
 }
