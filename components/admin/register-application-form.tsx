@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { FormMessage } from "@/components/ui/form-message";
-import { CheckboxChoice, ChoiceGroup } from "@/components/ui/choice-group";
+import { CheckboxGroup, ChoiceGroup } from "@/components/ui/choice-group";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { REDIRECT_MODE_LABELS, REQUIRED_SCOPES } from "@/lib/applications/forms";
@@ -99,7 +99,7 @@ export function RegisterApplicationForm({ action, redirectUri }: { action: FormA
         ))}
       </ChoiceGroup>
 
-      <ChoiceGroup
+      <CheckboxGroup
         id="application-scopes"
         legend="Requested scopes"
         hint={
@@ -111,21 +111,22 @@ export function RegisterApplicationForm({ action, redirectUri }: { action: FormA
         }
         error={scopesError}
         layout="mt-2 flex flex-wrap gap-x-5 gap-y-2"
-      >
-        {ALL_SCOPES.map((scope) => (
-          <CheckboxChoice
-            key={scope}
-            className="flex items-center gap-2 font-mono text-sm text-slate-900"
-            name="scopes"
-            value={scope}
-            defaultChecked={scopes.has(scope)}
-            invalid={Boolean(scopesError) && REQUIRED_SCOPES.includes(scope)}
-          >
-            {scope}
-            {REQUIRED_SCOPES.includes(scope) && <span className="font-sans text-xs text-slate-600">(required)</span>}
-          </CheckboxChoice>
-        ))}
-      </ChoiceGroup>
+        name="scopes"
+        boxes={ALL_SCOPES.map((scope) => ({
+          value: scope,
+          label: REQUIRED_SCOPES.includes(scope) ? (
+            <>
+              {scope}
+              <span className="font-sans text-xs text-slate-600">(required)</span>
+            </>
+          ) : (
+            scope
+          ),
+          invalid: Boolean(scopesError) && REQUIRED_SCOPES.includes(scope),
+        }))}
+        checked={scopes}
+        boxLayout="flex items-center gap-2 font-mono text-sm text-slate-900"
+      />
 
       <div className="flex flex-wrap items-center gap-4">
         <SubmitButton pendingLabel="Registering…">Register application</SubmitButton>

@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { fieldError, typedValue } from "@/components/admin/form-action";
 import { FormMessage } from "@/components/ui/form-message";
-import { CheckboxChoice, ChoiceGroup } from "@/components/ui/choice-group";
+import { CheckboxGroup } from "@/components/ui/choice-group";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import type { CreateApiKeyResult } from "@/lib/api-keys/forms";
@@ -69,26 +69,17 @@ export function CreateApiKeyForm({ action, organizationId }: { action: CreateAct
             </select>
           </div>
         </div>
-        <ChoiceGroup
+        <CheckboxGroup
           id="api-key-scopes"
           legend="The key may"
           hint="Give each backend only what it needs: a key that only lists connections cannot fetch a token."
           error={scopesError}
           layout="mt-2 flex flex-wrap gap-x-5 gap-y-2"
-        >
-          {SCOPES.map(({ scope, label }) => (
-            <CheckboxChoice
-              key={scope}
-              className="flex items-center gap-2 text-sm text-slate-900"
-              name="scopes"
-              value={scope}
-              defaultChecked={checked.has(scope)}
-              invalid={Boolean(scopesError)}
-            >
-              {label}
-            </CheckboxChoice>
-          ))}
-        </ChoiceGroup>
+          name="scopes"
+          boxes={SCOPES.map(({ scope, label }) => ({ value: scope, label, invalid: Boolean(scopesError) }))}
+          checked={checked}
+          boxLayout="flex items-center gap-2 text-sm text-slate-900"
+        />
         <div className="flex flex-wrap items-center gap-3">
           <SubmitButton pendingLabel="Creating…">Create API key</SubmitButton>
         </div>

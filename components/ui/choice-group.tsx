@@ -74,3 +74,43 @@ export function CheckboxChoice({
     </label>
   );
 }
+
+/** One box of a `CheckboxGroup`: its value, the words beside it, and whether it alone is marked invalid. */
+export type Checkbox = { value: string; label: React.ReactNode; invalid?: boolean };
+
+/**
+ * A `ChoiceGroup` of checkboxes for one form field (`name`): a box for each of `boxes`, ticked at first when `checked`
+ * holds its value. `boxLayout` and `boxClassName` style each box's label and the box itself.
+ */
+export function CheckboxGroup({
+  name,
+  boxes,
+  checked,
+  boxLayout,
+  boxClassName,
+  ...group
+}: Omit<Parameters<typeof ChoiceGroup>[0], "children"> & {
+  name: string;
+  boxes: readonly Checkbox[];
+  checked: ReadonlySet<string>;
+  boxLayout: string;
+  boxClassName?: string;
+}) {
+  return (
+    <ChoiceGroup {...group}>
+      {boxes.map((box) => (
+        <CheckboxChoice
+          key={box.value}
+          name={name}
+          value={box.value}
+          defaultChecked={checked.has(box.value)}
+          invalid={box.invalid}
+          className={boxLayout}
+          boxClassName={boxClassName}
+        >
+          {box.label}
+        </CheckboxChoice>
+      ))}
+    </ChoiceGroup>
+  );
+}

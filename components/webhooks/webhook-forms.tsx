@@ -3,7 +3,7 @@
 import { useActionState, useId } from "react";
 import { fieldError, typedValue } from "@/components/admin/form-action";
 import { FormMessage } from "@/components/ui/form-message";
-import { CheckboxChoice, ChoiceGroup } from "@/components/ui/choice-group";
+import { CheckboxGroup } from "@/components/ui/choice-group";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { NOTIFICATION_EVENT_TYPES, type NotificationEventType } from "@/lib/notifications/event-types";
@@ -14,31 +14,30 @@ import { ShownOnce } from "@/components/ui/shown-once";
 type SecretAction = (previous: WebhookSecretResult | null, formData: FormData) => Promise<WebhookSecretResult>;
 type EditAction = (previous: WebhookActionResult | null, formData: FormData) => Promise<WebhookActionResult>;
 
+const EVENT_BOXES = NOTIFICATION_EVENT_TYPES.map((type) => ({
+  value: type,
+  label: (
+    <span>
+      <code className="font-mono text-xs font-semibold text-slate-900">{type}</code>
+      <span className="block text-slate-600">{EVENT_DESCRIPTIONS[type]}</span>
+    </span>
+  ),
+}));
+
 function EventChoices({ idPrefix, chosen, error }: { idPrefix: string; chosen: readonly string[]; error?: string }) {
   return (
-    <ChoiceGroup
+    <CheckboxGroup
       id={`${idPrefix}-events`}
       legend="Events to send"
       error={error}
       markInvalid
       layout="mt-2 grid gap-2 sm:grid-cols-2"
-    >
-      {NOTIFICATION_EVENT_TYPES.map((type) => (
-        <CheckboxChoice
-          key={type}
-          className="flex items-start gap-2 text-sm"
-          boxClassName="mt-1 size-4 accent-slate-900"
-          name="events"
-          value={type}
-          defaultChecked={chosen.includes(type)}
-        >
-          <span>
-            <code className="font-mono text-xs font-semibold text-slate-900">{type}</code>
-            <span className="block text-slate-600">{EVENT_DESCRIPTIONS[type]}</span>
-          </span>
-        </CheckboxChoice>
-      ))}
-    </ChoiceGroup>
+      name="events"
+      boxes={EVENT_BOXES}
+      checked={new Set(chosen)}
+      boxLayout="flex items-start gap-2 text-sm"
+      boxClassName="mt-1 size-4 accent-slate-900"
+    />
   );
 }
 
