@@ -1,7 +1,7 @@
 "use client";
 
 import type { FormAction } from "./form-action";
-import { OneFieldForm } from "./one-field-form";
+import { EMAIL_FIELD, OneFieldForm } from "./one-field-form";
 
 /** Adds a member by the e-mail they sign in to Apicbase with, whether or not they have signed in to the portal. */
 export function AddMemberForm({
@@ -19,13 +19,10 @@ export function AddMemberForm({
       name="email"
       hidden={{ organizationId }}
       field={{
+        ...EMAIL_FIELD,
         id: `add-member-${organizationId}`,
-        type: "email",
         label: `Add a member to ${organizationName}`,
         hint: "Their Apicbase e-mail address. Someone who has not signed in yet joins at their first sign-in.",
-        autoComplete: "off",
-        required: true,
-        placeholder: "name@company.com",
       }}
       submit={{ label: "Add member", pending: "Adding…", variant: "secondary" }}
     />

@@ -9,6 +9,14 @@ import { fieldError, typedValue, type FormAction } from "./form-action";
 
 type FieldProps = Omit<ComponentProps<typeof TextField>, "name" | "error" | "defaultValue" | "className">;
 
+/** A person's Apicbase e-mail address, as every admin form asks for it (with `id`, `label` and `hint` beside it). */
+export const EMAIL_FIELD = {
+  type: "email",
+  autoComplete: "off",
+  required: true,
+  placeholder: "name@company.com",
+} as const satisfies Partial<FieldProps>;
+
 /**
  * The admin pages' one-field form: hidden ids, a labelled field with its hint and error, a submit button that shows
  * progress, and the action's message. A failed submission shows what was typed again, except in a secret field.
