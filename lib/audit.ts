@@ -1,5 +1,6 @@
 // Not "server-only": the background refresher (instrumentation, `npm run worker`) audits too. Nothing here can
 // reach a browser: only server modules under lib/ may import the database (eslint).
+import { and, desc, eq, type SQL } from "drizzle-orm";
 import type { DbExecutor } from "@/lib/db/client";
 import { auditEvents, type AuditOutcome } from "@/lib/db/schema";
 
@@ -89,4 +90,19 @@ export async function recordAudit(db: DbExecutor, entry: AuditEntry): Promise<vo
 /** Appends many entries in one statement (buffered writers), each with the moment it happened. */
 export async function recordAudits(db: DbExecutor, entries: (AuditEntry & { occurredAt: Date })[]): Promise<void> {
   if (entries.length > 0) await db.insert(auditEvents).values(entries.map(auditRow));
+}
+
+/** A connection's newest audit event that matches `where` (the later-recorded of two at the same moment), or null. */
+export async function latestConnectionEvent(
+  db: DbExecutor,
+  connectionId: string,
+  where: SQL | undefined,
+): Promise<{ occurredAt: Date; detail: Record<string, unknown> | null } | null> {
+  const [row] = await db
+    .select({ occurredAt: auditEvents.occurredAt, detail: auditEvents.detail })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.connectionId, connectionId), where))
+    .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.id))
+    .limit(1);
+  return row ?? null;
 }

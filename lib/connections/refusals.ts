@@ -1,4 +1,5 @@
-import { and, desc, eq, gte } from "drizzle-orm";
+import { and, eq, gte } from "drizzle-orm";
+import { latestConnectionEvent } from "@/lib/audit";
 import { auditEvents, type DbExecutor } from "@/lib/db";
 
 /** Who approved a re-authorization for the wrong library, and which library they had active in Apicbase. */
@@ -20,18 +21,11 @@ export async function latestReauthorizationRefusal(
   connectionId: string,
   since: Date,
 ): Promise<ReauthorizationRefusal | null> {
-  const [row] = await db
-    .select({ occurredAt: auditEvents.occurredAt, detail: auditEvents.detail })
-    .from(auditEvents)
-    .where(
-      and(
-        eq(auditEvents.connectionId, connectionId),
-        eq(auditEvents.event, "connection_reauthorization_refused"),
-        gte(auditEvents.occurredAt, since),
-      ),
-    )
-    .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.id))
-    .limit(1);
+  const row = await latestConnectionEvent(
+    db,
+    connectionId,
+    and(eq(auditEvents.event, "connection_reauthorization_refused"), gte(auditEvents.occurredAt, since)),
+  );
   if (!row) return null;
   const detail = row.detail ?? {};
   const libraryId = typeof detail.approvedLibraryId === "number" ? detail.approvedLibraryId : null;

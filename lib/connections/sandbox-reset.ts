@@ -1,4 +1,5 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
+import { latestConnectionEvent } from "@/lib/audit";
 import { fetchSandboxInstance } from "@/lib/apicbase/sandbox";
 import { auditEvents, connections, type DbExecutor } from "@/lib/db";
 
@@ -12,19 +13,12 @@ export async function tokensObtainedAt(db: DbExecutor, connectionId: string): Pr
     .from(connections)
     .where(eq(connections.id, connectionId));
   if (!row) return null;
-  const [approval] = await db
-    .select({ at: auditEvents.occurredAt })
-    .from(auditEvents)
-    .where(
-      and(
-        eq(auditEvents.connectionId, connectionId),
-        eq(auditEvents.outcome, "success"),
-        inArray(auditEvents.event, PAIR_EVENTS),
-      ),
-    )
-    .orderBy(desc(auditEvents.occurredAt))
-    .limit(1);
-  const times = [row.lastRefreshedAt, approval?.at ?? null].filter((at): at is Date => at !== null);
+  const approval = await latestConnectionEvent(
+    db,
+    connectionId,
+    and(eq(auditEvents.outcome, "success"), inArray(auditEvents.event, PAIR_EVENTS)),
+  );
+  const times = [row.lastRefreshedAt, approval?.occurredAt ?? null].filter((at): at is Date => at !== null);
   return times.length === 0 ? null : new Date(Math.max(...times.map((at) => at.getTime())));
 }
 
