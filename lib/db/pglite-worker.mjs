@@ -14,7 +14,12 @@ import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 const ROLLBACK = Symbol("rollback");
 const asText = (value) => value;
 
-/** @type {Map<number, { tx: import("@electric-sql/pglite").Transaction, commit: () => void, rollback: () => void, settled: Promise<void> }>} */
+/**
+ * An open transaction, by the id its caller named it with.
+ * @typedef {{ tx: import("@electric-sql/pglite").Transaction, commit: () => void, rollback: () => void,
+ *   settled: Promise<void> }} OpenTransaction
+ */
+/** @type {Map<number, OpenTransaction>} */
 const transactions = new Map();
 
 const reply = (id, value) => parentPort.postMessage({ id, ok: true, value });
