@@ -1,6 +1,7 @@
 /**
- * Headers on every answer (reliability checklist I1). The pages' Content-Security-Policy carries a per-request nonce,
- * so proxy.ts sets it (lib/csp.ts); the token API, which proxy.ts skips, gets a policy that allows nothing.
+ * Security headers on every answer: no type sniffing, no framing, a referrer policy, HSTS and no powerful features.
+ * The pages' Content-Security-Policy carries a per-request nonce, so proxy.ts sets it (lib/csp.ts); the token API,
+ * which proxy.ts skips, gets a policy that allows nothing.
  */
 const apiContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
