@@ -5,6 +5,7 @@ import { cache } from "react";
 import { auth, type SessionMembership } from "@/lib/auth";
 import { getDb, organizations } from "@/lib/db";
 import { recordId } from "@/lib/forms";
+import { ADMINS_ONLY, SIGNED_OUT } from "@/lib/messages/errors";
 import { firstParam } from "@/lib/search-params";
 
 /** The signed-in user as every page and action sees it: no token, no session id. */
@@ -59,9 +60,9 @@ export async function authorizeAdmin(): Promise<
   { ok: true; admin: Admin } | { ok: false; user: PortalUser | null; message: string }
 > {
   const user = await getCurrentUser();
-  if (!user) return { ok: false, user, message: "Your session has ended. Sign in again." };
+  if (!user) return { ok: false, user, message: SIGNED_OUT };
   const admin = asAdmin(user);
-  if (!admin) return { ok: false, user, message: "Only portal admins can do this." };
+  if (!admin) return { ok: false, user, message: ADMINS_ONLY };
   return { ok: true, admin };
 }
 

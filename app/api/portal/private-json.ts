@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import { SIGNED_OUT } from "@/lib/messages/errors";
 
 const NO_STORE = { "Cache-Control": "private, no-store" };
 
@@ -9,5 +10,5 @@ export function privateJson(body: unknown, status = 200): NextResponse {
 
 /** The polling routes' answer when nobody is signed in (any more). */
 export function sessionEnded(): NextResponse {
-  return privateJson({ error: "Your session has ended. Sign in again." }, 401);
+  return privateJson({ error: SIGNED_OUT }, 401);
 }
