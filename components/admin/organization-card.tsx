@@ -2,7 +2,7 @@ import Link from "next/link";
 import { StatusBadge } from "@/components/connections/status-badge";
 import { DateTime } from "@/components/date-time";
 import { Card } from "@/components/ui/card";
-import type { StatusCounts } from "@/lib/connections/queries";
+import type { StatusCounts } from "@/lib/connections/overview";
 import { DISPLAY_STATUSES } from "@/lib/connections/status";
 import { connectionsHref } from "@/lib/connections/view";
 import type { OrganizationView } from "@/lib/dal/organizations";

@@ -3,14 +3,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/lib/db/client";
 import { apiKeys, auditEvents, connections, type ConnectionStatus } from "@/lib/db/schema";
-import {
-  countUpTo,
-  queryAttentionOverview,
-  queryConnectionDetail,
-  queryConnectionHistory,
-  queryConnectionList,
-  queryStatusCountsByOrganization,
-} from "./queries";
+import { queryAttentionOverview, queryStatusCountsByOrganization } from "./overview";
+import { countUpTo, queryConnectionDetail, queryConnectionHistory, queryConnectionList } from "./queries";
 import { DISPLAY_STATUSES, displayStatus } from "./status";
 import {
   CONNECTIONS_PAGE_SIZE,

@@ -1,13 +1,11 @@
 import "server-only";
 import {
   queryAttentionOverview,
-  queryConnectionDetail,
-  queryConnectionHistory,
-  queryConnectionList,
   queryStatusCountsByOrganization,
   type AttentionOverview,
   type StatusCounts,
-} from "@/lib/connections/queries";
+} from "@/lib/connections/overview";
+import { queryConnectionDetail, queryConnectionHistory, queryConnectionList } from "@/lib/connections/queries";
 import type { ConnectionDetailResponse, ConnectionFilters, ConnectionListView } from "@/lib/connections/view";
 import { asc } from "drizzle-orm";
 import { getDb } from "@/lib/db";

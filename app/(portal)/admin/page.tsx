@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { DateTime } from "@/components/date-time";
 import { StatusBadge } from "@/components/connections/status-badge";
-import { RECENTLY_REVOKED_DAYS } from "@/lib/connections/queries";
+import { RECENTLY_REVOKED_DAYS } from "@/lib/connections/overview";
 import { DISPLAY_STATUSES, type DisplayStatus } from "@/lib/connections/status";
 import { connectionsHref } from "@/lib/connections/view";
 import { attentionOverview } from "@/lib/dal/connection-queries";
