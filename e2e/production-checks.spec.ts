@@ -5,15 +5,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { PORTAL_URL_REQUIRED, SANDBOX_REFUSED } from "../lib/production-checks";
-import { PORTAL_PORT } from "./urls";
+import { freePort } from "../testing/ports";
 
 /**
  * The production build started directly with `next start` (no `npm start` around it) refuses what production must not
- * run: no PORTAL_URL, or the sandbox without SANDBOX=1. It binds the port next to the journeys' portal for a moment.
+ * run: no PORTAL_URL, or the sandbox without SANDBOX=1. It binds a free port for a moment.
  */
-function nextStart(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+function nextStart(port: number, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "portal-production-checks-"));
-  const child = spawn(path.join("node_modules", ".bin", "next"), ["start", "-p", String(PORTAL_PORT + 1)], {
+  const child = spawn(path.join("node_modules", ".bin", "next"), ["start", "-p", String(port)], {
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",
@@ -39,14 +39,19 @@ function nextStart(env: Record<string, string>): Promise<{ code: number | null; 
 }
 
 test("next start in production refuses to run without PORTAL_URL", async () => {
-  const { code, output } = await nextStart({ AUTH_APICBASE_ID: "partner-app", AUTH_APICBASE_SECRET: "partner-secret" });
+  const port = await freePort();
+  const { code, output } = await nextStart(port, {
+    AUTH_APICBASE_ID: "partner-app",
+    AUTH_APICBASE_SECRET: "partner-secret",
+  });
   expect(code).toBe(1);
   expect(output).toContain(PORTAL_URL_REQUIRED);
   expect(output).not.toContain(SANDBOX_REFUSED);
 });
 
 test("next start in production refuses the sandbox (demo admin, demo data) unless SANDBOX=1", async () => {
-  const { code, output } = await nextStart({ PORTAL_URL: `http://localhost:${PORTAL_PORT + 1}` });
+  const port = await freePort();
+  const { code, output } = await nextStart(port, { PORTAL_URL: `http://localhost:${port}` });
   expect(code).toBe(1);
   expect(output).toContain(SANDBOX_REFUSED);
   expect(output).not.toContain(PORTAL_URL_REQUIRED);
