@@ -16,27 +16,15 @@ const shortDate = (iso: string) =>
   new Date(`${iso}T00:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
 
 /**
- * One count of the panel, in `tone`, or in `alarm` when it is bad news (above zero); a link to the matching list when
- * `href` is given and there is something to see.
+ * One count of the panel: in its `tone` when above zero (good or bad news), plain at zero; a link to the matching list
+ * when `href` is given and there is something to see.
  */
-function Tile({
-  label,
-  count,
-  tone = "text-slate-900",
-  alarm,
-  href,
-}: {
-  label: string;
-  count: number;
-  tone?: string;
-  alarm?: string;
-  href?: string;
-}) {
+function Tile({ label, count, tone, href }: { label: string; count: number; tone: string; href?: string }) {
   const shown = numberFormat.format(count);
   return (
     <div className="rounded-lg border border-slate-200 bg-slate-50 px-4 py-3">
       <dt className="text-sm text-slate-600">{label}</dt>
-      <dd className={`text-2xl font-semibold ${alarm && count > 0 ? alarm : tone}`}>
+      <dd className={`text-2xl font-semibold ${count > 0 ? tone : "text-slate-900"}`}>
         {href && count > 0 ? (
           <Link href={href} className="underline underline-offset-2">
             {shown}
@@ -87,12 +75,12 @@ export function HealthPanel({
         <Tile
           label="Needing re-authorization now"
           count={health.needsReauthorization}
-          alarm="text-red-800"
+          tone="text-red-800"
           href={needsReauthorizationHref}
         />
-        <Tile label="Expiring within 48 h" count={health.expiringSoon} alarm="text-amber-800" href={expiringHref} />
+        <Tile label="Expiring within 48 h" count={health.expiringSoon} tone="text-amber-800" href={expiringHref} />
         <Tile label="Refreshes succeeded (30 days)" count={health.totals.succeeded} tone="text-emerald-800" />
-        <Tile label="Refreshes failed (30 days)" count={health.totals.failed} alarm="text-red-800" />
+        <Tile label="Refreshes failed (30 days)" count={health.totals.failed} tone="text-red-800" />
       </dl>
       <figure className="space-y-2">
         <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className="h-auto w-full" role="img" aria-label={summary}>
