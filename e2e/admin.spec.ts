@@ -561,3 +561,37 @@ test("the audit log lists each of these events, filters them in the URL, and exp
   expect(lines.slice(1).every((line) => line.includes(",member_removed,"))).toBe(true);
   expect(lines.some((line) => line.includes("sam@sandbox.test"))).toBe(true);
 });
+
+test("the audit log pages on the server: older and newer pages keep the filter, and a pager's ends are no links", async () => {
+  // Each export of the connection list is audited: 51 of them fill more than one page of 50.
+  for (let export_ = 0; export_ < 51; export_++) {
+    expect((await admin.request.get("/admin/connections/export")).status()).toBe(200);
+  }
+  await admin.goto("/admin/audit?event=connections_exported");
+  const pager = admin.getByRole("navigation", { name: "Pages of the audit log" });
+  const where = pager.locator("p");
+  const table = admin.getByRole("region", { name: "Audit entries" });
+  await expect(where).toHaveText(/^\d+ entries · page 1 of \d+$/);
+  const pageCount = Number((await where.textContent())!.match(/of (\d+)$/)![1]);
+  expect(pageCount).toBeGreaterThanOrEqual(2);
+  // On the first page there is nothing newer: those two are greyed-out text, not links.
+  for (const end of ["Newest", "Newer"]) {
+    await expect(pager.getByRole("link", { name: end })).toHaveCount(0);
+    await expect(pager.getByText(end, { exact: true })).toHaveAttribute("aria-disabled", "true");
+  }
+  await expect(table.getByRole("row")).toHaveCount(51);
+
+  await pager.getByRole("link", { name: "Older" }).click();
+  await expect(admin).toHaveURL(/[?&]event=connections_exported(&|$)/);
+  await expect(admin).toHaveURL(/[?&]page=2(&|$)/);
+  await expect(where).toContainText(`page 2 of ${pageCount}`);
+  await expect(table.getByRole("row", { name: /Connections exported/ }).first()).toBeVisible();
+
+  // Page 2 may be the last already; the last has nothing older.
+  if (pageCount > 2) await pager.getByRole("link", { name: "Oldest" }).click();
+  await expect(where).toContainText(`page ${pageCount} of ${pageCount}`);
+  for (const end of ["Older", "Oldest"]) await expect(pager.getByRole("link", { name: end })).toHaveCount(0);
+  await pager.getByRole("link", { name: "Newest" }).click();
+  await expect(where).toHaveText(/ · page 1 of \d+$/);
+  await expect(admin).not.toHaveURL(/[?&]page=/);
+});
