@@ -11,7 +11,7 @@ import { ApicbaseClient, type TokenSet } from "@/lib/apicbase/client";
 import { emulatorSettings, type ApicbaseSettings } from "@/lib/apicbase/config";
 import { clientForApplication, ensureEnvironmentApplication } from "@/lib/connections/applications";
 import type { ConnectionContext } from "@/lib/connections/context";
-import type { ProxySettings, TokenApiContext } from "@/lib/token-api/api";
+import type { ProxySettings, TokenApiContext } from "@/lib/token-api/types";
 import { HandoutLog } from "@/lib/token-api/handouts";
 import { KeyRateLimiter } from "@/lib/token-api/rate-limit";
 import { sealTokens } from "@/lib/connections/tokens";

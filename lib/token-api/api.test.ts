@@ -10,7 +10,8 @@ import { DAY_MS } from "@/lib/lifecycle/schedule";
 import type { LifecycleFixture } from "@/testing/lifecycle-fixtures";
 import { useLifecycleFixture } from "@/testing/lifecycle-suite";
 import { documented } from "@/testing/openapi";
-import { accessTokenResponse, connectionListResponse, type TokenApiContext } from "./api";
+import { accessTokenResponse, connectionListResponse } from "./api";
+import type { TokenApiContext } from "./types";
 import { createTokenApiServer } from "./node-server";
 
 const BASE = "http://portal.test/api/v1/connections";

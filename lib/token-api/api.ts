@@ -5,170 +5,26 @@
  * in exactly one place: the body of a successful access-token answer. Never in a log, an error or the audit log.
  */
 import { and, asc, eq, gt, isNull, or, sql } from "drizzle-orm";
-import type { z } from "zod";
-import { hashApiKey, isApiKeyShaped } from "@/lib/api-keys/keys";
-import type { AuditActor } from "@/lib/audit";
-import { createConnectionContext, type ApicbaseAccess, type ConnectionContext } from "@/lib/connections/context";
+import { hashApiKey } from "@/lib/api-keys/keys";
+import { createConnectionContext, type ConnectionContext } from "@/lib/connections/context";
 import { displayStatus } from "@/lib/connections/status";
 import { openAccessToken } from "@/lib/connections/tokens";
 import type { Db } from "@/lib/db/client";
-import { apiKeys, connections, type ApiKeyScope, type ConnectionStatus } from "@/lib/db/schema";
+import { apiKeys, connections, type ConnectionStatus } from "@/lib/db/schema";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
 import { describeConnection } from "@/lib/messages/connections";
 import type { RefreshTrigger } from "@/lib/lifecycle/types";
-import type { FetchLike } from "@/lib/apicbase/http";
-import { describeError } from "@/lib/log";
-import type { HandoutLog } from "./handouts";
-import type { KeyRateLimiter } from "./rate-limit";
+import { admit, apiActor, authenticate, keyColumns, presentedKey } from "./callers";
+import { apiError, handled, json, notFound, queryOf, unauthorized, UUID } from "./http";
+import type { Caller, RequestMeta, TokenApiContext } from "./types";
 import {
   accessTokenQuery,
   DEFAULT_MIN_VALID_SECONDS,
   DEFAULT_PAGE_SIZE,
-  firstIssue,
   listQuery,
   type AccessTokenBody,
   type ConnectionListBody,
-  type ErrorBody,
-  type TokenApiErrorCode,
 } from "./schemas";
-
-export { DEFAULT_MIN_VALID_SECONDS, MAX_MIN_VALID_SECONDS } from "./schemas";
-export type { TokenApiErrorCode } from "./schemas";
-
-export type ProxySettings = {
-  /** Apicbase's REST API, e.g. https://api.apicbase.com/api/v2/ (APICBASE_API_URL). */
-  apiUrl: string;
-  /** Proxied calls per minute per application, across every process (APICBASE_API_RATE_LIMIT). */
-  ratePerMinute: number;
-  timeoutMs: number;
-  maxRequestBytes: number;
-  maxResponseBytes: number;
-  fetch?: FetchLike;
-};
-
-export type TokenApiContext = ApicbaseAccess & {
-  /** This process in refresh leases. */
-  leaseOwner: string;
-  limiter: KeyRateLimiter;
-  handouts: HandoutLog;
-  proxy: ProxySettings;
-};
-
-/** What the transport knows about a request that the Request object does not carry. */
-export type RequestMeta = { address: string | null };
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" };
-
-export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "Content-Type": "application/json; charset=utf-8", ...NO_STORE, ...headers },
-  });
-}
-
-export function apiError(
-  status: number,
-  error: TokenApiErrorCode,
-  message: string,
-  headers: Record<string, string> = {},
-  extra: Partial<ErrorBody> = {},
-): Response {
-  return json(status, { error, message, ...extra } satisfies ErrorBody, headers);
-}
-
-const unauthorized = () =>
-  apiError(
-    401,
-    "invalid_api_key",
-    "Send an organization API key of the portal as `Authorization: Bearer apb_...`; this one is missing, unknown, " +
-      "expired or revoked.",
-    { "WWW-Authenticate": 'Bearer realm="Apicbase partner portal"' },
-  );
-
-const rateLimited = (seconds: number) =>
-  apiError(429, "rate_limited", `Too many requests with this API key. Try again in ${seconds} seconds.`, {
-    "Retry-After": String(seconds),
-  });
-
-export const notFound = (message = "There is no connection with this id.") => apiError(404, "not_found", message);
-
-const SCOPE_WORDS: Record<ApiKeyScope, string> = {
-  list: "list connections",
-  token: "hand out access tokens",
-  proxy: "call Apicbase through the portal",
-};
-
-function presentedKey(request: Request): string | null {
-  const header = request.headers.get("authorization");
-  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  return match?.[1] && isApiKeyShaped(match[1]) ? match[1] : null;
-}
-
-export type Caller = { keyId: string; organizationId: string; prefix: string; name: string; scopes: ApiKeyScope[] };
-
-type KeyRow = Caller & { expiresAt: Date | null };
-
-/** The audit log's actor for calls made with a key: its name, which people chose to say what uses it. */
-export function apiKeyActorLabel(name: string): string {
-  return `API key “${name}”`;
-}
-
-export const apiActor = (caller: Caller): AuditActor => ({ system: apiKeyActorLabel(caller.name) });
-
-/**
- * A live key of the right scope, within its rate: the caller; else the answer to give. Notes the key's use (time
- * and address, at most once a minute).
- */
-function admit(
-  ctx: TokenApiContext,
-  row: KeyRow | undefined,
-  scope: ApiKeyScope,
-  meta: RequestMeta,
-): Caller | Response {
-  const now = ctx.now();
-  if (!row || (row.expiresAt && row.expiresAt.getTime() <= now.getTime())) return unauthorized();
-  const caller: Caller = {
-    keyId: row.keyId,
-    organizationId: row.organizationId,
-    prefix: row.prefix,
-    name: row.name,
-    scopes: row.scopes,
-  };
-  if (!caller.scopes.includes(scope)) {
-    const allowed = caller.scopes.map((s) => SCOPE_WORDS[s]).join(" and ");
-    return apiError(403, "forbidden", `This API key may only ${allowed}; create a key that may ${SCOPE_WORDS[scope]}.`);
-  }
-  const wait = ctx.limiter.take(caller.keyId);
-  if (wait !== null) return rateLimited(wait);
-  ctx.handouts.touchKey(caller.keyId, now, meta.address);
-  return caller;
-}
-
-const keyColumns = {
-  keyId: apiKeys.id,
-  organizationId: apiKeys.organizationId,
-  prefix: apiKeys.prefix,
-  name: apiKeys.name,
-  scopes: apiKeys.scopes,
-  expiresAt: apiKeys.expiresAt,
-};
-
-export async function authenticate(
-  ctx: TokenApiContext,
-  request: Request,
-  scope: ApiKeyScope,
-  meta: RequestMeta,
-): Promise<Caller | Response> {
-  const key = presentedKey(request);
-  if (!key) return unauthorized();
-  const [row] = await ctx.db
-    .select(keyColumns)
-    .from(apiKeys)
-    .where(and(eq(apiKeys.secretHash, hashApiKey(key)), isNull(apiKeys.revokedAt)));
-  return admit(ctx, row, scope, meta);
-}
 
 const connectionColumns = {
   id: connections.id,
@@ -213,28 +69,6 @@ function lookups(db: Db) {
   let statements = prepared.get(db);
   if (!statements) prepared.set(db, (statements = prepareLookups(db)));
   return statements;
-}
-
-/** Runs a handler; whatever it throws becomes a JSON 500 (logged without secrets), never a crash. */
-export async function handled(run: () => Promise<Response>): Promise<Response> {
-  try {
-    return await run();
-  } catch (error) {
-    console.error(`[token-api] request failed: ${describeError(error)}`);
-    return apiError(500, "internal_error", "Something went wrong on the portal's side. Try again.");
-  }
-}
-
-/** The known query parameters of a request, each at most once: a repeated one is refused, not silently resolved. */
-export function queryOf<T extends z.ZodObject>(url: URL, schema: T): z.output<T> | Response {
-  const values: Record<string, string> = {};
-  for (const name of Object.keys(schema.shape)) {
-    const all = url.searchParams.getAll(name);
-    if (all.length > 1) return apiError(400, "invalid_request", `${name} is given more than once.`);
-    if (all.length === 1 && all[0] !== "") values[name] = all[0]!;
-  }
-  const parsed = schema.safeParse(values);
-  return parsed.success ? parsed.data : apiError(400, "invalid_request", firstIssue(parsed.error));
 }
 
 type AccessTokenOptions = { minValidSeconds: number; forceRefresh: boolean };

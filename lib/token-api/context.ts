@@ -4,7 +4,8 @@ import { getKeyring } from "@/lib/connections/keyring";
 import { getDb, type Database } from "@/lib/db";
 import { env } from "@/lib/env";
 import { describeError } from "@/lib/log";
-import { apiError, type TokenApiContext } from "./api";
+import { apiError } from "./http";
+import type { TokenApiContext } from "./types";
 import { createTokenApiContext } from "./runtime";
 
 // One per process and database: the rate limiter's buckets and the audit buffer must outlive a request.

@@ -4,7 +4,8 @@ import { FAILED_API_KEY_RULE } from "@/lib/attempts/counters";
 import { attemptCounters } from "@/lib/db/schema";
 import type { LifecycleFixture } from "@/testing/lifecycle-fixtures";
 import { useLifecycleFixture } from "@/testing/lifecycle-suite";
-import { accessTokenResponse, type TokenApiContext } from "./api";
+import { accessTokenResponse } from "./api";
+import type { TokenApiContext } from "./types";
 import { FailedKeyGuard } from "./failed-keys";
 import { createTokenApiServer } from "./node-server";
 

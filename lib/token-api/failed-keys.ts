@@ -8,7 +8,7 @@
  */
 import { attemptsExhausted, countAttempt, FAILED_API_KEY_RULE, type AttemptRule } from "@/lib/attempts/counters";
 import type { Db } from "@/lib/db/client";
-import { apiError } from "./api";
+import { apiError } from "./http";
 
 /** Failed attempts from all addresses together. */
 export const ALL_ADDRESSES_RULE: AttemptRule = { name: "api_key_failures_all", limit: 1_000, windowSeconds: 600 };

@@ -8,7 +8,7 @@ import { apicbaseApiLimits, apiProxyUsage, connections, organizations, type ApiK
 import type { LifecycleFixture } from "@/testing/lifecycle-fixtures";
 import { useLifecycleFixture } from "@/testing/lifecycle-suite";
 import { documented } from "@/testing/openapi";
-import type { TokenApiContext } from "./api";
+import type { TokenApiContext } from "./types";
 import { createTokenApiServer } from "./node-server";
 import { handleTokenApi } from "./router";
 

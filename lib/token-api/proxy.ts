@@ -14,19 +14,10 @@ import { openAccessToken } from "@/lib/connections/tokens";
 import { connections, type ConnectionStatus } from "@/lib/db/schema";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
 import { isDraining } from "@/lib/lifecycle/single-flight";
-import {
-  apiError,
-  authenticate,
-  connectionForLibrary,
-  handled,
-  notFound,
-  refreshContext,
-  refreshFailure,
-  statusRefusal,
-  type Caller,
-  type RequestMeta,
-  type TokenApiContext,
-} from "./api";
+import { connectionForLibrary, refreshContext, refreshFailure, statusRefusal } from "./api";
+import { authenticate } from "./callers";
+import { apiError, handled, notFound } from "./http";
+import type { Caller, RequestMeta, TokenApiContext } from "./types";
 import { countProxiedCall, pauseApicbaseCalls, takeApicbaseCall } from "./apicbase-limit";
 
 export const PROXY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;

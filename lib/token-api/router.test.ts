@@ -9,7 +9,7 @@ import { apiKeys, auditEvents, connections, type ApiKeyScope } from "@/lib/db/sc
 import type { LifecycleFixture } from "@/testing/lifecycle-fixtures";
 import { useLifecycleFixture } from "@/testing/lifecycle-suite";
 import { documented } from "@/testing/openapi";
-import type { TokenApiContext } from "./api";
+import type { TokenApiContext } from "./types";
 import { createTokenApiServer } from "./node-server";
 import { handleTokenApi } from "./router";
 

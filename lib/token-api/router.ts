@@ -5,17 +5,9 @@
  * JSON 404, so a backend never gets the portal's HTML pages.
  */
 import { MALFORMED_PATH_MESSAGE } from "./path-encoding";
-import {
-  accessTokenResponse,
-  apiError,
-  connectionListResponse,
-  handled,
-  json,
-  libraryAccessTokenResponse,
-  UUID,
-  type RequestMeta,
-  type TokenApiContext,
-} from "./api";
+import { accessTokenResponse, connectionListResponse, libraryAccessTokenResponse } from "./api";
+import { apiError, handled, json, UUID } from "./http";
+import type { RequestMeta, TokenApiContext } from "./types";
 import { openApiDocument } from "./openapi";
 import { proxyResponse, PROXY_METHODS } from "./proxy";
 import { MAX_LIBRARY_ID } from "./schemas";

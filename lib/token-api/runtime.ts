@@ -4,7 +4,7 @@ import type { Keyring } from "@/lib/crypto/secrets";
 import type { Db } from "@/lib/db/client";
 import { processId } from "@/lib/lifecycle/process-id";
 import { applicationClients } from "@/lib/connections/context";
-import type { TokenApiContext } from "./api";
+import type { TokenApiContext } from "./types";
 import { HandoutLog } from "./handouts";
 import { PROXY_MAX_REQUEST_BYTES, PROXY_MAX_RESPONSE_BYTES } from "./proxy";
 import { KeyRateLimiter } from "./rate-limit";
