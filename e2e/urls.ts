@@ -6,7 +6,6 @@ const portalPort = Number(process.env.E2E_PORTAL_PORT ?? 3100);
 const emulatorPort = Number(process.env.E2E_EMULATOR_PORT ?? 4110);
 export const PORTAL_URL = `http://localhost:${portalPort}`;
 export const EMULATOR_URL = `http://127.0.0.1:${emulatorPort}`;
-export const PORTAL_PORT = portalPort;
 export const EMULATOR_PORT = emulatorPort;
 export const SCREENSHOTS_DIR = "test-results/screenshots";
 /** SIGN_IN_START_LIMIT of the portal under test: above the journeys' own sign-ins, all from 127.0.0.1. */

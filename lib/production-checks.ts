@@ -28,11 +28,6 @@ export function sandboxAllowed(env: RawEnv): boolean {
   return env.NODE_ENV !== "production" || env.SANDBOX === "1";
 }
 
-/** Whether X-Forwarded-Host / X-Forwarded-Proto may be believed (a proxy in front of the portal sets them). */
-export function trustsProxy(env: RawEnv): boolean {
-  return env.TRUST_PROXY === "1";
-}
-
 /** Every reason this environment must not start; empty when it may. */
 export function productionRefusals(env: RawEnv): string[] {
   if (env.NODE_ENV !== "production") return [];

@@ -43,7 +43,7 @@ export function ChoiceGroup({
  * One checkbox of a `ChoiceGroup`, inside its label: `children` is the text after the box. `invalid` marks just
  * this box invalid.
  */
-export function CheckboxChoice({
+function CheckboxChoice({
   name,
   value,
   defaultChecked,

@@ -17,10 +17,6 @@ export const CODE_BLOCK = cx(
   FOCUS_RING,
 );
 
-/** A modal `<dialog>` box (the width goes beside it). */
-export const DIALOG =
-  "m-auto rounded-xl border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-slate-900/40";
-
 /** A pill listing a scope or permission in monospace. */
 export const SCOPE_CHIP =
   "rounded-md bg-indigo-50 px-2 py-0.5 font-mono text-xs font-medium text-indigo-900 ring-1 ring-indigo-200 ring-inset";

@@ -1,11 +1,9 @@
-import { apicbaseProblem, type ApicbaseProblem } from "@/lib/apicbase/errors";
+import type { ApicbaseProblem } from "@/lib/apicbase/errors";
 
-/** What a partner reads when Apicbase says no: what happened and what to do, never a token or raw body. */
-export function apicbaseErrorMessage(error: unknown): string {
-  return apicbaseProblemMessage(apicbaseProblem(error));
-}
-
-/** The same words from a failure's facts, as domain results carry them (lib/apicbase/errors.ts). */
+/**
+ * What a partner reads when Apicbase says no, from a failure's facts as domain results carry them
+ * (lib/apicbase/errors.ts): what happened and what to do, never a token or raw body.
+ */
 export function apicbaseProblemMessage(error: ApicbaseProblem): string {
   switch (error.code) {
     case "portal_error":

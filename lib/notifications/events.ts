@@ -173,16 +173,6 @@ async function insertEvent(
   wakeDeliveries();
 }
 
-/** Events of one organization, newest first (the webhooks page and tests). */
-export async function recentEvents(db: DbExecutor, organizationId: string, limit = 50) {
-  return db
-    .select()
-    .from(notificationEvents)
-    .where(eq(notificationEvents.organizationId, organizationId))
-    .orderBy(sql`${notificationEvents.occurredAt} desc`)
-    .limit(limit);
-}
-
 // The delivery loop of this process sleeps between polls; a new event wakes it (after a moment, so the transaction
 // that wrote the event has committed).
 const wake = globalThis as typeof globalThis & { __portalWakeDeliveries?: Set<() => void> };

@@ -6,8 +6,6 @@
 import { z } from "zod";
 import { DISPLAY_STATUSES } from "@/lib/connections/status";
 
-export { API_KEY_SCOPES, type ApiKeyScope } from "@/lib/db/schema";
-
 export const DEFAULT_MIN_VALID_SECONDS = 600;
 /** At most a day: Apicbase's tokens live 7 days and the refresher renews them with about 2 days left. */
 export const MAX_MIN_VALID_SECONDS = 86_400;
