@@ -266,8 +266,20 @@ export async function deliveryLog(
 ): Promise<DeliveryView[]> {
   return db
     .select({
-      ...pick(webhookDeliveries, "id", "eventId", "status", "attempts", "lastAttemptAt", "lastStatusCode", "lastError"),
-      ...pick(webhookDeliveries, "lastDurationMs", "nextAttemptAt", "deliveredAt", "createdAt"),
+      ...pick(
+        webhookDeliveries,
+        "id",
+        "eventId",
+        "status",
+        "attempts",
+        "lastAttemptAt",
+        "lastStatusCode",
+        "lastError",
+        "lastDurationMs",
+        "nextAttemptAt",
+        "deliveredAt",
+        "createdAt",
+      ),
       eventType: notificationEvents.type,
     })
     .from(webhookDeliveries)

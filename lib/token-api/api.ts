@@ -10,6 +10,7 @@ import { createConnectionContext, type ConnectionContext } from "@/lib/connectio
 import { displayStatus } from "@/lib/connections/status";
 import { openAccessToken } from "@/lib/connections/tokens";
 import type { Db } from "@/lib/db/client";
+import { pick } from "@/lib/db/columns";
 import { apiKeys, connections, type ConnectionStatus } from "@/lib/db/schema";
 import { refreshConnection } from "@/lib/lifecycle/refresh";
 import { describeConnection } from "@/lib/messages/connections";
@@ -26,28 +27,19 @@ import {
   type ConnectionListBody,
 } from "./schemas";
 
-const connectionColumns = {
-  id: connections.id,
-  organizationId: connections.organizationId,
-  status: connections.status,
-  libraryId: connections.libraryId,
-  libraryName: connections.libraryName,
-  observedLibraryId: connections.observedLibraryId,
-  scopes: connections.scopes,
-  accessTokenCiphertext: connections.accessTokenCiphertext,
-  accessTokenExpiresAt: connections.accessTokenExpiresAt,
-};
-type ConnectionRow = {
-  id: string;
-  organizationId: string;
-  status: ConnectionStatus;
-  libraryId: number;
-  libraryName: string;
-  observedLibraryId: number | null;
-  scopes: string[];
-  accessTokenCiphertext: string | null;
-  accessTokenExpiresAt: Date | null;
-};
+const connectionColumns = pick(
+  connections,
+  "id",
+  "organizationId",
+  "status",
+  "libraryId",
+  "libraryName",
+  "observedLibraryId",
+  "scopes",
+  "accessTokenCiphertext",
+  "accessTokenExpiresAt",
+);
+type ConnectionRow = Pick<typeof connections.$inferSelect, keyof typeof connectionColumns>;
 
 /**
  * The access-token endpoint's one read, prepared once per database: the key and the connection in one round trip,

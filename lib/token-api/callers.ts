@@ -2,6 +2,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { hashApiKey, isApiKeyShaped } from "@/lib/api-keys/keys";
 import type { AuditActor } from "@/lib/audit";
+import { pick } from "@/lib/db/columns";
 import { apiKeys, type ApiKeyScope } from "@/lib/db/schema";
 import { apiError, rateLimited, unauthorized } from "./http";
 import type { Caller, RequestMeta, TokenApiContext } from "./types";
@@ -58,11 +59,7 @@ export function admit(
 
 export const keyColumns = {
   keyId: apiKeys.id,
-  organizationId: apiKeys.organizationId,
-  prefix: apiKeys.prefix,
-  name: apiKeys.name,
-  scopes: apiKeys.scopes,
-  expiresAt: apiKeys.expiresAt,
+  ...pick(apiKeys, "organizationId", "prefix", "name", "scopes", "expiresAt"),
 };
 
 export async function authenticate(
